@@ -1,0 +1,15 @@
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The project root (this file is test/helpers/shared.ts). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** `../shared` beside the checkout: real recordings and librosa fixtures, present for developers and CI. */
+export const SHARED = resolve(ROOT, '..', 'shared');
+export const HAVE_SHARED = existsSync(join(SHARED, 'fixtures', 'index.json'));
+export const BIRDCALLS = join(SHARED, 'data', 'birdcalls');
+export const FIXTURES = join(SHARED, 'fixtures');
+
+/** Reason printed when tests that need ../shared are skipped (a user's fresh clone). */
+export const SHARED_SKIP_REASON = `../shared not found at ${SHARED}: skipping tests on real recordings and librosa fixtures`;
+if (!HAVE_SHARED) console.warn(SHARED_SKIP_REASON);
