@@ -1,0 +1,76 @@
+import type { Estimate } from './types.ts';
+
+/**
+ * mulberry32: a small, fast 32-bit PRNG. Seeded so a selection is repeatable run to run and machine to
+ * machine (Math.random cannot be seeded).
+ */
+export function mulberry32(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Paired cluster bootstrap: each resample draws `recordings` recordings with replacement and yields how many
+ * times each was drawn, then every row weight (a row inherits its recording's count). Chunks of a recording
+ * are correlated, so resampling them apart would understate the variance; and every candidate is scored on
+ * the same draw so differences between candidates are paired. `counts` and `rowWeights` are reused between
+ * resamples (no allocation per resample): consume them before asking for the next.
+ */
+export function* resampleWeights(
+  rowRecording: Int32Array,
+  recordings: number,
+  resamples: number,
+  seed: number,
+): Generator<{ counts: Float64Array; rowWeights: Float64Array }> {
+  const rand = mulberry32(seed);
+  const counts = new Float64Array(recordings);
+  const rowWeights = new Float64Array(rowRecording.length);
+  for (let b = 0; b < resamples; b++) {
+    counts.fill(0);
+    for (let k = 0; k < recordings; k++) counts[Math.floor(rand() * recordings)] += 1;
+    for (let i = 0; i < rowRecording.length; i++) rowWeights[i] = counts[rowRecording[i]];
+    yield { counts, rowWeights };
+  }
+}
+
+/** Quantile with linear interpolation between order statistics (numpy's default), ignoring NaN. */
+export function quantile(sortedFinite: ArrayLike<number>, q: number): number {
+  const n = sortedFinite.length;
+  if (n === 0) return Number.NaN;
+  const pos = q * (n - 1);
+  const lo = Math.floor(pos);
+  const hi = Math.min(lo + 1, n - 1);
+  return sortedFinite[lo] + (pos - lo) * (sortedFinite[hi] - sortedFinite[lo]);
+}
+
+/**
+ * Percentile interval of bootstrap replicates around a full-sample value. Replicates that are NaN (a
+ * resample where the metric is undefined, e.g. a slice drew no positives) are left out; if more than half
+ * are, the interval is reported as unknown rather than built from a biased remainder.
+ */
+export function percentileInterval(value: number, replicates: Float64Array, confidence: number): Estimate {
+  const finite = replicates.filter((x) => !Number.isNaN(x)).sort();
+  const ok = finite.length > replicates.length / 2;
+  const alpha = (1 - confidence) / 2;
+  return {
+    value: Number.isNaN(value) ? null : value,
+    lo: ok ? quantile(finite, alpha) : null,
+    hi: ok ? quantile(finite, 1 - alpha) : null,
+  };
+}
+
+/** Replicates of a - b, paired per resample. */
+export function pairedDifference(a: Float64Array, b: Float64Array): Float64Array {
+  return a.map((x, i) => x - b[i]);
+}
+
+/** True when the interval of a difference contains 0 (or is unknown: no evidence of a difference). */
+export function containsZero(e: Estimate): boolean {
+  return e.lo === null || e.hi === null || (e.lo <= 0 && e.hi >= 0);
+}

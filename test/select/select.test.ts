@@ -1,0 +1,217 @@
+import { describe, it, expect } from 'vitest';
+import { selectModels } from '../../src/select/index.ts';
+import { CandidateEvaluator, prepareData } from '../../src/select/criteria.ts';
+import { sliceColumn } from '../../src/select/slices.ts';
+import { macroRocAuc, paddedCmap, rowwiseMicroF1 } from '../../src/metrics/index.ts';
+import { BirdcallError, UsageError } from '../../src/errors.ts';
+import { simulateEvalSet, simulateModel, BASE, type Sim } from './simulate.ts';
+
+const sim = simulateEvalSet(1);
+
+describe('selectModels on candidates whose right answer is known', () => {
+  it('picks the model that scores background species when both tie on primary labels', () => {
+    const hears = simulateModel(sim, 'hears-background', BASE, 7);
+    const ignores = simulateModel(sim, 'ignores-background', { ...BASE, secondary: BASE.absent }, 7);
+    const sel = selectModels(sim.evalSet, [ignores, hears]);
+    expect(sel.tieSet).toEqual(expect.arrayContaining(['hears-background', 'ignores-background']));
+    expect(sel.chosen).toBe('hears-background');
+    expect(sel.runnerUp).toBe('ignores-background');
+    const by = Object.fromEntries(sel.candidates.map((c) => [c.name, c]));
+    // ignoring background species puts them among absent ones: secondary AUC near chance
+    expect(by['ignores-background'].secondary!.lo!).toBeLessThan(0.6);
+    expect(by['hears-background'].secondary!.lo!).toBeGreaterThan(0.85);
+    expect(sel.explanation.join(' ')).toMatch(/Runner-up: ignores-background, which lacked secondary-label AUC/);
+  });
+
+  it('picks the steady model over one that is best overall but collapses on one call type', () => {
+    const base = { ...BASE, primary: 1, absent: -1 };
+    const steady = simulateModel(sim, 'steady', base, 7);
+    const collapses = simulateModel(
+      sim,
+      'collapses',
+      { ...base, primary: 2.1, collapseOn: (r) => r.metadata.type === 'flight call' },
+      7,
+    );
+    const sel = selectModels(sim.evalSet, [collapses, steady], { sliceColumns: ['type', 'rating'] });
+    expect(sel.tieSet).toHaveLength(2);
+    expect(sel.chosen).toBe('steady');
+    const c = sel.candidates.find((x) => x.name === 'collapses')!;
+    expect(c.worstSlice).toMatchObject({ column: 'type', slice: 'flight call' });
+    expect(c.slices.type['flight call'].value!).toBeLessThan(c.slices.type.song.value! - 0.2);
+    expect(sel.steps[0]).toMatchObject({ criterion: 'worstSlice', leader: 'steady' });
+    expect(sel.steps[0].eliminated.map((e) => e.name)).toEqual(['collapses']);
+  });
+
+  it('picks the calibrated model when two rank every example identically', () => {
+    const calibrated = simulateModel(sim, 'calibrated', BASE, 7);
+    const flat = simulateModel(sim, 'flat', { ...BASE, temperature: 4 }, 7);
+    const sel = selectModels(sim.evalSet, [flat, calibrated], { sliceColumns: ['type'] });
+    const by = Object.fromEntries(sel.candidates.map((c) => [c.name, c]));
+    // same ranking: every ranking criterion ties exactly, calibration decides
+    expect(by.flat.main.value).toBeCloseTo(by.calibrated.main.value!, 6);
+    expect(sel.chosen).toBe('calibrated');
+    const decisive = sel.steps.find((s) => s.eliminated.length > 0)!;
+    expect(decisive.criterion).toBe('calibration');
+    expect(by.flat.calibration.lo!).toBeGreaterThan(by.calibrated.calibration.hi!);
+  });
+
+  it('never admits a candidate clearly worse on the main metric to the tie set', () => {
+    const a = simulateModel(sim, 'a', BASE, 7);
+    const b = simulateModel(sim, 'b', BASE, 8);
+    const weak = simulateModel(sim, 'weak', { ...BASE, primary: 0.3, noise: 2 }, 9);
+    const sel = selectModels(sim.evalSet, [weak, a, b], { sliceColumns: [] });
+    const w = sel.candidates.find((c) => c.name === 'weak')!;
+    expect(w.inTieSet).toBe(false);
+    expect(sel.tieSet).not.toContain('weak');
+    expect(w.diffToBest.hi!).toBeLessThan(0);
+    expect(sel.ranking[2]).toBe('weak');
+    expect(sel.chosen).not.toBe('weak');
+    expect(sel.explanation.join(' ')).toMatch(/weak is out/);
+  });
+
+  it('gives every member of the tie set a stability score and none outside it', () => {
+    const cands = [7, 8, 9].map((seed) => simulateModel(sim, `s${seed}`, { ...BASE, primary: 1, absent: -1 }, seed));
+    cands.push(simulateModel(sim, 'weak', { ...BASE, primary: 0.2, noise: 2 }, 10));
+    const sel = selectModels(sim.evalSet, cands, { sliceColumns: [] });
+    for (const c of sel.candidates) {
+      if (c.inTieSet) {
+        expect(c.stability!.value!).toBeGreaterThanOrEqual(0);
+        expect(c.stability!.value!).toBeLessThanOrEqual(1);
+      } else expect(c.stability).toBeNull();
+    }
+    expect(sel.tieSet.length).toBeGreaterThan(1);
+  });
+
+  it('is repeatable for a seed, and a JSON round trip changes nothing', () => {
+    const cands = [simulateModel(sim, 'a', BASE, 7), simulateModel(sim, 'b', { ...BASE, temperature: 2 }, 8)];
+    const opts = { sliceColumns: ['type', 'region'] };
+    const one = selectModels(sim.evalSet, cands, { ...opts, seed: 3 });
+    const two = selectModels(sim.evalSet, cands, { ...opts, seed: 3 });
+    const other = selectModels(sim.evalSet, cands, { ...opts, seed: 4 });
+    expect(two).toEqual(one);
+    expect(other.candidates[0].main.lo).not.toBe(one.candidates[0].main.lo);
+    expect(other.candidates[0].main.value).toBe(one.candidates[0].main.value);
+    expect(JSON.parse(JSON.stringify(one))).toEqual(one);
+  });
+
+  it('can combine the criteria by weights instead', () => {
+    const calibrated = simulateModel(sim, 'calibrated', BASE, 7);
+    const flat = simulateModel(sim, 'flat', { ...BASE, temperature: 4 }, 7);
+    const sel = selectModels(sim.evalSet, [flat, calibrated], {
+      rule: { kind: 'weights', weights: { calibration: 1, stability: 1 } },
+      sliceColumns: [],
+    });
+    expect(sel.chosen).toBe('calibrated');
+    expect(sel.weightedScores!.calibrated).toBeGreaterThan(sel.weightedScores!.flat);
+  });
+
+  it('runs with padded cmAP and row-wise F1 as the main metric', () => {
+    const hears = simulateModel(sim, 'hears', BASE, 7);
+    const weak = simulateModel(sim, 'weak', { ...BASE, primary: 0, noise: 2 }, 9);
+    for (const mainMetric of ['paddedCmap', 'rowwiseMicroF1'] as const) {
+      const sel = selectModels(sim.evalSet, [weak, hears], { mainMetric, sliceColumns: ['type'] });
+      expect(sel.mainMetric).toBe(mainMetric);
+      expect(sel.chosen).toBe('hears');
+      expect(sel.tieSet).toEqual(['hears']);
+    }
+  });
+});
+
+/** Rows of one slice, as matrices for the public metric functions. */
+function sliceMatrices(s: Sim, scores: Float32Array[], keep: (i: number) => boolean) {
+  const classes = s.evalSet.classes;
+  const idx = s.evalSet.rows.flatMap((_, i) => (keep(i) ? [i] : []));
+  const truth = idx.map((i) => classes.map((c) => (c === s.evalSet.rows[i].primary ? 1 : 0)));
+  return { truth, scores: idx.map((i) => scores[i]) };
+}
+
+describe('main metric truth', () => {
+  it('does not count a listed background species as a false positive for primary labels', () => {
+    const hears = simulateModel(sim, 'hears', BASE, 7);
+    const ignores = simulateModel(sim, 'ignores', { ...BASE, secondary: BASE.absent }, 7);
+    const sel = selectModels(sim.evalSet, [hears, ignores], { sliceColumns: [] });
+    // the two differ only in background-species scores, which the primary-label metric leaves out
+    expect(sel.candidates[0].main.value).toBe(sel.candidates[1].main.value);
+  });
+});
+
+describe('slices', () => {
+  it('score each slice exactly as the metric on that slice rows alone', () => {
+    // without background species, the main metric's truth is exactly the one-hot primary label
+    const plain = simulateEvalSet(5, 60, 8, false);
+    const model = simulateModel(plain, 'm', BASE, 11);
+    const data = prepareData(plain.evalSet);
+    const a = sliceColumn(plain.evalSet, 'type', 5, 'merge', 10);
+    const settings = { threshold: 0.5, padding: 5, calibrationBins: 10 };
+    const reference = {
+      macroRocAuc: (t: number[][], x: Float32Array[]) => macroRocAuc(t, x).value,
+      paddedCmap: (t: number[][], x: Float32Array[]) => paddedCmap(t, x, 5),
+      rowwiseMicroF1: (t: number[][], x: Float32Array[]) => rowwiseMicroF1(t, x, 0.5),
+    };
+    for (const metric of ['macroRocAuc', 'paddedCmap', 'rowwiseMicroF1'] as const) {
+      const e = new CandidateEvaluator(data, model, metric, settings);
+      const out = new Float64Array(a.info.slices.length);
+      e.mainBySlice(null, a.rowSlice, out);
+      a.info.slices.forEach((_, j) => {
+        const m = sliceMatrices(plain, model.scores, (i) => a.rowSlice[i] === j);
+        expect(out[j]).toBeCloseTo(reference[metric](m.truth, m.scores), 10);
+      });
+      // with bootstrap weights, equal to the whole-set metric under the slice's masked weights
+      const w = Float64Array.from(plain.evalSet.rows, (_, i) => (i * 7) % 3);
+      e.mainBySlice(w, a.rowSlice, out);
+      a.info.slices.forEach((_, j) => {
+        const masked = w.map((x, i) => (a.rowSlice[i] === j ? x : 0));
+        expect(out[j]).toBeCloseTo(e.main(masked), 10);
+      });
+    }
+  });
+
+  it('merge slices under the minimum size into other, or flag them, and never use them for the worst slice', () => {
+    const a = simulateModel(sim, 'a', BASE, 7);
+    const b = simulateModel(sim, 'b', BASE, 8);
+    const merged = selectModels(sim.evalSet, [a, b], { sliceColumns: ['recordist'], minSliceSize: 12 });
+    const col = merged.slices[0];
+    const other = col.slices.find((s) => s.name === 'other')!;
+    expect(other.merged!.length).toBeGreaterThan(1);
+    for (const s of col.slices) expect(s.recordings >= 12 || s.status === 'flagged').toBe(true);
+
+    const flagged = selectModels(sim.evalSet, [a, b], { sliceColumns: ['recordist'], minSliceSize: 12, smallSlices: 'flag' });
+    const small = flagged.slices[0].slices.filter((s) => s.recordings < 12);
+    expect(small.length).toBeGreaterThan(0);
+    for (const s of small) expect(s.status).toBe('flagged');
+    for (const c of flagged.candidates) {
+      expect(small.map((s) => s.name)).not.toContain(c.worstSlice!.slice);
+    }
+    expect(flagged.notes.join(' ')).toMatch(/under the minimum of 12/);
+  });
+
+  it('bin ratings and derive regions from latitude and longitude', () => {
+    const region = sliceColumn(sim.evalSet, 'region', 1, 'merge', 10).info.slices.map((s) => s.name);
+    expect(region).toEqual(['lat 30..40, lon -130..-120', 'lat 50..60, lon 0..10']);
+    const rating = sliceColumn(sim.evalSet, 'rating', 1, 'merge', 10).info.slices.map((s) => s.name);
+    expect(rating).toEqual(['high (4-5)', 'low (<3)', 'mid (3-3.5)']);
+  });
+});
+
+describe('selectModels input checks', () => {
+  const good = simulateModel(sim, 'good', BASE, 7);
+  it('refuses fewer than 1000 resamples or unknown options', () => {
+    expect(() => selectModels(sim.evalSet, [good], { bootstrap: 200 })).toThrow(UsageError);
+    expect(() => selectModels(sim.evalSet, [good], { bogus: 1 } as never)).toThrow(UsageError);
+  });
+  it('names the candidate whose scores do not fit the evaluation set', () => {
+    const short = { name: 'short', scores: good.scores.slice(1) };
+    expect(() => selectModels(sim.evalSet, [good, short])).toThrow(/candidate 'short' has/);
+    try {
+      selectModels(sim.evalSet, [short]);
+    } catch (err) {
+      expect(err).toBeInstanceOf(BirdcallError);
+      expect((err as BirdcallError).code).toBe('SELECT_SHAPE');
+    }
+  });
+  it('refuses a primary label outside the class list and a slice column without values', () => {
+    const bad = { ...sim.evalSet, rows: sim.evalSet.rows.map((r, i) => (i === 0 ? { ...r, primary: 'nocall' } : r)) };
+    expect(() => selectModels(bad, [good])).toThrow(/'nocall', which is not in the class list/);
+    expect(() => selectModels(sim.evalSet, [good], { sliceColumns: ['elevation'] })).toThrow(UsageError);
+  });
+});
