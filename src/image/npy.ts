@@ -112,8 +112,10 @@ export function decodeNpy(bytes: Uint8Array, file?: string): { data: Float32Arra
     invalid(`file holds ${available} data bytes, shape ${shapeText} of ${dtype} needs ${count * width}`, file);
   }
 
-  // Copy out, so the result is aligned and independent of `bytes` whatever the header length was.
-  const raw = bytes.slice(dataStart, dataStart + count * width);
+  // Copy out, so the result is aligned and independent of `bytes` whatever the header length was. Not
+  // `bytes.slice`: on a Node Buffer (what readFile returns) slice is a view into a shared pool, not a copy.
+  const raw = new Uint8Array(count * width);
+  raw.set(bytes.subarray(dataStart, dataStart + count * width));
   if (LITTLE_ENDIAN_HOST) {
     return { data: width === 4 ? new Float32Array(raw.buffer) : new Float64Array(raw.buffer), shape };
   }

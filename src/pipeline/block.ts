@@ -55,8 +55,13 @@ export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z
   doc: string;
   input: I;
   output: O;
-  /** Parameters with defaults, units and one-line docs (`.describe`). */
+  /** Parameters with defaults, units and one-line docs (`.describe`): a `z.object`, refinements allowed. */
   params: S;
+  /**
+   * Bump when the block's output changes for the same params (a bug fix, a new algorithm): it is part of the
+   * pipeline hash, so `convert` recomputes what the block made. Built-in blocks share the package version.
+   */
+  version?: string;
   run(
     value: KindMap[I],
     params: z.output<S>,
@@ -64,6 +69,47 @@ export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z
   ): KindMap[O] | KindMap[O][] | Promise<KindMap[O] | KindMap[O][]>;
 }
 
+const KINDS: readonly Kind[] = ['file', 'audio', 'spectrogram'];
+const BLOCK_NAME = /^[a-z][a-z0-9-]*$/;
+
+/**
+ * Makes a block, checking what TS cannot: the name (it is a pipeline-file word and a CLI subcommand) and the
+ * kinds (a user block written in plain JS has no compiler to catch a typo).
+ */
 export function defineBlock<I extends Kind, O extends Kind, S extends z.ZodType>(block: Block<I, O, S>): Block<I, O, S> {
-  return block;
+  if (!BLOCK_NAME.test(block.name)) {
+    throw new TypeError(`block name "${block.name}" must be lower-case letters, digits and '-', starting with a letter`);
+  }
+  for (const [side, kind] of [['input', block.input], ['output', block.output]] as const) {
+    if (!KINDS.includes(kind)) throw new TypeError(`block "${block.name}": ${side} kind "${String(kind)}" is not one of ${KINDS.join(', ')}`);
+  }
+  if (typeof block.run !== 'function') throw new TypeError(`block "${block.name}" has no run function`);
+  return Object.freeze({ ...block });
+}
+
+/**
+ * Any block, whatever its kinds and schema: what registries and pipelines hold. (`run` is declared with
+ * method syntax, so every concrete block is assignable to this without a cast.)
+ */
+export type AnyBlock = Block<Kind, Kind, z.ZodType>;
+
+/** The params a user writes for a block (defaults optional). */
+export type ParamsIn<B extends Block> = z.input<B['params']>;
+/** The params a block's run receives (defaults filled). */
+export type ParamsOut<B extends Block> = z.output<B['params']>;
+
+/** One step of a pipeline composed in TypeScript: a block and the params the user gave (not yet validated). */
+export interface Step<I extends Kind = Kind, O extends Kind = Kind> {
+  block: Block<I, O, z.ZodType>;
+  params: unknown;
+}
+
+/**
+ * Turns a block into a step factory, e.g. `const melspec = stepOf(melspecBlock); melspec({ nMels: 64 })`.
+ * The params are typed from the schema; they are validated when the pipeline is composed.
+ */
+export function stepOf<I extends Kind, O extends Kind, S extends z.ZodType>(
+  block: Block<I, O, S>,
+): (params?: z.input<S>) => Step<I, O> {
+  return (params) => ({ block, params: params ?? {} });
 }

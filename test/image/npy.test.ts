@@ -140,3 +140,13 @@ print('ok')
     }
   });
 });
+
+describe('decodeNpy on a Node Buffer', () => {
+  it('decodes bytes that sit at an offset inside a larger pooled buffer', () => {
+    const values = new Float32Array([1.5, -2.25, 3, 4]);
+    const encoded = encodeNpy(values, [2, 2]);
+    // Buffer.from(array) of a small payload lands in Node's shared pool, at a non-zero byteOffset.
+    const pooled = Buffer.concat([Buffer.alloc(3), Buffer.from(encoded)]).subarray(3);
+    expect(Array.from(decodeNpy(pooled).data)).toEqual(Array.from(values));
+  });
+});

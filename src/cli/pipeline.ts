@@ -1,0 +1,26 @@
+import type { Command } from 'commander';
+import { stringify as toYaml } from 'yaml';
+import { UsageError } from '../errors.ts';
+import { loadPipelineFile, pipelineHash, presetPipeline, toSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+
+async function resolveFrom(file: string | undefined, preset: string | undefined): Promise<ResolvedPipeline> {
+  if (file !== undefined && preset !== undefined) throw new UsageError('give a pipeline FILE or --preset NAME, not both');
+  if (file !== undefined) return loadPipelineFile(file);
+  if (preset !== undefined) return presetPipeline(preset);
+  throw new UsageError('pipeline show needs a pipeline FILE or --preset NAME');
+}
+
+export function register(program: Command): void {
+  const group = program.command('pipeline').description('inspect pipeline files');
+  group
+    .command('show')
+    .description('print the resolved pipeline: every step with all defaults filled in, and its hash')
+    .argument('[file]', 'pipeline file (YAML or JSON)')
+    .option('--preset <name>', 'show a preset pipeline instead of a file')
+    .option('--json', 'print JSON instead of YAML')
+    .action(async (file: string | undefined, opts: { preset?: string; json?: boolean }) => {
+      const resolved = await resolveFrom(file, opts.preset);
+      const out = { ...toSpec(resolved), hash: pipelineHash(resolved) };
+      process.stdout.write(opts.json ? JSON.stringify(out, null, 2) + '\n' : toYaml(out));
+    });
+}

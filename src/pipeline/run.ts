@@ -1,0 +1,111 @@
+import type { Audio, Chunk } from '../audio/types.ts';
+import type { Spectrogram } from '../dsp/types.ts';
+import type { Artifact, BlockContext, KindMap } from './block.ts';
+import type { ResolvedPipeline } from './pipeline.ts';
+
+/** What one pipeline run makes for one chunk (or for the whole file when there is no chunk block). */
+export interface PipelineItem {
+  chunkIndex: number;
+  startSeconds: number;
+  endSeconds: number;
+  /** Files the blocks asked for (PNG, npy…), in emit order; the caller writes them. */
+  artifacts: Artifact[];
+  /** Warnings that concern this item: its own and those raised on the file before it was chunked. */
+  warnings: string[];
+  /** The last block's output. */
+  value: Audio | Spectrogram;
+}
+
+export interface FileResult {
+  /** One per surviving chunk, in chunk order; empty when a quality check dropped everything. */
+  items: PipelineItem[];
+  /** Every warning raised while processing the file, once each, in order. */
+  warnings: string[];
+}
+
+type Value = KindMap[keyof KindMap];
+
+interface WorkItem {
+  value: Value;
+  chunkIndex: number;
+  startSeconds: number;
+  endSeconds: number;
+  artifacts: Artifact[];
+  warnings: string[];
+}
+
+function isChunk(value: Value): value is Chunk {
+  const c = value as Partial<Chunk>;
+  return typeof c.index === 'number' && typeof c.startSeconds === 'number' && typeof c.endSeconds === 'number';
+}
+
+function isAudio(value: Value): value is Audio {
+  return (value as Partial<Audio>).samples instanceof Float32Array && typeof (value as Partial<Audio>).sampleRate === 'number';
+}
+
+/**
+ * Runs a resolved pipeline on one source file, in memory. Pure apart from the blocks themselves: nothing is
+ * written — artifacts come back for the caller (convert, predict) to write. A block returning an array fans
+ * the item out (chunk); an empty array drops it (a quality check). A BirdcallError from a block propagates
+ * unchanged: the caller decides whether the batch goes on.
+ */
+export async function runPipelineOnFile(resolved: ResolvedPipeline, file: KindMap['file']): Promise<FileResult> {
+  const fileWarnings: string[] = [];
+  let items: WorkItem[] = [{ value: file, chunkIndex: 0, startSeconds: 0, endSeconds: 0, artifacts: [], warnings: [] }];
+
+  for (const step of resolved.steps) {
+    const next: WorkItem[] = [];
+    for (const item of items) {
+      const emitted: Artifact[] = [];
+      const raised: string[] = [];
+      const ctx: BlockContext = {
+        source: file.path,
+        chunkIndex: item.chunkIndex,
+        emit: (artifact) => emitted.push(artifact),
+        warn: (message) => raised.push(message),
+      };
+      const out = await step.block.run(item.value, step.params, ctx);
+      for (const w of raised) {
+        const text = `${step.block.name}: ${w}`;
+        if (!fileWarnings.includes(text)) fileWarnings.push(text);
+      }
+      const warnings = [...item.warnings, ...raised.map((w) => `${step.block.name}: ${w}`)];
+      const artifacts = [...item.artifacts, ...emitted];
+      const outputs = Array.isArray(out) ? out : [out];
+      outputs.forEach((value, k) => {
+        const child: WorkItem = {
+          value,
+          chunkIndex: item.chunkIndex,
+          startSeconds: item.startSeconds,
+          endSeconds: item.endSeconds,
+          // Artifacts made before a fan-out belong to the file: they go with the first child only, so the
+          // caller writes them once.
+          artifacts: k === 0 ? artifacts : [],
+          warnings,
+        };
+        if (isChunk(value)) {
+          child.chunkIndex = value.index;
+          child.startSeconds = value.startSeconds;
+          child.endSeconds = value.endSeconds;
+        } else if (item.value === file && isAudio(value)) {
+          // No chunk block (yet): the item is the whole file, whose length the decoder just told us.
+          child.endSeconds = value.samples.length / value.sampleRate;
+        }
+        next.push(child);
+      });
+    }
+    items = next;
+  }
+
+  return {
+    items: items.map((it) => ({
+      chunkIndex: it.chunkIndex,
+      startSeconds: it.startSeconds,
+      endSeconds: it.endSeconds,
+      artifacts: it.artifacts,
+      warnings: it.warnings,
+      value: it.value as Audio | Spectrogram,
+    })),
+    warnings: fileWarnings,
+  };
+}
