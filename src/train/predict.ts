@@ -1,0 +1,34 @@
+import * as tf from '@tensorflow/tfjs';
+import { BirdcallError } from '../errors.ts';
+
+/**
+ * Class probabilities for each input (inference mode: batchnorm uses its moving statistics).
+ * `inputs` are [h * w * c] arrays in the layout the model was trained on (row-major, channels last);
+ * `shape` is [h, w] or [h, w, c] (c defaults to 1). Runs in batches of `batchSize` to bound memory.
+ */
+export function predictBatch(
+  model: tf.LayersModel,
+  inputs: readonly Float32Array[],
+  shape: readonly number[],
+  batchSize = 32,
+): Float32Array[] {
+  const [h, w, c = 1] = shape;
+  const size = h * w * c;
+  const expected = model.inputs[0].shape.slice(1);
+  if (expected.some((d, i) => d !== null && d !== [h, w, c][i])) {
+    throw new BirdcallError('INPUT_SHAPE_MISMATCH', `the model expects inputs of shape [${expected.join(', ')}], got [${h}, ${w}, ${c}]`);
+  }
+  inputs.forEach((input, i) => {
+    if (input.length !== size) throw new BirdcallError('INPUT_SHAPE_MISMATCH', `input ${i} has ${input.length} values, expected ${size} (${h}x${w}x${c})`);
+  });
+  const results: Float32Array[] = [];
+  for (let start = 0; start < inputs.length; start += batchSize) {
+    const part = inputs.slice(start, start + batchSize);
+    const x = new Float32Array(part.length * size);
+    part.forEach((input, b) => x.set(input, b * size));
+    const probabilities = tf.tidy(() => (model.predict(tf.tensor4d(x, [part.length, h, w, c])) as tf.Tensor).dataSync() as Float32Array);
+    const classes = probabilities.length / part.length;
+    for (let b = 0; b < part.length; b++) results.push(probabilities.slice(b * classes, (b + 1) * classes));
+  }
+  return results;
+}

@@ -1,0 +1,410 @@
+import * as tf from '@tensorflow/tfjs';
+import { z } from 'zod';
+import { macroRocAuc, paddedCmap, rocAuc, rowwiseMicroF1, top1Accuracy } from '../metrics/index.ts';
+import { BirdcallError } from '../errors.ts';
+import { parseParams } from '../pipeline/schema.ts';
+import { initBackend, type BackendInfo } from './backend.ts';
+import { multiHot, type InputShape, type SpectrogramDataset, type Split } from './dataset.ts';
+import { buildModel, MODEL_NAMES } from './models.ts';
+import { Rng } from './random.ts';
+
+export const MONITORS = ['macroRocAuc', 'top1', 'paddedCmap', 'rowwiseMicroF1', 'loss'] as const;
+export type Monitor = (typeof MONITORS)[number];
+
+/**
+ * Every training option, with its default. The same schema gives the CLI flags (`--batch-size`) and the
+ * resolved config saved as train-config.json.
+ */
+export const trainParams = z.object({
+  model: z.enum(MODEL_NAMES).default('compact').describe('architecture from the zoo (tiny, compact, wide, resnet)'),
+  epochs: z.number().int().min(1).default(30).describe('maximum passes over the training set'),
+  batchSize: z.number().int().min(1).default(16).describe('examples per optimiser step'),
+  learningRate: z.number().positive().default(1e-3).describe('Adam step size at the start of the schedule'),
+  schedule: z.enum(['constant', 'cosine', 'step']).default('cosine').describe('learning-rate schedule: cosine decays to 1% of learningRate by the last epoch'),
+  stepEpochs: z.number().int().min(1).default(10).describe('step schedule: epochs between decays'),
+  stepFactor: z.number().positive().max(1).default(0.1).describe('step schedule: learning-rate multiplier at each decay'),
+  seed: z.number().int().min(0).default(0).describe('seed for initial weights, split, shuffling and augmentation (repeatable on one backend)'),
+  focalGamma: z.number().min(0).default(0).describe('focal loss exponent; 0 gives plain binary cross-entropy'),
+  secondaryWeight: z.number().min(0).max(1).default(1).describe('training target for secondary (background) species, 0..1'),
+  balance: z.enum(['none', 'weights', 'oversample']).default('none').describe('class balancing by primary label: inverse-frequency loss weights, or oversampling rare classes'),
+  timeMasks: z.number().int().min(0).default(2).describe('SpecAugment: time masks per example'),
+  timeMaskWidth: z.number().min(0).max(1).default(0.1).describe('SpecAugment: maximum width of each time mask, fraction of the frames'),
+  freqMasks: z.number().int().min(0).default(2).describe('SpecAugment: frequency masks per example'),
+  freqMaskWidth: z.number().min(0).max(1).default(0.1).describe('SpecAugment: maximum height of each frequency mask, fraction of the bins'),
+  timeShift: z.number().min(0).max(1).default(0.25).describe('random circular shift in time, up to this fraction of the frames either way'),
+  gain: z.number().min(0).default(0.05).describe('random brightness offset up to this much either way, in image units (pixels are linear in dB, so this is a gain)'),
+  mixupAlpha: z.number().min(0).default(0.4).describe('mixup Beta(alpha, alpha) parameter; 0 turns mixup off'),
+  mixupProbability: z.number().min(0).max(1).default(0.5).describe('fraction of examples mixed with another of the batch'),
+  monitor: z.enum(MONITORS).default('macroRocAuc').describe('validation metric for early stopping and the best epoch'),
+  patience: z.number().int().min(0).default(8).describe('epochs without improvement before stopping early; 0 never stops early'),
+  validationFraction: z.number().gt(0).lt(1).default(0.2).describe('fraction of recordings (or groups) held out per primary label'),
+  groupBy: z.string().optional().describe('metadata column (e.g. recordist, site) whose rows never straddle the split'),
+});
+export type TrainParams = z.output<typeof trainParams>;
+export type TrainParamsInput = z.input<typeof trainParams>;
+
+/** Validation metrics of one evaluation; undefined where the validation set cannot define them. */
+export interface Evaluation {
+  loss: number;
+  top1?: number;
+  macroRocAuc?: number;
+  paddedCmap?: number;
+  rowwiseMicroF1?: number;
+  /** Macro ROC-AUC of the secondary labels alone (each class scored on rows where it is not the primary). */
+  secondaryRocAuc?: number;
+}
+
+export interface EpochReport {
+  epoch: number;
+  /** Mean training loss over the epoch's steps (on augmented inputs). */
+  loss: number;
+  validation?: Evaluation;
+  learningRate: number;
+  seconds: number;
+}
+
+export interface BatchProgress {
+  epoch: number;
+  batch: number;
+  batches: number;
+  loss: number;
+}
+
+export interface TrainOptions {
+  dataset: SpectrogramDataset;
+  split: Split;
+  params?: TrainParamsInput;
+  onEpoch?: (report: EpochReport) => void;
+  onBatch?: (progress: BatchProgress) => void;
+  /** Free-text lines (backend choice, early stop). */
+  log?: (line: string) => void;
+}
+
+export interface TrainResult {
+  /** The model with the weights of the best epoch. */
+  model: tf.LayersModel;
+  params: TrainParams;
+  classes: string[];
+  inputShape: InputShape;
+  history: EpochReport[];
+  /** The epoch whose weights were kept. */
+  best: EpochReport;
+  stoppedEarly: boolean;
+  backend: BackendInfo;
+  /** Training wall time per example seen (excludes validation). */
+  secondsPerExample: number;
+}
+
+export function resolveTrainParams(raw: TrainParamsInput | undefined): TrainParams {
+  return parseParams(trainParams, raw ?? {}, 'train');
+}
+
+/** Learning rate at a fractional epoch position t in [0, epochs). */
+export function learningRateAt(params: TrainParams, t: number): number {
+  switch (params.schedule) {
+    case 'constant':
+      return params.learningRate;
+    case 'step':
+      return params.learningRate * params.stepFactor ** Math.floor(t / params.stepEpochs);
+    case 'cosine': {
+      const floor = params.learningRate * 0.01;
+      return floor + 0.5 * (params.learningRate - floor) * (1 + Math.cos((Math.PI * t) / params.epochs));
+    }
+  }
+}
+
+/**
+ * Per-example loss, averaged over classes, weighted per example, averaged over the batch. Probabilities are
+ * clipped away from 0 and 1 so log stays finite (the model ends in a sigmoid, not logits).
+ */
+function lossOf(y: tf.Tensor2D, p: tf.Tensor2D, weights: tf.Tensor1D, focalGamma: number): tf.Scalar {
+  return tf.tidy(() => {
+    const eps = 1e-7;
+    const pc = tf.clipByValue(p, eps, 1 - eps);
+    let perClass = tf.neg(tf.add(tf.mul(y, tf.log(pc)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, pc)))));
+    if (focalGamma > 0) {
+      // Focal loss (Lin et al. 2017): scale by (1 - p_t)^gamma so easy, confident examples count less.
+      const pt = tf.add(tf.mul(y, pc), tf.mul(tf.sub(1, y), tf.sub(1, pc)));
+      perClass = tf.mul(perClass, tf.pow(tf.sub(1, pt), focalGamma));
+    }
+    return tf.mean(tf.mul(tf.mean(perClass, 1), weights)) as tf.Scalar;
+  });
+}
+
+/** Per-example loss weights (mean 1 over the training set) giving each primary label equal total weight. */
+function balanceWeights(primary: Int32Array, indices: readonly number[]): Map<number, number> {
+  const counts = new Map<number, number>();
+  for (const i of indices) counts.set(primary[i], (counts.get(primary[i]) ?? 0) + 1);
+  const weights = new Map<number, number>();
+  for (const i of indices) weights.set(i, indices.length / (counts.size * (counts.get(primary[i]) ?? 1)));
+  return weights;
+}
+
+/** An epoch's example order: a shuffle, or a draw with replacement favouring rare primary labels. */
+function epochOrder(rng: Rng, indices: readonly number[], primary: Int32Array, oversample: boolean): number[] {
+  if (!oversample) return rng.shuffle([...indices]);
+  // Pick a class uniformly, then an example of it: every class is seen equally often on average.
+  const byClass = new Map<number, number[]>();
+  for (const i of indices) {
+    const list = byClass.get(primary[i]);
+    if (list) list.push(i);
+    else byClass.set(primary[i], [i]);
+  }
+  const groups = [...byClass.keys()].sort((a, b) => a - b).map((k) => byClass.get(k) ?? []);
+  return indices.map(() => {
+    const group = groups[rng.int(groups.length)];
+    return group[rng.int(group.length)];
+  });
+}
+
+/**
+ * Augment a batch in place: time shift, gain, SpecAugment masks, then mixup (which also merges targets).
+ * x is [n, h, w, c] row-major. Masks fill with the example's mean so they add no artificial edges.
+ */
+export function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape: InputShape, classes: number, params: TrainParams, rng: Rng): void {
+  const [h, w, c] = shape;
+  const size = h * w * c;
+  const rowLength = w * c;
+  const row = new Float32Array(rowLength);
+  for (let b = 0; b < n; b++) {
+    const base = b * size;
+    const shift = Math.round(rng.uniform(-params.timeShift, params.timeShift) * w);
+    if (shift !== 0) {
+      const offset = (((shift % w) + w) % w) * c;
+      for (let r = 0; r < h; r++) {
+        const start = base + r * rowLength;
+        row.set(x.subarray(start, start + rowLength));
+        x.set(row.subarray(rowLength - offset), start);
+        x.set(row.subarray(0, rowLength - offset), start + offset);
+      }
+    }
+    const gain = params.gain > 0 ? rng.uniform(-params.gain, params.gain) : 0;
+    let sum = 0;
+    for (let i = base; i < base + size; i++) {
+      const v = Math.min(1, Math.max(0, x[i] + gain));
+      x[i] = v;
+      sum += v;
+    }
+    const mean = sum / size;
+    for (let m = 0; m < params.freqMasks; m++) {
+      const height = rng.int(Math.floor(params.freqMaskWidth * h) + 1);
+      const top = rng.int(h - height + 1);
+      x.fill(mean, base + top * rowLength, base + (top + height) * rowLength);
+    }
+    for (let m = 0; m < params.timeMasks; m++) {
+      const width = rng.int(Math.floor(params.timeMaskWidth * w) + 1);
+      const left = rng.int(w - width + 1);
+      for (let r = 0; r < h; r++) x.fill(mean, base + r * rowLength + left * c, base + r * rowLength + (left + width) * c);
+    }
+  }
+  if (params.mixupAlpha > 0 && params.mixupProbability > 0 && n > 1) {
+    const original = x.slice(0, n * size);
+    const targets = y.slice(0, n * classes);
+    for (let b = 0; b < n; b++) {
+      if (rng.next() >= params.mixupProbability) continue;
+      const other = (b + 1 + rng.int(n - 1)) % n;
+      const lambda = rng.beta(params.mixupAlpha, params.mixupAlpha);
+      for (let i = 0; i < size; i++) x[b * size + i] = lambda * original[b * size + i] + (1 - lambda) * original[other * size + i];
+      // Union of labels, not a blend: both birds are audible in the mix, so both are present.
+      for (let k = 0; k < classes; k++) y[b * classes + k] = Math.max(targets[b * classes + k], targets[other * classes + k]);
+    }
+  }
+}
+
+/** Predict a set of rows in batches (inference mode), returning one probability row per example. */
+export async function predictRows(model: tf.LayersModel, dataset: SpectrogramDataset, indices: readonly number[], batchSize: number): Promise<Float32Array[]> {
+  const shape = await dataset.inputShape();
+  const out: Float32Array[] = [];
+  for (let start = 0; start < indices.length; start += batchSize) {
+    const part = indices.slice(start, start + batchSize);
+    const batch = await dataset.batch(part);
+    const scores = tf.tidy(() => (model.predict(tf.tensor4d(batch.x, [part.length, ...shape])) as tf.Tensor).dataSync() as Float32Array);
+    const k = scores.length / part.length;
+    for (let b = 0; b < part.length; b++) out.push(scores.slice(b * k, (b + 1) * k));
+  }
+  return out;
+}
+
+/**
+ * Validation metrics on 0/1 truth (primary and secondary labels both 1, as the competitions score),
+ * whatever secondaryWeight training used. Metrics a set cannot define (no positives) are left undefined.
+ */
+export function evaluate(dataset: SpectrogramDataset, indices: readonly number[], scores: Float32Array[]): Evaluation {
+  const truth = indices.map((i) => multiHot(dataset.rows[i], dataset.classes, 1));
+  const primaryAll = dataset.primaryIndex();
+  let loss = 0;
+  for (let r = 0; r < truth.length; r++) {
+    for (let k = 0; k < truth[r].length; k++) {
+      const p = Math.min(1 - 1e-7, Math.max(1e-7, scores[r][k]));
+      loss -= truth[r][k] * Math.log(p) + (1 - truth[r][k]) * Math.log(1 - p);
+    }
+  }
+  const result: Evaluation = { loss: loss / Math.max(1, truth.length * dataset.classes.length) };
+  if (indices.length === 0) return result;
+  const labelled = indices.map((i, r) => [primaryAll[i], r]).filter(([p]) => p >= 0);
+  if (labelled.length > 0) result.top1 = top1Accuracy(labelled.map(([p]) => p), labelled.map(([, r]) => scores[r]));
+  const auc = macroRocAuc(truth, scores);
+  if (Number.isFinite(auc.value)) result.macroRocAuc = auc.value;
+  result.paddedCmap = paddedCmap(truth, scores, 5);
+  result.rowwiseMicroF1 = rowwiseMicroF1(truth, scores, 0.5);
+  const secondary = secondaryAuc(dataset, indices, scores);
+  if (secondary !== undefined) result.secondaryRocAuc = secondary;
+  return result;
+}
+
+function secondaryAuc(dataset: SpectrogramDataset, indices: readonly number[], scores: Float32Array[]): number | undefined {
+  const aucs: number[] = [];
+  dataset.classes.forEach((name, k) => {
+    const truth: number[] = [];
+    const score: number[] = [];
+    indices.forEach((i, r) => {
+      const row = dataset.rows[i];
+      if (row.primaryLabel === name) return;
+      truth.push(row.secondaryLabels.includes(name) ? 1 : 0);
+      score.push(scores[r][k]);
+    });
+    const positives = truth.reduce((a, b) => a + b, 0);
+    if (positives > 0 && positives < truth.length) aucs.push(rocAuc(truth, score));
+  });
+  return aucs.length > 0 ? aucs.reduce((a, b) => a + b, 0) / aucs.length : undefined;
+}
+
+/**
+ * Higher is better for every monitor except loss; returns [score, tie-break] to maximise. Ranking metrics
+ * saturate at 1 on easy validation sets, so ties go to the lower validation loss.
+ */
+function monitored(report: EpochReport, monitor: Monitor): [number, number] {
+  const v = report.validation;
+  if (v === undefined) return [-report.loss, 0];
+  const value = monitor === 'loss' ? -v.loss : v[monitor];
+  return [value === undefined || !Number.isFinite(value) ? -v.loss : value, -v.loss];
+}
+
+function better(a: [number, number], b: [number, number]): boolean {
+  return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+}
+
+/** Early stopping: remembers the best epoch by `monitor` and says when `patience` epochs passed without one. */
+export class EarlyStopping {
+  private bestScore: [number, number] | undefined;
+  private stale = 0;
+  best: EpochReport | undefined;
+
+  constructor(
+    readonly monitor: Monitor,
+    readonly patience: number,
+  ) {}
+
+  /** Record an epoch: `improved` when it is the new best, `stop` when patience has run out. */
+  offer(report: EpochReport): { improved: boolean; stop: boolean } {
+    const score = monitored(report, this.monitor);
+    if (this.bestScore === undefined || better(score, this.bestScore)) {
+      this.bestScore = score;
+      this.best = report;
+      this.stale = 0;
+      return { improved: true, stop: false };
+    }
+    this.stale++;
+    return { improved: false, stop: this.patience > 0 && this.stale >= this.patience };
+  }
+}
+
+/**
+ * Train a model from the zoo on `split.train`, validating on `split.validation` after every epoch; keeps the
+ * weights of the best epoch by `monitor` and stops after `patience` epochs without improvement.
+ */
+export async function trainModel(options: TrainOptions): Promise<TrainResult> {
+  const params = resolveTrainParams(options.params);
+  const backend = await initBackend();
+  const log = options.log ?? (() => undefined);
+  log(`backend: ${backend.description}`);
+  const { dataset, split } = options;
+  if (split.train.length === 0) throw new BirdcallError('TRAIN_EMPTY', 'the training split is empty');
+  const inputShape = await dataset.inputShape();
+  const classes = [...dataset.classes];
+  const rng = new Rng(params.seed);
+  const model = buildModel({ name: params.model, inputShape, classes: classes.length, seed: rng.seed() });
+  const optimizer = tf.train.adam(params.learningRate);
+  // tfjs reads the learning rate on every step; the schedule sets it between steps.
+  const setLearningRate = (value: number): void => {
+    (optimizer as unknown as { learningRate: number }).learningRate = value;
+  };
+  const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const primary = dataset.primaryIndex();
+  const weights = params.balance === 'weights' ? balanceWeights(primary, split.train) : undefined;
+  const steps = Math.ceil(split.train.length / params.batchSize);
+
+  const history: EpochReport[] = [];
+  const stopper = new EarlyStopping(params.monitor, params.patience);
+  let bestWeights: tf.Tensor[] | undefined;
+  let stoppedEarly = false;
+  let trainSeconds = 0;
+  let examplesSeen = 0;
+  try {
+    for (let epoch = 1; epoch <= params.epochs; epoch++) {
+      const started = performance.now();
+      const order = epochOrder(rng, split.train, primary, params.balance === 'oversample');
+      const batchOf = (s: number): number[] => order.slice(s * params.batchSize, (s + 1) * params.batchSize);
+      let pending = dataset.batch(batchOf(0));
+      let lossSum = 0;
+      let learningRate = params.learningRate;
+      for (let s = 0; s < steps; s++) {
+        const batch = await pending;
+        const indices = batchOf(s);
+        // Read the next batch from disk while this one trains.
+        if (s + 1 < steps) pending = dataset.batch(batchOf(s + 1));
+        augmentBatch(batch.x, batch.y, batch.size, inputShape, classes.length, params, rng);
+        learningRate = learningRateAt(params, epoch - 1 + s / steps);
+        setLearningRate(learningRate);
+        const sampleWeights = Float32Array.from(indices, (i) => weights?.get(i) ?? 1);
+        const cost = tf.tidy(() => {
+          const x = tf.tensor4d(batch.x, [batch.size, ...inputShape]);
+          const y = tf.tensor2d(batch.y, [batch.size, classes.length]);
+          const w = tf.tensor1d(sampleWeights);
+          return optimizer.minimize(() => lossOf(y, model.apply(x, { training: true }) as tf.Tensor2D, w, params.focalGamma), true, variables) as tf.Scalar;
+        });
+        const loss = (await cost.data())[0];
+        cost.dispose();
+        if (!Number.isFinite(loss)) {
+          throw new BirdcallError('TRAIN_DIVERGED', `the loss became ${loss} at epoch ${epoch}, step ${s + 1}; lower learningRate (now ${learningRate})`);
+        }
+        lossSum += loss;
+        examplesSeen += batch.size;
+        options.onBatch?.({ epoch, batch: s + 1, batches: steps, loss });
+      }
+      trainSeconds += (performance.now() - started) / 1000;
+      const validation =
+        split.validation.length > 0
+          ? evaluate(dataset, split.validation, await predictRows(model, dataset, split.validation, Math.max(params.batchSize, 32)))
+          : undefined;
+      const report: EpochReport = { epoch, loss: lossSum / steps, validation, learningRate, seconds: (performance.now() - started) / 1000 };
+      history.push(report);
+      options.onEpoch?.(report);
+      const { improved, stop } = stopper.offer(report);
+      if (improved) {
+        bestWeights?.forEach((t) => t.dispose());
+        bestWeights = model.getWeights().map((t) => t.clone());
+      } else if (stop) {
+        stoppedEarly = true;
+        log(`early stop after epoch ${epoch}: ${params.monitor} has not improved for ${params.patience} epochs (best: epoch ${stopper.best?.epoch})`);
+        break;
+      }
+    }
+  } finally {
+    optimizer.dispose();
+  }
+  if (stopper.best === undefined || bestWeights === undefined) throw new Error('no epoch ran');
+  model.setWeights(bestWeights);
+  bestWeights.forEach((t) => t.dispose());
+  return {
+    model,
+    params,
+    classes,
+    inputShape,
+    history,
+    best: stopper.best,
+    stoppedEarly,
+    backend,
+    secondsPerExample: trainSeconds / Math.max(1, examplesSeen),
+  };
+}
