@@ -7,12 +7,12 @@ import * as blocks from './blocks.ts';
 import * as convert from './convert.ts';
 import * as melspec from './melspec.ts';
 import * as pipeline from './pipeline.ts';
+import * as train from './train.ts';
 
 /**
  * Every command module, in `--help` order. Each exports `register(program)`.
- * LEAD: add `./train.ts`, `./predict.ts`, `./select.ts` here (import + list entry) once they exist.
  */
-const COMMANDS: { register(program: Command): void }[] = [melspec, convert, pipeline, blocks];
+const COMMANDS: { register(program: Command): void }[] = [melspec, convert, pipeline, blocks, train];
 
 export function buildProgram(): Command {
   const program = configureErrors(new Command('birdcall'))
