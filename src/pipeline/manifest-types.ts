@@ -9,6 +9,8 @@ export interface InputRow {
   secondaryLabels: string[];
   /** Every other column of the input row, carried through to the output manifest as-is. */
   metadata: Record<string, string>;
+  /** Where the row came from, for error messages: e.g. `manifest.csv row 12` (absent for folder inputs). */
+  origin?: string;
 }
 
 /**
