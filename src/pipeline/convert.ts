@@ -25,6 +25,8 @@ import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } fr
  *   manifest.csv     one row per chunk (see manifest.ts), rebuilt from the per-source states at the end
  *   errors.csv       path, code, reason, level (error: the file was not converted; warning: it was)
  *   summary.json     counts, quality outcomes, throughput
+ *   pipeline.json    the resolved pipeline spec that made the outputs (train saves it with the model, so
+ *                    predict reproduces the preprocessing exactly)
  *   .birdcall/       per-source states (the incremental cache) and the run lock
  * Every file is written atomically and a source's state only after its artifacts, so a run killed at any
  * moment and run again ends as if it had never been interrupted.
@@ -394,6 +396,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
       manifestPath,
       errorsPath,
     };
+    await writeFileAtomic(join(outDir, 'pipeline.json'), JSON.stringify(toSpec(options.pipeline), null, 2) + '\n');
     await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
     return summary;
   } finally {

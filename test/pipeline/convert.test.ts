@@ -11,7 +11,7 @@ import { decodeNpy } from '../../src/image/npy.ts';
 import { TEMP_SUFFIX } from '../../src/pipeline/atomic.ts';
 import { convert, convertExitCode, parseByteSize, warningKind, type ConvertOptions } from '../../src/pipeline/convert.ts';
 import { readOutputManifest } from '../../src/pipeline/manifest.ts';
-import { resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
+import { pipelineHash, resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
 
 const RATE = 8000;
 
@@ -116,6 +116,7 @@ describe('convert a folder', () => {
       'npy/amecro/XC1_0002.npy',
       'npy/amerob/XC2_0000.npy',
       'npy/amerob/XC2_0001.npy',
+      'pipeline.json',
       'png/amecro/XC1_0000.png',
       'png/amecro/XC1_0001.png',
       'png/amecro/XC1_0002.png',
@@ -123,6 +124,9 @@ describe('convert a folder', () => {
       'png/amerob/XC2_0001.png',
       'summary.json',
     ]);
+    // The spec beside the outputs resolves to the very pipeline that made them (train saves it with the model).
+    const saved = resolvePipeline(JSON.parse(readFileSync(join(outDir, 'pipeline.json'), 'utf8')));
+    expect(pipelineHash(saved)).toBe(summary.pipelineHash);
     const rows = await readOutputManifest(join(outDir, 'manifest.csv'));
     expect(rows.map((r) => [r.source, r.chunkIndex, r.startSeconds, r.endSeconds, r.primaryLabel])).toEqual([
       ['amecro/XC1.wav', 0, 0, 0.5, 'amecro'],
