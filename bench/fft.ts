@@ -1,0 +1,199 @@
+/**
+ * Raw real-FFT throughput as the STFT uses it (issue 3, item 1): transforms/s and ns per N log2 N for
+ * N = 256 .. 4096, for our plan (RealFft.power: one complex fft.js transform of N/2 plus the split step,
+ * |X|^2 out) beside the alternatives it was chosen over, and numpy's batched rfft in the same run (the
+ * method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU time like ours).
+ *
+ *   npx tsx bench/fft.ts            # prints a table; --json for machine-readable output
+ *
+ * Only Float64Arrays are fed to fft.js in this process: fft.js slows down 2-5x once a process has fed it
+ * other array types, so a caller that wants honest figures must not mix types before calling benchFft.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import FFT from 'fft.js';
+import { RealFft } from '../src/dsp/fft.ts';
+
+const SIZES = [256, 512, 1024, 2048, 4096];
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/**
+ * Transforms per second of `fn` (which does `perCall` transforms): warm-up, then the median of `runs`
+ * slices of `sliceMs` each. Counted per second of this process's CPU time: these machines are shared and
+ * loaded, and wall time then measures the queue for the CPU rather than the code (one thread, so CPU
+ * time is the time the transform ran).
+ */
+function throughput(fn: () => void, perCall: number, runs: number, sliceMs: number): number {
+  const warmEnd = performance.now() + sliceMs;
+  while (performance.now() < warmEnd) fn();
+  const rates: number[] = [];
+  for (let r = 0; r < runs; r++) {
+    let calls = 0;
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    do {
+      for (let i = 0; i < 32; i++) fn();
+      calls += 32;
+    } while (performance.now() - t0 < sliceMs);
+    const cpu = process.cpuUsage(c0);
+    rates.push((calls * perCall * 1e6) / (cpu.user + cpu.system));
+  }
+  return median(rates);
+}
+
+function signal(n: number, seed: number): Float64Array {
+  const x = new Float64Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 16807) % 2147483647;
+    x[i] = s / 2147483647 - 0.5;
+  }
+  return x;
+}
+
+export interface FftRow {
+  n: number;
+  /** Our plan: RealFft.power (what the STFT calls per frame). */
+  oursPerSec: number;
+  oursNsPerNlogN: number;
+  /** RealFft.forward (complex bins out). */
+  oursForwardPerSec: number;
+  /** fft.js realTransform on Float64Arrays (the README's figure), no |X|^2. */
+  fftjsRealPerSec: number;
+  /** Two real frames packed in one complex fft.js transform of size N, split after, |X|^2 for both. */
+  twoFramesPerSec: number;
+  /** numpy.fft.rfft on a [256, N] batch, in the same run (when python3 + numpy are present). */
+  numpyBatchedPerSec: number | null;
+}
+
+export interface FftBench {
+  runs: number;
+  sliceMs: number;
+  rows: FftRow[];
+  numpy: string | null;
+}
+
+/** |X|^2 of two real frames from one complex FFT: A as the real part, B as the imaginary part. */
+function twoFrameVariant(n: number): () => void {
+  const fft = new FFT(n);
+  const a = signal(n, 1);
+  const b = signal(n, 2);
+  const packed = new Float64Array(2 * n);
+  const out = new Float64Array(2 * n);
+  const pa = new Float64Array(n / 2 + 1);
+  const pb = new Float64Array(n / 2 + 1);
+  return () => {
+    for (let j = 0; j < n; j++) {
+      packed[2 * j] = a[j];
+      packed[2 * j + 1] = b[j];
+    }
+    fft.transform(out, packed);
+    for (let k = 0; k <= n / 2; k++) {
+      const m = (n - k) % n;
+      const zr = out[2 * k];
+      const zi = out[2 * k + 1];
+      const cr = out[2 * m];
+      const ci = out[2 * m + 1];
+      // A = (Z[k] + conj Z[n-k]) / 2, B = (Z[k] - conj Z[n-k]) / 2i
+      const ar = 0.5 * (zr + cr);
+      const ai = 0.5 * (zi - ci);
+      const br = 0.5 * (zi + ci);
+      const bi = -0.5 * (zr - cr);
+      pa[k] = ar * ar + ai * ai;
+      pb[k] = br * br + bi * bi;
+    }
+  };
+}
+
+// numpy's batched rfft on a [256, N] float64 block, as fft_numpy_throughput.py measures it (how librosa
+// calls it), counted per second of CPU time like ours.
+const NUMPY_SCRIPT = `
+import json, sys, time
+import numpy as np
+slice_s = float(sys.argv[1]); runs = int(sys.argv[2])
+rng = np.random.default_rng(0)
+for N in (256, 512, 1024, 2048, 4096):
+    X = rng.standard_normal((256, N))
+    end = time.perf_counter() + slice_s
+    while time.perf_counter() < end: np.fft.rfft(X, axis=-1)
+    rates = []
+    for _ in range(runs):
+        n = 0; t0 = time.perf_counter(); c0 = time.process_time()
+        while time.perf_counter() - t0 < slice_s:
+            np.fft.rfft(X, axis=-1); n += 256
+        rates.append(n / (time.process_time() - c0))
+    print(json.dumps({'N': N, 'per_cpu_s': sorted(rates)[len(rates) // 2], 'numpy': np.__version__}))
+`;
+
+function numpyRates(sliceMs: number, runs: number): { rates: Map<number, number>; version: string } | null {
+  const r = spawnSync('python3', ['-c', NUMPY_SCRIPT, String(sliceMs / 1000), String(runs)], { encoding: 'utf8' });
+  if (r.status !== 0) return null;
+  const rates = new Map<number, number>();
+  let version = '';
+  for (const line of r.stdout.trim().split('\n')) {
+    const row = JSON.parse(line) as { N: number; per_cpu_s: number; numpy: string };
+    rates.set(row.N, row.per_cpu_s);
+    version = row.numpy;
+  }
+  return { rates, version };
+}
+
+export function benchFft(opts: { runs?: number; sliceMs?: number; numpy?: boolean } = {}): FftBench {
+  const runs = opts.runs ?? 5;
+  const sliceMs = opts.sliceMs ?? 200;
+  const rows: FftRow[] = [];
+  for (const n of SIZES) {
+    const x = signal(n, n);
+    const plan = new RealFft(n);
+    const power = new Float64Array(plan.bins);
+    const complex = new Float64Array(2 * plan.bins);
+    const oursPerSec = throughput(() => plan.power(x, power), 1, runs, sliceMs);
+    const oursForwardPerSec = throughput(() => plan.forward(x, complex), 1, runs, sliceMs);
+    const fftjs = new FFT(n);
+    const fftOut = new Float64Array(2 * n);
+    const fftjsRealPerSec = throughput(() => fftjs.realTransform(fftOut, x), 1, runs, sliceMs);
+    const twoFramesPerSec = throughput(twoFrameVariant(n), 2, runs, sliceMs);
+    rows.push({
+      n,
+      oursPerSec,
+      oursNsPerNlogN: 1e9 / oursPerSec / (n * Math.log2(n)),
+      oursForwardPerSec,
+      fftjsRealPerSec,
+      twoFramesPerSec,
+      numpyBatchedPerSec: null,
+    });
+  }
+  let numpy: string | null = null;
+  if (opts.numpy !== false) {
+    const peer = numpyRates(sliceMs, runs);
+    if (peer) {
+      numpy = peer.version;
+      for (const row of rows) row.numpyBatchedPerSec = peer.rates.get(row.n) ?? null;
+    }
+  }
+  return { runs, sliceMs, rows, numpy };
+}
+
+export function formatFftBench(r: FftBench): string {
+  const k = (v: number | null) => (v === null || Number.isNaN(v) ? '-' : `${(v / 1000).toFixed(1)}k`);
+  const lines = [
+    `real FFT throughput (transforms per CPU second, median of ${r.runs} x ${r.sliceMs} ms after warm-up)`,
+    'N     | ours power | ns/(N log2 N) | ours forward | fft.js realTransform | 2 frames/complex | numpy batched',
+  ];
+  for (const row of r.rows) {
+    lines.push(
+      `${String(row.n).padEnd(5)} | ${k(row.oursPerSec).padStart(10)} | ${row.oursNsPerNlogN.toFixed(2).padStart(13)} | ${k(row.oursForwardPerSec).padStart(12)} | ${k(row.fftjsRealPerSec).padStart(20)} | ${k(row.twoFramesPerSec).padStart(16)} | ${k(row.numpyBatchedPerSec).padStart(13)}`,
+    );
+  }
+  if (r.numpy) lines.push(`numpy ${r.numpy}`);
+  return lines.join('\n');
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const result = benchFft();
+  console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 2) : formatFftBench(result));
+}

@@ -1,0 +1,256 @@
+import { z } from 'zod';
+import { BirdcallError } from '../errors.ts';
+import type { Spectrogram } from './types.ts';
+import { realFft, type RealFft } from './fft.ts';
+import { parseParams, paramError } from './params.ts';
+import { getWindow, windowName, type WindowName } from './window.ts';
+
+/** Parameters of the STFT, named and defaulted as librosa.stft (librosa >= 0.10 defaults). */
+export const stftParams = z.object({
+  sr: z
+    .number()
+    .positive()
+    .default(22050)
+    .describe('sample rate of the input in Hz (recorded in the output; librosa.stft itself does not use it)'),
+  nFft: z
+    .number()
+    .int()
+    .min(2)
+    .default(2048)
+    .describe('FFT size in samples (2048 = 93 ms at 22050 Hz, 64 ms at 32 kHz); any size, not only powers of two'),
+  hopLength: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('samples between frame starts (512 = 23 ms at 22050 Hz, 320 = 10 ms at 32 kHz); default floor(winLength / 4)'),
+  winLength: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('window length in samples, <= nFft, zero-padded into the centre of the frame; default nFft'),
+  window: windowName,
+  center: z
+    .boolean()
+    .default(true)
+    .describe('pad nFft/2 samples at both ends so frame t is centred on sample t * hopLength'),
+  padMode: z
+    .enum(['constant', 'reflect'])
+    .default('constant')
+    .describe("centre padding: 'constant' (zeros, librosa >= 0.10 default) or 'reflect'"),
+  power: z
+    .number()
+    .positive()
+    .default(2)
+    .describe('exponent of the magnitude: 2 = power spectrogram, 1 = magnitude spectrogram'),
+  dtype: z
+    .enum(['float32', 'float64'])
+    .default('float32')
+    .describe('element type of the output values (arithmetic is float64 either way)'),
+});
+export type StftParamsInput = z.input<typeof stftParams>;
+
+/** STFT parameters with every default filled in and the cross-parameter rules checked. */
+export interface StftConfig {
+  sr: number;
+  nFft: number;
+  hopLength: number;
+  winLength: number;
+  window: WindowName;
+  center: boolean;
+  padMode: 'constant' | 'reflect';
+  power: number;
+  dtype: 'float32' | 'float64';
+}
+
+/** Fill librosa's derived defaults (winLength = nFft, hopLength = floor(winLength / 4)) and check the rules. */
+export function resolveStft(parsed: z.output<typeof stftParams>): StftConfig {
+  const winLength = parsed.winLength ?? parsed.nFft;
+  if (winLength > parsed.nFft) paramError(`winLength (${winLength}) must be <= nFft (${parsed.nFft})`);
+  const hopLength = parsed.hopLength ?? Math.floor(winLength / 4);
+  if (hopLength < 1) paramError(`hopLength must be >= 1 (default floor(winLength / 4) is 0 for winLength ${winLength})`);
+  return { ...parsed, winLength, hopLength };
+}
+
+/** Parse user input (camelCase, librosa defaults) into a checked StftConfig. */
+export function stftConfig(input: StftParamsInput = {}): StftConfig {
+  return resolveStft(parseParams(stftParams, input, 'stft'));
+}
+
+/**
+ * Where each frame of a signal of `length` samples reads from, following librosa.stft exactly, including
+ * how librosa >= 0.10 pads the head and the tail separately: with center=true and the head and tail
+ * frames apart, the head frames are cut from a prefix of the signal and the tail frames from a suffix
+ * starting at the first tail frame, each padded on its own. With reflect padding this only matters when
+ * the suffix is shorter than nFft/2 + 1 samples (hopLength >= nFft/2), but it is what librosa computes.
+ */
+export interface FrameLayout {
+  frames: number;
+  length: number;
+  nFft: number;
+  hopLength: number;
+  /** Samples padded before the signal (nFft/2 when centred, else 0): frame t starts at t * hop - pad. */
+  pad: number;
+  padMode: 'constant' | 'reflect';
+  /** Frames before this index read left padding (librosa's start_k). */
+  headFrames: number;
+  /** Frames from this index on read right padding (librosa's tail_k). */
+  tailStart: number;
+  /** Reflect padding over the whole signal (head and tail overlap) rather than per part. */
+  whole: boolean;
+}
+
+/** librosa's frame count and padding layout; throws when the signal is too short to make one frame. */
+export function frameLayout(length: number, cfg: Pick<StftConfig, 'nFft' | 'hopLength' | 'center' | 'padMode'>, file?: string): FrameLayout {
+  const { nFft, hopLength, center } = cfg;
+  if (length < 1) throw new BirdcallError('AUDIO_EMPTY', 'the signal has no samples', file);
+  if (!center) {
+    if (length < nFft) {
+      throw new BirdcallError(
+        'AUDIO_TOO_SHORT',
+        `nFft=${nFft} is too large for uncentered analysis of a signal of ${length} samples`,
+        file,
+      );
+    }
+    const frames = 1 + Math.floor((length - nFft) / hopLength);
+    return { frames, length, nFft, hopLength, pad: 0, padMode: cfg.padMode, headFrames: 0, tailStart: frames, whole: false };
+  }
+  const pad = Math.floor(nFft / 2);
+  if (length + 2 * pad < nFft) {
+    throw new BirdcallError('AUDIO_TOO_SHORT', `a signal of ${length} samples is too short for nFft=${nFft}`, file);
+  }
+  const frames = 1 + Math.floor((length + 2 * pad - nFft) / hopLength);
+  const headFrames = Math.ceil(pad / hopLength);
+  const tailStart = Math.floor((length + pad - nFft) / hopLength) + 1;
+  return { frames, length, nFft, hopLength, pad, padMode: cfg.padMode, headFrames, tailStart, whole: tailStart <= headFrames };
+}
+
+/** Index of padded sample i within [lo, hi) under numpy's 'reflect' (repeated when the pad is long). */
+function reflectIndex(i: number, lo: number, hi: number): number {
+  const n = hi - lo;
+  if (n === 1) return lo;
+  const period = 2 * (n - 1);
+  let j = (i - lo) % period;
+  if (j < 0) j += period;
+  return lo + (j < n ? j : period - j);
+}
+
+export type Samples = Float32Array | Float64Array;
+
+/**
+ * Turns frames of a signal into power (or magnitude) spectra: windowing, real FFT, |X|^power. One engine
+ * per (nFft, window, power); its buffers are allocated once and reused for every frame, so the per-frame
+ * work allocates nothing. Shared by the whole-signal STFT, the mel spectrogram and the streaming path, so
+ * all three give bit-identical frames.
+ */
+export class FrameEngine {
+  readonly bins: number;
+  /** The windowed frame; also the FFT input. */
+  readonly frame: Float64Array;
+  /** |X[k]|^power of the last computed frame. */
+  readonly spectrum: Float64Array;
+  private readonly window: Float64Array;
+  private readonly fft: RealFft;
+
+  constructor(readonly cfg: StftConfig) {
+    this.window = getWindow(cfg.window, cfg.winLength, cfg.nFft);
+    this.fft = realFft(cfg.nFft);
+    this.bins = this.fft.bins;
+    this.frame = new Float64Array(cfg.nFft);
+    this.spectrum = new Float64Array(this.bins);
+  }
+
+  /**
+   * Compute frame t of a signal described by `layout`, reading sample i of the signal at
+   * src[i - srcOffset] (the streaming path keeps only a window of the signal).
+   */
+  computeFrame(t: number, layout: FrameLayout, src: Samples, srcOffset: number): void {
+    const { frame, window } = this;
+    const nFft = layout.nFft;
+    const start = t * layout.hopLength - layout.pad;
+    if (start >= 0 && start + nFft <= layout.length) {
+      // interior frame: the hot loop, a straight windowed copy
+      const base = start - srcOffset;
+      for (let j = 0; j < nFft; j++) frame[j] = src[base + j] * window[j];
+    } else {
+      this.fillEdgeFrame(start, layout, src, srcOffset);
+    }
+    this.fft.power(frame, this.spectrum);
+    const power = this.cfg.power;
+    if (power !== 2) {
+      const spec = this.spectrum;
+      const half = power / 2;
+      for (let k = 0; k < spec.length; k++) spec[k] = power === 1 ? Math.sqrt(spec[k]) : spec[k] ** half;
+    }
+  }
+
+  private fillEdgeFrame(start: number, layout: FrameLayout, src: Samples, srcOffset: number): void {
+    const { frame, window } = this;
+    const { length } = layout;
+    const constant = layout.padMode === 'constant';
+    // librosa pads the tail part from the first tail frame's start (see FrameLayout)
+    const tailLo = layout.whole ? 0 : layout.tailStart * layout.hopLength - layout.pad;
+    for (let j = 0; j < layout.nFft; j++) {
+      const i = start + j;
+      let value: number;
+      if (i >= 0 && i < length) value = src[i - srcOffset];
+      else if (constant) value = 0;
+      else if (i < 0) value = src[reflectIndex(i, 0, length) - srcOffset];
+      else value = src[reflectIndex(i, tailLo, length) - srcOffset];
+      frame[j] = value * window[j];
+    }
+  }
+}
+
+function allocate(dtype: 'float32' | 'float64', n: number): Float32Array | Float64Array {
+  return dtype === 'float64' ? new Float64Array(n) : new Float32Array(n);
+}
+
+/** Options shared by the spectral functions. */
+export interface SpectralOptions {
+  /** Non-fatal problems librosa would warn about (a block passes its ctx.warn). */
+  warn?: (message: string) => void;
+  /** The file the samples came from, for error messages. */
+  file?: string;
+}
+
+export function checkFinite(samples: Samples, file?: string): void {
+  for (let i = 0; i < samples.length; i++) {
+    if (!Number.isFinite(samples[i])) {
+      throw new BirdcallError('AUDIO_NOT_FINITE', `sample ${i} is ${samples[i]}: the audio must be finite everywhere`, file);
+    }
+  }
+}
+
+/**
+ * |STFT|^power with librosa.stft semantics: a Spectrogram [1 + nFft/2 bins, frames], row-major.
+ * power 2 (default) gives scale 'power', power 1 gives 'magnitude'.
+ */
+export function stft(samples: Samples, params: StftParamsInput = {}, options: SpectralOptions = {}): Spectrogram {
+  const cfg = stftConfig(params);
+  checkFinite(samples, options.file);
+  const layout = frameLayout(samples.length, cfg, options.file);
+  if (cfg.center && cfg.nFft > samples.length) {
+    options.warn?.(`nFft=${cfg.nFft} is too large for a signal of ${samples.length} samples`);
+  }
+  const engine = new FrameEngine(cfg);
+  const { frames } = layout;
+  const bins = engine.bins;
+  const values = allocate(cfg.dtype, bins * frames);
+  const spec = engine.spectrum;
+  for (let t = 0; t < frames; t++) {
+    engine.computeFrame(t, layout, samples, 0);
+    for (let k = 0; k < bins; k++) values[k * frames + t] = spec[k];
+  }
+  return {
+    values,
+    bins,
+    frames,
+    axis: 'linear',
+    scale: cfg.power === 1 ? 'magnitude' : 'power',
+    sampleRate: cfg.sr,
+    hopLength: cfg.hopLength,
+    params: { ...cfg },
+  };
+}

@@ -1,0 +1,95 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pcen, pcenSmoothingCoefficient, type PcenParamsInput } from '../../src/dsp/pcen.ts';
+import { melSpectrogram } from '../../src/dsp/mel.ts';
+import { maxAbsDiff, maxOf, testSignal } from './reference.ts';
+import { pythonHas, runPython } from './python.ts';
+
+const HAVE_SCIPY = pythonHas('numpy', 'scipy.signal', 'scipy.ndimage');
+
+// librosa.pcen's arithmetic on scipy's lfilter / lfilter_zi / maximum_filter1d (librosa itself is not
+// installed here): checks the IIR state, the filter's initial condition and the max filter's edges.
+const SCIPY_PCEN = `
+import sys, json, numpy as np, scipy.signal, scipy.ndimage
+inp, shape, jobs = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
+S = np.fromfile(inp, dtype='<f8').reshape(shape)
+for job in jobs:
+  p, out = job['params'], job['out']
+  b = p['b']
+  ref = S if p['max_size'] == 1 else scipy.ndimage.maximum_filter1d(S, p['max_size'], axis=0)
+  zi = np.empty((1, 1)); zi[:] = scipy.signal.lfilter_zi([b], [1, b - 1])[:]
+  S_smooth, _ = scipy.signal.lfilter([b], [1, b - 1], ref, zi=zi, axis=-1)
+  smooth = np.exp(-p['gain'] * (np.log(p['eps']) + np.log1p(S_smooth / p['eps'])))
+  if p['power'] == 0: R = np.log1p(S * smooth)
+  elif p['bias'] == 0: R = np.exp(p['power'] * (np.log(S) + np.log(smooth)))
+  else: R = p['bias'] ** p['power'] * np.expm1(p['power'] * np.log1p(S * smooth / p['bias']))
+  R.astype('<f8').tofile(out)
+`;
+
+describe('pcen', () => {
+  const mel = melSpectrogram(testSignal(16000), { sr: 32000, nFft: 1024, hopLength: 320, nMels: 32, power: 1, dtype: 'float64' });
+  // librosa's docs scale a magnitude spectrogram to the int32 range first
+  const scaled = { ...mel, values: mel.values.map((v) => v * 2 ** 31) };
+
+  it('derives librosa’s smoothing coefficient from the time constant', () => {
+    const b = pcenSmoothingCoefficient(0.4, 22050, 512);
+    const t = (0.4 * 22050) / 512;
+    // librosa's closed form is the positive root of T^2 b^2 + b - 1 = 0
+    expect(b).toBeGreaterThan(0);
+    expect(t * t * b * b + b - 1).toBeCloseTo(0, 12);
+  });
+
+  it('is non-negative, same shape and type, and compresses the range', () => {
+    const out = pcen(scaled, { sr: 32000, hopLength: 320 });
+    expect([out.bins, out.frames]).toEqual([mel.bins, mel.frames]);
+    expect(out.values).toBeInstanceOf(Float64Array);
+    for (const v of out.values) expect(v).toBeGreaterThanOrEqual(0);
+    expect(maxOf(out.values)).toBeLessThan(maxOf(scaled.values));
+  });
+
+  it('rejects invalid parameters with PARAM_INVALID', () => {
+    const code = expect.objectContaining({ code: 'PARAM_INVALID' });
+    expect(() => pcen(scaled, { eps: 0 })).toThrow(code);
+    expect(() => pcen(scaled, { b: 1.5 })).toThrow(code);
+    expect(() => pcen(scaled, { maxSize: 0 })).toThrow(code);
+  });
+
+  describe.skipIf(!HAVE_SCIPY)(`against scipy (${HAVE_SCIPY ? 'present' : 'python3 with numpy+scipy not found: skipped'})`, () => {
+    const cases: [string, PcenParamsInput][] = [
+      ['librosa defaults', {}],
+      ['32 kHz / hop 320, maxSize 3', { sr: 32000, hopLength: 320, maxSize: 3 }],
+      ['maxSize 4 (even window)', { maxSize: 4, gain: 0.8 }],
+      ['log compression (power 0)', { power: 0, b: 0.1 }],
+      ['no bias', { bias: 0, power: 0.25 }],
+    ];
+    const dir = mkdtempSync(join(tmpdir(), 'birdcall-pcen-'));
+    const expected = new Map<string, Float64Array>();
+    // one Python process for every case: importing scipy is the slow part
+    beforeAll(() => {
+      const input = join(dir, 'S.f64');
+      writeFileSync(input, new Uint8Array(scaled.values.buffer));
+      const jobs = cases.map(([name, params], i) => {
+        const p = pcen(scaled, params).params.pcen as Record<string, number>;
+        return {
+          name,
+          out: join(dir, `out${i}.f64`),
+          params: { b: p.b, gain: p.gain, bias: p.bias, power: p.power, eps: p.eps, max_size: p.maxSize },
+        };
+      });
+      runPython(SCIPY_PCEN, [input, JSON.stringify([mel.bins, mel.frames]), JSON.stringify(jobs)]);
+      for (const job of jobs) {
+        const bytes = readFileSync(job.out);
+        expected.set(job.name, new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)));
+      }
+    });
+    afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+    it.each(cases)('matches librosa’s arithmetic: %s', (name, params) => {
+      const ours = pcen(scaled, params);
+      const ref = expected.get(name) as Float64Array;
+      expect(maxAbsDiff(ours.values, ref)).toBeLessThanOrEqual(1e-9 * Math.max(1, maxOf(ref)));
+    });
+  });
+});
