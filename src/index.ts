@@ -59,6 +59,8 @@ export { BIRDCALL_VERSION } from './pipeline/version.ts';
 
 // The pure functions the blocks wrap
 export { decodeWav, parseWavHeader } from './audio/wav.ts';
+export { decodeAudio } from './audio/decode.ts';
+export { AUDIO_EXTENSIONS, detectAudioFormat, isAudioPath } from './audio/detect.ts';
 export { encodeWav } from './audio/wav-encode.ts';
 export { readAudioFile } from './audio/read.ts';
 export { toMono } from './audio/mono.ts';

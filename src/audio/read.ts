@@ -1,7 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { BirdcallError } from '../errors.ts';
 import type { Audio } from './types.ts';
-import { decodeWav, type WavReadOptions } from './wav.ts';
+import type { WavReadOptions } from './wav.ts';
+import { decodeAudio } from './decode.ts';
 import { toMono } from './mono.ts';
 
 export interface ReadAudioOptions extends WavReadOptions {
@@ -9,7 +10,10 @@ export interface ReadAudioOptions extends WavReadOptions {
   maxBytes?: number;
 }
 
-/** Reads a WAV file whole and returns its mono samples (librosa.load(path, sr=None, mono=True)). */
+/**
+ * Reads an audio file whole (WAV, FLAC, Ogg Vorbis or MP3, picked by content) and returns its mono samples
+ * (librosa.load(path, sr=None, mono=True)).
+ */
 export async function readAudioFile(path: string, opts: ReadAudioOptions = {}): Promise<Audio> {
   let bytes: Uint8Array;
   try {
@@ -24,5 +28,5 @@ export async function readAudioFile(path: string, opts: ReadAudioOptions = {}): 
     if (err instanceof BirdcallError) throw err;
     throw new BirdcallError('FILE_UNREADABLE', `cannot read: ${(err as Error).message}`, path);
   }
-  return toMono(decodeWav(bytes, path, opts));
+  return toMono(await decodeAudio(bytes, path, opts));
 }

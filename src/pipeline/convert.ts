@@ -361,7 +361,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
     }
 
     if (index === 0 && failed === 0) {
-      throw new BirdcallError('INPUT_EMPTY', source.layout === 'folder' ? 'no .wav files found' : 'the CSV has no rows', options.input);
+      throw new BirdcallError('INPUT_EMPTY', source.layout === 'folder' ? 'no audio files (.wav, .flac, .ogg, .mp3) found' : 'the CSV has no rows', options.input);
     }
 
     const manifestPath = join(outDir, 'manifest.csv');

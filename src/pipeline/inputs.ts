@@ -2,13 +2,14 @@ import { createReadStream } from 'node:fs';
 import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { parse } from 'csv-parse';
+import { isAudioPath } from '../audio/detect.ts';
 import { BirdcallError } from '../errors.ts';
 import type { InputRow } from './manifest-types.ts';
 import { checkRelativePath } from './paths.ts';
 
 /**
  * The three input layouts `birdcall convert` reads, detected from what INPUT is:
- *  - 'folder': every *.wav below a folder; the label is the name of the folder holding the file (Kaggle's
+ *  - 'folder': every audio file (*.wav, *.flac, *.ogg, *.mp3) below a folder; the label is the name of the folder holding the file (Kaggle's
  *    `train_audio/<label>/<file>`).
  *  - 'birdclef': BirdCLEF/Kaggle `train_metadata.csv` (`primary_label`, `filename`, Python-list
  *    `secondary_labels`); audio in `train_audio/` beside the CSV.
@@ -209,7 +210,7 @@ async function* readCsvRows(
 }
 
 /**
- * Every *.wav below `root`, depth first in sorted order (the same order on every run and platform).
+ * Every audio file (see AUDIO_EXTENSIONS) below `root`, depth first in sorted order (the same order on every run and platform).
  * Hidden entries are skipped (macOS `._x.wav` resource forks are not audio); symlinked folders are not
  * entered (no cycles), symlinked files are listed and checked against the root when they are read.
  */
@@ -224,7 +225,7 @@ async function* walkFolder(root: string, dir: string = root): AsyncIterable<Inpu
   for (const entry of entries) {
     const abs = join(dir, entry.name);
     if (entry.isDir) yield* walkFolder(root, abs);
-    else if (entry.isFile && entry.name.toLowerCase().endsWith('.wav')) yield folderRow(root, abs);
+    else if (entry.isFile && isAudioPath(entry.name)) yield folderRow(root, abs);
   }
 }
 

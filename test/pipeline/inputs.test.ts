@@ -60,6 +60,16 @@ describe('folder input', () => {
     expect(rows.every((r) => r.secondaryLabels.length === 0)).toBe(true);
     expect(await source.count()).toBe(4);
   });
+
+  it('picks up compressed audio too (.flac, .ogg, .mp3), as Kaggle ships it', async () => {
+    const root = join(tempDir(), 'train_audio');
+    write(join(root, 'amecro', 'XC1.ogg'), 'x');
+    write(join(root, 'amecro', 'XC2.flac'), 'x');
+    write(join(root, 'amerob', 'XC3.MP3'), 'x');
+    write(join(root, 'amerob', 'XC4.opus'), 'x');
+    const rows = await collect((await openInputs(root)).rows());
+    expect(rows.map((r) => r.path)).toEqual(['amecro/XC1.ogg', 'amecro/XC2.flac', 'amerob/XC3.MP3']);
+  });
 });
 
 describe('BirdCLEF train_metadata.csv input', () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { toMono } from '../../audio/mono.ts';
-import { decodeWav } from '../../audio/wav.ts';
+import { decodeAudio } from '../../audio/decode.ts';
 import { defineBlock } from '../block.ts';
 
 export const decodeParams = z.object({
@@ -13,9 +13,10 @@ export const decodeParams = z.object({
 
 export const decodeBlock = defineBlock({
   name: 'decode',
-  doc: 'Read a WAV file (PCM 8-32 bit, float 32/64, EXTENSIBLE) into mono float audio, as librosa.load(sr=None, mono=True).',
+  doc: 'Read WAV (PCM 8-32 bit, float, EXTENSIBLE), FLAC, Ogg Vorbis or MP3, picked by content, into mono float audio, as librosa.load(sr=None, mono=True).',
   input: 'file',
   output: 'audio',
   params: decodeParams,
-  run: (file, p, ctx) => toMono(decodeWav(file.bytes, file.path, { onWarning: ctx.warn, maxSeconds: p.maxSeconds })),
+  run: async (file, p, ctx) =>
+    toMono(await decodeAudio(file.bytes, file.path, { onWarning: ctx.warn, maxSeconds: p.maxSeconds })),
 });
