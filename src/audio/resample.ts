@@ -1,10 +1,18 @@
 /**
- * Band-limited sample-rate conversion: a rational-ratio polyphase FIR with a Kaiser-windowed sinc, the
- * design soxr uses for its single-stage path. Output sample k sits at input time k * inRate / outRate
- * (zero phase, no delay), and the output has ceil(n * outRate / inRate) samples, as librosa.resample.
+ * Band-limited sample-rate conversion with Kaiser-windowed sinc filters, in soxr's manner. Output sample k
+ * sits at input time k * inRate / outRate (zero phase, no delay), and the output has
+ * ceil(n * outRate / inRate) samples, as librosa.resample.
+ *
+ * Downsampling by a modest ratio (44.1 or 48 -> 32 kHz) runs in two stages: the sharp low-pass at the
+ * input rate by FFT convolution (resample-fft.ts), then a short rational-ratio polyphase FIR whose
+ * transition band can be wide because the first stage already cleared everything it would alias. Other
+ * conversions (upsampling, extreme ratios) run the polyphase FIR alone with the sharp filter in it.
+ * docs/decisions/resampler.md has the measurements behind this.
  */
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
+import { applyFftLowpass, designFftLowpass, type FftLowpass } from './resample-fft.ts';
+import { besselI0, kaiserBeta, kaiserOrder, kaiserSinc } from './resample-kaiser.ts';
 import type { Audio } from './types.ts';
 
 export type ResampleQuality = 'best' | 'fast';
@@ -19,7 +27,7 @@ export const resampleParams = z.object({
   quality: z
     .enum(['best', 'fast'])
     .default('best')
-    .describe('best: flat to 90% of the lower Nyquist, >= 110 dB stopband; fast: flat to 80%, >= 90 dB, about 2x faster'),
+    .describe('best: flat to 90% of the lower Nyquist, >= 110 dB stopband; fast: flat to 80%, >= 90 dB, 1-2x faster'),
 });
 export type ResampleParams = z.output<typeof resampleParams>;
 
@@ -41,29 +49,21 @@ const MAX_EXACT_PHASES = 4096;
 const INTERPOLATED_PHASES = 4096;
 /** A table larger than this (in coefficients) means an absurd ratio: refuse rather than allocate. */
 const MAX_TABLE = 1 << 25;
+/** Longest first-stage filter worth an FFT convolution; beyond it (a 4 MHz source to 32 kHz) one stage is simpler. */
+const MAX_FFT_TAPS = 1 << 14;
+/** Two stages only when they cut the polyphase filter at least this much (it pays for the FFT stage). */
+const MIN_TWO_STAGE_GAIN = 3;
+/** Samples of first-stage output per block: 128 KB of Float32, well inside a core's L2 cache. */
+const BLOCK_SAMPLES = 1 << 15;
+/**
+ * Extra attenuation asked of a short (about 20-tap) second-stage filter: Kaiser's length formula is an
+ * estimate that short filters fall a few dB short of, and the per-phase DC normalisation costs a few more.
+ */
+const SHORT_FILTER_MARGIN_DB = 10;
 
 function gcd(a: number, b: number): number {
   while (b !== 0) [a, b] = [b, a % b];
   return a;
-}
-
-/** Modified Bessel function of the first kind, order 0 (power series; converges fast for beta < 20). */
-function besselI0(x: number): number {
-  let sum = 1;
-  let term = 1;
-  const q = (x * x) / 4;
-  for (let k = 1; k < 200; k++) {
-    term *= q / (k * k);
-    sum += term;
-    if (term < sum * 1e-17) break;
-  }
-  return sum;
-}
-
-function kaiserBeta(attenuationDb: number): number {
-  if (attenuationDb > 50) return 0.1102 * (attenuationDb - 8.7);
-  if (attenuationDb >= 21) return 0.5842 * (attenuationDb - 21) ** 0.4 + 0.07886 * (attenuationDb - 21);
-  return 0;
 }
 
 /**
@@ -73,68 +73,175 @@ function kaiserBeta(attenuationDb: number): number {
 interface Polyphase {
   table: Float32Array;
   phases: number;
-  /** Taps per row (even). */
+  /** Taps per row (a multiple of 4). */
   taps: number;
   /** Taps before the output position: row r, tap i multiplies x[j0 + i - (half - 1)]. */
   half: number;
 }
 
-/** Cached tables: pipelines resample many files between the same two rates. */
-const tableCache = new Map<string, Polyphase>();
+/**
+ * How one rate pair is converted: an optional FFT low-pass at the input rate, then the polyphase FIR.
+ * Pipelines resample many files between the same two rates, so plans are cached.
+ */
+interface Plan {
+  prefilter: FftLowpass | null;
+  poly: Polyphase;
+  exact: boolean;
+}
 
-function design(inRate: number, outRate: number, phases: number, quality: ResampleQuality): Polyphase {
-  const key = `${inRate}/${outRate}/${phases}/${quality}`;
-  const cached = tableCache.get(key);
-  if (cached) return cached;
-  const spec = SPECS[quality];
-  const lowNyquist = Math.min(inRate, outRate) / 2;
-  // Frequencies in cycles per input sample.
-  const fPass = (spec.passband * lowNyquist) / inRate;
-  const fStop = lowNyquist / inRate;
+const planCache = new Map<string, Plan>();
+
+/** Polyphase table of a low-pass passing `fPass` and stopping from `fStop` (cycles per input sample). */
+function designPolyphase(fPass: number, fStop: number, attenuationDb: number, phases: number, why: string): Polyphase {
   const cutoff = (fPass + fStop) / 2;
-  const transition = fStop - fPass;
-  // Kaiser's estimate of the length that reaches the attenuation over this transition width.
-  const length = (spec.attenuationDb - 7.95) / (14.36 * transition);
   // Taps a multiple of 4 for the 4-accumulator inner loop.
-  const half = Math.max(2, 2 * Math.ceil(length / 4));
+  const half = Math.max(2, 2 * Math.ceil(kaiserOrder(attenuationDb, fStop - fPass) / 4));
   const taps = 2 * half;
   if ((phases + 1) * taps > MAX_TABLE) {
-    throw new BirdcallError(
-      'RESAMPLE_RATIO',
-      `resampling ${inRate} Hz to ${outRate} Hz needs a ${(phases + 1) * taps}-coefficient filter; the ratio is too extreme`,
-    );
+    throw new BirdcallError('RESAMPLE_RATIO', `${why} needs a ${(phases + 1) * taps}-coefficient filter; the ratio is too extreme`);
   }
-  const beta = kaiserBeta(spec.attenuationDb);
+  const beta = kaiserBeta(attenuationDb);
   const i0Beta = besselI0(beta);
-  const radius = half; // the window spans [-half, half] input samples around the output position
   const table = new Float32Array((phases + 1) * taps);
   const row = new Float64Array(taps);
   for (let r = 0; r <= phases; r++) {
     const frac = r / phases;
     let sum = 0;
-    for (let i = 0; i < taps; i++) {
-      // Distance in input samples from the output position to tap i.
-      const t = frac - (i - (half - 1));
-      const u = t / radius;
-      const w = Math.abs(u) >= 1 ? 0 : besselI0(beta * Math.sqrt(1 - u * u)) / i0Beta;
-      const x = 2 * cutoff * t;
-      const sinc = x === 0 ? 1 : Math.sin(Math.PI * x) / (Math.PI * x);
-      row[i] = 2 * cutoff * sinc * w;
-      sum += row[i];
-    }
+    // Tap i sits frac - (i - (half - 1)) input samples from the output position; the window spans +-half.
+    for (let i = 0; i < taps; i++) sum += row[i] = kaiserSinc(frac - (i - (half - 1)), cutoff, half, beta, i0Beta);
     // Unit DC gain in every phase, so a constant signal stays constant (no phase-dependent ripple).
     for (let i = 0; i < taps; i++) table[r * taps + i] = row[i] / sum;
   }
-  const poly: Polyphase = { table, phases, taps, half };
-  if (tableCache.size > 16) tableCache.clear();
-  tableCache.set(key, poly);
-  return poly;
+  return { table, phases, taps, half };
+}
+
+function makePlan(inRate: number, outRate: number, up: number, quality: ResampleQuality): Plan {
+  const key = `${inRate}/${outRate}/${quality}`;
+  const cached = planCache.get(key);
+  if (cached) return cached;
+  const spec = SPECS[quality];
+  const why = `resampling ${inRate} Hz to ${outRate} Hz`;
+  const exact = up <= MAX_EXACT_PHASES;
+  const phases = exact ? up : INTERPOLATED_PHASES;
+  const lowNyquist = Math.min(inRate, outRate) / 2;
+  // Frequencies in cycles per input sample.
+  const fPass = (spec.passband * lowNyquist) / inRate;
+  const fStop = lowNyquist / inRate;
+  let plan: Plan | null = null;
+  if (outRate < inRate) {
+    // After a first stage that stops from the output Nyquist, the polyphase FIR only has to remove the
+    // images of what is left, the nearest at inRate - outNyquist: a far wider transition band.
+    const fStop2 = (inRate - lowNyquist) / inRate;
+    const direct = kaiserOrder(spec.attenuationDb, fStop - fPass);
+    const second = kaiserOrder(spec.attenuationDb + SHORT_FILTER_MARGIN_DB, fStop2 - fPass);
+    const half1 = Math.ceil(direct / 2);
+    if (direct >= MIN_TWO_STAGE_GAIN * second && 2 * half1 + 1 <= MAX_FFT_TAPS) {
+      plan = {
+        prefilter: designFftLowpass((fPass + fStop) / 2, half1, spec.attenuationDb),
+        poly: designPolyphase(fPass, fStop2, spec.attenuationDb + SHORT_FILTER_MARGIN_DB, phases, why),
+        exact,
+      };
+    }
+  }
+  plan ??= { prefilter: null, poly: designPolyphase(fPass, fStop, spec.attenuationDb, phases, why), exact };
+  if (planCache.size > 16) planCache.clear();
+  planCache.set(key, plan);
+  return plan;
 }
 
 function checkRate(rate: number, what: string, source?: string): void {
   if (!Number.isInteger(rate) || rate < 1) {
     throw new BirdcallError('PARAM_INVALID', `${what} must be a positive whole number of Hz, got ${rate}`, source);
   }
+}
+
+/**
+ * Where the polyphase loop stands: output k sits at input position j0 + p / up, with j0 an index into the
+ * padded input (input sample i at padded index i + half - 1). Both advance by integer steps, so the
+ * position stays exact for any length and the loop needs no division or floor.
+ */
+interface Cursor {
+  k: number;
+  j0: number;
+  p: number;
+}
+
+/**
+ * Writes out[cursor.k ..] until the output is full or the next window would reach past padded index
+ * `limit`. `buf` holds padded indices from `base` on, so a caller can feed the input a block at a time.
+ */
+function runPolyphase(
+  buf: Float32Array,
+  base: number,
+  limit: number,
+  poly: Polyphase,
+  exact: boolean,
+  up: number,
+  down: number,
+  out: Float32Array,
+  cursor: Cursor,
+): void {
+  const { table, taps } = poly;
+  const outLength = out.length;
+  const stepInt = Math.floor(down / up);
+  const stepRem = down % up;
+  // Window start relative to buf, and the last start whose window fits.
+  let j0 = cursor.j0 - base;
+  const lastStart = limit - base - taps;
+  let p = cursor.p;
+  let k = cursor.k;
+  if (exact) {
+    for (; k < outLength && j0 <= lastStart; k++) {
+      // Hot loop: one dot product of `taps` coefficients with the input window, no allocation; four
+      // independent accumulators let the CPU overlap the multiply-adds.
+      let r = p * taps;
+      const end = r + taps;
+      let j = j0;
+      let a0 = 0;
+      let a1 = 0;
+      let a2 = 0;
+      let a3 = 0;
+      for (; r < end; r += 4, j += 4) {
+        a0 += table[r] * buf[j];
+        a1 += table[r + 1] * buf[j + 1];
+        a2 += table[r + 2] * buf[j + 2];
+        a3 += table[r + 3] * buf[j + 3];
+      }
+      out[k] = a0 + a1 + (a2 + a3);
+      j0 += stepInt;
+      p += stepRem;
+      if (p >= up) {
+        p -= up;
+        j0 += 1;
+      }
+    }
+  } else {
+    const phases = poly.phases;
+    for (; k < outLength && j0 <= lastStart; k++) {
+      const pos = (p * phases) / up;
+      const r = Math.floor(pos);
+      const frac = pos - r;
+      const rowA = r * taps;
+      const rowB = rowA + taps;
+      let a = 0;
+      let b = 0;
+      for (let i = 0; i < taps; i++) {
+        const v = buf[j0 + i];
+        a += table[rowA + i] * v;
+        b += table[rowB + i] * v;
+      }
+      out[k] = a + (b - a) * frac;
+      j0 += stepInt;
+      p += stepRem;
+      if (p >= up) {
+        p -= up;
+        j0 += 1;
+      }
+    }
+  }
+  cursor.k = k;
+  cursor.j0 = j0 + base;
+  cursor.p = p;
 }
 
 /**
@@ -154,67 +261,25 @@ export function resample(audio: Audio, targetRate: number, opts: { quality?: Res
   const out = new Float32Array(outLength);
   if (outLength === 0) return { samples: out, sampleRate: targetRate, source: audio.source };
 
-  const exact = up <= MAX_EXACT_PHASES;
-  const poly = design(audio.sampleRate, targetRate, exact ? up : INTERPOLATED_PHASES, quality);
-  const { table, taps, half } = poly;
-  // Zero-padded copy so the inner loop needs no bounds checks.
-  const padded = new Float32Array(x.length + taps + 2);
-  padded.set(x, half - 1);
-
-  // Output k sits at input position k * down / up = j0 + p / up; j0 and p advance by integer steps, so
-  // positions stay exact for any length.
-  const stepInt = Math.floor(down / up);
-  const stepRem = down % up;
-  let j0 = 0;
-  let p = 0;
-  if (exact) {
-    for (let k = 0; k < outLength; k++) {
-      // Hot loop: one dot product of `taps` coefficients with the input window, no allocation; four
-      // independent accumulators let the CPU overlap the multiply-adds.
-      let r = p * taps;
-      const end = r + taps;
-      let j = j0;
-      let a0 = 0;
-      let a1 = 0;
-      let a2 = 0;
-      let a3 = 0;
-      for (; r < end; r += 4, j += 4) {
-        a0 += table[r] * padded[j];
-        a1 += table[r + 1] * padded[j + 1];
-        a2 += table[r + 2] * padded[j + 2];
-        a3 += table[r + 3] * padded[j + 3];
-      }
-      out[k] = a0 + a1 + (a2 + a3);
-      j0 += stepInt;
-      p += stepRem;
-      if (p >= up) {
-        p -= up;
-        j0 += 1;
-      }
-    }
-  } else {
-    const phases = poly.phases;
-    for (let k = 0; k < outLength; k++) {
-      const pos = (p * phases) / up;
-      const r = Math.floor(pos);
-      const frac = pos - r;
-      const rowA = r * taps;
-      const rowB = rowA + taps;
-      let a = 0;
-      let b = 0;
-      for (let i = 0; i < taps; i++) {
-        const v = padded[j0 + i];
-        a += table[rowA + i] * v;
-        b += table[rowB + i] * v;
-      }
-      out[k] = a + (b - a) * frac;
-      j0 += stepInt;
-      p += stepRem;
-      if (p >= up) {
-        p -= up;
-        j0 += 1;
-      }
-    }
+  const { prefilter, poly, exact } = makePlan(audio.sampleRate, targetRate, up, quality);
+  const { taps, half } = poly;
+  const cursor: Cursor = { k: 0, j0: 0, p: 0 };
+  if (!prefilter) {
+    // Padded so the polyphase loop needs no bounds checks: input sample i at padded[i + half - 1].
+    const padded = new Float32Array(x.length + taps + 2);
+    padded.set(x, half - 1);
+    runPolyphase(padded, 0, padded.length, poly, exact, up, down, out, cursor);
+    return { samples: out, sampleRate: targetRate, source: audio.source };
+  }
+  // Both stages a block at a time through one small buffer that stays in cache, rather than a filtered
+  // copy of the whole input: on a 10-minute file that copy is 100 MB written once and read once.
+  // Consecutive blocks overlap by less than one window; the block is a whole number of FFT block pairs.
+  const block = Math.max(BLOCK_SAMPLES - (BLOCK_SAMPLES % prefilter.step), prefilter.step);
+  const buf = new Float32Array(block);
+  while (cursor.k < outLength) {
+    const base = cursor.j0;
+    applyFftLowpass(prefilter, x, buf, base - (half - 1));
+    runPolyphase(buf, base, base + block, poly, exact, up, down, out, cursor);
   }
   return { samples: out, sampleRate: targetRate, source: audio.source };
 }

@@ -167,4 +167,81 @@ describe('resample', () => {
     expect(resampleParams.safeParse({ quality: 'medium' }).success).toBe(false);
     expect(resampleParams.shape.sampleRate.description).toMatch(/Hz/);
   });
+
+  // The two-stage path (FFT low-pass at the input rate, then a short polyphase FIR) serves 44.1 and 48 kHz
+  // sources: these hold it to the figures the quality options promise.
+  // Passband tones on FFT bin centres (no scalloping), the last near each option's passband edge (0.9 and 0.8 x 16 kHz).
+  const SPEC = {
+    best: { passbandTones: [1000, 7000, 14000], attenuationDb: 110 },
+    fast: { passbandTones: [1000, 7000, 12500], attenuationDb: 90 },
+  } as const;
+
+  it('44.1 and 48 kHz -> 32 kHz: passband tones keep their level (within 0.001 dB) and the rest is below the promised stopband', () => {
+    for (const from of [44100, 48000]) {
+      for (const quality of ['best', 'fast'] as const) {
+        for (const freq of SPEC[quality].passbandTones) {
+          const y = resample(tones(from, from, [[freq, 0.5, 0]]), 32000, { quality }).samples;
+          const n = 16384;
+          const { tone, rest } = toneAndRest(spectrumDb(y, 8000, n), freq, 32000, n);
+          const what = `${from} Hz, ${freq} Hz tone, ${quality}`;
+          expect(Math.abs(tone - 20 * Math.log10(0.5)), what).toBeLessThan(0.001);
+          expect(tone - rest, what).toBeGreaterThanOrEqual(SPEC[quality].attenuationDb);
+        }
+      }
+    }
+  });
+
+  it('44.1 and 48 kHz -> 32 kHz: tones above the new Nyquist (16.5 to 23.5 kHz) leave nothing above the promised stopband', () => {
+    const n = 16384;
+    for (const from of [44100, 48000]) {
+      for (const freq of [16500, 18000, 20000, 21500, 23500].filter((f) => f < from / 2)) {
+        const x = tones(from, from, [[freq, 0.5, 0]]);
+        for (const quality of ['best', 'fast'] as const) {
+          const db = spectrumDb(resample(x, 32000, { quality }).samples, 8000, n);
+          expect(20 * Math.log10(0.5) - Math.max(...db), `${from} Hz, ${freq} Hz tone, ${quality}`).toBeGreaterThanOrEqual(
+            SPEC[quality].attenuationDb,
+          );
+        }
+      }
+    }
+  });
+
+  it('samples beyond either end count as zero: padding the input with whole ratio periods of zeros only shifts the output', () => {
+    // 441 samples at 44.1 kHz are exactly 320 at 32 kHz (3 -> 2 at 48 kHz), so the padded input's output,
+    // shifted back, must equal the bare input's output sample for sample, first and last samples included.
+    for (const [from, period, outPeriod] of [[44100, 441, 320], [48000, 3, 2]]) {
+      const bare = tones(from, 12345, [[700, 0.4, 0.3], [5100, 0.3, 1], [19000, 0.2, 2]]);
+      const pad = period * Math.ceil(2000 / period);
+      const samples = new Float32Array(bare.samples.length + 2 * pad);
+      samples.set(bare.samples, pad);
+      for (const quality of ['best', 'fast'] as const) {
+        const y = resample(bare, 32000, { quality }).samples;
+        const yPadded = resample({ ...bare, samples }, 32000, { quality }).samples;
+        const shift = (pad / period) * outPeriod;
+        expect(maxAbsDiff(yPadded.subarray(shift, shift + y.length), y), `${from} Hz, ${quality}`).toBeLessThan(1e-6);
+        // Before the signal starts there is only the filter's pre-ringing of the first samples, which fades.
+        expect(Math.abs(yPadded[0]), `${from} Hz, ${quality}`).toBeLessThan(1e-6);
+      }
+    }
+  });
+
+  it('is zero phase: an impulse on an output instant gives a response symmetric about that instant', () => {
+    for (const [from, period, outPeriod] of [[44100, 441, 320], [48000, 3, 2], [22050, 441, 640]]) {
+      const at = period * Math.ceil(400 / period);
+      const samples = new Float32Array(2 * at);
+      samples[at] = 1;
+      for (const quality of ['best', 'fast'] as const) {
+        const y = resample({ samples, sampleRate: from, source: 'impulse' }, 32000, { quality }).samples;
+        const k0 = (at / period) * outPeriod;
+        let peak = 0;
+        let asymmetry = 0;
+        for (let d = 1; d < 200; d++) {
+          asymmetry = Math.max(asymmetry, Math.abs(y[k0 + d] - y[k0 - d]));
+          peak = Math.max(peak, Math.abs(y[k0 + d]));
+        }
+        expect(y[k0], `${from} Hz, ${quality}`).toBeGreaterThan(peak);
+        expect(asymmetry, `${from} Hz, ${quality}`).toBeLessThan(1e-6);
+      }
+    }
+  });
 });
