@@ -1,7 +1,8 @@
 /**
  * Raw real-FFT throughput as the STFT uses it (issue 3, item 1): transforms/s and ns per N log2 N for
- * N = 256 .. 4096, for our plan (RealFft.power: one complex fft.js transform of N/2 plus the split step,
- * |X|^2 out) beside the alternatives it was chosen over, and numpy's batched rfft in the same run (the
+ * N = 256 .. 4096, for our plan (realFft(n).power: our radix-4 complex transform of N/2 plus the split
+ * step, |X|^2 out; see docs/decisions/fft.md) beside the alternatives it was chosen over (the same split
+ * on fft.js's complex transform, fft.js's own realTransform, two frames per complex transform), and numpy's batched rfft in the same run (the
  * method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU time like ours).
  *
  *   npx tsx bench/fft.ts            # prints a table; --json for machine-readable output
@@ -57,8 +58,10 @@ function signal(n: number, seed: number): Float64Array {
 
 export interface FftRow {
   n: number;
-  /** Our plan: RealFft.power (what the STFT calls per frame). */
+  /** Our plan: realFft(n).power, the radix-4 kernel (what the STFT calls per frame). */
   oursPerSec: number;
+  /** The same split step on fft.js's complex transform of N/2 (the plan before radix-4). */
+  fftjsSplitPerSec: number;
   oursNsPerNlogN: number;
   /** RealFft.forward (complex bins out). */
   oursForwardPerSec: number;
@@ -148,10 +151,12 @@ export function benchFft(opts: { runs?: number; sliceMs?: number; numpy?: boolea
   const rows: FftRow[] = [];
   for (const n of SIZES) {
     const x = signal(n, n);
-    const plan = new RealFft(n);
+    const plan = new RealFft(n, 'radix-4');
     const power = new Float64Array(plan.bins);
     const complex = new Float64Array(2 * plan.bins);
     const oursPerSec = throughput(() => plan.power(x, power), 1, runs, sliceMs);
+    const split = new RealFft(n, 'fft.js');
+    const fftjsSplitPerSec = throughput(() => split.power(x, power), 1, runs, sliceMs);
     const oursForwardPerSec = throughput(() => plan.forward(x, complex), 1, runs, sliceMs);
     const fftjs = new FFT(n);
     const fftOut = new Float64Array(2 * n);
@@ -162,6 +167,7 @@ export function benchFft(opts: { runs?: number; sliceMs?: number; numpy?: boolea
       oursPerSec,
       oursNsPerNlogN: 1e9 / oursPerSec / (n * Math.log2(n)),
       oursForwardPerSec,
+      fftjsSplitPerSec,
       fftjsRealPerSec,
       twoFramesPerSec,
       numpyBatchedPerSec: null,
@@ -182,11 +188,11 @@ export function formatFftBench(r: FftBench): string {
   const k = (v: number | null) => (v === null || Number.isNaN(v) ? '-' : `${(v / 1000).toFixed(1)}k`);
   const lines = [
     `real FFT throughput (transforms per CPU second, median of ${r.runs} x ${r.sliceMs} ms after warm-up)`,
-    'N     | ours power | ns/(N log2 N) | ours forward | fft.js realTransform | 2 frames/complex | numpy batched',
+    'N     | ours power | ns/(N log2 N) | ours forward | fft.js N/2 + split | fft.js realTransform | 2 frames/complex | numpy batched',
   ];
   for (const row of r.rows) {
     lines.push(
-      `${String(row.n).padEnd(5)} | ${k(row.oursPerSec).padStart(10)} | ${row.oursNsPerNlogN.toFixed(2).padStart(13)} | ${k(row.oursForwardPerSec).padStart(12)} | ${k(row.fftjsRealPerSec).padStart(20)} | ${k(row.twoFramesPerSec).padStart(16)} | ${k(row.numpyBatchedPerSec).padStart(13)}`,
+      `${String(row.n).padEnd(5)} | ${k(row.oursPerSec).padStart(10)} | ${row.oursNsPerNlogN.toFixed(2).padStart(13)} | ${k(row.oursForwardPerSec).padStart(12)} | ${k(row.fftjsSplitPerSec).padStart(17)} | ${k(row.fftjsRealPerSec).padStart(20)} | ${k(row.twoFramesPerSec).padStart(16)} | ${k(row.numpyBatchedPerSec).padStart(13)}`,
     );
   }
   if (r.numpy) lines.push(`numpy ${r.numpy}`);

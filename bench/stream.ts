@@ -1,0 +1,164 @@
+/**
+ * Long files (issue 3, items 2 and 5): peak RSS of `birdcall melspec` on a 60-minute 32 kHz WAV, streamed
+ * (the default) and with --jobs 2, each in its own process so the figure is the whole command's; and the
+ * real-time factor of the mel computation on one thread against two (melSpectrogramParallel) on the
+ * 10-minute file, in one process with the worker pool warm.
+ *
+ *   npx tsx bench/stream.ts [--json] [--skip-rss]
+ *
+ * Peak RSS is the child's own process.resourceUsage().maxRSS: the child is this file run with
+ * --rss-child, which calls the CLI's main() and then prints it (so no /usr/bin/time is needed).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { readAudioFile } from '../src/audio/read.ts';
+import { melSpectrogram } from '../src/dsp/mel.ts';
+import { closeMelWorkers, melSpectrogramParallel } from '../src/dsp/parallel.ts';
+import { presets } from '../src/dsp/presets.ts';
+import { ensureLongWav } from './mel.ts';
+
+const PEERS = fileURLToPath(new URL('../../shared/tools/peers/', import.meta.url));
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const THIS_FILE = fileURLToPath(import.meta.url);
+export const LONG60_WAV = '/tmp/long60.wav';
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)];
+}
+
+/** Make the 60-minute file with the shared generator (fixed seed) unless it exists. */
+export function ensureLong60(path = LONG60_WAV): string {
+  if (!existsSync(path)) execFileSync('python3', [`${PEERS}make_long_wav.py`, path, '--seconds', '3600'], { stdio: 'ignore' });
+  return path;
+}
+
+export interface RssRun {
+  args: string[];
+  maxRssMB: number;
+  cpuSeconds: number;
+  wallSeconds: number;
+}
+
+/** Peak RSS of one `birdcall melspec` run in a fresh process (the child measures itself). */
+export function melspecPeakRss(input: string, extraArgs: string[] = []): RssRun {
+  const out = join(tmpdir(), `birdcall-rss-${process.pid}.npy`);
+  const args = ['melspec', input, '-o', out, '--preset', 'kaggle2020', '--db', ...extraArgs];
+  const r = spawnSync(process.execPath, ['--import', 'tsx', THIS_FILE, '--rss-child', ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 20 });
+  void rm(out, { force: true });
+  const last = r.stdout.trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !last.startsWith('{')) throw new Error(`birdcall melspec failed: ${r.stderr}`);
+  const m = JSON.parse(last) as { maxRssBytes: number; cpuS: number; wallS: number; exitCode: number };
+  if (m.exitCode !== 0) throw new Error(`birdcall melspec exited ${m.exitCode}: ${r.stderr}`);
+  return { args: args.slice(2), maxRssMB: m.maxRssBytes / 2 ** 20, cpuSeconds: m.cpuS, wallSeconds: m.wallS };
+}
+
+export interface ThreadsResult {
+  file: string;
+  audioSeconds: number;
+  runs: number;
+  /** Seconds of audio per wall second, mel only (the file already decoded), kaggle2020. */
+  oneThreadRealTime: number;
+  twoThreadRealTime: number;
+  speedup: number;
+  /** CPU seconds of the whole process (all threads) per run: equal figures mean no parallel overhead. */
+  oneThreadCpu: number;
+  twoThreadCpu: number;
+}
+
+/** Mel RTF of one thread against two on the same signal, interleaved run by run; wall time (threads). */
+export async function benchThreads(opts: { runs?: number; path?: string } = {}): Promise<ThreadsResult> {
+  const runs = opts.runs ?? 5;
+  const path = ensureLongWav(opts.path);
+  const audio = await readAudioFile(path);
+  const params = { ...presets.kaggle2020.params, sr: audio.sampleRate };
+  melSpectrogram(audio.samples, params);
+  await melSpectrogramParallel(audio.samples, params, { jobs: 2 });
+  const one: number[] = [];
+  const two: number[] = [];
+  const ratio: number[] = [];
+  const oneCpu: number[] = [];
+  const twoCpu: number[] = [];
+  const cpuSince = (c: NodeJS.CpuUsage) => {
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 1e6;
+  };
+  for (let r = 0; r < runs; r++) {
+    let t0 = performance.now();
+    let c0 = process.cpuUsage();
+    melSpectrogram(audio.samples, params);
+    const a = (performance.now() - t0) / 1000;
+    oneCpu.push(cpuSince(c0));
+    t0 = performance.now();
+    c0 = process.cpuUsage();
+    await melSpectrogramParallel(audio.samples, params, { jobs: 2 });
+    const b = (performance.now() - t0) / 1000;
+    twoCpu.push(cpuSince(c0));
+    one.push(a);
+    two.push(b);
+    ratio.push(a / b);
+  }
+  await closeMelWorkers();
+  const audioSeconds = audio.samples.length / audio.sampleRate;
+  return {
+    file: path,
+    audioSeconds,
+    runs,
+    oneThreadRealTime: audioSeconds / median(one),
+    twoThreadRealTime: audioSeconds / median(two),
+    speedup: median(ratio),
+    oneThreadCpu: median(oneCpu),
+    twoThreadCpu: median(twoCpu),
+  };
+}
+
+export interface StreamBench {
+  rss: RssRun[];
+  threads: ThreadsResult;
+}
+
+export async function benchStream(opts: { rss?: boolean; runs?: number } = {}): Promise<StreamBench> {
+  const rss: RssRun[] = [];
+  if (opts.rss !== false) {
+    const long = ensureLong60();
+    rss.push(melspecPeakRss(long));
+    rss.push(melspecPeakRss(long, ['--jobs', '2']));
+  }
+  return { rss, threads: await benchThreads({ runs: opts.runs }) };
+}
+
+export function formatStreamBench(b: StreamBench): string {
+  const lines: string[] = [];
+  if (b.rss.length > 0) {
+    lines.push('birdcall melspec on a 60-minute 32 kHz WAV (kaggle2020, --db): peak RSS / CPU s / wall s');
+    for (const r of b.rss) {
+      lines.push(`  ${r.maxRssMB.toFixed(0).padStart(5)} MB  ${r.cpuSeconds.toFixed(1).padStart(6)}  ${r.wallSeconds.toFixed(1).padStart(6)}  ${r.args.slice(5).join(' ') || '(streamed, one thread)'}`);
+    }
+  }
+  const t = b.threads;
+  lines.push(
+    `mel, kaggle2020, ${t.file} (${t.audioSeconds.toFixed(0)} s), wall, median of ${t.runs}: one thread ${t.oneThreadRealTime.toFixed(0)}x real time, two threads ${t.twoThreadRealTime.toFixed(0)}x, speed-up ${t.speedup.toFixed(2)}x; CPU s per run (all threads) ${t.oneThreadCpu.toFixed(2)} / ${t.twoThreadCpu.toFixed(2)}`,
+  );
+  return lines.join('\n');
+}
+
+/** The child side of melspecPeakRss: run the CLI here, then print this process's own peak RSS. */
+async function rssChild(args: string[]): Promise<void> {
+  const { main } = await import('../src/cli/main.ts');
+  const t0 = performance.now();
+  await main(['node', 'birdcall', ...args]);
+  const u = process.resourceUsage();
+  const report = { maxRssBytes: u.maxRSS * 1024, cpuS: (u.userCPUTime + u.systemCPUTime) / 1e6, wallS: (performance.now() - t0) / 1000, exitCode: process.exitCode ?? 0 };
+  process.stdout.write(`${JSON.stringify(report)}\n`);
+}
+
+if (process.argv[1] === THIS_FILE && process.argv[2] === '--rss-child') {
+  await rssChild(process.argv.slice(3));
+} else if (process.argv[1] === THIS_FILE) {
+  const result = await benchStream({ rss: !process.argv.includes('--skip-rss') });
+  console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 2) : formatStreamBench(result));
+}
