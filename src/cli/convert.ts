@@ -3,6 +3,8 @@ import cliProgress from 'cli-progress';
 import { BirdcallError, UsageError } from '../errors.ts';
 import { convert, convertExitCode, parseByteSize, type ConvertProgress, type ConvertSummary } from '../pipeline/convert.ts';
 import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { convertShard, resolveShard } from '../pipeline/shard.ts';
+import { queueConvert } from './queue.ts';
 
 interface ConvertFlags {
   out: string;
@@ -13,6 +15,10 @@ interface ConvertFlags {
   maxFileSize?: string;
   fsync?: boolean;
   progress?: boolean;
+  shard?: string;
+  queue?: string;
+  wait?: boolean;
+  attempts?: string;
 }
 
 /** Input problems the user made on the command line (a missing INPUT): exit code 2, like a bad flag. */
@@ -125,7 +131,17 @@ export function register(program: Command): void {
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
     .option('--no-progress', 'no progress output')
+    .option('--shard <K/N|auto>', 'convert only shard K of N (from 0) of the input; auto: from Kubernetes/Slurm job-array variables')
+    .option('--queue <url>', 'enqueue one job per file on redis://HOST:PORT/NAME for `birdcall worker`s instead of converting here')
+    .option('--wait', 'with --queue: wait for the workers, then build the manifest in -o OUT')
+    .option('--attempts <n>', 'with --queue: tries per file before it fails (default 3)')
     .action(async (input: string, flags: ConvertFlags) => {
+      if (flags.queue !== undefined) {
+        if (flags.shard !== undefined) throw new UsageError('--shard and --queue do not mix: a queue already spreads the files over its workers');
+        await queueConvert(input, { ...flags, queue: flags.queue });
+        return;
+      }
+      const shard = flags.shard === undefined ? undefined : resolveShard(flags.shard);
       const jobs = flags.jobs === undefined ? undefined : positiveInteger(flags.jobs, '--jobs');
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
       const maxFileSize = flags.maxFileSize === undefined ? undefined : parseByteSize(flags.maxFileSize);
@@ -133,7 +149,7 @@ export function register(program: Command): void {
       const progress = makeProgress(flags.progress !== false);
       let summary: ConvertSummary;
       try {
-        summary = await convert({
+        const options = {
           input,
           outDir: flags.out,
           pipeline,
@@ -142,7 +158,8 @@ export function register(program: Command): void {
           maxFileSize,
           fsync: flags.fsync,
           onProgress: progress.update,
-        });
+        };
+        summary = shard ? await convertShard({ ...options, shard }) : await convert(options);
       } catch (err) {
         if (err instanceof BirdcallError && INPUT_USAGE_CODES.has(err.code)) throw new UsageError(err.reason, err.file);
         throw err;

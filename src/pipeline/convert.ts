@@ -62,6 +62,8 @@ export interface ConvertOptions {
   onProgress?: (progress: ConvertProgress) => void;
   /** fsync every output before its rename (survives power loss, not just a killed process). Default false. */
   fsync?: boolean;
+  /** Keep only the rows this returns true for (e.g. one shard of the input, see shard.ts). Default: all. */
+  filter?: (row: InputRow) => boolean;
 }
 
 export interface ConvertError {
@@ -331,6 +333,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
       },
     })) {
       const rowIndex = index++;
+      if (options.filter && !options.filter(row)) continue;
       if (seenPaths.has(row.path)) {
         warn(row.path, `${row.origin ?? 'this row'} repeats a source already listed; converted once`);
         continue;
