@@ -1,0 +1,152 @@
+/**
+ * `npm run bench`: every benchmark of the project, side by side with its peer in the same run, as ratios.
+ * Writes bench/results/latest.json (CPU model, core count, Node version, commit, load average, and each
+ * section's full result). These machines are shared and noisy: compare within one run, never across runs.
+ *
+ *   npm run bench                      # everything (several minutes)
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, decode, resample, compressed, train, queue
+ *
+ * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+
+interface Section {
+  name: string;
+  what: string;
+  run(): Promise<{ result: unknown; text: string }>;
+}
+
+const json = (x: unknown): string => JSON.stringify(x, null, 2);
+
+const SECTIONS: Section[] = [
+  {
+    name: 'fft',
+    what: 'raw real FFT throughput, N = 256..4096 (fft.js plan as our STFT uses it) vs numpy',
+    async run() {
+      const { benchFft, formatFftBench } = await import('./fft.ts');
+      const result = benchFft();
+      return { result, text: formatFftBench(result) };
+    },
+  },
+  {
+    name: 'mel',
+    what: 'WAV -> mel -> dB real-time factor on a 10-minute 32 kHz file, presets librosa and kaggle2020, vs the numpy peer',
+    async run() {
+      const { benchMel, formatMelBench } = await import('./mel.ts');
+      const result = await benchMel();
+      return { result, text: formatMelBench(result) };
+    },
+  },
+  {
+    name: 'stream',
+    what: 'mel on 1 vs 2 worker threads, and peak RSS of `birdcall melspec` on a 60-minute file',
+    async run() {
+      const { benchStream, formatStreamBench } = await import('./stream.ts');
+      const result = await benchStream();
+      return { result, text: formatStreamBench(result) };
+    },
+  },
+  {
+    name: 'decode',
+    what: 'WAV decode MB/s: our parser vs wav-decoder 1.3.0 on the shared recordings',
+    async run() {
+      const { benchWavDecode } = await import('./wav-decode.ts');
+      const result = benchWavDecode();
+      return { result, text: json(result) };
+    },
+  },
+  {
+    name: 'resample',
+    what: 'resampling 44.1 -> 32 kHz and 48 -> 32 kHz, x real time, vs sox in the same run',
+    async run() {
+      const { benchResample } = await import('./resample.ts');
+      const result = await benchResample();
+      return { result, text: json(result) };
+    },
+  },
+  {
+    name: 'compressed',
+    what: 'FLAC, Ogg Vorbis, MP3 decode, seconds of audio per second, vs sox',
+    async run() {
+      const { benchCompressedDecode } = await import('./decode-compressed.ts');
+      const result = await benchCompressedDecode();
+      return { result, text: json(result) };
+    },
+  },
+  {
+    name: 'train',
+    what: 'CNN training and inference, s per example, vs the PyTorch CPU peer at the same thread count',
+    async run() {
+      const { benchTrain, formatRow } = await import('./train.ts');
+      const result = await benchTrain();
+      const rows = (result as { configs?: Parameters<typeof formatRow>[0][] }).configs ?? [];
+      return { result, text: rows.map(formatRow).join('\n') || json(result) };
+    },
+  },
+  {
+    name: 'queue',
+    what: 'convert through the Redis queue with 1, 2, 4 workers vs plain convert --jobs (queue overhead)',
+    async run() {
+      const { benchQueue } = await import('./queue.ts');
+      const result = await benchQueue();
+      return { result, text: json(result) };
+    },
+  },
+];
+
+function commit(): string {
+  try {
+    return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: HERE, encoding: 'utf8' }).trim();
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log('usage: npm run bench [-- --only a,b]\nsections:');
+    for (const s of SECTIONS) console.log(`  ${s.name.padEnd(11)} ${s.what}`);
+    return;
+  }
+  const onlyAt = args.indexOf('--only');
+  const only = onlyAt >= 0 ? new Set((args[onlyAt + 1] ?? '').split(',')) : undefined;
+  const unknown = only ? [...only].filter((n) => !SECTIONS.some((s) => s.name === n)) : [];
+  if (unknown.length) {
+    console.error(`bench: unknown section(s) ${unknown.join(', ')}; see --help`);
+    process.exitCode = 2;
+    return;
+  }
+  const env = { cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length, node: process.version, commit: commit(), loadavgAtStart: loadavg() };
+  console.log(`${env.cpu}, ${env.cores} cores, Node ${env.node}, commit ${env.commit}, load average ${env.loadavgAtStart.map((x) => x.toFixed(1)).join(' ')}`);
+  const results: Record<string, unknown> = {};
+  let failed = 0;
+  for (const section of SECTIONS) {
+    if (only && !only.has(section.name)) continue;
+    console.log(`\n## ${section.name}: ${section.what}`);
+    const t0 = performance.now();
+    try {
+      const { result, text } = await section.run();
+      results[section.name] = result;
+      console.log(text);
+    } catch (err) {
+      failed++;
+      results[section.name] = { error: (err as Error).message };
+      console.log(`(failed: ${(err as Error).message})`);
+    }
+    console.log(`(${((performance.now() - t0) / 1000).toFixed(0)} s)`);
+  }
+  const out = join(HERE, 'results', 'latest.json');
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, json({ env: { ...env, loadavgAtEnd: loadavg(), date: new Date().toISOString() }, results }) + '\n');
+  console.log(`\nwrote ${out}`);
+  if (failed) process.exitCode = 1;
+}
+
+await main();
