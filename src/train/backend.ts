@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { BirdcallError } from '../errors.ts';
+import { registerTrainingKernels } from './kernels/index.ts';
 
 /** Which TensorFlow.js backend trains and predicts. */
 export interface BackendInfo {
@@ -75,6 +76,7 @@ export function registerWasmKernels(): void {
   if (tf.getKernel('Conv2DBackpropFilter', 'wasm') === undefined) {
     tf.registerKernel({ kernelName: 'Conv2DBackpropFilter', backendName: 'wasm', kernelFunc: conv2dBackpropFilterWasm });
   }
+  registerTrainingKernels();
 }
 
 interface BackpropFilterAttrs {

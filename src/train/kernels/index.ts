@@ -1,0 +1,47 @@
+import { fusedBatchNormWasm, registerBatchNormGrad } from './batchnorm-grad.ts';
+import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.ts';
+import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
+import { maxPoolGradWasm } from './max-pool-grad.ts';
+import { registerReduceKernels } from './reduce-leading.ts';
+import { replaceWasmKernel } from './wasm.ts';
+
+export { setBackpropFilterColLimit } from './conv2d-backprop-filter.ts';
+export { setBackpropInputColLimit } from './conv2d-backprop-input.ts';
+
+/** The speed-ups, each of which can be left out to measure what it buys (bench/train.ts --ablation). */
+export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'filter', 'bnforward'] as const;
+export type KernelStep = (typeof KERNEL_STEPS)[number];
+
+/**
+ * Which steps to register: all, unless BIRDCALL_WASM_KERNELS lists some ('none' for none). For benchmarks
+ * only; training always wants all of them.
+ */
+export function enabledSteps(env: string | undefined = process.env.BIRDCALL_WASM_KERNELS): Set<KernelStep> {
+  if (env === undefined || env.trim() === '') return new Set(KERNEL_STEPS);
+  const listed = env.split(',').map((s) => s.trim());
+  return new Set(KERNEL_STEPS.filter((s) => listed.includes(s)));
+}
+
+let registered = false;
+
+/**
+ * The training hot path on wasm (issue 10): kernels that replace the stock wasm ones where a profiled
+ * training step spent its time, and gradients that avoid materialising broadcast tensors. Call before the
+ * wasm backend initialises (replaced kernels keep the stock set-up, which binds their fallbacks). Each has
+ * a gradient-equality test against the cpu backend in test/train/kernels.test.ts.
+ */
+export function registerTrainingKernels(steps: Set<KernelStep> = enabledSteps()): void {
+  if (registered) return;
+  registered = true;
+  // The filter gradient: one GEMM on a pixel-major im2col (tfjs 4.22 has no wasm kernel at all).
+  if (steps.has('filter')) replaceWasmKernel('Conv2DBackpropFilter', () => conv2dBackpropFilterWasm);
+  // The input gradient: a forward convolution (stride 1) or GEMM + col2im, instead of the stock loop nest.
+  if (steps.has('input')) replaceWasmKernel('Conv2DBackpropInput', () => conv2dBackpropInputWasm);
+  // Batchnorm backward in one pass per layer, no Tile.
+  if (steps.has('batchnorm')) registerBatchNormGrad();
+  // Sum and Mean over leading axes without a transpose; the Mean gradient without ones(x.shape).
+  if (steps.has('reduce')) registerReduceKernels();
+  if (steps.has('maxpool')) replaceWasmKernel('MaxPoolGrad', () => maxPoolGradWasm);
+  // Batchnorm forward (training and inference) as one multiply-add per element.
+  if (steps.has('bnforward')) replaceWasmKernel('FusedBatchNorm', fusedBatchNormWasm);
+}

@@ -1,0 +1,58 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { heapF32, type KernelArgs } from './wasm.ts';
+
+interface Attrs {
+  filterSize: [number, number] | number;
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * dx of max pooling (NHWC): each output's gradient goes to the first maximum of its window in row-major
+ * order, as the cpu backend does, so ties (common after a ReLU) resolve alike. One pass over the windows
+ * with the channel loop innermost, so reads and writes are contiguous runs.
+ */
+export function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
+  const backend = args.backend as BackendWasm;
+  const { dy, input } = args.inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
+  const attrs = args.attrs as Attrs;
+  const info = tf.backend_util.computePool2DInfo(input.shape as [number, number, number, number], attrs.filterSize, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode);
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: c, outHeight: ho, outWidth: wo } = info;
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  const top = info.padInfo.top;
+  const left = info.padInfo.left;
+  const out = backend.makeOutput(input.shape, 'float32');
+  const dx = heapF32(backend, out);
+  const x = heapF32(backend, input);
+  const g = heapF32(backend, dy);
+  dx.fill(0);
+  let o = 0;
+  for (let b = 0; b < n; b++) {
+    const image = b * h * w * c;
+    for (let oy = 0; oy < ho; oy++) {
+      const y0 = Math.max(0, oy * sh - top);
+      const y1 = Math.min(h, oy * sh - top + fh);
+      for (let ox = 0; ox < wo; ox++, o += c) {
+        const x0 = Math.max(0, ox * sw - left);
+        const x1 = Math.min(w, ox * sw - left + fw);
+        for (let ch = 0; ch < c; ch++) {
+          let best = -Infinity;
+          let at = -1;
+          for (let iy = y0; iy < y1; iy++) {
+            for (let ix = x0; ix < x1; ix++) {
+              const i = image + (iy * w + ix) * c + ch;
+              if (x[i] > best || at < 0) {
+                best = x[i];
+                at = i;
+              }
+            }
+          }
+          if (at >= 0) dx[at] += g[o + ch];
+        }
+      }
+    }
+  }
+  return out;
+}

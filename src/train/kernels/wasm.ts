@@ -1,0 +1,46 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+
+/** What tfjs hands a kernel function. */
+export interface KernelArgs {
+  inputs: tf.NamedTensorInfoMap;
+  backend: unknown;
+  attrs?: unknown;
+}
+
+export type KernelFunc = (args: KernelArgs) => tf.TensorInfo | tf.TensorInfo[];
+
+/**
+ * A float32 view of a tensor on the wasm heap. Take views after the last allocation of a kernel: growing the
+ * heap (any makeOutput) detaches earlier views.
+ */
+export function heapF32(backend: BackendWasm, t: tf.TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(t) as Float32Array;
+}
+
+/** The stock wasm kernel of that name, which our kernels fall back to outside the cases they speed up. */
+export function stockKernel(name: string): tf.KernelConfig {
+  const config = tf.getKernel(name, 'wasm');
+  if (config === undefined) throw new Error(`wasm kernel ${name} is not registered`);
+  return config;
+}
+
+/**
+ * Replace (or add) a wasm kernel. A replaced kernel keeps the stock setupFunc, which binds the C++ entry
+ * point our kernel falls back to; without it the fallback would call an unbound function.
+ */
+export function replaceWasmKernel(name: string, make: (stock: tf.KernelConfig | undefined) => KernelFunc): void {
+  const stock = tf.getKernel(name, 'wasm');
+  if (stock !== undefined) tf.unregisterKernel(name, 'wasm');
+  tf.registerKernel({
+    kernelName: name,
+    backendName: 'wasm',
+    setupFunc: stock?.setupFunc,
+    kernelFunc: make(stock) as tf.KernelFunc,
+  });
+}
+
+/** Call a kernel function directly (no engine bookkeeping): the result is ours to return or dispose. */
+export function callKernel(config: tf.KernelConfig, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: object): tf.TensorInfo {
+  return config.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
+}

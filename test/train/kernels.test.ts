@@ -1,0 +1,238 @@
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../../src/train/backend.ts';
+import { setBackpropFilterColLimit, setBackpropInputColLimit } from '../../src/train/kernels/index.ts';
+import { buildModel } from '../../src/train/models.ts';
+import { Rng } from '../../src/train/random.ts';
+
+// The kernels live on wasm: test them there even on a machine where tfjs-node would load.
+process.env.BIRDCALL_BACKEND = 'wasm';
+
+function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
+  const rng = new Rng(seed);
+  return Float32Array.from({ length: n }, () => rng.uniform(lo, hi));
+}
+
+/** Max |a - b| relative to the reference's largest magnitude (at least 1). */
+function relativeError(reference: ArrayLike<number>, ours: ArrayLike<number>): number {
+  expect(ours.length).toBe(reference.length);
+  let diff = 0;
+  let scale = 1;
+  for (let i = 0; i < reference.length; i++) {
+    diff = Math.max(diff, Math.abs(reference[i] - ours[i]));
+    scale = Math.max(scale, Math.abs(reference[i]));
+  }
+  return diff / scale;
+}
+
+/** Run f on the stock cpu backend and on wasm (our kernels), returning both flattened results. */
+async function onBoth(f: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+  const run = async (backend: string): Promise<Float32Array[]> => {
+    await tf.setBackend(backend);
+    const out = tf.tidy(f);
+    const list = Array.isArray(out) ? out : [out];
+    const values = list.map((t) => t.dataSync() as Float32Array);
+    tf.dispose(list);
+    return values;
+  };
+  const cpu = await run('cpu');
+  const wasm = await run('wasm');
+  return { cpu, wasm };
+}
+
+function expectClose(r: { cpu: Float32Array[]; wasm: Float32Array[] }, tolerance = 1e-5): void {
+  expect(r.wasm.length).toBe(r.cpu.length);
+  r.cpu.forEach((reference, i) => expect(relativeError(reference, r.wasm[i])).toBeLessThan(tolerance));
+}
+
+interface ConvCase {
+  n: number;
+  h: number;
+  w: number;
+  ci: number;
+  co: number;
+  fh: number;
+  fw: number;
+  stride: number | [number, number];
+  pad: 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+}
+
+const convCases: ConvCase[] = [
+  { n: 2, h: 9, w: 11, ci: 3, co: 4, fh: 3, fw: 3, stride: 1, pad: 'same' },
+  { n: 2, h: 8, w: 16, ci: 8, co: 16, fh: 3, fw: 3, stride: 1, pad: 'same' },
+  { n: 2, h: 9, w: 11, ci: 3, co: 4, fh: 3, fw: 3, stride: 1, pad: 'valid' },
+  { n: 1, h: 8, w: 8, ci: 1, co: 2, fh: 1, fw: 1, stride: 1, pad: 'valid' },
+  { n: 2, h: 10, w: 9, ci: 2, co: 3, fh: 4, fw: 2, stride: 1, pad: 'same' },
+  { n: 2, h: 9, w: 11, ci: 3, co: 4, fh: 3, fw: 3, stride: 2, pad: 'same' },
+  { n: 3, h: 10, w: 12, ci: 2, co: 5, fh: 5, fw: 5, stride: 2, pad: 'valid' },
+  { n: 2, h: 7, w: 9, ci: 2, co: 3, fh: 2, fw: 2, stride: 3, pad: 'same' },
+  { n: 2, h: 12, w: 7, ci: 4, co: 3, fh: 3, fw: 2, stride: [2, 1], pad: 'valid' },
+  { n: 2, h: 8, w: 10, ci: 3, co: 2, fh: 3, fw: 3, stride: 1, pad: [[0, 0], [2, 0], [1, 1], [0, 0]] },
+  { n: 2, h: 8, w: 10, ci: 3, co: 2, fh: 3, fw: 3, stride: 1, pad: [[0, 0], [4, 1], [0, 0], [0, 0]] },
+  { n: 2, h: 8, w: 10, ci: 3, co: 2, fh: 3, fw: 3, stride: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+];
+
+function inputGradient(c: ConvCase): tf.Tensor {
+  const filter = tf.tensor4d(randomArray(c.fh * c.fw * c.ci * c.co, 3), [c.fh, c.fw, c.ci, c.co]);
+  const probe = tf.zeros([c.n, c.h, c.w, c.ci]) as tf.Tensor4D;
+  const [ho, wo] = tf.conv2d(probe, filter, c.stride, c.pad).shape.slice(1);
+  const dy = tf.tensor4d(randomArray(c.n * ho * wo * c.co, 4), [c.n, ho, wo, c.co]);
+  const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', inputShape: [c.n, c.h, c.w, c.ci] };
+  return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+function filterGradient(c: ConvCase): tf.Tensor {
+  const x = tf.tensor4d(randomArray(c.n * c.h * c.w * c.ci, 1), [c.n, c.h, c.w, c.ci]);
+  const filterShape: [number, number, number, number] = [c.fh, c.fw, c.ci, c.co];
+  const [ho, wo] = tf.conv2d(x, tf.zeros(filterShape) as tf.Tensor4D, c.stride, c.pad).shape.slice(1);
+  const dy = tf.tensor4d(randomArray(c.n * ho * wo * c.co, 2), [c.n, ho, wo, c.co]);
+  const attrs = { strides: c.stride, pad: c.pad, dataFormat: 'NHWC', filterShape };
+  return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, attrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+}
+
+describe('training kernels on wasm equal the cpu backend', () => {
+  beforeAll(async () => {
+    await initBackend();
+  });
+
+  describe.each(convCases)('Conv2DBackpropInput and Conv2DBackpropFilter %j', (c) => {
+    it('give the input and filter gradients of the cpu backend', async () => {
+      expectClose(await onBoth(() => [inputGradient(c), filterGradient(c)]));
+    });
+
+    it('give the same gradients when the batch is split to bound memory', async () => {
+      const previous = [setBackpropInputColLimit(1), setBackpropFilterColLimit(1)];
+      try {
+        expectClose(await onBoth(() => [inputGradient(c), filterGradient(c)]));
+      } finally {
+        setBackpropInputColLimit(previous[0]);
+        setBackpropFilterColLimit(previous[1]);
+      }
+    });
+  });
+
+  it('back-propagates through a strided conv layer to its input like cpu', async () => {
+    const x = randomArray(2 * 12 * 20 * 3, 5);
+    const filter = randomArray(3 * 3 * 3 * 4, 7);
+    const target = randomArray(2 * 6 * 10 * 4, 6);
+    const r = await onBoth(() =>
+      tf.grad((input: tf.Tensor) => tf.conv2d(input as tf.Tensor4D, tf.tensor4d(filter, [3, 3, 3, 4]), 2, 'same').sub(tf.tensor4d(target, [2, 6, 10, 4])).square().sum())(
+        tf.tensor4d(x, [2, 12, 20, 3]),
+      ),
+    );
+    expectClose(r, 1e-4);
+  });
+
+  describe.each([
+    { shape: [2, 8, 10, 3], size: 2, stride: 2, pad: 'valid' as const },
+    { shape: [2, 9, 11, 4], size: 2, stride: 2, pad: 'same' as const },
+    { shape: [1, 9, 9, 2], size: 3, stride: 2, pad: 'same' as const },
+    { shape: [2, 7, 8, 3], size: 3, stride: 1, pad: 'valid' as const },
+  ])('MaxPoolGrad %j', ({ shape, size, stride, pad }) => {
+    it('routes each gradient to the same input element as cpu, ties included', async () => {
+      const n = shape.reduce((a, b) => a * b, 1);
+      // Half the inputs clipped to zero, as after a ReLU, so many windows hold tied maxima.
+      const x = randomArray(n, 8).map((v) => Math.max(0, v));
+      const r = await onBoth(() => {
+        const input = tf.tensor4d(x, shape as [number, number, number, number]);
+        const y = tf.maxPool(input, size, stride, pad);
+        const dy = tf.tensor(randomArray(y.size, 9), y.shape);
+        return tf.engine().runKernel('MaxPoolGrad', { dy, input, output: y }, { filterSize: size, strides: stride, pad } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      });
+      expectClose(r);
+    });
+  });
+
+  describe.each([
+    { shape: [4, 6, 5, 3], axis: [0, 1, 2], keepDims: false },
+    { shape: [4, 6, 5, 3], axis: [2, 0, 1], keepDims: true },
+    { shape: [4, 6, 5, 3], axis: [0], keepDims: false },
+    { shape: [4, 6, 5, 3], axis: [1, 2], keepDims: false },
+    { shape: [4, 6, 5, 3], axis: [0, 1, 2, 3], keepDims: false },
+    { shape: [7, 3], axis: [-2], keepDims: true },
+  ])('Sum and Mean %j', ({ shape, axis, keepDims }) => {
+    it('reduce like cpu, with the same output shape', async () => {
+      const x = randomArray(shape.reduce((a, b) => a * b, 1), 10);
+      const shapes: number[][] = [];
+      const r = await onBoth(() => {
+        const t = tf.tensor(x, shape);
+        const out = [tf.sum(t, axis, keepDims), tf.mean(t, axis, keepDims)];
+        shapes.push(...out.map((o) => o.shape));
+        return out;
+      });
+      expectClose(r);
+      expect(shapes.slice(2)).toEqual(shapes.slice(0, 2));
+    });
+
+    it('back-propagate through the mean like cpu', async () => {
+      const x = randomArray(shape.reduce((a, b) => a * b, 1), 11);
+      const r = await onBoth(() => {
+        const t = tf.tensor(x, shape);
+        const m = tf.mean(t, axis, keepDims);
+        const weights = tf.tensor(randomArray(m.size, 12), m.shape);
+        return tf.grad((input: tf.Tensor) => tf.mean(input, axis, keepDims).mul(weights).sum())(t);
+      });
+      expectClose(r);
+    });
+  });
+
+  describe.each([
+    { shape: [4, 5, 6, 3] },
+    { shape: [3, 7, 4, 8] },
+    { shape: [6, 5] },
+  ])('batchnorm in training mode %j', ({ shape }) => {
+    it('has the gradients of cpu for x, scale and offset, through the batch statistics', async () => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const channels = shape[shape.length - 1];
+      const x = randomArray(size, 13, -2, 3);
+      const gamma = randomArray(channels, 14, 0.5, 1.5);
+      const beta = randomArray(channels, 15);
+      const probe = randomArray(size, 16);
+      const axes = shape.slice(0, -1).map((_, i) => i);
+      const r = await onBoth(() => {
+        // As tfjs-layers' BatchNormalization trains: moments over all but the channel axis, then batchNorm.
+        const loss = (input: tf.Tensor, g: tf.Tensor, b: tf.Tensor): tf.Scalar => {
+          const { mean, variance } = tf.moments(input, axes);
+          return tf.batchNorm(input, mean, variance, b, g, 1e-3).mul(tf.tensor(probe, shape)).sum();
+        };
+        return tf.grads(loss)([tf.tensor(x, shape), tf.tensor1d(gamma), tf.tensor1d(beta)]);
+      });
+      expectClose(r, 1e-4);
+    });
+  });
+
+  it('normalise like cpu in the batchnorm forward pass, for per-channel and broadcast statistics', async () => {
+    const shape: [number, number, number, number] = [3, 5, 4, 6];
+    const x = randomArray(3 * 5 * 4 * 6, 19, -2, 2);
+    const stats = [20, 21, 22, 23].map((seed) => randomArray(6, seed, 0.2, 1.5));
+    const r = await onBoth(() => {
+      const [mean, variance, offset, scale] = stats.map((v) => tf.tensor1d(v));
+      const input = tf.tensor4d(x, shape);
+      return [
+        tf.batchNorm(input, mean, variance, offset, scale, 1e-3),
+        tf.batchNorm(input, mean, variance, undefined, undefined, 1e-2),
+        // Statistics of rank 4 are not the per-channel vectors the fast path takes: the stock kernel does.
+        tf.batchNorm(input, tf.fill([1, 5, 4, 6], 0.3), tf.fill([1, 5, 4, 6], 0.8), tf.fill([1, 5, 4, 6], 0.1), tf.fill([1, 5, 4, 6], 1.2), 1e-3),
+      ];
+    });
+    expectClose(r);
+  });
+
+  it('give the compact model the same weight gradients as cpu', async () => {
+    const [n, h, w, classes] = [2, 8, 16, 3];
+    const x = randomArray(n * h * w, 17, 0, 1);
+    const y = Float32Array.from(randomArray(n * classes, 18), (v) => (v > 0 ? 1 : 0));
+    const r = await onBoth(() => {
+      const model = buildModel({ name: 'compact', inputShape: [h, w, 1], classes, seed: 3 });
+      const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
+      const { grads } = tf.variableGrads(() => {
+        const p = model.apply(tf.tensor4d(x, [n, h, w, 1]), { training: true }) as tf.Tensor;
+        return tf.metrics.binaryCrossentropy(tf.tensor2d(y, [n, classes]), p).mean() as tf.Scalar;
+      }, variables);
+      const out = variables.map((v) => grads[v.name]);
+      model.dispose();
+      return out;
+    });
+    expectClose(r, 1e-3);
+  });
+});
