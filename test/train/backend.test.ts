@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, setIm2colLimit } from '../../src/train/backend.ts';
+import { initBackend } from '../../src/train/backend.ts';
+import { setBackpropFilterColLimit } from '../../src/train/kernels/conv2d-backprop-filter.ts';
 import { Rng } from '../../src/train/random.ts';
 
 function randomArray(n: number, seed: number): Float32Array {
@@ -76,12 +77,12 @@ describe('wasm backend', () => {
 
     it('equals the cpu backend when the batch is split to bound memory', async () => {
       const reference = await filterGradient('cpu', c);
-      const previous = setIm2colLimit(1);
+      const previous = setBackpropFilterColLimit(1);
       try {
         const ours = await filterGradient('wasm', c);
         expect(maxAbsDiff(reference, ours)).toBeLessThan(1e-5 * Math.max(1, Math.max(...reference.map(Math.abs))));
       } finally {
-        setIm2colLimit(previous);
+        setBackpropFilterColLimit(previous);
       }
     });
   });
