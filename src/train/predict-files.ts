@@ -1,0 +1,263 @@
+import { readFile, stat } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import sharp from 'sharp';
+import type * as tf from '@tensorflow/tfjs';
+import { BirdcallError } from '../errors.ts';
+import { decodeNpy } from '../image/npy.ts';
+import type { Artifact, SourceFile } from '../pipeline/block.ts';
+import { openInputs } from '../pipeline/inputs.ts';
+import { resolveInside } from '../pipeline/paths.ts';
+import { loadPipelineFile, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { runPipelineOnFile } from '../pipeline/run.ts';
+import { loadModel } from './artifacts.ts';
+import type { InputShape, LoadedInput } from './dataset.ts';
+import { predictBatch } from './predict.ts';
+
+/**
+ * `birdcall predict`: run a trained model on raw audio. The model folder's pipeline.json is re-run on every
+ * recording, so a chunk reaches the model through exactly the blocks that made its training images, and the
+ * artifact bytes (PNG or .npy) are decoded back to the model input the way the trainer's dataset decodes its
+ * files (`loadInput`): nothing is written to disk in between.
+ */
+
+/** A model folder ready to run on audio. */
+export interface Predictor {
+  dir: string;
+  model: tf.LayersModel;
+  classes: string[];
+  pipeline: ResolvedPipeline;
+  /** The artifact the model was trained on ('png', 'npy', …): train-config.json's `input`. */
+  input: string;
+  inputShape: InputShape;
+  /** Nominal chunk length from the pipeline's chunk block, seconds; undefined when the pipeline has none. */
+  chunkSeconds: number | undefined;
+}
+
+/** One chunk's class probabilities, in the predictor's class order. */
+export interface ChunkPrediction {
+  /** The recording, as listed in the input (relative to a folder or manifest root). */
+  source: string;
+  chunkIndex: number;
+  startSeconds: number;
+  endSeconds: number;
+  /** BirdCLEF-style `<file stem>_<end second>`. */
+  rowId: string;
+  scores: Float32Array;
+}
+
+/** Load a model folder and resolve the pipeline saved with it (user block modules must sit in the folder). */
+export async function loadPredictor(dir: string): Promise<Predictor> {
+  const loaded = await loadModel(dir);
+  if (loaded.pipeline === null || loaded.pipeline === undefined) {
+    throw new BirdcallError(
+      'MODEL_NO_PIPELINE',
+      'the model folder has no pipeline.json, so its preprocessing is unknown; retrain with --pipeline FILE',
+      dir,
+    );
+  }
+  // Through the pipeline-file loader, not resolvePipeline: a spec naming user block modules finds them
+  // beside pipeline.json, under the same "inside the folder" rule as any pipeline file.
+  const pipeline = await loadPipelineFile(join(dir, 'pipeline.json'));
+  const input = typeof loaded.trainConfig.input === 'string' ? loaded.trainConfig.input : 'png';
+  const chunk = pipeline.steps.find((s) => s.block.name === 'chunk');
+  const seconds = chunk?.params.seconds;
+  return {
+    dir,
+    model: loaded.model,
+    classes: loaded.classes,
+    pipeline,
+    input,
+    inputShape: loaded.inputShape,
+    chunkSeconds: typeof seconds === 'number' ? seconds : undefined,
+  };
+}
+
+/**
+ * Decode an artifact's bytes into a model input, as the trainer's `loadInput` decodes the same bytes from a
+ * file: images to greyscale scaled by bit depth to [0, 1]; .npy min-max scaled per example to [0, 1].
+ * `name` (a file name or 'x.png') says which by its extension.
+ */
+export async function decodeInputBytes(bytes: Uint8Array, name: string): Promise<LoadedInput> {
+  if (name.toLowerCase().endsWith('.npy')) return npyBytesInput(bytes, name);
+  try {
+    const image = sharp(bytes);
+    const meta = await image.metadata();
+    const wide = meta.depth === 'ushort';
+    const { data, info } = await image
+      .toColourspace(wide ? 'grey16' : 'b-w')
+      .raw({ depth: wide ? 'ushort' : 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    const n = info.width * info.height;
+    const out = new Float32Array(n);
+    const pixels = wide ? new Uint16Array(data.buffer, data.byteOffset, n) : data;
+    const scale = 1 / (wide ? 65535 : 255);
+    for (let i = 0; i < n; i++) out[i] = pixels[i] * scale;
+    return { data: out, shape: [info.height, info.width, 1] };
+  } catch (error) {
+    throw new BirdcallError('INPUT_INVALID', `not a readable image: ${(error as Error).message}`, name);
+  }
+}
+
+function npyBytesInput(bytes: Uint8Array, name: string): LoadedInput {
+  const { data, shape } = decodeNpy(bytes, name);
+  if (shape.length !== 2 && !(shape.length === 3 && shape[2] === 1)) {
+    throw new BirdcallError('INPUT_INVALID', `expected a [bins, frames] array, got shape [${shape.join(', ')}]`, name);
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  const scale = hi > lo ? 1 / (hi - lo) : 0;
+  const out = new Float32Array(data.length);
+  for (let i = 0; i < data.length; i++) out[i] = (data[i] - lo) * scale;
+  return { data: out, shape: [shape[0], shape[1], 1] };
+}
+
+/** `<file stem>_<end second>`: whole seconds as BirdCLEF writes them, else up to milliseconds. */
+export function rowId(source: string, endSeconds: number): string {
+  const name = basename(source);
+  const stem = name.slice(0, name.length - extname(name).length) || name;
+  const rounded = Math.round(endSeconds);
+  const end = Math.abs(endSeconds - rounded) < 1e-6 ? String(rounded) : String(Number(endSeconds.toFixed(3)));
+  return `${stem}_${end}`;
+}
+
+/**
+ * Class probabilities for every chunk of one recording. A chunk's row_id ends at its nominal end (start +
+ * chunk length), as BirdCLEF's do, even when the last chunk was zero-padded.
+ */
+export async function predictSource(predictor: Predictor, file: SourceFile, batchSize = 32): Promise<ChunkPrediction[]> {
+  const result = await runPipelineOnFile(predictor.pipeline, file);
+  const inputs: Float32Array[] = [];
+  for (const item of result.items) {
+    const artifact: Artifact | undefined = item.artifacts.find((a) => a.name === predictor.input);
+    if (artifact === undefined) {
+      throw new BirdcallError(
+        'PREDICT_NO_INPUT',
+        `the model reads "${predictor.input}" artifacts but its pipeline made none for chunk ${item.chunkIndex}`,
+        file.path,
+      );
+    }
+    const decoded = await decodeInputBytes(artifact.bytes, `${file.path}#${item.chunkIndex}.${artifact.ext}`);
+    inputs.push(decoded.data);
+    if (decoded.shape.some((d, i) => d !== predictor.inputShape[i])) {
+      throw new BirdcallError(
+        'INPUT_SHAPE_MISMATCH',
+        `chunk ${item.chunkIndex} gives an input of shape [${decoded.shape.join(', ')}] but the model expects [${predictor.inputShape.join(', ')}]`,
+        file.path,
+      );
+    }
+  }
+  const scores = inputs.length > 0 ? predictBatch(predictor.model, inputs, predictor.inputShape, batchSize) : [];
+  return result.items.map((item, i) => {
+    const end = predictor.chunkSeconds !== undefined ? item.startSeconds + predictor.chunkSeconds : item.endSeconds;
+    return {
+      source: file.path,
+      chunkIndex: item.chunkIndex,
+      startSeconds: item.startSeconds,
+      endSeconds: end,
+      rowId: rowId(file.path, end),
+      scores: scores[i],
+    };
+  });
+}
+
+/** A recording to predict: its path as the input lists it, and where to read it. */
+export interface PredictionSource {
+  path: string;
+  abs: string;
+}
+
+/**
+ * The recordings of INPUT: one audio file (any format the decode block reads), a folder, or a manifest CSV
+ * (BirdCLEF train_metadata.csv or a birdcalls manifest), the last two read as `convert` reads them.
+ */
+export async function predictionSources(input: string): Promise<{ count: number; sources: AsyncIterable<PredictionSource> }> {
+  let info;
+  try {
+    info = await stat(input);
+  } catch {
+    throw new BirdcallError('INPUT_NOT_FOUND', 'no such file or folder', input);
+  }
+  if (info.isFile() && !input.toLowerCase().endsWith('.csv')) {
+    const single = { path: basename(input), abs: resolve(input) };
+    return { count: 1, sources: (async function* () { yield single; })() };
+  }
+  const source = await openInputs(input);
+  const count = await source.count();
+  const sources = (async function* () {
+    for await (const row of source.rows()) {
+      yield { path: row.path, abs: await resolveInside(source.root, row.path, row.origin ?? row.path) };
+    }
+  })();
+  return { count, sources };
+}
+
+export interface PredictFilesProgress {
+  done: number;
+  total: number;
+  failed: number;
+  chunks: number;
+  source: string;
+}
+
+export interface PredictFileError {
+  path: string;
+  code: string;
+  reason: string;
+}
+
+export interface PredictFilesOptions {
+  batchSize?: number;
+  /** Called with each recording's predictions as soon as they are made (e.g. to stream them to a CSV). */
+  onPredictions?: (rows: ChunkPrediction[]) => void | Promise<void>;
+  onProgress?: (progress: PredictFilesProgress) => void;
+  /** Called for a recording that failed (it is skipped; the rest go on). */
+  onError?: (error: PredictFileError) => void;
+}
+
+export interface PredictFilesSummary {
+  files: number;
+  failed: number;
+  chunks: number;
+  errors: PredictFileError[];
+}
+
+/** Predict every recording of INPUT; a bad recording is reported and skipped, never ends the run. */
+export async function predictFiles(predictor: Predictor, input: string, options: PredictFilesOptions = {}): Promise<PredictFilesSummary> {
+  const { count, sources } = await predictionSources(input);
+  const summary: PredictFilesSummary = { files: 0, failed: 0, chunks: 0, errors: [] };
+  for await (const source of sources) {
+    summary.files++;
+    try {
+      let bytes: Uint8Array;
+      try {
+        bytes = new Uint8Array(await readFile(source.abs));
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        throw new BirdcallError('SOURCE_NOT_FOUND', code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code ?? String(error)})`, source.path);
+      }
+      const rows = await predictSource(predictor, { path: source.path, bytes }, options.batchSize);
+      summary.chunks += rows.length;
+      await options.onPredictions?.(rows);
+    } catch (error) {
+      const failure =
+        error instanceof BirdcallError
+          ? { path: source.path, code: error.code, reason: error.file && error.file !== source.path ? `${error.file}: ${error.reason}` : error.reason }
+          : { path: source.path, code: 'INTERNAL', reason: error instanceof Error ? error.message : String(error) };
+      summary.failed++;
+      summary.errors.push(failure);
+      options.onError?.(failure);
+    }
+    options.onProgress?.({ done: summary.files, total: Math.max(count, summary.files), failed: summary.failed, chunks: summary.chunks, source: source.path });
+  }
+  return summary;
+}
+
+/** A probability as text: 9 significant digits round-trip a float32 exactly, without float64 noise digits. */
+export function formatProbability(value: number): string {
+  return String(Number(value.toPrecision(9)));
+}
