@@ -170,7 +170,8 @@ function heatmap(sel: Selection): string {
   const cellW = 74;
   const cellH = 26;
   const top = 130;
-  const width = left + cols.length * cellW + 10;
+  // Column labels are drawn rotated 45° up and to the right: leave room for the last ones to run past the grid.
+  const width = left + cols.length * cellW + top;
   const height = top + rows.length * cellH + 30;
   const parts: string[] = [];
   cols.forEach(({ column, slice }, j) => {
@@ -205,7 +206,8 @@ const LINE_COLORS = ['#1b7837', '#2166ac', '#b2182b', '#762a83', '#e08214', '#35
 function reliabilityPlot(sel: Selection): string {
   const size = 360;
   const m = 40;
-  const legendW = 200;
+  // Room for the longest legend entry (about 7 px a character at the default font size).
+  const legendW = 50 + 7 * Math.max(0, ...sel.candidates.map((c) => `${c.name} (ECE 0.000)`.length));
   const inner = size - 2 * m;
   const x = (v: number): number => m + v * inner;
   const y = (v: number): number => size - m - v * inner;
