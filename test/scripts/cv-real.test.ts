@@ -1,3 +1,4 @@
+import type { SymbolicTensor } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import type { OutputRow } from '../../src/pipeline/manifest-types.ts';
 import { buildModel } from '../../src/train/models.ts';
@@ -64,7 +65,7 @@ describe('the recipe’s model', () => {
     const model = buildModel({ name: RECIPE.model ?? 'compact', inputShape: [64, 94, 1], classes: 10, seed: 0 });
     expect(model.outputs[0].shape).toEqual([null, 10]);
     // Three stride-2 stages: the pooled map is 8 x 12, so the global pool sees the whole clip.
-    expect(model.getLayer('pool').inputShape).toEqual([null, 8, 12, 96]);
+    expect((model.getLayer('pool').input as SymbolicTensor).shape).toEqual([null, 8, 12, 96]);
     model.dispose();
   });
 });
