@@ -1,16 +1,11 @@
-import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { Redis, type RedisOptions } from 'ioredis';
 import { BirdcallError } from '../errors.ts';
 
 /**
- * The Redis connection of queue mode, and the parsing of `redis://HOST:PORT/NAME` queue URLs.
- *
- * BullMQ 6 no longer bundles a Redis driver: it takes ioredis, node-redis, or any client shaped like Bun's
- * built-in `RedisClient` (`send(command, args)`, `connected`, `connect()`, `close()`, `duplicate()` and the
- * `onconnect`/`onclose` callbacks), which its Bun adapter turns into everything BullMQ needs (scripts,
- * MULTI/EXEC, reconnects). None of those drivers is a dependency of birdcall, so this file is that small
- * client: RESP2 over one TCP (or TLS) socket, replies matched to requests in order. Adding `ioredis` to the
- * dependencies would make this file unnecessary.
+ * The Redis side of queue mode: parsing `redis://HOST:PORT/NAME` queue URLs, and ioredis clients for them.
+ * BullMQ takes an ioredis instance as its `connection`; a Queue leaves that instance open (it may be shared),
+ * a Worker duplicates it and closes its duplicates itself. So every client made here is closed by its caller
+ * with `closeRedis`, or the process would not exit.
  */
 
 export interface RedisTarget {
@@ -71,197 +66,65 @@ export function parseQueueUrl(text: string): QueueTarget {
   return { redis, name, display };
 }
 
-/** A reply: strings, integers, nil, arrays of replies, and (inside EXEC results) per-command errors. */
-export type RedisReply = string | number | null | Error | RedisReply[];
-
-type Arg = string | number | Buffer | Uint8Array;
-
-interface Pending {
-  resolve: (value: RedisReply) => void;
-  reject: (err: Error) => void;
+/**
+ * ioredis options for a queue target. `lazyConnect`: nothing connects until asked, so a client BullMQ only
+ * duplicates never opens a socket of its own. `maxRetriesPerRequest: null`: BullMQ's workers block on
+ * BZPOPMIN and must wait out a Redis restart instead of failing the command (BullMQ refuses other values).
+ */
+export function redisOptions(target: RedisTarget): RedisOptions {
+  const options: RedisOptions = {
+    host: target.host,
+    port: target.port,
+    db: target.db,
+    lazyConnect: true,
+    maxRetriesPerRequest: null,
+  };
+  if (target.username !== undefined) options.username = target.username;
+  if (target.password !== undefined) options.password = target.password;
+  if (target.tls) options.tls = { servername: target.host };
+  return options;
 }
 
-const CRLF = Buffer.from('\r\n');
-
-/** A minimal RESP2 client with the shape BullMQ's Bun adapter drives (see the file comment). */
-export class RespClient {
-  connected = false;
-  onconnect?: () => void;
-  onclose?: (error?: Error) => void;
-  onerror?: (error: Error) => void;
-  private socket?: Socket;
-  private connecting?: Promise<void>;
-  private pending: Pending[] = [];
-  private buffer: Buffer = Buffer.alloc(0);
-  private closedByUs = false;
-
-  constructor(
-    readonly target: RedisTarget,
-    /** CLIENT SETNAME at connect: how BullMQ counts the workers of a queue. */
-    readonly name?: string,
-  ) {}
-
-  get url(): string {
-    return `${this.target.tls ? 'rediss' : 'redis'}://${this.target.host}:${this.target.port}/${this.target.db}`;
-  }
-
-  connect(): Promise<void> {
-    this.connecting ??= this.open();
-    return this.connecting;
-  }
-
-  private open(): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
-      const { host, port } = this.target;
-      const socket = this.target.tls ? tlsConnect({ host, port, servername: host }) : netConnect({ host, port });
-      this.socket = socket;
-      // Small request/reply round trips: Nagle's delay would add up to 40 ms to each.
-      socket.setNoDelay(true);
-      socket.setKeepAlive(true, 30_000);
-      let settled = false;
-      socket.on('data', (data: Buffer) => this.receive(data));
-      socket.on('error', (err) => {
-        if (!settled) {
-          settled = true;
-          reject(new BirdcallError('QUEUE_CONNECT', `cannot reach Redis at ${host}:${port}: ${err.message}`));
-        }
-        this.onerror?.(err);
-      });
-      socket.on('close', () => {
-        const wasConnected = this.connected;
-        this.connected = false;
-        this.failPending(new Error('Connection closed'));
-        if (wasConnected || settled) this.onclose?.(this.closedByUs ? undefined : new Error('Connection closed'));
-      });
-      // The handshake goes out first; commands sent meanwhile queue behind it on the same socket.
-      const handshake: Promise<RedisReply>[] = [];
-      if (this.target.password !== undefined) {
-        const auth = this.target.username !== undefined ? [this.target.username, this.target.password] : [this.target.password];
-        handshake.push(this.send('AUTH', auth));
-      }
-      if (this.target.db !== 0) handshake.push(this.send('SELECT', [this.target.db]));
-      if (this.name !== undefined) handshake.push(this.send('CLIENT', ['SETNAME', this.name]));
-      Promise.all(handshake).then(
-        () => {
-          if (settled) return;
-          settled = true;
-          this.connected = true;
-          this.onconnect?.();
-          resolve();
-        },
-        (err: Error) => {
-          if (settled) return;
-          settled = true;
-          socket.destroy();
-          reject(new BirdcallError('QUEUE_CONNECT', `Redis at ${host}:${port} refused the login: ${err.message}`));
-        },
-      );
-    });
-  }
-
-  send(command: string, args: Arg[] = []): Promise<RedisReply> {
-    const socket = this.socket;
-    if (!socket) return this.connect().then(() => this.send(command, args));
-    if (socket.destroyed) return Promise.reject(new Error('Connection is closed.'));
-    return new Promise<RedisReply>((resolve, reject) => {
-      this.pending.push({ resolve, reject });
-      // One write per command keeps MULTI…EXEC bursts contiguous: nothing else runs between two send() calls.
-      socket.write(encodeCommand(command, args));
-    });
-  }
-
-  close(): void {
-    this.closedByUs = true;
-    this.socket?.destroy();
-  }
-
-  /** Same as close(); BullMQ recognises a client instance by connect/disconnect/duplicate. */
-  disconnect(): void {
-    this.close();
-  }
-
-  /**
-   * A new, unconnected client to the same server (BullMQ wants its own connection for blocking calls).
-   * Synchronous, unlike Bun's: BullMQ's worker duplicates the caller's client without awaiting.
-   */
-  duplicate(options?: { name?: string }): RespClient {
-    return new RespClient(this.target, options?.name);
-  }
-
-  private failPending(err: Error): void {
-    const pending = this.pending;
-    this.pending = [];
-    for (const p of pending) p.reject(err);
-  }
-
-  private receive(data: Buffer): void {
-    this.buffer = this.buffer.length === 0 ? data : Buffer.concat([this.buffer, data]);
-    let offset = 0;
-    for (;;) {
-      let parsed;
-      try {
-        parsed = parseReply(this.buffer, offset);
-      } catch (err) {
-        // Out of step with the server: nothing later on this socket can be trusted.
-        this.socket?.destroy(err as Error);
-        return;
-      }
-      if (parsed === undefined) break;
-      offset = parsed.next;
-      const waiter = this.pending.shift();
-      if (!waiter) continue;
-      if (parsed.value instanceof Error) waiter.reject(parsed.value);
-      else waiter.resolve(parsed.value);
-    }
-    this.buffer = offset === this.buffer.length ? Buffer.alloc(0) : this.buffer.subarray(offset);
-  }
+/**
+ * A client that reconnects after a dropped connection, for BullMQ workers (which duplicate it): a long-running
+ * worker should ride out a Redis restart. Not connected yet; close it with `closeRedis`.
+ */
+export function workerRedis(target: RedisTarget): Redis {
+  const client = new Redis(redisOptions(target));
+  // BullMQ listens on the duplicates it uses; this one only needs its errors kept off the console.
+  client.on('error', () => {});
+  return client;
 }
 
-function encodeCommand(command: string, args: Arg[]): Buffer {
-  const parts: Buffer[] = [Buffer.from(`*${args.length + 1}\r\n`), bulk(command)];
-  for (const arg of args) parts.push(bulk(arg));
-  return Buffer.concat(parts);
+/**
+ * A connected client for short commands (enqueue, status, finish, remove). It does not reconnect: a Redis
+ * that cannot be reached is reported at once as QUEUE_CONNECT rather than retried in the background.
+ */
+export async function connectRedis(target: RedisTarget): Promise<Redis> {
+  const client = new Redis({ ...redisOptions(target), retryStrategy: () => null });
+  // ioredis rejects connect() with a bare "Connection is closed."; the cause arrives as an error event.
+  let cause: Error | undefined;
+  client.on('error', (err: Error) => (cause ??= err));
+  try {
+    await client.connect();
+  } catch (err) {
+    client.disconnect();
+    const reason = (cause ?? (err as Error)).message;
+    throw new BirdcallError('QUEUE_CONNECT', `cannot connect to Redis at ${target.host}:${target.port}: ${reason}`);
+  }
+  return client;
 }
 
-function bulk(arg: Arg): Buffer {
-  const bytes = typeof arg === 'string' || typeof arg === 'number' ? Buffer.from(String(arg)) : Buffer.from(arg);
-  return Buffer.concat([Buffer.from(`$${bytes.length}\r\n`), bytes, CRLF]);
-}
-
-/** One reply starting at `offset`, or undefined when the buffer does not hold all of it yet. */
-function parseReply(buf: Buffer, offset: number): { value: RedisReply; next: number } | undefined {
-  const lineEnd = buf.indexOf(CRLF, offset);
-  if (lineEnd < 0) return undefined;
-  const type = String.fromCharCode(buf[offset]);
-  const line = buf.toString('utf8', offset + 1, lineEnd);
-  const afterLine = lineEnd + 2;
-  switch (type) {
-    case '+':
-      return { value: line, next: afterLine };
-    case '-':
-      return { value: new Error(line), next: afterLine };
-    case ':':
-      return { value: Number(line), next: afterLine };
-    case '$': {
-      const length = Number(line);
-      if (length < 0) return { value: null, next: afterLine };
-      if (buf.length < afterLine + length + 2) return undefined;
-      return { value: buf.toString('utf8', afterLine, afterLine + length), next: afterLine + length + 2 };
-    }
-    case '*': {
-      const count = Number(line);
-      if (count < 0) return { value: null, next: afterLine };
-      const items: RedisReply[] = [];
-      let next = afterLine;
-      for (let i = 0; i < count; i++) {
-        const item = parseReply(buf, next);
-        if (item === undefined) return undefined;
-        items.push(item.value);
-        next = item.next;
-      }
-      return { value: items, next };
-    }
-    default:
-      throw new Error(`Redis protocol error: unexpected reply type "${type}"`);
+/** Closes a client whatever its state: QUIT when connected (pending replies arrive first), else drop it. */
+export async function closeRedis(client: Redis): Promise<void> {
+  if (client.status === 'end') return;
+  if (client.status !== 'ready') {
+    client.disconnect();
+    return;
+  }
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
   }
 }

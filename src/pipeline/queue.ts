@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
-import { createBunRedisClient, Queue, UnrecoverableError, Worker, type BunRedisRawClient, type IRedisClient, type Job } from 'bullmq';
+import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { Piscina } from 'piscina';
 import { BirdcallError } from '../errors.ts';
 import { StateStore } from './cache.ts';
@@ -8,7 +9,7 @@ import { convert, type ConvertProgress, type ConvertSummary } from './convert.ts
 import { openInputs, type InputLayout } from './inputs.ts';
 import { loadBlockModules, pipelineHash, resolvePipeline, toSpec, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
 import { outputBaseFor, processQueuedSource, type ProcessResult, type QueueJobData } from './queue-process.ts';
-import { parseQueueUrl, RespClient, type QueueTarget } from './queue-redis.ts';
+import { closeRedis, connectRedis, parseQueueUrl, workerRedis, type QueueTarget } from './queue-redis.ts';
 import { sha256Hex } from './cache.ts';
 import { BIRDCALL_VERSION } from './version.ts';
 import { errorFromData, type WorkerResult, type WorkerTask } from './worker.ts';
@@ -87,24 +88,20 @@ function target(queue: string | QueueTarget): QueueTarget {
 }
 
 /**
- * A BullMQ Queue on its own client. BullMQ leaves a client it was given open (it may be shared), so
- * closing goes through here: the queue first, then its socket.
+ * A BullMQ Queue on its own client. BullMQ leaves a client it was given open (it may be shared), so closing
+ * goes through here: the queue first, then its connection. Short commands fail at once when Redis is out of
+ * reach; a worker's queue (`reconnect`) waits for Redis to come back instead, as the worker itself does.
  */
-function openQueue<T>(t: QueueTarget): { queue: Queue<T>; close: () => Promise<void> } {
-  const client = redisClient(t);
+async function openQueue<T>(t: QueueTarget, options: { reconnect?: boolean } = {}): Promise<{ queue: Queue<T>; close: () => Promise<void> }> {
+  const client = options.reconnect ? workerRedis(t.redis) : await connectRedis(t.redis);
   const queue = new Queue<T>(t.name, { connection: client });
   return {
     queue,
     close: async () => {
       await queue.close();
-      await client.quit();
+      await closeRedis(client);
     },
   };
-}
-
-/** Our RESP client behind BullMQ's adapter (which adds scripts, transactions and reconnects). */
-function redisClient(t: QueueTarget): IRedisClient {
-  return createBunRedisClient(new RespClient(t.redis) as unknown as BunRedisRawClient, { lazyConnect: true });
 }
 
 function metaKey(t: QueueTarget): string {
@@ -117,20 +114,19 @@ export function jobIdFor(pipelineHashHex: string, sourcePath: string): string {
 }
 
 /** Runs `fn` with a plain Redis connection for the queue's own keys. */
-async function withRedis<T>(t: QueueTarget, fn: (client: RespClient) => Promise<T>): Promise<T> {
-  const client = new RespClient(t.redis);
+async function withRedis<T>(t: QueueTarget, fn: (client: Redis) => Promise<T>): Promise<T> {
+  const client = await connectRedis(t.redis);
   try {
-    await client.connect();
     return await fn(client);
   } finally {
-    client.close();
+    await closeRedis(client);
   }
 }
 
 export async function readQueueMeta(queue: string | QueueTarget): Promise<QueueMeta | undefined> {
   const t = target(queue);
-  const text = await withRedis(t, (c) => c.send('GET', [metaKey(t)]));
-  if (typeof text !== 'string') return undefined;
+  const text = await withRedis(t, (c) => c.get(metaKey(t)));
+  if (text === null) return undefined;
   return JSON.parse(text) as QueueMeta;
 }
 
@@ -159,7 +155,7 @@ export async function enqueue(options: EnqueueOptions): Promise<EnqueueSummary> 
   const hash = pipelineHash(options.pipeline);
   const source = await openInputs(options.input);
   const input = resolve(options.input);
-  const { queue, close } = openQueue<QueueJobData>(t);
+  const { queue, close } = await openQueue<QueueJobData>(t);
   try {
     const before = await jobTotal(queue);
     const jobOptions = {
@@ -201,7 +197,7 @@ export async function enqueue(options: EnqueueOptions): Promise<EnqueueSummary> 
     if (seen.size === 0 && invalidRows === 0) {
       throw new BirdcallError('INPUT_EMPTY', source.layout === 'folder' ? 'no .wav files found' : 'the CSV has no rows', options.input);
     }
-    await withRedis(t, (c) => c.send('SET', [metaKey(t), JSON.stringify({ ...meta, sources: seen.size })]));
+    await withRedis(t, (c) => c.set(metaKey(t), JSON.stringify({ ...meta, sources: seen.size })));
     const added = (await jobTotal(queue)) - before;
     return { queue: t.display, pipelineHash: hash, sources: seen.size, added, alreadyQueued: seen.size - added, invalidRows };
   } finally {
@@ -212,8 +208,9 @@ export async function enqueue(options: EnqueueOptions): Promise<EnqueueSummary> 
 /** Stores the meta unless the queue already has one, which must then be for the same pipeline and input. */
 async function claimQueue(t: QueueTarget, meta: QueueMeta): Promise<void> {
   await withRedis(t, async (c) => {
-    await c.send('SET', [metaKey(t), JSON.stringify(meta), 'NX']);
-    const stored = JSON.parse(String(await c.send('GET', [metaKey(t)]))) as QueueMeta;
+    await c.set(metaKey(t), JSON.stringify(meta), 'NX');
+    // Null only if `queue remove` ran in between; the meta is written again once the jobs are in.
+    const stored = JSON.parse((await c.get(metaKey(t))) ?? JSON.stringify(meta)) as QueueMeta;
     if (stored.pipelineHash !== meta.pipelineHash) {
       throw new BirdcallError(
         'QUEUE_PIPELINE_MISMATCH',
@@ -298,6 +295,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BirdcallError('USAGE', `--concurrency must be a positive integer, got ${concurrency}`);
   const lockDuration = options.lockDurationMs ?? 30_000;
   const specJson = JSON.stringify(toSpec(pipeline));
+  const { queue, close: closeQueue } = await openQueue(t, { reconnect: true });
   // The pipeline runs in worker threads even for one job at a time: a long synchronous run on the main
   // thread would starve BullMQ's lock renewal and get a live job taken for stalled.
   const pool = new Piscina<WorkerTask, WorkerResult>({
@@ -336,8 +334,8 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
       throw err;
     }
   };
-  // The worker duplicates this client for its own connections and closes those itself.
-  const workerClient = redisClient(t);
+  // Never connected itself: the worker duplicates it for its connections and closes those.
+  const workerClient = workerRedis(t.redis);
   const worker = new Worker<QueueJobData, ProcessResult>(t.name, processor, {
     connection: workerClient,
     concurrency,
@@ -347,7 +345,6 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
     maxStalledCount: 2,
     autorun: false,
   });
-  const { queue, close: closeQueue } = openQueue(t);
   worker.on('error', (err) => emit({ type: 'failed', source: '(worker)', reason: err.message, willRetry: true }));
   emit({ type: 'ready', pipelineHash: meta.pipelineHash, threads: concurrency });
   const running = worker.run();
@@ -370,12 +367,11 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
       void poll();
     });
   } finally {
-    // close() lets the jobs in hand finish; the stalled check needs no cleanup.
-    await worker.close();
-    await running.catch(() => {});
-    await workerClient.quit();
-    await closeQueue();
-    await pool.destroy();
+    // close() lets the jobs in hand finish and closes the worker's own connections (duplicates of
+    // workerClient); the stalled check needs no cleanup. Every step runs even if one before it failed, so no
+    // socket or thread is left to keep the process alive.
+    const steps = [() => worker.close(), () => running, () => closeRedis(workerClient), closeQueue, () => pool.destroy()];
+    for (const step of steps) await step().catch(() => {});
   }
   summary.elapsedSeconds = (performance.now() - started) / 1000;
   return summary;
@@ -396,7 +392,7 @@ export interface QueueStatus {
 export async function queueStatus(queue: string | QueueTarget): Promise<QueueStatus> {
   const t = target(queue);
   const meta = await readQueueMeta(t);
-  const { queue: q, close } = openQueue<QueueJobData>(t);
+  const { queue: q, close } = await openQueue<QueueJobData>(t);
   try {
     const raw = await q.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
     const counts = {
@@ -470,11 +466,11 @@ export async function finishQueue(options: FinishOptions): Promise<ConvertSummar
 /** Deletes the queue, its jobs and its meta (the outputs stay). */
 export async function removeQueue(queue: string | QueueTarget): Promise<void> {
   const t = target(queue);
-  const { queue: q, close } = openQueue(t);
+  const { queue: q, close } = await openQueue(t);
   try {
     await q.obliterate({ force: true });
   } finally {
     await close();
   }
-  await withRedis(t, (c) => c.send('DEL', [metaKey(t)]));
+  await withRedis(t, (c) => c.del(metaKey(t)));
 }

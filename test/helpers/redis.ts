@@ -16,12 +16,13 @@ if (!HAVE_REDIS) console.warn(REDIS_SKIP_REASON);
 
 export interface TestRedis {
   port: number;
-  /** redis://127.0.0.1:PORT/NAME */
+  /** redis://[:PASSWORD@]127.0.0.1:PORT/NAME, with the server's password when it has one. */
   url(name: string): string;
   stop(): Promise<void>;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port nothing listens on (at the time of asking). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -33,12 +34,14 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startRedis(): Promise<TestRedis> {
+/** `password`: start the server with `requirepass`, to test logins. */
+export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'birdcall-redis-'));
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', ...auth],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   await new Promise<void>((resolve, reject) => {
@@ -59,7 +62,7 @@ export async function startRedis(): Promise<TestRedis> {
   child.stdout?.resume();
   return {
     port,
-    url: (name) => `redis://127.0.0.1:${port}/${name}`,
+    url: (name) => `redis://${options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`}127.0.0.1:${port}/${name}`,
     stop: async () => {
       if (child.exitCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve));

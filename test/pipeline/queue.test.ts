@@ -5,14 +5,15 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { isTempFile } from '../../src/pipeline/atomic.ts';
 import { convert } from '../../src/pipeline/convert.ts';
 import { readOutputManifest } from '../../src/pipeline/manifest.ts';
 import { loadPipelineFile, resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
-import { enqueue, finishQueue, jobIdFor, parseQueueUrl, queueStatus, runWorker } from '../../src/pipeline/queue.ts';
-import { HAVE_REDIS, startRedis, type TestRedis } from '../helpers/redis.ts';
+import { enqueue, finishQueue, jobIdFor, parseQueueUrl, queueStatus, removeQueue, runWorker } from '../../src/pipeline/queue.ts';
+import { freePort, HAVE_REDIS, startRedis, type TestRedis } from '../helpers/redis.ts';
 import { ROOT } from '../helpers/shared.ts';
 
 const RATE = 8000;
@@ -61,6 +62,41 @@ function slowPipelineFile(ms: number): string {
       '  - block: melspec\n    params: { n_fft: 256, hop_length: 64, n_mels: 16 }\n  - db\n  - image\n',
   );
   return join(dir, 'pipeline.yaml');
+}
+
+/** A quick pipeline for tests that are about the queue, not about killing a worker mid-job. */
+function fastPipeline(): ResolvedPipeline {
+  return resolvePipeline({
+    version: 1,
+    steps: [
+      { block: 'decode' },
+      { block: 'chunk', params: { seconds: 0.5 } },
+      { block: 'melspec', params: { nFft: 256, hopLength: 64, nMels: 16 } },
+      { block: 'db' },
+      { block: 'image' },
+    ],
+  });
+}
+
+/**
+ * The clients connected to a Redis other than the one asking, once the count settles at zero or after a few
+ * seconds: a client that sent QUIT leaves the server's list just after its reply.
+ */
+async function otherClients(port: number, password?: string): Promise<string[]> {
+  const probe = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, retryStrategy: () => null });
+  try {
+    await probe.connect();
+    const own = String(await probe.client('ID'));
+    const deadline = Date.now() + 5000;
+    for (;;) {
+      const list = String(await probe.client('LIST'));
+      const others = list.split('\n').filter((line) => line.trim() !== '' && !line.startsWith(`id=${own} `));
+      if (others.length === 0 || Date.now() > deadline) return others;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    probe.disconnect();
+  }
 }
 
 function listFiles(dir: string, root = dir): string[] {
@@ -116,6 +152,15 @@ describe('parseQueueUrl', () => {
   });
 });
 
+describe('connecting to Redis', () => {
+  it('reports a Redis nobody listens on as QUEUE_CONNECT, naming the host and port', async () => {
+    const port = await freePort();
+    const err: unknown = await queueStatus(`redis://127.0.0.1:${port}/nobody`).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'QUEUE_CONNECT' });
+    expect((err as Error).message).toContain(`127.0.0.1:${port}`);
+  });
+});
+
 describe.skipIf(!HAVE_REDIS)('queue mode on a real Redis', () => {
   let redis: TestRedis;
   let input: string;
@@ -152,6 +197,70 @@ describe.skipIf(!HAVE_REDIS)('queue mode on a real Redis', () => {
       code: 'QUEUE_PIPELINE_MISMATCH',
     });
     expect((await queueStatus(url)).counts.waiting).toBe(FILES);
+  });
+
+  it('leaves no connection open once enqueue, a drained worker, status, finish and remove return', async () => {
+    const url = redis.url('tidy');
+    const outDir = tempDir();
+    const fast = fastPipeline();
+    await enqueue({ queue: url, input, pipeline: fast });
+    const worked = await runWorker({ queue: url, outDir, exitWhenDrained: true, concurrency: 2 });
+    expect(worked).toMatchObject({ converted: FILES, failed: 0 });
+    expect((await queueStatus(url)).counts).toMatchObject({ completed: FILES, active: 0, waiting: 0 });
+    expect(await finishQueue({ queue: url, outDir, jobs: 1 })).toMatchObject({ converted: 0, skipped: FILES, failed: 0 });
+    await removeQueue(url);
+    expect((await queueStatus(url)).meta).toBeUndefined();
+    expect(await otherClients(redis.port)).toEqual([]);
+  });
+
+  it('keeps working when Redis drops all its connections mid-run: they reconnect and every job completes', async () => {
+    const url = redis.url('dropped');
+    await enqueue({ queue: url, input, pipeline });
+    const admin = new Redis({ host: '127.0.0.1', port: redis.port, lazyConnect: true });
+    await admin.connect();
+    let dropped: Promise<unknown> | undefined;
+    let doneAfterDrop = 0;
+    try {
+      const summary = await runWorker({
+        queue: url,
+        outDir: tempDir(),
+        exitWhenDrained: true,
+        onEvent: (event) => {
+          if (event.type !== 'done') return;
+          // The hold block keeps each of the remaining jobs busy for 400 ms: the drop lands mid-run.
+          if (dropped) void dropped.then(() => doneAfterDrop++);
+          else dropped = admin.client('KILL', 'SKIPME', 'yes', 'TYPE', 'normal');
+        },
+      });
+      expect(Number(await dropped)).toBeGreaterThanOrEqual(2);
+      expect(doneAfterDrop).toBeGreaterThan(0);
+      expect(summary).toMatchObject({ converted: FILES, failed: 0 });
+      expect((await queueStatus(url)).counts).toMatchObject({ completed: FILES, failed: 0 });
+    } finally {
+      admin.disconnect();
+    }
+    // Without reconnects the worker would wait forever: fail well before the suite's two minutes.
+  }, 60_000);
+
+  it("logs in with the URL's password, keeps the queue in the URL's database, and refuses a wrong password", async () => {
+    const secured = await startRedis({ password: 'hush/hush' });
+    try {
+      const url = secured.url('3/locked');
+      expect(await enqueue({ queue: url, input, pipeline: fastPipeline() })).toMatchObject({ added: FILES });
+      const direct = new Redis({ host: '127.0.0.1', port: secured.port, password: 'hush/hush', db: 3, lazyConnect: true });
+      try {
+        expect(await direct.exists('bull:locked:birdcall')).toBe(1);
+        await direct.select(0);
+        expect(await direct.exists('bull:locked:birdcall')).toBe(0);
+      } finally {
+        direct.disconnect();
+      }
+      const wrong = `redis://:nope@127.0.0.1:${secured.port}/3/locked`;
+      await expect(queueStatus(wrong)).rejects.toMatchObject({ code: 'QUEUE_CONNECT' });
+      expect(await otherClients(secured.port, 'hush/hush')).toEqual([]);
+    } finally {
+      await secured.stop();
+    }
   });
 
   it('recovers the job of a worker killed with SIGKILL: every chunk exactly once, with the right bytes', async () => {
