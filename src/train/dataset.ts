@@ -140,7 +140,17 @@ export async function loadInput(path: string): Promise<LoadedInput> {
   } catch (error) {
     throw new BirdcallError('INPUT_UNREADABLE', `cannot read training input (${(error as NodeJS.ErrnoException).code ?? String(error)})`, path);
   }
-  if (path.toLowerCase().endsWith('.npy')) return npyInput(bytes, path);
+  return decodeInput(bytes, path);
+}
+
+/**
+ * Decode an artifact's bytes into a model input; `name` (a path, or e.g. 'x.png') says which kind by its
+ * extension and names the input in errors. Training (loadInput) and predict (on freshly made artifacts) both
+ * come through here, so a model sees the same numbers either way: images to greyscale scaled by bit depth to
+ * [0, 1]; .npy min-max scaled per example to [0, 1].
+ */
+export async function decodeInput(bytes: Uint8Array, name: string): Promise<LoadedInput> {
+  if (name.toLowerCase().endsWith('.npy')) return npyInput(bytes, name);
   try {
     const image = sharp(bytes);
     const meta = await image.metadata();
@@ -156,16 +166,14 @@ export async function loadInput(path: string): Promise<LoadedInput> {
     for (let i = 0; i < n; i++) out[i] = pixels[i] * scale;
     return { data: out, shape: [info.height, info.width, 1] };
   } catch (error) {
-    throw new BirdcallError('INPUT_INVALID', `not a readable image: ${(error as Error).message}`, path);
+    throw new BirdcallError('INPUT_INVALID', `not a readable image: ${(error as Error).message}`, name);
   }
 }
 
-function npyInput(bytes: Uint8Array, path: string): LoadedInput {
-  // A plain Uint8Array copy, not the Node Buffer: Buffer#slice shares Node's pooled memory, which a decoder
-  // viewing `.buffer` would read from the wrong offset.
-  const { data, shape } = decodeNpy(new Uint8Array(bytes), path);
+function npyInput(bytes: Uint8Array, name: string): LoadedInput {
+  const { data, shape } = decodeNpy(bytes, name);
   if (shape.length !== 2 && !(shape.length === 3 && shape[2] === 1)) {
-    throw new BirdcallError('INPUT_INVALID', `expected a [bins, frames] array, got shape [${shape.join(', ')}]`, path);
+    throw new BirdcallError('INPUT_INVALID', `expected a [bins, frames] array, got shape [${shape.join(', ')}]`, name);
   }
   let lo = Infinity;
   let hi = -Infinity;

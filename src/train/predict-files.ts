@@ -1,16 +1,14 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
-import sharp from 'sharp';
 import type * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
-import { decodeNpy } from '../image/npy.ts';
 import type { Artifact, SourceFile } from '../pipeline/block.ts';
 import { openInputs } from '../pipeline/inputs.ts';
 import { resolveInside } from '../pipeline/paths.ts';
 import { loadPipelineFile, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
 import { loadModel } from './artifacts.ts';
-import type { InputShape, LoadedInput } from './dataset.ts';
+import { decodeInput, type InputShape } from './dataset.ts';
 import { predictBatch } from './predict.ts';
 
 /**
@@ -72,50 +70,6 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
   };
 }
 
-/**
- * Decode an artifact's bytes into a model input, as the trainer's `loadInput` decodes the same bytes from a
- * file: images to greyscale scaled by bit depth to [0, 1]; .npy min-max scaled per example to [0, 1].
- * `name` (a file name or 'x.png') says which by its extension.
- */
-export async function decodeInputBytes(bytes: Uint8Array, name: string): Promise<LoadedInput> {
-  if (name.toLowerCase().endsWith('.npy')) return npyBytesInput(bytes, name);
-  try {
-    const image = sharp(bytes);
-    const meta = await image.metadata();
-    const wide = meta.depth === 'ushort';
-    const { data, info } = await image
-      .toColourspace(wide ? 'grey16' : 'b-w')
-      .raw({ depth: wide ? 'ushort' : 'uchar' })
-      .toBuffer({ resolveWithObject: true });
-    const n = info.width * info.height;
-    const out = new Float32Array(n);
-    const pixels = wide ? new Uint16Array(data.buffer, data.byteOffset, n) : data;
-    const scale = 1 / (wide ? 65535 : 255);
-    for (let i = 0; i < n; i++) out[i] = pixels[i] * scale;
-    return { data: out, shape: [info.height, info.width, 1] };
-  } catch (error) {
-    throw new BirdcallError('INPUT_INVALID', `not a readable image: ${(error as Error).message}`, name);
-  }
-}
-
-function npyBytesInput(bytes: Uint8Array, name: string): LoadedInput {
-  const { data, shape } = decodeNpy(bytes, name);
-  if (shape.length !== 2 && !(shape.length === 3 && shape[2] === 1)) {
-    throw new BirdcallError('INPUT_INVALID', `expected a [bins, frames] array, got shape [${shape.join(', ')}]`, name);
-  }
-  let lo = Infinity;
-  let hi = -Infinity;
-  for (let i = 0; i < data.length; i++) {
-    const v = data[i];
-    if (v < lo) lo = v;
-    if (v > hi) hi = v;
-  }
-  const scale = hi > lo ? 1 / (hi - lo) : 0;
-  const out = new Float32Array(data.length);
-  for (let i = 0; i < data.length; i++) out[i] = (data[i] - lo) * scale;
-  return { data: out, shape: [shape[0], shape[1], 1] };
-}
-
 /** `<file stem>_<end second>`: whole seconds as BirdCLEF writes them, else up to milliseconds. */
 export function rowId(source: string, endSeconds: number): string {
   const name = basename(source);
@@ -141,7 +95,7 @@ export async function predictSource(predictor: Predictor, file: SourceFile, batc
         file.path,
       );
     }
-    const decoded = await decodeInputBytes(artifact.bytes, `${file.path}#${item.chunkIndex}.${artifact.ext}`);
+    const decoded = await decodeInput(artifact.bytes, `${file.path}#${item.chunkIndex}.${artifact.ext}`);
     inputs.push(decoded.data);
     if (decoded.shape.some((d, i) => d !== predictor.inputShape[i])) {
       throw new BirdcallError(

@@ -16,7 +16,7 @@ export type Monitor = (typeof MONITORS)[number];
  * resolved config saved as train-config.json.
  */
 export const trainParams = z.object({
-  model: z.enum(MODEL_NAMES).default('compact').describe('architecture from the zoo (tiny, compact, wide, resnet)'),
+  model: z.enum(MODEL_NAMES).default('compact').describe(`architecture from the zoo (${MODEL_NAMES.join(', ')})`),
   epochs: z.number().int().min(1).default(30).describe('maximum passes over the training set'),
   batchSize: z.number().int().min(1).default(16).describe('examples per optimiser step'),
   learningRate: z.number().positive().default(1e-3).describe('Adam step size at the start of the schedule'),

@@ -11,7 +11,8 @@ import { readOutputManifest } from '../../src/pipeline/manifest.ts';
 import { loadPipelineFile } from '../../src/pipeline/pipeline.ts';
 import { loadModel } from '../../src/train/artifacts.ts';
 import { loadInput } from '../../src/train/dataset.ts';
-import { decodeInputBytes, rowId } from '../../src/train/predict-files.ts';
+import { decodeInput } from '../../src/train/dataset.ts';
+import { rowId } from '../../src/train/predict-files.ts';
 import { predictBatch } from '../../src/train/predict.ts';
 import { trainFromManifest } from '../../src/train/run.ts';
 import { runCli } from './run-cli.ts';
@@ -138,7 +139,7 @@ describe('birdcall predict', () => {
     const rows = await readOutputManifest(fx.manifest);
     const png = join(fx.manifest, '..', rows[0].outputs.png);
     const fromFile = await loadInput(png);
-    const fromBytes = await decodeInputBytes(new Uint8Array(await readFile(png)), 'chunk.png');
+    const fromBytes = await decodeInput(new Uint8Array(await readFile(png)), 'chunk.png');
     expect(fromBytes.shape).toEqual(fromFile.shape);
     expect(fromBytes.data).toEqual(fromFile.data);
 
@@ -147,7 +148,7 @@ describe('birdcall predict', () => {
     const bytes = encodeNpy(values, [6, 5]);
     await writeFile(npy, bytes);
     const npyFile = await loadInput(npy);
-    const npyBytes = await decodeInputBytes(bytes, 'x.npy');
+    const npyBytes = await decodeInput(bytes, 'x.npy');
     expect(npyBytes.shape).toEqual([6, 5, 1]);
     expect(npyBytes.data).toEqual(npyFile.data);
   });
