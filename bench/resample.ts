@@ -22,6 +22,7 @@ import { fileURLToPath } from 'node:url';
 import { resample, type ResampleQuality } from '../src/audio/resample.ts';
 import { toMono } from '../src/audio/mono.ts';
 import { decodeWav } from '../src/audio/wav.ts';
+import { encodeWav } from '../src/audio/wav-encode.ts';
 
 const MAKE_LONG_WAV = fileURLToPath(new URL('../../shared/tools/peers/make_long_wav.py', import.meta.url));
 
@@ -98,24 +99,6 @@ function have(cmd: string, args: string[]): boolean {
   return spawnSync(cmd, args, { stdio: 'ignore' }).status === 0;
 }
 
-function writeWav16(path: string, x: Float32Array, rate: number): void {
-  const b = Buffer.alloc(44 + x.length * 2);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + x.length * 2, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(x.length * 2, 40);
-  for (let i = 0; i < x.length; i++) b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x[i] * 32768))), 44 + 2 * i);
-  writeFileSync(path, b);
-}
-
 /** Fallback signal (fixed seed): a 2.5 kHz tone under white noise. */
 function builtInSignal(rate: number, secs: number): Float32Array {
   const x = new Float32Array(Math.round(rate * secs));
@@ -133,7 +116,7 @@ function makeSignal(dir: string, rate: number, secs: number, usePython: boolean)
   if (usePython) {
     execFileSync('python3', [MAKE_LONG_WAV, path, '--sr', String(rate), '--seconds', String(secs)], { stdio: 'ignore' });
   } else {
-    writeWav16(path, builtInSignal(rate, secs), rate);
+    writeFileSync(path, encodeWav(builtInSignal(rate, secs), rate));
   }
   return path;
 }

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import lsr from '@alexanderolsen/libsamplerate-js';
 import { decodeWav } from '../src/audio/wav.ts';
 import { resample, type ResampleQuality } from '../src/audio/resample.ts';
+import { encodeWav } from '../src/audio/wav-encode.ts';
 
 const SHARED = fileURLToPath(new URL('../../shared/data/birdcalls/', import.meta.url));
 
@@ -152,24 +153,6 @@ function testSignal(rate: number, seconds: number): Float32Array {
   return x;
 }
 
-function writeWav16(path: string, x: Float32Array, rate: number): void {
-  const b = Buffer.alloc(44 + x.length * 2);
-  b.write('RIFF', 0);
-  b.writeUInt32LE(36 + x.length * 2, 4);
-  b.write('WAVEfmt ', 8);
-  b.writeUInt32LE(16, 16);
-  b.writeUInt16LE(1, 20);
-  b.writeUInt16LE(1, 22);
-  b.writeUInt32LE(rate, 24);
-  b.writeUInt32LE(rate * 2, 28);
-  b.writeUInt16LE(2, 32);
-  b.writeUInt16LE(16, 34);
-  b.write('data', 36);
-  b.writeUInt32LE(x.length * 2, 40);
-  for (let i = 0; i < x.length; i++) b.writeInt16LE(Math.max(-32768, Math.min(32767, Math.round(x[i] * 32768))), 44 + 2 * i);
-  writeFileSync(path, b);
-}
-
 function haveSox(): boolean {
   try {
     execFileSync('sox', ['--version'], { stdio: 'ignore' });
@@ -205,7 +188,7 @@ export async function benchResample(seconds = 60, runs = 5): Promise<ResampleBen
       }
       if (sox) {
         const inPath = join(dir, `in-${from}.wav`);
-        writeWav16(inPath, x, from);
+        writeFileSync(inPath, encodeWav(x, from));
         const outPath = join(dir, 'out.wav');
         // Whole process, as a user runs it (start-up included); `rate` defaults to soxr high quality.
         const t = timeIt(() => execFileSync('sox', [inPath, '-r', String(to), outPath]), runs);
