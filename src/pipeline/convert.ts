@@ -1,23 +1,27 @@
 import { availableParallelism } from 'node:os';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
-import { basename, extname, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import PQueue from 'p-queue';
-import { Piscina } from 'piscina';
 import { stringify } from 'csv-stringify/sync';
-import { parseWavHeader } from '../audio/wav.ts';
 import { BirdcallError } from '../errors.ts';
 import { removeTempFiles, writeFileAtomic } from './atomic.ts';
-import type { Artifact } from './block.ts';
-import { acquireOutDirLock, outputsIntact, sha256Hex, StateStore, type SourceState } from './cache.ts';
+import { acquireOutDirLock, StateStore, type SourceState } from './cache.ts';
 import { openInputs, type InputLayout } from './inputs.ts';
 import { ManifestColumns, writeOutputManifest } from './manifest.ts';
 import type { InputRow, OutputRow } from './manifest-types.ts';
-import { checkRelativePath, resolveInside, safeName } from './paths.ts';
 import { pipelineHash, toSpec, type ResolvedPipeline } from './pipeline.ts';
-import { runPipelineOnFile } from './run.ts';
+import {
+  baseKey,
+  createRunner,
+  outputBaseFor,
+  processSource,
+  removeOutputs,
+  type OutputBase,
+  type PipelineRunner,
+  type SourceContext,
+  type StaleOutputs,
+} from './process-source.ts';
 import { BIRDCALL_VERSION } from './version.ts';
-import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from './worker.ts';
 
 /**
  * `birdcall convert`: runs a pipeline over a whole collection and writes, under OUTDIR,
@@ -121,18 +125,6 @@ export function parseByteSize(text: string): number {
   return Math.floor(bytes);
 }
 
-const ARTIFACT_NAME = /^[a-z][a-z0-9_-]{0,31}$/i;
-const ARTIFACT_EXT = /^[a-z0-9]{1,10}$/i;
-
-/** Where a source's outputs go: label folder and stem, unique in the run even on case-insensitive disks. */
-interface OutputBase {
-  label: string;
-  stem: string;
-}
-
-/** Runs one source through the pipeline, in-process or in a worker. */
-type PipelineRunner = (path: string, bytes: Uint8Array) => Promise<{ items: ItemOutput[]; warnings: string[] }>;
-
 export async function convert(options: ConvertOptions): Promise<ConvertSummary> {
   const started = performance.now();
   const jobs = options.jobs ?? availableParallelism();
@@ -149,25 +141,35 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
   const outDir = options.outDir;
   await mkdir(outDir, { recursive: true });
   const releaseLock = await acquireOutDirLock(outDir);
-  let runner: ReturnType<typeof makeRunner> | undefined;
+  let runner: PipelineRunner | undefined;
   try {
     const tempFilesRemoved = await removeTempFiles(outDir);
     const hash = pipelineHash(options.pipeline);
     const version = BIRDCALL_VERSION;
     const store = new StateStore(outDir);
-    runner = makeRunner(options.pipeline, jobs);
-    const run = runner;
+    runner = createRunner(options.pipeline, { threads: jobs, inProcess: jobs === 1 });
+    const ctx: SourceContext = {
+      inputRoot: source.root,
+      outDir,
+      pipelineHash: hash,
+      birdcallVersion: version,
+      store,
+      run: runner,
+      fsync: options.fsync,
+      maxFileSize: options.maxFileSize,
+      maxDuration: options.maxDuration,
+      checkedDirs: new Set(),
+    };
     const columns = new ManifestColumns();
     const errors: ConvertError[] = [];
     const errorsByCode: Record<string, number> = {};
     const warningsByKind: Record<string, number> = {};
     // Sources with a valid state this run, by input position: the manifest lists them in input order.
     const finished = new Map<number, string>();
-    const checkedDirs = new Set<string>();
     // Outputs earlier runs made that this run did not rewrite (fewer chunks, a renamed source). Deleted at
     // the end, once every source of the run has claimed its output names, so none is deleted from under
     // another source that now owns the name.
-    const staleOutputs: { source: string; base: OutputBase | undefined; paths: string[] }[] = [];
+    const staleOutputs: (StaleOutputs & { source: string })[] = [];
     let converted = 0;
     let skipped = 0;
     let failed = 0;
@@ -206,119 +208,27 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
       });
     };
 
-    /** Makes sure an output folder is inside OUTDIR after symlinks (a pre-made `png -> /etc` is refused). */
-    const outputDir = async (relDir: string, what: string): Promise<string> => {
-      if (!checkedDirs.has(relDir)) {
-        const real = await resolveInside(outDir, relDir, what);
-        await mkdir(real, { recursive: true });
-        await resolveInside(outDir, relDir, what);
-        checkedDirs.add(relDir);
+    /** One source through the shared step, then its share of the manifest, errors.csv and the counts. */
+    const convertSource = async (row: InputRow, index: number, base: OutputBase): Promise<void> => {
+      const result = await processSource(ctx, row, base);
+      const state = result.state;
+      if (result.outcome === 'skipped' && JSON.stringify(state.input) !== JSON.stringify(row)) {
+        // Labels or metadata were edited but not the audio: refresh the rows, keep the outputs.
+        const refreshed: SourceState = { ...state, input: row, rows: state.rows.map((r) => withInput(r, row)) };
+        await store.write(refreshed);
+        state.rows = refreshed.rows;
       }
-      return join(outDir, relDir);
-    };
-
-    const processSource = async (row: InputRow, index: number, base: OutputBase): Promise<void> => {
-      const abs = await resolveInside(source.root, row.path, row.origin ?? row.path);
-      let info;
-      try {
-        info = await stat(abs);
-      } catch {
-        throw new BirdcallError('SOURCE_NOT_FOUND', 'the file does not exist', row.path);
-      }
-      if (!info.isFile()) throw new BirdcallError('SOURCE_NOT_FOUND', 'not a regular file', row.path);
-      if (options.maxFileSize !== undefined && info.size > options.maxFileSize) {
-        throw new BirdcallError(
-          'FILE_TOO_LARGE',
-          `${info.size} bytes is over the --max-file-size limit of ${options.maxFileSize} bytes`,
-          row.path,
-        );
-      }
-      const bytes = new Uint8Array(await readFile(abs));
-      const sourceSha256 = sha256Hex(bytes);
-
-      const previous = await store.read(row.path);
-      if (
-        previous &&
-        previous.sourceSha256 === sourceSha256 &&
-        previous.pipelineHash === hash &&
-        sameBase(previous, base) &&
-        statePathsSafe(previous) &&
-        (await outputsIntact(outDir, previous))
-      ) {
-        if (JSON.stringify(previous.input) !== JSON.stringify(row)) {
-          // Labels or metadata were edited but not the audio: refresh the rows, keep the outputs.
-          const refreshed: SourceState = { ...previous, input: row, rows: previous.rows.map((r) => withInput(r, row)) };
-          await store.write(refreshed);
-          previous.rows = refreshed.rows;
-        }
-        for (const r of previous.rows) columns.add(r);
-        // errors.csv describes the output folder, not just this run: an up-to-date source keeps its warnings.
-        for (const message of previous.warnings) warn(row.path, message);
-        finished.set(index, row.path);
-        skipped++;
-        return;
-      }
-
-      const duration = probeDuration(bytes, row.path, options.maxDuration);
-      const result = await run(row.path, bytes);
-
-      const rows: OutputRow[] = [];
-      for (const item of result.items) {
-        const outputs: Record<string, string> = {};
-        const outputHashes: Record<string, string> = {};
-        const outputMeta: Record<string, string | number> = {};
-        for (const artifact of item.artifacts) {
-          checkArtifact(artifact, outputs, row.path);
-          const relDir = posix.join(artifact.name, base.label);
-          const dir = await outputDir(relDir, `output folder for ${row.path}`);
-          const fileName = `${base.stem}_${String(item.chunkIndex).padStart(4, '0')}.${artifact.ext}`;
-          await writeFileAtomic(join(dir, fileName), artifact.bytes, { fsync: options.fsync });
-          outputs[artifact.name] = posix.join(relDir, fileName);
-          outputHashes[artifact.name] = sha256Hex(artifact.bytes);
-          for (const [key, value] of Object.entries(artifact.meta ?? {})) {
-            outputMeta[key.startsWith(`${artifact.name}_`) ? key : `${artifact.name}_${key}`] = value;
-          }
-        }
-        rows.push({
-          source: row.path,
-          chunkIndex: item.chunkIndex,
-          startSeconds: item.startSeconds,
-          endSeconds: item.endSeconds,
-          primaryLabel: row.primaryLabel,
-          secondaryLabels: row.secondaryLabels,
-          outputs,
-          outputHashes,
-          outputMeta,
-          sourceSha256,
-          pipelineHash: hash,
-          birdcallVersion: version,
-          metadata: row.metadata,
-        });
-      }
-      for (const message of result.warnings) warn(row.path, message);
-
-      const state: SourceState = {
-        format: 1,
-        input: row,
-        sourceSha256,
-        pipelineHash: hash,
-        birdcallVersion: version,
-        outputBase: base,
-        audioSeconds: duration,
-        rows,
-        warnings: result.warnings,
-      };
-      await store.write(state);
-      if (previous && statePathsSafe(previous)) {
-        const keep = new Set(rows.flatMap((r) => Object.values(r.outputs)));
-        const stale = previous.rows.flatMap((r) => Object.values(r.outputs)).filter((rel) => !keep.has(rel));
-        if (stale.length > 0) staleOutputs.push({ source: row.path, base: previous.outputBase, paths: stale });
-      }
-
-      for (const r of rows) columns.add(r);
+      if (result.outcome === 'converted' && result.stale) staleOutputs.push({ source: row.path, ...result.stale });
+      for (const r of state.rows) columns.add(r);
+      // errors.csv describes the output folder, not just this run: an up-to-date source keeps its warnings.
+      for (const message of state.warnings) warn(row.path, message);
       finished.set(index, row.path);
-      converted++;
-      audioSeconds += duration ?? 0;
+      if (result.outcome === 'skipped') {
+        skipped++;
+      } else {
+        converted++;
+        audioSeconds += state.audioSeconds ?? 0;
+      }
     };
 
     const queueConcurrency = Math.max(2, jobs * 2);
@@ -339,12 +249,12 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
         continue;
       }
       seenPaths.add(row.path);
-      const base = outputBase(row, takenBases);
+      const base = outputBaseFor(row, takenBases);
       // Bounded look-ahead: a 100k-row manifest never puts 100k tasks (or their bytes) in memory.
       await queue.onSizeLessThan(queueConcurrency);
       void queue.add(async () => {
         try {
-          await processSource(row, rowIndex, base);
+          await convertSource(row, rowIndex, base);
         } catch (err) {
           fail(row.path, err);
         }
@@ -357,10 +267,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
     for (const stale of staleOutputs) {
       const owner = stale.base ? takenBases.get(baseKey(stale.base)) : undefined;
       if (owner !== undefined && owner !== stale.source) continue;
-      for (const rel of stale.paths) {
-        const path = await resolveInside(outDir, rel, 'stale output').catch(() => undefined);
-        if (path) await rm(path, { force: true });
-      }
+      await removeOutputs(outDir, stale.paths);
     }
 
     if (index === 0 && failed === 0) {
@@ -420,74 +327,6 @@ function withInput(row: OutputRow, input: InputRow): OutputRow {
   return { ...row, primaryLabel: input.primaryLabel, secondaryLabels: input.secondaryLabels, metadata: input.metadata };
 }
 
-function sameBase(state: SourceState, base: OutputBase): boolean {
-  return state.outputBase?.label === base.label && state.outputBase.stem === base.stem;
-}
-
-/** A state file is ours, but a hand-edited one must not make us read or delete outside OUTDIR. */
-function statePathsSafe(state: SourceState): boolean {
-  try {
-    for (const row of state.rows) for (const rel of Object.values(row.outputs)) checkRelativePath(rel, 'state');
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function checkArtifact(artifact: Artifact, seen: Record<string, string>, source: string): void {
-  if (!ARTIFACT_NAME.test(artifact.name)) {
-    throw new BirdcallError('ARTIFACT_INVALID', `artifact name "${artifact.name}" must be letters, digits, '_' or '-'`, source);
-  }
-  if (!ARTIFACT_EXT.test(artifact.ext)) {
-    throw new BirdcallError('ARTIFACT_INVALID', `artifact "${artifact.name}" has extension "${artifact.ext}": letters and digits only`, source);
-  }
-  if (artifact.name in seen) {
-    throw new BirdcallError('ARTIFACT_INVALID', `two artifacts named "${artifact.name}" for one chunk; give each output block its own name`, source);
-  }
-}
-
-/**
- * Label folder and file stem of a source. Sanitized with safeName; if another source of this run already has
- * the same folder and stem (same file name under two folders, or names differing only in case), this one
- * gets a hash of its path appended, so no two sources ever write the same output file.
- */
-function outputBase(row: InputRow, taken: Map<string, string>): OutputBase {
-  const label = safeName(row.primaryLabel === '' ? 'unlabelled' : row.primaryLabel);
-  const fileName = basename(row.path);
-  const stem = safeName(fileName.slice(0, fileName.length - extname(fileName).length) || fileName);
-  let base = { label, stem };
-  const owner = taken.get(baseKey(base));
-  if (owner !== undefined && owner !== row.path) base = { label, stem: `${stem}-${sha256Hex(row.path).slice(0, 12)}` };
-  taken.set(baseKey(base), row.path);
-  return base;
-}
-
-/** Output names compared case-insensitively: `XC1` and `xc1` are one file on macOS and Windows disks. */
-function baseKey(base: OutputBase): string {
-  return `${base.label}/${base.stem}`.toLowerCase();
-}
-
-/**
- * The source's duration from its WAV header (no samples decoded), enforcing --max-duration. A header we
- * cannot read is left to the pipeline's decoder, which reports it properly.
- */
-function probeDuration(bytes: Uint8Array, path: string, maxDuration: number | undefined): number | undefined {
-  let seconds: number;
-  try {
-    seconds = parseWavHeader(bytes, path).durationSeconds;
-  } catch {
-    return undefined;
-  }
-  if (maxDuration !== undefined && seconds > maxDuration) {
-    throw new BirdcallError(
-      'FILE_TOO_LONG',
-      `${seconds.toFixed(1)} s of audio is over the --max-duration limit of ${maxDuration} s`,
-      path,
-    );
-  }
-  return seconds;
-}
-
 /**
  * Groups a warning for the summary. Quality checks (`quality: [dropped ]chunk 3 (15.00 s): silence: …`)
  * group by block, check and outcome, e.g. `quality silence: dropped`; anything else by its block and the
@@ -497,22 +336,4 @@ export function warningKind(message: string): string {
   const quality = /^([\w-]+): (dropped )?(?:chunk \d+ \([^)]*\)|audio): ([\w-]+):/.exec(message);
   if (quality) return `${quality[1]} ${quality[3]}: ${quality[2] ? 'dropped' : 'warned'}`;
   return message.replace(/-?\d+(\.\d+)?/g, 'N').slice(0, 80);
-}
-
-function makeRunner(pipeline: ResolvedPipeline, jobs: number): PipelineRunner & { close?: () => Promise<void> } {
-  if (jobs === 1) return (path, bytes) => runPipelineOnFile(pipeline, { path, bytes });
-  const pool = new Piscina<WorkerTask, WorkerResult>({
-    filename: fileURLToPath(new URL('./worker-entry.mjs', import.meta.url)),
-    maxThreads: jobs,
-    minThreads: jobs,
-  });
-  const specJson = JSON.stringify(toSpec(pipeline));
-  const run: PipelineRunner & { close?: () => Promise<void> } = async (path, bytes) => {
-    const result = await pool.run({ specJson, path, bytes });
-    if (!result.ok) throw errorFromData(result.error);
-    return result;
-  };
-  let closed: Promise<void> | undefined;
-  run.close = () => (closed ??= pool.destroy());
-  return run;
 }

@@ -1,0 +1,277 @@
+import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { basename, extname, join, posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { parseWavHeader } from '../audio/wav.ts';
+import { BirdcallError } from '../errors.ts';
+import { writeFileAtomic } from './atomic.ts';
+import type { Artifact } from './block.ts';
+import { outputsIntact, sha256Hex, type SourceState, type StateStore } from './cache.ts';
+import type { InputRow, OutputRow } from './manifest-types.ts';
+import { checkRelativePath, resolveInside, safeName } from './paths.ts';
+import { toSpec, type ResolvedPipeline } from './pipeline.ts';
+import { runPipelineOnFile } from './run.ts';
+import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from './worker.ts';
+
+/**
+ * The work `convert` does for one source, shared with the queue workers (queue-process.ts) so both write
+ * the same outputs under the same names and the same per-source state: read the source, enforce the size
+ * and duration limits, run the pipeline, write every artifact atomically, then the state. A state is
+ * written only after its artifacts, so it always proves that its outputs are complete.
+ * What a caller does with the outcome (manifest rows, warnings, deleting outputs a source no longer makes)
+ * stays with the caller: convert defers deletions to the end of the run, a queue worker cannot.
+ */
+
+/** Where a source's outputs go: label folder and stem, unique in the run even on case-insensitive disks. */
+export interface OutputBase {
+  label: string;
+  stem: string;
+}
+
+/** Runs one source through the pipeline, in-process or in a worker thread. */
+export type PipelineRunner = ((path: string, bytes: Uint8Array) => Promise<{ items: ItemOutput[]; warnings: string[] }>) & {
+  close?: () => Promise<void>;
+};
+
+export interface SourceContext {
+  /** Absolute folder every row path is relative to. */
+  inputRoot: string;
+  outDir: string;
+  pipelineHash: string;
+  birdcallVersion: string;
+  store: StateStore;
+  run: PipelineRunner;
+  /** fsync every output before its rename. */
+  fsync?: boolean;
+  /** Refuse sources larger than this many bytes (FILE_TOO_LARGE). */
+  maxFileSize?: number;
+  /** Refuse sources longer than this many seconds (FILE_TOO_LONG). */
+  maxDuration?: number;
+  /**
+   * Output folders (relative to outDir) already proven inside it and made, shared by one run so each is
+   * checked once. Without it every folder is checked on every write: a long-lived queue worker must notice
+   * a folder removed between jobs.
+   */
+  checkedDirs?: Set<string>;
+  /** Appended to the reason of SOURCE_NOT_FOUND, e.g. which root a worker on another machine looked under. */
+  notFoundHint?: string;
+}
+
+/** Outputs an earlier state of the source recorded that the new one does not (fewer chunks, new names). */
+export interface StaleOutputs {
+  /** The names the earlier outputs were made under (undefined in a hand-edited state). */
+  base: OutputBase | undefined;
+  /** Relative to outDir, checked not to climb out of it. */
+  paths: string[];
+}
+
+export type SourceOutcome =
+  /** The stored state is valid: same audio, same pipeline, same names, outputs intact. Nothing was written. */
+  | { outcome: 'skipped'; state: SourceState }
+  | { outcome: 'converted'; state: SourceState; stale?: StaleOutputs };
+
+const ARTIFACT_NAME = /^[a-z][a-z0-9_-]{0,31}$/i;
+const ARTIFACT_EXT = /^[a-z0-9]{1,10}$/i;
+
+/**
+ * Converts one source and writes its state, or returns the stored state when it is still valid. Idempotent:
+ * two processes converting the same source write identical bytes through atomic renames.
+ */
+export async function processSource(ctx: SourceContext, row: InputRow, base: OutputBase): Promise<SourceOutcome> {
+  const abs = await resolveInside(ctx.inputRoot, row.path, row.origin ?? row.path);
+  let info;
+  try {
+    info = await stat(abs);
+  } catch {
+    throw new BirdcallError('SOURCE_NOT_FOUND', `the file does not exist${ctx.notFoundHint ?? ''}`, row.path);
+  }
+  if (!info.isFile()) throw new BirdcallError('SOURCE_NOT_FOUND', 'not a regular file', row.path);
+  if (ctx.maxFileSize !== undefined && info.size > ctx.maxFileSize) {
+    throw new BirdcallError(
+      'FILE_TOO_LARGE',
+      `${info.size} bytes is over the --max-file-size limit of ${ctx.maxFileSize} bytes`,
+      row.path,
+    );
+  }
+  const bytes = new Uint8Array(await readFile(abs));
+  const sourceSha256 = sha256Hex(bytes);
+
+  const previous = await ctx.store.read(row.path);
+  if (
+    previous &&
+    previous.sourceSha256 === sourceSha256 &&
+    previous.pipelineHash === ctx.pipelineHash &&
+    sameBase(previous.outputBase, base) &&
+    statePathsSafe(previous) &&
+    (await outputsIntact(ctx.outDir, previous))
+  ) {
+    return { outcome: 'skipped', state: previous };
+  }
+
+  const duration = probeDuration(bytes, row.path, ctx.maxDuration);
+  const result = await ctx.run(row.path, bytes);
+
+  const rows: OutputRow[] = [];
+  for (const item of result.items) {
+    const outputs: Record<string, string> = {};
+    const outputHashes: Record<string, string> = {};
+    const outputMeta: Record<string, string | number> = {};
+    for (const artifact of item.artifacts) {
+      checkArtifact(artifact, outputs, row.path);
+      const relDir = posix.join(artifact.name, base.label);
+      const dir = await outputDir(ctx, relDir, `output folder for ${row.path}`);
+      const fileName = `${base.stem}_${String(item.chunkIndex).padStart(4, '0')}.${artifact.ext}`;
+      await writeFileAtomic(join(dir, fileName), artifact.bytes, { fsync: ctx.fsync });
+      outputs[artifact.name] = posix.join(relDir, fileName);
+      outputHashes[artifact.name] = sha256Hex(artifact.bytes);
+      for (const [key, value] of Object.entries(artifact.meta ?? {})) {
+        outputMeta[key.startsWith(`${artifact.name}_`) ? key : `${artifact.name}_${key}`] = value;
+      }
+    }
+    rows.push({
+      source: row.path,
+      chunkIndex: item.chunkIndex,
+      startSeconds: item.startSeconds,
+      endSeconds: item.endSeconds,
+      primaryLabel: row.primaryLabel,
+      secondaryLabels: row.secondaryLabels,
+      outputs,
+      outputHashes,
+      outputMeta,
+      sourceSha256,
+      pipelineHash: ctx.pipelineHash,
+      birdcallVersion: ctx.birdcallVersion,
+      metadata: row.metadata,
+    });
+  }
+
+  const state: SourceState = {
+    format: 1,
+    input: row,
+    sourceSha256,
+    pipelineHash: ctx.pipelineHash,
+    birdcallVersion: ctx.birdcallVersion,
+    outputBase: base,
+    audioSeconds: duration,
+    rows,
+    warnings: result.warnings,
+  };
+  await ctx.store.write(state);
+  if (previous && statePathsSafe(previous)) {
+    const keep = new Set(rows.flatMap((r) => Object.values(r.outputs)));
+    const stale = previous.rows.flatMap((r) => Object.values(r.outputs)).filter((rel) => !keep.has(rel));
+    if (stale.length > 0) return { outcome: 'converted', state, stale: { base: previous.outputBase, paths: stale } };
+  }
+  return { outcome: 'converted', state };
+}
+
+/** Deletes outputs by their path relative to outDir; one that leads outside it through a symlink is left alone. */
+export async function removeOutputs(outDir: string, paths: string[]): Promise<void> {
+  for (const rel of paths) {
+    const path = await resolveInside(outDir, rel, 'stale output').catch(() => undefined);
+    if (path) await rm(path, { force: true });
+  }
+}
+
+/**
+ * Label folder and file stem of a source. Sanitized with safeName; if another source of this run already has
+ * the same folder and stem (same file name under two folders, or names differing only in case), this one
+ * gets a hash of its path appended, so no two sources ever write the same output file. Called on every
+ * source in input order, with one `taken` map carried from row to row.
+ */
+export function outputBaseFor(row: InputRow, taken: Map<string, string>): OutputBase {
+  const label = safeName(row.primaryLabel === '' ? 'unlabelled' : row.primaryLabel);
+  const fileName = basename(row.path);
+  const stem = safeName(fileName.slice(0, fileName.length - extname(fileName).length) || fileName);
+  let base = { label, stem };
+  const owner = taken.get(baseKey(base));
+  if (owner !== undefined && owner !== row.path) base = { label, stem: `${stem}-${sha256Hex(row.path).slice(0, 12)}` };
+  taken.set(baseKey(base), row.path);
+  return base;
+}
+
+/** Output names compared case-insensitively: `XC1` and `xc1` are one file on macOS and Windows disks. */
+export function baseKey(base: OutputBase): string {
+  return `${base.label}/${base.stem}`.toLowerCase();
+}
+
+export function sameBase(a: OutputBase | undefined, b: OutputBase): boolean {
+  return a?.label === b.label && a.stem === b.stem;
+}
+
+/**
+ * Runs the pipeline in this thread, or in a pool of `threads` worker threads. The pool is what a caller
+ * wants when the main thread must stay responsive (a queue worker renewing its job locks).
+ */
+export function createRunner(pipeline: ResolvedPipeline, options: { threads: number; inProcess: boolean }): PipelineRunner {
+  if (options.inProcess) return (path, bytes) => runPipelineOnFile(pipeline, { path, bytes });
+  const pool = new Piscina<WorkerTask, WorkerResult>({
+    filename: fileURLToPath(new URL('./worker-entry.mjs', import.meta.url)),
+    maxThreads: options.threads,
+    minThreads: options.threads,
+  });
+  const specJson = JSON.stringify(toSpec(pipeline));
+  const run: PipelineRunner = async (path, bytes) => {
+    const result = await pool.run({ specJson, path, bytes });
+    if (!result.ok) throw errorFromData(result.error);
+    return result;
+  };
+  let closed: Promise<void> | undefined;
+  run.close = () => (closed ??= pool.destroy());
+  return run;
+}
+
+/** Makes sure an output folder is inside outDir after symlinks (a pre-made `png -> /etc` is refused). */
+async function outputDir(ctx: SourceContext, relDir: string, what: string): Promise<string> {
+  if (!ctx.checkedDirs?.has(relDir)) {
+    const real = await resolveInside(ctx.outDir, relDir, what);
+    await mkdir(real, { recursive: true });
+    // Again once it exists: a symlink swapped in between the check and mkdir would otherwise go unseen.
+    await resolveInside(ctx.outDir, relDir, what);
+    ctx.checkedDirs?.add(relDir);
+  }
+  return join(ctx.outDir, relDir);
+}
+
+/** A state file is ours, but a hand-edited one must not make us read or delete outside outDir. */
+function statePathsSafe(state: SourceState): boolean {
+  try {
+    for (const row of state.rows) for (const rel of Object.values(row.outputs)) checkRelativePath(rel, 'state');
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function checkArtifact(artifact: Artifact, seen: Record<string, string>, source: string): void {
+  if (!ARTIFACT_NAME.test(artifact.name)) {
+    throw new BirdcallError('ARTIFACT_INVALID', `artifact name "${artifact.name}" must be letters, digits, '_' or '-'`, source);
+  }
+  if (!ARTIFACT_EXT.test(artifact.ext)) {
+    throw new BirdcallError('ARTIFACT_INVALID', `artifact "${artifact.name}" has extension "${artifact.ext}": letters and digits only`, source);
+  }
+  if (artifact.name in seen) {
+    throw new BirdcallError('ARTIFACT_INVALID', `two artifacts named "${artifact.name}" for one chunk; give each output block its own name`, source);
+  }
+}
+
+/**
+ * The source's duration from its WAV header (no samples decoded), enforcing maxDuration. A header we
+ * cannot read is left to the pipeline's decoder, which reports it properly.
+ */
+function probeDuration(bytes: Uint8Array, path: string, maxDuration: number | undefined): number | undefined {
+  let seconds: number;
+  try {
+    seconds = parseWavHeader(bytes, path).durationSeconds;
+  } catch {
+    return undefined;
+  }
+  if (maxDuration !== undefined && seconds > maxDuration) {
+    throw new BirdcallError(
+      'FILE_TOO_LONG',
+      `${seconds.toFixed(1)} s of audio is over the --max-duration limit of ${maxDuration} s`,
+      path,
+    );
+  }
+  return seconds;
+}
