@@ -5,8 +5,7 @@ import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError, UsageError } from '../errors.ts';
 import { writeStreamAtomic } from '../pipeline/atomic.ts';
-import { initBackend } from '../train/backend.ts';
-import { formatProbability, loadPredictor, predictFiles, type ChunkPrediction, type PredictFilesProgress } from '../train/predict-files.ts';
+import type { ChunkPrediction, PredictFilesProgress } from '../train/predict-files.ts';
 import { EXIT } from './exit.ts';
 
 interface PredictFlags {
@@ -106,6 +105,9 @@ export function register(program: Command): void {
     .action(async (input: string, flags: PredictFlags) => {
       const batchSize = flags.batchSize === undefined ? 32 : Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got "${flags.batchSize}"`);
+      // Loaded here, not at the top: every other command starts without TensorFlow.js.
+      const { initBackend } = await import('../train/backend.ts');
+      const { formatProbability, loadPredictor, predictFiles } = await import('../train/predict-files.ts');
       const backend = await initBackend();
       process.stderr.write(`backend: ${backend.description}\n`);
       const predictor = await loadPredictor(flags.model);

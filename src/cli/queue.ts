@@ -2,16 +2,10 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import type { ConvertSummary } from '../pipeline/convert.ts';
 import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
-import {
-  enqueue,
-  finishQueue,
-  parseQueueUrl,
-  queueStatus,
-  removeQueue,
-  waitForQueue,
-  type EnqueueSummary,
-  type QueueStatus,
-} from '../pipeline/queue.ts';
+import type { EnqueueSummary, QueueStatus } from '../pipeline/queue.ts';
+
+/** BullMQ and ioredis load on use, not at start-up: every other command starts without them. */
+const queueLib = (): Promise<typeof import('../pipeline/queue.ts')> => import('../pipeline/queue.ts');
 
 /**
  * `birdcall queue add|status|finish|remove`: the enqueuer's side of queue mode (workers run
@@ -72,6 +66,7 @@ export interface QueueConvertFlags extends PipelineFlags {
  * the manifest in -o OUT. Sets process.exitCode like convert.
  */
 export async function queueConvert(input: string, flags: QueueConvertFlags): Promise<void> {
+  const { enqueue, finishQueue, parseQueueUrl, waitForQueue } = await queueLib();
   const target = parseQueueUrl(flags.queue);
   if (flags.wait && flags.out === undefined) throw new UsageError('--wait builds the manifest: give -o OUT (the output root the workers write)');
   const pipeline = (await pipelineFromFlags(flags, true))!;
@@ -121,6 +116,7 @@ export function register(program: Command): void {
     .requiredOption('--queue <url>', 'redis://HOST:PORT/NAME')
     .option('--json', 'print the status as JSON on stdout')
     .action(async (flags: { queue: string; json?: boolean }) => {
+      const { queueStatus } = await queueLib();
       const status = await queueStatus(flags.queue);
       if (flags.json) {
         const { meta, ...rest } = status;
@@ -143,6 +139,7 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'threads for sources the workers did not convert')
     .option('--force', 'do not wait for waiting/running jobs: convert them here')
     .action(async (flags: { queue: string; out: string; jobs?: string; force?: boolean }) => {
+      const { finishQueue } = await queueLib();
       const summary = await finishQueue({ queue: flags.queue, outDir: flags.out, jobs: positiveInteger(flags.jobs, '--jobs'), force: flags.force });
       process.stderr.write(finishReport(summary));
       const code = finishExitCode(summary);
@@ -154,6 +151,7 @@ export function register(program: Command): void {
     .description('delete a queue, its jobs and its stored pipeline (outputs are kept)')
     .requiredOption('--queue <url>', 'redis://HOST:PORT/NAME')
     .action(async (flags: { queue: string }) => {
+      const { parseQueueUrl, removeQueue } = await queueLib();
       await removeQueue(flags.queue);
       process.stderr.write(`removed ${parseQueueUrl(flags.queue).display}\n`);
     });

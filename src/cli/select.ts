@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { evaluateModels } from '../select/evalset.ts';
 import { fmt, METRIC_LABEL } from '../select/explain.ts';
 import { CRITERIA, DEFAULT_ORDER, MAIN_METRICS, selectModels, summarize, writeSelection, type Criterion, type SelectOptions, type Selection } from '../select/index.ts';
 
@@ -106,6 +105,8 @@ export function register(program: Command): void {
       }
       // Drop unset keys so the schema's defaults apply.
       const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SelectOptions;
+      // Loaded here, not at the top: every other command starts without TensorFlow.js.
+      const { evaluateModels } = await import('../select/evalset.ts');
       const evaluated = await evaluateModels({
         models: flags.models,
         manifest: flags.data,

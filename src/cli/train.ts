@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { UsageError } from '../errors.ts';
-import { formatEpoch, trainFromManifest } from '../train/run.ts';
-import { trainParams, type BatchProgress } from '../train/train.ts';
+import { trainParams } from '../train/params.ts';
+import type { BatchProgress } from '../train/train.ts';
 import { addParamOptions, readParamOptions } from './blocks.ts';
 
 interface TrainFlags {
@@ -84,6 +84,8 @@ export function register(program: Command): void {
     const progress = makeBatchProgress(flags.progress !== false);
     const epochs = (params.epochs as number | undefined) ?? trainParams.shape.epochs.parse(undefined);
     try {
+      // Loaded here, not at the top: every other command starts without TensorFlow.js.
+      const { formatEpoch, trainFromManifest } = await import('../train/run.ts');
       const result = await trainFromManifest({
         manifest: flags.data,
         out: flags.out,

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { runWorker, type WorkerEvent } from '../pipeline/queue.ts';
+import type { WorkerEvent } from '../pipeline/queue.ts';
 import { pipelineFromFlags, positiveInteger } from './queue.ts';
 
 /**
@@ -66,6 +66,8 @@ export function register(program: Command): void {
         }
       };
       try {
+        // BullMQ and ioredis load here, not at the top: other commands start without them.
+        const { runWorker } = await import('../pipeline/queue.ts');
         const summary = await runWorker({
           queue: flags.queue,
           outDir: flags.out,

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
 import type { InputShape } from './dataset.ts';
+import { MODEL_NAMES, type ModelName } from './params.ts';
 
 /**
  * The model zoo. All are plain CNNs over a [bins, frames, 1] spectrogram ending in global average pooling
@@ -8,8 +9,7 @@ import type { InputShape } from './dataset.ts';
  * No dropout layers: tfjs's Dropout either repeats one mask every step (seeded) or breaks repeatability
  * (unseeded); augmentation and batchnorm regularise instead.
  */
-export const MODEL_NAMES = ['tiny', 'compact', 'wide', 'resnet', 'strided'] as const;
-export type ModelName = (typeof MODEL_NAMES)[number];
+export { MODEL_NAMES, type ModelName } from './params.ts';
 
 export const MODEL_DOCS: Record<ModelName, string> = {
   tiny: '2 conv blocks (8/16 filters): for tests and smoke runs',
