@@ -1,6 +1,6 @@
 /**
  * Raw real-FFT throughput as the STFT uses it (issue 3, item 1): transforms/s and ns per N log2 N for
- * N = 256 .. 4096, for our plan (realFft(n).power: our radix-4 complex transform of N/2 plus the split
+ * N = 256 .. 4096, for our plan (realFft(n).power: our mixed radix-8/4 complex transform of N/2 plus the split
  * step, |X|^2 out; see docs/decisions/fft.md) beside the alternatives it was chosen over (the same split
  * on fft.js's complex transform, fft.js's own realTransform, two frames per complex transform), and numpy's batched rfft in the same run (the
  * method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU time like ours).
@@ -58,7 +58,7 @@ function signal(n: number, seed: number): Float64Array {
 
 export interface FftRow {
   n: number;
-  /** Our plan: realFft(n).power, the radix-4 kernel (what the STFT calls per frame). */
+  /** Our plan: realFft(n).power, our own kernel (what the STFT calls per frame). */
   oursPerSec: number;
   /** The same split step on fft.js's complex transform of N/2 (the plan before radix-4). */
   fftjsSplitPerSec: number;

@@ -2,7 +2,9 @@
  * Long files (issue 3, items 2 and 5): peak RSS of `birdcall melspec` on a 60-minute 32 kHz WAV, streamed
  * (the default) and with --jobs 2, each in its own process so the figure is the whole command's; and the
  * real-time factor of the mel computation on one thread against two (melSpectrogramParallel) on the
- * 10-minute file, in one process with the worker pool warm.
+ * 10-minute file, in one process with the worker pool warm; plus what starting a worker costs, and the
+ * cores the two-thread runs actually obtained (CPU s / wall s), without which a speed-up on a shared
+ * machine cannot be read.
  *
  *   npx tsx bench/stream.ts [--json] [--skip-rss]
  *
@@ -17,7 +19,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAudioFile } from '../src/audio/read.ts';
 import { melSpectrogram } from '../src/dsp/mel.ts';
-import { closeMelWorkers, melSpectrogramParallel } from '../src/dsp/parallel.ts';
+import { closeMelWorkers, MelWorkerPool, melSpectrogramParallel } from '../src/dsp/parallel.ts';
 import { presets } from '../src/dsp/presets.ts';
 import { ensureLongWav } from './mel.ts';
 
@@ -68,6 +70,37 @@ export interface ThreadsResult {
   /** CPU seconds of the whole process (all threads) per run: equal figures mean no parallel overhead. */
   oneThreadCpu: number;
   twoThreadCpu: number;
+  /**
+   * CPU seconds per wall second of the two-thread runs: the cores this process actually got. Near 1 means
+   * the machine's other load left one core, and no two-thread speed-up was possible in that run.
+   */
+  coresObtained: number;
+  /** Starting one mel worker (tsx loader + module graph) up to its first answer: wall and process CPU s. */
+  workerStartSeconds: number;
+  workerStartCpu: number;
+  /** The first two-thread call of a process (worker starting meanwhile) against the one-thread time. */
+  coldTwoThreadSeconds: number;
+}
+
+/** Wall and process CPU seconds from starting one worker to its first (tiny) task's answer. */
+async function workerStart(): Promise<{ wall: number; cpu: number }> {
+  const pool = new MelWorkerPool(1);
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  await pool.run({
+    samples: new SharedArrayBuffer(4 * 4096),
+    samplesFloat64: false,
+    length: 4096,
+    out: new SharedArrayBuffer(4 * 64 * 13),
+    outFloat64: false,
+    params: { sr: 32000, nFft: 1024, hopLength: 320, nMels: 64 },
+    t0: 0,
+    t1: 13,
+  });
+  const c = process.cpuUsage(c0);
+  const wall = (performance.now() - t0) / 1000;
+  await pool.close();
+  return { wall, cpu: (c.user + c.system) / 1e6 };
 }
 
 /** Mel RTF of one thread against two on the same signal, interleaved run by run; wall time (threads). */
@@ -76,8 +109,12 @@ export async function benchThreads(opts: { runs?: number; path?: string } = {}):
   const path = ensureLongWav(opts.path);
   const audio = await readAudioFile(path);
   const params = { ...presets.kaggle2020.params, sr: audio.sampleRate };
+  await closeMelWorkers();
+  const start = await workerStart();
   melSpectrogram(audio.samples, params);
+  const tCold = performance.now();
   await melSpectrogramParallel(audio.samples, params, { jobs: 2 });
+  const coldTwoThreadSeconds = (performance.now() - tCold) / 1000;
   const one: number[] = [];
   const two: number[] = [];
   const ratio: number[] = [];
@@ -113,6 +150,10 @@ export async function benchThreads(opts: { runs?: number; path?: string } = {}):
     speedup: median(ratio),
     oneThreadCpu: median(oneCpu),
     twoThreadCpu: median(twoCpu),
+    coresObtained: median(twoCpu.map((c, i) => c / two[i])),
+    workerStartSeconds: start.wall,
+    workerStartCpu: start.cpu,
+    coldTwoThreadSeconds,
   };
 }
 
@@ -141,7 +182,8 @@ export function formatStreamBench(b: StreamBench): string {
   }
   const t = b.threads;
   lines.push(
-    `mel, kaggle2020, ${t.file} (${t.audioSeconds.toFixed(0)} s), wall, median of ${t.runs}: one thread ${t.oneThreadRealTime.toFixed(0)}x real time, two threads ${t.twoThreadRealTime.toFixed(0)}x, speed-up ${t.speedup.toFixed(2)}x; CPU s per run (all threads) ${t.oneThreadCpu.toFixed(2)} / ${t.twoThreadCpu.toFixed(2)}`,
+    `mel, kaggle2020, ${t.file} (${t.audioSeconds.toFixed(0)} s), wall, median of ${t.runs}: one thread ${t.oneThreadRealTime.toFixed(0)}x real time, two threads ${t.twoThreadRealTime.toFixed(0)}x, speed-up ${t.speedup.toFixed(2)}x; CPU s per run (all threads) ${t.oneThreadCpu.toFixed(2)} / ${t.twoThreadCpu.toFixed(2)}; cores obtained by the two-thread runs ${t.coresObtained.toFixed(2)}`,
+    `worker start-up (tsx + modules, to first answer): ${t.workerStartSeconds.toFixed(2)} s wall, ${t.workerStartCpu.toFixed(2)} s CPU; first two-thread call of a process ${t.coldTwoThreadSeconds.toFixed(2)} s (one thread ${(t.audioSeconds / t.oneThreadRealTime).toFixed(2)} s)`,
   );
   return lines.join('\n');
 }

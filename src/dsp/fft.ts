@@ -134,114 +134,287 @@ class BluesteinPlan implements ComplexPlan {
  * Complex FFT of a power-of-two size m on split (re, im) Float64Arrays, specialised for what RealFft
  * needs: input is n = 2m real samples read as m complex pairs, output is left in place in a fixed
  * permuted order (`posOf[k]` = where Z[k] ends up) so no bit-reversal pass is ever run; the real split
- * step gathers through `posOf` instead. Radix-4 decimation in frequency with one twiddle-free radix-2
- * or radix-4 stage last; twiddles of every stage are precomputed, interleaved (c1, s1, c2, s2, c3, s3)
- * per butterfly so each stage streams through one array.
+ * step gathers through `posOf` instead.
+ *
+ * Decimation in frequency, radix-8 stages with a radix-4 (or, below m = 128, radix-2) remainder last:
+ * m = 1024 runs 8, 8, 4, 4 (4 passes over memory where radix-4 ran 5). Typed-array loads and stores, each
+ * bounds-checked, are what this JavaScript pays for most, so fewer passes beat fewer flops. One twiddle
+ * table serves every stage: a stage of block length len needs W_len^(qj) = W_m^(qj m/len), i.e. row
+ * j * m / len of the first stage's table. The first stage reads the interleaved input directly (no
+ * de-interleaving pass) and the last stage has no twiddles.
  */
-class Radix4Core {
+const SQRT1_2 = Math.SQRT1_2;
+
+class MixedRadixCore {
   readonly re: Float64Array;
   readonly im: Float64Array;
   /** posOf[k]: index into re/im holding Z[k]. */
   readonly posOf: Int32Array;
-  /** Twiddled radix-4 stages, longest first: block lengths and their twiddles. */
-  private readonly stageLengths: Int32Array;
-  private readonly stageTwiddles: Float64Array[];
-  /** Block length of the final twiddle-free stage: 4, 2, or 1 (nothing to do). */
-  private readonly lastLength: number;
+  /** Radix of each stage, first (longest blocks) to last. */
+  readonly radices: readonly number[];
+  /** Row j < max(1, m / 8): W_m^(qj) as (cos, -sin) for q = 1 .. 7, 14 values per row. */
+  private readonly tw: Float64Array;
 
   constructor(readonly m: number) {
     this.re = new Float64Array(m);
     this.im = new Float64Array(m);
-    const lengths: number[] = [];
-    const twiddles: Float64Array[] = [];
-    let len = m;
-    while (len >= 8) {
-      const quarter = len / 4;
-      const tw = new Float64Array(6 * quarter);
-      for (let j = 0; j < quarter; j++) {
-        for (let q = 1; q <= 3; q++) {
-          // exp(-2 pi i q j / len), reduced mod len so the angle stays small and exact
-          const angle = (2 * Math.PI * ((q * j) % len)) / len;
-          tw[6 * j + 2 * (q - 1)] = Math.cos(angle);
-          tw[6 * j + 2 * (q - 1) + 1] = -Math.sin(angle);
-        }
+    this.radices = stageRadices(m);
+    const rows = Math.max(1, m >> 3);
+    this.tw = new Float64Array(14 * rows);
+    for (let j = 0; j < rows; j++) {
+      for (let q = 1; q <= 7; q++) {
+        // reduced mod m so the angle stays small and exact
+        const angle = (2 * Math.PI * ((q * j) % m)) / m;
+        this.tw[14 * j + 2 * (q - 1)] = Math.cos(angle);
+        this.tw[14 * j + 2 * (q - 1) + 1] = -Math.sin(angle);
       }
-      lengths.push(len);
-      twiddles.push(tw);
-      len /= 4;
     }
-    this.lastLength = len;
-    this.stageLengths = Int32Array.from(lengths);
-    this.stageTwiddles = twiddles;
     this.posOf = new Int32Array(m);
-    for (let k = 0; k < m; k++) this.posOf[k] = outputPosition(k, m);
+    for (let k = 0; k < m; k++) this.posOf[k] = outputPosition(k, m, this.radices, 0);
   }
 
   /** Z = FFT of (x[0] + i x[1], x[2] + i x[3], ...) into re/im, permuted by posOf. */
   transformPairs(x: Float64Array): void {
-    const { re, im, m } = this;
-    const stages = this.stageLengths.length;
-    if (stages === 0) {
+    const { re, im, m, radices } = this;
+    let s = 0;
+    let len = m;
+    if (radices[0] === 8) {
+      this.firstStage8(x);
+      s = 1;
+      len = m >> 3;
+    } else {
       for (let j = 0; j < m; j++) {
         re[j] = x[2 * j];
         im[j] = x[2 * j + 1];
       }
-    } else {
-      this.firstStage(x);
     }
-    for (let s = 1; s < stages; s++) this.stage(this.stageLengths[s], this.stageTwiddles[s]);
-    this.lastStage();
-  }
-
-  /** The first radix-4 stage reads the interleaved input directly, so no de-interleaving pass runs. */
-  private firstStage(x: Float64Array): void {
-    const { re, im, m } = this;
-    const quarter = m >> 2;
-    const tw = this.stageTwiddles[0];
-    const q2 = 2 * quarter;
-    for (let j = 0; j < quarter; j++) {
-      const x0 = 2 * j;
-      const x1 = x0 + q2;
-      const x2 = x1 + q2;
-      const x3 = x2 + q2;
-      const a0r = x[x0], a0i = x[x0 + 1];
-      const a1r = x[x1], a1i = x[x1 + 1];
-      const a2r = x[x2], a2i = x[x2 + 1];
-      const a3r = x[x3], a3i = x[x3 + 1];
-      const t0r = a0r + a2r, t0i = a0i + a2i;
-      const t1r = a0r - a2r, t1i = a0i - a2i;
-      const t2r = a1r + a3r, t2i = a1i + a3i;
-      const t3r = a1r - a3r, t3i = a1i - a3i;
-      const y1r = t1r + t3i, y1i = t1i - t3r;
-      const y2r = t0r - t2r, y2i = t0i - t2i;
-      const y3r = t1r - t3i, y3i = t1i + t3r;
-      const w = 6 * j;
-      const c1 = tw[w], s1 = tw[w + 1], c2 = tw[w + 2], s2 = tw[w + 3], c3 = tw[w + 4], s3 = tw[w + 5];
-      re[j] = t0r + t2r;
-      im[j] = t0i + t2i;
-      re[j + quarter] = y1r * c1 - y1i * s1;
-      im[j + quarter] = y1r * s1 + y1i * c1;
-      re[j + 2 * quarter] = y2r * c2 - y2i * s2;
-      im[j + 2 * quarter] = y2r * s2 + y2i * c2;
-      re[j + 3 * quarter] = y3r * c3 - y3i * s3;
-      im[j + 3 * quarter] = y3r * s3 + y3i * c3;
+    for (; s < radices.length; s++) {
+      const radix = radices[s];
+      const last = s === radices.length - 1;
+      if (radix === 8) {
+        if (last) this.lastStage8();
+        else this.stage8(len);
+      } else if (radix === 4) {
+        if (last) this.lastStage4();
+        else this.stage4(len);
+      } else {
+        this.lastStage2();
+      }
+      len /= radix;
     }
   }
 
   /**
-   * One twiddled radix-4 stage over blocks of `len`. The butterfly index j is the outer loop so each
-   * twiddle is loaded once per stage, not once per block (late stages have many short blocks).
+   * The first radix-8 stage, one block of length m, reading the interleaved input. The radix-8 DFT is a
+   * radix-2 step (sums b and twiddled differences c of points r and r + 4) then two radix-4 DFTs. The
+   * butterfly is written out here and in stage8 rather than called: TurboFan does not inline a function
+   * this large, and the call made the transform 2x slower (measured).
    */
-  private stage(len: number, tw: Float64Array): void {
-    const { re, im, m } = this;
-    const quarter = len >> 2;
-    for (let j = 0; j < quarter; j++) {
-      const w = 6 * j;
+  private firstStage8(x: Float64Array): void {
+    const { re, im, tw } = this;
+    const e = this.m >> 3;
+    for (let j = 0; j < e; j++) {
+      const w = 14 * j;
       const c1 = tw[w], s1 = tw[w + 1], c2 = tw[w + 2], s2 = tw[w + 3], c3 = tw[w + 4], s3 = tw[w + 5];
+      const c4 = tw[w + 6], s4 = tw[w + 7], c5 = tw[w + 8], s5 = tw[w + 9], c6 = tw[w + 10], s6 = tw[w + 11];
+      const c7 = tw[w + 12], s7 = tw[w + 13];
+      {
+        const i0 = j, i1 = i0 + e, i2 = i1 + e, i3 = i2 + e, i4 = i3 + e, i5 = i4 + e, i6 = i5 + e, i7 = i6 + e;
+        const a0r = x[2 * i0], a0i = x[2 * i0 + 1], a4r = x[2 * i4], a4i = x[2 * i4 + 1];
+        const a1r = x[2 * i1], a1i = x[2 * i1 + 1], a5r = x[2 * i5], a5i = x[2 * i5 + 1];
+        const a2r = x[2 * i2], a2i = x[2 * i2 + 1], a6r = x[2 * i6], a6i = x[2 * i6 + 1];
+        const a3r = x[2 * i3], a3i = x[2 * i3 + 1], a7r = x[2 * i7], a7i = x[2 * i7 + 1];
+        // radix-2 step: b_r = a_r + a_(r+4), c_r = (a_r - a_(r+4)) W8^r with W8 = (1 - i) / sqrt 2
+        const b0r = a0r + a4r, b0i = a0i + a4i;
+        const b1r = a1r + a5r, b1i = a1i + a5i;
+        const b2r = a2r + a6r, b2i = a2i + a6i;
+        const b3r = a3r + a7r, b3i = a3i + a7i;
+        const c0r = a0r - a4r, c0i = a0i - a4i;
+        const c2r = a2i - a6i, c2i = a6r - a2r;
+        const d1r = a1r - a5r, d1i = a1i - a5i;
+        const d3r = a3r - a7r, d3i = a3i - a7i;
+        const c1r = (d1r + d1i) * SQRT1_2, c1i = (d1i - d1r) * SQRT1_2;
+        const c3r = (d3i - d3r) * SQRT1_2, c3i = -(d3r + d3i) * SQRT1_2;
+        // radix-4 DFT of b gives outputs 0, 2, 4, 6; of c outputs 1, 3, 5, 7; each times W^q
+        let t0r = b0r + b2r, t0i = b0i + b2i;
+        let t1r = b0r - b2r, t1i = b0i - b2i;
+        let t2r = b1r + b3r, t2i = b1i + b3i;
+        let t3r = b1r - b3r, t3i = b1i - b3i;
+        re[i0] = t0r + t2r;
+        im[i0] = t0i + t2i;
+        let yr = t1r + t3i, yi = t1i - t3r;
+        re[i2] = yr * c2 - yi * s2;
+        im[i2] = yr * s2 + yi * c2;
+        yr = t0r - t2r;
+        yi = t0i - t2i;
+        re[i4] = yr * c4 - yi * s4;
+        im[i4] = yr * s4 + yi * c4;
+        yr = t1r - t3i;
+        yi = t1i + t3r;
+        re[i6] = yr * c6 - yi * s6;
+        im[i6] = yr * s6 + yi * c6;
+        t0r = c0r + c2r;
+        t0i = c0i + c2i;
+        t1r = c0r - c2r;
+        t1i = c0i - c2i;
+        t2r = c1r + c3r;
+        t2i = c1i + c3i;
+        t3r = c1r - c3r;
+        t3i = c1i - c3i;
+        yr = t0r + t2r;
+        yi = t0i + t2i;
+        re[i1] = yr * c1 - yi * s1;
+        im[i1] = yr * s1 + yi * c1;
+        yr = t1r + t3i;
+        yi = t1i - t3r;
+        re[i3] = yr * c3 - yi * s3;
+        im[i3] = yr * s3 + yi * c3;
+        yr = t0r - t2r;
+        yi = t0i - t2i;
+        re[i5] = yr * c5 - yi * s5;
+        im[i5] = yr * s5 + yi * c5;
+        yr = t1r - t3i;
+        yi = t1i + t3r;
+        re[i7] = yr * c7 - yi * s7;
+        im[i7] = yr * s7 + yi * c7;
+      }
+    }
+  }
+
+  /**
+   * A twiddled radix-8 stage over blocks of `len`. The butterfly index j is the outer loop so a twiddle
+   * row is fetched once per stage, not once per block (late stages have many short blocks).
+   */
+  private stage8(len: number): void {
+    const { re, im, m, tw } = this;
+    const e = len >> 3;
+    const rowStride = 14 * (m / len);
+    for (let j = 0; j < e; j++) {
+      const w = rowStride * j;
+      const c1 = tw[w], s1 = tw[w + 1], c2 = tw[w + 2], s2 = tw[w + 3], c3 = tw[w + 4], s3 = tw[w + 5];
+      const c4 = tw[w + 6], s4 = tw[w + 7], c5 = tw[w + 8], s5 = tw[w + 9], c6 = tw[w + 10], s6 = tw[w + 11];
+      const c7 = tw[w + 12], s7 = tw[w + 13];
       for (let i0 = j; i0 < m; i0 += len) {
-        const i1 = i0 + quarter;
-        const i2 = i1 + quarter;
-        const i3 = i2 + quarter;
+        const i1 = i0 + e, i2 = i1 + e, i3 = i2 + e, i4 = i3 + e, i5 = i4 + e, i6 = i5 + e, i7 = i6 + e;
+        const a0r = re[i0], a0i = im[i0], a4r = re[i4], a4i = im[i4];
+        const a1r = re[i1], a1i = im[i1], a5r = re[i5], a5i = im[i5];
+        const a2r = re[i2], a2i = im[i2], a6r = re[i6], a6i = im[i6];
+        const a3r = re[i3], a3i = im[i3], a7r = re[i7], a7i = im[i7];
+        // radix-2 step: b_r = a_r + a_(r+4), c_r = (a_r - a_(r+4)) W8^r with W8 = (1 - i) / sqrt 2
+        const b0r = a0r + a4r, b0i = a0i + a4i;
+        const b1r = a1r + a5r, b1i = a1i + a5i;
+        const b2r = a2r + a6r, b2i = a2i + a6i;
+        const b3r = a3r + a7r, b3i = a3i + a7i;
+        const c0r = a0r - a4r, c0i = a0i - a4i;
+        const c2r = a2i - a6i, c2i = a6r - a2r;
+        const d1r = a1r - a5r, d1i = a1i - a5i;
+        const d3r = a3r - a7r, d3i = a3i - a7i;
+        const c1r = (d1r + d1i) * SQRT1_2, c1i = (d1i - d1r) * SQRT1_2;
+        const c3r = (d3i - d3r) * SQRT1_2, c3i = -(d3r + d3i) * SQRT1_2;
+        // radix-4 DFT of b gives outputs 0, 2, 4, 6; of c outputs 1, 3, 5, 7; each times W^q
+        let t0r = b0r + b2r, t0i = b0i + b2i;
+        let t1r = b0r - b2r, t1i = b0i - b2i;
+        let t2r = b1r + b3r, t2i = b1i + b3i;
+        let t3r = b1r - b3r, t3i = b1i - b3i;
+        re[i0] = t0r + t2r;
+        im[i0] = t0i + t2i;
+        let yr = t1r + t3i, yi = t1i - t3r;
+        re[i2] = yr * c2 - yi * s2;
+        im[i2] = yr * s2 + yi * c2;
+        yr = t0r - t2r;
+        yi = t0i - t2i;
+        re[i4] = yr * c4 - yi * s4;
+        im[i4] = yr * s4 + yi * c4;
+        yr = t1r - t3i;
+        yi = t1i + t3r;
+        re[i6] = yr * c6 - yi * s6;
+        im[i6] = yr * s6 + yi * c6;
+        t0r = c0r + c2r;
+        t0i = c0i + c2i;
+        t1r = c0r - c2r;
+        t1i = c0i - c2i;
+        t2r = c1r + c3r;
+        t2i = c1i + c3i;
+        t3r = c1r - c3r;
+        t3i = c1i - c3i;
+        yr = t0r + t2r;
+        yi = t0i + t2i;
+        re[i1] = yr * c1 - yi * s1;
+        im[i1] = yr * s1 + yi * c1;
+        yr = t1r + t3i;
+        yi = t1i - t3r;
+        re[i3] = yr * c3 - yi * s3;
+        im[i3] = yr * s3 + yi * c3;
+        yr = t0r - t2r;
+        yi = t0i - t2i;
+        re[i5] = yr * c5 - yi * s5;
+        im[i5] = yr * s5 + yi * c5;
+        yr = t1r - t3i;
+        yi = t1i + t3r;
+        re[i7] = yr * c7 - yi * s7;
+        im[i7] = yr * s7 + yi * c7;
+      }
+    }
+  }
+
+  /** The twiddle-free last radix-8 stage on blocks of 8. */
+  private lastStage8(): void {
+    const { re, im, m } = this;
+    for (let i0 = 0; i0 < m; i0 += 8) {
+      const a0r = re[i0], a0i = im[i0], a4r = re[i0 + 4], a4i = im[i0 + 4];
+      const a1r = re[i0 + 1], a1i = im[i0 + 1], a5r = re[i0 + 5], a5i = im[i0 + 5];
+      const a2r = re[i0 + 2], a2i = im[i0 + 2], a6r = re[i0 + 6], a6i = im[i0 + 6];
+      const a3r = re[i0 + 3], a3i = im[i0 + 3], a7r = re[i0 + 7], a7i = im[i0 + 7];
+      const b0r = a0r + a4r, b0i = a0i + a4i;
+      const b1r = a1r + a5r, b1i = a1i + a5i;
+      const b2r = a2r + a6r, b2i = a2i + a6i;
+      const b3r = a3r + a7r, b3i = a3i + a7i;
+      const c0r = a0r - a4r, c0i = a0i - a4i;
+      const c2r = a2i - a6i, c2i = a6r - a2r;
+      const d1r = a1r - a5r, d1i = a1i - a5i;
+      const d3r = a3r - a7r, d3i = a3i - a7i;
+      const c1r = (d1r + d1i) * SQRT1_2, c1i = (d1i - d1r) * SQRT1_2;
+      const c3r = (d3i - d3r) * SQRT1_2, c3i = -(d3r + d3i) * SQRT1_2;
+      let t0r = b0r + b2r, t0i = b0i + b2i;
+      let t1r = b0r - b2r, t1i = b0i - b2i;
+      let t2r = b1r + b3r, t2i = b1i + b3i;
+      let t3r = b1r - b3r, t3i = b1i - b3i;
+      re[i0] = t0r + t2r;
+      im[i0] = t0i + t2i;
+      re[i0 + 2] = t1r + t3i;
+      im[i0 + 2] = t1i - t3r;
+      re[i0 + 4] = t0r - t2r;
+      im[i0 + 4] = t0i - t2i;
+      re[i0 + 6] = t1r - t3i;
+      im[i0 + 6] = t1i + t3r;
+      t0r = c0r + c2r; t0i = c0i + c2i;
+      t1r = c0r - c2r; t1i = c0i - c2i;
+      t2r = c1r + c3r; t2i = c1i + c3i;
+      t3r = c1r - c3r; t3i = c1i - c3i;
+      re[i0 + 1] = t0r + t2r;
+      im[i0 + 1] = t0i + t2i;
+      re[i0 + 3] = t1r + t3i;
+      im[i0 + 3] = t1i - t3r;
+      re[i0 + 5] = t0r - t2r;
+      im[i0 + 5] = t0i - t2i;
+      re[i0 + 7] = t1r - t3i;
+      im[i0 + 7] = t1i + t3r;
+    }
+  }
+
+  /**
+   * A twiddled radix-4 stage (never the first, so m / len is even): W_len^(qj) = W_m^(2q j m/(2 len)),
+   * entries 2q of row j m / (2 len).
+   */
+  private stage4(len: number): void {
+    const { re, im, m, tw } = this;
+    const quarter = len >> 2;
+    const rowStride = 7 * (m / len);
+    for (let j = 0; j < quarter; j++) {
+      const w = rowStride * j;
+      const c1 = tw[w + 2], s1 = tw[w + 3], c2 = tw[w + 6], s2 = tw[w + 7], c3 = tw[w + 10], s3 = tw[w + 11];
+      for (let i0 = j; i0 < m; i0 += len) {
+        const i1 = i0 + quarter, i2 = i1 + quarter, i3 = i2 + quarter;
         const a0r = re[i0], a0i = im[i0];
         const a1r = re[i1], a1i = im[i1];
         const a2r = re[i2], a2i = im[i2];
@@ -266,48 +439,73 @@ class Radix4Core {
     }
   }
 
-  /** The twiddle-free last stage: radix-4 on blocks of 4 or radix-2 on blocks of 2. */
-  private lastStage(): void {
+  /** The twiddle-free last radix-4 stage on blocks of 4. */
+  private lastStage4(): void {
     const { re, im, m } = this;
-    if (this.lastLength === 4) {
-      for (let i0 = 0; i0 < m; i0 += 4) {
-        const a0r = re[i0], a0i = im[i0];
-        const a1r = re[i0 + 1], a1i = im[i0 + 1];
-        const a2r = re[i0 + 2], a2i = im[i0 + 2];
-        const a3r = re[i0 + 3], a3i = im[i0 + 3];
-        const t0r = a0r + a2r, t0i = a0i + a2i;
-        const t1r = a0r - a2r, t1i = a0i - a2i;
-        const t2r = a1r + a3r, t2i = a1i + a3i;
-        const t3r = a1r - a3r, t3i = a1i - a3i;
-        re[i0] = t0r + t2r;
-        im[i0] = t0i + t2i;
-        re[i0 + 1] = t1r + t3i;
-        im[i0 + 1] = t1i - t3r;
-        re[i0 + 2] = t0r - t2r;
-        im[i0 + 2] = t0i - t2i;
-        re[i0 + 3] = t1r - t3i;
-        im[i0 + 3] = t1i + t3r;
-      }
-    } else if (this.lastLength === 2) {
-      for (let i0 = 0; i0 < m; i0 += 2) {
-        const ar = re[i0], ai = im[i0];
-        const br = re[i0 + 1], bi = im[i0 + 1];
-        re[i0] = ar + br;
-        im[i0] = ai + bi;
-        re[i0 + 1] = ar - br;
-        im[i0 + 1] = ai - bi;
-      }
+    for (let i0 = 0; i0 < m; i0 += 4) {
+      const a0r = re[i0], a0i = im[i0];
+      const a1r = re[i0 + 1], a1i = im[i0 + 1];
+      const a2r = re[i0 + 2], a2i = im[i0 + 2];
+      const a3r = re[i0 + 3], a3i = im[i0 + 3];
+      const t0r = a0r + a2r, t0i = a0i + a2i;
+      const t1r = a0r - a2r, t1i = a0i - a2i;
+      const t2r = a1r + a3r, t2i = a1i + a3i;
+      const t3r = a1r - a3r, t3i = a1i - a3i;
+      re[i0] = t0r + t2r;
+      im[i0] = t0i + t2i;
+      re[i0 + 1] = t1r + t3i;
+      im[i0 + 1] = t1i - t3r;
+      re[i0 + 2] = t0r - t2r;
+      im[i0 + 2] = t0i - t2i;
+      re[i0 + 3] = t1r - t3i;
+      im[i0 + 3] = t1i + t3r;
+    }
+  }
+
+  /** The last radix-2 stage on blocks of 2 (only for m = 2 and m = 16). */
+  private lastStage2(): void {
+    const { re, im, m } = this;
+    for (let i0 = 0; i0 < m; i0 += 2) {
+      const ar = re[i0], ai = im[i0];
+      const br = re[i0 + 1], bi = im[i0 + 1];
+      re[i0] = ar + br;
+      im[i0] = ai + bi;
+      re[i0 + 1] = ar - br;
+      im[i0 + 1] = ai - bi;
     }
   }
 }
 
 /**
- * Where decimation in frequency leaves Z[k] in a block of length len: a radix-4 stage puts Z[4k' + q] in
- * quarter q at the place Z[k'] takes in the quarter's own transform; a radix-2 block of 2 keeps order.
+ * Stage radices for m = 2^p: radix 8 while it divides, then the remainder as one radix-4 stage, or as
+ * 4, 4 in place of the last 8 (m = 128, 1024, ...) since a radix-2 pass costs nearly a full pass; m = 2
+ * and m = 16 keep a radix-2 stage (there is no 8 to trade).
  */
-function outputPosition(k: number, len: number): number {
-  if (len <= 2) return k;
-  return (k & 3) * (len >> 2) + outputPosition(k >> 2, len >> 2);
+function stageRadices(m: number): number[] {
+  let log = Math.round(Math.log2(m));
+  const radices: number[] = [];
+  while (log >= 3) {
+    radices.push(8);
+    log -= 3;
+  }
+  if (log === 2) radices.push(4);
+  else if (log === 1) {
+    if (radices.length >= 2) radices.splice(radices.length - 1, 1, 4, 4);
+    else radices.push(2);
+  }
+  return radices;
+}
+
+/**
+ * Where decimation in frequency leaves Z[k] in a block of length len whose stages from `stage` on have
+ * the given radices: a radix-r stage puts Z[r k' + q] in block part q at the place Z[k'] takes in that
+ * part's own transform.
+ */
+function outputPosition(k: number, len: number, radices: readonly number[], stage: number): number {
+  if (stage >= radices.length) return 0;
+  const r = radices[stage];
+  const part = len / r;
+  return (k % r) * part + outputPosition(Math.floor(k / r), part, radices, stage + 1);
 }
 
 function complexPlan(size: number): ComplexPlan {
@@ -317,7 +515,8 @@ function complexPlan(size: number): ComplexPlan {
 }
 
 /**
- * Which transform runs underneath: 'fft.js' (the library the design names), 'radix-4' (our own, for even
+ * Which transform runs underneath: 'fft.js' (the library the design names), 'radix-4' (our own, radix-8
+ * stages with a radix-4/2 remainder despite the name, kept for compatibility; for even
  * sizes whose half is a power of two: see docs/decisions/fft.md), 'bluestein' (any other even half, or an
  * odd size, on fft.js).
  */
@@ -335,7 +534,7 @@ export class RealFft {
   /** Which algorithm runs underneath, for benchmarks and messages. */
   readonly algorithm: FftAlgorithm;
   private readonly plan: ComplexPlan | null;
-  private readonly core: Radix4Core | null;
+  private readonly core: MixedRadixCore | null;
   private readonly half: number;
   private readonly spectrum: Float64Array;
   /** Only for odd sizes: the real input with a zero imaginary part. */
@@ -357,7 +556,7 @@ export class RealFft {
     const even = size % 2 === 0;
     this.half = even ? size / 2 : size;
     if (kernel === 'radix-4' && radix4Fits(size)) {
-      this.core = new Radix4Core(this.half);
+      this.core = new MixedRadixCore(this.half);
       this.plan = null;
       this.algorithm = 'radix-4';
     } else {
@@ -458,7 +657,7 @@ export class RealFft {
    * p + iq = W^k O. The 1/2 of E and O is folded into one exact 1/4 on the power.
    */
   private splitPower(out: Float64Array): void {
-    const core = this.core as Radix4Core;
+    const core = this.core as MixedRadixCore;
     const { re, im, posOf } = core;
     const m = this.half;
     const { twCos, twSin } = this;
@@ -491,7 +690,7 @@ export class RealFft {
   }
 
   private splitForward(out: Float64Array): void {
-    const core = this.core as Radix4Core;
+    const core = this.core as MixedRadixCore;
     const { re, im, posOf } = core;
     const m = this.half;
     const { twCos, twSin } = this;

@@ -1,6 +1,6 @@
 import { parentPort } from 'node:worker_threads';
 import { melFramesInto, melSpectrogramConfig } from './mel.ts';
-import type { MelTask, MelTaskResult } from './parallel.ts';
+import { melChunksInto, type MelTask, type MelTaskResult } from './parallel.ts';
 
 /**
  * One worker of the parallel mel spectrogram: computes a frame range of a signal that lives in shared
@@ -14,7 +14,12 @@ parentPort?.on('message', (task: MelTask) => {
       ? new Float64Array(task.samples, 0, task.length)
       : new Float32Array(task.samples, 0, task.length);
     const out = task.outFloat64 ? new Float64Array(task.out) : new Float32Array(task.out);
-    melFramesInto(samples, melSpectrogramConfig(task.params), task.t0, task.t1, out, task.file);
+    const config = melSpectrogramConfig(task.params);
+    if (task.counter && task.chunkFrames) {
+      melChunksInto(samples, config, task.t0, task.t1, new Int32Array(task.counter), task.chunkFrames, out, task.file);
+    } else {
+      melFramesInto(samples, config, task.t0, task.t1, out, task.file);
+    }
     result = { id: task.id };
   } catch (err) {
     const e = err as Error & { code?: string; reason?: string; file?: string };

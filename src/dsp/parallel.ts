@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
-import { melFramesInto, melSpectrogramConfig, type MelSpectrogramParamsInput } from './mel.ts';
+import { melFramesInto, melSpectrogramConfig, type MelSpectrogramConfig, type MelSpectrogramParamsInput } from './mel.ts';
 import { paramError } from './params.ts';
 import { checkFinite, frameLayout, type Samples, type SpectralOptions } from './stft.ts';
 
@@ -17,6 +17,13 @@ export interface MelTask {
   params: MelSpectrogramParamsInput;
   t0: number;
   t1: number;
+  /**
+   * Optional work sharing: an Int32Array(1) counter in shared memory and a chunk size. When present, the
+   * threads take chunks of [t0, t1) in turn (chunk c = Atomics.add(counter, 0, 1)) instead of the thread
+   * computing the whole range, so a thread the OS runs less, or a worker still starting, does less.
+   */
+  counter?: SharedArrayBuffer;
+  chunkFrames?: number;
   file?: string;
 }
 
@@ -110,6 +117,30 @@ export async function closeMelWorkers(): Promise<void> {
 /** Below this many frames per thread, a worker's message round trip outweighs its share of the work. */
 export const MIN_FRAMES_PER_PART = 2000;
 
+/** Chunks per thread when threads share the frames out (more chunks balance better, each costs a setup). */
+const CHUNKS_PER_THREAD = 8;
+
+/**
+ * Compute the frame chunks of [t0, t1) that this thread wins from the shared counter, until none is left.
+ * Every thread (the caller and each worker) runs this same loop on the same counter.
+ */
+export function melChunksInto(
+  samples: Samples,
+  config: MelSpectrogramConfig,
+  t0: number,
+  t1: number,
+  counter: Int32Array,
+  chunkFrames: number,
+  out: Float32Array | Float64Array,
+  file?: string,
+): void {
+  for (;;) {
+    const start = t0 + Atomics.add(counter, 0, 1) * chunkFrames;
+    if (start >= t1) return;
+    melFramesInto(samples, config, start, Math.min(start + chunkFrames, t1), out, file);
+  }
+}
+
 export interface ParallelMelOptions extends SpectralOptions {
   /** Threads in total, this one included (default: the machine's available parallelism). */
   jobs?: number;
@@ -127,9 +158,9 @@ function shareSamples(samples: Samples): SharedArrayBuffer {
 }
 
 /**
- * melSpectrogram on `jobs` threads: the frame range is cut into `jobs` contiguous parts, this thread
- * computes the first and worker threads the rest, all through melFramesInto on the same shared signal
- * into one shared output. Frame t reads only the samples under it, so the result is identical, value
+ * melSpectrogram on `jobs` threads: this thread and jobs - 1 worker threads take chunks of the frame
+ * range in turn from a shared counter, all through melFramesInto on the same shared signal into one
+ * shared output. Frame t reads only the samples under it, so the result is identical, value
  * for value, to melSpectrogram's. Worth it for long signals; below about 2000 frames per part the
  * messages cost more than they save, so short signals use fewer threads (see minFramesPerPart).
  */
@@ -158,9 +189,13 @@ export async function melSpectrogramParallel(
     : float64
       ? new Float64Array(fb.nMels * frames)
       : new Float32Array(fb.nMels * frames);
-  const bounds = Array.from({ length: parts + 1 }, (_, i) => Math.round((i * frames) / parts));
   const tasks: Promise<void>[] = [];
   if (outBuffer) {
+    // Frames are shared out in chunks through one atomic counter rather than cut into equal parts up
+    // front: on a loaded machine one thread often gets less CPU than another, and on the first call the
+    // worker is still loading, so equal parts left the faster thread waiting (see docs/decisions/fft.md).
+    const counter = new SharedArrayBuffer(4);
+    const chunkFrames = Math.max(1, Math.ceil(frames / (parts * CHUNKS_PER_THREAD)));
     const pool = poolFor(parts - 1);
     const shared = shareSamples(samples);
     for (let p = 1; p < parts; p++) {
@@ -172,15 +207,24 @@ export async function melSpectrogramParallel(
           out: outBuffer,
           outFloat64: float64,
           params,
-          t0: bounds[p],
-          t1: bounds[p + 1],
+          t0: 0,
+          t1: frames,
+          counter,
+          chunkFrames,
           file: options.file,
         }),
       );
     }
+    // this thread takes chunks too while the workers run (or start)
+    try {
+      melChunksInto(samples, config, 0, frames, new Int32Array(counter), chunkFrames, values, options.file);
+    } catch (err) {
+      await Promise.allSettled(tasks);
+      throw err;
+    }
+  } else {
+    melFramesInto(samples, config, 0, frames, values, options.file);
   }
-  // this thread takes the first part while the workers run theirs
-  melFramesInto(samples, config, bounds[0], bounds[1], values, options.file);
   await Promise.all(tasks);
   return {
     values,

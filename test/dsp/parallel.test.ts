@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { melSpectrogram, type MelSpectrogramParamsInput } from '../../src/dsp/mel.ts';
-import { closeMelWorkers, melSpectrogramParallel } from '../../src/dsp/parallel.ts';
+import { melSpectrogram, melSpectrogramConfig, type MelSpectrogramParamsInput } from '../../src/dsp/mel.ts';
+import { closeMelWorkers, melChunksInto, melSpectrogramParallel } from '../../src/dsp/parallel.ts';
 import { testSignal } from './reference.ts';
 
 afterAll(closeMelWorkers);
@@ -21,6 +21,25 @@ describe('melSpectrogramParallel', () => {
       expect([out.bins, out.frames, out.scale]).toEqual([whole.bins, whole.frames, whole.scale]);
       expect(out.values.constructor).toBe(whole.values.constructor);
       expect(Array.from(out.values)).toEqual(Array.from(whole.values));
+    }
+  });
+
+  it('shares chunks through the counter: chunks another thread claimed are left alone, the rest match', () => {
+    const params = { sr: 32000, nFft: 1024, hopLength: 320, nMels: 64 };
+    const whole = melSpectrogram(x, params);
+    const { frames, bins } = whole;
+    const chunk = 40;
+    const counter = new Int32Array(new SharedArrayBuffer(4));
+    counter[0] = 1; // as if another thread had taken chunk 0
+    const out = new Float32Array(bins * frames).fill(-1);
+    melChunksInto(x, melSpectrogramConfig(params), 0, frames, counter, chunk, out);
+    expect(counter[0]).toBeGreaterThan(Math.ceil(frames / chunk));
+    for (let m = 0; m < bins; m++) {
+      for (let t = 0; t < frames; t++) {
+        const got = out[m * frames + t];
+        if (t < chunk) expect(got).toBe(-1);
+        else expect(got).toBe(whole.values[m * frames + t]);
+      }
     }
   });
 
