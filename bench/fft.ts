@@ -60,7 +60,7 @@ export interface FftRow {
   n: number;
   /** Our plan: realFft(n).power, our own kernel (what the STFT calls per frame). */
   oursPerSec: number;
-  /** The same split step on fft.js's complex transform of N/2 (the plan before radix-4). */
+  /** The same split step on fft.js's complex transform of N/2 (the plan before our own kernel). */
   fftjsSplitPerSec: number;
   oursNsPerNlogN: number;
   /** RealFft.forward (complex bins out). */
@@ -151,7 +151,7 @@ export function benchFft(opts: { runs?: number; sliceMs?: number; numpy?: boolea
   const rows: FftRow[] = [];
   for (const n of SIZES) {
     const x = signal(n, n);
-    const plan = new RealFft(n, 'radix-4');
+    const plan = new RealFft(n, 'radix-8');
     const power = new Float64Array(plan.bins);
     const complex = new Float64Array(2 * plan.bins);
     const oursPerSec = throughput(() => plan.power(x, power), 1, runs, sliceMs);

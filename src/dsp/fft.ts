@@ -515,15 +515,15 @@ function complexPlan(size: number): ComplexPlan {
 }
 
 /**
- * Which transform runs underneath: 'fft.js' (the library the design names), 'radix-4' (our own, radix-8
- * stages with a radix-4/2 remainder despite the name, kept for compatibility; for even
+ * Which transform runs underneath: 'fft.js' (the library the design names), 'radix-8' (our own: radix-8
+ * stages with a radix-4/2 remainder; for even
  * sizes whose half is a power of two: see docs/decisions/fft.md), 'bluestein' (any other even half, or an
  * odd size, on fft.js).
  */
-export type FftAlgorithm = 'fft.js' | 'radix-4' | 'bluestein';
+export type FftAlgorithm = 'fft.js' | 'radix-8' | 'bluestein';
 
-/** Whether the radix-4 kernel can take a real FFT of this size: n even with n / 2 a power of two. */
-export function radix4Fits(size: number): boolean {
+/** Whether our radix-8 kernel can take a real FFT of this size: n even with n / 2 a power of two. */
+export function radix8Fits(size: number): boolean {
   return size >= 2 && size % 2 === 0 && (size / 2 === 1 || isPowerOfTwo(size / 2));
 }
 
@@ -544,21 +544,21 @@ export class RealFft {
   private readonly twSin: Float64Array;
 
   /**
-   * `kernel` 'radix-4' asks for our own transform where it fits (`radix4Fits`), falling back to fft.js /
+   * `kernel` 'radix-8' asks for our own transform where it fits (`radix8Fits`), falling back to fft.js /
    * Bluestein elsewhere; the default stays fft.js, the reference. `realFft(size)` gives the fastest.
    */
   constructor(
     readonly size: number,
-    kernel: 'fft.js' | 'radix-4' = 'fft.js',
+    kernel: 'fft.js' | 'radix-8' = 'fft.js',
   ) {
     if (!Number.isInteger(size) || size < 1) paramError(`FFT size must be a positive integer, got ${size}`);
     this.bins = 1 + Math.floor(size / 2);
     const even = size % 2 === 0;
     this.half = even ? size / 2 : size;
-    if (kernel === 'radix-4' && radix4Fits(size)) {
+    if (kernel === 'radix-8' && radix8Fits(size)) {
       this.core = new MixedRadixCore(this.half);
       this.plan = null;
-      this.algorithm = 'radix-4';
+      this.algorithm = 'radix-8';
     } else {
       this.core = null;
       this.plan = complexPlan(this.half);
@@ -652,7 +652,7 @@ export class RealFft {
   }
 
   /**
-   * The real split step on the radix-4 output, one pair (k, m - k) per iteration: both bins come from
+   * The real split step on the radix-8 kernel's output, one pair (k, m - k) per iteration: both bins come from
    * the same two gathered values, X[k] = E + W^k O and X[m - k] = conj(E) - W^k conj(O) in terms of
    * p + iq = W^k O. The 1/2 of E and O is folded into one exact 1/4 on the power.
    */
@@ -727,12 +727,12 @@ const plans = new Map<number, RealFft>();
 
 /**
  * The cached real-FFT plan for `size` (created on first use): the fastest kernel for the size, i.e.
- * radix-4 where it fits (measured in docs/decisions/fft.md), fft.js or Bluestein elsewhere.
+ * our radix-8 kernel where it fits (measured in docs/decisions/fft.md), fft.js or Bluestein elsewhere.
  */
 export function realFft(size: number): RealFft {
   let plan = plans.get(size);
   if (!plan) {
-    plan = new RealFft(size, 'radix-4');
+    plan = new RealFft(size, 'radix-8');
     plans.set(size, plan);
   }
   return plan;

@@ -6,7 +6,7 @@ export const melspecParams = melSpectrogramParams.omit({ sr: true });
 
 export const melspecBlock = defineBlock({
   name: 'melspec',
-  doc: 'Mel power spectrogram [nMels, frames] with librosa.feature.melspectrogram semantics (radix-4 real FFT or fft.js/Bluestein, sparse Slaney/HTK filterbank).',
+  doc: 'Mel power spectrogram [nMels, frames] with librosa.feature.melspectrogram semantics (our radix-8 real FFT or fft.js/Bluestein, sparse Slaney/HTK filterbank).',
   input: 'audio',
   output: 'spectrogram',
   params: melspecParams,
