@@ -57,8 +57,11 @@ const SECTIONS: Section[] = [
     what: 'WAV decode MB/s: our parser vs wav-decoder 1.3.0 on the shared recordings',
     async run() {
       const { benchWavDecode } = await import('./wav-decode.ts');
-      const result = benchWavDecode();
-      return { result, text: json(result) };
+      const r = benchWavDecode();
+      const text =
+        `birdcall decodeWav ${r.oursMBps.toFixed(0)} MB/s on ${r.files} files (${r.oursOnSameMBps.toFixed(0)} MB/s on the ${r.wavDecoderAccepted} wav-decoder reads)\n` +
+        `wav-decoder 1.3.0  ${r.wavDecoderMBps.toFixed(0)} MB/s, reads ${r.wavDecoderAccepted} of ${r.files}; ratio ours/wav-decoder ${(r.oursOnSameMBps / r.wavDecoderMBps).toFixed(2)}`;
+      return { result: r, text };
     },
   },
   {
@@ -66,8 +69,12 @@ const SECTIONS: Section[] = [
     what: 'resampling 44.1 -> 32 kHz and 48 -> 32 kHz, x real time, vs sox in the same run',
     async run() {
       const { benchResample } = await import('./resample.ts');
-      const result = await benchResample();
-      return { result, text: json(result) };
+      const r = await benchResample();
+      const x = (v: number | null): string => (v === null ? '-' : v.toFixed(2));
+      const text = r.rows
+        .map((row) => `${row.from / 1000} -> ${row.to / 1000} kHz  ${row.method.padEnd(34)} ${row.realTime.toFixed(0).padStart(5)}x real time   ours/sox ${x(row.ratioToSox)} (CPU ${x(row.cpuRatioToSox)})`)
+        .join('\n');
+      return { result: r, text };
     },
   },
   {
@@ -75,8 +82,11 @@ const SECTIONS: Section[] = [
     what: 'FLAC, Ogg Vorbis, MP3 decode, seconds of audio per second, vs sox',
     async run() {
       const { benchCompressedDecode } = await import('./decode-compressed.ts');
-      const result = await benchCompressedDecode();
-      return { result, text: json(result) };
+      const r = await benchCompressedDecode();
+      const text = r.rows
+        .map((row) => `${row.format.padEnd(5)} decodeAudio ${row.decodeAudio.toFixed(0)}x real time (CPU ${row.decodeAudioCpu.toFixed(0)}x)   sox process ${row.soxProcess.toFixed(0)}x`)
+        .join('\n');
+      return { result: r, text };
     },
   },
   {
@@ -94,8 +104,8 @@ const SECTIONS: Section[] = [
     what: 'convert through the Redis queue with 1, 2, 4 workers vs plain convert --jobs (queue overhead)',
     async run() {
       const { benchQueue } = await import('./queue.ts');
-      const result = await benchQueue();
-      return { result, text: json(result) };
+      const r = await benchQueue();
+      return { result: r, text: json(r) };
     },
   },
 ];
