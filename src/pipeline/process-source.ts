@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { parseWavHeader } from '../audio/wav.ts';
+import { openWavStream, parseWavHeader } from '../audio/wav.ts';
 import { BirdcallError } from '../errors.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { Artifact } from './block.ts';
@@ -11,6 +13,7 @@ import type { InputRow, OutputRow } from './manifest-types.ts';
 import { checkRelativePath, resolveInside, safeName } from './paths.ts';
 import { toSpec, type ResolvedPipeline } from './pipeline.ts';
 import { runPipelineOnFile } from './run.ts';
+import { shouldStream, streamPipelineOnWav, streamShape, streamThreshold } from './run-stream.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from './worker.ts';
 
 /**
@@ -31,6 +34,11 @@ export interface OutputBase {
 /** Runs one source through the pipeline, in-process or in a worker thread. */
 export type PipelineRunner = ((path: string, bytes: Uint8Array) => Promise<{ items: ItemOutput[]; warnings: string[] }>) & {
   close?: () => Promise<void>;
+  /**
+   * Set when the pipeline can stream (run-stream.ts): a WAV source larger than `above` bytes is then run
+   * from disk in this thread, never read whole.
+   */
+  stream?: { pipeline: ResolvedPipeline; above: number };
 };
 
 export interface SourceContext {
@@ -93,8 +101,10 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
       row.path,
     );
   }
-  const bytes = new Uint8Array(await readFile(abs));
-  const sourceSha256 = sha256Hex(bytes);
+  const stream = ctx.run.stream && (await shouldStream(abs, row.path, info.size, ctx.run.stream.above)) ? ctx.run.stream : undefined;
+  // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
+  const bytes = stream ? undefined : new Uint8Array(await readFile(abs));
+  const sourceSha256 = bytes ? sha256Hex(bytes) : await sha256File(abs);
 
   const previous = await ctx.store.read(row.path);
   if (
@@ -108,11 +118,14 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     return { outcome: 'skipped', state: previous };
   }
 
-  const duration = probeDuration(bytes, row.path, ctx.maxDuration);
-  const result = await ctx.run(row.path, bytes);
+  const duration = bytes
+    ? probeDuration(bytes, row.path, ctx.maxDuration)
+    : checkDuration(await openWavStream(abs).then((wav) => wav.info.durationSeconds, () => undefined), row.path, ctx.maxDuration);
+  const result = bytes ? await ctx.run(row.path, bytes) : await streamPipelineOnWav(stream!.pipeline, { path: row.path, absPath: abs });
 
   const rows: OutputRow[] = [];
-  for (const item of result.items) {
+  // Streamed items arrive one at a time and are written as they come: only the rows are kept.
+  for await (const item of result.items) {
     const outputs: Record<string, string> = {};
     const outputHashes: Record<string, string> = {};
     const outputMeta: Record<string, string | number> = {};
@@ -145,6 +158,12 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     });
   }
 
+  if (!bytes) {
+    const after = await stat(abs);
+    if (after.size !== info.size || after.mtimeMs !== info.mtimeMs) {
+      throw new BirdcallError('SOURCE_CHANGED', 'the file changed while it was converted; run again', row.path);
+    }
+  }
   const state: SourceState = {
     format: 1,
     input: row,
@@ -203,7 +222,20 @@ export function sameBase(a: OutputBase | undefined, b: OutputBase): boolean {
  * Runs the pipeline in this thread, or in a pool of `threads` worker threads. The pool is what a caller
  * wants when the main thread must stay responsive (a queue worker renewing its job locks).
  */
-export function createRunner(pipeline: ResolvedPipeline, options: { threads: number; inProcess: boolean }): PipelineRunner {
+export function createRunner(
+  pipeline: ResolvedPipeline,
+  options: { threads: number; inProcess: boolean; streamAbove?: number },
+): PipelineRunner {
+  const runner = poolOrInProcess(pipeline, options);
+  if (streamShape(pipeline)) runner.stream = { pipeline, above: options.streamAbove ?? streamThreshold() };
+  return runner;
+}
+
+/**
+ * Sources that stream (see PipelineRunner.stream) run in the calling thread whatever this chooses: their
+ * memory stays bounded only if nobody copies their samples to a worker.
+ */
+function poolOrInProcess(pipeline: ResolvedPipeline, options: { threads: number; inProcess: boolean }): PipelineRunner {
   if (options.inProcess) return (path, bytes) => runPipelineOnFile(pipeline, { path, bytes });
   const pool = new Piscina<WorkerTask, WorkerResult>({
     filename: fileURLToPath(new URL('./worker-entry.mjs', import.meta.url)),
@@ -266,6 +298,11 @@ function probeDuration(bytes: Uint8Array, path: string, maxDuration: number | un
   } catch {
     return undefined;
   }
+  return checkDuration(seconds, path, maxDuration);
+}
+
+function checkDuration(seconds: number | undefined, path: string, maxDuration: number | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
   if (maxDuration !== undefined && seconds > maxDuration) {
     throw new BirdcallError(
       'FILE_TOO_LONG',
@@ -274,4 +311,11 @@ function probeDuration(bytes: Uint8Array, path: string, maxDuration: number | un
     );
   }
   return seconds;
+}
+
+/** sha256 (hex) of a file read in pieces; equals sha256Hex of its bytes. */
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const piece of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(piece as Buffer);
+  return hash.digest('hex');
 }

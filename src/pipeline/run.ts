@@ -1,7 +1,7 @@
 import type { Audio, Chunk } from '../audio/types.ts';
 import type { Spectrogram } from '../dsp/types.ts';
 import type { Artifact, BlockContext, KindMap } from './block.ts';
-import type { ResolvedPipeline } from './pipeline.ts';
+import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
 
 /** What one pipeline run makes for one chunk (or for the whole file when there is no chunk block). */
 export interface PipelineItem {
@@ -25,7 +25,8 @@ export interface FileResult {
 
 type Value = KindMap[keyof KindMap];
 
-interface WorkItem {
+/** One item between steps: a value and where it sits in the source. */
+export interface WorkItem {
   value: Value;
   chunkIndex: number;
   startSeconds: number;
@@ -51,9 +52,36 @@ function isAudio(value: Value): value is Audio {
  */
 export async function runPipelineOnFile(resolved: ResolvedPipeline, file: KindMap['file']): Promise<FileResult> {
   const fileWarnings: string[] = [];
-  let items: WorkItem[] = [{ value: file, chunkIndex: 0, startSeconds: 0, endSeconds: 0, artifacts: [], warnings: [] }];
+  const start: WorkItem[] = [{ value: file, chunkIndex: 0, startSeconds: 0, endSeconds: 0, artifacts: [], warnings: [] }];
+  const items = await runSteps(resolved.steps, start, file, fileWarnings);
 
-  for (const step of resolved.steps) {
+  return {
+    items: items.map((it) => ({
+      chunkIndex: it.chunkIndex,
+      startSeconds: it.startSeconds,
+      endSeconds: it.endSeconds,
+      artifacts: it.artifacts,
+      warnings: it.warnings,
+      value: it.value as Audio | Spectrogram,
+    })),
+    warnings: fileWarnings,
+  };
+}
+
+/**
+ * Runs `steps` in order on `items` (fanning out and dropping as the blocks say), adding each new warning to
+ * `fileWarnings` once. `file` is the source the items came from: its path names the source in every block
+ * context. Exported for the streaming runner (run-stream.ts), which feeds the steps after `chunk` one chunk
+ * at a time, so both runners make the same items.
+ */
+export async function runSteps(
+  steps: readonly ResolvedStep[],
+  start: WorkItem[],
+  file: { path: string },
+  fileWarnings: string[],
+): Promise<WorkItem[]> {
+  let items = start;
+  for (const step of steps) {
     const next: WorkItem[] = [];
     for (const item of items) {
       const emitted: Artifact[] = [];
@@ -97,15 +125,5 @@ export async function runPipelineOnFile(resolved: ResolvedPipeline, file: KindMa
     items = next;
   }
 
-  return {
-    items: items.map((it) => ({
-      chunkIndex: it.chunkIndex,
-      startSeconds: it.startSeconds,
-      endSeconds: it.endSeconds,
-      artifacts: it.artifacts,
-      warnings: it.warnings,
-      value: it.value as Audio | Spectrogram,
-    })),
-    warnings: fileWarnings,
-  };
+  return items;
 }
