@@ -61,29 +61,44 @@ export function convertPeakRss(input: string, mode: 'stream' | 'whole', jobs?: n
   };
 }
 
+export interface ConvertRssBench {
+  file: string;
+  jobs: number | 'default';
+  runs: Omit<ConvertRssRun, 'manifest'>[];
+  sameManifest?: boolean;
+}
+
+/** Peak RSS of `birdcall convert` on the 60-minute file, streamed and whole, and whether both wrote one manifest. */
+export function benchConvertRss(opts: { jobs?: number; modes?: ('stream' | 'whole')[] } = {}): ConvertRssBench {
+  const wav = ensureLong60();
+  const input = inputFolder(wav);
+  try {
+    const runs = (opts.modes ?? ['stream', 'whole']).map((mode) => convertPeakRss(input, mode, opts.jobs));
+    const sameManifest = runs.length === 2 ? runs[0].manifest === runs[1].manifest : undefined;
+    return { file: wav, jobs: opts.jobs ?? 'default', runs: runs.map(({ manifest: _m, ...rest }) => rest), sameManifest };
+  } finally {
+    rmSync(input, { recursive: true, force: true });
+  }
+}
+
+export function formatConvertRss(report: ConvertRssBench): string {
+  const lines = report.runs.map(
+    (r) => `${r.mode.padEnd(6)} peak RSS ${r.maxRssMB.toFixed(0)} MB, ${r.wallSeconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU, ${r.chunks} chunks`,
+  );
+  if (report.sameManifest !== undefined) lines.push(`manifests identical: ${report.sameManifest}`);
+  return lines.join('\n');
+}
+
 if (process.argv[1] === THIS_FILE) {
   const argv = process.argv.slice(2);
   const opt = (name: string): string | undefined => {
     const i = argv.indexOf(name);
     return i >= 0 ? argv[i + 1] : undefined;
   };
-  const jobs = opt('--jobs') === undefined ? undefined : Number(opt('--jobs'));
   const only = opt('--only');
-  const wav = ensureLong60();
-  const input = inputFolder(wav);
-  try {
-    const modes = (['stream', 'whole'] as const).filter((m) => only === undefined || only === m);
-    const runs = modes.map((mode) => convertPeakRss(input, mode, jobs));
-    const sameManifest = runs.length === 2 ? runs[0].manifest === runs[1].manifest : undefined;
-    const report = { file: wav, jobs: jobs ?? 'default', runs: runs.map(({ manifest: _m, ...rest }) => rest), sameManifest };
-    if (argv.includes('--json')) console.log(JSON.stringify(report, null, 2));
-    else {
-      for (const r of report.runs) {
-        console.log(`${r.mode.padEnd(6)} peak RSS ${r.maxRssMB.toFixed(0)} MB, ${r.wallSeconds.toFixed(1)} s wall, ${r.cpuSeconds.toFixed(1)} s CPU, ${r.chunks} chunks`);
-      }
-      if (sameManifest !== undefined) console.log(`manifests identical: ${sameManifest}`);
-    }
-  } finally {
-    rmSync(input, { recursive: true, force: true });
-  }
+  const report = benchConvertRss({
+    jobs: opt('--jobs') === undefined ? undefined : Number(opt('--jobs')),
+    modes: only === 'stream' || only === 'whole' ? [only] : undefined,
+  });
+  console.log(argv.includes('--json') ? JSON.stringify(report, null, 2) : formatConvertRss(report));
 }

@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, decode, resample, compressed, train, queue
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, queue
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -50,6 +50,15 @@ const SECTIONS: Section[] = [
       const { benchStream, formatStreamBench } = await import('./stream.ts');
       const result = await benchStream();
       return { result, text: formatStreamBench(result) };
+    },
+  },
+  {
+    name: 'convert-rss',
+    what: 'peak RSS of `birdcall convert` on a 60-minute file, streamed vs read whole (same manifest)',
+    async run() {
+      const { benchConvertRss, formatConvertRss } = await import('./convert-rss.ts');
+      const result = benchConvertRss();
+      return { result, text: formatConvertRss(result) };
     },
   },
   {
