@@ -13,6 +13,7 @@ interface ConvertFlags {
   jobs?: string;
   maxDuration?: string;
   maxFileSize?: string;
+  streamAbove?: string;
   fsync?: boolean;
   progress?: boolean;
   shard?: string;
@@ -129,6 +130,7 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'worker threads for the CPU work; 1 runs in-process (default: all cores)')
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
+    .option('--stream-above <size>', 'stream WAV files larger than this instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
     .option('--no-progress', 'no progress output')
     .option('--shard <K/N|auto>', 'convert only shard K of N (from 0) of the input; auto: from Kubernetes/Slurm job-array variables')
@@ -145,6 +147,7 @@ export function register(program: Command): void {
       const jobs = flags.jobs === undefined ? undefined : positiveInteger(flags.jobs, '--jobs');
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
       const maxFileSize = flags.maxFileSize === undefined ? undefined : parseByteSize(flags.maxFileSize);
+      const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);
       const pipeline = await choosePipeline(flags);
       const progress = makeProgress(flags.progress !== false);
       let summary: ConvertSummary;
@@ -156,6 +159,7 @@ export function register(program: Command): void {
           jobs,
           maxDuration,
           maxFileSize,
+          streamAbove,
           fsync: flags.fsync,
           onProgress: progress.update,
         };

@@ -63,6 +63,11 @@ export interface ConvertOptions {
   maxDuration?: number;
   /** Refuse sources larger than this many bytes (per-file error FILE_TOO_LARGE). */
   maxFileSize?: number;
+  /**
+   * WAV sources larger than this many bytes are streamed window by window instead of read whole (bounded
+   * memory; same outputs). Default: BIRDCALL_STREAM_ABOVE, else 64 MiB (see run-stream.ts).
+   */
+  streamAbove?: number;
   onProgress?: (progress: ConvertProgress) => void;
   /** fsync every output before its rename (survives power loss, not just a killed process). Default false. */
   fsync?: boolean;
@@ -147,7 +152,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
     const hash = pipelineHash(options.pipeline);
     const version = BIRDCALL_VERSION;
     const store = new StateStore(outDir);
-    runner = createRunner(options.pipeline, { threads: jobs, inProcess: jobs === 1 });
+    runner = createRunner(options.pipeline, { threads: jobs, inProcess: jobs === 1, streamAbove: options.streamAbove });
     const ctx: SourceContext = {
       inputRoot: source.root,
       outDir,

@@ -240,4 +240,19 @@ describe('processSource and convert through the streaming hook', () => {
     }
     expect(manifests[0]).toBe(manifests[1]);
   });
+
+  it('convert takes the threshold as an option too (--stream-above), with the same manifest', async () => {
+    const input = mkdtempSync(join(tmpdir(), 'birdcall-run-stream-in-'));
+    mkdirSync(join(input, 'amecro'));
+    writeFileSync(join(input, 'amecro', 'XC1.wav'), readFileSync(MONO16));
+    const resolved = pipe(['decode', { block: 'chunk', params: { seconds: 5 } }, ...MEL, 'npy']);
+    const manifests: string[] = [];
+    for (const streamAbove of [1000, Infinity]) {
+      const outDir = mkdtempSync(join(tmpdir(), `birdcall-run-stream-opt-`));
+      const summary = await convert({ input, outDir, pipeline: resolved, jobs: 1, streamAbove });
+      expect(summary).toMatchObject({ converted: 1, failed: 0 });
+      manifests.push(readFileSync(summary.manifestPath, 'utf8'));
+    }
+    expect(manifests[0]).toBe(manifests[1]);
+  });
 });
