@@ -309,6 +309,12 @@ export function melSpectrogram(samples: Samples, params: MelSpectrogramParamsInp
   }
   const values = cfg.dtype === 'float64' ? new Float64Array(fb.nMels * frames) : new Float32Array(fb.nMels * frames);
   melFramesInto(samples, config, 0, frames, values, options.file);
+  return melSpectrogramOf(values, frames, config);
+}
+
+/** Wraps computed mel frames [nMels, frames] as the Spectrogram melSpectrogram returns (also the threaded path's). */
+export function melSpectrogramOf(values: Float32Array | Float64Array, frames: number, config: MelSpectrogramConfig): Spectrogram {
+  const { stft: cfg, filterbank: fb } = config;
   return {
     values,
     bins: fb.nMels,

@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
-import { melFramesInto, melSpectrogramConfig, type MelSpectrogramConfig, type MelSpectrogramParamsInput } from './mel.ts';
+import { melFramesInto, melSpectrogramConfig, melSpectrogramOf, type MelSpectrogramConfig, type MelSpectrogramParamsInput } from './mel.ts';
 import { paramError } from './params.ts';
 import { checkFinite, frameLayout, type Samples, type SpectralOptions } from './stft.ts';
 
@@ -226,14 +226,5 @@ export async function melSpectrogramParallel(
     melFramesInto(samples, config, 0, frames, values, options.file);
   }
   await Promise.all(tasks);
-  return {
-    values,
-    bins: fb.nMels,
-    frames,
-    axis: 'mel',
-    scale: cfg.power === 1 ? 'magnitude' : 'power',
-    sampleRate: cfg.sr,
-    hopLength: cfg.hopLength,
-    params: { ...cfg, nMels: fb.nMels, fmin: fb.fmin, fmax: fb.fmax, htk: fb.htk, norm: fb.norm },
-  };
+  return melSpectrogramOf(values, frames, config);
 }
