@@ -72,3 +72,13 @@ export * as dsp from './dsp/index.ts';
 export { normalizeSpectrogram, normalizeParams } from './dsp/normalize.ts';
 export { encodePng, decodePng, pixelsToDb, pngParams } from './image/png.ts';
 export { encodeNpy, decodeNpy } from './image/npy.ts';
+
+// Whole collections: inputs, convert, output manifests
+export { openInputs, readInputs } from './pipeline/inputs.ts';
+export { convert, convertExitCode, type ConvertOptions, type ConvertSummary } from './pipeline/convert.ts';
+export { readOutputManifest, streamOutputManifest } from './pipeline/manifest.ts';
+export type { InputRow, OutputRow } from './pipeline/manifest-types.ts';
+
+// Competition metrics and model selection (no TensorFlow.js here: training is `birdcall/train`)
+export * as metrics from './metrics/index.ts';
+export { selectModels, renderReport, writeSelection, summarize, type Candidate, type EvalSet, type Selection, type SelectOptions } from './select/index.ts';
