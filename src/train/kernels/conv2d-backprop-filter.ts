@@ -1,12 +1,8 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { callKernel, heapF32, stockKernel, type KernelArgs } from './wasm.ts';
+import { callKernel, heapF32, stockKernel, type Conv2DBackpropAttrs, type KernelArgs } from './wasm.ts';
 
-interface Attrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends Conv2DBackpropAttrs {
   filterShape: [number, number, number, number];
 }
 

@@ -1,13 +1,9 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { transposeInto } from './conv2d-backprop-filter.ts';
-import { callKernel, heapF32, stockKernel, type KernelArgs } from './wasm.ts';
+import { callKernel, heapF32, stockKernel, type Conv2DBackpropAttrs, type KernelArgs } from './wasm.ts';
 
-interface Attrs {
-  strides: [number, number] | number;
-  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
-  dataFormat: 'NHWC' | 'NCHW';
-  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+interface Attrs extends Conv2DBackpropAttrs {
   inputShape: [number, number, number, number];
 }
 

@@ -44,3 +44,11 @@ export function replaceWasmKernel(name: string, make: (stock: tf.KernelConfig | 
 export function callKernel(config: tf.KernelConfig, backend: BackendWasm, inputs: tf.NamedTensorInfoMap, attrs: object): tf.TensorInfo {
   return config.kernelFunc({ inputs, backend, attrs: attrs as tf.NamedAttrMap }) as tf.TensorInfo;
 }
+
+/** The attributes tfjs passes to both convolution gradient kernels (each adds the shape it reconstructs). */
+export interface Conv2DBackpropAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
