@@ -10,38 +10,16 @@ import { convert } from '../../src/pipeline/convert.ts';
 import { readOutputManifest } from '../../src/pipeline/manifest.ts';
 import { loadPipelineFile } from '../../src/pipeline/pipeline.ts';
 import { loadModel } from '../../src/train/artifacts.ts';
-import { loadInput } from '../../src/train/dataset.ts';
-import { decodeInput } from '../../src/train/dataset.ts';
+import { decodeInput, loadInput } from '../../src/train/dataset.ts';
 import { rowId } from '../../src/train/predict-files.ts';
 import { predictBatch } from '../../src/train/predict.ts';
 import { trainFromManifest } from '../../src/train/run.ts';
 import { runCli } from './run-cli.ts';
+import { PIPELINE, RATE, tone } from './tiny-fixture.ts';
 
 process.env.BIRDCALL_BACKEND = 'wasm';
 
-const RATE = 8000;
 const SECONDS = 3.5;
-const PIPELINE = `version: 1
-steps:
-  - block: decode
-  - block: chunk
-    params: { seconds: 1 }
-  - block: melspec
-    params: { n_fft: 256, hop_length: 128, n_mels: 16 }
-  - block: db
-  - block: image
-`;
-
-/** A tone at `hz` with a little noise: each class is a frequency band a tiny CNN separates at once. */
-function tone(hz: number, seed: number): Float32Array {
-  const x = new Float32Array(Math.round(SECONDS * RATE));
-  let s = seed;
-  for (let i = 0; i < x.length; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    x[i] = 0.5 * Math.sin((2 * Math.PI * hz * i) / RATE) + 0.05 * (s / 2147483648 - 0.5);
-  }
-  return x;
-}
 
 interface Fixture {
   dir: string;
@@ -56,7 +34,7 @@ async function fixture(): Promise<Fixture> {
   const audio = join(dir, 'audio');
   for (const [label, hz] of [['hitone', 2400], ['lowtone', 600]] as const) {
     await mkdir(join(audio, label), { recursive: true });
-    for (let r = 0; r < 3; r++) await writeFile(join(audio, label, `${label}${r}.wav`), encodeWav(tone(hz * (1 + r / 20), r + 1), RATE));
+    for (let r = 0; r < 3; r++) await writeFile(join(audio, label, `${label}${r}.wav`), encodeWav(tone(hz * (1 + r / 20), SECONDS, r + 1), RATE));
   }
   const pipelineFile = join(dir, 'pipeline.yaml');
   await writeFile(pipelineFile, PIPELINE);
@@ -115,7 +93,7 @@ describe('birdcall predict', () => {
   it('reports a bad file on stderr, keeps the others and exits 3; exits 1 when nothing could be predicted', async () => {
     const mixed = join(fx.dir, 'mixed');
     await mkdir(join(mixed, 'x'), { recursive: true });
-    await writeFile(join(mixed, 'x', 'good.wav'), encodeWav(tone(600, 9), RATE));
+    await writeFile(join(mixed, 'x', 'good.wav'), encodeWav(tone(600, SECONDS, 9), RATE));
     await writeFile(join(mixed, 'x', 'broken.wav'), 'RIFF but not really a wave file');
     const out = join(fx.dir, 'preds', 'mixed.csv');
     const partial = await runCli(['predict', '--model', fx.model, mixed, '-o', out, '--no-progress']);

@@ -9,30 +9,9 @@ import { loadPipelineFile } from '../../src/pipeline/pipeline.ts';
 import type { Selection } from '../../src/select/index.ts';
 import { trainFromManifest } from '../../src/train/run.ts';
 import { runCli } from './run-cli.ts';
+import { PIPELINE, RATE, tone } from './tiny-fixture.ts';
 
 process.env.BIRDCALL_BACKEND = 'wasm';
-
-const RATE = 8000;
-const PIPELINE = `version: 1
-steps:
-  - block: decode
-  - block: chunk
-    params: { seconds: 1 }
-  - block: melspec
-    params: { n_fft: 256, hop_length: 128, n_mels: 16 }
-  - block: db
-  - block: image
-`;
-
-function tone(hz: number, seconds: number, seed: number): Float32Array {
-  const x = new Float32Array(Math.round(seconds * RATE));
-  let s = seed;
-  for (let i = 0; i < x.length; i++) {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    x[i] = 0.5 * Math.sin((2 * Math.PI * hz * i) / RATE) + 0.05 * (s / 2147483648 - 0.5);
-  }
-  return x;
-}
 
 interface Fixture {
   dir: string;
