@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/train/backend.ts';
+import { batchNormalization } from '../../src/train/batchnorm-layer.ts';
 import { setBackpropFilterColLimit, setBackpropInputColLimit } from '../../src/train/kernels/index.ts';
 import { buildModel } from '../../src/train/models.ts';
 import { Rng } from '../../src/train/random.ts';
@@ -126,6 +127,8 @@ describe('training kernels on wasm equal the cpu backend', () => {
   describe.each([
     { shape: [2, 8, 10, 3], size: 2, stride: 2, pad: 'valid' as const },
     { shape: [2, 9, 11, 4], size: 2, stride: 2, pad: 'same' as const },
+    { shape: [2, 9, 11, 4], size: 2, stride: 2, pad: 'valid' as const },
+    { shape: [3, 6, 4, 16], size: 2, stride: 2, pad: 'same' as const },
     { shape: [1, 9, 9, 2], size: 3, stride: 2, pad: 'same' as const },
     { shape: [2, 7, 8, 3], size: 3, stride: 1, pad: 'valid' as const },
   ])('MaxPoolGrad %j', ({ shape, size, stride, pad }) => {
@@ -145,6 +148,8 @@ describe('training kernels on wasm equal the cpu backend', () => {
 
   describe.each([
     { shape: [4, 6, 5, 3], axis: [0, 1, 2], keepDims: false },
+    { shape: [4, 6, 5, 8], axis: [0, 1, 2], keepDims: false },
+    { shape: [300, 20], axis: [0], keepDims: true },
     { shape: [4, 6, 5, 3], axis: [2, 0, 1], keepDims: true },
     { shape: [4, 6, 5, 3], axis: [0], keepDims: false },
     { shape: [4, 6, 5, 3], axis: [1, 2], keepDims: false },
@@ -196,6 +201,40 @@ describe('training kernels on wasm equal the cpu backend', () => {
           return tf.batchNorm(input, mean, variance, b, g, 1e-3).mul(tf.tensor(probe, shape)).sum();
         };
         return tf.grads(loss)([tf.tensor(x, shape), tf.tensor1d(gamma), tf.tensor1d(beta)]);
+      });
+      expectClose(r, 1e-4);
+    });
+  });
+
+  describe.each([
+    { shape: [4, 5, 6, 8] },
+    { shape: [2, 9, 7, 3] },
+    { shape: [3, 4, 4, 64] },
+    { shape: [6, 12] },
+  ])('the fused batchnorm layer in training mode %j', ({ shape }) => {
+    it('gives the output, gradients and moving statistics of the stock layer on cpu', async () => {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const channels = shape[shape.length - 1];
+      const x = randomArray(size, 31, -2, 3);
+      const probe = randomArray(size, 32);
+      const gamma = randomArray(channels, 33, 0.5, 1.5);
+      const beta = randomArray(channels, 34);
+      const r = await onBoth(() => {
+        // On cpu the layer is tfjs-layers' own graph (tf.moments, batchNorm); on wasm our kernel pair.
+        const layer = batchNormalization({ axis: -1, momentum: 0.9 });
+        layer.build(shape);
+        layer.setWeights([tf.tensor1d(gamma), tf.tensor1d(beta), tf.zeros([channels]), tf.ones([channels])]);
+        const [gammaVar, betaVar] = layer.trainableWeights.map((w) => w.read() as tf.Variable);
+        const input = tf.tensor(x, shape);
+        const y = layer.apply(input, { training: true }) as tf.Tensor;
+        const { grads } = tf.variableGrads(() => (layer.apply(input, { training: true }) as tf.Tensor).mul(tf.tensor(probe, shape)).sum() as tf.Scalar, [
+          gammaVar,
+          betaVar,
+        ]);
+        const dx = tf.grad((i: tf.Tensor) => (layer.apply(i, { training: true }) as tf.Tensor).mul(tf.tensor(probe, shape)).sum())(input);
+        // Three training calls so far, each moving the averages.
+        const moving = layer.getWeights().slice(2).map((t) => t.clone());
+        return [y, dx, grads[gammaVar.name], grads[betaVar.name], ...moving];
       });
       expectClose(r, 1e-4);
     });

@@ -1,4 +1,5 @@
 import { fusedBatchNormWasm, registerBatchNormGrad } from './batchnorm-grad.ts';
+import { registerBatchNormTrain } from './batchnorm-train.ts';
 import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { maxPoolGradWasm } from './max-pool-grad.ts';
@@ -9,7 +10,7 @@ export { setBackpropFilterColLimit } from './conv2d-backprop-filter.ts';
 export { setBackpropInputColLimit } from './conv2d-backprop-input.ts';
 
 /** The speed-ups, each of which can be left out to measure what it buys (bench/train.ts --ablation). */
-export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'filter', 'bnforward'] as const;
+export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'filter', 'bnforward', 'bntrain'] as const;
 export type KernelStep = (typeof KERNEL_STEPS)[number];
 
 /**
@@ -44,4 +45,6 @@ export function registerTrainingKernels(steps: Set<KernelStep> = enabledSteps())
   if (steps.has('maxpool')) replaceWasmKernel('MaxPoolGrad', () => maxPoolGradWasm);
   // Batchnorm forward (training and inference) as one multiply-add per element.
   if (steps.has('bnforward')) replaceWasmKernel('FusedBatchNorm', fusedBatchNormWasm);
+  // Batchnorm in training mode as one fused kernel pair (src/train/batchnorm-layer.ts uses it): no tf.moments graph.
+  if (steps.has('bntrain')) registerBatchNormTrain();
 }

@@ -1,12 +1,13 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { channelSum } from './channel-loops.ts';
 import { callKernel, heapF32, replaceWasmKernel, type KernelArgs, type KernelFunc } from './wasm.ts';
 
 /**
  * Per-channel reductions. Batchnorm statistics, bias gradients and the batchnorm gradient reduce an NHWC
  * tensor over its leading axes [0, 1, 2]; the stock wasm Mean and Sum first transpose the whole tensor so
  * the reduced axes come last. Here the leading rows are summed in place into a running total per trailing
- * element: one contiguous pass, no copy.
+ * element: one pass, no copy.
  */
 
 /** Rows and row length when `axis` is exactly the leading axes 0..k-1 (0 < k < rank), else undefined. */
@@ -17,15 +18,6 @@ export function leadingSplit(shape: readonly number[], axis: number | number[] |
   if (k === 0 || k >= shape.length || axes.some((a, i) => a !== i)) return undefined;
   const rows = shape.slice(0, k).reduce((a, b) => a * b, 1);
   return { rows, length: shape.slice(k).reduce((a, b) => a * b, 1), k };
-}
-
-/** total[j] = sum over rows r of x[r * length + j], accumulated in float64. */
-function sumRows(x: Float32Array, rows: number, length: number, total: Float64Array): void {
-  total.fill(0);
-  // Hot loop: row-major sweep, so both the read and the accumulator walk contiguously.
-  for (let r = 0, base = 0; r < rows; r++, base += length) {
-    for (let j = 0; j < length; j++) total[j] += x[base + j];
-  }
 }
 
 function reduceKernel(kind: 'Sum' | 'Mean', stock: tf.KernelConfig | undefined): KernelFunc {
@@ -41,7 +33,8 @@ function reduceKernel(kind: 'Sum' | 'Mean', stock: tf.KernelConfig | undefined):
     const outShape = attrs.keepDims ? x.shape.map((d, i) => (i < split.k ? 1 : d)) : x.shape.slice(split.k);
     const out = backend.makeOutput(outShape, 'float32');
     const total = new Float64Array(split.length);
-    sumRows(heapF32(backend, x), split.rows, split.length, total);
+    // The rows are the positions and the trailing elements the channels: the batchnorm loops' layout.
+    channelSum(heapF32(backend, x), split.length, total);
     const scale = kind === 'Mean' ? 1 / split.rows : 1;
     const o = heapF32(backend, out);
     for (let j = 0; j < split.length; j++) o[j] = total[j] * scale;
