@@ -13,7 +13,7 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { batchNormalization } from '../src/train/batchnorm-layer.ts';
+import { batchNormalization, conv2d } from '../src/train/layers.ts';
 import { initBackend } from '../src/train/backend.ts';
 import { KERNEL_STEPS } from '../src/train/kernels/index.ts';
 import { buildModel } from '../src/train/models.ts';
@@ -92,7 +92,7 @@ export function referenceModel(height: number, width: number, classes = CLASSES)
   let x: tf.SymbolicTensor = input;
   let seed = 1;
   for (const filters of [16, 32, 64]) {
-    x = tf.layers.conv2d({ filters, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) }).apply(x) as tf.SymbolicTensor;
+    x = conv2d({ filters, kernelSize: 3, padding: 'same', kernelInitializer: tf.initializers.heNormal({ seed: seed++ }) }).apply(x) as tf.SymbolicTensor;
     x = batchNormalization({ axis: -1 }).apply(x) as tf.SymbolicTensor;
     x = tf.layers.reLU().apply(x) as tf.SymbolicTensor;
     x = tf.layers.maxPooling2d({ poolSize: 2, strides: 2 }).apply(x) as tf.SymbolicTensor;

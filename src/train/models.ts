@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
-import { batchNormalization } from './batchnorm-layer.ts';
+import { batchNormalization, conv2d } from './layers.ts';
 import type { InputShape } from './dataset.ts';
 import { MODEL_NAMES, type ModelName } from './params.ts';
 
@@ -64,7 +64,7 @@ const BN_MOMENTUM = 0.9;
 
 function convBnRelu(x: tf.SymbolicTensor, filters: number, init: Init, strides = 1, relu = true): tf.SymbolicTensor {
   // No conv bias: the batchnorm's beta that follows does the same job.
-  let y = tf.layers.conv2d({ filters, kernelSize: 3, strides, padding: 'same', useBias: false, kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
+  let y = conv2d({ filters, kernelSize: 3, strides, padding: 'same', useBias: false, kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
   y = batchNormalization({ axis: -1, momentum: BN_MOMENTUM }).apply(y) as tf.SymbolicTensor;
   return relu ? (tf.layers.reLU().apply(y) as tf.SymbolicTensor) : y;
 }
@@ -89,9 +89,7 @@ function resnetBody(input: tf.SymbolicTensor, init: Init): tf.SymbolicTensor {
   ] as const) {
     let shortcut = x;
     if (stride !== 1 || filters !== channels) {
-      shortcut = tf.layers
-        .conv2d({ filters, kernelSize: 1, strides: stride, padding: 'same', useBias: false, kernelInitializer: init() })
-        .apply(x) as tf.SymbolicTensor;
+      shortcut = conv2d({ filters, kernelSize: 1, strides: stride, padding: 'same', useBias: false, kernelInitializer: init() }).apply(x) as tf.SymbolicTensor;
       shortcut = batchNormalization({ axis: -1, momentum: BN_MOMENTUM }).apply(shortcut) as tf.SymbolicTensor;
     }
     let y = convBnRelu(x, filters, init, stride);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/train/backend.ts';
-import { batchNormalization } from '../../src/train/batchnorm-layer.ts';
+import { batchNormalization } from '../../src/train/layers.ts';
 import { setBackpropFilterColLimit, setBackpropInputColLimit } from '../../src/train/kernels/index.ts';
 import { buildModel } from '../../src/train/models.ts';
 import { Rng } from '../../src/train/random.ts';
