@@ -155,6 +155,8 @@ describe('training kernels on wasm equal the cpu backend', () => {
     { shape: [4, 6, 5, 3], axis: [1, 2], keepDims: false },
     { shape: [4, 6, 5, 3], axis: [0, 1, 2, 3], keepDims: false },
     { shape: [7, 3], axis: [-2], keepDims: true },
+    { shape: [2, 3, 4, 5], axis: [2, 3], keepDims: false },
+    { shape: [2, 3, 4, 5], axis: [1], keepDims: true },
   ])('Sum and Mean %j', ({ shape, axis, keepDims }) => {
     it('reduce like cpu, with the same output shape', async () => {
       const x = randomArray(shape.reduce((a, b) => a * b, 1), 10);

@@ -44,17 +44,35 @@ function reduceKernel(kind: 'Sum' | 'Mean', stock: tf.KernelConfig | undefined):
 
 export const BROADCAST_ROWS = 'BirdcallBroadcastRows';
 
-/** out[r * length + j] = x[j] * scale for every row r: the gradient of a mean over leading axes. */
+/** Outer, reduced and inner sizes when `axis` is one contiguous run of axes, not all of them; else undefined. */
+export function contiguousSplit(shape: readonly number[], axis: number | number[] | undefined): { outer: number; rows: number; inner: number } | undefined {
+  if (axis === undefined) return undefined;
+  const axes = [...tf.util.parseAxisParam(axis, [...shape])].sort((a, b) => a - b);
+  if (axes.length === 0 || axes.length >= shape.length || axes.some((a, i) => a !== axes[0] + i)) return undefined;
+  const size = (from: number, to: number): number => shape.slice(from, to).reduce((a, b) => a * b, 1);
+  const first = axes[0];
+  const end = first + axes.length;
+  return { outer: size(0, first), rows: size(first, end), inner: size(end, shape.length) };
+}
+
+/**
+ * out[o, r, j] = x[o, j] * scale for every row r: the gradient of a mean over a contiguous run of axes
+ * (batchnorm statistics over the leading axes, global average pooling over height and width). The stock
+ * gradient multiplies by a materialised ones(x.shape) with a broadcasting Multiply, slow on wasm.
+ */
 function broadcastRowsWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
   const { x } = args.inputs as { x: tf.TensorInfo };
-  const { shape, scale } = args.attrs as { shape: number[]; scale: number };
+  const { shape, scale, outer, rows } = args.attrs as { shape: number[]; scale: number; outer: number; rows: number };
   const out = backend.makeOutput(shape, 'float32');
   const src = heapF32(backend, x);
   const dst = heapF32(backend, out);
-  const length = src.length;
-  for (let base = 0; base < dst.length; base += length) {
-    for (let j = 0; j < length; j++) dst[base + j] = src[j] * scale;
+  const inner = src.length / outer;
+  for (let o = 0, base = 0; o < outer; o++) {
+    const from = o * inner;
+    for (let r = 0; r < rows; r++, base += inner) {
+      for (let j = 0; j < inner; j++) dst[base + j] = src[from + j] * scale;
+    }
   }
   return out;
 }
@@ -68,7 +86,7 @@ export function registerReduceKernels(): void {
   replaceWasmKernel('Mean', (stock) => reduceKernel('Mean', stock));
   tf.registerKernel({ kernelName: BROADCAST_ROWS, backendName: 'wasm', kernelFunc: broadcastRowsWasm as tf.KernelFunc });
   // The stock Mean gradient multiplies dy by a materialised ones(x.shape) and then divides: two full passes
-  // and a full-size temporary, per batchnorm statistic. On wasm, for leading axes, write dy/n directly.
+  // and a full-size temporary. On wasm, for a contiguous run of axes, write dy/n directly.
   const stockGrad = tf.getGradient('Mean');
   if (stockGrad === undefined) throw new Error('tfjs has no Mean gradient');
   tf.registerGradient({
@@ -76,10 +94,11 @@ export function registerReduceKernels(): void {
     gradFunc: (dy, saved, attrs) => {
       const [x] = saved;
       const { axis } = attrs as unknown as { axis: number | number[] };
-      const split = tf.getBackend() === 'wasm' && !Array.isArray(dy) ? leadingSplit(x.shape, axis) : undefined;
+      const split = tf.getBackend() === 'wasm' && !Array.isArray(dy) && x.dtype === 'float32' ? contiguousSplit(x.shape, axis) : undefined;
       if (split === undefined) return stockGrad.gradFunc(dy, saved, attrs);
       const g = dy as tf.Tensor;
-      return { x: () => tf.engine().runKernel(BROADCAST_ROWS, { x: g }, { shape: x.shape, scale: 1 / split.rows }) as tf.Tensor };
+      const broadcast = { shape: x.shape, scale: 1 / split.rows, outer: split.outer, rows: split.rows };
+      return { x: () => tf.engine().runKernel(BROADCAST_ROWS, { x: g }, broadcast) as tf.Tensor };
     },
   });
 }
