@@ -112,3 +112,9 @@ class LazyGradConv2D extends StockConv2D {
 export function conv2d(args: Conv2DArgs): tf.layers.Layer {
   return new LazyGradConv2D(args);
 }
+
+// Models read back from JSON (saved artifacts, the topology data-parallel workers rebuild) get these classes
+// too. SerializationMap.register only maps the Keras name to the class; registerClass would also rename the
+// class to "Custom>..." when saving, which plain tfjs could not load.
+tf.serialization.SerializationMap.register(FusedBatchNormalization as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);
+tf.serialization.SerializationMap.register(LazyGradConv2D as unknown as tf.serialization.SerializableConstructor<tf.serialization.Serializable>);

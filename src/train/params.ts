@@ -40,6 +40,13 @@ export const trainParams = z.object({
   monitor: z.enum(MONITORS).default('macroRocAuc').describe('validation metric for early stopping and the best epoch'),
   patience: z.number().int().min(0).default(8).describe('epochs without improvement before stopping early; 0 never stops early'),
   validationFraction: z.number().gt(0).lt(1).default(0.2).describe('fraction of recordings (or groups) held out per primary label'),
+  threads: z
+    .number()
+    .int()
+    .min(1)
+    .max(16)
+    .default(1)
+    .describe('threads sharing each batch (data-parallel; batchnorm statistics and gradients are summed across them, so results equal one thread up to float rounding)'),
   groupBy: z.string().optional().describe('metadata column (e.g. recordist, site) whose rows never straddle the split'),
 });
 export type TrainParams = z.output<typeof trainParams>;

@@ -6,6 +6,7 @@ import { multiHot, type InputShape, type SpectrogramDataset, type Split } from '
 import { buildModel } from './models.ts';
 import { resolveTrainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
 import { Rng } from './random.ts';
+import { canShare, ReplicaGroup, shareGradients } from './replicas.ts';
 
 export { MONITORS, resolveTrainParams, trainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
 
@@ -74,24 +75,6 @@ export function learningRateAt(params: TrainParams, t: number): number {
       return floor + 0.5 * (params.learningRate - floor) * (1 + Math.cos((Math.PI * t) / params.epochs));
     }
   }
-}
-
-/**
- * Per-example loss, averaged over classes, weighted per example, averaged over the batch. Probabilities are
- * clipped away from 0 and 1 so log stays finite (the model ends in a sigmoid, not logits).
- */
-function lossOf(y: tf.Tensor2D, p: tf.Tensor2D, weights: tf.Tensor1D, focalGamma: number): tf.Scalar {
-  return tf.tidy(() => {
-    const eps = 1e-7;
-    const pc = tf.clipByValue(p, eps, 1 - eps);
-    let perClass = tf.neg(tf.add(tf.mul(y, tf.log(pc)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, pc)))));
-    if (focalGamma > 0) {
-      // Focal loss (Lin et al. 2017): scale by (1 - p_t)^gamma so easy, confident examples count less.
-      const pt = tf.add(tf.mul(y, pc), tf.mul(tf.sub(1, y), tf.sub(1, pc)));
-      perClass = tf.mul(perClass, tf.pow(tf.sub(1, pt), focalGamma));
-    }
-    return tf.mean(tf.mul(tf.mean(perClass, 1), weights)) as tf.Scalar;
-  });
 }
 
 /** Per-example loss weights (mean 1 over the training set) giving each primary label equal total weight. */
@@ -297,6 +280,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const weights = params.balance === 'weights' ? balanceWeights(primary, split.train) : undefined;
   const steps = Math.ceil(split.train.length / params.batchSize);
 
+  // Workers start after the model is built: they rebuild it from its topology.
+  const group = params.threads > 1 ? await ReplicaGroup.start(model, params.threads) : undefined;
+  log(`threads: ${params.threads}${group === undefined ? '' : ' (data-parallel: each batch shared, batchnorm statistics and gradients summed)'}`);
   const history: EpochReport[] = [];
   const stopper = new EarlyStopping(params.monitor, params.patience);
   let bestWeights: tf.Tensor[] | undefined;
@@ -320,14 +306,14 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
         learningRate = learningRateAt(params, epoch - 1 + s / steps);
         setLearningRate(learningRate);
         const sampleWeights = Float32Array.from(indices, (i) => weights?.get(i) ?? 1);
-        const cost = tf.tidy(() => {
-          const x = tf.tensor4d(batch.x, [batch.size, ...inputShape]);
-          const y = tf.tensor2d(batch.y, [batch.size, classes.length]);
-          const w = tf.tensor1d(sampleWeights);
-          return optimizer.minimize(() => lossOf(y, model.apply(x, { training: true }) as tf.Tensor2D, w, params.focalGamma), true, variables) as tf.Scalar;
-        });
+        const share = { x: batch.x, y: batch.y, sampleWeights, rows: batch.size, batchSize: batch.size, focalGamma: params.focalGamma };
+        const { loss: cost, grads } =
+          group !== undefined && canShare(batch.size, group.threads)
+            ? await group.gradients(model, variables, { ...share, size: batch.size }, params.focalGamma)
+            : shareGradients(model, variables, share);
+        optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
         const loss = (await cost.data())[0];
-        cost.dispose();
+        tf.dispose([cost, ...Object.values(grads)]);
         if (!Number.isFinite(loss)) {
           throw new BirdcallError('TRAIN_DIVERGED', `the loss became ${loss} at epoch ${epoch}, step ${s + 1}; lower learningRate (now ${learningRate})`);
         }
@@ -355,6 +341,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
     }
   } finally {
     optimizer.dispose();
+    await group?.dispose();
   }
   if (stopper.best === undefined || bestWeights === undefined) throw new Error('no epoch ran');
   model.setWeights(bestWeights);

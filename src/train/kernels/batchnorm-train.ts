@@ -89,6 +89,9 @@ function batchNormTrainGradWasm(args: KernelArgs): tf.TensorInfo[] {
   channelSums(g, xs, channels, sums.subarray(0, channels), sums.subarray(channels, 2 * channels));
   for (let c = 0; c < channels; c++) sums[channels + c] -= m[c] * sums[c];
   sums[2 * channels] = xs.length / channels;
+  // dgamma and dbeta are this thread's share (the replica group adds the threads' weight gradients); dx
+  // needs the whole batch's sums.
+  const local = sums.slice(0, 2 * channels);
   reducer?.(sums);
   const n = sums[2 * channels];
   const v = heapF32(backend, variance);
@@ -101,8 +104,8 @@ function batchNormTrainGradWasm(args: KernelArgs): tf.TensorInfo[] {
   const q = new Float32Array(channels);
   for (let c = 0; c < channels; c++) {
     const r = 1 / Math.sqrt(v[c] + epsilon);
-    dBeta[c] = sums[c];
-    dGamma[c] = sums[channels + c] * r;
+    dBeta[c] = local[c];
+    dGamma[c] = local[channels + c] * r;
     k[c] = gm[c] * r;
     p[c] = (-gm[c] * r * r * r * sums[channels + c]) / n;
     q[c] = (-gm[c] * r * sums[c]) / n - m[c] * p[c];
