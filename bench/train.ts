@@ -5,7 +5,7 @@
  * alternate configuration by configuration, so machine load hits both alike; compare the ratios, not the
  * absolute figures (these machines are shared and noisy).
  *
- *   npx tsx bench/train.ts [--quick] [--profile] [--no-torch] [--steps N] [--models compact,reference] [--json]
+ *   npx tsx bench/train.ts [--quick] [--profile] [--no-torch] [--steps N] [--models compact,reference] [--threads 1,2] [--json]
  *   npx tsx bench/train.ts --ablation [--quick]   # the speed-work steps added one at a time, each in a fresh process
  */
 import { spawnSync } from 'node:child_process';
@@ -16,6 +16,7 @@ import * as tf from '@tensorflow/tfjs';
 import { batchNormalization, conv2d } from '../src/train/layers.ts';
 import { initBackend } from '../src/train/backend.ts';
 import { KERNEL_STEPS } from '../src/train/kernels/index.ts';
+import { ReplicaGroup } from '../src/train/replicas.ts';
 import { buildModel } from '../src/train/models.ts';
 
 const TORCH_PEER = fileURLToPath(new URL('../../shared/tools/peers/cnn_torch_peer.py', import.meta.url));
@@ -38,6 +39,8 @@ export interface BenchTrainOptions {
   torch?: boolean;
   /** Per-kernel time of one training step of each configuration (tf.profile). */
   profile?: boolean;
+  /** Thread counts to train on (data-parallel replica groups beyond 1); default [1, 2]. */
+  threads?: number[];
   log?: (line: string) => void;
 }
 
@@ -126,12 +129,23 @@ interface Stepper {
   dispose: () => void;
 }
 
-/** One training step exactly as src/train/train.ts takes it: Adam minimising mean binary cross-entropy. */
-function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D): Stepper {
+/**
+ * One training step as src/train/train.ts takes it: Adam on binary cross-entropy, the batch shared by a
+ * replica group when there is one (threads > 1).
+ */
+function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: ReplicaGroup): Stepper {
   const optimizer = tf.train.adam(1e-3);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+  const batch = { x: x.dataSync() as Float32Array, y: y.dataSync() as Float32Array, sampleWeights: new Float32Array(x.shape[0]).fill(1), size: x.shape[0] };
   return {
     train: async () => {
+      if (group !== undefined) {
+        const { loss, grads } = await group.gradients(model, variables, batch, 0);
+        optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+        await loss.data();
+        tf.dispose([loss, ...Object.values(grads)]);
+        return;
+      }
       const cost = tf.tidy((): tf.Scalar => {
         const loss = optimizer.minimize(
           () => {
@@ -237,37 +251,43 @@ export async function benchTrain(opts: BenchTrainOptions = {}): Promise<BenchTra
   const torch = opts.torch === false ? undefined : torchVersion();
   const loadBefore = loadavg()[0];
   const configs: ConfigResult[] = [];
+  const threadCounts = opts.threads ?? [1, 2];
   for (const [height, width] of sizes) {
-    // The peer's model is the reference; the compact model differs only by its conv biases.
-    const torchFigures = torch === undefined ? undefined : runTorch(height, width, 1, batch, Math.max(4, steps));
-    for (const name of models) {
-      const model = name === 'compact' ? buildModel({ name: 'compact', inputShape: [height, width, 1], classes: CLASSES, seed: 1 }) : referenceModel(height, width);
-      const { x, y } = batchTensors(batch, height, width);
-      const s = stepper(model, x, y);
-      const train = await timeSteps(s.train, warmup, steps, batch);
-      const infer = await timeSteps(s.infer, warmup, steps, batch);
-      const result: ConfigResult = {
-        model: name,
-        height,
-        width,
-        backend: backend.name,
-        threads: 1,
-        train,
-        infer,
-      };
-      if (torchFigures !== undefined) {
-        result.torchTrain = torchFigures.train;
-        result.torchInfer = torchFigures.infer;
-        result.trainRatio = ratio(train, torchFigures.train);
-        result.inferRatio = ratio(infer, torchFigures.infer);
+    for (const threads of threadCounts) {
+      // The peer's model is the reference; the compact model differs only by its conv biases.
+      const torchFigures = torch === undefined ? undefined : runTorch(height, width, threads, batch, Math.max(4, steps));
+      for (const name of models) {
+        const model = name === 'compact' ? buildModel({ name: 'compact', inputShape: [height, width, 1], classes: CLASSES, seed: 1 }) : referenceModel(height, width);
+        const { x, y } = batchTensors(batch, height, width);
+        const group = threads > 1 ? await ReplicaGroup.start(model, threads) : undefined;
+        const s = stepper(model, x, y, group);
+        const train = await timeSteps(s.train, warmup, steps, batch);
+        // Inference runs on this thread alone: the replica group shares training steps only.
+        const infer = await timeSteps(s.infer, warmup, steps, batch);
+        const result: ConfigResult = {
+          model: name,
+          height,
+          width,
+          backend: backend.name,
+          threads,
+          train,
+          infer,
+        };
+        if (torchFigures !== undefined) {
+          result.torchTrain = torchFigures.train;
+          result.torchInfer = torchFigures.infer;
+          result.trainRatio = ratio(train, torchFigures.train);
+          result.inferRatio = ratio(infer, torchFigures.infer);
+        }
+        if (opts.profile === true) result.profile = await profileStep(s.train);
+        await group?.dispose();
+        configs.push(result);
+        log(formatRow(result));
+        s.dispose();
+        x.dispose();
+        y.dispose();
+        model.dispose();
       }
-      if (opts.profile === true) result.profile = await profileStep(s.train);
-      configs.push(result);
-      log(formatRow(result));
-      s.dispose();
-      x.dispose();
-      y.dispose();
-      model.dispose();
     }
   }
   return { backend: backend.description, tfjs: tf.version.tfjs, torch, batchSize: batch, steps, loadBefore, loadAfter: loadavg()[0], configs };
@@ -319,6 +339,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const quick = args.includes('--quick');
   const json = args.includes('--json');
   const modelsAt = args.indexOf('--models');
+  const threadsAt = args.indexOf('--threads');
   const models = modelsAt >= 0 ? (args[modelsAt + 1].split(',') as BenchModel[]) : undefined;
   if (args.includes('--ablation')) {
     const passOn = args.filter((a, i) => a !== '--ablation' && a !== '--json' && args[i - 1] !== '--json');
@@ -330,6 +351,7 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     models,
     sizes: quick ? [[64, 128]] : undefined,
     steps: stepsAt >= 0 ? Number(args[stepsAt + 1]) : undefined,
+    threads: threadsAt >= 0 ? args[threadsAt + 1].split(',').map(Number) : undefined,
     torch: !args.includes('--no-torch'),
     profile: args.includes('--profile'),
     log: json ? undefined : (line) => console.log(line),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { channelAffine } from './channel-loops.ts';
 import { heapF32, type KernelArgs } from './wasm.ts';
 
 export const BATCHNORM_GRAD = 'BirdcallBatchNormGrad';
@@ -128,12 +129,7 @@ export function fusedBatchNormWasm(stock: tf.KernelConfig | undefined): (args: K
       a[c] = (s === undefined ? 1 : s[c]) / Math.sqrt(v[c] + varianceEpsilon);
       b[c] = (o === undefined ? 0 : o[c]) - m[c] * a[c];
     }
-    const xs = heapF32(backend, x);
-    const y = heapF32(backend, out);
-    // Hot loop: channel innermost, contiguous.
-    for (let base = 0; base < xs.length; base += channels) {
-      for (let c = 0; c < channels; c++) y[base + c] = xs[base + c] * a[c] + b[c];
-    }
+    channelAffine(heapF32(backend, x), a, undefined, undefined, b, channels, heapF32(backend, out));
     return out;
   };
 }
