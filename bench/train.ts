@@ -15,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { batchNormalization, conv2d } from '../src/train/layers.ts';
 import { initBackend } from '../src/train/backend.ts';
+import { foldBatchNorm } from '../src/train/fold.ts';
 import { KERNEL_STEPS } from '../src/train/kernels/index.ts';
 import { ReplicaGroup } from '../src/train/replicas.ts';
 import { buildModel } from '../src/train/models.ts';
@@ -137,6 +138,7 @@ function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: 
   const optimizer = tf.train.adam(1e-3);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const batch = { x: x.dataSync() as Float32Array, y: y.dataSync() as Float32Array, sampleWeights: new Float32Array(x.shape[0]).fill(1), size: x.shape[0] };
+  const inference = foldBatchNorm(model);
   return {
     train: async () => {
       if (group !== undefined) {
@@ -162,11 +164,15 @@ function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: 
       cost.dispose();
     },
     infer: async () => {
-      const p = tf.tidy(() => model.predict(x) as tf.Tensor);
+      // As `birdcall predict` runs a saved model: batchnorm folded into the convolutions.
+      const p = tf.tidy(() => inference.predict(x) as tf.Tensor);
       await p.data();
       p.dispose();
     },
-    dispose: () => optimizer.dispose(),
+    dispose: () => {
+      optimizer.dispose();
+      if (inference !== model) inference.dispose();
+    },
   };
 }
 

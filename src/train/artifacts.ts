@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError } from '../errors.ts';
 import { writeFileAtomic } from '../pipeline/atomic.ts';
+import { foldBatchNorm } from './fold.ts';
 
 /**
  * A trained model folder, `models/<name>/`:
@@ -103,6 +104,7 @@ export function historyCsv(history: readonly HistoryRow[]): string {
 
 /** A model folder read back: the model, its classes and the pipeline that made its inputs. */
 export interface LoadedModel {
+  /** The inference form: batchnorm folded into the convolutions before it (src/train/fold.ts). */
   model: tf.LayersModel;
   classes: string[];
   pipeline: unknown;
@@ -112,7 +114,9 @@ export interface LoadedModel {
 }
 
 export async function loadModel(dir: string): Promise<LoadedModel> {
-  const model = await loadLayersModel(dir);
+  const saved = await loadLayersModel(dir);
+  const model = foldBatchNorm(saved);
+  if (model !== saved) saved.dispose();
   const readJson = async (name: string, fallback: unknown): Promise<unknown> => {
     try {
       return JSON.parse(await readFile(join(dir, name), 'utf8')) as unknown;

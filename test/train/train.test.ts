@@ -84,7 +84,7 @@ describe('training', () => {
     expect(c.losses).not.toEqual(a.losses);
   });
 
-  it('saves the standard layers format and loads it back with identical predictions', async () => {
+  it('saves the standard layers format and loads it back (batchnorm folded) with the same predictions', async () => {
     const split = splitByRecording(set.rows, { seed: 4 });
     const result = await trainModel({ dataset, split, params: { ...FAST, epochs: 1 } });
     const dir = await mkdtemp(join(tmpdir(), 'birdcall-model-'));
@@ -117,7 +117,10 @@ describe('training', () => {
     const inputs = await Promise.all(split.validation.map(async (i) => (await dataset.get(i)).data));
     const before = predictBatch(result.model, inputs, result.inputShape);
     const after = predictBatch(loaded.model, inputs, loaded.inputShape);
-    expect(after).toEqual(before);
+    // The loaded model is the inference form, batchnorm folded into the convs: equal up to float rounding.
+    expect(loaded.model.layers.some((l) => l.getClassName() === 'BatchNormalization')).toBe(false);
+    expect(after.length).toBe(before.length);
+    after.forEach((row, r) => row.forEach((p, k) => expect(Math.abs(p - before[r][k])).toBeLessThan(1e-5)));
   });
 
   it('keeps the weights of the best epoch by the monitored metric and logs the backend', async () => {

@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs';
+
+/**
+ * The inference form of a trained model: every Conv2D whose output feeds only a BatchNormalization gets
+ * that batchnorm folded into its weights (at inference batchnorm is a fixed per-channel affine map, so
+ * kernel' = kernel · a and bias' = (bias - mean) · a + beta with a = gamma / sqrt(variance + epsilon)), and a
+ * ReLU that follows alone is fused into the convolution's kernel. The batchnorm and ReLU passes over the
+ * activations disappear: on wasm they were a third of the compact model's inference time. Predictions
+ * equal the original model's up to float rounding (tests). The other layers are copies: the two models
+ * share nothing, and either can be disposed alone.
+ */
+export function foldBatchNorm(model: tf.LayersModel): tf.LayersModel {
+  // Each layer's tensors in the original graph (read once: applying a layer again would give it a second node).
+  const inputOf = new Map(model.layers.map((layer) => [layer, isInput(layer) ? [] : list(layer.input)]));
+  const outputOf = new Map(model.layers.map((layer) => [layer, list(layer.output)]));
+  const consumers = new Map<number, tf.layers.Layer[]>();
+  for (const layer of model.layers) {
+    for (const t of inputOf.get(layer) ?? []) consumers.set(t.id, [...(consumers.get(t.id) ?? []), layer]);
+  }
+  const outputIds = new Set(model.outputs.map((t) => t.id));
+  /** The one layer reading `layer`'s output, if exactly one does and the output is not a model output. */
+  const soleConsumer = (layer: tf.layers.Layer): tf.layers.Layer | undefined => {
+    const out = outputOf.get(layer) ?? [];
+    if (out.length !== 1 || outputIds.has(out[0].id)) return undefined;
+    const readers = consumers.get(out[0].id) ?? [];
+    return readers.length === 1 ? readers[0] : undefined;
+  };
+
+  const pairs = model.layers.filter((layer) => {
+    const next = className(layer) === 'Conv2D' ? soleConsumer(layer) : undefined;
+    return next !== undefined && foldable(layer, next);
+  });
+  if (pairs.length === 0) return model;
+
+  const mapped = new Map<number, tf.SymbolicTensor>();
+  const inputs = model.inputs.map((t) => {
+    const input = tf.input({ shape: t.shape.slice(1) as number[], dtype: t.dtype, name: t.name.replace(/[:/].*$/, '') });
+    mapped.set(t.id, input);
+    return input;
+  });
+  const done = new Set<tf.layers.Layer>();
+  for (const layer of model.layers) {
+    if (isInput(layer) || done.has(layer)) continue;
+    const ins = (inputOf.get(layer) ?? []).map((t) => {
+      const m = mapped.get(t.id);
+      if (m === undefined) throw new Error(`foldBatchNorm: layer ${layer.name} reads a tensor not yet computed`);
+      return m;
+    });
+    const bn = className(layer) === 'Conv2D' ? soleConsumer(layer) : undefined;
+    if (bn !== undefined && foldable(layer, bn)) {
+      const next = soleConsumer(bn);
+      const relu = next !== undefined && isPlainRelu(next) ? next : undefined;
+      const out = foldedConv(layer, bn, relu !== undefined).apply(ins[0]) as tf.SymbolicTensor;
+      for (const replaced of [layer, bn, ...(relu === undefined ? [] : [relu])]) {
+        mapped.set((outputOf.get(replaced) ?? [])[0].id, out);
+        done.add(replaced);
+      }
+      continue;
+    }
+    const copy = cloneLayer(layer);
+    const out = list(copy.apply(ins.length === 1 ? ins[0] : ins) as tf.SymbolicTensor | tf.SymbolicTensor[]);
+    copy.setWeights(layer.getWeights());
+    (outputOf.get(layer) ?? []).forEach((t, i) => mapped.set(t.id, out[i]));
+  }
+  const outputs = model.outputs.map((t) => {
+    const m = mapped.get(t.id);
+    if (m === undefined) throw new Error('foldBatchNorm: a model output was not computed');
+    return m;
+  });
+  return tf.model({ inputs, outputs, name: model.name });
+}
+
+/** A new layer of the same class and config (weights are set once it is built). */
+function cloneLayer(layer: tf.layers.Layer): tf.layers.Layer {
+  const cls = layer.constructor as unknown as { fromConfig(cls: unknown, config: tf.serialization.ConfigDict): tf.layers.Layer };
+  return cls.fromConfig(cls, layer.getConfig());
+}
+
+function list<T>(x: T | T[]): T[] {
+  return Array.isArray(x) ? x : [x];
+}
+
+function className(layer: tf.layers.Layer): string {
+  return layer.getClassName();
+}
+
+function isInput(layer: tf.layers.Layer): boolean {
+  return className(layer) === 'InputLayer';
+}
+
+interface ConvConfig {
+  filters: number;
+  kernelSize: number | number[];
+  strides: number | number[];
+  padding: 'valid' | 'same' | 'causal';
+  dataFormat: 'channelsFirst' | 'channelsLast';
+  dilationRate: number | number[];
+  activation: string;
+  useBias: boolean;
+}
+
+interface BatchNormConfig {
+  axis: number;
+  epsilon: number;
+  center: boolean;
+  scale: boolean;
+}
+
+function isPlainRelu(layer: tf.layers.Layer): boolean {
+  const config = layer.getConfig() as { maxValue?: number | null; activation?: string };
+  if (className(layer) === 'ReLU') return config.maxValue === null || config.maxValue === undefined;
+  return className(layer) === 'Activation' && config.activation === 'relu';
+}
+
+function foldable(conv: tf.layers.Layer, bn: tf.layers.Layer): boolean {
+  if (className(bn) !== 'BatchNormalization') return false;
+  const c = conv.getConfig() as unknown as ConvConfig;
+  const b = bn.getConfig() as unknown as BatchNormConfig;
+  return c.dataFormat === 'channelsLast' && c.activation === 'linear' && (b.axis === -1 || b.axis === 3);
+}
+
+/** A Conv2D with the batchnorm's affine map folded into its kernel and bias (and the ReLU as its activation). */
+function foldedConv(conv: tf.layers.Layer, bn: tf.layers.Layer, relu: boolean): tf.layers.Layer {
+  const c = conv.getConfig() as unknown as ConvConfig;
+  const b = bn.getConfig() as unknown as BatchNormConfig;
+  const [kernel, bias] = conv.getWeights();
+  const bnWeights = [...bn.getWeights()];
+  const gamma = b.scale ? bnWeights.shift() : undefined;
+  const beta = b.center ? bnWeights.shift() : undefined;
+  const [mean, variance] = bnWeights;
+  const [newKernel, newBias] = tf.tidy(() => {
+    const a = tf.div(gamma ?? tf.onesLike(mean), tf.sqrt(tf.add(variance, b.epsilon)));
+    const shift = tf.sub(beta ?? tf.zerosLike(mean), tf.mul(mean, a));
+    return [tf.mul(kernel, a), c.useBias ? tf.add(tf.mul(bias, a), shift) : shift];
+  });
+  const layer = tf.layers.conv2d({
+    filters: c.filters,
+    kernelSize: c.kernelSize,
+    strides: c.strides,
+    padding: c.padding,
+    dataFormat: c.dataFormat,
+    dilationRate: c.dilationRate as number | [number, number],
+    useBias: true,
+    activation: relu ? 'relu' : 'linear',
+    name: `${conv.name}_folded`,
+  });
+  layer.build([null, null, null, kernel.shape[2] ?? null]);
+  layer.setWeights([newKernel, newBias]);
+  tf.dispose([newKernel, newBias]);
+  return layer;
+}
