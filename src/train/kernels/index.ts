@@ -4,13 +4,15 @@ import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { registerReduceKernels } from './reduce-leading.ts';
-import { replaceWasmKernel } from './wasm.ts';
+import { callKernel, replaceWasmKernel, type KernelArgs } from './wasm.ts';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import type * as tf from '@tensorflow/tfjs';
 
 export { setBackpropFilterColLimit } from './conv2d-backprop-filter.ts';
 export { setBackpropInputColLimit } from './conv2d-backprop-input.ts';
 
 /** The speed-ups, each of which can be left out to measure what it buys (bench/train.ts --ablation). */
-export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'filter', 'bnforward', 'bntrain'] as const;
+export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'filter', 'bnforward', 'bntrain', 'identity'] as const;
 export type KernelStep = (typeof KERNEL_STEPS)[number];
 
 /**
@@ -47,4 +49,21 @@ export function registerTrainingKernels(steps: Set<KernelStep> = enabledSteps())
   if (steps.has('bnforward')) replaceWasmKernel('FusedBatchNorm', fusedBatchNormWasm);
   // Batchnorm in training mode as one fused kernel pair (src/train/batchnorm-layer.ts uses it): no tf.moments graph.
   if (steps.has('bntrain')) registerBatchNormTrain();
+  // tfjs clones every tensor it keeps for the backward pass (about 90 per step of the compact model); wasm's
+  // Identity copies the data where cpu's shares it. Tensors are immutable (a variable's assign swaps its
+  // data rather than writing into it), so share: 7% of a step.
+  if (steps.has('identity')) replaceWasmKernel('Identity', sharedIdentityWasm);
+}
+
+function sharedIdentityWasm(stock: tf.KernelConfig | undefined): (args: KernelArgs) => tf.TensorInfo {
+  return (args) => {
+    const backend = args.backend as BackendWasm;
+    const { x } = args.inputs as { x: tf.TensorInfo };
+    if (x.dtype === 'string') {
+      if (stock === undefined) throw new Error('wasm Identity kernel missing');
+      return callKernel(stock, backend, args.inputs, {});
+    }
+    backend.incRef(x.dataId);
+    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+  };
 }
