@@ -134,11 +134,12 @@ interface Stepper {
  * One training step as src/train/train.ts takes it: Adam on binary cross-entropy, the batch shared by a
  * replica group when there is one (threads > 1).
  */
-function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: ReplicaGroup): Stepper {
+function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: ReplicaGroup, inferenceGroup?: ReplicaGroup): Stepper {
   const optimizer = tf.train.adam(1e-3);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const batch = { x: x.dataSync() as Float32Array, y: y.dataSync() as Float32Array, sampleWeights: new Float32Array(x.shape[0]).fill(1), size: x.shape[0] };
   const inference = foldBatchNorm(model);
+  if (inferenceGroup !== undefined && inference === model) throw new Error('the inference group must run the folded model');
   return {
     train: async () => {
       if (group !== undefined) {
@@ -165,6 +166,10 @@ function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: 
     },
     infer: async () => {
       // As `birdcall predict` runs a saved model: batchnorm folded into the convolutions.
+      if (inferenceGroup !== undefined) {
+        await inferenceGroup.predict(inference, batch.x, batch.size);
+        return;
+      }
       const p = tf.tidy(() => inference.predict(x) as tf.Tensor);
       await p.data();
       p.dispose();
@@ -265,10 +270,12 @@ export async function benchTrain(opts: BenchTrainOptions = {}): Promise<BenchTra
       for (const name of models) {
         const model = name === 'compact' ? buildModel({ name: 'compact', inputShape: [height, width, 1], classes: CLASSES, seed: 1 }) : referenceModel(height, width);
         const { x, y } = batchTensors(batch, height, width);
+        // Threads share each batch: training through a replica group of the model, inference through one
+        // of its folded form (as `birdcall predict` loads it).
         const group = threads > 1 ? await ReplicaGroup.start(model, threads) : undefined;
-        const s = stepper(model, x, y, group);
+        const inferenceGroup = threads > 1 ? await ReplicaGroup.start(foldBatchNorm(model), threads) : undefined;
+        const s = stepper(model, x, y, group, inferenceGroup);
         const train = await timeSteps(s.train, warmup, steps, batch);
-        // Inference runs on this thread alone: the replica group shares training steps only.
         const infer = await timeSteps(s.infer, warmup, steps, batch);
         const result: ConfigResult = {
           model: name,
@@ -287,6 +294,7 @@ export async function benchTrain(opts: BenchTrainOptions = {}): Promise<BenchTra
         }
         if (opts.profile === true) result.profile = await profileStep(s.train);
         await group?.dispose();
+        await inferenceGroup?.dispose();
         configs.push(result);
         log(formatRow(result));
         s.dispose();

@@ -4,7 +4,7 @@ import { initBackend } from './backend.ts';
 import { setReplicaReducer } from './kernels/batchnorm-train.ts';
 // The fast layer classes must be registered before the topology is read back.
 import './layers.ts';
-import { abortGroup, replicaReducer, shareGradients, type ReplicaInit, type ReplicaReply, type ReplicaStep, type SyncMemory } from './replicas.ts';
+import { abortGroup, predictRowsOf, replicaReducer, shareGradients, type ReplicaInit, type ReplicaMessage, type ReplicaPredict, type ReplicaReply, type ReplicaStep, type SyncMemory } from './replicas.ts';
 
 /**
  * One worker of a replica group (src/train/replicas.ts): its own wasm backend and copy of the model; per
@@ -41,8 +41,16 @@ function step(message: ReplicaStep): void {
   reply({ type: 'step', loss: value, grads: arrays }, arrays.map((a) => a.buffer as ArrayBuffer));
 }
 
-parentPort?.on('message', (message: ReplicaInit | ReplicaStep) => {
-  const run = message.type === 'init' ? init(message) : Promise.resolve().then(() => step(message));
+function predict(message: ReplicaPredict): void {
+  if (model === undefined) throw new Error('predict before init');
+  const current = model;
+  tf.tidy(() => current.setWeights(current.getWeights().map((w, k) => tf.tensor(message.weights[k], w.shape))));
+  const y = predictRowsOf(current, message.x, message.rows, current.inputs[0].shape.slice(1) as number[]);
+  reply({ type: 'predict', y }, [y.buffer as ArrayBuffer]);
+}
+
+parentPort?.on('message', (message: ReplicaMessage) => {
+  const run = message.type === 'init' ? init(message) : Promise.resolve().then(() => (message.type === 'step' ? step(message) : predict(message)));
   run.catch((error: unknown) => {
     // The other threads may be waiting for this one at a batchnorm barrier: release them.
     if (memory !== undefined) abortGroup(memory);

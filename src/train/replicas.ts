@@ -105,7 +105,21 @@ export interface ReplicaStep {
   focalGamma: number;
 }
 
-export type ReplicaReply = { type: 'ready'; backend: string } | { type: 'step'; loss: number; grads: Float32Array[] } | { type: 'error'; message: string };
+/** Inference on a share: all weights (model.getWeights order, batchnorm statistics included) and the rows. */
+export interface ReplicaPredict {
+  type: 'predict';
+  weights: Float32Array[];
+  x: Float32Array;
+  rows: number;
+}
+
+export type ReplicaMessage = ReplicaInit | ReplicaStep | ReplicaPredict;
+
+export type ReplicaReply =
+  | { type: 'ready'; backend: string }
+  | { type: 'step'; loss: number; grads: Float32Array[] }
+  | { type: 'predict'; y: Float32Array }
+  | { type: 'error'; message: string };
 
 /** A training batch as train.ts assembles it: rows of x, y (multi-hot) and per-example loss weights. */
 export interface Batch {
@@ -182,7 +196,7 @@ export class ReplicaGroup {
     this.pending[i]?.(reply);
   }
 
-  private request(i: number, message: ReplicaInit | ReplicaStep, transfer: ArrayBuffer[] = []): Promise<ReplicaReply> {
+  private request(i: number, message: ReplicaMessage, transfer: ArrayBuffer[] = []): Promise<ReplicaReply> {
     return new Promise((resolve, reject) => {
       this.pending[i] = (reply) => {
         this.pending[i] = () => undefined;
@@ -254,9 +268,40 @@ export class ReplicaGroup {
     return total;
   }
 
+  /**
+   * Inference-mode outputs of `rows` inputs (x is rows × input size, row-major), the rows shared between
+   * the threads like a training batch; the workers get the model's current weights with their share.
+   */
+  async predict(model: tf.LayersModel, x: Float32Array, rows: number): Promise<Float32Array> {
+    if (this.broken !== undefined) throw this.broken;
+    const [, ...inputShape] = model.inputs[0].shape as number[];
+    const rowSize = x.length / rows;
+    const bounds = Array.from({ length: this.threads + 1 }, (_, i) => Math.round((i * rows) / this.threads));
+    const weights = model.getWeights().map((w) => w.dataSync() as Float32Array);
+    const replies = this.workers.map((_, i) => {
+      const message: ReplicaPredict = { type: 'predict', weights: weights.map((w) => w.slice()), x: x.slice(bounds[i + 1] * rowSize, bounds[i + 2] * rowSize), rows: bounds[i + 2] - bounds[i + 1] };
+      return this.request(i, message, [message.x.buffer, ...message.weights.map((w) => w.buffer)] as ArrayBuffer[]);
+    });
+    const own = predictRowsOf(model, x.subarray(0, bounds[1] * rowSize), bounds[1], inputShape);
+    const parts = [own, ...(await Promise.all(replies)).map((r) => (r.type === 'predict' ? r.y : new Float32Array(0)))];
+    const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      out.set(part, at);
+      at += part.length;
+    }
+    return out;
+  }
+
   async dispose(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
+}
+
+/** model.predict on `rows` rows of x, flattened (nothing to compute for zero rows). */
+export function predictRowsOf(model: tf.LayersModel, x: Float32Array, rows: number, inputShape: number[]): Float32Array {
+  if (rows === 0) return new Float32Array(0);
+  return tf.tidy(() => (model.predict(tf.tensor(x, [rows, ...inputShape])) as tf.Tensor).dataSync() as Float32Array);
 }
 
 /** True when a batch can be shared by `threads` threads (every share needs a row). */

@@ -68,6 +68,14 @@ describe('data-parallel training (replica groups)', () => {
     tf.dispose([one.loss, two.loss, ...Object.values(one.grads), ...Object.values(two.grads)]);
   });
 
+  it('predicts a batch shared between the threads like one thread, with the current weights', async () => {
+    const batch = randomBatch(5, 11);
+    const one = (model.predict(tf.tensor4d(batch.x, [5, H, W, 1])) as tf.Tensor).dataSync();
+    const two = await group.predict(model, batch.x, 5);
+    expect(two.length).toBe(one.length);
+    expect(relativeError(one, two)).toBeLessThan(1e-6);
+  });
+
   it('differs from one thread when a share normalises with its own statistics (the test can fail)', async () => {
     // Same model, no reducer: each half would use its own batch statistics. Computed on this thread alone.
     const batch = randomBatch(8, 3);
