@@ -2,8 +2,10 @@
  * Raw real-FFT throughput as the STFT uses it (issue 3, item 1): transforms/s and ns per N log2 N for
  * N = 256 .. 4096, for our plan (realFft(n).power: our mixed radix-8/4 complex transform of N/2 plus the split
  * step, |X|^2 out; see docs/decisions/fft.md) beside the alternatives it was chosen over (the same split
- * on fft.js's complex transform, fft.js's own realTransform, two frames per complex transform), and numpy's batched rfft in the same run (the
- * method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU time like ours).
+ * on fft.js's complex transform, fft.js's own realTransform, two frames per complex transform), and numpy's
+ * batched rfft in the same run (the method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU
+ * time like ours), run by /usr/bin/python3 when its numpy imports (numpy 1.24 here, the issue's peer),
+ * else python3 (BENCH_PYTHON=... picks another), pinned to one thread.
  *
  *   npx tsx bench/fft.ts            # prints a table; --json for machine-readable output
  *
@@ -132,8 +134,64 @@ for N in (256, 512, 1024, 2048, 4096):
     print(json.dumps({'N': N, 'per_cpu_s': sorted(rates)[len(rates) // 2], 'numpy': np.__version__}))
 `;
 
+/** The Python that runs the numpy peer, its numpy version and the BLAS numpy was built against. */
+export interface NumpyPeer {
+  python: string;
+  numpy: string;
+  /** e.g. 'scipy-openblas 0.3.31' (numpy 2 wheels) or 'blas' (Debian's numpy 1.24 on the reference BLAS). */
+  blas: string;
+}
+
+const NUMPY_PROBE = `
+import numpy as np
+try:
+    b = np.show_config(mode='dicts')['Build Dependencies']['blas']
+    blas = (str(b.get('name')) + ' ' + str(b.get('version', ''))).strip()
+except Exception:
+    try:
+        blas = ','.join(sorted(set(np.__config__.blas_opt_info.get('libraries', [])))) or 'unknown'
+    except Exception:
+        blas = 'unknown'
+print(np.__version__)
+print(blas)
+`;
+
+let peerCache: NumpyPeer | null | undefined;
+
+/**
+ * The issue measures against numpy 1.24, which the system Python (/usr/bin/python3) has here, while
+ * the `python3` on PATH may be another (pyenv's, numpy 2.x): so /usr/bin/python3 when its numpy
+ * imports, else `python3`; null when neither has numpy.
+ */
+export function numpyPeer(): NumpyPeer | null {
+  if (peerCache !== undefined) return peerCache;
+  peerCache = null;
+  // BENCH_PYTHON picks another peer (e.g. python3 for numpy 2.x), for a second opinion
+  const candidates = process.env.BENCH_PYTHON ? [process.env.BENCH_PYTHON] : ['/usr/bin/python3', 'python3'];
+  for (const python of candidates) {
+    const r = spawnSync(python, ['-c', NUMPY_PROBE], { encoding: 'utf8' });
+    const [numpy, blas] = r.stdout?.trim().split('\n') ?? [];
+    if (r.status === 0 && numpy) {
+      peerCache = { python, numpy, blas: blas ?? 'unknown' };
+      break;
+    }
+  }
+  return peerCache;
+}
+
+/**
+ * Environment for the peer: `oneThread` pins numpy's BLAS / OpenMP pools to one thread (for the
+ * one-thread comparison; unpinned, the mel product's matmul may use every core).
+ */
+export function peerEnv(oneThread: boolean): NodeJS.ProcessEnv {
+  if (!oneThread) return process.env;
+  return { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+}
+
 function numpyRates(sliceMs: number, runs: number): { rates: Map<number, number>; version: string } | null {
-  const r = spawnSync('python3', ['-c', NUMPY_SCRIPT, String(sliceMs / 1000), String(runs)], { encoding: 'utf8' });
+  const peer = numpyPeer();
+  if (!peer) return null;
+  const r = spawnSync(peer.python, ['-c', NUMPY_SCRIPT, String(sliceMs / 1000), String(runs)], { encoding: 'utf8', env: peerEnv(true) });
   if (r.status !== 0) return null;
   const rates = new Map<number, number>();
   let version = '';
@@ -195,7 +253,8 @@ export function formatFftBench(r: FftBench): string {
       `${String(row.n).padEnd(5)} | ${k(row.oursPerSec).padStart(10)} | ${row.oursNsPerNlogN.toFixed(2).padStart(13)} | ${k(row.oursForwardPerSec).padStart(12)} | ${k(row.fftjsSplitPerSec).padStart(17)} | ${k(row.fftjsRealPerSec).padStart(20)} | ${k(row.twoFramesPerSec).padStart(16)} | ${k(row.numpyBatchedPerSec).padStart(13)}`,
     );
   }
-  if (r.numpy) lines.push(`numpy ${r.numpy}`);
+  const peer = numpyPeer();
+  if (r.numpy && peer) lines.push(`numpy ${r.numpy} (${peer.python}, BLAS ${peer.blas}; one thread: OPENBLAS/OMP/MKL_NUM_THREADS=1)`);
   return lines.join('\n');
 }
 

@@ -1,8 +1,11 @@
 /**
  * WAV -> mel -> dB throughput (issue 3, items 2 and 4): real-time factor (seconds of audio per second of
- * compute, one thread) for presets `librosa` and `kaggle2020` on a generated 10-minute 32 kHz file,
- * beside the numpy peer (../shared/tools/peers/mel_numpy.py) in the same run, interleaved run by run so
- * machine load hits both alike. Plus, with --steps, the speed-work ablation: the same mel computation
+ * compute) for presets `librosa` and `kaggle2020` on a generated 10-minute 32 kHz file, beside the numpy
+ * peer (../shared/tools/peers/mel_numpy.py) in the same run, interleaved run by run so machine load hits
+ * both alike: ours on one thread against the peer pinned to one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1),
+ * and ours on all cores (worker threads) against the peer unpinned. The peer runs on /usr/bin/python3
+ * when its numpy imports (numpy 1.24 here, the version the issue names), else python3; BENCH_PYTHON=...
+ * picks another (numpy 2.x on OpenBLAS is the stronger peer: see docs/decisions/fft.md). Plus, with --steps, the speed-work ablation: the same mel computation
  * written the naive way and then with each optimisation added, each in a fresh process (fft.js slows
  * down once a process has fed it mixed array types, so variants must not share one).
  *
@@ -12,11 +15,14 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import FFT from 'fft.js';
+import { availableParallelism, loadavg } from 'node:os';
 import { readAudioFile } from '../src/audio/read.ts';
 import { melSpectrogram, melFilterbank, melFilterbankDense } from '../src/dsp/mel.ts';
 import { powerToDb } from '../src/dsp/db.ts';
+import { closeMelWorkers, melSpectrogramParallel } from '../src/dsp/parallel.ts';
 import { presets, type PresetName } from '../src/dsp/presets.ts';
 import { getWindow } from '../src/dsp/window.ts';
+import { numpyPeer, peerEnv } from './fft.ts';
 
 const PEERS = fileURLToPath(new URL('../../shared/tools/peers/', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -65,9 +71,14 @@ c0 = cpu(); peer.main(sys.argv[2:]); c1 = cpu()
 print(json.dumps({'cpu_s': c1 - c0}))
 `;
 
-function runPeer(path: string, preset: PresetName): PeerRun | null {
+function runPeer(path: string, preset: PresetName, oneThread: boolean): PeerRun | null {
+  const peer = numpyPeer();
+  if (!peer) return null;
   const t0 = performance.now();
-  const r = spawnSync('python3', ['-c', PEER_WRAPPER, `${PEERS}mel_numpy.py`, path, ...presetArgs(preset)], { encoding: 'utf8' });
+  const r = spawnSync(peer.python, ['-c', PEER_WRAPPER, `${PEERS}mel_numpy.py`, path, ...presetArgs(preset)], {
+    encoding: 'utf8',
+    env: peerEnv(oneThread),
+  });
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) return null;
   const [timings, cpu] = r.stdout.trim().split('\n').slice(-2).map((line) => JSON.parse(line)) as [
@@ -82,30 +93,46 @@ function cpuSeconds(since: NodeJS.CpuUsage): number {
   return (d.user + d.system) / 1e6;
 }
 
-/** One WAV -> mel -> dB pass with our library, as `birdcall melspec --preset NAME --db` does it. */
-async function runOurs(path: string, preset: PresetName): Promise<{ seconds: number; cpu: number; audioSeconds: number }> {
+/**
+ * One WAV -> mel -> dB pass with our library, as `birdcall melspec --preset NAME --db` does it: on this
+ * thread (jobs 1) or on `jobs` threads (melSpectrogramParallel; the pool stays warm between runs). CPU
+ * time is the whole process's, worker threads included.
+ */
+async function runOurs(path: string, preset: PresetName, jobs = 1): Promise<{ seconds: number; cpu: number; audioSeconds: number }> {
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   const audio = await readAudioFile(path);
-  const mel = melSpectrogram(audio.samples, { ...presets[preset].params, sr: audio.sampleRate });
+  const params = { ...presets[preset].params, sr: audio.sampleRate };
+  const mel = jobs > 1 ? await melSpectrogramParallel(audio.samples, params, { jobs }) : melSpectrogram(audio.samples, params);
   powerToDb(mel, { ref: 'max' });
   return { seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds(c0), audioSeconds: audio.samples.length / audio.sampleRate };
 }
 
-export interface MelPresetResult {
-  preset: PresetName;
-  audioSeconds: number;
+/** Ours against the numpy peer, interleaved run by run; ratios > 1: we are faster. */
+export interface MelComparison {
+  /** Our threads (1, or all cores), and whether the peer was pinned to one thread. */
+  oursThreads: number;
+  numpyPinned: boolean;
   oursSeconds: number;
   oursRealTime: number;
+  /** The peer's read + mel + dB as it times itself (no interpreter start-up or imports). */
   numpySeconds: number | null;
   numpyRealTime: number | null;
+  /** The whole python process, wall. */
   numpyWallSeconds: number | null;
-  /** ours / numpy in real-time factor (> 1: we are faster), against the peer's in-process time. */
+  /** numpy s / ours s, wall. */
   ratio: number | null;
   oursCpuSeconds: number;
   numpyCpuSeconds: number | null;
-  /** The same ratio in CPU time. */
+  /** numpy CPU s / ours CPU s. */
   cpuRatio: number | null;
+}
+
+export interface MelPresetResult extends MelComparison {
+  preset: PresetName;
+  audioSeconds: number;
+  /** The fields above are one thread each (ours on one thread, numpy pinned); this is ours on all cores against numpy unpinned. */
+  allCores: MelComparison;
 }
 
 export interface StepResult {
@@ -120,55 +147,69 @@ export interface MelBench {
   file: string;
   runs: number;
   numpy: string | null;
+  /** The Python that ran the peer, and the BLAS its numpy uses (the mel product is a matmul). */
+  python: string | null;
+  blas: string | null;
+  /** Load average (1 min) before and after. */
+  load: [number, number];
   presets: MelPresetResult[];
   steps?: StepResult[];
+}
+
+async function compare(path: string, preset: PresetName, runs: number, jobs: number): Promise<MelComparison & { audioSeconds: number }> {
+  const pinned = jobs === 1;
+  await runOurs(path, preset, jobs);
+  const warmPeer = runPeer(path, preset, pinned);
+  const ours: number[] = [];
+  const oursCpu: number[] = [];
+  const peer: PeerRun[] = [];
+  let audioSeconds = 0;
+  for (let r = 0; r < runs; r++) {
+    const o = await runOurs(path, preset, jobs);
+    ours.push(o.seconds);
+    oursCpu.push(o.cpu);
+    audioSeconds = o.audioSeconds;
+    if (warmPeer) {
+      const p = runPeer(path, preset, pinned);
+      if (p) peer.push(p);
+    }
+  }
+  const oursSeconds = median(ours);
+  const numpySeconds = peer.length > 0 ? median(peer.map((p) => p.inProcess)) : null;
+  const numpyCpuSeconds = peer.length > 0 ? median(peer.map((p) => p.cpu)) : null;
+  return {
+    audioSeconds,
+    oursThreads: jobs,
+    numpyPinned: pinned,
+    oursSeconds,
+    oursRealTime: audioSeconds / oursSeconds,
+    numpySeconds,
+    numpyRealTime: numpySeconds === null ? null : audioSeconds / numpySeconds,
+    numpyWallSeconds: peer.length > 0 ? median(peer.map((p) => p.wall)) : null,
+    ratio: numpySeconds === null ? null : numpySeconds / oursSeconds,
+    oursCpuSeconds: median(oursCpu),
+    numpyCpuSeconds,
+    cpuRatio: numpyCpuSeconds === null ? null : numpyCpuSeconds / median(oursCpu),
+  };
 }
 
 export async function benchMel(opts: { runs?: number; steps?: boolean; presets?: boolean; path?: string } = {}): Promise<MelBench> {
   const runs = opts.runs ?? 5;
   const path = ensureLongWav(opts.path);
+  const load0 = loadavg()[0];
   const results: MelPresetResult[] = [];
-  let numpyVersion: string | null = null;
+  const cores = availableParallelism();
   for (const preset of opts.presets === false ? [] : (['librosa', 'kaggle2020'] as PresetName[])) {
-    await runOurs(path, preset);
-    const warmPeer = runPeer(path, preset);
-    const ours: number[] = [];
-    const oursCpu: number[] = [];
-    const peer: PeerRun[] = [];
-    let audioSeconds = 0;
-    for (let r = 0; r < runs; r++) {
-      const o = await runOurs(path, preset);
-      ours.push(o.seconds);
-      oursCpu.push(o.cpu);
-      audioSeconds = o.audioSeconds;
-      if (warmPeer) {
-        const p = runPeer(path, preset);
-        if (p) peer.push(p);
-      }
-    }
-    const oursSeconds = median(ours);
-    const numpySeconds = peer.length > 0 ? median(peer.map((p) => p.inProcess)) : null;
-    numpyVersion = peer[0]?.numpy ?? numpyVersion;
-    results.push({
-      preset,
-      audioSeconds,
-      oursSeconds,
-      oursRealTime: audioSeconds / oursSeconds,
-      numpySeconds,
-      numpyRealTime: numpySeconds === null ? null : audioSeconds / numpySeconds,
-      numpyWallSeconds: peer.length > 0 ? median(peer.map((p) => p.wall)) : null,
-      ratio: numpySeconds === null ? null : numpySeconds / oursSeconds,
-      oursCpuSeconds: median(oursCpu),
-      numpyCpuSeconds: peer.length > 0 ? median(peer.map((p) => p.cpu)) : null,
-      cpuRatio: peer.length > 0 ? median(peer.map((p) => p.cpu)) / median(oursCpu) : null,
-    });
+    const { audioSeconds, ...one } = await compare(path, preset, runs, 1);
+    const { audioSeconds: _, ...all } = await compare(path, preset, runs, cores);
+    results.push({ preset, audioSeconds, ...one, allCores: all });
   }
-  const bench: MelBench = { file: path, runs, numpy: numpyVersion, presets: results };
+  await closeMelWorkers();
+  const peer = numpyPeer();
+  const bench: MelBench = { file: path, runs, numpy: peer?.numpy ?? null, python: peer?.python ?? null, blas: peer?.blas ?? null, load: [load0, loadavg()[0]], presets: results };
   if (opts.steps) bench.steps = benchSteps(path, runs);
   return bench;
 }
-
-// ---------------------------------------------------------------- speed-work ablation (kaggle2020 params)
 
 const STEPS = ['naive', 'no-alloc', 'typed', 'window+sparse', 'two-frames', 'library'] as const;
 type Step = (typeof STEPS)[number];
@@ -322,13 +363,16 @@ async function runStepChild(step: Step, path: string, seconds: number, runs: num
 export function formatMelBench(b: MelBench): string {
   const f = (v: number | null, d = 1) => (v === null ? '-' : v.toFixed(d));
   const lines = [
-    `WAV -> mel -> dB, one thread, ${b.file}, median of ${b.runs} after warm-up (numpy ${b.numpy ?? 'absent'})`,
-    'preset     | ours s | ours x real time | numpy s | numpy x real time | numpy process s | ours/numpy | CPU s ours / numpy | CPU ours/numpy',
+    `WAV -> mel -> dB, ${b.file}, median of ${b.runs} after warm-up, interleaved with the peer; numpy ${b.numpy ?? 'absent'} (${b.python ?? '-'}, BLAS ${b.blas ?? '-'}); load average ${b.load[0].toFixed(1)} -> ${b.load[1].toFixed(1)}`,
+    'preset     | threads ours / numpy     | ours s | ours x real time | numpy s | numpy x real time | numpy process s | wall numpy/ours | CPU s ours / numpy | CPU numpy/ours',
   ];
   for (const r of b.presets) {
-    lines.push(
-      `${r.preset.padEnd(10)} | ${f(r.oursSeconds, 3).padStart(6)} | ${f(r.oursRealTime).padStart(16)} | ${f(r.numpySeconds, 3).padStart(7)} | ${f(r.numpyRealTime).padStart(17)} | ${f(r.numpyWallSeconds, 2).padStart(15)} | ${f(r.ratio, 2).padStart(10)} | ${`${f(r.oursCpuSeconds, 2)} / ${f(r.numpyCpuSeconds, 2)}`.padStart(18)} | ${f(r.cpuRatio, 2).padStart(14)}`,
-    );
+    for (const c of [r, r.allCores]) {
+      const threads = `${c.oursThreads} / ${c.numpyPinned ? '1 (pinned)' : 'unpinned'}`;
+      lines.push(
+        `${r.preset.padEnd(10)} | ${threads.padEnd(24)} | ${f(c.oursSeconds, 3).padStart(6)} | ${f(c.oursRealTime).padStart(16)} | ${f(c.numpySeconds, 3).padStart(7)} | ${f(c.numpyRealTime).padStart(17)} | ${f(c.numpyWallSeconds, 2).padStart(15)} | ${f(c.ratio, 2).padStart(15)} | ${`${f(c.oursCpuSeconds, 2)} / ${f(c.numpyCpuSeconds, 2)}`.padStart(18)} | ${f(c.cpuRatio, 2).padStart(14)}`,
+      );
+    }
   }
   if (b.steps) {
     lines.push('', 'speed steps (kaggle2020 params, mel power only, 60 s of audio, fresh process each; x real time in CPU / wall):');

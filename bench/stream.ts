@@ -2,9 +2,11 @@
  * Long files (issue 3, items 2 and 5): peak RSS of `birdcall melspec` on a 60-minute 32 kHz WAV, streamed
  * (the default) and with --jobs 2, each in its own process so the figure is the whole command's; and the
  * real-time factor of the mel computation on one thread against two (melSpectrogramParallel) on the
- * 10-minute file, in one process with the worker pool warm; plus what starting a worker costs, and the
- * cores the two-thread runs actually obtained (CPU s / wall s), without which a speed-up on a shared
- * machine cannot be read.
+ * 10-minute file, in one process, with the worker pool warm (a batch of files) and cold (the pool started
+ * by the call: one file per process), the cold runs with the bundled workers (src/dsp/worker-bundle.ts)
+ * and with the tsx ones they replaced; plus what starting a worker costs either way, and the cores the
+ * two-thread runs actually obtained (CPU s / wall s), without which a speed-up on a shared machine
+ * cannot be read.
  *
  *   npx tsx bench/stream.ts [--json] [--skip-rss]
  *
@@ -14,12 +16,12 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readAudioFile } from '../src/audio/read.ts';
 import { melSpectrogram } from '../src/dsp/mel.ts';
-import { closeMelWorkers, MelWorkerPool, melSpectrogramParallel } from '../src/dsp/parallel.ts';
+import { closeMelWorkers, MelWorkerPool, melSpectrogramParallel, warmMelWorkers } from '../src/dsp/parallel.ts';
 import { presets } from '../src/dsp/presets.ts';
 import { ensureLongWav } from './mel.ts';
 
@@ -59,12 +61,21 @@ export function melspecPeakRss(input: string, extraArgs: string[] = []): RssRun 
   return { args: args.slice(2), maxRssMB: m.maxRssBytes / 2 ** 20, cpuSeconds: m.cpuS, wallSeconds: m.wallS };
 }
 
+export interface WorkerStart {
+  /** Starting one mel worker up to its first (tiny) task's answer: wall s, and process CPU s. */
+  wall: number;
+  cpu: number;
+}
+
 export interface ThreadsResult {
   file: string;
   audioSeconds: number;
   runs: number;
+  /** Which worker entry the default pool used ('bundle' unless esbuild failed: see worker-bundle.ts). */
+  workerEntry: string;
   /** Seconds of audio per wall second, mel only (the file already decoded), kaggle2020. */
   oneThreadRealTime: number;
+  /** Warm: the pool already running, as for the second and later files of a batch. */
   twoThreadRealTime: number;
   speedup: number;
   /** CPU seconds of the whole process (all threads) per run: equal figures mean no parallel overhead. */
@@ -75,16 +86,32 @@ export interface ThreadsResult {
    * the machine's other load left one core, and no two-thread speed-up was possible in that run.
    */
   coresObtained: number;
-  /** Starting one mel worker (tsx loader + module graph) up to its first answer: wall and process CPU s. */
-  workerStartSeconds: number;
-  workerStartCpu: number;
-  /** The first two-thread call of a process (worker starting meanwhile) against the one-thread time. */
+  /** Worker start-up, medians: the esbuild bundle (default) and the TypeScript worker through tsx (before). */
+  workerStart: WorkerStart;
+  workerStartTsx: WorkerStart;
+  /**
+   * Cold: one-thread time over a two-thread call that starts its pool (closed before each run), i.e. the
+   * first file of a process; with the bundled workers and with the tsx ones. Median of runs.
+   */
+  coldSpeedup: number;
+  coldSpeedupTsx: number;
   coldTwoThreadSeconds: number;
+  coldTwoThreadSecondsTsx: number;
+  /**
+   * A whole file cold, as a one-file CLI run could do it: read + decode + mel on one thread, against
+   * warmMelWorkers(2) first, then read + decode while the bundled worker starts, then mel on two threads.
+   * Seconds (median) and the ratio.
+   */
+  fileOneThreadSeconds: number;
+  fileWarmedDuringDecodeSeconds: number;
+  fileWarmedDuringDecodeSpeedup: number;
+  /** Load average (1 min) before and after the runs. */
+  load: [number, number];
 }
 
 /** Wall and process CPU seconds from starting one worker to its first (tiny) task's answer. */
-async function workerStart(): Promise<{ wall: number; cpu: number }> {
-  const pool = new MelWorkerPool(1);
+async function workerStart(entry: 'bundle' | 'tsx'): Promise<WorkerStart> {
+  const pool = new MelWorkerPool(1, { entry });
   const t0 = performance.now();
   const c0 = process.cpuUsage();
   await pool.run({
@@ -103,27 +130,69 @@ async function workerStart(): Promise<{ wall: number; cpu: number }> {
   return { wall, cpu: (c.user + c.system) / 1e6 };
 }
 
-/** Mel RTF of one thread against two on the same signal, interleaved run by run; wall time (threads). */
+function cpuSince(c: NodeJS.CpuUsage): number {
+  const d = process.cpuUsage(c);
+  return (d.user + d.system) / 1e6;
+}
+
+/**
+ * Mel RTF of one thread against two on the same signal, interleaved run by run, wall time (threads):
+ * warm (pool running) and cold (pool started by the call), the cold runs with both worker entries.
+ */
 export async function benchThreads(opts: { runs?: number; path?: string } = {}): Promise<ThreadsResult> {
   const runs = opts.runs ?? 5;
   const path = ensureLongWav(opts.path);
   const audio = await readAudioFile(path);
   const params = { ...presets.kaggle2020.params, sr: audio.sampleRate };
+  const load0 = loadavg()[0];
   await closeMelWorkers();
-  const start = await workerStart();
+  const starts: Record<'bundle' | 'tsx', WorkerStart[]> = { bundle: [], tsx: [] };
+  for (let r = 0; r < 3; r++) for (const entry of ['bundle', 'tsx'] as const) starts[entry].push(await workerStart(entry));
+  const medianStart = (xs: WorkerStart[]): WorkerStart => ({ wall: median(xs.map((x) => x.wall)), cpu: median(xs.map((x) => x.cpu)) });
   melSpectrogram(audio.samples, params);
-  const tCold = performance.now();
+  const timeOne = () => {
+    const t0 = performance.now();
+    melSpectrogram(audio.samples, params);
+    return (performance.now() - t0) / 1000;
+  };
+  const cold: Record<'bundle' | 'tsx', { seconds: number[]; ratio: number[] }> = {
+    bundle: { seconds: [], ratio: [] },
+    tsx: { seconds: [], ratio: [] },
+  };
+  for (let r = 0; r < runs; r++) {
+    for (const workers of ['bundle', 'tsx'] as const) {
+      const a = timeOne();
+      await closeMelWorkers();
+      const t0 = performance.now();
+      await melSpectrogramParallel(audio.samples, params, { jobs: 2, workers });
+      const b = (performance.now() - t0) / 1000;
+      cold[workers].seconds.push(b);
+      cold[workers].ratio.push(a / b);
+    }
+  }
+  const file: { one: number[]; two: number[]; ratio: number[] } = { one: [], two: [], ratio: [] };
+  for (let r = 0; r < runs; r++) {
+    await closeMelWorkers();
+    let t0 = performance.now();
+    melSpectrogram((await readAudioFile(path)).samples, params);
+    const a = (performance.now() - t0) / 1000;
+    await closeMelWorkers();
+    t0 = performance.now();
+    warmMelWorkers(2);
+    await melSpectrogramParallel((await readAudioFile(path)).samples, params, { jobs: 2 });
+    const b = (performance.now() - t0) / 1000;
+    file.one.push(a);
+    file.two.push(b);
+    file.ratio.push(a / b);
+  }
+  await closeMelWorkers();
+  const workerEntry = new MelWorkerPool(1).entry;
   await melSpectrogramParallel(audio.samples, params, { jobs: 2 });
-  const coldTwoThreadSeconds = (performance.now() - tCold) / 1000;
   const one: number[] = [];
   const two: number[] = [];
   const ratio: number[] = [];
   const oneCpu: number[] = [];
   const twoCpu: number[] = [];
-  const cpuSince = (c: NodeJS.CpuUsage) => {
-    const d = process.cpuUsage(c);
-    return (d.user + d.system) / 1e6;
-  };
   for (let r = 0; r < runs; r++) {
     let t0 = performance.now();
     let c0 = process.cpuUsage();
@@ -145,15 +214,23 @@ export async function benchThreads(opts: { runs?: number; path?: string } = {}):
     file: path,
     audioSeconds,
     runs,
+    workerEntry: workerEntry.bundled ? 'bundle' : `tsx (${workerEntry.reason ?? ''})`,
     oneThreadRealTime: audioSeconds / median(one),
     twoThreadRealTime: audioSeconds / median(two),
     speedup: median(ratio),
     oneThreadCpu: median(oneCpu),
     twoThreadCpu: median(twoCpu),
     coresObtained: median(twoCpu.map((c, i) => c / two[i])),
-    workerStartSeconds: start.wall,
-    workerStartCpu: start.cpu,
-    coldTwoThreadSeconds,
+    workerStart: medianStart(starts.bundle),
+    workerStartTsx: medianStart(starts.tsx),
+    coldSpeedup: median(cold.bundle.ratio),
+    coldSpeedupTsx: median(cold.tsx.ratio),
+    coldTwoThreadSeconds: median(cold.bundle.seconds),
+    coldTwoThreadSecondsTsx: median(cold.tsx.seconds),
+    fileOneThreadSeconds: median(file.one),
+    fileWarmedDuringDecodeSeconds: median(file.two),
+    fileWarmedDuringDecodeSpeedup: median(file.ratio),
+    load: [load0, loadavg()[0]],
   };
 }
 
@@ -181,9 +258,13 @@ export function formatStreamBench(b: StreamBench): string {
     }
   }
   const t = b.threads;
+  const f = (x: number) => x.toFixed(2);
   lines.push(
-    `mel, kaggle2020, ${t.file} (${t.audioSeconds.toFixed(0)} s), wall, median of ${t.runs}: one thread ${t.oneThreadRealTime.toFixed(0)}x real time, two threads ${t.twoThreadRealTime.toFixed(0)}x, speed-up ${t.speedup.toFixed(2)}x; CPU s per run (all threads) ${t.oneThreadCpu.toFixed(2)} / ${t.twoThreadCpu.toFixed(2)}; cores obtained by the two-thread runs ${t.coresObtained.toFixed(2)}`,
-    `worker start-up (tsx + modules, to first answer): ${t.workerStartSeconds.toFixed(2)} s wall, ${t.workerStartCpu.toFixed(2)} s CPU; first two-thread call of a process ${t.coldTwoThreadSeconds.toFixed(2)} s (one thread ${(t.audioSeconds / t.oneThreadRealTime).toFixed(2)} s)`,
+    `mel, kaggle2020, ${t.file} (${t.audioSeconds.toFixed(0)} s), wall, median of ${t.runs}, load average ${t.load[0].toFixed(1)} -> ${t.load[1].toFixed(1)}, workers: ${t.workerEntry}`,
+    `  warm pool:  one thread ${t.oneThreadRealTime.toFixed(0)}x real time, two threads ${t.twoThreadRealTime.toFixed(0)}x, speed-up ${f(t.speedup)}x; CPU s per run (all threads) ${f(t.oneThreadCpu)} / ${f(t.twoThreadCpu)}; cores obtained ${f(t.coresObtained)}`,
+    `  cold pool (started by the call): speed-up ${f(t.coldSpeedup)}x bundled workers (${f(t.coldTwoThreadSeconds)} s), ${f(t.coldSpeedupTsx)}x tsx workers (${f(t.coldTwoThreadSecondsTsx)} s); one thread ${f(t.audioSeconds / t.oneThreadRealTime)} s`,
+    `  one file cold, read + decode + mel: one thread ${f(t.fileOneThreadSeconds)} s, two threads with the pool warmed during the decode ${f(t.fileWarmedDuringDecodeSeconds)} s, speed-up ${f(t.fileWarmedDuringDecodeSpeedup)}x`,
+    `  worker start-up to first answer: bundle ${f(t.workerStart.wall)} s wall, ${f(t.workerStart.cpu)} s CPU; tsx ${f(t.workerStartTsx.wall)} s wall, ${f(t.workerStartTsx.cpu)} s CPU`,
   );
   return lines.join('\n');
 }

@@ -137,8 +137,10 @@ class BluesteinPlan implements ComplexPlan {
  * step gathers through `posOf` instead.
  *
  * Decimation in frequency, radix-8 stages with a radix-4 (or, below m = 128, radix-2) remainder last:
- * m = 1024 runs 8, 8, 4, 4 (4 passes over memory where radix-4 ran 5). Typed-array loads and stores, each
- * bounds-checked, are what this JavaScript pays for most, so fewer passes beat fewer flops. One twiddle
+ * m = 1024 runs 8, 8, 4, 4 (4 passes over memory where radix-4 ran 5), m = 512 runs 8, 4, 4, 4 (see
+ * stageRadices); a last radix-4 stage runs fused with the real split step (splitPowerFused). Typed-array
+ * loads and stores, each bounds-checked, are what this JavaScript pays for most, so fewer passes beat
+ * fewer flops. One twiddle
  * table serves every stage: a stage of block length len needs W_len^(qj) = W_m^(qj m/len), i.e. row
  * j * m / len of the first stage's table. The first stage reads the interleaved input directly (no
  * de-interleaving pass) and the last stage has no twiddles.
@@ -171,11 +173,57 @@ class MixedRadixCore {
     }
     this.posOf = new Int32Array(m);
     for (let k = 0; k < m; k++) this.posOf[k] = outputPosition(k, m, this.radices, 0);
+    const last = this.radices[this.radices.length - 1];
+    // only a last radix-4 stage is fused: two radix-8 blocks are 32 live values, more than the
+    // registers hold, and fusing them measured 0.95x at n = 1024 (spilled to a scratch array: 0.84x)
+    this.fusedRadix = this.radices.length >= 2 && last === 4 ? 4 : 0;
+    const blocks = this.fusedRadix ? m / this.fusedRadix : 0;
+    this.splitTw = new Float64Array(blocks * this.fusedRadix);
+    // the same expression as RealFft's twCos / twSin, so the bins are bit-identical to the unfused split
+    const angle = (k: number) => (2 * Math.PI * k) / (2 * m);
+    for (let kl = 0; kl < blocks >> 1; kl++) {
+      for (let q = 0; q < this.fusedRadix; q++) {
+        // the pair's smaller bin carries the twiddle, as in the unfused split (same rounding)
+        const k = q < this.fusedRadix / 2 ? kl + q * blocks : m - kl - q * blocks;
+        this.splitTw[2 * (kl * this.fusedRadix + q)] = Math.cos(angle(k));
+        this.splitTw[2 * (kl * this.fusedRadix + q) + 1] = Math.sin(angle(k));
+      }
+    }
+    // bins k = q m / r (0 < q <= r / 2) and m / (2r) + q m / r (q < r / 2): the self-paired blocks' pairs
+    const r = this.fusedRadix;
+    this.selfK = new Int32Array(r);
+    this.selfTw = new Float64Array(2 * r);
+    for (let q = 0; q < r; q++) {
+      const k = q < r / 2 ? (blocks >> 1) + q * blocks : (q - r / 2 + 1) * blocks;
+      this.selfK[q] = k;
+      this.selfTw[2 * q] = Math.cos(angle(k));
+      this.selfTw[2 * q + 1] = Math.sin(angle(k));
+    }
   }
 
-  /** Z = FFT of (x[0] + i x[1], x[2] + i x[3], ...) into re/im, permuted by posOf. */
-  transformPairs(x: Float64Array): void {
+  /**
+   * The last stage's radix when it can run fused with the real split step (0: it cannot, the caller
+   * runs the whole transform and the gathering split). See splitPowerFused.
+   */
+  readonly fusedRadix: 0 | 4;
+  /**
+   * Real-split twiddles W_2m^k = (cos, sin)(pi k / m) in the order the fused last stage reads them: row
+   * kl < m / (2 r) holds, for q < r, pair (kl + q m / r, m - kl - q m / r)'s smaller k, so the loop
+   * streams through one array.
+   */
+  private readonly splitTw: Float64Array;
+  /** The split pairs (k, m - k) inside the two self-paired blocks, and their twiddles. */
+  private readonly selfK: Int32Array;
+  private readonly selfTw: Float64Array;
+
+  /**
+   * Z = FFT of (x[0] + i x[1], x[2] + i x[3], ...) into re/im, permuted by posOf. With `skipLast` the
+   * last (twiddle-free) stage is left to the caller: `splitPowerFused` / `splitForwardFused` run it
+   * fused with the real split step.
+   */
+  transformPairs(x: Float64Array, skipLast = false): void {
     const { re, im, m, radices } = this;
+    const stages = skipLast ? radices.length - 1 : radices.length;
     let s = 0;
     let len = m;
     if (radices[0] === 8) {
@@ -188,7 +236,7 @@ class MixedRadixCore {
         im[j] = x[2 * j + 1];
       }
     }
-    for (; s < radices.length; s++) {
+    for (; s < stages; s++) {
       const radix = radices[s];
       const last = s === radices.length - 1;
       if (radix === 8) {
@@ -357,10 +405,156 @@ class MixedRadixCore {
     }
   }
 
-  /** The twiddle-free last radix-8 stage on blocks of 8. */
-  private lastStage8(): void {
-    const { re, im, m } = this;
-    for (let i0 = 0; i0 < m; i0 += 8) {
+  /**
+   * The two last-stage blocks that pair with themselves in the split (kl = 0: Z[q m / 4], and
+   * kl = m / 8): run as a plain stage, then their bins gathered one pair at a time.
+   */
+  private selfPairedBlocks(): void {
+    const base = this.posOf[this.m / 8];
+    this.lastStage4(0, 4);
+    this.lastStage4(base, base + 4);
+  }
+
+  /**
+   * The last radix-4 stage fused with the real split step, |X|^2 into out[0 .. m]. Last-stage block kl
+   * (at posOf[kl]) ends up holding Z[kl + q m / 4], q < 4, and the split pairs Z[k] with Z[m - k], which
+   * lies in block m / 4 - kl at place 3 - q: so the loop runs the butterflies of that pair of blocks and
+   * splits their 4 pairs straight from registers. This saves the last stage's stores and the split's
+   * gathered loads (the split was about 30 % of the time at n = 2048).
+   */
+  splitPowerFused(out: Float64Array): void {
+    this.selfPairedBlocks();
+    const m = this.m;
+    const { re, im } = this;
+    const dc = re[0] + im[0];
+    const nyquist = re[0] - im[0];
+    out[0] = dc * dc;
+    out[m] = nyquist * nyquist;
+    const { posOf, selfK, selfTw } = this;
+    for (let j = 0; j < selfK.length; j++) {
+      const k = selfK[j];
+      const pa = posOf[k];
+      const pb = posOf[m - k];
+      pairPower(out, k, m - k, re[pa], im[pa], re[pb], im[pb], selfTw[2 * j], selfTw[2 * j + 1]);
+    }
+    this.fusedPower4(out);
+  }
+
+  /** As splitPowerFused, complex bins (re, im interleaved) into out[0 .. 2m + 1]. */
+  splitForwardFused(out: Float64Array): void {
+    this.selfPairedBlocks();
+    const m = this.m;
+    const { re, im } = this;
+    out[0] = re[0] + im[0];
+    out[1] = 0;
+    out[2 * m] = re[0] - im[0];
+    out[2 * m + 1] = 0;
+    const { posOf, selfK, selfTw } = this;
+    for (let j = 0; j < selfK.length; j++) {
+      const k = selfK[j];
+      const pa = posOf[k];
+      const pb = posOf[m - k];
+      pairForward(out, k, m - k, re[pa], im[pa], re[pb], im[pb], selfTw[2 * j], selfTw[2 * j + 1]);
+    }
+    this.fusedForward4(out);
+  }
+
+  private fusedPower4(out: Float64Array): void {
+    const { re, im, posOf, splitTw: tw, m } = this;
+    const blocks = m >> 2;
+    const half = blocks >> 1;
+    for (let kl = 1; kl < half; kl++) {
+      const pa = posOf[kl];
+      const pb = posOf[blocks - kl];
+      // Z[kl + q blocks] from block kl, Z[blocks - kl + q blocks] from its partner
+      let x0r = 0, x0i = 0, x1r = 0, x1i = 0, x2r = 0, x2i = 0, x3r = 0, x3i = 0;
+      let y0r = 0, y0i = 0, y1r = 0, y1i = 0, y2r = 0, y2i = 0, y3r = 0, y3i = 0;
+      {
+        const a0r = re[pa], a0i = im[pa];
+        const a1r = re[pa + 1], a1i = im[pa + 1];
+        const a2r = re[pa + 2], a2i = im[pa + 2];
+        const a3r = re[pa + 3], a3i = im[pa + 3];
+        const t0r = a0r + a2r, t0i = a0i + a2i;
+        const t1r = a0r - a2r, t1i = a0i - a2i;
+        const t2r = a1r + a3r, t2i = a1i + a3i;
+        const t3r = a1r - a3r, t3i = a1i - a3i;
+        x0r = t0r + t2r; x0i = t0i + t2i;
+        x1r = t1r + t3i; x1i = t1i - t3r;
+        x2r = t0r - t2r; x2i = t0i - t2i;
+        x3r = t1r - t3i; x3i = t1i + t3r;
+      }
+      {
+        const a0r = re[pb], a0i = im[pb];
+        const a1r = re[pb + 1], a1i = im[pb + 1];
+        const a2r = re[pb + 2], a2i = im[pb + 2];
+        const a3r = re[pb + 3], a3i = im[pb + 3];
+        const t0r = a0r + a2r, t0i = a0i + a2i;
+        const t1r = a0r - a2r, t1i = a0i - a2i;
+        const t2r = a1r + a3r, t2i = a1i + a3i;
+        const t3r = a1r - a3r, t3i = a1i - a3i;
+        y0r = t0r + t2r; y0i = t0i + t2i;
+        y1r = t1r + t3i; y1i = t1i - t3r;
+        y2r = t0r - t2r; y2i = t0i - t2i;
+        y3r = t1r - t3i; y3i = t1i + t3r;
+      }
+      const w = 8 * kl;
+      pairPower(out, kl, m - kl, x0r, x0i, y3r, y3i, tw[w], tw[w + 1]);
+      pairPower(out, kl + blocks, m - kl - blocks, x1r, x1i, y2r, y2i, tw[w + 2], tw[w + 3]);
+      pairPower(out, m - kl - 2 * blocks, kl + 2 * blocks, y1r, y1i, x2r, x2i, tw[w + 4], tw[w + 5]);
+      pairPower(out, m - kl - 3 * blocks, kl + 3 * blocks, y0r, y0i, x3r, x3i, tw[w + 6], tw[w + 7]);
+    }
+  }
+
+  private fusedForward4(out: Float64Array): void {
+    const { re, im, posOf, splitTw: tw, m } = this;
+    const blocks = m >> 2;
+    const half = blocks >> 1;
+    for (let kl = 1; kl < half; kl++) {
+      const pa = posOf[kl];
+      const pb = posOf[blocks - kl];
+      // Z[kl + q blocks] from block kl, Z[blocks - kl + q blocks] from its partner
+      let x0r = 0, x0i = 0, x1r = 0, x1i = 0, x2r = 0, x2i = 0, x3r = 0, x3i = 0;
+      let y0r = 0, y0i = 0, y1r = 0, y1i = 0, y2r = 0, y2i = 0, y3r = 0, y3i = 0;
+      {
+        const a0r = re[pa], a0i = im[pa];
+        const a1r = re[pa + 1], a1i = im[pa + 1];
+        const a2r = re[pa + 2], a2i = im[pa + 2];
+        const a3r = re[pa + 3], a3i = im[pa + 3];
+        const t0r = a0r + a2r, t0i = a0i + a2i;
+        const t1r = a0r - a2r, t1i = a0i - a2i;
+        const t2r = a1r + a3r, t2i = a1i + a3i;
+        const t3r = a1r - a3r, t3i = a1i - a3i;
+        x0r = t0r + t2r; x0i = t0i + t2i;
+        x1r = t1r + t3i; x1i = t1i - t3r;
+        x2r = t0r - t2r; x2i = t0i - t2i;
+        x3r = t1r - t3i; x3i = t1i + t3r;
+      }
+      {
+        const a0r = re[pb], a0i = im[pb];
+        const a1r = re[pb + 1], a1i = im[pb + 1];
+        const a2r = re[pb + 2], a2i = im[pb + 2];
+        const a3r = re[pb + 3], a3i = im[pb + 3];
+        const t0r = a0r + a2r, t0i = a0i + a2i;
+        const t1r = a0r - a2r, t1i = a0i - a2i;
+        const t2r = a1r + a3r, t2i = a1i + a3i;
+        const t3r = a1r - a3r, t3i = a1i - a3i;
+        y0r = t0r + t2r; y0i = t0i + t2i;
+        y1r = t1r + t3i; y1i = t1i - t3r;
+        y2r = t0r - t2r; y2i = t0i - t2i;
+        y3r = t1r - t3i; y3i = t1i + t3r;
+      }
+      const w = 8 * kl;
+      pairForward(out, kl, m - kl, x0r, x0i, y3r, y3i, tw[w], tw[w + 1]);
+      pairForward(out, kl + blocks, m - kl - blocks, x1r, x1i, y2r, y2i, tw[w + 2], tw[w + 3]);
+      pairForward(out, m - kl - 2 * blocks, kl + 2 * blocks, y1r, y1i, x2r, x2i, tw[w + 4], tw[w + 5]);
+      pairForward(out, m - kl - 3 * blocks, kl + 3 * blocks, y0r, y0i, x3r, x3i, tw[w + 6], tw[w + 7]);
+    }
+  }
+
+  /** The twiddle-free last radix-8 stage on the blocks of 8 in [from, to). */
+  private lastStage8(from = 0, to = this.m): void {
+    const { re, im } = this;
+    for (let i0 = from; i0 < to; i0 += 8) {
       const a0r = re[i0], a0i = im[i0], a4r = re[i0 + 4], a4i = im[i0 + 4];
       const a1r = re[i0 + 1], a1i = im[i0 + 1], a5r = re[i0 + 5], a5i = im[i0 + 5];
       const a2r = re[i0 + 2], a2i = im[i0 + 2], a6r = re[i0 + 6], a6i = im[i0 + 6];
@@ -439,10 +633,10 @@ class MixedRadixCore {
     }
   }
 
-  /** The twiddle-free last radix-4 stage on blocks of 4. */
-  private lastStage4(): void {
-    const { re, im, m } = this;
-    for (let i0 = 0; i0 < m; i0 += 4) {
+  /** The twiddle-free last radix-4 stage on the blocks of 4 in [from, to). */
+  private lastStage4(from = 0, to = this.m): void {
+    const { re, im } = this;
+    for (let i0 = from; i0 < to; i0 += 4) {
       const a0r = re[i0], a0i = im[i0];
       const a1r = re[i0 + 1], a1i = im[i0 + 1];
       const a2r = re[i0 + 2], a2i = im[i0 + 2];
@@ -477,9 +671,45 @@ class MixedRadixCore {
 }
 
 /**
+ * One pair of the real split step, |X|^2 out: a = Z[k], b = Z[m - k] of the half-size complex transform,
+ * (c, s) = (cos, sin)(pi k / m). X[k] = E + W^k O and X[m - k] = conj(E) - W^k conj(O) with p + iq = W^k O;
+ * the 1/2 of E and O is folded into one exact 1/4 on the power. Small enough for TurboFan to inline.
+ */
+function pairPower(out: Float64Array, k: number, mk: number, ar: number, ai: number, br: number, bi: number, c: number, s: number): void {
+  const er = ar + br;
+  const ei = ai - bi;
+  const or = ai + bi;
+  const oi = br - ar;
+  const p = c * or + s * oi;
+  const q = c * oi - s * or;
+  const xr = er + p;
+  const xi = ei + q;
+  const yr = er - p;
+  const yi = q - ei;
+  out[mk] = 0.25 * (yr * yr + yi * yi);
+  out[k] = 0.25 * (xr * xr + xi * xi);
+}
+
+/** As pairPower, the complex bins X[k] and X[m - k] into interleaved `out`. */
+function pairForward(out: Float64Array, k: number, mk: number, ar: number, ai: number, br: number, bi: number, c: number, s: number): void {
+  const er = 0.5 * (ar + br);
+  const ei = 0.5 * (ai - bi);
+  const or = 0.5 * (ai + bi);
+  const oi = 0.5 * (br - ar);
+  const p = c * or + s * oi;
+  const q = c * oi - s * or;
+  out[2 * mk] = er - p;
+  out[2 * mk + 1] = q - ei;
+  out[2 * k] = er + p;
+  out[2 * k + 1] = ei + q;
+}
+
+/**
  * Stage radices for m = 2^p: radix 8 while it divides, then the remainder as one radix-4 stage, or as
  * 4, 4 in place of the last 8 (m = 128, 1024, ...) since a radix-2 pass costs nearly a full pass; m = 2
- * and m = 16 keep a radix-2 stage (there is no 8 to trade).
+ * and m = 16 keep a radix-2 stage (there is no 8 to trade). Where 8 divides all the way (m = 512,
+ * 4096, ...) the last two 8s become 4, 4, 4 once the first stage stays radix-8: one pass more, but the
+ * last radix-4 stage runs fused with the real split (RealFft), which measured 1.07-1.20x at n = 1024.
  */
 function stageRadices(m: number): number[] {
   let log = Math.round(Math.log2(m));
@@ -492,7 +722,7 @@ function stageRadices(m: number): number[] {
   else if (log === 1) {
     if (radices.length >= 2) radices.splice(radices.length - 1, 1, 4, 4);
     else radices.push(2);
-  }
+  } else if (radices.length >= 3) radices.splice(radices.length - 2, 2, 4, 4, 4);
   return radices;
 }
 
@@ -579,8 +809,13 @@ export class RealFft {
   /** Complex spectrum of `input` (length `size`) as interleaved (re, im) into `out` (length >= 2 * bins). */
   forward(input: Float64Array, out: Float64Array): void {
     if (this.core) {
-      this.core.transformPairs(input);
-      this.splitForward(out);
+      if (this.core.fusedRadix) {
+        this.core.transformPairs(input, true);
+        this.core.splitForwardFused(out);
+      } else {
+        this.core.transformPairs(input);
+        this.splitForward(out);
+      }
       return;
     }
     if (this.size % 2 === 1) {
@@ -616,8 +851,13 @@ export class RealFft {
   /** |X[k]|^2 for each bin into `out` (length >= bins): the STFT's hot path, no complex spectrum stored. */
   power(input: Float64Array, out: Float64Array): void {
     if (this.core) {
-      this.core.transformPairs(input);
-      this.splitPower(out);
+      if (this.core.fusedRadix) {
+        this.core.transformPairs(input, true);
+        this.core.splitPowerFused(out);
+      } else {
+        this.core.transformPairs(input);
+        this.splitPower(out);
+      }
       return;
     }
     if (this.size % 2 === 1) {

@@ -1,6 +1,6 @@
-// Worker-thread entry for parallel mel spectrograms. Worker threads do not inherit the tsx loader of the
-// process that starts them, so this plain-JS file registers it (as bin/birdcall.js does) before loading
-// the TypeScript worker.
+// Worker-thread entry for parallel mel spectrograms when the esbuild bundle (worker-bundle.ts) cannot be
+// had. Worker threads do not inherit the tsx loader of the process that starts them, so this plain-JS
+// file registers it (as bin/birdcall.js does) before loading the TypeScript worker: about 1 s of CPU.
 import { register } from 'tsx/esm/api';
 
 register();

@@ -16,7 +16,8 @@ parentPort?.on('message', (task: MelTask) => {
     const out = task.outFloat64 ? new Float64Array(task.out) : new Float32Array(task.out);
     const config = melSpectrogramConfig(task.params);
     if (task.counter && task.chunkFrames) {
-      melChunksInto(samples, config, task.t0, task.t1, new Int32Array(task.counter), task.chunkFrames, out, task.file);
+      const ready = task.ready ? new Int32Array(task.ready) : undefined;
+      melChunksInto(samples, config, task.t0, task.t1, new Int32Array(task.counter), task.chunkFrames, out, task.file, ready);
     } else {
       melFramesInto(samples, config, task.t0, task.t1, out, task.file);
     }

@@ -5,6 +5,7 @@ import type { Spectrogram } from './types.ts';
 import { melFramesInto, melSpectrogramConfig, melSpectrogramOf, type MelSpectrogramConfig, type MelSpectrogramParamsInput } from './mel.ts';
 import { paramError } from './params.ts';
 import { checkFinite, frameLayout, type Samples, type SpectralOptions } from './stft.ts';
+import { melWorkerEntry, type WorkerEntry } from './worker-bundle.ts';
 
 /** A frame range for one worker: the signal and the output live in shared memory. */
 export interface MelTask {
@@ -24,6 +25,12 @@ export interface MelTask {
    */
   counter?: SharedArrayBuffer;
   chunkFrames?: number;
+  /**
+   * Optional Int32Array(2) in shared memory while the caller is still copying the signal in: [0] samples
+   * copied so far, [1] non-zero to stop (a non-finite sample was found). A chunk waits until its samples
+   * are in, so the workers start computing while the copy runs instead of after it.
+   */
+  ready?: SharedArrayBuffer;
   file?: string;
 }
 
@@ -32,20 +39,33 @@ export interface MelTaskResult {
   error?: { reason: string; code?: string; file?: string };
 }
 
-const ENTRY = new URL('./mel-worker-entry.mjs', import.meta.url);
-
 /**
- * A small pool of mel worker threads, kept between calls because starting one costs a TypeScript load
- * (hundreds of milliseconds). Idle workers are unref'd so they never keep the process alive.
+ * A small pool of mel worker threads, kept between calls because starting one costs 0.2 s (the esbuild
+ * bundle, see worker-bundle.ts) to 1 s of CPU (the tsx fallback). Idle workers are unref'd so they
+ * never keep the process alive.
  */
 export class MelWorkerPool {
   private readonly workers: (Worker | undefined)[] = [];
   private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; worker: Worker }>();
   private nextId = 0;
   private nextWorker = 0;
+  /** How the workers start: the bundled plain-JS worker, or the TypeScript one through tsx. */
+  readonly entry: WorkerEntry;
 
-  constructor(readonly size: number) {
+  constructor(
+    readonly size: number,
+    options: { entry?: 'bundle' | 'tsx' } = {},
+  ) {
     if (!Number.isInteger(size) || size < 1) paramError(`a worker pool needs at least one thread, got ${size}`);
+    this.entry = melWorkerEntry(options.entry ?? 'bundle');
+  }
+
+  /**
+   * Start every worker now, without a task, so their start-up overlaps whatever this thread does next
+   * (reading and decoding the file); a task posted later waits in the worker's queue if it is not ready.
+   */
+  warm(): void {
+    for (let i = 0; i < this.size; i++) this.worker(i);
   }
 
   /** Run one task on the next worker (round robin; callers give each worker one task at a time). */
@@ -68,7 +88,8 @@ export class MelWorkerPool {
   private worker(index: number): Worker {
     const existing = this.workers[index];
     if (existing) return existing;
-    const worker = new Worker(ENTRY);
+    const { url, execArgv } = this.entry;
+    const worker = execArgv ? new Worker(url, { execArgv }) : new Worker(url);
     worker.unref();
     worker.on('message', (result: MelTaskResult) => {
       const job = this.pending.get(result.id);
@@ -98,13 +119,23 @@ export class MelWorkerPool {
 
 let sharedPool: MelWorkerPool | null = null;
 
-/** The process-wide pool (grown when a call asks for more threads than it has). */
-function poolFor(threads: number): MelWorkerPool {
-  if (!sharedPool || sharedPool.size < threads) {
+/** The process-wide pool (replaced when a call asks for more threads, or another worker entry). */
+function poolFor(threads: number, entry: 'bundle' | 'tsx' = 'bundle'): MelWorkerPool {
+  const wantBundle = entry === 'bundle' && melWorkerEntry().bundled;
+  if (!sharedPool || sharedPool.size < threads || sharedPool.entry.bundled !== wantBundle) {
     void sharedPool?.close();
-    sharedPool = new MelWorkerPool(threads);
+    sharedPool = new MelWorkerPool(threads, { entry });
   }
   return sharedPool;
+}
+
+/**
+ * Start the shared pool's workers for a later melSpectrogramParallel({ jobs }) now, e.g. before reading
+ * and decoding the audio, so the first parallel call finds them running. Costs nothing if they are.
+ */
+export function warmMelWorkers(jobs: number = availableParallelism()): void {
+  if (!Number.isInteger(jobs) || jobs < 1) paramError(`jobs must be a positive integer, got ${jobs}`);
+  if (jobs > 1) poolFor(jobs - 1).warm();
 }
 
 /** Stop the shared worker threads (tests and benchmarks; a CLI process may simply exit). */
@@ -122,7 +153,9 @@ const CHUNKS_PER_THREAD = 8;
 
 /**
  * Compute the frame chunks of [t0, t1) that this thread wins from the shared counter, until none is left.
- * Every thread (the caller and each worker) runs this same loop on the same counter.
+ * Every thread (the caller and each worker) runs this same loop on the same counter. With `ready` (see
+ * MelTask.ready) a chunk first waits until the samples under it are copied in, and the loop stops when
+ * [1] is set; only worker threads may wait (Atomics.wait), so the caller passes it only once all is in.
  */
 export function melChunksInto(
   samples: Samples,
@@ -133,11 +166,24 @@ export function melChunksInto(
   chunkFrames: number,
   out: Float32Array | Float64Array,
   file?: string,
+  ready?: Int32Array,
 ): void {
+  const { hopLength, nFft } = config.stft;
   for (;;) {
     const start = t0 + Atomics.add(counter, 0, 1) * chunkFrames;
     if (start >= t1) return;
-    melFramesInto(samples, config, start, Math.min(start + chunkFrames, t1), out, file);
+    const end = Math.min(start + chunkFrames, t1);
+    if (ready) {
+      // the last frame of the chunk reads no sample at or beyond (end - 1) * hop + nFft (centred or not)
+      const needed = Math.min(samples.length, (end - 1) * hopLength + nFft);
+      for (;;) {
+        if (Atomics.load(ready, 1) !== 0) return;
+        const copied = Atomics.load(ready, 0);
+        if (copied >= needed) break;
+        Atomics.wait(ready, 0, copied, 100);
+      }
+    }
+    melFramesInto(samples, config, start, end, out, file);
   }
 }
 
@@ -146,15 +192,53 @@ export interface ParallelMelOptions extends SpectralOptions {
   jobs?: number;
   /** Fewer frames than this per thread and fewer threads are used (default MIN_FRAMES_PER_PART). */
   minFramesPerPart?: number;
+  /**
+   * How worker threads start: 'bundle' (default; the esbuild bundle, tsx fallback when it cannot be
+   * built) or 'tsx' (the TypeScript worker through tsx; benchmarks compare the two).
+   */
+  workers?: 'bundle' | 'tsx';
 }
 
-/** The signal in shared memory, copied there once unless it already is. */
-function shareSamples(samples: Samples): SharedArrayBuffer {
-  if (samples.buffer instanceof SharedArrayBuffer && samples.byteOffset === 0) return samples.buffer;
-  const buffer = new SharedArrayBuffer(samples.byteLength);
-  const view = samples instanceof Float64Array ? new Float64Array(buffer) : new Float32Array(buffer);
-  view.set(samples);
-  return buffer;
+/** Samples copied per step of copyFiniteInto (4 MB of float32): small next to a 10-minute file. */
+const COPY_STEP = 1 << 20;
+
+/**
+ * Copy the signal into shared memory step by step, checking for non-finite samples in the same pass and
+ * publishing progress in ready[0] (waking waiting workers), so the workers compute the chunks already
+ * copied while the rest is copied. Serially, checkFinite (about 90 ms on a 10-minute file) and the copy
+ * (about 65 ms, mostly page faults) took a fifth of a two-thread run and capped the speed-up near 1.7x
+ * (docs/decisions/fft.md). `v - v === 0` is false exactly for NaN and +-Infinity. Returns false on a
+ * non-finite sample, after setting ready[1] so the workers stop.
+ */
+function copyFiniteInto(samples: Samples, view: Float32Array | Float64Array, ready: Int32Array): boolean {
+  const n = samples.length;
+  for (let from = 0; from < n; from += COPY_STEP) {
+    const to = Math.min(n, from + COPY_STEP);
+    let bad = false;
+    for (let i = from; i < to; i++) {
+      const v = samples[i];
+      view[i] = v;
+      if (!(v - v === 0)) bad = true;
+    }
+    if (bad) {
+      Atomics.store(ready, 1, 1);
+      Atomics.notify(ready, 0);
+      return false;
+    }
+    Atomics.store(ready, 0, to);
+    Atomics.notify(ready, 0);
+  }
+  return true;
+}
+
+/** Whether the signal has a non-finite sample, in the fast form of checkFinite's test. */
+function hasNonFinite(samples: Samples): boolean {
+  let bad = false;
+  for (let i = 0; i < samples.length; i++) {
+    const v = samples[i];
+    if (!(v - v === 0)) bad = true;
+  }
+  return bad;
 }
 
 /**
@@ -174,12 +258,23 @@ export async function melSpectrogramParallel(
   const config = melSpectrogramConfig(params);
   const { stft: cfg, filterbank: fb } = config;
   for (const w of fb.warnings) options.warn?.(w);
-  checkFinite(samples, options.file);
-  const { frames } = frameLayout(samples.length, cfg, options.file);
+  let frames: number;
+  try {
+    frames = frameLayout(samples.length, cfg, options.file).frames;
+  } catch (err) {
+    // a non-finite sample is reported first, as melSpectrogram does
+    checkFinite(samples, options.file);
+    throw err;
+  }
+  const parts = Math.max(1, Math.min(jobs, Math.floor(frames / Math.max(1, options.minFramesPerPart ?? MIN_FRAMES_PER_PART))));
+  // Several threads: a signal not yet in shared memory is checked while it is copied there (below),
+  // with the workers already computing; a shared one is checked here, as is a one-thread call.
+  const alreadyShared = samples.buffer instanceof SharedArrayBuffer && samples.byteOffset === 0;
+  if (parts === 1) checkFinite(samples, options.file);
+  else if (alreadyShared && hasNonFinite(samples)) checkFinite(samples, options.file);
   if (cfg.center && cfg.nFft > samples.length) {
     options.warn?.(`nFft=${cfg.nFft} is too large for a signal of ${samples.length} samples`);
   }
-  const parts = Math.max(1, Math.min(jobs, Math.floor(frames / Math.max(1, options.minFramesPerPart ?? MIN_FRAMES_PER_PART))));
   const float64 = cfg.dtype === 'float64';
   const outBuffer = parts > 1 ? new SharedArrayBuffer(fb.nMels * frames * (float64 ? 8 : 4)) : null;
   const values = outBuffer
@@ -196,8 +291,11 @@ export async function melSpectrogramParallel(
     // worker is still loading, so equal parts left the faster thread waiting (see docs/decisions/fft.md).
     const counter = new SharedArrayBuffer(4);
     const chunkFrames = Math.max(1, Math.ceil(frames / (parts * CHUNKS_PER_THREAD)));
-    const pool = poolFor(parts - 1);
-    const shared = shareSamples(samples);
+    const pool = poolFor(parts - 1, options.workers);
+    const shared = alreadyShared ? (samples.buffer as SharedArrayBuffer) : new SharedArrayBuffer(samples.byteLength);
+    const readyBuffer = new SharedArrayBuffer(8);
+    const ready = new Int32Array(readyBuffer);
+    if (alreadyShared) ready[0] = samples.length;
     for (let p = 1; p < parts; p++) {
       tasks.push(
         pool.run({
@@ -211,9 +309,25 @@ export async function melSpectrogramParallel(
           t1: frames,
           counter,
           chunkFrames,
+          ready: readyBuffer,
           file: options.file,
         }),
       );
+    }
+    if (!alreadyShared) {
+      const view = samples instanceof Float64Array ? new Float64Array(shared) : new Float32Array(shared);
+      let finite = false;
+      try {
+        finite = copyFiniteInto(samples, view, ready);
+      } finally {
+        if (!finite) {
+          // stop the workers (also on an unexpected error), then report as melSpectrogram does
+          Atomics.store(ready, 1, 1);
+          Atomics.notify(ready, 0);
+          await Promise.allSettled(tasks);
+        }
+      }
+      if (!finite) checkFinite(samples, options.file);
     }
     // this thread takes chunks too while the workers run (or start)
     try {

@@ -58,6 +58,47 @@ describe('melSpectrogramParallel', () => {
     });
   });
 
+  // over 1M samples the signal reaches shared memory in several steps while the workers already run
+  // (chunks wait for their samples), and a signal already in shared memory is used as it is
+  it.each([
+    ['copied in steps', false],
+    ['already shared', true],
+  ])('gives values identical to melSpectrogram on a long signal: %s', async (_name, shared) => {
+    const long = shared ? new Float32Array(new SharedArrayBuffer(4 * 2_500_000)) : new Float32Array(2_500_000);
+    for (let i = 0; i < long.length; i += x.length) long.set(x.subarray(0, Math.min(x.length, long.length - i)), i);
+    const params = { sr: 32000, nFft: 1024, hopLength: 320, nMels: 64 };
+    const whole = melSpectrogram(long, params);
+    const out = await melSpectrogramParallel(long, params, { jobs: 2 });
+    expect(out.frames).toBe(whole.frames);
+    expect(Buffer.from(out.values.buffer).equals(Buffer.from(whole.values.buffer))).toBe(true);
+  });
+
+  // several threads: the check runs while the signal is copied to shared memory (or, already shared, in
+  // place), and must give melSpectrogram's error: the first bad sample, named by index
+  it.each([
+    ['NaN, copied to shared memory', Number.NaN, false],
+    ['-Infinity, copied to shared memory', Number.NEGATIVE_INFINITY, false],
+    ['Infinity, signal already in shared memory', Number.POSITIVE_INFINITY, true],
+  ])('rejects a non-finite sample on the multi-thread path like melSpectrogram: %s', async (_name, value, shared) => {
+    const bad = shared ? new Float32Array(new SharedArrayBuffer(x.byteLength)) : new Float32Array(x.length);
+    bad.set(x);
+    bad[30000] = value;
+    if (Number.isNaN(value)) bad[40000] = value; // the first bad index is the one named
+    let expected: unknown;
+    try {
+      melSpectrogram(bad, { sr: 32000 }, { file: 'bad.wav' });
+    } catch (err) {
+      expected = err;
+    }
+    expect(expected).toMatchObject({ code: 'AUDIO_NOT_FINITE' });
+    const { message } = expected as Error;
+    await expect(melSpectrogramParallel(bad, { sr: 32000 }, { jobs: 2, minFramesPerPart: 10, file: 'bad.wav' })).rejects.toMatchObject({
+      code: 'AUDIO_NOT_FINITE',
+      file: 'bad.wav',
+      message,
+    });
+  });
+
   it('rejects jobs = 0 with PARAM_INVALID', async () => {
     await expect(melSpectrogramParallel(x, { sr: 32000 }, { jobs: 0 })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
   });
