@@ -322,7 +322,8 @@ export function ablation(args: string[] = [], log: (line: string) => void = () =
   const rows: AblationRow[] = [];
   for (let i = 0; i <= KERNEL_STEPS.length; i++) {
     const kernels = i === 0 ? 'none' : KERNEL_STEPS.slice(0, i).join(',');
-    const r = spawnSync(process.execPath, ['--import', 'tsx', THIS_FILE, '--json', '--no-torch', ...args], {
+    const threads = args.includes('--threads') ? [] : ['--threads', '1'];
+    const r = spawnSync(process.execPath, ['--import', 'tsx', THIS_FILE, '--json', '--no-torch', ...threads, ...args], {
       encoding: 'utf8',
       env: { ...process.env, BIRDCALL_WASM_KERNELS: kernels, BIRDCALL_BACKEND: 'wasm' },
       maxBuffer: 64 * 1024 * 1024,

@@ -12,7 +12,7 @@ export { setBackpropFilterColLimit } from './conv2d-backprop-filter.ts';
 export { setBackpropInputColLimit } from './conv2d-backprop-input.ts';
 
 /** The speed-ups, each of which can be left out to measure what it buys (bench/train.ts --ablation). */
-export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'filter', 'bnforward', 'bntrain', 'identity'] as const;
+export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'bnforward', 'bntrain', 'identity'] as const;
 export type KernelStep = (typeof KERNEL_STEPS)[number];
 
 /**
@@ -36,8 +36,9 @@ let registered = false;
 export function registerTrainingKernels(steps: Set<KernelStep> = enabledSteps()): void {
   if (registered) return;
   registered = true;
-  // The filter gradient: one GEMM on a pixel-major im2col (tfjs 4.22 has no wasm kernel at all).
-  if (steps.has('filter')) replaceWasmKernel('Conv2DBackpropFilter', () => conv2dBackpropFilterWasm);
+  // The filter gradient: one GEMM on an im2col matrix. Always: tfjs 4.22 has no wasm kernel at all, so
+  // without it nothing trains (the ablation's 'none' row is stock tfjs plus this kernel).
+  replaceWasmKernel('Conv2DBackpropFilter', () => conv2dBackpropFilterWasm);
   // The input gradient: a forward convolution (stride 1) or GEMM + col2im, instead of the stock loop nest.
   if (steps.has('input')) replaceWasmKernel('Conv2DBackpropInput', () => conv2dBackpropInputWasm);
   // Batchnorm backward in one pass per layer, no Tile.
