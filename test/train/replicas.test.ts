@@ -97,6 +97,23 @@ describe('data-parallel training (replica groups)', () => {
   });
 });
 
+describe('a replica group whose worker fails', () => {
+  it('rejects the step with the reason instead of waiting forever at a batchnorm barrier, and stays failed', async () => {
+    await initBackend();
+    const model = buildModel({ name: 'tiny', inputShape: [H, W, 1], classes: CLASSES, seed: 9 });
+    const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
+    const group = await ReplicaGroup.start(model, 2);
+    try {
+      // The worker is sent one weight too few: it fails assigning them, while this thread computes its share.
+      await expect(group.gradients(model, variables.slice(0, -1), randomBatch(4, 1), 0)).rejects.toThrow(/training thread/);
+      await expect(group.gradients(model, variables, randomBatch(4, 2), 0)).rejects.toThrow();
+    } finally {
+      await group.dispose();
+      model.dispose();
+    }
+  }, 60_000);
+});
+
 describe('trainModel with threads', () => {
   it('trains on 2 threads like on 1 (same seed, same history up to rounding)', async () => {
     await initBackend();
