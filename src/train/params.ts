@@ -10,7 +10,7 @@ import { parseParams } from '../pipeline/schema.ts';
 export const MODEL_NAMES = ['tiny', 'compact', 'wide', 'resnet', 'strided'] as const;
 export type ModelName = (typeof MODEL_NAMES)[number];
 
-export const MONITORS = ['macroRocAuc', 'top1', 'paddedCmap', 'rowwiseMicroF1', 'loss'] as const;
+export const MONITORS = ['macroRocAuc', 'top1', 'paddedCmap', 'rowwiseMicroF1', 'loss', 'last'] as const;
 export type Monitor = (typeof MONITORS)[number];
 
 /**
@@ -37,7 +37,7 @@ export const trainParams = z.object({
   gain: z.number().min(0).default(0.05).describe('random brightness offset up to this much either way, in image units (pixels are linear in dB, so this is a gain)'),
   mixupAlpha: z.number().min(0).default(0.4).describe('mixup Beta(alpha, alpha) parameter; 0 turns mixup off'),
   mixupProbability: z.number().min(0).max(1).default(0.5).describe('fraction of examples mixed with another of the batch'),
-  monitor: z.enum(MONITORS).default('macroRocAuc').describe('validation metric for early stopping and the best epoch'),
+  monitor: z.enum(MONITORS).default('macroRocAuc').describe("validation metric for early stopping and the best epoch; 'last' keeps the final epoch's weights (validation is still reported)"),
   patience: z.number().int().min(0).default(8).describe('epochs without improvement before stopping early; 0 never stops early'),
   validationFraction: z.number().gt(0).lt(1).default(0.2).describe('fraction of recordings (or groups) held out per primary label'),
   threads: z

@@ -217,9 +217,11 @@ function secondaryAuc(dataset: SpectrogramDataset, indices: readonly number[], s
 
 /**
  * Higher is better for every monitor except loss; returns [score, tie-break] to maximise. Ranking metrics
- * saturate at 1 on easy validation sets, so ties go to the lower validation loss.
+ * saturate at 1 on easy validation sets, so ties go to the lower validation loss. 'last' ranks by epoch:
+ * every epoch improves, so the final weights are kept and nothing stops early.
  */
 function monitored(report: EpochReport, monitor: Monitor): [number, number] {
+  if (monitor === 'last') return [report.epoch, 0];
   const v = report.validation;
   if (v === undefined) return [-report.loss, 0];
   const value = monitor === 'loss' ? -v.loss : v[monitor];

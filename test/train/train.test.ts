@@ -158,6 +158,13 @@ describe('early stopping', () => {
     loss.offer(epoch(1, { loss: 0.5 }));
     expect(loss.offer(epoch(2, { loss: 0.6 }))).toEqual({ improved: false, stop: true });
   });
+
+  it("keeps the final epoch with 'last', whatever validation says, and never stops early", () => {
+    const last = new EarlyStopping('last', 1);
+    expect(last.offer(epoch(1, { loss: 0.2, top1: 0.9 }))).toEqual({ improved: true, stop: false });
+    expect(last.offer(epoch(2, { loss: 0.9, top1: 0.1 }))).toEqual({ improved: true, stop: false });
+    expect(last.best?.epoch).toBe(2);
+  });
 });
 
 describe('training options', () => {
