@@ -15,9 +15,10 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { batchNormalization, conv2d } from '../src/train/layers.ts';
 import { initBackend } from '../src/train/backend.ts';
+import { Adam } from '../src/train/adam.ts';
 import { foldBatchNorm } from '../src/train/fold.ts';
 import { KERNEL_STEPS } from '../src/train/kernels/index.ts';
-import { ReplicaGroup } from '../src/train/replicas.ts';
+import { ReplicaGroup, shareGradients } from '../src/train/replicas.ts';
 import { buildModel } from '../src/train/models.ts';
 
 const TORCH_PEER = fileURLToPath(new URL('../../shared/tools/peers/cnn_torch_peer.py', import.meta.url));
@@ -135,34 +136,20 @@ interface Stepper {
  * replica group when there is one (threads > 1).
  */
 function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: ReplicaGroup, inferenceGroup?: ReplicaGroup): Stepper {
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = new Adam(1e-3);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const batch = { x: x.dataSync() as Float32Array, y: y.dataSync() as Float32Array, sampleWeights: new Float32Array(x.shape[0]).fill(1), size: x.shape[0] };
   const inference = foldBatchNorm(model);
   if (inferenceGroup !== undefined && inference === model) throw new Error('the inference group must run the folded model');
   return {
     train: async () => {
-      if (group !== undefined) {
-        const { loss, grads } = await group.gradients(model, variables, batch, 0);
-        optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
-        await loss.data();
-        tf.dispose([loss, ...Object.values(grads)]);
-        return;
-      }
-      const cost = tf.tidy((): tf.Scalar => {
-        const loss = optimizer.minimize(
-          () => {
-            const p = tf.clipByValue(model.apply(x, { training: true }) as tf.Tensor2D, 1e-7, 1 - 1e-7);
-            return tf.neg(tf.mean(tf.add(tf.mul(y, tf.log(p)), tf.mul(tf.sub(1, y), tf.log(tf.sub(1, p)))))) as tf.Scalar;
-          },
-          true,
-          variables,
-        );
-        if (loss === null) throw new Error('minimize returned no loss');
-        return loss;
-      });
-      await cost.data();
-      cost.dispose();
+      const { loss, grads } =
+        group !== undefined
+          ? await group.gradients(model, variables, batch, 0)
+          : shareGradients(model, variables, { ...batch, rows: batch.size, batchSize: batch.size, focalGamma: 0 });
+      optimizer.applyGradients(variables, grads);
+      await loss.data();
+      tf.dispose([loss, ...Object.values(grads)]);
     },
     infer: async () => {
       // As `birdcall predict` runs a saved model: batchnorm folded into the convolutions.

@@ -6,6 +6,7 @@ import { multiHot, type InputShape, type SpectrogramDataset, type Split } from '
 import { buildModel } from './models.ts';
 import { resolveTrainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
 import { Rng } from './random.ts';
+import { Adam } from './adam.ts';
 import { canShare, ReplicaGroup, shareGradients } from './replicas.ts';
 
 export { MONITORS, resolveTrainParams, trainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
@@ -272,10 +273,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const classes = [...dataset.classes];
   const rng = new Rng(params.seed);
   const model = buildModel({ name: params.model, inputShape, classes: classes.length, seed: rng.seed() });
-  const optimizer = tf.train.adam(params.learningRate);
-  // tfjs reads the learning rate on every step; the schedule sets it between steps.
+  const optimizer = new Adam(params.learningRate);
+  // Read on every step; the schedule sets it between steps.
   const setLearningRate = (value: number): void => {
-    (optimizer as unknown as { learningRate: number }).learningRate = value;
+    optimizer.learningRate = value;
   };
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const primary = dataset.primaryIndex();
@@ -313,7 +314,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
           group !== undefined && canShare(batch.size, group.threads)
             ? await group.gradients(model, variables, { ...share, size: batch.size }, params.focalGamma)
             : shareGradients(model, variables, share);
-        optimizer.applyGradients(variables.map((v) => ({ name: v.name, tensor: grads[v.name] })));
+        optimizer.applyGradients(variables, grads);
         const loss = (await cost.data())[0];
         tf.dispose([cost, ...Object.values(grads)]);
         if (!Number.isFinite(loss)) {
