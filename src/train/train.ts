@@ -284,8 +284,15 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const steps = Math.ceil(split.train.length / params.batchSize);
 
   // Workers start after the model is built: they rebuild it from its topology.
-  const group = params.threads > 1 ? await ReplicaGroup.start(model, params.threads) : undefined;
-  log(`threads: ${params.threads}${group === undefined ? '' : ' (data-parallel: each batch shared, batchnorm statistics and gradients summed)'}`);
+  // Replicas are for wasm, which computes on one thread; native TensorFlow (tfjs-node) threads its own ops,
+  // and its batchnorm is not the kernel that sums statistics across replicas.
+  const threads = backend.name === 'wasm' ? params.threads : 1;
+  const group = threads > 1 ? await ReplicaGroup.start(model, threads) : undefined;
+  log(
+    `threads: ${threads}` +
+      (group === undefined ? '' : ' (data-parallel: each batch shared, batchnorm statistics and gradients summed)') +
+      (threads === params.threads ? '' : ` (${params.threads} asked; the ${backend.name} backend threads its own ops)`),
+  );
   const history: EpochReport[] = [];
   const stopper = new EarlyStopping(params.monitor, params.patience);
   let bestWeights: tf.Tensor[] | undefined;
