@@ -29,8 +29,8 @@ describe('Adam', () => {
       reference.applyGradients(theirs.map((v, i) => ({ name: v.name, tensor: tf.tensor(grads[i], shapes[i]) })));
     }
     ours.forEach((v, i) => {
-      const a = v.dataSync();
-      const b = theirs[i].dataSync();
+      const a = v.dataSync() as Float32Array;
+      const b = theirs[i].dataSync() as Float32Array;
       const moved = b.reduce((m, x, k) => Math.max(m, Math.abs(x - start[i][k])), 0);
       expect(moved).toBeGreaterThan(0.01);
       b.forEach((x, k) => expect(Math.abs(a[k] - x)).toBeLessThan(1e-6));
