@@ -4,7 +4,9 @@ import { parseParams, paramError } from './params.ts';
 import {
   FrameEngine,
   checkFinite,
+  firstNonFinite,
   frameLayout,
+  type FrameLayout,
   resolveStft,
   stftParams,
   type Samples,
@@ -221,6 +223,47 @@ export function applyMelFrame(
   }
 }
 
+/**
+ * applyMelFrame on four consecutive frames t .. t + 3 at once, into out[m * frames + t + i]: each weight
+ * is loaded once for the four, and the four sums are independent chains, where one frame's sum is a
+ * single chain of dependent adds. Every sum runs in the same order as applyMelFrame's, so the values are
+ * identical; 1.5-1.7x faster than four applyMelFrame calls (docs/decisions/fft.md, step 4).
+ */
+export function applyMelFrames4(
+  fb: MelFilterbank,
+  s0: Float64Array,
+  s1: Float64Array,
+  s2: Float64Array,
+  s3: Float64Array,
+  out: Float32Array | Float64Array,
+  t: number,
+  frames: number,
+): void {
+  const { start, length, offset, weights, nMels } = fb;
+  for (let m = 0; m < nMels; m++) {
+    const s = start[m];
+    const o = offset[m];
+    const n = length[m];
+    let a0 = 0;
+    let a1 = 0;
+    let a2 = 0;
+    let a3 = 0;
+    for (let j = 0; j < n; j++) {
+      const w = weights[o + j];
+      const k = s + j;
+      a0 += w * s0[k];
+      a1 += w * s1[k];
+      a2 += w * s2[k];
+      a3 += w * s3[k];
+    }
+    const i = m * frames + t;
+    out[i] = a0;
+    out[i + 1] = a1;
+    out[i + 2] = a2;
+    out[i + 3] = a3;
+  }
+}
+
 /** Apply a filterbank to a linear-frequency Spectrogram (librosa.feature.melspectrogram with S=...). */
 export function melFromSpectrogram(spec: Spectrogram, fb: MelFilterbank, dtype: 'float32' | 'float64' = 'float32'): Spectrogram {
   if (spec.axis !== 'linear' || spec.bins !== fb.bins) {
@@ -285,10 +328,24 @@ export function melFramesInto(
   const { frames } = layout;
   if (out.length < config.filterbank.nMels * frames) paramError(`output holds ${out.length} values, needs ${config.filterbank.nMels * frames}`);
   const engine = new FrameEngine(config.stft);
+  const fb = config.filterbank;
   const end = Math.min(t1, frames);
-  for (let t = Math.max(0, t0); t < end; t++) {
-    engine.computeFrame(t, layout, samples, 0);
-    applyMelFrame(config.filterbank, engine.spectrum, out, t, frames);
+  let t = Math.max(0, t0);
+  // four frames' spectra, then their mel product together (applyMelFrames4)
+  const s0 = engine.spectrum;
+  const s1 = new Float64Array(engine.bins);
+  const s2 = new Float64Array(engine.bins);
+  const s3 = new Float64Array(engine.bins);
+  for (; t + 4 <= end; t += 4) {
+    engine.computeFrameInto(t, layout, samples, 0, s0);
+    engine.computeFrameInto(t + 1, layout, samples, 0, s1);
+    engine.computeFrameInto(t + 2, layout, samples, 0, s2);
+    engine.computeFrameInto(t + 3, layout, samples, 0, s3);
+    applyMelFrames4(fb, s0, s1, s2, s3, out, t, frames);
+  }
+  for (; t < end; t++) {
+    engine.computeFrameInto(t, layout, samples, 0, s0);
+    applyMelFrame(fb, s0, out, t, frames);
   }
 }
 
@@ -302,14 +359,42 @@ export function melSpectrogram(samples: Samples, params: MelSpectrogramParamsInp
   const config = melSpectrogramConfig(params);
   const { stft: cfg, filterbank: fb } = config;
   for (const w of fb.warnings) options.warn?.(w);
-  checkFinite(samples, options.file);
-  const { frames } = frameLayout(samples.length, cfg, options.file);
+  let layout: FrameLayout;
+  try {
+    layout = frameLayout(samples.length, cfg, options.file);
+  } catch (err) {
+    // a non-finite sample is reported first
+    checkFinite(samples, options.file);
+    throw err;
+  }
+  const { frames } = layout;
+  const checkOutput = finitenessShowsInOutput(layout, fb);
+  if (!checkOutput) checkFinite(samples, options.file);
+  const values = cfg.dtype === 'float64' ? new Float64Array(fb.nMels * frames) : new Float32Array(fb.nMels * frames);
+  melFramesInto(samples, config, 0, frames, values, options.file);
+  if (checkOutput) {
+    const covered = Math.min(samples.length, (frames - 1) * layout.hopLength - layout.pad + layout.nFft);
+    if (firstNonFinite(values) >= 0 || firstNonFinite(samples.subarray(covered)) >= 0) checkFinite(samples, options.file);
+  }
   if (cfg.center && cfg.nFft > samples.length) {
     options.warn?.(`nFft=${cfg.nFft} is too large for a signal of ${samples.length} samples`);
   }
-  const values = cfg.dtype === 'float64' ? new Float64Array(fb.nMels * frames) : new Float32Array(fb.nMels * frames);
-  melFramesInto(samples, config, 0, frames, values, options.file);
   return melSpectrogramOf(values, frames, config);
+}
+
+/**
+ * Whether a non-finite sample is sure to make some output cell non-finite, so melSpectrogram can check
+ * its output (nMels values per hop) instead of every sample beforehand (a whole pass over the signal,
+ * 30-40 ms on a 10-minute file). It is when frames leave no gap between them (hop <= nFft) and some
+ * filter is non-empty: a NaN or infinite sample makes its windowed value NaN or infinite (Inf * 0 is
+ * NaN), every FFT bin of that frame depends on it through additions and multiplications only (which
+ * never turn NaN or infinity finite), so its power is NaN or +Inf, and a non-empty filter sums such bins
+ * with positive weights. Samples after the last frame are checked apart. On a non-finite output
+ * melSpectrogram runs checkFinite, which names the first bad sample exactly as before (or, when finite
+ * samples overflowed the power, finds none and the output stands, as before).
+ */
+function finitenessShowsInOutput(layout: FrameLayout, fb: MelFilterbank): boolean {
+  return layout.hopLength <= layout.nFft && fb.weights.length > 0;
 }
 
 /** Wraps computed mel frames [nMels, frames] as the Spectrogram melSpectrogram returns (also the threaded path's). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { amplitudeToDb, powerToDb } from '../../src/dsp/db.ts';
+import { amplitudeToDb, powerToDb, powerToDbValues } from '../../src/dsp/db.ts';
 import type { Spectrogram } from '../../src/dsp/types.ts';
 
 function spectrogram(values: number[], type: 'float32' | 'float64' = 'float64'): Spectrogram {
@@ -58,5 +58,67 @@ describe('amplitudeToDb', () => {
     const p = powerToDb(squared, { ref: 'max', amin: 1e-10 });
     for (let i = 0; i < 4; i++) expect(a.values[i]).toBeCloseTo(p.values[i], 10);
     expect(amplitudeToDb(spectrogram([10])).values[0]).toBeCloseTo(20, 12);
+  });
+});
+
+describe('powerToDb on float32 values (table log)', () => {
+  /** The float32 result of the plain formula, 10 log10 in float64 then rounded. */
+  function plainDb(values: Float32Array, ref: number, amin: number): Float32Array {
+    const offset = 10 * Math.log10(Math.max(amin, Math.abs(ref)));
+    return Float32Array.from(values, (v) => 10 * Math.log10(Math.max(amin, v)) - offset);
+  }
+
+  /** Distance to the next float32 above |x|: one float32 step at x. */
+  function step32(x: number): number {
+    const a = Math.abs(Math.fround(x));
+    const bits = new Uint32Array(Float32Array.of(a).buffer)[0];
+    return new Float32Array(Uint32Array.of(bits + 1).buffer)[0] - a;
+  }
+
+  // float32 powers spread over 40 decades, with every table cell's edges and centre hit
+  const values = new Float32Array(100_000);
+  let seed = 7;
+  const random = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
+  for (let i = 0; i < values.length; i++) values[i] = 10 ** (-12 + 40 * random());
+  for (let i = 0; i < 3 * 1024; i++) values[i] = 2 ** (i % 7) * (1 + Math.floor(i / 3) / 1024 + ((i % 3) - 1) * 2 ** -23);
+
+  it.each([
+    { ref: 1, amin: 1e-10 },
+    { ref: 3.5e12, amin: 1e-10 },
+    { ref: 0.02, amin: 1e-3 },
+  ])('is within one float32 step of 10 log10, and equal to it in all but one cell in 100 000: ref $ref, amin $amin', ({ ref, amin }) => {
+    const got = powerToDbValues(values, ref, amin, null);
+    const expected = plainDb(values, ref, amin);
+    let equal = 0;
+    let worst = 0; // largest difference in float32 steps
+    for (let i = 0; i < values.length; i++) {
+      worst = Math.max(worst, Math.abs(got[i] - expected[i]) / step32(expected[i]));
+      if (got[i] === expected[i]) equal++;
+    }
+    expect(worst).toBeLessThanOrEqual(1);
+    // 0 of these 100 000 differ from the plain formula; a 2-term series already makes 2 to 9 differ
+    expect(values.length - equal).toBeLessThanOrEqual(1);
+  });
+
+  it("puts the loudest cell at exactly 0 dB with ref 'max', in place as well", () => {
+    const spec = spectrogram(Array.from(values.subarray(0, 5000), (v) => v * 1e-6), 'float32');
+    const db = powerToDb(spec, { ref: 'max', topDb: null });
+    const max = Math.max(...spec.values);
+    expect(db.values[spec.values.indexOf(max)]).toBe(0);
+    const inPlace = Float32Array.from(spec.values);
+    powerToDbValues(inPlace, max, 1e-10, null, inPlace);
+    expect(inPlace).toEqual(db.values);
+  });
+
+  it('treats zero, negative, subnormal, infinite and NaN cells as 10 log10(max(amin, S)) does', () => {
+    const odd = Float32Array.from([0, -0, -5, 1e-45, 1e-38, Number.POSITIVE_INFINITY, Number.NaN, 1e-10, 1]);
+    for (const amin of [1e-10, 1e-46]) {
+      const got = powerToDbValues(odd, 1, amin, null);
+      const expected = plainDb(odd, 1, amin);
+      for (let i = 0; i < odd.length; i++) {
+        if (Number.isNaN(expected[i]) || !Number.isFinite(expected[i])) expect(got[i]).toBe(expected[i]);
+        else expect(Math.abs(got[i] - expected[i])).toBeLessThanOrEqual(step32(expected[i]));
+      }
+    }
   });
 });

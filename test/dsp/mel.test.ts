@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  applyMelFrame,
+  applyMelFrames4,
   hzToMel,
   melFilterbank,
   melFilterbankDense,
@@ -10,7 +12,7 @@ import {
   melToHz,
   melWarnings,
 } from '../../src/dsp/mel.ts';
-import { stft } from '../../src/dsp/stft.ts';
+import { FrameEngine, frameLayout, stft } from '../../src/dsp/stft.ts';
 import { maxAbsDiff, maxOf, testSignal } from './reference.ts';
 
 describe('mel scale', () => {
@@ -115,5 +117,76 @@ describe('melSpectrogram', () => {
     melFramesInto(x, config, 13, whole.frames + 5, out);
     melFramesInto(x, config, 0, 13, out);
     expect(out).toEqual(whole.values);
+  });
+});
+
+describe('mel frames computed four at a time', () => {
+  const x = testSignal(9000);
+
+  /** One frame at a time through FrameEngine.computeFrame and applyMelFrame: the plain form of the hot path. */
+  function frameByFrame(samples: Float32Array | Float64Array, params: Parameters<typeof melSpectrogramConfig>[0]): Float32Array | Float64Array {
+    const config = melSpectrogramConfig(params);
+    const layout = frameLayout(samples.length, config.stft);
+    const engine = new FrameEngine(config.stft);
+    const nMels = config.filterbank.nMels;
+    const out = config.stft.dtype === 'float64' ? new Float64Array(nMels * layout.frames) : new Float32Array(nMels * layout.frames);
+    for (let t = 0; t < layout.frames; t++) {
+      engine.computeFrame(t, layout, samples, 0);
+      applyMelFrame(config.filterbank, engine.spectrum, out, t, layout.frames);
+    }
+    return out;
+  }
+
+  it.each([
+    { name: 'kaggle2020 numbers', params: { sr: 32000, nFft: 1024, hopLength: 320, nMels: 64, fmin: 50, fmax: 14000 } },
+    { name: 'float64, reflect, power 1', params: { sr: 22050, nFft: 512, hopLength: 100, nMels: 40, padMode: 'reflect' as const, power: 1, dtype: 'float64' as const } },
+    { name: 'uncentred, power 1.5, winLength < nFft', params: { sr: 16000, nFft: 400, winLength: 300, hopLength: 78, nMels: 24, center: false, power: 1.5 } },
+  ])('gives values identical to one frame at a time: $name', ({ params }) => {
+    for (const samples of [x, Float64Array.from(x.subarray(0, 7001))]) {
+      const mel = melSpectrogram(samples, params);
+      expect(mel.frames % 4).not.toBe(0); // so the one-frame remainder runs too
+      expect(mel.values).toEqual(frameByFrame(samples, params));
+    }
+  });
+
+  it('applyMelFrames4 writes four frames exactly as four applyMelFrame calls', () => {
+    const fb = melFilterbank({ sr: 32000, nFft: 256, nMels: 20 });
+    const spectra = [0, 1, 2, 3].map((f) => Float64Array.from({ length: fb.bins }, (_, k) => Math.sin(k * (f + 1) * 0.37) ** 2 + 1e-3 * f));
+    const frames = 11;
+    const expected = new Float64Array(fb.nMels * frames);
+    const got = new Float64Array(fb.nMels * frames);
+    for (let i = 0; i < 4; i++) applyMelFrame(fb, spectra[i], expected, 5 + i, frames);
+    applyMelFrames4(fb, spectra[0], spectra[1], spectra[2], spectra[3], got, 5, frames);
+    expect(got).toEqual(expected);
+    expect(maxOf(got)).toBeGreaterThan(0);
+  });
+});
+
+describe('melSpectrogram on non-finite samples (checked through its output)', () => {
+  const x = testSignal(4000);
+
+  it.each([
+    { name: 'under a frame', params: { sr: 16000, nFft: 256, hopLength: 100, nMels: 20 }, at: [1234, 3999, 0] },
+    { name: 'after the last uncentred frame', params: { sr: 16000, nFft: 256, hopLength: 100, nMels: 20, center: false }, at: [3990, 3956] },
+    { name: 'where the window is 0 (Inf * 0 is NaN)', params: { sr: 16000, nFft: 256, winLength: 100, hopLength: 200, nMels: 20, center: false }, at: [0, 255, 3999] },
+    { name: 'between frames (hop > nFft: checked beforehand)', params: { sr: 16000, nFft: 64, hopLength: 100, nMels: 8 }, at: [70, 150] },
+    { name: 'with every filter empty (checked beforehand)', params: { sr: 16000, nFft: 16, hopLength: 8, nMels: 1, fmin: 100, fmax: 200 }, at: [5, 2000] },
+    { name: 'float64, power 1, reflect', params: { sr: 16000, nFft: 512, hopLength: 128, nMels: 30, power: 1, padMode: 'reflect' as const, dtype: 'float64' as const }, at: [3, 2047] },
+  ])('names the first bad sample as checkFinite does: $name', ({ params, at }) => {
+    for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      for (const i of at) {
+        for (const samples of [Float32Array.from(x), Float64Array.from(x)]) {
+          samples[i] = value;
+          if (i + 7 < samples.length) samples[i + 7] = Number.NaN; // a later bad sample is not the one named
+          expect(() => melSpectrogram(samples, params, { file: 'a.wav' })).toThrow(`a.wav: sample ${i} is ${value}: the audio must be finite everywhere`);
+        }
+      }
+    }
+  });
+
+  it('returns, as before, when finite samples overflow the power to Infinity', () => {
+    const loud = Float64Array.from(x, (v) => v * 1e200);
+    const mel = melSpectrogram(loud, { sr: 16000, nFft: 256, hopLength: 100, nMels: 20, dtype: 'float64' });
+    expect(mel.values.some((v) => v === Number.POSITIVE_INFINITY)).toBe(true);
   });
 });

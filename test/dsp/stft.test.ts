@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { frameLayout, stft, stftConfig } from '../../src/dsp/stft.ts';
+import { checkFinite, frameLayout, stft, stftConfig } from '../../src/dsp/stft.ts';
 import { getWindow } from '../../src/dsp/window.ts';
 import { maxAbsDiff, maxOf, npPad, referenceStft, referenceWindow, testSignal } from './reference.ts';
 
@@ -152,5 +152,30 @@ describe('stft errors and warnings', () => {
     expect(spec.frames).toBe(1 + Math.floor(x.length / 512));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/too large/);
+  });
+});
+
+describe('checkFinite', () => {
+  const n = 3 * 4096 + 17;
+  // the scan sums v - v per block of 4096 samples, then rescans a bad block: probe both sides of each edge
+  const places = [0, 4095, 4096, 4097, 2 * 4096 - 1, n - 1];
+  const bad = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY];
+
+  it.each(['float32', 'float64'] as const)('names the first non-finite sample wherever it falls (%s)', (type) => {
+    for (const at of places) {
+      for (const value of bad) {
+        const x = type === 'float32' ? new Float32Array(n).fill(0.25) : new Float64Array(n).fill(0.25);
+        x[at] = value;
+        if (at + 5000 < n) x[at + 5000] = Number.NaN; // a later bad sample is not the one named
+        expect(() => checkFinite(x, 'f.wav')).toThrow(`f.wav: sample ${at} is ${value}: the audio must be finite everywhere`);
+      }
+    }
+  });
+
+  it('accepts the extremes of the finite range, zeros and subnormals', () => {
+    const x32 = Float32Array.from([3.4028234663852886e38, -3.4028234663852886e38, 0, -0, 1e-45, -1e-45]);
+    const x64 = Float64Array.from([Number.MAX_VALUE, -Number.MAX_VALUE, 0, -0, Number.MIN_VALUE, 5e-324]);
+    expect(() => checkFinite(x32)).not.toThrow();
+    expect(() => checkFinite(x64)).not.toThrow();
   });
 });
