@@ -1,4 +1,5 @@
 import { BirdcallError } from '../errors.ts';
+import { mulberry32 } from '../random.ts';
 
 export interface WavEncodeOptions {
   /** Bits per sample: 16 (default), 24 or 32. Float output is always 32-bit. */
@@ -163,16 +164,4 @@ function writeInteger(
       pos += bytes;
     }
   }
-}
-
-/** A small seeded PRNG (uniform in [0, 1)) so dither is reproducible; audio may not import the demo code. */
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

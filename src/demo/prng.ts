@@ -2,6 +2,10 @@
  * Seeded randomness for the demo data. Everything the generator draws comes from here (never Math.random), so
  * a seed fixes every byte of the output.
  */
+import { mulberry32 } from '../random.ts';
+
+export { mulberry32 };
+
 export interface Rng {
   /** Uniform in [0, 1). */
   next(): number;
@@ -19,17 +23,6 @@ export interface Rng {
   weighted<T>(items: readonly T[], weights: readonly number[]): T;
 }
 
-/** mulberry32: 32-bit state, passes the usual statistical batteries well enough for synthesis, and is tiny. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function createRng(seed: number): Rng {
   const next = mulberry32(seed);

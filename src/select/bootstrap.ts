@@ -1,19 +1,7 @@
+import { mulberry32 } from '../random.ts';
 import type { Estimate } from './types.ts';
 
-/**
- * mulberry32: a small, fast 32-bit PRNG. Seeded so a selection is repeatable run to run and machine to
- * machine (Math.random cannot be seeded).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
 
 /**
  * Paired cluster bootstrap: each resample draws `recordings` recordings with replacement and yields how many
