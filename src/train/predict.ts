@@ -26,9 +26,15 @@ export function predictBatch(
     const part = inputs.slice(start, start + batchSize);
     const x = new Float32Array(part.length * size);
     part.forEach((input, b) => x.set(input, b * size));
-    const probabilities = tf.tidy(() => (model.predict(tf.tensor4d(x, [part.length, h, w, c])) as tf.Tensor).dataSync() as Float32Array);
+    const probabilities = predictFlat(model, x, part.length, [h, w, c]);
     const classes = probabilities.length / part.length;
     for (let b = 0; b < part.length; b++) results.push(probabilities.slice(b * classes, (b + 1) * classes));
   }
   return results;
+}
+
+/** Inference-mode outputs of `rows` inputs stored flat in x (rows × input size), flattened in turn. */
+export function predictFlat(model: tf.LayersModel, x: Float32Array, rows: number, inputShape: readonly number[]): Float32Array {
+  if (rows === 0) return new Float32Array(0);
+  return tf.tidy(() => (model.predict(tf.tensor(x, [rows, ...inputShape])) as tf.Tensor).dataSync() as Float32Array);
 }

@@ -4,7 +4,8 @@ import { initBackend } from './backend.ts';
 import { setReplicaReducer } from './kernels/batchnorm-train.ts';
 // The fast layer classes must be registered before the topology is read back.
 import './layers.ts';
-import { abortGroup, predictRowsOf, replicaReducer, shareGradients, type ReplicaInit, type ReplicaMessage, type ReplicaPredict, type ReplicaReply, type ReplicaStep, type SyncMemory } from './replicas.ts';
+import { predictFlat } from './predict.ts';
+import { abortGroup, replicaReducer, shareGradients, type ReplicaInit, type ReplicaMessage, type ReplicaPredict, type ReplicaReply, type ReplicaStep, type SyncMemory } from './replicas.ts';
 
 /**
  * One worker of a replica group (src/train/replicas.ts): its own wasm backend and copy of the model; per
@@ -45,7 +46,7 @@ function predict(message: ReplicaPredict): void {
   if (model === undefined) throw new Error('predict before init');
   const current = model;
   tf.tidy(() => current.setWeights(current.getWeights().map((w, k) => tf.tensor(message.weights[k], w.shape))));
-  const y = predictRowsOf(current, message.x, message.rows, current.inputs[0].shape.slice(1) as number[]);
+  const y = predictFlat(current, message.x, message.rows, current.inputs[0].shape.slice(1) as number[]);
   reply({ type: 'predict', y }, [y.buffer as ArrayBuffer]);
 }
 

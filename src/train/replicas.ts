@@ -3,6 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
 import { setReplicaReducer, type ReplicaReducer } from './kernels/batchnorm-train.ts';
 import { lossOf } from './loss.ts';
+import { predictFlat } from './predict.ts';
 
 /**
  * Data-parallel training on several threads (issue 10: both cores). Each optimiser step's batch is cut into
@@ -282,7 +283,7 @@ export class ReplicaGroup {
       const message: ReplicaPredict = { type: 'predict', weights: weights.map((w) => w.slice()), x: x.slice(bounds[i + 1] * rowSize, bounds[i + 2] * rowSize), rows: bounds[i + 2] - bounds[i + 1] };
       return this.request(i, message, [message.x.buffer, ...message.weights.map((w) => w.buffer)] as ArrayBuffer[]);
     });
-    const own = predictRowsOf(model, x.subarray(0, bounds[1] * rowSize), bounds[1], inputShape);
+    const own = predictFlat(model, x.subarray(0, bounds[1] * rowSize), bounds[1], inputShape);
     const parts = [own, ...(await Promise.all(replies)).map((r) => (r.type === 'predict' ? r.y : new Float32Array(0)))];
     const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
     let at = 0;
@@ -296,12 +297,6 @@ export class ReplicaGroup {
   async dispose(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
-}
-
-/** model.predict on `rows` rows of x, flattened (nothing to compute for zero rows). */
-export function predictRowsOf(model: tf.LayersModel, x: Float32Array, rows: number, inputShape: number[]): Float32Array {
-  if (rows === 0) return new Float32Array(0);
-  return tf.tidy(() => (model.predict(tf.tensor(x, [rows, ...inputShape])) as tf.Tensor).dataSync() as Float32Array);
 }
 
 /** True when a batch can be shared by `threads` threads (every share needs a row). */

@@ -7,6 +7,7 @@ import { buildModel } from './models.ts';
 import { resolveTrainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
 import { Rng } from './random.ts';
 import { Adam } from './adam.ts';
+import { predictFlat } from './predict.ts';
 import { canShare, ReplicaGroup, shareGradients } from './replicas.ts';
 
 export { MONITORS, resolveTrainParams, trainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
@@ -165,7 +166,7 @@ export async function predictRows(model: tf.LayersModel, dataset: SpectrogramDat
   for (let start = 0; start < indices.length; start += batchSize) {
     const part = indices.slice(start, start + batchSize);
     const batch = await dataset.batch(part);
-    const scores = tf.tidy(() => (model.predict(tf.tensor4d(batch.x, [part.length, ...shape])) as tf.Tensor).dataSync() as Float32Array);
+    const scores = predictFlat(model, batch.x, part.length, shape);
     const k = scores.length / part.length;
     for (let b = 0; b < part.length; b++) out.push(scores.slice(b * k, (b + 1) * k));
   }
