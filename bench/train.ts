@@ -128,19 +128,21 @@ function batchTensors(batch: number, height: number, width: number): { x: tf.Ten
 interface Stepper {
   train: () => Promise<void>;
   infer: () => Promise<void>;
-  dispose: () => void;
+  dispose: () => Promise<void>;
 }
 
 /**
- * One training step as src/train/train.ts takes it: Adam on binary cross-entropy, the batch shared by a
- * replica group when there is one (threads > 1).
+ * One training step as src/train/train.ts takes it (Adam on binary cross-entropy), and one inference batch
+ * as `birdcall predict` runs a saved model (batchnorm folded into the convolutions). With threads > 1 both
+ * go through replica groups: of the model for training, of its folded form for inference.
  */
-function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: ReplicaGroup, inferenceGroup?: ReplicaGroup): Stepper {
+async function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, threads: number): Promise<Stepper> {
   const optimizer = new Adam(1e-3);
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const batch = { x: x.dataSync() as Float32Array, y: y.dataSync() as Float32Array, sampleWeights: new Float32Array(x.shape[0]).fill(1), size: x.shape[0] };
   const inference = foldBatchNorm(model);
-  if (inferenceGroup !== undefined && inference === model) throw new Error('the inference group must run the folded model');
+  const group = threads > 1 ? await ReplicaGroup.start(model, threads) : undefined;
+  const inferenceGroup = threads > 1 ? await ReplicaGroup.start(inference, threads) : undefined;
   return {
     train: async () => {
       const { loss, grads } =
@@ -152,7 +154,6 @@ function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: 
       tf.dispose([loss, ...Object.values(grads)]);
     },
     infer: async () => {
-      // As `birdcall predict` runs a saved model: batchnorm folded into the convolutions.
       if (inferenceGroup !== undefined) {
         await inferenceGroup.predict(inference, batch.x, batch.size);
         return;
@@ -161,7 +162,9 @@ function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, group?: 
       await p.data();
       p.dispose();
     },
-    dispose: () => {
+    dispose: async () => {
+      await group?.dispose();
+      await inferenceGroup?.dispose();
       optimizer.dispose();
       if (inference !== model) inference.dispose();
     },
@@ -257,11 +260,7 @@ export async function benchTrain(opts: BenchTrainOptions = {}): Promise<BenchTra
       for (const name of models) {
         const model = name === 'compact' ? buildModel({ name: 'compact', inputShape: [height, width, 1], classes: CLASSES, seed: 1 }) : referenceModel(height, width);
         const { x, y } = batchTensors(batch, height, width);
-        // Threads share each batch: training through a replica group of the model, inference through one
-        // of its folded form (as `birdcall predict` loads it).
-        const group = threads > 1 ? await ReplicaGroup.start(model, threads) : undefined;
-        const inferenceGroup = threads > 1 ? await ReplicaGroup.start(foldBatchNorm(model), threads) : undefined;
-        const s = stepper(model, x, y, group, inferenceGroup);
+        const s = await stepper(model, x, y, threads);
         const train = await timeSteps(s.train, warmup, steps, batch);
         const infer = await timeSteps(s.infer, warmup, steps, batch);
         const result: ConfigResult = {
@@ -280,11 +279,9 @@ export async function benchTrain(opts: BenchTrainOptions = {}): Promise<BenchTra
           result.inferRatio = ratio(infer, torchFigures.infer);
         }
         if (opts.profile === true) result.profile = await profileStep(s.train);
-        await group?.dispose();
-        await inferenceGroup?.dispose();
+        await s.dispose();
         configs.push(result);
         log(formatRow(result));
-        s.dispose();
         x.dispose();
         y.dispose();
         model.dispose();

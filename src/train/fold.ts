@@ -26,11 +26,13 @@ export function foldBatchNorm(model: tf.LayersModel): tf.LayersModel {
     return readers.length === 1 ? readers[0] : undefined;
   };
 
-  const pairs = model.layers.filter((layer) => {
+  // conv -> the batchnorm folded into it
+  const batchNormOf = new Map<tf.layers.Layer, tf.layers.Layer>();
+  for (const layer of model.layers) {
     const next = className(layer) === 'Conv2D' ? soleConsumer(layer) : undefined;
-    return next !== undefined && foldable(layer, next);
-  });
-  if (pairs.length === 0) return model;
+    if (next !== undefined && foldable(layer, next)) batchNormOf.set(layer, next);
+  }
+  if (batchNormOf.size === 0) return model;
 
   const mapped = new Map<number, tf.SymbolicTensor>();
   const inputs = model.inputs.map((t) => {
@@ -46,8 +48,8 @@ export function foldBatchNorm(model: tf.LayersModel): tf.LayersModel {
       if (m === undefined) throw new Error(`foldBatchNorm: layer ${layer.name} reads a tensor not yet computed`);
       return m;
     });
-    const bn = className(layer) === 'Conv2D' ? soleConsumer(layer) : undefined;
-    if (bn !== undefined && foldable(layer, bn)) {
+    const bn = batchNormOf.get(layer);
+    if (bn !== undefined) {
       const next = soleConsumer(bn);
       const relu = next !== undefined && isPlainRelu(next) ? next : undefined;
       const out = foldedConv(layer, bn, relu !== undefined).apply(ins[0]) as tf.SymbolicTensor;

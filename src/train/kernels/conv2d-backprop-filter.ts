@@ -131,7 +131,7 @@ function padChannelMajor(x: Float32Array, n0: number, nb: number, info: tf.backe
   return xp;
 }
 
-export function fillGridIm2colT(colT: Float32Array, x: Float32Array, n0: number, nb: number, info: tf.backend_util.Conv2DInfo, grid: Grid): void {
+function fillGridIm2colT(colT: Float32Array, x: Float32Array, n0: number, nb: number, info: tf.backend_util.Conv2DInfo, grid: Grid): void {
   const { inChannels: ci, filterHeight: fh, filterWidth: fw } = info;
   const xp = padChannelMajor(x, n0, nb, info, grid);
   const channelStride = nb * grid.plane + grid.tail;

@@ -4,9 +4,8 @@ import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { registerReduceKernels } from './reduce-leading.ts';
-import { callKernel, replaceWasmKernel, type KernelArgs } from './wasm.ts';
-import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import type * as tf from '@tensorflow/tfjs';
+import { sharedIdentityWasm } from './identity.ts';
+import { replaceWasmKernel } from './wasm.ts';
 
 export { setBackpropFilterColLimit } from './conv2d-backprop-filter.ts';
 export { setBackpropInputColLimit } from './conv2d-backprop-input.ts';
@@ -54,17 +53,4 @@ export function registerTrainingKernels(steps: Set<KernelStep> = enabledSteps())
   // Identity copies the data where cpu's shares it. Tensors are immutable (a variable's assign swaps its
   // data rather than writing into it), so share: 7% of a step.
   if (steps.has('identity')) replaceWasmKernel('Identity', sharedIdentityWasm);
-}
-
-function sharedIdentityWasm(stock: tf.KernelConfig | undefined): (args: KernelArgs) => tf.TensorInfo {
-  return (args) => {
-    const backend = args.backend as BackendWasm;
-    const { x } = args.inputs as { x: tf.TensorInfo };
-    if (x.dtype === 'string') {
-      if (stock === undefined) throw new Error('wasm Identity kernel missing');
-      return callKernel(stock, backend, args.inputs, {});
-    }
-    backend.incRef(x.dataId);
-    return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
-  };
 }
