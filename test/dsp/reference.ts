@@ -2,6 +2,7 @@
  * Slow, obviously-correct references for the tests: a direct O(n^2) DFT and numpy.pad, written for
  * reading rather than speed, sharing no code with src/dsp.
  */
+import { expect } from 'vitest';
 
 /** Direct DFT of real x: bins 0..floor(n/2) as [re, im] pairs. */
 export function directDft(x: ArrayLike<number>): { re: Float64Array; im: Float64Array } {
@@ -110,4 +111,31 @@ export function maxOf(a: ArrayLike<number>): number {
   let max = -Infinity;
   for (let i = 0; i < a.length; i++) max = Math.max(max, a[i]);
   return max;
+}
+
+/** Uniform values in [-0.5, 0.5) from a Lehmer generator: the same signal for the same seed. */
+export function randomReal(n: number, seed: number): Float64Array {
+  const x = new Float64Array(n);
+  let s = seed;
+  for (let i = 0; i < n; i++) {
+    s = (s * 16807) % 2147483647;
+    x[i] = s / 2147483647 - 0.5;
+  }
+  return x;
+}
+
+/** A real FFT plan's forward transform and power spectrum of x equal the direct DFT within 1e-12 of the peak. */
+export function expectExactDft(plan: { bins: number; forward(x: Float64Array, out: Float64Array): void; power(x: Float64Array, out: Float64Array): void }, x: Float64Array): void {
+    const out = new Float64Array(2 * plan.bins);
+    const power = new Float64Array(plan.bins);
+    plan.forward(x, out);
+    plan.power(x, power);
+    const { re, im } = directDft(x);
+    let scale = 0;
+    for (let k = 0; k < plan.bins; k++) scale = Math.max(scale, Math.hypot(re[k], im[k]));
+    for (let k = 0; k < plan.bins; k++) {
+      expect(Math.abs(out[2 * k] - re[k])).toBeLessThanOrEqual(1e-12 * scale);
+      expect(Math.abs(out[2 * k + 1] - im[k])).toBeLessThanOrEqual(1e-12 * scale);
+      expect(Math.abs(power[k] - (re[k] ** 2 + im[k] ** 2))).toBeLessThanOrEqual(1e-12 * scale * scale);
+    }
 }
