@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/train/backend.ts';
 import { batchNormalization } from '../../src/train/layers.ts';
+import { batchNormTrain } from '../../src/train/kernels/batchnorm-train.ts';
 import { setBackpropFilterColLimit, setBackpropInputColLimit } from '../../src/train/kernels/index.ts';
 import { buildModel } from '../../src/train/models.ts';
 import { Rng } from '../../src/train/random.ts';
@@ -61,6 +62,8 @@ interface ConvCase {
 const convCases: ConvCase[] = [
   { n: 2, h: 9, w: 11, ci: 3, co: 4, fh: 3, fw: 3, stride: 1, pad: 'same' },
   { n: 2, h: 8, w: 16, ci: 8, co: 16, fh: 3, fw: 3, stride: 1, pad: 'same' },
+  // A first layer (one input channel, 9 taps: two 4-row tiles and one row) with 12 filters (8 + 4 columns).
+  { n: 2, h: 6, w: 7, ci: 1, co: 12, fh: 3, fw: 3, stride: 1, pad: 'same' },
   { n: 2, h: 9, w: 11, ci: 3, co: 4, fh: 3, fw: 3, stride: 1, pad: 'valid' },
   { n: 1, h: 8, w: 8, ci: 1, co: 2, fh: 1, fw: 1, stride: 1, pad: 'valid' },
   { n: 2, h: 10, w: 9, ci: 2, co: 3, fh: 4, fw: 2, stride: 1, pad: 'same' },
@@ -240,6 +243,23 @@ describe('training kernels on wasm equal the cpu backend', () => {
       });
       expectClose(r, 1e-4);
     });
+  });
+
+  it('keeps batchnorm statistics exact for activations far from zero (float32 sums would cancel)', async () => {
+    await tf.setBackend('wasm');
+    const [rows, channels] = [4 * 64 * 32, 8];
+    const x = randomArray(rows * channels, 41, -1, 1).map((v, i) => 1000 + (i % channels) + v);
+    const [, mean, variance] = batchNormTrain(tf.tensor2d(x, [rows, channels]), tf.ones([channels]), tf.zeros([channels]), 1e-3);
+    const [m, v] = [mean.dataSync(), variance.dataSync()];
+    for (let c = 0; c < channels; c++) {
+      let sum = 0;
+      for (let r = 0; r < rows; r++) sum += x[r * channels + c];
+      const exactMean = sum / rows;
+      let sq = 0;
+      for (let r = 0; r < rows; r++) sq += (x[r * channels + c] - exactMean) ** 2;
+      expect(Math.abs(m[c] - exactMean)).toBeLessThan(1e-4);
+      expect(Math.abs(v[c] - sq / rows) / (sq / rows)).toBeLessThan(1e-4);
+    }
   });
 
   it('normalise like cpu in the batchnorm forward pass, for per-channel and broadcast statistics', async () => {

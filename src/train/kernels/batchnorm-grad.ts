@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { channelAffine } from './channel-loops.ts';
+import { address, nativeKernels } from './native.ts';
 import { heapF32, type KernelArgs } from './wasm.ts';
 
 export const BATCHNORM_GRAD = 'BirdcallBatchNormGrad';
@@ -23,29 +23,19 @@ function batchNormGradWasm(args: KernelArgs): tf.TensorInfo[] {
     ...[0, 1, 2, 3].map(() => backend.makeOutput([channels], 'float32')),
   ];
   const [dxOut, dMeanOut, dVarOut, dScaleOut, dOffsetOut] = outputs;
-  const xs = heapF32(backend, x);
-  const g = heapF32(backend, dy);
-  const dx = heapF32(backend, dxOut);
-  const m = heapF32(backend, mean);
-  const v = heapF32(backend, variance);
-  const s = scale === undefined ? undefined : heapF32(backend, scale);
+  const native = nativeKernels(backend);
+  const rows = tf.util.sizeFromShape(x.shape) / channels;
+  const m = heapF32(backend, mean).slice();
+  const v = heapF32(backend, variance).slice();
+  const s = scale === undefined ? undefined : heapF32(backend, scale).slice();
   const r = new Float64Array(channels);
   const gain = new Float32Array(channels);
   for (let c = 0; c < channels; c++) {
     r[c] = 1 / Math.sqrt(v[c] + varianceEpsilon);
     gain[c] = (s === undefined ? 1 : s[c]) * r[c];
   }
-  const s1 = new Float64Array(channels);
-  const s2 = new Float64Array(channels);
-  // Hot loop: the channel is the innermost axis, so every array is walked contiguously, once.
-  for (let base = 0; base < xs.length; base += channels) {
-    for (let c = 0; c < channels; c++) {
-      const d = g[base + c];
-      dx[base + c] = d * gain[c];
-      s1[c] += d;
-      s2[c] += d * (xs[base + c] - m[c]);
-    }
-  }
+  const { s0: s1, s1: s2 } = native.channelSums(address(backend, dy), new Float32Array(channels), address(backend, x), m, rows, channels);
+  native.channelAffine(address(backend, dy), gain, undefined, new Float32Array(channels), rows, channels, address(backend, dxOut));
   const dMean = heapF32(backend, dMeanOut);
   const dVar = heapF32(backend, dVarOut);
   const dScale = heapF32(backend, dScaleOut);
@@ -129,7 +119,7 @@ export function fusedBatchNormWasm(stock: tf.KernelConfig | undefined): (args: K
       a[c] = (s === undefined ? 1 : s[c]) / Math.sqrt(v[c] + varianceEpsilon);
       b[c] = (o === undefined ? 0 : o[c]) - m[c] * a[c];
     }
-    channelAffine(heapF32(backend, x), a, undefined, undefined, b, channels, heapF32(backend, out));
+    nativeKernels(backend).channelAffine(address(backend, x), a, undefined, b, tf.util.sizeFromShape(x.shape) / channels, channels, address(backend, out));
     return out;
   };
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { channelAffine, channelSums } from './channel-loops.ts';
+import { address, nativeKernels } from './native.ts';
 import { heapF32, type KernelArgs } from './wasm.ts';
 
 /**
@@ -14,7 +14,8 @@ import { heapF32, type KernelArgs } from './wasm.ts';
  *   backward: S1 = Σ dy, S2 = Σ dy · (x - mean), dbeta = S1, dgamma = S2 · r,
  *             dx = gamma · r · (dy - S1 / n - (x - mean) · r² · S2 / n)
  *
- * Sums run in float64. Between the two passes of each kernel the per-channel sums can be combined across
+ * The sums are float64 totals of float32 partial sums over shifted values (native/kernels.c: channel_sums),
+ * so the one-pass variance does not cancel. Between the two passes of each kernel the per-channel sums can be combined across
  * data-parallel replicas (setReplicaReducer): then every replica normalises with the statistics of the
  * whole batch, and training on two threads matches training on one.
  */
@@ -49,10 +50,18 @@ function batchNormTrainWasm(args: KernelArgs): tf.TensorInfo[] {
   const yOut = backend.makeOutput(x.shape, 'float32');
   const meanOut = backend.makeOutput([channels], 'float32');
   const varOut = backend.makeOutput([channels], 'float32');
-  const xs = heapF32(backend, x);
+  const native = nativeKernels(backend);
+  const rows = tf.util.sizeFromShape(x.shape) / channels;
+  // Shifted by the first row, a sample of each channel's values, so the float32 partial sums are of values
+  // near zero; then unshifted in float64, the form the replica reducer adds.
+  const shift = heapF32(backend, x).slice(0, channels);
+  const { s0, s1 } = native.channelSums(address(backend, x), shift, address(backend, x), shift, rows, channels);
   const sums = new Float64Array(2 * channels + 1);
-  channelSums(xs, xs, channels, sums.subarray(0, channels), sums.subarray(channels, 2 * channels));
-  sums[2 * channels] = xs.length / channels;
+  for (let c = 0; c < channels; c++) {
+    sums[c] = s0[c] + rows * shift[c];
+    sums[channels + c] = s1[c] + 2 * shift[c] * s0[c] + rows * shift[c] * shift[c];
+  }
+  sums[2 * channels] = rows;
   reducer?.(sums);
   const n = sums[2 * channels];
   const g = heapF32(backend, gamma);
@@ -60,16 +69,16 @@ function batchNormTrainWasm(args: KernelArgs): tf.TensorInfo[] {
   const mean = heapF32(backend, meanOut);
   const variance = heapF32(backend, varOut);
   const a = new Float32Array(channels);
-  const shift = new Float32Array(channels);
+  const offset = new Float32Array(channels);
   for (let c = 0; c < channels; c++) {
     const m = sums[c] / n;
     const v = Math.max(0, sums[channels + c] / n - m * m);
     mean[c] = m;
     variance[c] = v;
     a[c] = g[c] / Math.sqrt(v + epsilon);
-    shift[c] = b[c] - m * a[c];
+    offset[c] = b[c] - m * a[c];
   }
-  channelAffine(xs, a, undefined, undefined, shift, channels, heapF32(backend, yOut));
+  native.channelAffine(address(backend, x), a, undefined, offset, rows, channels, address(backend, yOut));
   return [yOut, meanOut, varOut];
 }
 
@@ -81,14 +90,15 @@ function batchNormTrainGradWasm(args: KernelArgs): tf.TensorInfo[] {
   const dxOut = backend.makeOutput(x.shape, 'float32');
   const dGammaOut = backend.makeOutput([channels], 'float32');
   const dBetaOut = backend.makeOutput([channels], 'float32');
-  const xs = heapF32(backend, x);
-  const g = heapF32(backend, dy);
-  const m = heapF32(backend, mean);
+  const native = nativeKernels(backend);
+  const rows = tf.util.sizeFromShape(x.shape) / channels;
+  const m = heapF32(backend, mean).slice();
+  // S1 = Σ dy and S2 = Σ dy·(x - mean) in one pass over dy and x.
+  const { s0, s1 } = native.channelSums(address(backend, dy), new Float32Array(channels), address(backend, x), m, rows, channels);
   const sums = new Float64Array(2 * channels + 1);
-  // S2 = Σ dy·(x - mean) = Σ dy·x - mean·Σ dy, so one pass over dy and x serves both sums.
-  channelSums(g, xs, channels, sums.subarray(0, channels), sums.subarray(channels, 2 * channels));
-  for (let c = 0; c < channels; c++) sums[channels + c] -= m[c] * sums[c];
-  sums[2 * channels] = xs.length / channels;
+  sums.set(s0);
+  sums.set(s1, channels);
+  sums[2 * channels] = rows;
   // dgamma and dbeta are this thread's share (the replica group adds the threads' weight gradients); dx
   // needs the whole batch's sums.
   const local = sums.slice(0, 2 * channels);
@@ -110,7 +120,7 @@ function batchNormTrainGradWasm(args: KernelArgs): tf.TensorInfo[] {
     p[c] = (-gm[c] * r * r * r * sums[channels + c]) / n;
     q[c] = (-gm[c] * r * sums[c]) / n - m[c] * p[c];
   }
-  channelAffine(g, k, xs, p, q, channels, heapF32(backend, dxOut));
+  native.channelAffine(address(backend, dy), k, { at: address(backend, x), k: p }, q, rows, channels, address(backend, dxOut));
   return [dxOut, dGammaOut, dBetaOut];
 }
 

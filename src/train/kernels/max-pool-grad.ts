@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { address, nativeKernels } from './native.ts';
 import { heapF32, type KernelArgs } from './wasm.ts';
 
 interface Attrs {
@@ -11,8 +12,9 @@ interface Attrs {
 
 /**
  * dx of max pooling (NHWC): each output's gradient goes to the first maximum of its window in row-major
- * order, as the cpu backend does, so ties (common after a ReLU) resolve alike. One pass over the windows
- * with the channel loop innermost, so reads and writes are contiguous runs.
+ * order, as the cpu backend does, so ties (common after a ReLU) resolve alike. 2x2 windows at stride 2
+ * (every pooling layer of our models) take the SIMD kernel max_pool_2x2_grad of native/kernels.c; other
+ * windows this loop, with the channel loop innermost so reads and writes are contiguous runs.
  */
 export function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -24,13 +26,13 @@ export function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
   const top = info.padInfo.top;
   const left = info.padInfo.left;
   const out = backend.makeOutput(input.shape, 'float32');
+  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * ho <= h && 2 * wo <= w) {
+    nativeKernels(backend).kernels.max_pool_2x2_grad(address(backend, input), address(backend, dy), address(backend, out), n, h, w, c, ho, wo);
+    return out;
+  }
   const dx = heapF32(backend, out);
   const x = heapF32(backend, input);
   const g = heapF32(backend, dy);
-  if (fh === 2 && fw === 2 && sh === 2 && sw === 2 && top === 0 && left === 0 && 2 * ho <= h && 2 * wo <= w) {
-    pool2x2Grad(x, g, dx, n, h, w, c, ho, wo);
-    return out;
-  }
   dx.fill(0);
   let o = 0;
   for (let b = 0; b < n; b++) {
@@ -59,54 +61,4 @@ export function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo {
     }
   }
   return out;
-}
-
-/**
- * The common case, 2x2 windows at stride 2, all inside the input: windows do not overlap, so every input is
- * written exactly once (the gradient or 0) in one pass, with no fill and no read-modify-write; rows and
- * columns past the last window are zero.
- */
-function pool2x2Grad(x: Float32Array, g: Float32Array, dx: Float32Array, n: number, h: number, w: number, c: number, ho: number, wo: number): void {
-  const row = w * c;
-  let o = 0;
-  for (let b = 0; b < n; b++) {
-    const image = b * h * row;
-    for (let oy = 0; oy < ho; oy++) {
-      const r0 = image + 2 * oy * row;
-      const r1 = r0 + row;
-      for (let ox = 0; ox < wo; ox++, o += c) {
-        const i00 = r0 + 2 * ox * c;
-        const i01 = i00 + c;
-        const i10 = r1 + 2 * ox * c;
-        const i11 = i10 + c;
-        for (let ch = 0; ch < c; ch++) {
-          // First maximum in row-major order: later positions win only when strictly greater (cpu's ties).
-          const v00 = x[i00 + ch];
-          const v01 = x[i01 + ch];
-          const v10 = x[i10 + ch];
-          const v11 = x[i11 + ch];
-          let at = 0;
-          let best = v00;
-          if (v01 > best) {
-            best = v01;
-            at = 1;
-          }
-          if (v10 > best) {
-            best = v10;
-            at = 2;
-          }
-          if (v11 > best) at = 3;
-          const d = g[o + ch];
-          dx[i00 + ch] = at === 0 ? d : 0;
-          dx[i01 + ch] = at === 1 ? d : 0;
-          dx[i10 + ch] = at === 2 ? d : 0;
-          dx[i11 + ch] = at === 3 ? d : 0;
-        }
-      }
-      // An odd last column has no window.
-      if (2 * wo < w) for (let i = r0 + 2 * wo * c; i < r0 + row; i++) dx[i] = dx[i + row] = 0;
-    }
-    // An odd last row has no window.
-    if (2 * ho < h) dx.fill(0, image + 2 * ho * row, image + h * row);
-  }
 }

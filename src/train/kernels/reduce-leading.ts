@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
-import { channelSum } from './channel-loops.ts';
+import { address, nativeKernels } from './native.ts';
 import { callKernel, heapF32, replaceWasmKernel, type KernelArgs, type KernelFunc } from './wasm.ts';
 
 /**
@@ -32,9 +32,8 @@ function reduceKernel(kind: 'Sum' | 'Mean', stock: tf.KernelConfig | undefined):
     }
     const outShape = attrs.keepDims ? x.shape.map((d, i) => (i < split.k ? 1 : d)) : x.shape.slice(split.k);
     const out = backend.makeOutput(outShape, 'float32');
-    const total = new Float64Array(split.length);
     // The rows are the positions and the trailing elements the channels: the batchnorm loops' layout.
-    channelSum(heapF32(backend, x), split.length, total);
+    const total = nativeKernels(backend).channelSum(address(backend, x), split.rows, split.length);
     const scale = kind === 'Mean' ? 1 / split.rows : 1;
     const o = heapF32(backend, out);
     for (let j = 0; j < split.length; j++) o[j] = total[j] * scale;
