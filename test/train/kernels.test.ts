@@ -245,6 +245,14 @@ describe('training kernels on wasm equal the cpu backend', () => {
     });
   });
 
+  it('back-propagates through ReLU like cpu, zeros and odd lengths included', async () => {
+    const x = randomArray(4 * 7 * 3, 42).map((v, i) => (i % 5 === 0 ? 0 : v));
+    const dy = randomArray(x.length, 43);
+    const r = await onBoth(() => tf.grad((t: tf.Tensor) => tf.relu(t).mul(tf.tensor(dy, [4, 7, 3])).sum())(tf.tensor(x, [4, 7, 3])));
+    // Exactly equal, up to the sign of zero (cpu multiplies dy by 0 and keeps dy's sign).
+    expect(relativeError(r.cpu[0], r.wasm[0])).toBe(0);
+  });
+
   it('keeps batchnorm statistics exact for activations far from zero (float32 sums would cancel)', async () => {
     await tf.setBackend('wasm');
     const [rows, channels] = [4 * 64 * 32, 8];

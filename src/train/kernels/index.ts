@@ -4,6 +4,7 @@ import { conv2dBackpropFilterWasm } from './conv2d-backprop-filter.ts';
 import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { registerReduceKernels } from './reduce-leading.ts';
+import { registerReluGrad } from './relu-grad.ts';
 import { sharedIdentityWasm } from './identity.ts';
 import { replaceWasmKernel } from './wasm.ts';
 
@@ -11,7 +12,7 @@ export { setBackpropFilterColLimit } from './conv2d-backprop-filter.ts';
 export { setBackpropInputColLimit } from './conv2d-backprop-input.ts';
 
 /** The speed-ups, each of which can be left out to measure what it buys (bench/train.ts --ablation). */
-export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'bnforward', 'bntrain', 'identity'] as const;
+export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'bnforward', 'bntrain', 'identity', 'relu'] as const;
 export type KernelStep = (typeof KERNEL_STEPS)[number];
 
 /**
@@ -53,4 +54,6 @@ export function registerTrainingKernels(steps: Set<KernelStep> = enabledSteps())
   // Identity copies the data where cpu's shares it. Tensors are immutable (a variable's assign swaps its
   // data rather than writing into it), so share: 7% of a step.
   if (steps.has('identity')) replaceWasmKernel('Identity', sharedIdentityWasm);
+  // The ReLU gradient as one pass instead of Step, Cast and Multiply.
+  if (steps.has('relu')) registerReluGrad();
 }
