@@ -35,7 +35,7 @@ export interface BenchTrainOptions {
   batchSize?: number;
   /** Untimed steps first (kernel set-up, heap growth). */
   warmup?: number;
-  /** Timed steps; the median is reported. */
+  /** At least this many timed steps (and at least half of max(4, steps) seconds each for training and inference, as the peer); the median is reported. */
   steps?: number;
   /** Run the PyTorch peer beside ours when it imports (default true). */
   torch?: boolean;
@@ -171,11 +171,17 @@ async function stepper(model: tf.LayersModel, x: tf.Tensor4D, y: tf.Tensor2D, th
   };
 }
 
-async function timeSteps(step: () => Promise<void>, warmup: number, steps: number, batch: number): Promise<Timing> {
+/**
+ * Like the peer's timed_loop: `warmup` untimed steps, then timed steps until there are at least `steps` of
+ * them and `budget` seconds have passed; the median counts. The time budget matters for the first
+ * configuration of a process, whose early steps still pay for compilation and heap growth.
+ */
+async function timeSteps(step: () => Promise<void>, warmup: number, steps: number, batch: number, budget: number): Promise<Timing> {
   for (let i = 0; i < warmup; i++) await step();
   const wall: number[] = [];
   const cpu: number[] = [];
-  for (let i = 0; i < steps; i++) {
+  const start = performance.now();
+  while (wall.length < steps || performance.now() - start < budget * 1000) {
     const t0 = performance.now();
     const c0 = process.cpuUsage();
     await step();
@@ -247,6 +253,8 @@ export async function benchTrain(opts: BenchTrainOptions = {}): Promise<BenchTra
   const batch = opts.batchSize ?? 16;
   const warmup = opts.warmup ?? 2;
   const steps = Math.max(5, opts.steps ?? 5);
+  // Seconds per configuration, training and inference, as the peer's --seconds.
+  const budget = Math.max(4, steps);
   const log = opts.log ?? (() => undefined);
   const backend = await initBackend();
   const torch = opts.torch === false ? undefined : torchVersion();
@@ -256,13 +264,13 @@ export async function benchTrain(opts: BenchTrainOptions = {}): Promise<BenchTra
   for (const [height, width] of sizes) {
     for (const threads of threadCounts) {
       // The peer's model is the reference; the compact model differs only by its conv biases.
-      const torchFigures = torch === undefined ? undefined : runTorch(height, width, threads, batch, Math.max(4, steps));
+      const torchFigures = torch === undefined ? undefined : runTorch(height, width, threads, batch, budget);
       for (const name of models) {
         const model = name === 'compact' ? buildModel({ name: 'compact', inputShape: [height, width, 1], classes: CLASSES, seed: 1 }) : referenceModel(height, width);
         const { x, y } = batchTensors(batch, height, width);
         const s = await stepper(model, x, y, threads);
-        const train = await timeSteps(s.train, warmup, steps, batch);
-        const infer = await timeSteps(s.infer, warmup, steps, batch);
+        const train = await timeSteps(s.train, warmup, steps, batch, budget / 2);
+        const infer = await timeSteps(s.infer, warmup, steps, batch, budget / 2);
         const result: ConfigResult = {
           model: name,
           height,

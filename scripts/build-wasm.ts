@@ -89,6 +89,9 @@ export function buildKernels(outDir: string): Uint8Array {
   if (r.status !== 0) throw new Error(`clang failed:\n${r.stderr}`);
   const bytes = readFileSync(out);
   checkOwnsNoMemory(bytes);
+  // The stack pointer's only readers and writers are functions that use the shadow stack: none may.
+  const listing = spawnSync('llvm-objdump', ['-d', out], { encoding: 'utf8' });
+  if (listing.status === 0 && /global\.(get|set)/.test(listing.stdout)) throw new Error('a kernel uses the shadow stack (global.get/set in llvm-objdump -d): keep arrays out of locals');
   return bytes;
 }
 

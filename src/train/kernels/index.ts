@@ -5,6 +5,7 @@ import { conv2dBackpropInputWasm } from './conv2d-backprop-input.ts';
 import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { registerReduceKernels } from './reduce-leading.ts';
 import { registerReluGrad } from './relu-grad.ts';
+import { conv2dWasm, fusedConv2dWasm } from './conv2d.ts';
 import { sharedIdentityWasm } from './identity.ts';
 import { replaceWasmKernel } from './wasm.ts';
 
@@ -12,7 +13,7 @@ export { setBackpropFilterColLimit } from './conv2d-backprop-filter.ts';
 export { setBackpropInputColLimit } from './conv2d-backprop-input.ts';
 
 /** The speed-ups, each of which can be left out to measure what it buys (bench/train.ts --ablation). */
-export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'bnforward', 'bntrain', 'identity', 'relu'] as const;
+export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'bnforward', 'bntrain', 'identity', 'relu', 'conv'] as const;
 export type KernelStep = (typeof KERNEL_STEPS)[number];
 
 /**
@@ -56,4 +57,10 @@ export function registerTrainingKernels(steps: Set<KernelStep> = enabledSteps())
   if (steps.has('identity')) replaceWasmKernel('Identity', sharedIdentityWasm);
   // The ReLU gradient as one pass instead of Step, Cast and Multiply.
   if (steps.has('relu')) registerReluGrad();
+  // Stride-1 convolutions (forward, inference with bias and ReLU, and through them the input gradient) on
+  // our SIMD kernel instead of XNNPACK.
+  if (steps.has('conv')) {
+    replaceWasmKernel('Conv2D', conv2dWasm);
+    replaceWasmKernel('FusedConv2D', fusedConv2dWasm);
+  }
 }

@@ -284,3 +284,91 @@ void filter_grad_s1(const float *xp, int wp, int plane, const float *dy, float *
     }
   }
 }
+
+/*
+ * A stride-1 convolution, forward: y[p][o] = bias[o] + sum over k of xp[p + offset(k)] * w[k][o], then ReLU
+ * when asked; w is [fh, fw, ci, co] (row k = (ky*fw + kx)*ci + c), xp the input zero-padded on a grid of
+ * hp x wp positions per image (NHWC), so output pixel (b, oy, ox) at tap (ky, kx) reads grid position
+ * (b, oy + ky, ox + kx) with no bounds tests. Also serves the input gradient (a convolution of the padded
+ * dy with the rotated filter).
+ *
+ * Register tiling as in the filter gradient: 4 neighbouring output pixels by 8 output channels in 8
+ * float32x4 accumulators; per input channel of each tap, 2 vectors of w, 4 broadcast inputs and 8
+ * multiply-adds. A tile's w columns (K x 8 values) and the fh input rows stay in L1 while the tile slides
+ * along the output row. co must be a multiple of 4 (the caller checks).
+ */
+static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, const float *w, int co, v128_t b0, v128_t b1, int relu, float *y) {
+  v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+  for (int ky = 0; ky < fh; ky++) {
+    for (int kx = 0; kx < fw; kx++) {
+      const float *px = x + (ky * wp + kx) * ci;
+      const float *pw = w + ((ky * fw + kx) * ci) * co;
+      for (int c = 0; c < ci; c++, pw += co) {
+        const v128_t g0 = wasm_v128_load(pw), g1 = wasm_v128_load(pw + 4);
+        const v128_t s0 = wasm_v128_load32_splat(px + c), s1 = wasm_v128_load32_splat(px + ci + c);
+        const v128_t s2 = wasm_v128_load32_splat(px + 2 * ci + c), s3 = wasm_v128_load32_splat(px + 3 * ci + c);
+        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, g0));
+        a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, g1));
+        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, g0));
+        a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, g1));
+        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, g0));
+        a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, g1));
+        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, g0));
+        a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, g1));
+      }
+    }
+  }
+  if (relu) {
+    const v128_t z = wasm_f32x4_splat(0);
+    a00 = wasm_f32x4_max(a00, z), a01 = wasm_f32x4_max(a01, z), a10 = wasm_f32x4_max(a10, z), a11 = wasm_f32x4_max(a11, z);
+    a20 = wasm_f32x4_max(a20, z), a21 = wasm_f32x4_max(a21, z), a30 = wasm_f32x4_max(a30, z), a31 = wasm_f32x4_max(a31, z);
+  }
+  wasm_v128_store(y, a00), wasm_v128_store(y + 4, a01);
+  wasm_v128_store(y + co, a10), wasm_v128_store(y + co + 4, a11);
+  wasm_v128_store(y + 2 * co, a20), wasm_v128_store(y + 2 * co + 4, a21);
+  wasm_v128_store(y + 3 * co, a30), wasm_v128_store(y + 3 * co + 4, a31);
+}
+
+/* One output pixel by 4 output channels: the edges of the tiling. */
+static inline void conv_px1x4(const float *x, int wp, int fh, int fw, int ci, const float *w, int co, v128_t b0, int relu, float *y) {
+  v128_t a0 = b0, a1 = wasm_f32x4_splat(0);
+  for (int ky = 0; ky < fh; ky++) {
+    for (int kx = 0; kx < fw; kx++) {
+      const float *px = x + (ky * wp + kx) * ci;
+      const float *pw = w + ((ky * fw + kx) * ci) * co;
+      int c = 0;
+      for (; c + 2 <= ci; c += 2, pw += 2 * co) {
+        a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(px + c), wasm_v128_load(pw)));
+        a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(px + c + 1), wasm_v128_load(pw + co)));
+      }
+      if (c < ci) a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(px + c), wasm_v128_load(pw)));
+    }
+  }
+  a0 = wasm_f32x4_add(a0, a1);
+  wasm_v128_store(y, relu ? wasm_f32x4_max(a0, wasm_f32x4_splat(0)) : a0);
+}
+
+EXPORT(conv2d_s1)
+void conv2d_s1(const float *xp, int hp, int wp, const float *w, const float *bias, float *y, int nb, int ho, int wo, int fh, int fw, int ci, int co, int relu) {
+  const int co8 = co - co % 8;
+  for (int b = 0; b < nb; b++) {
+    for (int oy = 0; oy < ho; oy++) {
+      const float *xrow = xp + ((b * hp + oy) * wp) * ci;
+      float *yrow = y + ((b * ho + oy) * wo) * co;
+      for (int o = 0; o < co8; o += 8) {
+        const v128_t b0 = bias ? wasm_v128_load(bias + o) : wasm_f32x4_splat(0);
+        const v128_t b1 = bias ? wasm_v128_load(bias + o + 4) : wasm_f32x4_splat(0);
+        int ox = 0;
+        for (; ox + 4 <= wo; ox += 4) conv_px4x8(xrow + ox * ci, wp, fh, fw, ci, w + o, co, b0, b1, relu, yrow + ox * co + o);
+        for (; ox < wo; ox++) {
+          conv_px1x4(xrow + ox * ci, wp, fh, fw, ci, w + o, co, b0, relu, yrow + ox * co + o);
+          conv_px1x4(xrow + ox * ci, wp, fh, fw, ci, w + o + 4, co, b1, relu, yrow + ox * co + o + 4);
+        }
+      }
+      if (co8 < co) {
+        const v128_t b0 = bias ? wasm_v128_load(bias + co8) : wasm_f32x4_splat(0);
+        for (int ox = 0; ox < wo; ox++) conv_px1x4(xrow + ox * ci, wp, fh, fw, ci, w + co8, co, b0, relu, yrow + ox * co + co8);
+      }
+    }
+  }
+}

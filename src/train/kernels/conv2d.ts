@@ -1,0 +1,107 @@
+import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { address, nativeKernels } from './native.ts';
+import { callKernel, heapF32, type KernelArgs, type KernelFunc } from './wasm.ts';
+
+interface ConvAttrs {
+  strides: [number, number] | number;
+  pad: 'valid' | 'same' | number | tf.backend_util.ExplicitPadding;
+  dataFormat: 'NHWC' | 'NCHW';
+  dilations: [number, number] | number;
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+  /** FusedConv2D only. */
+  activation?: string;
+}
+
+/**
+ * The stride-1 convolutions of our models (3x3 'same', NHWC, float32, output channels a multiple of 4) on
+ * the SIMD kernel conv2d_s1 of native/kernels.c, with bias and ReLU fused; everything else on the stock
+ * kernel (XNNPACK). Measured on the compact model's layers at 64x128, batch 16: see
+ * docs/decisions/training-speed.md, round 3.
+ */
+export function conv2dStride1(
+  backend: BackendWasm,
+  x: tf.TensorInfo,
+  filter: tf.TensorInfo,
+  bias: tf.TensorInfo | undefined,
+  relu: boolean,
+  attrs: ConvAttrs,
+): tf.TensorInfo | undefined {
+  if (attrs.dataFormat !== 'NHWC' || x.dtype !== 'float32' || filter.dtype !== 'float32' || x.shape.length !== 4) return undefined;
+  const info = tf.backend_util.computeConv2DInfo(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+    'channelsLast',
+  );
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
+  const stride1 = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
+  const { top, left } = info.padInfo;
+  if (!stride1 || co % 4 !== 0 || top < 0 || left < 0 || (bias !== undefined && tf.util.sizeFromShape(bias.shape) !== co)) return undefined;
+  // The zero-padded grid: output pixel (oy, ox) at tap (ky, kx) reads grid position (oy + ky, ox + kx).
+  const hp = ho + fh - 1;
+  const wp = wo + fw - 1;
+  if (top + h > hp || left + w > wp) return undefined;
+  const out = backend.makeOutput([n, ho, wo, co], 'float32');
+  const xp = backend.makeOutput([n * hp * wp * ci], 'float32');
+  const padded = heapF32(backend, xp);
+  const source = heapF32(backend, x);
+  padded.fill(0);
+  const run = w * ci;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < h; y++) {
+      const from = (b * h + y) * run;
+      padded.set(source.subarray(from, from + run), ((b * hp + top + y) * wp + left) * ci);
+    }
+  }
+  nativeKernels(backend).kernels.conv2d_s1(
+    address(backend, xp),
+    hp,
+    wp,
+    address(backend, filter),
+    bias === undefined ? 0 : address(backend, bias),
+    address(backend, out),
+    n,
+    ho,
+    wo,
+    fh,
+    fw,
+    ci,
+    co,
+    relu ? 1 : 0,
+  );
+  backend.disposeData(xp.dataId);
+  return out;
+}
+
+/** Conv2D: ours where conv2dStride1 applies, else the stock kernel. */
+export function conv2dWasm(stock: tf.KernelConfig | undefined): KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = args.backend as BackendWasm;
+    const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    const out = conv2dStride1(backend, x, filter, undefined, false, args.attrs as ConvAttrs);
+    if (out !== undefined) return out;
+    if (stock === undefined) throw new Error('wasm Conv2D kernel missing');
+    return callKernel(stock, backend, args.inputs, args.attrs as object);
+  };
+}
+
+/** FusedConv2D (inference after batchnorm folding): ours for no activation or ReLU, else the stock kernel. */
+export function fusedConv2dWasm(stock: tf.KernelConfig | undefined): KernelFunc {
+  return (args: KernelArgs) => {
+    const backend = args.backend as BackendWasm;
+    const { x, filter, bias, preluActivationWeights } = args.inputs as Record<'x' | 'filter', tf.TensorInfo> & { bias?: tf.TensorInfo; preluActivationWeights?: tf.TensorInfo };
+    const attrs = args.attrs as ConvAttrs;
+    const activation = attrs.activation ?? 'linear';
+    if ((activation === 'linear' || activation === 'relu') && preluActivationWeights == null && (bias == null || bias.dtype === 'float32')) {
+      const out = conv2dStride1(backend, x, filter, bias ?? undefined, activation === 'relu', attrs);
+      if (out !== undefined) return out;
+    }
+    if (stock === undefined) throw new Error('wasm FusedConv2D kernel missing');
+    return callKernel(stock, backend, args.inputs, args.attrs as object);
+  };
+}
