@@ -329,6 +329,38 @@ static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, co
   wasm_v128_store(y + 3 * co, a30), wasm_v128_store(y + 3 * co + 4, a31);
 }
 
+/* A first layer's 3x3 taps on one input channel, unrolled: the generic tile's loops over taps and over a
+ * single channel cost more than the arithmetic (measured: 6.2 against 3.5 ms for 1 -> 16 channels at 64x128,
+ * batch 16). */
+static inline void conv_px4x8_3x3_ci1(const float *x, int wp, const float *w, int co, v128_t b0, v128_t b1, int relu, float *y) {
+  v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+#pragma clang loop unroll(full)
+  for (int t = 0; t < 9; t++) {
+    const float *px = x + (t / 3) * wp + t % 3;
+    const float *pw = w + t * co;
+    const v128_t g0 = wasm_v128_load(pw), g1 = wasm_v128_load(pw + 4);
+    const v128_t s0 = wasm_v128_load32_splat(px), s1 = wasm_v128_load32_splat(px + 1);
+    const v128_t s2 = wasm_v128_load32_splat(px + 2), s3 = wasm_v128_load32_splat(px + 3);
+    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, g0));
+    a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, g1));
+    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, g0));
+    a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, g1));
+    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, g0));
+    a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, g1));
+    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, g0));
+    a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, g1));
+  }
+  if (relu) {
+    const v128_t z = wasm_f32x4_splat(0);
+    a00 = wasm_f32x4_max(a00, z), a01 = wasm_f32x4_max(a01, z), a10 = wasm_f32x4_max(a10, z), a11 = wasm_f32x4_max(a11, z);
+    a20 = wasm_f32x4_max(a20, z), a21 = wasm_f32x4_max(a21, z), a30 = wasm_f32x4_max(a30, z), a31 = wasm_f32x4_max(a31, z);
+  }
+  wasm_v128_store(y, a00), wasm_v128_store(y + 4, a01);
+  wasm_v128_store(y + co, a10), wasm_v128_store(y + co + 4, a11);
+  wasm_v128_store(y + 2 * co, a20), wasm_v128_store(y + 2 * co + 4, a21);
+  wasm_v128_store(y + 3 * co, a30), wasm_v128_store(y + 3 * co + 4, a31);
+}
+
 /* One output pixel by 4 output channels: the edges of the tiling. */
 static inline void conv_px1x4(const float *x, int wp, int fh, int fw, int ci, const float *w, int co, v128_t b0, int relu, float *y) {
   v128_t a0 = b0, a1 = wasm_f32x4_splat(0);
@@ -359,7 +391,10 @@ void conv2d_s1(const float *xp, int hp, int wp, const float *w, const float *bia
         const v128_t b0 = bias ? wasm_v128_load(bias + o) : wasm_f32x4_splat(0);
         const v128_t b1 = bias ? wasm_v128_load(bias + o + 4) : wasm_f32x4_splat(0);
         int ox = 0;
-        for (; ox + 4 <= wo; ox += 4) conv_px4x8(xrow + ox * ci, wp, fh, fw, ci, w + o, co, b0, b1, relu, yrow + ox * co + o);
+        if (fh == 3 && fw == 3 && ci == 1)
+          for (; ox + 4 <= wo; ox += 4) conv_px4x8_3x3_ci1(xrow + ox, wp, w + o, co, b0, b1, relu, yrow + ox * co + o);
+        else
+          for (; ox + 4 <= wo; ox += 4) conv_px4x8(xrow + ox * ci, wp, fh, fw, ci, w + o, co, b0, b1, relu, yrow + ox * co + o);
         for (; ox < wo; ox++) {
           conv_px1x4(xrow + ox * ci, wp, fh, fw, ci, w + o, co, b0, relu, yrow + ox * co + o);
           conv_px1x4(xrow + ox * ci, wp, fh, fw, ci, w + o + 4, co, b1, relu, yrow + ox * co + o + 4);
