@@ -265,6 +265,22 @@ it('convolves forward like cpu, plain and fused with a bias and ReLU', async () 
     });
   });
 
+  it('adds a per-channel bias like cpu, either operand order, and leaves other broadcasts to the stock kernel', async () => {
+    const x = randomArray(3 * 5 * 4 * 12, 44);
+    const bias = randomArray(12, 45);
+    const r = await onBoth(() => {
+      const input = tf.tensor4d(x, [3, 5, 4, 12]);
+      return [
+        tf.add(input, tf.tensor1d(bias)),
+        tf.add(tf.tensor4d(bias, [1, 1, 1, 12]), input),
+        tf.add(tf.tensor2d(x.subarray(0, 36), [3, 12]), tf.tensor1d(bias)),
+        tf.add(input, tf.tensor3d(x.subarray(0, 48), [1, 4, 12])),
+        tf.add(input, input),
+      ];
+    });
+    expect(r.wasm.map((values, i) => relativeError(r.cpu[i], values))).toEqual([0, 0, 0, 0, 0]);
+  });
+
   it('back-propagates through ReLU like cpu, zeros and odd lengths included', async () => {
     const x = randomArray(4 * 7 * 3, 42).map((v, i) => (i % 5 === 0 ? 0 : v));
     const dy = randomArray(x.length, 43);

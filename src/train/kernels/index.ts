@@ -6,6 +6,7 @@ import { maxPoolGradWasm } from './max-pool-grad.ts';
 import { registerReduceKernels } from './reduce-leading.ts';
 import { registerReluGrad } from './relu-grad.ts';
 import { conv2dWasm, fusedConv2dWasm } from './conv2d.ts';
+import { biasAddWasm } from './bias-add.ts';
 import { sharedIdentityWasm } from './identity.ts';
 import { replaceWasmKernel } from './wasm.ts';
 
@@ -13,7 +14,7 @@ export { setBackpropFilterColLimit } from './conv2d-backprop-filter.ts';
 export { setBackpropInputColLimit } from './conv2d-backprop-input.ts';
 
 /** The speed-ups, each of which can be left out to measure what it buys (bench/train.ts --ablation). */
-export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'bnforward', 'bntrain', 'identity', 'relu', 'conv'] as const;
+export const KERNEL_STEPS = ['input', 'batchnorm', 'reduce', 'maxpool', 'bnforward', 'bntrain', 'identity', 'relu', 'conv', 'bias'] as const;
 export type KernelStep = (typeof KERNEL_STEPS)[number];
 
 /**
@@ -63,4 +64,6 @@ export function registerTrainingKernels(steps: Set<KernelStep> = enabledSteps())
     replaceWasmKernel('Conv2D', conv2dWasm);
     replaceWasmKernel('FusedConv2D', fusedConv2dWasm);
   }
+  // A layer's bias added per channel in one pass.
+  if (steps.has('bias')) replaceWasmKernel('Add', biasAddWasm);
 }
