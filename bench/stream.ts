@@ -3,7 +3,7 @@
  * (the default) and with --jobs 2, each in its own process so the figure is the whole command's; and the
  * real-time factor of the mel computation on one thread against two (melSpectrogramParallel) on the
  * 10-minute file, in one process, with the worker pool warm (a batch of files) and cold (the pool started
- * by the call: one file per process), the cold runs with the bundled workers (src/dsp/worker-bundle.ts)
+ * by the call: one file per process), the cold runs with the bundled workers (src/worker-bundle.ts)
  * and with the tsx ones they replaced; plus what starting a worker costs either way, and the cores the
  * two-thread runs actually obtained (CPU s / wall s), without which a speed-up on a shared machine
  * cannot be read.

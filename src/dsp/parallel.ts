@@ -5,7 +5,7 @@ import type { Spectrogram } from './types.ts';
 import { melFramesInto, melSpectrogramConfig, melSpectrogramOf, type MelSpectrogramConfig, type MelSpectrogramParamsInput } from './mel.ts';
 import { paramError } from './params.ts';
 import { checkFinite, frameLayout, type Samples, type SpectralOptions } from './stft.ts';
-import { melWorkerEntry, type WorkerEntry } from './worker-bundle.ts';
+import { melWorkerEntry, type WorkerEntry } from '../worker-bundle.ts';
 
 /** A frame range for one worker: the signal and the output live in shared memory. */
 export interface MelTask {

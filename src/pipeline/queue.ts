@@ -1,8 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { resolve } from 'node:path';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { Piscina } from 'piscina';
 import { BirdcallError } from '../errors.ts';
 import { StateStore } from './cache.ts';
 import { convert, type ConvertProgress, type ConvertSummary } from './convert.ts';
@@ -12,7 +10,8 @@ import { outputBaseFor, processQueuedSource, type ProcessResult, type QueueJobDa
 import { closeRedis, connectRedis, parseQueueUrl, workerRedis, type QueueTarget } from './queue-redis.ts';
 import { sha256Hex } from './cache.ts';
 import { BIRDCALL_VERSION } from './version.ts';
-import { errorFromData, type WorkerResult, type WorkerTask } from './worker.ts';
+import { pipelineWorkerPool } from './process-source.ts';
+import { errorFromData } from './worker.ts';
 
 /**
  * Queue mode of `convert` on Redis with BullMQ: one job per source file, any number of worker processes on
@@ -298,11 +297,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   const { queue, close: closeQueue } = await openQueue(t, { reconnect: true });
   // The pipeline runs in worker threads even for one job at a time: a long synchronous run on the main
   // thread would starve BullMQ's lock renewal and get a live job taken for stalled.
-  const pool = new Piscina<WorkerTask, WorkerResult>({
-    filename: fileURLToPath(new URL('./worker-entry.mjs', import.meta.url)),
-    maxThreads: concurrency,
-    minThreads: concurrency,
-  });
+  const pool = pipelineWorkerPool(toSpec(pipeline), concurrency);
   const ctx = {
     inputRoot: options.inputRoot ? resolve(options.inputRoot) : meta.inputRoot,
     outDir: options.outDir,

@@ -11,7 +11,8 @@ import { decodeNpy } from '../../src/image/npy.ts';
 import { TEMP_SUFFIX } from '../../src/pipeline/atomic.ts';
 import { convert, convertExitCode, parseByteSize, warningKind, type ConvertOptions } from '../../src/pipeline/convert.ts';
 import { readOutputManifest } from '../../src/pipeline/manifest.ts';
-import { pipelineHash, resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
+import { loadPipelineFile, pipelineHash, resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
+import { ROOT } from '../helpers/shared.ts';
 
 const RATE = 8000;
 
@@ -365,6 +366,16 @@ describe('worker threads', () => {
     expect(summary).toMatchObject({ converted: 3, failed: 0, jobs: 2 });
     expect(readFileSync(join(outTwo, 'manifest.csv'), 'utf8')).toBe(readFileSync(join(outOne, 'manifest.csv'), 'utf8'));
     await checkOutputs(outTwo);
+  });
+
+  it('runs a pipeline with a TypeScript block module on 2 workers (they start through tsx, not the bundle)', async () => {
+    const custom = await loadPipelineFile(join(ROOT, 'examples', 'custom-block.yaml'));
+    const input = makeFolder({ 'a/one.wav': tone(1, 1), 'b/two.wav': tone(0.6, 2) });
+    const outOne = join(tempDir(), 'out');
+    const outTwo = join(tempDir(), 'out');
+    await convert(options(input, outOne, custom));
+    expect(await convert(options(input, outTwo, custom, { jobs: 2 }))).toMatchObject({ converted: 2, failed: 0, jobs: 2 });
+    expect(readFileSync(join(outTwo, 'manifest.csv'), 'utf8')).toBe(readFileSync(join(outOne, 'manifest.csv'), 'utf8'));
   });
 
   it('reports a bad file from a worker with its error code', async () => {

@@ -3,11 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { melFramesInto, melSpectrogramConfig } from '../../src/dsp/mel.ts';
-import { MelWorkerPool } from '../../src/dsp/parallel.ts';
-import { frameLayout } from '../../src/dsp/stft.ts';
-import { ensureBundle, melWorkerEntry, withoutTsxFlags } from '../../src/dsp/worker-bundle.ts';
-import { testSignal } from './reference.ts';
+import { melFramesInto, melSpectrogramConfig } from '../src/dsp/mel.ts';
+import { MelWorkerPool } from '../src/dsp/parallel.ts';
+import { frameLayout } from '../src/dsp/stft.ts';
+import { ensureBundle, melWorkerEntry, PIPELINE_WORKER, withoutTsxFlags, workerEntry } from '../src/worker-bundle.ts';
+import { encodeWav } from '../src/audio/wav-encode.ts';
+import { pipeline, toSpec } from '../src/pipeline/pipeline.ts';
+import { runPipelineOnFile } from '../src/pipeline/run.ts';
+import { decode, melspec, db, npy } from '../src/pipeline/steps.ts';
+import type { WorkerResult, WorkerTask } from '../src/pipeline/worker.ts';
+import { testSignal } from './dsp/reference.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'birdcall-bundle-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -60,6 +65,21 @@ describe('mel worker bundle', () => {
     ensureBundle(join(src, 'entry.ts'), cache, 'probe');
     expect(readFileSync(first, 'utf8')).toContain('500');
     expect(((await import(`${pathToFileURL(first).href}?v=2`)) as { answer: number }).answer).toBe(1000);
+  });
+
+  it("bundles convert's pipeline worker, which gives the in-process pipeline's items", async () => {
+    const entry = workerEntry(PIPELINE_WORKER);
+    expect(entry.reason).toBeUndefined();
+    expect(entry.bundled).toBe(true);
+    const worker = (await import(entry.url.href)) as { runTask(task: WorkerTask): Promise<WorkerResult> };
+    const p = pipeline(decode(), melspec({ nFft: 512, hopLength: 128, nMels: 32 }), db(), npy());
+    const bytes = encodeWav(testSignal(16000), 16000);
+    const result = await worker.runTask({ specJson: JSON.stringify(toSpec(p)), path: 'a.wav', bytes });
+    if (!result.ok) throw new Error(result.error.message);
+    const local = await runPipelineOnFile(p, { path: 'a.wav', bytes });
+    expect(result.items.map((i) => i.artifacts.map((a) => Buffer.from(a.bytes).toString('hex')))).toEqual(
+      local.items.map((i) => i.artifacts.map((a) => Buffer.from(a.bytes).toString('hex'))),
+    );
   });
 
   it('drops only the tsx loader flags from the flags a bundled worker inherits', () => {

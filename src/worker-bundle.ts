@@ -4,23 +4,50 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /**
- * The mel worker as one plain-JS file, so a worker thread starts without TypeScript.
+ * A worker thread's TypeScript as one plain-JS file, so the thread starts without TypeScript.
  *
- * Started through tsx, a worker costs about 1 s of CPU before its first frame (tsx's loader plus some
+ * Started through tsx, a worker costs about 1 s of CPU before its first task (tsx's loader plus some
  * forty modules transformed one by one; see docs/decisions/fft.md "Threads"). Bundled by esbuild into a
- * single .mjs and started without tsx's --require / --import flags, it costs about 0.2 s. The bundle is
+ * single .mjs and started without tsx's --require / --import flags, it costs 0.15-0.3 s. The bundle is
  * built at first use into node_modules/.cache/birdcall/ and reused by later processes for as long as
  * none of its input files changed (size and mtime of each, recorded next to it). When esbuild is
  * missing or the build fails, the workers fall back to the TypeScript entry through tsx, which is
  * slower to start but computes the same values. BIRDCALL_WORKER_BUNDLE=0 forces that fallback.
+ *
+ * Two workers use it: the mel workers (src/dsp/mel-worker.ts, everything bundled) and convert's pipeline
+ * workers (src/pipeline/worker.ts, packages left as imports: sharp loads a native addon by path).
  */
 
-const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'birdcall');
-const WORKER_SOURCE = fileURLToPath(new URL('./mel-worker.ts', import.meta.url));
-const TSX_ENTRY = new URL('./mel-worker-entry.mjs', import.meta.url);
 
-/** How to start a mel worker: the file, and the Node flags it needs (undefined: inherit this thread's). */
+/** A worker that can start from a bundle. */
+export interface BundledWorker {
+  /** The cache file's name, without extension. */
+  name: string;
+  /** The TypeScript entry that gets bundled. */
+  source: string;
+  /** The plain-JS entry that registers tsx and imports `source`: the fallback. */
+  tsxEntry: URL;
+  /** 'bundle' inlines node_modules too; 'external' leaves package imports for Node to resolve at run time. */
+  packages: 'bundle' | 'external';
+}
+
+export const MEL_WORKER: BundledWorker = {
+  name: 'mel-worker',
+  source: fileURLToPath(new URL('./dsp/mel-worker.ts', import.meta.url)),
+  tsxEntry: new URL('./dsp/mel-worker-entry.mjs', import.meta.url),
+  packages: 'bundle',
+};
+
+export const PIPELINE_WORKER: BundledWorker = {
+  name: 'pipeline-worker',
+  source: fileURLToPath(new URL('./pipeline/worker.ts', import.meta.url)),
+  tsxEntry: new URL('./pipeline/worker-entry.mjs', import.meta.url),
+  packages: 'external',
+};
+
+/** How to start a worker: the file, and the Node flags it needs (undefined: inherit this thread's). */
 export interface WorkerEntry {
   readonly url: URL;
   readonly execArgv: string[] | undefined;
@@ -82,7 +109,7 @@ interface EsbuildLike {
  * built-ins left as imports) to `<cacheDir>/<name>.mjs`, unless the bundle there is still current.
  * Returns the bundle's path; throws when esbuild is unavailable or the build fails.
  */
-export function ensureBundle(source: string, cacheDir: string, name: string): string {
+export function ensureBundle(source: string, cacheDir: string, name: string, packages: 'bundle' | 'external' = 'bundle'): string {
   const bundle = join(cacheDir, `${name}.mjs`);
   const manifestPath = join(cacheDir, `${name}.json`);
   if (upToDate(bundle, manifestPath)) return bundle;
@@ -98,6 +125,7 @@ export function ensureBundle(source: string, cacheDir: string, name: string): st
     target: 'node20',
     write: false,
     metafile: true,
+    packages: packages === 'external' ? 'external' : undefined,
     logLevel: 'silent',
   });
   const text = result.outputFiles?.[0]?.text;
@@ -136,22 +164,33 @@ export function withoutTsxFlags(execArgv: readonly string[]): string[] {
   return out;
 }
 
-let cached: WorkerEntry | null = null;
+const entries = new Map<string, WorkerEntry>();
 
 /**
- * The mel worker's entry for this process (decided once): the esbuild bundle when it can be had, else
+ * A worker's entry for this process (decided once per worker): the esbuild bundle when it can be had, else
  * the tsx entry. `prefer` 'tsx' asks for the fallback (tests and benchmarks compare the two).
  */
-export function melWorkerEntry(prefer: 'bundle' | 'tsx' = 'bundle'): WorkerEntry {
-  const fallback = (reason: string): WorkerEntry => ({ url: TSX_ENTRY, execArgv: undefined, bundled: false, reason });
+export function workerEntry(worker: BundledWorker, prefer: 'bundle' | 'tsx' = 'bundle'): WorkerEntry {
+  const fallback = (reason: string): WorkerEntry => ({ url: worker.tsxEntry, execArgv: undefined, bundled: false, reason });
   if (prefer === 'tsx') return fallback('asked for the tsx entry');
-  if (cached) return cached;
-  if (process.env.BIRDCALL_WORKER_BUNDLE === '0') return (cached = fallback('BIRDCALL_WORKER_BUNDLE=0'));
-  try {
-    const bundle = ensureBundle(WORKER_SOURCE, CACHE_DIR, 'mel-worker');
-    cached = { url: pathToFileURL(bundle), execArgv: withoutTsxFlags(process.execArgv), bundled: true };
-  } catch (err) {
-    cached = fallback(`bundling failed: ${(err as Error).message.split('\n')[0]}`);
+  const known = entries.get(worker.name);
+  if (known) return known;
+  let entry: WorkerEntry;
+  if (process.env.BIRDCALL_WORKER_BUNDLE === '0') {
+    entry = fallback('BIRDCALL_WORKER_BUNDLE=0');
+  } else {
+    try {
+      const bundle = ensureBundle(worker.source, CACHE_DIR, worker.name, worker.packages);
+      entry = { url: pathToFileURL(bundle), execArgv: withoutTsxFlags(process.execArgv), bundled: true };
+    } catch (err) {
+      entry = fallback(`bundling failed: ${(err as Error).message.split('\n')[0]}`);
+    }
   }
-  return cached;
+  entries.set(worker.name, entry);
+  return entry;
+}
+
+/** The mel worker's entry (see workerEntry). */
+export function melWorkerEntry(prefer: 'bundle' | 'tsx' = 'bundle'): WorkerEntry {
+  return workerEntry(MEL_WORKER, prefer);
 }
