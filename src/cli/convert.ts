@@ -5,6 +5,7 @@ import { convert, convertExitCode, parseByteSize, type ConvertProgress, type Con
 import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import { convertShard, resolveShard } from '../pipeline/shard.ts';
 import { queueConvert } from './queue.ts';
+import { positiveInteger } from './flags.ts';
 
 interface ConvertFlags {
   out: string;
@@ -24,12 +25,6 @@ interface ConvertFlags {
 
 /** Input problems the user made on the command line (a missing INPUT): exit code 2, like a bad flag. */
 const INPUT_USAGE_CODES = new Set(['INPUT_NOT_FOUND', 'INPUT_LAYOUT']);
-
-function positiveInteger(text: string, flag: string): number {
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
-  return n;
-}
 
 function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
@@ -144,7 +139,7 @@ export function register(program: Command): void {
         return;
       }
       const shard = flags.shard === undefined ? undefined : resolveShard(flags.shard);
-      const jobs = flags.jobs === undefined ? undefined : positiveInteger(flags.jobs, '--jobs');
+      const jobs = positiveInteger(flags.jobs, '--jobs');
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
       const maxFileSize = flags.maxFileSize === undefined ? undefined : parseByteSize(flags.maxFileSize);
       const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);

@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
@@ -7,11 +8,13 @@ import { BirdcallError, UsageError } from '../errors.ts';
 import { writeStreamAtomic } from '../pipeline/atomic.ts';
 import type { ChunkPrediction, PredictFilesProgress } from '../train/predict-files.ts';
 import { EXIT } from './exit.ts';
+import { positiveInteger } from './flags.ts';
 
 interface PredictFlags {
   model: string;
   out: string;
   batchSize?: string;
+  jobs?: string;
   progress?: boolean;
 }
 
@@ -101,8 +104,10 @@ export function register(program: Command): void {
     .requiredOption('--model <dir>', 'model folder written by `birdcall train` (model.json, classes.json, pipeline.json)')
     .requiredOption('-o, --out <file>', 'predictions CSV to write: row_id (<file stem>_<end second>) then one column per class')
     .option('--batch-size <n>', 'chunks per inference batch (default: 32)')
+    .option('--jobs <n>', 'worker threads for the pipeline (decode, mel, image) while the main thread runs the model; 1 runs everything in-process (default: all cores)')
     .option('--no-progress', 'no progress output')
     .action(async (input: string, flags: PredictFlags) => {
+      const jobs = positiveInteger(flags.jobs, '--jobs') ?? availableParallelism();
       const batchSize = flags.batchSize === undefined ? 32 : Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got "${flags.batchSize}"`);
       // Loaded here, not at the top: every other command starts without TensorFlow.js.
@@ -133,6 +138,7 @@ export function register(program: Command): void {
       try {
         summary = await predictFiles(predictor, input, {
           batchSize,
+          jobs,
           onPredictions,
           onProgress: progress.update,
           onError: (e) => process.stderr.write(`birdcall: ${e.path}: ${e.reason} [${e.code}]\n`),

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
+import { positiveInteger } from './flags.ts';
 import type { ConvertSummary } from '../pipeline/convert.ts';
 import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import type { EnqueueSummary, QueueStatus } from '../pipeline/queue.ts';
@@ -22,13 +23,6 @@ export async function pipelineFromFlags(flags: PipelineFlags, required: boolean)
   if (flags.pipeline !== undefined) return loadPipelineFile(flags.pipeline);
   if (flags.preset !== undefined || required) return presetPipeline(flags.preset ?? 'default');
   return undefined;
-}
-
-export function positiveInteger(text: string | undefined, flag: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < 1) throw new UsageError(`${flag} must be a positive integer, got "${text}"`);
-  return n;
 }
 
 function statusLine(s: QueueStatus): string {

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { WorkerEvent } from '../pipeline/queue.ts';
-import { pipelineFromFlags, positiveInteger } from './queue.ts';
+import { positiveInteger } from './flags.ts';
+import { pipelineFromFlags } from './queue.ts';
 
 /**
  * `birdcall worker --queue URL -o OUT`: processes queued files until stopped (SIGINT/SIGTERM let the jobs

@@ -5,8 +5,10 @@ import { BirdcallError } from '../errors.ts';
 import type { Artifact, SourceFile } from '../pipeline/block.ts';
 import { openInputs } from '../pipeline/inputs.ts';
 import { resolveInside } from '../pipeline/paths.ts';
-import { loadPipelineFile, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { loadPipelineFile, toSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { pipelineWorkerPool } from '../pipeline/process-source.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
+import { errorFromData, type ItemOutput } from '../pipeline/worker.ts';
 import { loadModel } from './artifacts.ts';
 import { decodeInput, type InputShape } from './dataset.ts';
 import { predictBatch } from './predict.ts';
@@ -85,35 +87,40 @@ export function rowId(source: string, endSeconds: number): string {
  */
 export async function predictSource(predictor: Predictor, file: SourceFile, batchSize = 32): Promise<ChunkPrediction[]> {
   const result = await runPipelineOnFile(predictor.pipeline, file);
+  return predictItems(predictor, file.path, result.items, batchSize);
+}
+
+/** The chunks one recording's pipeline run made (here or in a worker thread), through the model. */
+export async function predictItems(predictor: Predictor, path: string, items: readonly ItemOutput[], batchSize = 32): Promise<ChunkPrediction[]> {
   const inputs: Float32Array[] = [];
-  for (const item of result.items) {
+  for (const item of items) {
     const artifact: Artifact | undefined = item.artifacts.find((a) => a.name === predictor.input);
     if (artifact === undefined) {
       throw new BirdcallError(
         'PREDICT_NO_INPUT',
         `the model reads "${predictor.input}" artifacts but its pipeline made none for chunk ${item.chunkIndex}`,
-        file.path,
+        path,
       );
     }
-    const decoded = await decodeInput(artifact.bytes, `${file.path}#${item.chunkIndex}.${artifact.ext}`);
+    const decoded = await decodeInput(artifact.bytes, `${path}#${item.chunkIndex}.${artifact.ext}`);
     inputs.push(decoded.data);
     if (decoded.shape.some((d, i) => d !== predictor.inputShape[i])) {
       throw new BirdcallError(
         'INPUT_SHAPE_MISMATCH',
         `chunk ${item.chunkIndex} gives an input of shape [${decoded.shape.join(', ')}] but the model expects [${predictor.inputShape.join(', ')}]`,
-        file.path,
+        path,
       );
     }
   }
   const scores = inputs.length > 0 ? predictBatch(predictor.model, inputs, predictor.inputShape, batchSize) : [];
-  return result.items.map((item, i) => {
+  return items.map((item, i) => {
     const end = predictor.chunkSeconds !== undefined ? item.startSeconds + predictor.chunkSeconds : item.endSeconds;
     return {
-      source: file.path,
+      source: path,
       chunkIndex: item.chunkIndex,
       startSeconds: item.startSeconds,
       endSeconds: end,
-      rowId: rowId(file.path, end),
+      rowId: rowId(path, end),
       scores: scores[i],
     };
   });
@@ -166,6 +173,11 @@ export interface PredictFileError {
 
 export interface PredictFilesOptions {
   batchSize?: number;
+  /**
+   * Worker threads that run the pipeline (decode, resample, mel, image) while this thread runs the model;
+   * 1 runs everything here. Default 1. Predictions come out in input order either way.
+   */
+  jobs?: number;
   /** Called with each recording's predictions as soon as they are made (e.g. to stream them to a CSV). */
   onPredictions?: (rows: ChunkPrediction[]) => void | Promise<void>;
   onProgress?: (progress: PredictFilesProgress) => void;
@@ -180,12 +192,17 @@ export interface PredictFilesSummary {
   errors: PredictFileError[];
 }
 
+/** A recording's pipeline output, or why it has none. */
+type Prepared = { source: PredictionSource; items: readonly ItemOutput[] } | { source: PredictionSource; error: unknown };
+
 /** Predict every recording of INPUT; a bad recording is reported and skipped, never ends the run. */
 export async function predictFiles(predictor: Predictor, input: string, options: PredictFilesOptions = {}): Promise<PredictFilesSummary> {
   const { count, sources } = await predictionSources(input);
   const summary: PredictFilesSummary = { files: 0, failed: 0, chunks: 0, errors: [] };
-  for await (const source of sources) {
-    summary.files++;
+  const jobs = options.jobs ?? 1;
+  const pool = jobs > 1 ? pipelineWorkerPool(toSpec(predictor.pipeline), jobs) : undefined;
+  const specJson = pool === undefined ? '' : JSON.stringify(toSpec(predictor.pipeline));
+  const prepare = async (source: PredictionSource): Promise<Prepared> => {
     try {
       let bytes: Uint8Array;
       try {
@@ -194,7 +211,20 @@ export async function predictFiles(predictor: Predictor, input: string, options:
         const code = (error as NodeJS.ErrnoException).code;
         throw new BirdcallError('SOURCE_NOT_FOUND', code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code ?? String(error)})`, source.path);
       }
-      const rows = await predictSource(predictor, { path: source.path, bytes }, options.batchSize);
+      if (pool === undefined) return { source, items: (await runPipelineOnFile(predictor.pipeline, { path: source.path, bytes })).items };
+      const result = await pool.run({ specJson, path: source.path, bytes });
+      if (!result.ok) throw errorFromData(result.error);
+      return { source, items: result.items };
+    } catch (error) {
+      return { source, error };
+    }
+  };
+  const finish = async (prepared: Prepared): Promise<void> => {
+    const { source } = prepared;
+    summary.files++;
+    try {
+      if ('error' in prepared) throw prepared.error;
+      const rows = await predictItems(predictor, source.path, prepared.items, options.batchSize);
       summary.chunks += rows.length;
       await options.onPredictions?.(rows);
     } catch (error) {
@@ -207,6 +237,20 @@ export async function predictFiles(predictor: Predictor, input: string, options:
       options.onError?.(failure);
     }
     options.onProgress?.({ done: summary.files, total: Math.max(count, summary.files), failed: summary.failed, chunks: summary.chunks, source: source.path });
+  };
+  // With workers, jobs + 1 recordings in flight keep every worker busy while this thread predicts the
+  // oldest; results are taken in input order.
+  const depth = pool === undefined ? 1 : jobs + 1;
+  const inFlight: Promise<Prepared>[] = [];
+  try {
+    for await (const source of sources) {
+      inFlight.push(prepare(source));
+      if (inFlight.length >= depth) await finish(await inFlight.shift()!);
+    }
+    while (inFlight.length > 0) await finish(await inFlight.shift()!);
+  } finally {
+    await Promise.allSettled(inFlight);
+    await pool?.destroy();
   }
   return summary;
 }

@@ -72,6 +72,15 @@ describe('birdcall predict', () => {
     });
   });
 
+  it('writes the same CSV, in input order, with the pipeline on 2 worker threads as in-process', async () => {
+    const one = join(fx.dir, 'preds', 'jobs1.csv');
+    const two = join(fx.dir, 'preds', 'jobs2.csv');
+    expect((await runCli(['predict', '--model', fx.model, fx.audio, '-o', one, '--jobs', '1', '--no-progress'])).code).toBe(0);
+    expect((await runCli(['predict', '--model', fx.model, fx.audio, '-o', two, '--jobs', '2', '--no-progress'])).code).toBe(0);
+    expect(await readFile(two, 'utf8')).toBe(await readFile(one, 'utf8'));
+    expect((await runCli(['predict', '--model', fx.model, fx.audio, '-o', two, '--jobs', '0'])).code).toBe(2);
+  });
+
   it('predicts a single file and a manifest CSV of the input layouts convert reads', async () => {
     const single = join(fx.dir, 'preds', 'one.csv');
     const one = await runCli(['predict', '--model', fx.model, join(fx.audio, 'lowtone', 'lowtone1.wav'), '-o', single, '--no-progress']);
