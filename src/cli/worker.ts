@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { parseByteSize } from '../pipeline/convert.ts';
 import type { WorkerEvent } from '../pipeline/queue.ts';
 import { positiveInteger } from './flags.ts';
 import { pipelineFromFlags } from './queue.ts';
@@ -20,6 +21,7 @@ interface WorkerFlags {
   stalledInterval?: string;
   inputRoot?: string;
   fsync?: boolean;
+  streamAbove?: string;
   verbose?: boolean;
 }
 
@@ -37,6 +39,7 @@ export function register(program: Command): void {
     .option('--stalled-interval <ms>', 'how often to look for jobs of dead workers (default: the lock duration)')
     .option('--input-root <dir>', "where the input's files are on this machine, if not at the enqueuer's path")
     .option('--fsync', 'flush every output to disk before its rename')
+    .option('--stream-above <size>', 'stream WAV files larger than this instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
     .option('--verbose', 'one line per file on stderr')
     .action(async (flags: WorkerFlags) => {
       const pipeline = await pipelineFromFlags(flags, false);
@@ -79,6 +82,7 @@ export function register(program: Command): void {
           exitWhenDrained: flags.exitWhenDrained,
           inputRoot: flags.inputRoot,
           fsync: flags.fsync,
+          streamAbove: flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove),
           signal: controller.signal,
           onEvent: log,
         });

@@ -10,8 +10,7 @@ import { outputBaseFor, processQueuedSource, type ProcessResult, type QueueJobDa
 import { closeRedis, connectRedis, parseQueueUrl, workerRedis, type QueueTarget } from './queue-redis.ts';
 import { sha256Hex } from './cache.ts';
 import { BIRDCALL_VERSION } from './version.ts';
-import { pipelineWorkerPool } from './process-source.ts';
-import { errorFromData } from './worker.ts';
+import { createRunner } from './process-source.ts';
 
 /**
  * Queue mode of `convert` on Redis with BullMQ: one job per source file, any number of worker processes on
@@ -273,6 +272,8 @@ export interface RunWorkerOptions {
   /** The input root on this machine, when it is mounted elsewhere than on the enqueuer's. */
   inputRoot?: string;
   fsync?: boolean;
+  /** WAV sources above this many bytes stream from disk, as in convert (default BIRDCALL_STREAM_ABOVE or 64 MiB). */
+  streamAbove?: number;
   signal?: AbortSignal;
   onEvent?: (event: WorkerEvent) => void;
 }
@@ -293,11 +294,12 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BirdcallError('USAGE', `--concurrency must be a positive integer, got ${concurrency}`);
   const lockDuration = options.lockDurationMs ?? 30_000;
-  const specJson = JSON.stringify(toSpec(pipeline));
   const { queue, close: closeQueue } = await openQueue(t, { reconnect: true });
   // The pipeline runs in worker threads even for one job at a time: a long synchronous run on the main
-  // thread would starve BullMQ's lock renewal and get a live job taken for stalled.
-  const pool = pipelineWorkerPool(toSpec(pipeline), concurrency);
+  // thread would starve BullMQ's lock renewal and get a live job taken for stalled. Long WAVs stream from
+  // disk in this thread instead, as in convert (a 60-minute file read whole took 1.8 GB): window by window,
+  // each awaiting its read, so the event loop still renews the locks between windows.
+  const runner = createRunner(pipeline, { threads: concurrency, inProcess: false, streamAbove: options.streamAbove });
   const ctx = {
     inputRoot: options.inputRoot ? resolve(options.inputRoot) : meta.inputRoot,
     outDir: options.outDir,
@@ -305,11 +307,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
     birdcallVersion: BIRDCALL_VERSION,
     store: new StateStore(options.outDir),
     fsync: options.fsync,
-    run: async (path: string, bytes: Uint8Array) => {
-      const result = await pool.run({ specJson, path, bytes });
-      if (!result.ok) throw errorFromData(result.error);
-      return result;
-    },
+    run: runner,
   };
   const summary: WorkerSummary = { converted: 0, skipped: 0, failed: 0, elapsedSeconds: 0 };
   const emit = options.onEvent ?? (() => {});
@@ -365,7 +363,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
     // close() lets the jobs in hand finish and closes the worker's own connections (duplicates of
     // workerClient); the stalled check needs no cleanup. Every step runs even if one before it failed, so no
     // socket or thread is left to keep the process alive.
-    const steps = [() => worker.close(), () => running, () => closeRedis(workerClient), closeQueue, () => pool.destroy()];
+    const steps = [() => worker.close(), () => running, () => closeRedis(workerClient), closeQueue, () => runner.close?.() ?? Promise.resolve()];
     for (const step of steps) await step().catch(() => {});
   }
   summary.elapsedSeconds = (performance.now() - started) / 1000;

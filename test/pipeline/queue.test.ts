@@ -242,6 +242,20 @@ describe.skipIf(!HAVE_REDIS)('queue mode on a real Redis', () => {
     // Without reconnects the worker would wait forever: fail well before the suite's two minutes.
   }, 60_000);
 
+  it('streams WAVs above --stream-above from disk, with the outputs of a plain convert', async () => {
+    const url = redis.url('streamed');
+    const outDir = tempDir();
+    const fast = fastPipeline();
+    await enqueue({ queue: url, input, pipeline: fast });
+    const worked = await runWorker({ queue: url, outDir, exitWhenDrained: true, streamAbove: 0 });
+    expect(worked).toMatchObject({ converted: FILES, failed: 0 });
+    const plain = await convert({ input, outDir: tempDir(), pipeline: fast, jobs: 1, streamAbove: Infinity });
+    const hashes = async (manifest: string) => new Map((await readOutputManifest(manifest)).map((r) => [`${r.source}#${r.chunkIndex}`, r.outputHashes.png]));
+    expect(await finishQueue({ queue: url, outDir, jobs: 1 })).toMatchObject({ skipped: FILES, failed: 0 });
+    expect(await hashes(join(outDir, 'manifest.csv'))).toEqual(await hashes(plain.manifestPath));
+    await removeQueue(url);
+  });
+
   it("logs in with the URL's password, keeps the queue in the URL's database, and refuses a wrong password", async () => {
     const secured = await startRedis({ password: 'hush/hush' });
     try {
