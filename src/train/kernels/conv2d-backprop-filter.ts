@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { address, nativeKernels } from './native.ts';
-import { callKernel, heapF32, stockKernel, type Conv2DBackpropAttrs, type KernelArgs } from './wasm.ts';
+import { callKernel, heapF32, padOnGrid, stockKernel, type Conv2DBackpropAttrs, type KernelArgs } from './wasm.ts';
 
 interface Attrs extends Conv2DBackpropAttrs {
   filterShape: [number, number, number, number];
@@ -109,22 +109,11 @@ function gridOf(info: tf.backend_util.Conv2DInfo): Grid {
 /**
  * Stride 1 with co a multiple of 4: the SIMD kernel filter_grad_s1 (native/kernels.c) reads x zero-padded on
  * the grid (NHWC) and dy as it is, accumulating dW tile by tile with no im2col matrix and no product call.
- * The padded copy is one block copy per input row.
  */
 function filterGradOnGrid(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, grid: Grid): tf.TensorInfo {
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
+  const { batchSize: n, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
   const out = backend.makeOutput([fh, fw, ci, co], 'float32');
-  const xp = backend.makeOutput([(n * grid.plane + grid.tail) * ci], 'float32');
-  const padded = heapF32(backend, xp);
-  const source = heapF32(backend, x);
-  padded.fill(0);
-  const run = w * ci;
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < h; y++) {
-      const from = (b * h + y) * run;
-      padded.set(source.subarray(from, from + run), (b * grid.plane + (info.padInfo.top + y) * grid.wp + info.padInfo.left) * ci);
-    }
-  }
+  const xp = padOnGrid(backend, x, grid, info.padInfo.top, info.padInfo.left);
   heapF32(backend, out).fill(0);
   nativeKernels(backend).kernels.filter_grad_s1(address(backend, xp), grid.wp, grid.plane, address(backend, dy), address(backend, out), n, ho, wo, fh, fw, ci, co);
   backend.disposeData(xp.dataId);

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { address, nativeKernels } from './native.ts';
-import { callKernel, heapF32, type KernelArgs, type KernelFunc } from './wasm.ts';
+import { callKernel, padOnGrid, type KernelArgs, type KernelFunc } from './wasm.ts';
 
 interface ConvAttrs {
   strides: [number, number] | number;
@@ -47,17 +47,7 @@ export function conv2dStride1(
   const wp = wo + fw - 1;
   if (top + h > hp || left + w > wp) return undefined;
   const out = backend.makeOutput([n, ho, wo, co], 'float32');
-  const xp = backend.makeOutput([n * hp * wp * ci], 'float32');
-  const padded = heapF32(backend, xp);
-  const source = heapF32(backend, x);
-  padded.fill(0);
-  const run = w * ci;
-  for (let b = 0; b < n; b++) {
-    for (let y = 0; y < h; y++) {
-      const from = (b * h + y) * run;
-      padded.set(source.subarray(from, from + run), ((b * hp + top + y) * wp + left) * ci);
-    }
-  }
+  const xp = padOnGrid(backend, x, { wp, plane: hp * wp, tail: 0 }, top, left);
   nativeKernels(backend).kernels.conv2d_s1(
     address(backend, xp),
     hp,

@@ -52,3 +52,25 @@ export interface Conv2DBackpropAttrs {
   dataFormat: 'NHWC' | 'NCHW';
   dimRoundingMode?: 'floor' | 'round' | 'ceil';
 }
+
+/**
+ * x [n, h, w, c] zero-padded onto a grid of `plane` positions per image, rows `wp` positions wide, with x's
+ * first pixel at grid position (top, left) and `tail` zero positions after the last image: the input the
+ * stride-1 SIMD kernels read without bounds tests. One block copy per input row. A temporary tensor (flat),
+ * for the caller to dispose.
+ */
+export function padOnGrid(backend: BackendWasm, x: tf.TensorInfo, grid: { wp: number; plane: number; tail: number }, top: number, left: number): tf.TensorInfo {
+  const [n, h, w, c] = x.shape;
+  const padded = backend.makeOutput([(n * grid.plane + grid.tail) * c], 'float32');
+  const target = heapF32(backend, padded);
+  const source = heapF32(backend, x);
+  target.fill(0);
+  const run = w * c;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < h; y++) {
+      const from = (b * h + y) * run;
+      target.set(source.subarray(from, from + run), (b * grid.plane + (top + y) * grid.wp + left) * c);
+    }
+  }
+  return padded;
+}

@@ -297,6 +297,20 @@ void filter_grad_s1(const float *xp, int wp, int plane, const float *dy, float *
  * multiply-adds. A tile's w columns (K x 8 values) and the fh input rows stay in L1 while the tile slides
  * along the output row. co must be a multiple of 4 (the caller checks).
  */
+/* A conv tile's 4 pixels x 8 channels into y (pixel stride co), through ReLU when asked. Arguments by value:
+ * inlined, they stay in registers. */
+static inline void store_px4x8(float *y, int co, int relu, v128_t a00, v128_t a01, v128_t a10, v128_t a11, v128_t a20, v128_t a21, v128_t a30, v128_t a31) {
+  if (relu) {
+    const v128_t z = wasm_f32x4_splat(0);
+    a00 = wasm_f32x4_max(a00, z), a01 = wasm_f32x4_max(a01, z), a10 = wasm_f32x4_max(a10, z), a11 = wasm_f32x4_max(a11, z);
+    a20 = wasm_f32x4_max(a20, z), a21 = wasm_f32x4_max(a21, z), a30 = wasm_f32x4_max(a30, z), a31 = wasm_f32x4_max(a31, z);
+  }
+  wasm_v128_store(y, a00), wasm_v128_store(y + 4, a01);
+  wasm_v128_store(y + co, a10), wasm_v128_store(y + co + 4, a11);
+  wasm_v128_store(y + 2 * co, a20), wasm_v128_store(y + 2 * co + 4, a21);
+  wasm_v128_store(y + 3 * co, a30), wasm_v128_store(y + 3 * co + 4, a31);
+}
+
 static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, const float *w, int co, v128_t b0, v128_t b1, int relu, float *y) {
   v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
   for (int ky = 0; ky < fh; ky++) {
@@ -318,15 +332,7 @@ static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, co
       }
     }
   }
-  if (relu) {
-    const v128_t z = wasm_f32x4_splat(0);
-    a00 = wasm_f32x4_max(a00, z), a01 = wasm_f32x4_max(a01, z), a10 = wasm_f32x4_max(a10, z), a11 = wasm_f32x4_max(a11, z);
-    a20 = wasm_f32x4_max(a20, z), a21 = wasm_f32x4_max(a21, z), a30 = wasm_f32x4_max(a30, z), a31 = wasm_f32x4_max(a31, z);
-  }
-  wasm_v128_store(y, a00), wasm_v128_store(y + 4, a01);
-  wasm_v128_store(y + co, a10), wasm_v128_store(y + co + 4, a11);
-  wasm_v128_store(y + 2 * co, a20), wasm_v128_store(y + 2 * co + 4, a21);
-  wasm_v128_store(y + 3 * co, a30), wasm_v128_store(y + 3 * co + 4, a31);
+  store_px4x8(y, co, relu, a00, a01, a10, a11, a20, a21, a30, a31);
 }
 
 /* A first layer's 3x3 taps on one input channel, unrolled: the generic tile's loops over taps and over a
@@ -350,15 +356,7 @@ static inline void conv_px4x8_3x3_ci1(const float *x, int wp, const float *w, in
     a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, g0));
     a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, g1));
   }
-  if (relu) {
-    const v128_t z = wasm_f32x4_splat(0);
-    a00 = wasm_f32x4_max(a00, z), a01 = wasm_f32x4_max(a01, z), a10 = wasm_f32x4_max(a10, z), a11 = wasm_f32x4_max(a11, z);
-    a20 = wasm_f32x4_max(a20, z), a21 = wasm_f32x4_max(a21, z), a30 = wasm_f32x4_max(a30, z), a31 = wasm_f32x4_max(a31, z);
-  }
-  wasm_v128_store(y, a00), wasm_v128_store(y + 4, a01);
-  wasm_v128_store(y + co, a10), wasm_v128_store(y + co + 4, a11);
-  wasm_v128_store(y + 2 * co, a20), wasm_v128_store(y + 2 * co + 4, a21);
-  wasm_v128_store(y + 3 * co, a30), wasm_v128_store(y + 3 * co + 4, a31);
+  store_px4x8(y, co, relu, a00, a01, a10, a11, a20, a21, a30, a31);
 }
 
 /* One output pixel by 4 output channels: the edges of the tiling. */
