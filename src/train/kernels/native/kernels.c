@@ -203,6 +203,16 @@ void max_pool_2x2_grad(const float *x, const float *dy, float *dx, int n, int h,
   }
 }
 
+/* The 4x8 register tile's step, on accumulators named a00..a31 in scope: a<r><v> += x<r> * g<v>, for 4
+ * broadcast inputs (rows or pixels) and 2 vectors of 4 columns. */
+#define MADD_4x8(x0, x1, x2, x3, g0, g1)                                                                         \
+  do {                                                                                                           \
+    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(x0, g0)), a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(x0, g1));        \
+    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(x1, g0)), a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(x1, g1));        \
+    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(x2, g0)), a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(x2, g1));        \
+    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(x3, g0)), a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(x3, g1));        \
+  } while (0)
+
 /*
  * The filter gradient of a stride-1 convolution, accumulated into dw [fh, fw, ci, co] (row k = (ky*fw + kx)*ci
  * + c, column o):  dw[k][o] += sum over output pixels p of xp[p + offset(k)] * dy[p][o].
@@ -226,14 +236,7 @@ static inline void tile4x8(const float *xrow, const float *dyrow, int wo, int ci
     const v128_t g0 = wasm_v128_load(dyrow), g1 = wasm_v128_load(dyrow + 4);
     const v128_t b0 = wasm_v128_load32_splat(x0), b1 = wasm_v128_load32_splat(x1);
     const v128_t b2 = wasm_v128_load32_splat(x2), b3 = wasm_v128_load32_splat(x3);
-    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(b0, g0));
-    a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(b0, g1));
-    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(b1, g0));
-    a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(b1, g1));
-    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(b2, g0));
-    a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(b2, g1));
-    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(b3, g0));
-    a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(b3, g1));
+    MADD_4x8(b0, b1, b2, b3, g0, g1);
     dyrow += co;
     x0 += ci, x1 += ci, x2 += ci, x3 += ci;
   }
@@ -321,14 +324,7 @@ static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, co
         const v128_t g0 = wasm_v128_load(pw), g1 = wasm_v128_load(pw + 4);
         const v128_t s0 = wasm_v128_load32_splat(px + c), s1 = wasm_v128_load32_splat(px + ci + c);
         const v128_t s2 = wasm_v128_load32_splat(px + 2 * ci + c), s3 = wasm_v128_load32_splat(px + 3 * ci + c);
-        a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, g0));
-        a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, g1));
-        a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, g0));
-        a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, g1));
-        a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, g0));
-        a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, g1));
-        a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, g0));
-        a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, g1));
+        MADD_4x8(s0, s1, s2, s3, g0, g1);
       }
     }
   }
@@ -347,14 +343,7 @@ static inline void conv_px4x8_3x3_ci1(const float *x, int wp, const float *w, in
     const v128_t g0 = wasm_v128_load(pw), g1 = wasm_v128_load(pw + 4);
     const v128_t s0 = wasm_v128_load32_splat(px), s1 = wasm_v128_load32_splat(px + 1);
     const v128_t s2 = wasm_v128_load32_splat(px + 2), s3 = wasm_v128_load32_splat(px + 3);
-    a00 = wasm_f32x4_add(a00, wasm_f32x4_mul(s0, g0));
-    a01 = wasm_f32x4_add(a01, wasm_f32x4_mul(s0, g1));
-    a10 = wasm_f32x4_add(a10, wasm_f32x4_mul(s1, g0));
-    a11 = wasm_f32x4_add(a11, wasm_f32x4_mul(s1, g1));
-    a20 = wasm_f32x4_add(a20, wasm_f32x4_mul(s2, g0));
-    a21 = wasm_f32x4_add(a21, wasm_f32x4_mul(s2, g1));
-    a30 = wasm_f32x4_add(a30, wasm_f32x4_mul(s3, g0));
-    a31 = wasm_f32x4_add(a31, wasm_f32x4_mul(s3, g1));
+    MADD_4x8(s0, s1, s2, s3, g0, g1);
   }
   store_px4x8(y, co, relu, a00, a01, a10, a11, a20, a21, a30, a31);
 }
