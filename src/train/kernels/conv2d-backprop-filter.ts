@@ -43,8 +43,8 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
   );
   const { batchSize: n, outHeight: ho, outWidth: wo, outChannels: co, inChannels: ci, filterHeight: fh, filterWidth: fw } = info;
   const k = fh * fw * ci;
+  if (co % 4 === 0 && info.padInfo.top >= 0 && info.padInfo.left >= 0) return filterGradDirect(backend, x, dy, info);
   const grid = info.strideHeight === 1 && info.strideWidth === 1 ? gridOf(info) : undefined;
-  if (grid !== undefined && co % 4 === 0) return filterGradOnGrid(backend, x, dy, info, grid);
   // Columns of the im2col matrix per example: output pixels, or the padded grid's positions.
   const perExample = grid === undefined ? ho * wo : grid.plane;
   const chunk = Math.max(1, Math.min(n, Math.floor(colMaxFloats / (k * perExample))));
@@ -107,15 +107,17 @@ function gridOf(info: tf.backend_util.Conv2DInfo): Grid {
 }
 
 /**
- * Stride 1 with co a multiple of 4: the SIMD kernel filter_grad_s1 (native/kernels.c) reads x zero-padded on
- * the grid (NHWC) and dy as it is, accumulating dW tile by tile with no im2col matrix and no product call.
+ * co a multiple of 4 (every layer of our models): the SIMD kernel filter_grad (native/kernels.c) reads x
+ * zero-padded on a grid (NHWC) and dy as it is, accumulating dW tile by tile with no im2col matrix and no
+ * product call. The im2col + GEMM paths below remain for other filter counts.
  */
-function filterGradOnGrid(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo, grid: Grid): tf.TensorInfo {
-  const { batchSize: n, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
+function filterGradDirect(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const { batchSize: n, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  const grid = { hp: (ho - 1) * sh + fh, wp: (wo - 1) * sw + fw };
   const out = backend.makeOutput([fh, fw, ci, co], 'float32');
   const xp = padOnGrid(backend, x, grid, info.padInfo.top, info.padInfo.left);
   heapF32(backend, out).fill(0);
-  nativeKernels(backend).kernels.filter_grad_s1(address(backend, xp), grid.wp, grid.plane, address(backend, dy), address(backend, out), n, ho, wo, fh, fw, ci, co);
+  nativeKernels(backend).kernels.filter_grad(address(backend, xp), grid.wp, grid.hp * grid.wp, address(backend, dy), address(backend, out), n, ho, wo, fh, fw, ci, co, sh, sw);
   backend.disposeData(xp.dataId);
   return out;
 }

@@ -14,12 +14,12 @@ interface ConvAttrs {
 }
 
 /**
- * The stride-1 convolutions of our models (3x3 'same', NHWC, float32, output channels a multiple of 4) on
- * the SIMD kernel conv2d_s1 of native/kernels.c, with bias and ReLU fused; everything else on the stock
- * kernel (XNNPACK). Measured on the compact model's layers at 64x128, batch 16: see
- * docs/decisions/training-speed.md, round 3.
+ * The convolutions of our models (NHWC, float32, any strides, no dilation, output channels a multiple of 4)
+ * on the SIMD kernel conv2d of native/kernels.c, with bias and ReLU fused; everything else on the stock
+ * kernel (XNNPACK). Measured on the compact model's layers at 64x128, batch 16, and on the strided model:
+ * see docs/decisions/training-speed.md, round 3.
  */
-export function conv2dStride1(
+export function conv2dDirect(
   backend: BackendWasm,
   x: tf.TensorInfo,
   filter: tf.TensorInfo,
@@ -38,20 +38,18 @@ export function conv2dStride1(
     false,
     'channelsLast',
   );
-  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw } = info;
-  const stride1 = info.strideHeight === 1 && info.strideWidth === 1 && info.dilationHeight === 1 && info.dilationWidth === 1;
+  const { batchSize: n, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co, filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
   const { top, left } = info.padInfo;
-  if (!stride1 || co % 4 !== 0 || top < 0 || left < 0 || (bias !== undefined && tf.util.sizeFromShape(bias.shape) !== co)) return undefined;
-  // The zero-padded grid: output pixel (oy, ox) at tap (ky, kx) reads grid position (oy + ky, ox + kx).
-  const hp = ho + fh - 1;
-  const wp = wo + fw - 1;
-  if (top + h > hp || left + w > wp) return undefined;
+  const undilated = info.dilationHeight === 1 && info.dilationWidth === 1;
+  if (!undilated || co % 4 !== 0 || top < 0 || left < 0 || (bias !== undefined && tf.util.sizeFromShape(bias.shape) !== co)) return undefined;
+  // The zero-padded grid: output pixel (oy, ox) at tap (ky, kx) reads grid position (oy*sh + ky, ox*sw + kx).
+  const grid = { hp: (ho - 1) * sh + fh, wp: (wo - 1) * sw + fw };
   const out = backend.makeOutput([n, ho, wo, co], 'float32');
-  const xp = padOnGrid(backend, x, { wp, plane: hp * wp, tail: 0 }, top, left);
-  nativeKernels(backend).kernels.conv2d_s1(
+  const xp = padOnGrid(backend, x, grid, top, left);
+  nativeKernels(backend).kernels.conv2d(
     address(backend, xp),
-    hp,
-    wp,
+    grid.hp,
+    grid.wp,
     address(backend, filter),
     bias === undefined ? 0 : address(backend, bias),
     address(backend, out),
@@ -62,18 +60,20 @@ export function conv2dStride1(
     fw,
     ci,
     co,
+    sh,
+    sw,
     relu ? 1 : 0,
   );
   backend.disposeData(xp.dataId);
   return out;
 }
 
-/** Conv2D: ours where conv2dStride1 applies, else the stock kernel. */
+/** Conv2D: ours where conv2dDirect applies, else the stock kernel. */
 export function conv2dWasm(stock: tf.KernelConfig | undefined): KernelFunc {
   return (args: KernelArgs) => {
     const backend = args.backend as BackendWasm;
     const { x, filter } = args.inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const out = conv2dStride1(backend, x, filter, undefined, false, args.attrs as ConvAttrs);
+    const out = conv2dDirect(backend, x, filter, undefined, false, args.attrs as ConvAttrs);
     if (out !== undefined) return out;
     if (stock === undefined) throw new Error('wasm Conv2D kernel missing');
     return callKernel(stock, backend, args.inputs, args.attrs as object);
@@ -88,7 +88,7 @@ export function fusedConv2dWasm(stock: tf.KernelConfig | undefined): KernelFunc 
     const attrs = args.attrs as ConvAttrs;
     const activation = attrs.activation ?? 'linear';
     if ((activation === 'linear' || activation === 'relu') && preluActivationWeights == null && (bias == null || bias.dtype === 'float32')) {
-      const out = conv2dStride1(backend, x, filter, bias ?? undefined, activation === 'relu', attrs);
+      const out = conv2dDirect(backend, x, filter, bias ?? undefined, activation === 'relu', attrs);
       if (out !== undefined) return out;
     }
     if (stock === undefined) throw new Error('wasm FusedConv2D kernel missing');

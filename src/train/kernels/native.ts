@@ -14,8 +14,8 @@ interface Exports {
   channel_affine(a: number, ka: number, b: number, kb: number, k0: number, rows: number, channels: number, out: number): void;
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   max_pool_2x2_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number): void;
-  conv2d_s1(xp: number, hp: number, wp: number, w: number, bias: number, y: number, nb: number, ho: number, wo: number, fh: number, fw: number, ci: number, co: number, relu: number): void;
-  filter_grad_s1(xp: number, wp: number, plane: number, dy: number, dw: number, nb: number, ho: number, wo: number, fh: number, fw: number, ci: number, co: number): void;
+  conv2d(xp: number, hp: number, wp: number, w: number, bias: number, y: number, nb: number, ho: number, wo: number, fh: number, fw: number, ci: number, co: number, sh: number, sw: number, relu: number): void;
+  filter_grad(xp: number, wp: number, plane: number, dy: number, dw: number, nb: number, ho: number, wo: number, fh: number, fw: number, ci: number, co: number, sh: number, sw: number): void;
 }
 
 /** The part of the WebAssembly global used here (the project's lib settings do not declare it). */

@@ -54,22 +54,24 @@ export interface Conv2DBackpropAttrs {
 }
 
 /**
- * x [n, h, w, c] zero-padded onto a grid of `plane` positions per image, rows `wp` positions wide, with x's
- * first pixel at grid position (top, left) and `tail` zero positions after the last image: the input the
- * stride-1 SIMD kernels read without bounds tests. One block copy per input row. A temporary tensor (flat),
- * for the caller to dispose.
+ * x [n, h, w, c] zero-padded onto a grid of hp x wp positions per image, with x's first pixel at grid
+ * position (top, left); rows and columns of x that fall outside the grid (never read by any output of a
+ * strided 'valid' convolution) are left out. The input the direct SIMD convolution kernels read without
+ * bounds tests, made with one block copy per input row. A temporary tensor (flat), for the caller to dispose.
  */
-export function padOnGrid(backend: BackendWasm, x: tf.TensorInfo, grid: { wp: number; plane: number; tail: number }, top: number, left: number): tf.TensorInfo {
+export function padOnGrid(backend: BackendWasm, x: tf.TensorInfo, grid: { hp: number; wp: number }, top: number, left: number): tf.TensorInfo {
   const [n, h, w, c] = x.shape;
-  const padded = backend.makeOutput([(n * grid.plane + grid.tail) * c], 'float32');
+  const plane = grid.hp * grid.wp;
+  const padded = backend.makeOutput([n * plane * c], 'float32');
   const target = heapF32(backend, padded);
   const source = heapF32(backend, x);
   target.fill(0);
-  const run = w * c;
+  const rows = Math.min(h, grid.hp - top);
+  const run = Math.min(w, grid.wp - left) * c;
   for (let b = 0; b < n; b++) {
-    for (let y = 0; y < h; y++) {
-      const from = (b * h + y) * run;
-      target.set(source.subarray(from, from + run), (b * grid.plane + (top + y) * grid.wp + left) * c);
+    for (let y = 0; y < rows; y++) {
+      const from = (b * h + y) * w * c;
+      target.set(source.subarray(from, from + run), (b * plane + (top + y) * grid.wp + left) * c);
     }
   }
   return padded;

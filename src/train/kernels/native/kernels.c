@@ -214,18 +214,18 @@ void max_pool_2x2_grad(const float *x, const float *dy, float *dx, int n, int h,
   } while (0)
 
 /*
- * The filter gradient of a stride-1 convolution, accumulated into dw [fh, fw, ci, co] (row k = (ky*fw + kx)*ci
- * + c, column o):  dw[k][o] += sum over output pixels p of xp[p + offset(k)] * dy[p][o].
+ * The filter gradient of a convolution with strides (sh, sw), accumulated into dw [fh, fw, ci, co] (row
+ * k = (ky*fw + kx)*ci + c, column o):  dw[k][o] += sum over output pixels p of xp[pos(p) + offset(k)] * dy[p][o].
  * xp is the input zero-padded on a grid of rows `wp` positions wide and `plane` positions per image, NHWC,
- * so tap k of output pixel (b, oy, ox) reads grid position b*plane + (oy + ky)*wp + ox + kx, channel c:
- * no bounds tests in the loop. dy [nb, ho, wo, co] is read as it is.
+ * so tap k of output pixel (b, oy, ox) reads grid position b*plane + (oy*sh + ky)*wp + ox*sw + kx, channel
+ * c: no bounds tests in the loop. dy [nb, ho, wo, co] is read as it is.
  *
  * Register tiling: a tile is 4 rows of dw by 8 columns (8 float32x4 accumulators); for each output pixel it
  * loads 2 vectors of dy and 4 broadcast inputs and does 8 multiply-adds. Tiles sweep one output row at a
  * time, so the dy row (wo*co values) and the fh input rows it reads stay in L1 across all tiles. co must be
  * a multiple of 4 (the caller checks).
  */
-static inline void tile4x8(const float *xrow, const float *dyrow, int wo, int ci, int co, int o0, int o1, int o2, int o3, float *dw0, int k_stride) {
+static inline void tile4x8(const float *xrow, const float *dyrow, int wo, int ps, int co, int o0, int o1, int o2, int o3, float *dw0, int k_stride) {
   float *d0 = dw0, *d1 = dw0 + k_stride, *d2 = dw0 + 2 * k_stride, *d3 = dw0 + 3 * k_stride;
   v128_t a00 = wasm_v128_load(d0), a01 = wasm_v128_load(d0 + 4);
   v128_t a10 = wasm_v128_load(d1), a11 = wasm_v128_load(d1 + 4);
@@ -238,7 +238,7 @@ static inline void tile4x8(const float *xrow, const float *dyrow, int wo, int ci
     const v128_t b2 = wasm_v128_load32_splat(x2), b3 = wasm_v128_load32_splat(x3);
     MADD_4x8(b0, b1, b2, b3, g0, g1);
     dyrow += co;
-    x0 += ci, x1 += ci, x2 += ci, x3 += ci;
+    x0 += ps, x1 += ps, x2 += ps, x3 += ps;
   }
   wasm_v128_store(d0, a00), wasm_v128_store(d0 + 4, a01);
   wasm_v128_store(d1, a10), wasm_v128_store(d1 + 4, a11);
@@ -246,16 +246,17 @@ static inline void tile4x8(const float *xrow, const float *dyrow, int wo, int ci
   wasm_v128_store(d3, a30), wasm_v128_store(d3 + 4, a31);
 }
 
-/* One row of dw by 4 columns: the edges of the tiling (K not a multiple of 4, co not a multiple of 8). */
-static inline void tile1x4(const float *xrow, const float *dyrow, int wo, int ci, int co, int off, float *d) {
+/* One row of dw by 4 columns: the edges of the tiling (K not a multiple of 4, co not a multiple of 8). ps is
+ * the distance in floats between neighbouring output pixels' inputs (sw * ci). */
+static inline void tile1x4(const float *xrow, const float *dyrow, int wo, int ps, int co, int off, float *d) {
   v128_t a0 = wasm_v128_load(d), a1 = wasm_f32x4_splat(0);
   const float *x0 = xrow + off;
   int ox = 0;
   for (; ox + 2 <= wo; ox += 2) {
     a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(x0), wasm_v128_load(dyrow)));
-    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + ci), wasm_v128_load(dyrow + co)));
+    a1 = wasm_f32x4_add(a1, wasm_f32x4_mul(wasm_v128_load32_splat(x0 + ps), wasm_v128_load(dyrow + co)));
     dyrow += 2 * co;
-    x0 += 2 * ci;
+    x0 += 2 * ps;
   }
   if (ox < wo) a0 = wasm_f32x4_add(a0, wasm_f32x4_mul(wasm_v128_load32_splat(x0), wasm_v128_load(dyrow)));
   wasm_v128_store(d, wasm_f32x4_add(a0, a1));
@@ -267,39 +268,28 @@ static inline int tap_offset(int k, int wp, int fw, int ci) {
   return ((tap / fw) * wp + tap % fw) * ci + k % ci;
 }
 
-EXPORT(filter_grad_s1)
-void filter_grad_s1(const float *xp, int wp, int plane, const float *dy, float *dw, int nb, int ho, int wo, int fh, int fw, int ci, int co) {
+EXPORT(filter_grad)
+void filter_grad(const float *xp, int wp, int plane, const float *dy, float *dw, int nb, int ho, int wo, int fh, int fw, int ci, int co, int sh, int sw) {
   const int k_total = fh * fw * ci;
   const int k4 = k_total - k_total % 4;
   const int co8 = co - co % 8;
+  const int ps = sw * ci;
   for (int b = 0; b < nb; b++) {
     for (int oy = 0; oy < ho; oy++) {
-      const float *xrow = xp + (b * plane + oy * wp) * ci;
+      const float *xrow = xp + (b * plane + oy * sh * wp) * ci;
       const float *dyrow = dy + ((b * ho + oy) * wo) * co;
       for (int k = 0; k < k4; k += 4) {
         const int o0 = tap_offset(k, wp, fw, ci), o1 = tap_offset(k + 1, wp, fw, ci);
         const int o2 = tap_offset(k + 2, wp, fw, ci), o3 = tap_offset(k + 3, wp, fw, ci);
-        for (int o = 0; o < co8; o += 8) tile4x8(xrow, dyrow + o, wo, ci, co, o0, o1, o2, o3, dw + k * co + o, co);
-        for (int r = 0; co8 < co && r < 4; r++) tile1x4(xrow, dyrow + co8, wo, ci, co, tap_offset(k + r, wp, fw, ci), dw + (k + r) * co + co8);
+        for (int o = 0; o < co8; o += 8) tile4x8(xrow, dyrow + o, wo, ps, co, o0, o1, o2, o3, dw + k * co + o, co);
+        for (int r = 0; co8 < co && r < 4; r++) tile1x4(xrow, dyrow + co8, wo, ps, co, tap_offset(k + r, wp, fw, ci), dw + (k + r) * co + co8);
       }
       for (int k = k4; k < k_total; k++)
-        for (int o = 0; o < co; o += 4) tile1x4(xrow, dyrow + o, wo, ci, co, tap_offset(k, wp, fw, ci), dw + k * co + o);
+        for (int o = 0; o < co; o += 4) tile1x4(xrow, dyrow + o, wo, ps, co, tap_offset(k, wp, fw, ci), dw + k * co + o);
     }
   }
 }
 
-/*
- * A stride-1 convolution, forward: y[p][o] = bias[o] + sum over k of xp[p + offset(k)] * w[k][o], then ReLU
- * when asked; w is [fh, fw, ci, co] (row k = (ky*fw + kx)*ci + c), xp the input zero-padded on a grid of
- * hp x wp positions per image (NHWC), so output pixel (b, oy, ox) at tap (ky, kx) reads grid position
- * (b, oy + ky, ox + kx) with no bounds tests. Also serves the input gradient (a convolution of the padded
- * dy with the rotated filter).
- *
- * Register tiling as in the filter gradient: 4 neighbouring output pixels by 8 output channels in 8
- * float32x4 accumulators; per input channel of each tap, 2 vectors of w, 4 broadcast inputs and 8
- * multiply-adds. A tile's w columns (K x 8 values) and the fh input rows stay in L1 while the tile slides
- * along the output row. co must be a multiple of 4 (the caller checks).
- */
 /* A conv tile's 4 pixels x 8 channels into y (pixel stride co), through ReLU when asked. Arguments by value:
  * inlined, they stay in registers. */
 static inline void store_px4x8(float *y, int co, int relu, v128_t a00, v128_t a01, v128_t a10, v128_t a11, v128_t a20, v128_t a21, v128_t a30, v128_t a31) {
@@ -314,7 +304,20 @@ static inline void store_px4x8(float *y, int co, int relu, v128_t a00, v128_t a0
   wasm_v128_store(y + 3 * co, a30), wasm_v128_store(y + 3 * co + 4, a31);
 }
 
-static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, const float *w, int co, v128_t b0, v128_t b1, int relu, float *y) {
+/*
+ * A convolution with strides (sh, sw), forward: y[p][o] = bias[o] + sum over k of xp[pos(p) + offset(k)] *
+ * w[k][o], then ReLU when asked; w is [fh, fw, ci, co] (row k = (ky*fw + kx)*ci + c), xp the input
+ * zero-padded on a grid of hp x wp positions per image (NHWC), so output pixel (b, oy, ox) at tap (ky, kx)
+ * reads grid position (b, oy*sh + ky, ox*sw + kx) with no bounds tests. At stride 1 it also serves the
+ * input gradient (a convolution of the padded dy with the rotated filter).
+ *
+ * Register tiling as in the filter gradient: 4 neighbouring output pixels by 8 output channels in 8
+ * float32x4 accumulators; per input channel of each tap, 2 vectors of w, 4 broadcast inputs and 8
+ * multiply-adds. A tile's w columns (K x 8 values) and the fh input rows stay in L1 while the tile slides
+ * along the output row. ps is the distance in floats between neighbouring output pixels' inputs (sw * ci).
+ * co must be a multiple of 4 (the caller checks).
+ */
+static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, int ps, const float *w, int co, v128_t b0, v128_t b1, int relu, float *y) {
   v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
   for (int ky = 0; ky < fh; ky++) {
     for (int kx = 0; kx < fw; kx++) {
@@ -322,8 +325,8 @@ static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, co
       const float *pw = w + ((ky * fw + kx) * ci) * co;
       for (int c = 0; c < ci; c++, pw += co) {
         const v128_t g0 = wasm_v128_load(pw), g1 = wasm_v128_load(pw + 4);
-        const v128_t s0 = wasm_v128_load32_splat(px + c), s1 = wasm_v128_load32_splat(px + ci + c);
-        const v128_t s2 = wasm_v128_load32_splat(px + 2 * ci + c), s3 = wasm_v128_load32_splat(px + 3 * ci + c);
+        const v128_t s0 = wasm_v128_load32_splat(px + c), s1 = wasm_v128_load32_splat(px + ps + c);
+        const v128_t s2 = wasm_v128_load32_splat(px + 2 * ps + c), s3 = wasm_v128_load32_splat(px + 3 * ps + c);
         MADD_4x8(s0, s1, s2, s3, g0, g1);
       }
     }
@@ -334,15 +337,15 @@ static inline void conv_px4x8(const float *x, int wp, int fh, int fw, int ci, co
 /* A first layer's 3x3 taps on one input channel, unrolled: the generic tile's loops over taps and over a
  * single channel cost more than the arithmetic (measured: 6.2 against 3.5 ms for 1 -> 16 channels at 64x128,
  * batch 16). */
-static inline void conv_px4x8_3x3_ci1(const float *x, int wp, const float *w, int co, v128_t b0, v128_t b1, int relu, float *y) {
+static inline void conv_px4x8_3x3_ci1(const float *x, int wp, int sw, const float *w, int co, v128_t b0, v128_t b1, int relu, float *y) {
   v128_t a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
 #pragma clang loop unroll(full)
   for (int t = 0; t < 9; t++) {
     const float *px = x + (t / 3) * wp + t % 3;
     const float *pw = w + t * co;
     const v128_t g0 = wasm_v128_load(pw), g1 = wasm_v128_load(pw + 4);
-    const v128_t s0 = wasm_v128_load32_splat(px), s1 = wasm_v128_load32_splat(px + 1);
-    const v128_t s2 = wasm_v128_load32_splat(px + 2), s3 = wasm_v128_load32_splat(px + 3);
+    const v128_t s0 = wasm_v128_load32_splat(px), s1 = wasm_v128_load32_splat(px + sw);
+    const v128_t s2 = wasm_v128_load32_splat(px + 2 * sw), s3 = wasm_v128_load32_splat(px + 3 * sw);
     MADD_4x8(s0, s1, s2, s3, g0, g1);
   }
   store_px4x8(y, co, relu, a00, a01, a10, a11, a20, a21, a30, a31);
@@ -367,29 +370,30 @@ static inline void conv_px1x4(const float *x, int wp, int fh, int fw, int ci, co
   wasm_v128_store(y, relu ? wasm_f32x4_max(a0, wasm_f32x4_splat(0)) : a0);
 }
 
-EXPORT(conv2d_s1)
-void conv2d_s1(const float *xp, int hp, int wp, const float *w, const float *bias, float *y, int nb, int ho, int wo, int fh, int fw, int ci, int co, int relu) {
+EXPORT(conv2d)
+void conv2d(const float *xp, int hp, int wp, const float *w, const float *bias, float *y, int nb, int ho, int wo, int fh, int fw, int ci, int co, int sh, int sw, int relu) {
   const int co8 = co - co % 8;
+  const int ps = sw * ci;
   for (int b = 0; b < nb; b++) {
     for (int oy = 0; oy < ho; oy++) {
-      const float *xrow = xp + ((b * hp + oy) * wp) * ci;
+      const float *xrow = xp + ((b * hp + oy * sh) * wp) * ci;
       float *yrow = y + ((b * ho + oy) * wo) * co;
       for (int o = 0; o < co8; o += 8) {
         const v128_t b0 = bias ? wasm_v128_load(bias + o) : wasm_f32x4_splat(0);
         const v128_t b1 = bias ? wasm_v128_load(bias + o + 4) : wasm_f32x4_splat(0);
         int ox = 0;
         if (fh == 3 && fw == 3 && ci == 1)
-          for (; ox + 4 <= wo; ox += 4) conv_px4x8_3x3_ci1(xrow + ox, wp, w + o, co, b0, b1, relu, yrow + ox * co + o);
+          for (; ox + 4 <= wo; ox += 4) conv_px4x8_3x3_ci1(xrow + ox * ps, wp, sw, w + o, co, b0, b1, relu, yrow + ox * co + o);
         else
-          for (; ox + 4 <= wo; ox += 4) conv_px4x8(xrow + ox * ci, wp, fh, fw, ci, w + o, co, b0, b1, relu, yrow + ox * co + o);
+          for (; ox + 4 <= wo; ox += 4) conv_px4x8(xrow + ox * ps, wp, fh, fw, ci, ps, w + o, co, b0, b1, relu, yrow + ox * co + o);
         for (; ox < wo; ox++) {
-          conv_px1x4(xrow + ox * ci, wp, fh, fw, ci, w + o, co, b0, relu, yrow + ox * co + o);
-          conv_px1x4(xrow + ox * ci, wp, fh, fw, ci, w + o + 4, co, b1, relu, yrow + ox * co + o + 4);
+          conv_px1x4(xrow + ox * ps, wp, fh, fw, ci, w + o, co, b0, relu, yrow + ox * co + o);
+          conv_px1x4(xrow + ox * ps, wp, fh, fw, ci, w + o + 4, co, b1, relu, yrow + ox * co + o + 4);
         }
       }
       if (co8 < co) {
         const v128_t b0 = bias ? wasm_v128_load(bias + co8) : wasm_f32x4_splat(0);
-        for (int ox = 0; ox < wo; ox++) conv_px1x4(xrow + ox * ci, wp, fh, fw, ci, w + co8, co, b0, relu, yrow + ox * co + co8);
+        for (int ox = 0; ox < wo; ox++) conv_px1x4(xrow + ox * ps, wp, fh, fw, ci, w + co8, co, b0, relu, yrow + ox * co + co8);
       }
     }
   }
