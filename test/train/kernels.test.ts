@@ -71,6 +71,10 @@ const convCases: ConvCase[] = [
   // Strided, 'valid', on odd sizes: the last input row and column are never read (the grid leaves them out).
   { n: 2, h: 10, w: 13, ci: 3, co: 8, fh: 3, fw: 3, stride: 2, pad: 'valid' },
   { n: 2, h: 11, w: 10, ci: 2, co: 12, fh: 3, fw: 3, stride: [2, 1], pad: 'same' },
+  // Strided input gradients scattered on the grid: 8 channels (4-pixel tiles and edge pixels), and 12
+  // (the last 4 channels alone) on an input whose last row and column no output reads.
+  { n: 2, h: 10, w: 11, ci: 8, co: 8, fh: 3, fw: 3, stride: 2, pad: 'same' },
+  { n: 1, h: 10, w: 10, ci: 12, co: 4, fh: 3, fw: 3, stride: 2, pad: 'valid' },
   { n: 3, h: 10, w: 12, ci: 2, co: 5, fh: 5, fw: 5, stride: 2, pad: 'valid' },
   { n: 2, h: 7, w: 9, ci: 2, co: 3, fh: 2, fw: 2, stride: 3, pad: 'same' },
   { n: 2, h: 12, w: 7, ci: 4, co: 3, fh: 3, fw: 2, stride: [2, 1], pad: 'valid' },

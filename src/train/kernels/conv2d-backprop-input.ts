@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { transposeInto } from './conv2d-backprop-filter.ts';
+import { address, nativeKernels } from './native.ts';
 import { callKernel, heapF32, stockKernel, type Conv2DBackpropAttrs, type KernelArgs } from './wasm.ts';
 
 interface Attrs extends Conv2DBackpropAttrs {
@@ -22,8 +23,11 @@ export function setBackpropInputColLimit(floats: number): number {
  * took more time than every other kernel of a training step together.
  * - stride 1: dx is itself a stride-1 convolution of dy with the filter rotated 180 degrees and its channel
  *   axes swapped, padded by (filter - 1 - pad); it runs on XNNPACK's forward convolution.
- * - larger strides: cols = dy · W^T as one matrix product [N*Ho*Wo, Co] x [Co, fh*fw*Ci], then col2im adds
- *   each column back onto the input pixel it came from.
+ * - larger strides, input channels a multiple of 4 (our models' strided layers): the SIMD kernel
+ *   conv_input_grad (native/kernels.c) scatters each output pixel's dy · W^T onto the zero-padded input grid,
+ *   which is then cropped to dx.
+ * - otherwise: cols = dy · W^T as one matrix product [N*Ho*Wo, Co] x [Co, fh*fw*Ci], then col2im adds each
+ *   column back onto the input pixel it came from.
  */
 export function conv2dBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
   const backend = args.backend as BackendWasm;
@@ -50,6 +54,7 @@ export function conv2dBackpropInputWasm(args: KernelArgs): tf.TensorInfo {
     // Explicit paddings wider than the filter would need negative padding here; the stock kernel handles those.
     if (top >= 0 && left >= 0 && bottom >= 0 && right >= 0) return asConvolution(backend, dy, filter, info, [top, bottom, left, right]);
   }
+  if (info.inChannels % 4 === 0 && info.padInfo.top >= 0 && info.padInfo.left >= 0) return scatteredOnGrid(backend, dy, filter, info);
   return viaColumns(backend, dy, filter, info);
 }
 
@@ -78,6 +83,37 @@ function asConvolution(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.Tenso
     dilations: 1,
   });
   backend.disposeData(rotated.dataId);
+  return dx;
+}
+
+function scatteredOnGrid(backend: BackendWasm, dy: tf.TensorInfo, filter: tf.TensorInfo, info: tf.backend_util.Conv2DInfo): tf.TensorInfo {
+  const { batchSize: n, inHeight: h, inWidth: w, inChannels: ci, outHeight: ho, outWidth: wo, outChannels: co } = info;
+  const { filterHeight: fh, filterWidth: fw, strideHeight: sh, strideWidth: sw } = info;
+  const { top, left } = info.padInfo;
+  const hp = (ho - 1) * sh + fh;
+  const wp = (wo - 1) * sw + fw;
+  const dx = backend.makeOutput([n, h, w, ci], 'float32');
+  const grid = backend.makeOutput([n * hp * wp * ci], 'float32');
+  const swapped = backend.makeOutput([fh, fw, co, ci], 'float32');
+  const wIn = heapF32(backend, filter);
+  const wOut = heapF32(backend, swapped);
+  for (let t = 0; t < fh * fw; t++) transposeInto(wOut.subarray(t * co * ci, (t + 1) * co * ci), wIn.subarray(t * ci * co, (t + 1) * ci * co), ci, co);
+  heapF32(backend, grid).fill(0);
+  nativeKernels(backend).kernels.conv_input_grad(address(backend, dy), address(backend, swapped), address(backend, grid), n, ho, wo, hp, wp, fh, fw, ci, co, sh, sw);
+  // Crop: input pixel (y, x) is grid position (top + y, left + x); pixels off the grid were never read (0).
+  const target = heapF32(backend, dx);
+  const source = heapF32(backend, grid);
+  target.fill(0);
+  const rows = Math.min(h, hp - top);
+  const run = Math.min(w, wp - left) * ci;
+  for (let b = 0; b < n; b++) {
+    for (let y = 0; y < rows; y++) {
+      const from = ((b * hp + top + y) * wp + left) * ci;
+      target.set(source.subarray(from, from + run), (b * h + y) * w * ci);
+    }
+  }
+  backend.disposeData(grid.dataId);
+  backend.disposeData(swapped.dataId);
   return dx;
 }
 

@@ -15,6 +15,7 @@ interface Exports {
   relu_grad(dy: number, x: number, dx: number, n: number): void;
   max_pool_2x2_grad(x: number, dy: number, dx: number, n: number, h: number, w: number, c: number, ho: number, wo: number): void;
   conv2d(xp: number, hp: number, wp: number, w: number, bias: number, y: number, nb: number, ho: number, wo: number, fh: number, fw: number, ci: number, co: number, sh: number, sw: number, relu: number): void;
+  conv_input_grad(dy: number, wt: number, dxp: number, nb: number, ho: number, wo: number, hp: number, wp: number, fh: number, fw: number, ci: number, co: number, sh: number, sw: number): void;
   filter_grad(xp: number, wp: number, plane: number, dy: number, dw: number, nb: number, ho: number, wo: number, fh: number, fw: number, ci: number, co: number, sh: number, sw: number): void;
 }
 

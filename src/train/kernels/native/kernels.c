@@ -398,3 +398,67 @@ void conv2d(const float *xp, int hp, int wp, const float *w, const float *bias, 
     }
   }
 }
+
+/*
+ * The input gradient of a convolution with strides (sh, sw), scattered onto the padded grid:
+ *   dxp[(b, oy*sh + ky, ox*sw + kx)][c] += sum over o of dy[b, oy, ox][o] * wt[ky, kx][o][c],
+ * wt being the filter with its channel axes swapped ([fh, fw, co, ci]). dxp (hp x wp positions per image,
+ * ci channels, zeroed by the caller) is then cropped to dx. For one tap, 4 neighbouring output pixels land
+ * on 4 distinct grid positions sw apart, so a tile of 4 pixels by 8 channels sums over o in registers (the
+ * forward tile's arithmetic on dy and wt) and adds into the grid once; taps run one after another. ci must
+ * be a multiple of 4 (the caller checks).
+ */
+static inline void scatter_px4x8(float *d, int ps, v128_t a00, v128_t a01, v128_t a10, v128_t a11, v128_t a20, v128_t a21, v128_t a30, v128_t a31) {
+  wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), a00)), wasm_v128_store(d + 4, wasm_f32x4_add(wasm_v128_load(d + 4), a01));
+  d += ps;
+  wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), a10)), wasm_v128_store(d + 4, wasm_f32x4_add(wasm_v128_load(d + 4), a11));
+  d += ps;
+  wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), a20)), wasm_v128_store(d + 4, wasm_f32x4_add(wasm_v128_load(d + 4), a21));
+  d += ps;
+  wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), a30)), wasm_v128_store(d + 4, wasm_f32x4_add(wasm_v128_load(d + 4), a31));
+}
+
+EXPORT(conv_input_grad)
+void conv_input_grad(const float *dy, const float *wt, float *dxp, int nb, int ho, int wo, int hp, int wp, int fh, int fw, int ci, int co, int sh, int sw) {
+  const int ci8 = ci - ci % 8;
+  const int ps = sw * ci;
+  for (int b = 0; b < nb; b++) {
+    for (int oy = 0; oy < ho; oy++) {
+      const float *dyrow = dy + ((b * ho + oy) * wo) * co;
+      for (int ky = 0; ky < fh; ky++) {
+        for (int kx = 0; kx < fw; kx++) {
+          float *drow = dxp + ((b * hp + oy * sh + ky) * wp + kx) * ci;
+          const float *wk = wt + (ky * fw + kx) * co * ci;
+          for (int c = 0; c < ci; c += 8) {
+            const int wide = c < ci8;
+            int ox = 0;
+            for (; wide && ox + 4 <= wo; ox += 4) {
+              const float *g = dyrow + ox * co;
+              v128_t a00 = wasm_f32x4_splat(0), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+              const float *pw = wk + c;
+              for (int o = 0; o < co; o++, pw += ci) {
+                const v128_t g0 = wasm_v128_load(pw), g1 = wasm_v128_load(pw + 4);
+                const v128_t s0 = wasm_v128_load32_splat(g + o), s1 = wasm_v128_load32_splat(g + co + o);
+                const v128_t s2 = wasm_v128_load32_splat(g + 2 * co + o), s3 = wasm_v128_load32_splat(g + 3 * co + o);
+                MADD_4x8(s0, s1, s2, s3, g0, g1);
+              }
+              scatter_px4x8(drow + ox * ps + c, ps, a00, a01, a10, a11, a20, a21, a30, a31);
+            }
+            // Edges: the last pixels of the row, and every pixel of the last 4 channels when ci % 8 == 4, one
+            // pixel by 4 channels at a time.
+            for (; ox < wo; ox++) {
+              for (int c4 = c; c4 < c + 8 && c4 < ci; c4 += 4) {
+                v128_t a = wasm_f32x4_splat(0);
+                const float *pw = wk + c4;
+                const float *g = dyrow + ox * co;
+                for (int o = 0; o < co; o++, pw += ci) a = wasm_f32x4_add(a, wasm_f32x4_mul(wasm_v128_load32_splat(g + o), wasm_v128_load(pw)));
+                float *d = drow + ox * ps + c4;
+                wasm_v128_store(d, wasm_f32x4_add(wasm_v128_load(d), a));
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+}
