@@ -4,7 +4,7 @@ import { initBackend } from '../../src/train/backend.ts';
 import { batchNormalization } from '../../src/train/layers.ts';
 import { batchNormTrain } from '../../src/train/kernels/batchnorm-train.ts';
 import { setBackpropFilterColLimit, setBackpropInputColLimit } from '../../src/train/kernels/index.ts';
-import { buildModel } from '../../src/train/models.ts';
+import { buildModel, MODEL_NAMES } from '../../src/train/models.ts';
 import { Rng } from '../../src/train/random.ts';
 
 // The kernels live on wasm: test them there even on a machine where tfjs-node would load.
@@ -331,12 +331,12 @@ it('convolves forward like cpu, plain and fused with a bias and ReLU', async () 
     expectClose(r);
   });
 
-  it('give the compact model the same weight gradients as cpu', async () => {
-    const [n, h, w, classes] = [2, 8, 16, 3];
+  it.each(MODEL_NAMES)('give the %s model the same weight gradients as cpu', async (name) => {
+    const [n, h, w, classes] = [2, 16, 24, 3];
     const x = randomArray(n * h * w, 17, 0, 1);
     const y = Float32Array.from(randomArray(n * classes, 18), (v) => (v > 0 ? 1 : 0));
     const r = await onBoth(() => {
-      const model = buildModel({ name: 'compact', inputShape: [h, w, 1], classes, seed: 3 });
+      const model = buildModel({ name, inputShape: [h, w, 1], classes, seed: 3 });
       const variables = model.trainableWeights.map((v) => v.read() as tf.Variable);
       const { grads } = tf.variableGrads(() => {
         const p = model.apply(tf.tensor4d(x, [n, h, w, 1]), { training: true }) as tf.Tensor;
