@@ -18,8 +18,9 @@ export function setBackpropFilterColLimit(floats: number): number {
 }
 
 /**
- * dW of a 2-D convolution (NHWC) as one matrix product per batch part: dW [K, Co] = colT [K, P] · dy [P, Co],
- * with K = fh*fw*Ci taps, P = N*Ho*Wo output pixels and colT the transposed im2col matrix of x.
+ * dW of a 2-D convolution (NHWC). Filter counts that are a multiple of 4 (every layer of our models) take
+ * the SIMD kernel (filterGradDirect). Others: one matrix product per batch part, dW [K, Co] = colT [K, P] ·
+ * dy [P, Co], with K = fh*fw*Ci taps, P = N*Ho*Wo output pixels and colT the transposed im2col matrix of x.
  *
  * The operand order is chosen from measurements of the wasm BatchMatMul: it is fast (XNNPACK) only with
  * neither operand flagged transposed (10x slower otherwise), and it re-packs its right operand on every
