@@ -200,8 +200,9 @@ export async function predictFiles(predictor: Predictor, input: string, options:
   const { count, sources } = await predictionSources(input);
   const summary: PredictFilesSummary = { files: 0, failed: 0, chunks: 0, errors: [] };
   const jobs = options.jobs ?? 1;
-  const pool = jobs > 1 ? pipelineWorkerPool(toSpec(predictor.pipeline), jobs) : undefined;
-  const specJson = pool === undefined ? '' : JSON.stringify(toSpec(predictor.pipeline));
+  const spec = toSpec(predictor.pipeline);
+  const pool = jobs > 1 ? pipelineWorkerPool(spec, jobs) : undefined;
+  const specJson = JSON.stringify(spec);
   const prepare = async (source: PredictionSource): Promise<Prepared> => {
     try {
       let bytes: Uint8Array;
