@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import FFT from 'fft.js';
 import { RealFft } from '../src/dsp/fft.ts';
+import { mulberry32 } from '../src/random.ts';
 
 const SIZES = [256, 512, 1024, 2048, 4096];
 
@@ -48,14 +49,10 @@ function throughput(fn: () => void, perCall: number, runs: number, sliceMs: numb
   return median(rates);
 }
 
+/** Uniform values in [-0.5, 0.5), the same for the same seed. */
 function signal(n: number, seed: number): Float64Array {
-  const x = new Float64Array(n);
-  let s = seed;
-  for (let i = 0; i < n; i++) {
-    s = (s * 16807) % 2147483647;
-    x[i] = s / 2147483647 - 0.5;
-  }
-  return x;
+  const next = mulberry32(seed);
+  return Float64Array.from({ length: n }, () => next() - 0.5);
 }
 
 export interface FftRow {
