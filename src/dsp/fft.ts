@@ -437,7 +437,7 @@ class MixedRadixCore {
       const pb = posOf[m - k];
       pairPower(out, k, m - k, re[pa], im[pa], re[pb], im[pb], selfTw[2 * j], selfTw[2 * j + 1]);
     }
-    this.fusedPower4(out);
+    this.fused4(out, true);
   }
 
   /** As splitPowerFused, complex bins (re, im interleaved) into out[0 .. 2m + 1]. */
@@ -456,10 +456,15 @@ class MixedRadixCore {
       const pb = posOf[m - k];
       pairForward(out, k, m - k, re[pa], im[pa], re[pb], im[pb], selfTw[2 * j], selfTw[2 * j + 1]);
     }
-    this.fusedForward4(out);
+    this.fused4(out, false);
   }
 
-  private fusedPower4(out: Float64Array): void {
+  /**
+   * The fused last radix-4 stage and split over every pair of blocks (see splitPowerFused): |X|^2 when
+   * `power`, else complex bins. The flag is constant per call and its branches are perfectly predicted;
+   * TurboFan inlines both pair functions.
+   */
+  private fused4(out: Float64Array, power: boolean): void {
     const { re, im, posOf, splitTw: tw, m } = this;
     const blocks = m >> 2;
     const half = blocks >> 1;
@@ -498,56 +503,14 @@ class MixedRadixCore {
         y3r = t1r - t3i; y3i = t1i + t3r;
       }
       const w = 8 * kl;
-      pairPower(out, kl, m - kl, x0r, x0i, y3r, y3i, tw[w], tw[w + 1]);
-      pairPower(out, kl + blocks, m - kl - blocks, x1r, x1i, y2r, y2i, tw[w + 2], tw[w + 3]);
-      pairPower(out, m - kl - 2 * blocks, kl + 2 * blocks, y1r, y1i, x2r, x2i, tw[w + 4], tw[w + 5]);
-      pairPower(out, m - kl - 3 * blocks, kl + 3 * blocks, y0r, y0i, x3r, x3i, tw[w + 6], tw[w + 7]);
-    }
-  }
-
-  private fusedForward4(out: Float64Array): void {
-    const { re, im, posOf, splitTw: tw, m } = this;
-    const blocks = m >> 2;
-    const half = blocks >> 1;
-    for (let kl = 1; kl < half; kl++) {
-      const pa = posOf[kl];
-      const pb = posOf[blocks - kl];
-      // Z[kl + q blocks] from block kl, Z[blocks - kl + q blocks] from its partner
-      let x0r = 0, x0i = 0, x1r = 0, x1i = 0, x2r = 0, x2i = 0, x3r = 0, x3i = 0;
-      let y0r = 0, y0i = 0, y1r = 0, y1i = 0, y2r = 0, y2i = 0, y3r = 0, y3i = 0;
-      {
-        const a0r = re[pa], a0i = im[pa];
-        const a1r = re[pa + 1], a1i = im[pa + 1];
-        const a2r = re[pa + 2], a2i = im[pa + 2];
-        const a3r = re[pa + 3], a3i = im[pa + 3];
-        const t0r = a0r + a2r, t0i = a0i + a2i;
-        const t1r = a0r - a2r, t1i = a0i - a2i;
-        const t2r = a1r + a3r, t2i = a1i + a3i;
-        const t3r = a1r - a3r, t3i = a1i - a3i;
-        x0r = t0r + t2r; x0i = t0i + t2i;
-        x1r = t1r + t3i; x1i = t1i - t3r;
-        x2r = t0r - t2r; x2i = t0i - t2i;
-        x3r = t1r - t3i; x3i = t1i + t3r;
-      }
-      {
-        const a0r = re[pb], a0i = im[pb];
-        const a1r = re[pb + 1], a1i = im[pb + 1];
-        const a2r = re[pb + 2], a2i = im[pb + 2];
-        const a3r = re[pb + 3], a3i = im[pb + 3];
-        const t0r = a0r + a2r, t0i = a0i + a2i;
-        const t1r = a0r - a2r, t1i = a0i - a2i;
-        const t2r = a1r + a3r, t2i = a1i + a3i;
-        const t3r = a1r - a3r, t3i = a1i - a3i;
-        y0r = t0r + t2r; y0i = t0i + t2i;
-        y1r = t1r + t3i; y1i = t1i - t3r;
-        y2r = t0r - t2r; y2i = t0i - t2i;
-        y3r = t1r - t3i; y3i = t1i + t3r;
-      }
-      const w = 8 * kl;
-      pairForward(out, kl, m - kl, x0r, x0i, y3r, y3i, tw[w], tw[w + 1]);
-      pairForward(out, kl + blocks, m - kl - blocks, x1r, x1i, y2r, y2i, tw[w + 2], tw[w + 3]);
-      pairForward(out, m - kl - 2 * blocks, kl + 2 * blocks, y1r, y1i, x2r, x2i, tw[w + 4], tw[w + 5]);
-      pairForward(out, m - kl - 3 * blocks, kl + 3 * blocks, y0r, y0i, x3r, x3i, tw[w + 6], tw[w + 7]);
+      if (power) pairPower(out, kl, m - kl, x0r, x0i, y3r, y3i, tw[w], tw[w + 1]);
+      else pairForward(out, kl, m - kl, x0r, x0i, y3r, y3i, tw[w], tw[w + 1]);
+      if (power) pairPower(out, kl + blocks, m - kl - blocks, x1r, x1i, y2r, y2i, tw[w + 2], tw[w + 3]);
+      else pairForward(out, kl + blocks, m - kl - blocks, x1r, x1i, y2r, y2i, tw[w + 2], tw[w + 3]);
+      if (power) pairPower(out, m - kl - 2 * blocks, kl + 2 * blocks, y1r, y1i, x2r, x2i, tw[w + 4], tw[w + 5]);
+      else pairForward(out, m - kl - 2 * blocks, kl + 2 * blocks, y1r, y1i, x2r, x2i, tw[w + 4], tw[w + 5]);
+      if (power) pairPower(out, m - kl - 3 * blocks, kl + 3 * blocks, y0r, y0i, x3r, x3i, tw[w + 6], tw[w + 7]);
+      else pairForward(out, m - kl - 3 * blocks, kl + 3 * blocks, y0r, y0i, x3r, x3i, tw[w + 6], tw[w + 7]);
     }
   }
 
