@@ -45,9 +45,7 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
   const { batchSize: n, outHeight: ho, outWidth: wo, outChannels: co, inChannels: ci, filterHeight: fh, filterWidth: fw } = info;
   const k = fh * fw * ci;
   if (co % 4 === 0 && info.padInfo.top >= 0 && info.padInfo.left >= 0) return filterGradDirect(backend, x, dy, info);
-  const grid = info.strideHeight === 1 && info.strideWidth === 1 ? gridOf(info) : undefined;
-  // Columns of the im2col matrix per example: output pixels, or the padded grid's positions.
-  const perExample = grid === undefined ? ho * wo : grid.plane;
+  const perExample = ho * wo;
   const chunk = Math.max(1, Math.min(n, Math.floor(colMaxFloats / (k * perExample))));
   const matMul = stockKernel('BatchMatMul');
 
@@ -58,16 +56,11 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
     const p = nb * perExample;
     const colT = backend.makeOutput([1, k, p], 'float32');
     let dyPart: tf.TensorInfo = { ...dy, shape: [1, p, co] };
-    const copied = grid !== undefined || nb !== n;
+    const copied = nb !== n;
     if (copied) dyPart = backend.makeOutput([1, p, co], 'float32');
     // Views after every allocation: growing the wasm heap detaches earlier views.
-    if (grid !== undefined) {
-      fillGridIm2colT(heapF32(backend, colT), heapF32(backend, x), n0, nb, info, grid);
-      spreadOnGrid(heapF32(backend, dyPart), heapF32(backend, dy), n0, nb, info, grid);
-    } else {
-      if (copied) heapF32(backend, dyPart).set(heapF32(backend, dy).subarray(n0 * perExample * co, (n0 + nb) * perExample * co));
-      fillIm2colT(heapF32(backend, colT), heapF32(backend, x), n0, nb, info);
-    }
+    if (copied) heapF32(backend, dyPart).set(heapF32(backend, dy).subarray(n0 * perExample * co, (n0 + nb) * perExample * co));
+    fillIm2colT(heapF32(backend, colT), heapF32(backend, x), n0, nb, info);
     const product = callKernel(matMul, backend, { a: colT, b: dyPart }, { transposeA: false, transposeB: false });
     const part = heapF32(backend, product);
     const target = heapF32(backend, out);
@@ -85,29 +78,6 @@ export function conv2dBackpropFilterWasm(args: KernelArgs): tf.TensorInfo {
 }
 
 /**
- * Stride 1: the input zero-padded to hp x wp, and every position of that grid treated as an output pixel.
- * Output pixel (oy, ox) is grid position (oy, ox), and its tap (ky, kx) reads the padded input at grid
- * position + ky*wp + kx: for a fixed tap and channel that is one contiguous run over the whole grid, so a
- * row of the im2col matrix is a single block copy. Grid positions that are not output pixels (oy >= ho or
- * ox >= wo) get dy = 0 and add nothing, whatever their taps read. About 10% more columns than output pixels
- * for the reference model's layers, against a gather that cost 3 ns per value in JavaScript.
- */
-interface Grid {
-  hp: number;
-  wp: number;
-  plane: number;
-  /** Zeros after each channel's planes, so the last taps of the last position stay in bounds. */
-  tail: number;
-}
-
-function gridOf(info: tf.backend_util.Conv2DInfo): Grid {
-  const { inHeight: h, inWidth: w, outHeight: ho, outWidth: wo, filterHeight: fh, filterWidth: fw } = info;
-  const hp = Math.max(h + info.padInfo.top, ho - 1 + fh);
-  const wp = Math.max(w + info.padInfo.left, wo - 1 + fw);
-  return { hp, wp, plane: hp * wp, tail: (fh - 1) * wp + fw - 1 };
-}
-
-/**
  * co a multiple of 4 (every layer of our models): the SIMD kernel filter_grad (native/kernels.c) reads x
  * zero-padded on a grid (NHWC) and dy as it is, accumulating dW tile by tile with no im2col matrix and no
  * product call. The im2col + GEMM paths below remain for other filter counts.
@@ -121,61 +91,6 @@ function filterGradDirect(backend: BackendWasm, x: tf.TensorInfo, dy: tf.TensorI
   nativeKernels(backend).kernels.filter_grad(address(backend, xp), grid.wp, grid.hp * grid.wp, address(backend, dy), address(backend, out), n, ho, wo, fh, fw, ci, co, sh, sw);
   backend.disposeData(xp.dataId);
   return out;
-}
-
-/** Scratch for the padded, channel-major copy of x; kept between calls (training repeats the same shapes). */
-let padded = new Float32Array(0);
-
-/** x [n0 .. n0+nb) into a zero-padded channel-major copy [ci][nb * plane + tail], one input row at a time. */
-function padChannelMajor(x: Float32Array, n0: number, nb: number, info: tf.backend_util.Conv2DInfo, grid: Grid): Float32Array {
-  const { inHeight: h, inWidth: w, inChannels: ci } = info;
-  const top = info.padInfo.top;
-  const left = info.padInfo.left;
-  const channelStride = nb * grid.plane + grid.tail;
-  const size = ci * channelStride;
-  if (padded.length < size) padded = new Float32Array(size);
-  const xp = padded;
-  xp.fill(0, 0, size);
-  const rowStride = w * ci;
-  // Hot loop: one input row (w * ci values) stays in L1 while each channel's run is written contiguously.
-  for (let b = 0; b < nb; b++) {
-    for (let y = 0; y < h; y++) {
-      const src = ((n0 + b) * h + y) * rowStride;
-      for (let c = 0; c < ci; c++) {
-        const dst = c * channelStride + b * grid.plane + (top + y) * grid.wp + left;
-        for (let ix = 0; ix < w; ix++) xp[dst + ix] = x[src + ix * ci + c];
-      }
-    }
-  }
-  return xp;
-}
-
-function fillGridIm2colT(colT: Float32Array, x: Float32Array, n0: number, nb: number, info: tf.backend_util.Conv2DInfo, grid: Grid): void {
-  const { inChannels: ci, filterHeight: fh, filterWidth: fw } = info;
-  const xp = padChannelMajor(x, n0, nb, info, grid);
-  const channelStride = nb * grid.plane + grid.tail;
-  const p = nb * grid.plane;
-  for (let ky = 0; ky < fh; ky++) {
-    for (let kx = 0; kx < fw; kx++) {
-      for (let c = 0; c < ci; c++) {
-        const from = c * channelStride + ky * grid.wp + kx;
-        colT.set(xp.subarray(from, from + p), ((ky * fw + kx) * ci + c) * p);
-      }
-    }
-  }
-}
-
-/** dy's rows [n0 .. n0+nb) placed on the grid (row oy at grid row oy), zero elsewhere. */
-function spreadOnGrid(target: Float32Array, dy: Float32Array, n0: number, nb: number, info: tf.backend_util.Conv2DInfo, grid: Grid): void {
-  const { outHeight: ho, outWidth: wo, outChannels: co } = info;
-  target.fill(0);
-  const run = wo * co;
-  for (let b = 0; b < nb; b++) {
-    for (let oy = 0; oy < ho; oy++) {
-      const from = ((n0 + b) * ho + oy) * run;
-      target.set(dy.subarray(from, from + run), (b * grid.plane + oy * grid.wp) * co);
-    }
-  }
 }
 
 /**
@@ -196,8 +111,8 @@ export function transposeInto(out: Float32Array, input: Float32Array, rows: numb
 
 /**
  * Row t = (ky, kx, c) of the transposed im2col matrix holds x[b, oy*sh + ky - top, ox*sw + kx - left, c] for
- * every output pixel (b, oy, ox), zero where the tap falls in the padding: the general path (strides above
- * 1). Hot loop, ordered by output row first: the few input rows one output row reads stay in cache while
+ * every output pixel (b, oy, ox), zero where the tap falls in the padding (the path for filter counts that
+ * are not a multiple of 4). Hot loop, ordered by output row first: the few input rows one output row reads stay in cache while
  * every tap and channel is written as a contiguous run of Wo floats.
  */
 export function fillIm2colT(colT: Float32Array, x: Float32Array, n0: number, nb: number, info: tf.backend_util.Conv2DInfo): void {
