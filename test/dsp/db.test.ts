@@ -61,6 +61,27 @@ describe('amplitudeToDb', () => {
   });
 });
 
+describe('powerToDb floor with a numeric ref', () => {
+  // librosa floors at max(output) - top_db, not at -top_db: with ref other than the maximum the loudest cell
+  // is not at 0 dB, so a floor computed as if it were would clip the wrong cells.
+  it.each([
+    { ref: 1, type: 'float64' as const },
+    { ref: 1, type: 'float32' as const },
+    { ref: 1e-4, type: 'float64' as const },
+    { ref: 1e6, type: 'float32' as const },
+  ])('floors at the loudest output minus topDb: ref $ref, $type', ({ ref, type }) => {
+    const power = [1e-12, 1e-9, 3e-7, 1e-4, 0.02, 5, 40];
+    const db = powerToDb(spectrogram(power, type), { ref, topDb: 40 });
+    const plain = power.map((v) => 10 * Math.log10(Math.max(1e-10, v)) - 10 * Math.log10(ref));
+    const floor = Math.max(...plain) - 40;
+    const expected = plain.map((v) => Math.max(v, floor));
+    expect(Array.from(db.values)).toEqual(expected.map((v) => expect.closeTo(v, 4)));
+    // the floor is really hit by the quiet cells and really spared by the loud ones
+    expect(db.values[0]).toBeCloseTo(floor, 4);
+    expect(db.values[4]).toBeGreaterThan(floor + 1);
+  });
+});
+
 describe('powerToDb on float32 values (table log)', () => {
   /** The float32 result of the plain formula, 10 log10 in float64 then rounded. */
   function plainDb(values: Float32Array, ref: number, amin: number): Float32Array {

@@ -1,0 +1,39 @@
+import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { isTempFile, removeTempFiles, writeFileAtomic } from '../../src/pipeline/atomic.ts';
+
+describe('removeTempFiles', () => {
+  it('removes only the temp files an interrupted write leaves, in every folder below, and no other dotfile', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'birdcall-atomic-'));
+    await mkdir(join(dir, 'png', 'Turdus'), { recursive: true });
+    const leftovers = ['.manifest.csv.123-0a1b2c3d.birdcall-tmp', 'png/Turdus/.XC1_0.png.9-ffffffff.birdcall-tmp'];
+    const keep = [
+      '.gitkeep',
+      '.DS_Store',
+      '.birdcall-state.json',
+      'manifest.csv',
+      'png/Turdus/.hidden.png',
+      'png/Turdus/XC1_0.png',
+      'png/Turdus/visible.birdcall-tmp', // the suffix alone, without the leading dot, is a user's file
+    ];
+    for (const name of [...leftovers, ...keep]) await writeFile(join(dir, name), 'x');
+
+    expect(await removeTempFiles(dir)).toBe(leftovers.length);
+    const left = [
+      ...(await readdir(dir)).filter((n) => n !== 'png'),
+      ...(await readdir(join(dir, 'png', 'Turdus'))).map((n) => `png/Turdus/${n}`),
+    ];
+    expect(left.sort()).toEqual([...keep].sort());
+  });
+
+  it('recognises the temp name writeFileAtomic uses, and a finished write leaves none', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'birdcall-atomic-'));
+    await writeFileAtomic(join(dir, 'a.csv'), 'a,b\n');
+    expect(await readdir(dir)).toEqual(['a.csv']);
+    expect(isTempFile('.a.csv.1-00000000.birdcall-tmp')).toBe(true);
+    expect(isTempFile('.a.csv')).toBe(false);
+    expect(await removeTempFiles(join(dir, 'missing'))).toBe(0);
+  });
+});
