@@ -8,7 +8,7 @@ import { MelStream } from '../dsp/stream.ts';
 import type { Spectrogram } from '../dsp/types.ts';
 import { UsageError } from '../errors.ts';
 import { encodeNpy } from '../image/npy.ts';
-import { writeFileAtomic } from '../pipeline/atomic.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
 import type { Step } from '../pipeline/block.ts';
 import { dbBlock, melspecBlock, resampleBlock } from '../pipeline/blocks/index.ts';
 import { pipeline, presetSettings } from '../pipeline/pipeline.ts';

@@ -8,9 +8,9 @@ import { BirdcallError, UsageError } from '../errors.ts';
 import type { AnyBlock, Kind, Step } from './block.ts';
 import { getBlock, listBlocks, registerBlock } from './registry.ts';
 import { describeParams, normalizeParamKeys, parseParams } from './schema.ts';
-import { resolveInside } from './paths.ts';
+import { resolveInside } from '../store/paths.ts';
 import { presetNames, presets, type PresetName } from '../dsp/presets.ts';
-import { BIRDCALL_VERSION } from './version.ts';
+import { BIRDCALL_VERSION } from '../version.ts';
 
 /** A pipeline as a file holds it: JSON-serialisable, block names and (possibly partial) params. */
 export interface PipelineSpec {
