@@ -31,7 +31,7 @@ export {
   type Step,
 } from './pipeline/block.ts';
 export { getBlock, listBlocks, registerBlock } from './pipeline/registry.ts';
-export { describeParams, type ParamInfo } from './pipeline/schema.ts';
+export { describeParams, type ParamInfo } from './params.ts';
 
 // Built-in blocks and their step factories
 export * from './pipeline/blocks/index.ts';

@@ -11,6 +11,8 @@ import { describe, expect, it } from 'vitest';
  */
 const FLOORS: string[][] = [
   ['errors.ts', 'random.ts', 'version.ts', 'worker-bundle.ts'],
+  // Parameters described by zod schemas, and their one error format.
+  ['params.ts'],
   ['metrics', 'dsp'],
   ['audio', 'image'],
   // Dataset I/O: inputs, manifests, paths, atomic writes, resume state. What train and select read.
@@ -92,6 +94,7 @@ describe('layering', () => {
 
   it('refuses an upward or sibling import and allows a downward one', () => {
     expect(layeringViolation('dsp/fft.ts', 'pipeline/block.ts')).toMatch(/higher floor/);
+    expect(layeringViolation('errors.ts', 'params.ts')).toMatch(/higher floor/);
     expect(layeringViolation('store/manifest.ts', 'train/train.ts')).toMatch(/higher floor/);
     expect(layeringViolation('train/run.ts', 'batch/convert.ts')).toMatch(/sibling/);
     expect(layeringViolation('errors.ts', 'audio/wav.ts')).toMatch(/higher floor/);
