@@ -16,9 +16,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { convert } from '../src/pipeline/convert.ts';
+import { convert } from '../src/batch/convert.ts';
 import { presetPipeline } from '../src/pipeline/pipeline.ts';
-import { enqueue, removeQueue } from '../src/pipeline/queue.ts';
+import { enqueue, removeQueue } from '../src/scale/queue.ts';
 import { startRedis } from '../test/helpers/redis.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));

@@ -20,7 +20,7 @@ import { isMainThread, parentPort, Worker, workerData, type MessagePort } from '
 import { Command, InvalidArgumentError } from 'commander';
 import { generateDemoDataset, type DemoDatasetOptions } from '../src/demo/index.ts';
 import { BirdcallError } from '../src/errors.ts';
-import { convert, type ConvertSummary } from '../src/pipeline/convert.ts';
+import { convert, type ConvertSummary } from '../src/batch/convert.ts';
 import { loadPipelineFile } from '../src/pipeline/pipeline.ts';
 import { evaluateModels } from '../src/select/evalset.ts';
 import { fmt, METRIC_LABEL } from '../src/select/explain.ts';

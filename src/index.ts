@@ -31,7 +31,7 @@ export {
   type Step,
 } from './pipeline/block.ts';
 export { getBlock, listBlocks, registerBlock } from './pipeline/registry.ts';
-export { describeParams, type ParamInfo } from './pipeline/schema.ts';
+export { describeParams, type ParamInfo } from './params.ts';
 
 // Built-in blocks and their step factories
 export * from './pipeline/blocks/index.ts';
@@ -55,7 +55,7 @@ export {
   type StepSpec,
 } from './pipeline/pipeline.ts';
 export { runPipelineOnFile, type FileResult, type PipelineItem } from './pipeline/run.ts';
-export { BIRDCALL_VERSION } from './pipeline/version.ts';
+export { BIRDCALL_VERSION } from './version.ts';
 
 // The pure functions the blocks wrap
 export { decodeWav, parseWavHeader } from './audio/wav.ts';
@@ -74,10 +74,10 @@ export { encodePng, decodePng, pixelsToDb, pngParams } from './image/png.ts';
 export { encodeNpy, decodeNpy } from './image/npy.ts';
 
 // Whole collections: inputs, convert, output manifests
-export { openInputs, readInputs } from './pipeline/inputs.ts';
-export { convert, convertExitCode, type ConvertOptions, type ConvertSummary } from './pipeline/convert.ts';
-export { readOutputManifest, streamOutputManifest } from './pipeline/manifest.ts';
-export type { InputRow, OutputRow } from './pipeline/manifest-types.ts';
+export { openInputs, readInputs } from './store/inputs.ts';
+export { convert, convertExitCode, type ConvertOptions, type ConvertSummary } from './batch/convert.ts';
+export { readOutputManifest, streamOutputManifest } from './store/manifest.ts';
+export type { InputRow, OutputRow } from './store/manifest-types.ts';
 
 // Competition metrics and model selection (no TensorFlow.js here: training is `birdcall/train`)
 export * as metrics from './metrics/index.ts';

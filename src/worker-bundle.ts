@@ -15,7 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * slower to start but computes the same values. BIRDCALL_WORKER_BUNDLE=0 forces that fallback.
  *
  * Two workers use it: the mel workers (src/dsp/mel-worker.ts, everything bundled) and convert's pipeline
- * workers (src/pipeline/worker.ts, packages left as imports: sharp loads a native addon by path).
+ * workers (src/pipeline/pool-thread.ts, packages left as imports: sharp loads a native addon by path).
  */
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -42,8 +42,8 @@ export const MEL_WORKER: BundledWorker = {
 
 export const PIPELINE_WORKER: BundledWorker = {
   name: 'pipeline-worker',
-  source: fileURLToPath(new URL('./pipeline/worker.ts', import.meta.url)),
-  tsxEntry: new URL('./pipeline/worker-entry.mjs', import.meta.url),
+  source: fileURLToPath(new URL('./pipeline/pool-thread.ts', import.meta.url)),
+  tsxEntry: new URL('./pipeline/pool-thread-entry.mjs', import.meta.url),
   packages: 'external',
 };
 

@@ -11,7 +11,7 @@ import { encodeWav } from '../src/audio/wav-encode.ts';
 import { pipeline, toSpec } from '../src/pipeline/pipeline.ts';
 import { runPipelineOnFile } from '../src/pipeline/run.ts';
 import { decode, melspec, db, npy } from '../src/pipeline/steps.ts';
-import type { WorkerResult, WorkerTask } from '../src/pipeline/worker.ts';
+import type { WorkerResult, WorkerTask } from '../src/pipeline/pool-thread.ts';
 import { testSignal } from './dsp/reference.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'birdcall-bundle-'));

@@ -1,3 +1,4 @@
+import { parseParams } from '../params.ts';
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
 import type { Audio, Chunk } from './types.ts';
@@ -35,17 +36,10 @@ export interface ChunkPlan {
   starts: number[];
 }
 
-function parseParams(params: ChunkParamsInput, source: string): ChunkParams {
-  const parsed = chunkParams.safeParse(params);
-  if (!parsed.success) {
-    throw new BirdcallError('PARAM_INVALID', `chunk: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, source);
-  }
-  return parsed.data;
-}
 
 /** Where the chunks of `totalSamples` samples at `sampleRate` start; exposed for the runner's progress estimate. */
 export function planChunks(totalSamples: number, sampleRate: number, params: ChunkParamsInput, source = 'audio'): ChunkPlan {
-  const p = parseParams(params, source);
+  const p = parseParams(chunkParams, params, 'chunk', { file: source });
   if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) {
     throw new BirdcallError('AUDIO_BAD_RATE', `cannot chunk audio with sample rate ${sampleRate} Hz`, source);
   }

@@ -1,3 +1,4 @@
+import { parseParams } from '../params.ts';
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from '../dsp/types.ts';
@@ -171,11 +172,7 @@ export function runQualityChecks(audio: Audio, params: QualityParamsInput = {}):
 }
 
 export function parseQualityParams(params: QualityParamsInput): QualityParams {
-  const parsed = qualityParams.safeParse(params);
-  if (!parsed.success) {
-    throw new BirdcallError('PARAM_INVALID', `quality: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  return parsed.data;
+  return parseParams(qualityParams, params, 'quality');
 }
 
 /**

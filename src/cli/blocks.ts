@@ -4,7 +4,7 @@ import { UsageError } from '../errors.ts';
 import type { AnyBlock } from '../pipeline/block.ts';
 import { loadPipelineFile } from '../pipeline/pipeline.ts';
 import { listBlocks } from '../pipeline/registry.ts';
-import { coerceFlagValue, describeParams, type ParamInfo } from '../pipeline/schema.ts';
+import { coerceFlagValue, describeParams, type ParamInfo } from '../params.ts';
 
 /**
  * Block params as command-line flags, generated from the block's schema: `nFft` becomes `--n-fft <value>`,

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { convert, convertExitCode, parseByteSize, type ConvertProgress, type ConvertSummary } from '../pipeline/convert.ts';
+import { convert, convertExitCode, parseByteSize, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
 import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
-import { convertShard, resolveShard } from '../pipeline/shard.ts';
+import { convertShard, resolveShard } from '../scale/shard.ts';
 import { queueConvert } from './queue.ts';
 import { positiveInteger } from './flags.ts';
 

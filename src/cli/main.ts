@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { BIRDCALL_VERSION } from '../pipeline/version.ts';
+import { BIRDCALL_VERSION } from '../version.ts';
 import { configureErrors, runProgram } from './exit.ts';
 import * as blocks from './blocks.ts';
 import * as convert from './convert.ts';

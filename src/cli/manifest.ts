@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { mergeManifests } from '../pipeline/merge.ts';
+import { mergeManifests } from '../scale/merge.ts';
 
 /** `birdcall manifest merge OUT.csv SHARD.csv…`: one manifest from the shards of a `convert --shard` run. */
 export function register(program: Command): void {

@@ -8,12 +8,12 @@ import { MelStream } from '../dsp/stream.ts';
 import type { Spectrogram } from '../dsp/types.ts';
 import { UsageError } from '../errors.ts';
 import { encodeNpy } from '../image/npy.ts';
-import { writeFileAtomic } from '../pipeline/atomic.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
 import type { Step } from '../pipeline/block.ts';
 import { dbBlock, melspecBlock, resampleBlock } from '../pipeline/blocks/index.ts';
 import { pipeline, presetSettings } from '../pipeline/pipeline.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
-import { parseParams, toKebab } from '../pipeline/schema.ts';
+import { parseParams, toKebab } from '../params.ts';
 import { db, decode, melspec, npy, resample } from '../pipeline/steps.ts';
 import { addParamOptions, readParamOptions } from './blocks.ts';
 
@@ -31,7 +31,7 @@ const flagOf = (name: string): string => `--${toKebab(name)}`;
 function targetRateOf(raw: string): number {
   const text = raw.trim();
   const value = text !== '' && Number.isFinite(Number(text)) ? Number(text) : raw;
-  return parseParams(resampleBlock.params, { sampleRate: value }, '', () => '--sr').sampleRate;
+  return parseParams(resampleBlock.params, { sampleRate: value }, '', { usage: true, spell: () => '--sr' }).sampleRate;
 }
 
 /** The rules librosa leaves to warnings or to a later crash, checked before any sample is decoded. */
@@ -146,8 +146,8 @@ export function register(program: Command): void {
 
   command.action(async (input: string, flags: MelspecFlags) => {
     const base = flags.preset !== undefined ? presetSettings(flags.preset) : { sampleRate: undefined, melspec: {} };
-    const melParams = parseParams(melspecBlock.params, { ...base.melspec, ...readParamOptions(command, melInfos) }, '', flagOf) as Record<string, unknown>;
-    const dbParams = parseParams(dbBlock.params, readParamOptions(command, dbInfos), '', flagOf) as Record<string, unknown>;
+    const melParams = parseParams(melspecBlock.params, { ...base.melspec, ...readParamOptions(command, melInfos) }, '', { usage: true, spell: flagOf }) as Record<string, unknown>;
+    const dbParams = parseParams(dbBlock.params, readParamOptions(command, dbInfos), '', { usage: true, spell: flagOf }) as Record<string, unknown>;
     const targetRate = flags.sr !== undefined ? targetRateOf(flags.sr) : base.sampleRate;
 
     const jobs = jobsOf(flags.jobs);

@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { writeStreamAtomic } from '../pipeline/atomic.ts';
+import { writeStreamAtomic } from '../store/atomic.ts';
 import type { ChunkPrediction, PredictFilesProgress } from '../train/predict-files.ts';
 import { EXIT } from './exit.ts';
 import { positiveInteger } from './flags.ts';

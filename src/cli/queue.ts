@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { positiveInteger } from './flags.ts';
-import type { ConvertSummary } from '../pipeline/convert.ts';
+import type { ConvertSummary } from '../batch/convert.ts';
 import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
-import type { EnqueueSummary, QueueStatus } from '../pipeline/queue.ts';
+import type { EnqueueSummary, QueueStatus } from '../scale/queue.ts';
 
 /** BullMQ and ioredis load on use, not at start-up: every other command starts without them. */
-const queueLib = (): Promise<typeof import('../pipeline/queue.ts')> => import('../pipeline/queue.ts');
+const queueLib = (): Promise<typeof import('../scale/queue.ts')> => import('../scale/queue.ts');
 
 /**
  * `birdcall queue add|status|finish|remove`: the enqueuer's side of queue mode (workers run

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { parseByteSize } from '../pipeline/convert.ts';
-import type { WorkerEvent } from '../pipeline/queue.ts';
+import { parseByteSize } from '../batch/convert.ts';
+import type { WorkerEvent } from '../scale/queue.ts';
 import { positiveInteger } from './flags.ts';
 import { pipelineFromFlags } from './queue.ts';
 
@@ -71,7 +71,7 @@ export function register(program: Command): void {
       };
       try {
         // BullMQ and ioredis load here, not at the top: other commands start without them.
-        const { runWorker } = await import('../pipeline/queue.ts');
+        const { runWorker } = await import('../scale/queue.ts');
         const summary = await runWorker({
           queue: flags.queue,
           outDir: flags.out,

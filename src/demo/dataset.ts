@@ -1,3 +1,4 @@
+import { parseParams } from '../params.ts';
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -111,15 +112,11 @@ export async function generateDemoDataset(
 }
 
 function parseOptions(options: DemoDatasetOptions): z.output<typeof demoDatasetOptions> {
-  const parsed = demoDatasetOptions.safeParse(options);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new BirdcallError('PARAM_INVALID', `demo data option ${issue.path.join('.') || '(options)'}: ${issue.message}`);
+  const parsed = parseParams(demoDatasetOptions, options, 'demo data', { spell: (name: string) => `option ${name}` });
+  if (parsed.minSeconds > parsed.maxSeconds) {
+    throw new BirdcallError('PARAM_INVALID', `demo data option minSeconds (${parsed.minSeconds}) exceeds maxSeconds (${parsed.maxSeconds})`);
   }
-  if (parsed.data.minSeconds > parsed.data.maxSeconds) {
-    throw new BirdcallError('PARAM_INVALID', `demo data option minSeconds (${parsed.data.minSeconds}) exceeds maxSeconds (${parsed.data.maxSeconds})`);
-  }
-  return parsed.data;
+  return parsed;
 }
 
 /** Write `bytes` to `path` via a temp file and rename, unless the file already holds exactly these bytes. */

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.ts';
+import type { DemoRng } from './prng.ts';
 
 /**
  * Who recorded what, where and how well. The metadata carries a real difficulty gradient: a recordist's
@@ -59,12 +59,12 @@ export function ratingForSnr(snrDb: number): number {
 }
 
 /** A rating drawn around the recordist's skill, 1-5 as on xeno-canto. */
-export function drawRating(rng: Rng, recordist: Recordist): number {
+export function drawRating(rng: DemoRng, recordist: Recordist): number {
   const quality = 3.4 + recordist.skill + 1.0 * rng.normal();
   return Math.min(5, Math.max(1, Math.round(quality)));
 }
 
-export function drawSite(rng: Rng, region: Region): { latitude: number; longitude: number } {
+export function drawSite(rng: DemoRng, region: Region): { latitude: number; longitude: number } {
   return {
     latitude: round(region.latitude + region.spread * rng.uniform(-1, 1), 4),
     longitude: round(region.longitude + region.spread * rng.uniform(-1, 1), 4),
@@ -72,7 +72,7 @@ export function drawSite(rng: Rng, region: Region): { latitude: number; longitud
 }
 
 /** A date in 2015-2024, mostly in the breeding season (April to July) as real collections are. */
-export function drawDate(rng: Rng): string {
+export function drawDate(rng: DemoRng): string {
   const year = rng.int(2015, 2024);
   const month = rng.chance(0.75) ? rng.int(4, 7) : rng.int(1, 12);
   const day = rng.int(1, 28);

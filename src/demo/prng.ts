@@ -6,7 +6,7 @@ import { mulberry32 } from '../random.ts';
 
 export { mulberry32 };
 
-export interface Rng {
+export interface DemoRng {
   /** Uniform in [0, 1). */
   next(): number;
   /** Uniform in [lo, hi). */
@@ -24,9 +24,9 @@ export interface Rng {
 }
 
 
-export function createRng(seed: number): Rng {
+export function createRng(seed: number): DemoRng {
   const next = mulberry32(seed);
-  const rng: Rng = {
+  const rng: DemoRng = {
     next,
     uniform: (lo, hi) => lo + (hi - lo) * next(),
     int: (lo, hi) => lo + Math.floor(next() * (hi - lo + 1)),

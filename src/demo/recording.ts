@@ -1,4 +1,4 @@
-import { createRng, deriveSeed, type Rng } from './prng.ts';
+import { createRng, deriveSeed, type DemoRng } from './prng.ts';
 import { MAX_PHRASE_SECONDS, type Species, type Variation } from './species.ts';
 import { addFrogs, addInsects, addScaled, addWind, energy, renderNote, scale, whiteNoise } from './synth.ts';
 import {
@@ -79,13 +79,13 @@ function recordingId(speciesIndex: number, index: number): string {
 }
 
 /** A stretch of 40-75% of the recording (at least 3 s when the recording allows). */
-function drawSpan(rng: Rng, seconds: number): [number, number] {
+function drawSpan(rng: DemoRng, seconds: number): [number, number] {
   const length = Math.min(seconds, Math.max(3, seconds * rng.uniform(0.4, 0.75)));
   const start = rng.uniform(0, seconds - length);
   return [start, start + length];
 }
 
-function drawVariation(rng: Rng): Variation {
+function drawVariation(rng: DemoRng): Variation {
   return { pitch: rng.uniform(0.9, 1.1), tempo: rng.uniform(0.85, 1.15) };
 }
 
@@ -148,7 +148,7 @@ function sing(
   span: readonly [number, number],
   gapRange: readonly [number, number],
   maxSpacing: number,
-  rng: Rng,
+  rng: DemoRng,
 ): void {
   let t = span[0] + rng.uniform(0, 0.5);
   while (t < span[1]) {
@@ -162,7 +162,7 @@ function sing(
   }
 }
 
-function background(length: number, plan: RecordingPlan, rng: Rng): Float32Array {
+function background(length: number, plan: RecordingPlan, rng: DemoRng): Float32Array {
   const weights = plan.region.background;
   const out = new Float32Array(length);
   const layer = new Float32Array(length);

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.ts';
+import type { DemoRng } from './prng.ts';
 import type { Note } from './synth.ts';
 
 /**
@@ -30,15 +30,15 @@ export interface Species {
    */
   level: number;
   /** One phrase of song; note times start at 0. Every phrase lasts under MAX_PHRASE_SECONDS. */
-  song(rng: Rng, v: Variation): Note[];
+  song(rng: DemoRng, v: Variation): Note[];
   /** One call; note times start at 0. */
-  call(rng: Rng, v: Variation): Note[];
+  call(rng: DemoRng, v: Variation): Note[];
 }
 
 export const MAX_PHRASE_SECONDS = 2;
 
 /** A value jittered by up to +-`fraction` (note-to-note variation within a recording). */
-function jitter(rng: Rng, value: number, fraction = 0.02): number {
+function jitter(rng: DemoRng, value: number, fraction = 0.02): number {
   return value * rng.uniform(1 - fraction, 1 + fraction);
 }
 
@@ -52,7 +52,7 @@ function sequence(notes: Omit<Note, 'start'>[], gaps: number[]): Note[] {
   });
 }
 
-function whistle(rng: Rng, v: Variation, duration: number, from: number, to: number): Omit<Note, 'start'> {
+function whistle(rng: DemoRng, v: Variation, duration: number, from: number, to: number): Omit<Note, 'start'> {
   return { duration: duration * v.tempo, f0: jitter(rng, from * v.pitch), f1: jitter(rng, to * v.pitch), amp: 1, harmonics: [1, 0.12] };
 }
 
@@ -248,11 +248,11 @@ export const SPECIES: readonly Species[] = [
   },
 ];
 
-function chip(rng: Rng, v: Variation): Omit<Note, 'start'> {
+function chip(rng: DemoRng, v: Variation): Omit<Note, 'start'> {
   return { duration: 0.02, f0: jitter(rng, 9000 * v.pitch), f1: jitter(rng, 5200 * v.pitch), amp: 1, attack: 0.002, release: 0.006 };
 }
 
-function seee(rng: Rng, v: Variation, duration: number): Omit<Note, 'start'> {
+function seee(rng: DemoRng, v: Variation, duration: number): Omit<Note, 'start'> {
   return {
     duration: duration * v.tempo,
     f0: jitter(rng, 9800 * v.pitch),
@@ -263,7 +263,7 @@ function seee(rng: Rng, v: Variation, duration: number): Omit<Note, 'start'> {
   };
 }
 
-function rattle(rng: Rng, v: Variation, seconds: number): Note[] {
+function rattle(rng: DemoRng, v: Variation, seconds: number): Note[] {
   const period = v.tempo / rng.uniform(22, 28);
   const count = Math.max(2, Math.round((seconds * v.tempo) / period));
   const centre = 3000 * v.pitch;

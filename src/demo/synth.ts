@@ -1,4 +1,4 @@
-import { noiseSource, type Rng } from './prng.ts';
+import { noiseSource, type DemoRng } from './prng.ts';
 
 /**
  * Building blocks of synthetic bird song and its background: notes (tones with glides, vibrato, amplitude
@@ -73,7 +73,7 @@ export function noteMinHz(note: Note): number {
 }
 
 /** Add one note into `out` (samples at `sampleRate`); samples past either end of the buffer are skipped. */
-export function renderNote(out: Float32Array, sampleRate: number, note: Note, rng: Rng): void {
+export function renderNote(out: Float32Array, sampleRate: number, note: Note, rng: DemoRng): void {
   const first = Math.round(note.start * sampleRate);
   const length = Math.round(note.duration * sampleRate);
   if (length <= 0) return;
@@ -146,7 +146,7 @@ function cascadeVarianceGain(pole: number): number {
 }
 
 /** White noise of unit variance. */
-export function whiteNoise(out: Float32Array, rng: Rng, gain = 1): void {
+export function whiteNoise(out: Float32Array, rng: DemoRng, gain = 1): void {
   const noise = noiseSource(rng.int(0, 0xffffffff));
   for (let i = 0; i < out.length; i++) out[i] += gain * noise();
 }
@@ -159,7 +159,7 @@ const WIND_DECIMATION = 16;
  * under a slow gust envelope made of a few random sinusoids, so it swells and fades over seconds. Its level
  * is arbitrary: callers normalise each background layer before mixing.
  */
-export function addWind(out: Float32Array, sampleRate: number, rng: Rng, gain: number, cutoffHz: number): void {
+export function addWind(out: Float32Array, sampleRate: number, rng: DemoRng, gain: number, cutoffHz: number): void {
   const lowRate = sampleRate / WIND_DECIMATION;
   const pole = Math.exp((-2 * Math.PI * cutoffHz) / lowRate);
   const gusts = Array.from({ length: 3 }, () => ({ step: rng.uniform(0.05, 0.4) / lowRate, phase: rng.next() }));
@@ -187,7 +187,7 @@ export function addWind(out: Float32Array, sampleRate: number, rng: Rng, gain: n
  * Insects: pulsed narrow-band noise above the call band (12.5-15 kHz), in bouts of a few seconds.
  * It is "other-band chatter": visible in a spectrogram, but never where the birds sing.
  */
-export function addInsects(out: Float32Array, sampleRate: number, rng: Rng, gain: number): void {
+export function addInsects(out: Float32Array, sampleRate: number, rng: DemoRng, gain: number): void {
   const duration = out.length / sampleRate;
   let t = rng.uniform(0, 2);
   while (t < duration) {
@@ -213,7 +213,7 @@ export function addInsects(out: Float32Array, sampleRate: number, rng: Rng, gain
  * Frogs: pulsed low croaks whose harmonics stay below 1 kHz, the other side of the call band. Written
  * directly rather than through renderNote, whose harmonic limit is about the call band.
  */
-export function addFrogs(out: Float32Array, sampleRate: number, rng: Rng, gain: number): void {
+export function addFrogs(out: Float32Array, sampleRate: number, rng: DemoRng, gain: number): void {
   const duration = out.length / sampleRate;
   const fundamental = rng.uniform(250, 400);
   let t = rng.uniform(0, 1);

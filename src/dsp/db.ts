@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Spectrogram } from './types.ts';
-import { parseParams, paramError } from './params.ts';
+import { parseParams, paramError } from '../params.ts';
 
 /**
  * power_to_db parameters with librosa's defaults. Note librosa's function default is ref = 1.0 (absolute

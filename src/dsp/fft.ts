@@ -1,5 +1,5 @@
 import FFT from 'fft.js';
-import { paramError } from './params.ts';
+import { paramError } from '../params.ts';
 
 /**
  * Forward FFT plans on fft.js.

@@ -52,4 +52,4 @@ export {
 export { pcen, pcenParams, pcenSmoothingCoefficient, type PcenParamsInput } from './pcen.ts';
 export { presets, presetNames, type Preset, type PresetName } from './presets.ts';
 export { MelStream } from './stream.ts';
-export { parseParams } from './params.ts';
+export { parseParams } from '../params.ts';

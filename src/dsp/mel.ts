@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Spectrogram } from './types.ts';
-import { parseParams, paramError } from './params.ts';
+import { parseParams, paramError } from '../params.ts';
 import {
   FrameEngine,
   checkFinite,

@@ -1,5 +1,5 @@
+import { parseParams } from '../params.ts';
 import { z } from 'zod';
-import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
 
 export const normalizeParams = z.object({
@@ -27,11 +27,7 @@ export type NormalizeRecord =
  * StandardScaler do.
  */
 export function normalizeSpectrogram(spec: Spectrogram, params: NormalizeParamsInput = {}): Spectrogram {
-  const parsed = normalizeParams.safeParse(params);
-  if (!parsed.success) {
-    throw new BirdcallError('PARAM_INVALID', `normalize: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-  }
-  const { method } = parsed.data;
+  const { method } = parseParams(normalizeParams, params, 'normalize');
   const x = spec.values;
   const out = x instanceof Float64Array ? new Float64Array(x.length) : new Float32Array(x.length);
 

@@ -3,7 +3,7 @@ import { Worker } from 'node:worker_threads';
 import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
 import { melFramesInto, melSpectrogramConfig, melSpectrogramOf, type MelSpectrogramConfig, type MelSpectrogramParamsInput } from './mel.ts';
-import { paramError } from './params.ts';
+import { paramError } from '../params.ts';
 import { checkFinite, frameLayout, type Samples, type SpectralOptions } from './stft.ts';
 import { melWorkerEntry, type WorkerEntry } from '../worker-bundle.ts';
 

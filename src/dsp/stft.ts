@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
 import { realFft, type RealFft } from './fft.ts';
-import { parseParams, paramError } from './params.ts';
+import { parseParams, paramError } from '../params.ts';
 import { getWindow, windowName, type WindowName } from './window.ts';
 
 /** Parameters of the STFT, named and defaulted as librosa.stft (librosa >= 0.10 defaults). */

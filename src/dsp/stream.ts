@@ -2,7 +2,7 @@ import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
 import { dbParams, powerToDbValues, type DbParamsInput } from './db.ts';
 import { applyMelFrame, melSpectrogramConfig, type MelFilterbank, type MelSpectrogramParamsInput } from './mel.ts';
-import { parseParams } from './params.ts';
+import { parseParams } from '../params.ts';
 import { FrameEngine, checkFinite, frameLayout, type FrameLayout, type SpectralOptions, type StftConfig } from './stft.ts';
 
 /** Frames per output chunk while streaming (frame-major; transposed once at the end). */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paramError } from './params.ts';
+import { paramError } from '../params.ts';
 
 export const windowNames = ['hann', 'hamming', 'blackman', 'rectangular', 'boxcar'] as const;
 export type WindowName = (typeof windowNames)[number];

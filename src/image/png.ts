@@ -1,3 +1,4 @@
+import { parseParams } from '../params.ts';
 import sharp, { type Sharp } from 'sharp';
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
@@ -72,10 +73,8 @@ function fail(reason: string, file?: string): never {
   throw new BirdcallError('PARAM_INVALID', `image: ${reason}`, file);
 }
 
-function parseParams(opts: PngParamsInput, file?: string): PngParams {
-  const parsed = pngParams.safeParse(opts);
-  if (!parsed.success) fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), file);
-  const p = parsed.data;
+function parsePngParams(opts: PngParamsInput, file?: string): PngParams {
+  const p = parseParams(pngParams, opts, 'image', { file });
   if (p.colormap !== 'gray' && p.bitDepth === 16) {
     fail(`colormap '${p.colormap}' gives 8-bit RGB; use bitDepth 8, or colormap 'gray' for 16-bit`, file);
   }
@@ -128,7 +127,7 @@ export async function encodePng(
   opts: PngParamsInput = {},
   file?: string,
 ): Promise<{ bytes: Uint8Array; meta: PngMeta }> {
-  const p = parseParams(opts, file);
+  const p = parsePngParams(opts, file);
   const { bins, frames, values } = spec;
   if (!(bins >= 1 && frames >= 1)) {
     throw new BirdcallError('IMAGE_EMPTY', `spectrogram has ${bins} bins x ${frames} frames; an image needs at least 1 x 1`, file);

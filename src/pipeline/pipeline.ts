@@ -7,10 +7,10 @@ import { z } from 'zod';
 import { BirdcallError, UsageError } from '../errors.ts';
 import type { AnyBlock, Kind, Step } from './block.ts';
 import { getBlock, listBlocks, registerBlock } from './registry.ts';
-import { describeParams, normalizeParamKeys, parseParams } from './schema.ts';
-import { resolveInside } from './paths.ts';
+import { describeParams, formatIssues, normalizeParamKeys, parseParams } from '../params.ts';
+import { resolveInside } from '../store/paths.ts';
 import { presetNames, presets, type PresetName } from '../dsp/presets.ts';
-import { BIRDCALL_VERSION } from './version.ts';
+import { BIRDCALL_VERSION } from '../version.ts';
 
 /** A pipeline as a file holds it: JSON-serialisable, block names and (possibly partial) params. */
 export interface PipelineSpec {
@@ -104,7 +104,7 @@ function resolveStep(block: AnyBlock, rawParams: unknown, index: number): Resolv
     throw new UsageError(`${where}: params must be a mapping of parameter names to values`);
   }
   const named = normalizeParamKeys(describeParams(block.params), (rawParams ?? {}) as Record<string, unknown>, where);
-  const params = parseParams(block.params, named, where) as Record<string, unknown>;
+  const params = parseParams(block.params, named, where, { usage: true }) as Record<string, unknown>;
   return { block, params };
 }
 
@@ -213,10 +213,8 @@ export function parsePipelineFile(text: string, opts: { path: string }): Pipelin
   }
   const parsed = pipelineFileSchema.safeParse(data);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    const at = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'the file';
     const hint = ' (expected { version: 1, steps: [{ block: NAME, params: {...} }, ...], blocks?: [module paths] })';
-    throw new UsageError(`${at}: ${issue.message.replace(/^Invalid input: /, '')}${hint}`, opts.path);
+    throw new UsageError(`${formatIssues(parsed.error, { spell: (at) => at, whole: 'the file' })}${hint}`, opts.path);
   }
   const spec: PipelineSpec = {
     version: 1,

@@ -2,9 +2,9 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BirdcallError } from '../errors.ts';
-import { writeFileAtomic } from '../pipeline/atomic.ts';
-import type { OutputRow } from '../pipeline/manifest-types.ts';
-import { resolveInside } from '../pipeline/paths.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
+import type { OutputRow } from '../store/manifest-types.ts';
+import { resolveInside } from '../store/paths.ts';
 
 /**
  * Prediction cache for `birdcall select`: a model's scores on an evaluation manifest, keyed by a hash of the

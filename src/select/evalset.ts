@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BirdcallError } from '../errors.ts';
-import { parseLabelList } from '../pipeline/inputs.ts';
-import { readOutputManifest } from '../pipeline/manifest.ts';
-import type { OutputRow } from '../pipeline/manifest-types.ts';
+import { parseLabelList } from '../store/inputs.ts';
+import { readOutputManifest } from '../store/manifest.ts';
+import type { OutputRow } from '../store/manifest-types.ts';
 import { loadModel } from '../train/artifacts.ts';
 import { initBackend, type BackendInfo } from '../train/backend.ts';
 import { chooseInputColumn, SpectrogramDataset } from '../train/dataset.ts';

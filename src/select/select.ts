@@ -1,4 +1,5 @@
-import { BirdcallError, UsageError } from '../errors.ts';
+import { parseParams } from '../params.ts';
+import { BirdcallError } from '../errors.ts';
 import { expectedCalibrationError, top1Accuracy } from '../metrics/index.ts';
 import { containsZero, pairedDifference, percentileInterval, resampleWeights } from './bootstrap.ts';
 import { CandidateEvaluator, disagreement, prepareData, recordingMean, type PreparedData } from './criteria.ts';
@@ -32,12 +33,7 @@ interface CriterionData {
 }
 
 function parseOptions(options: SelectOptions | undefined): ResolvedSelectOptions {
-  const parsed = SelectOptionsSchema.safeParse(options ?? {});
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
-    throw new UsageError(`invalid selection options: ${issues}`);
-  }
-  return parsed.data;
+  return parseParams(SelectOptionsSchema, options, 'invalid selection options', { usage: true, spell: (name: string) => `option "${name}"` });
 }
 
 function validate(evalSet: EvalSet, candidates: Candidate[]): void {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError } from '../errors.ts';
-import { writeFileAtomic } from '../pipeline/atomic.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
 import { foldBatchNorm } from './fold.ts';
 
 /**

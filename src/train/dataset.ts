@@ -1,10 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { BirdcallError } from '../errors.ts';
-import { resolveInside } from '../pipeline/paths.ts';
-import type { OutputRow } from '../pipeline/manifest-types.ts';
+import { resolveInside } from '../store/paths.ts';
+import type { OutputRow } from '../store/manifest-types.ts';
 import { decodeNpy } from '../image/npy.ts';
-import { Rng } from './random.ts';
+import { TrainRng } from './random.ts';
 
 /** Input tensor shape of one example: [height (frequency bins), width (frames), channels]. */
 export type InputShape = [number, number, number];
@@ -71,7 +71,7 @@ function groupsOf(rows: readonly OutputRow[], groupBy: string | undefined): { ro
 
 /** Groups bucketed by label, each bucket shuffled with the seed; labels in sorted order for repeatability. */
 function stratifiedGroups(rows: readonly OutputRow[], options: SplitOptions): number[][][] {
-  const rng = new Rng(options.seed ?? 0);
+  const rng = new TrainRng(options.seed ?? 0);
   const byLabel = new Map<string, number[][]>();
   for (const g of groupsOf(rows, options.groupBy)) {
     const list = byLabel.get(g.label);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseParams } from '../pipeline/schema.ts';
+import { parseParams } from '../params.ts';
 
 /**
  * The training options, apart from the trainer so that reading them (CLI flags, --help, saved configs) does not
@@ -53,5 +53,5 @@ export type TrainParams = z.output<typeof trainParams>;
 export type TrainParamsInput = z.input<typeof trainParams>;
 
 export function resolveTrainParams(raw: TrainParamsInput | undefined): TrainParams {
-  return parseParams(trainParams, raw ?? {}, 'train');
+  return parseParams(trainParams, raw ?? {}, 'train', { usage: true });
 }

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BirdcallError } from '../errors.ts';
-import { readOutputManifest } from '../pipeline/manifest.ts';
+import { readOutputManifest } from '../store/manifest.ts';
 import { parsePipelineFile } from '../pipeline/pipeline.ts';
-import type { OutputRow } from '../pipeline/manifest-types.ts';
+import type { OutputRow } from '../store/manifest-types.ts';
 import { saveModelArtifacts, type HistoryRow } from './artifacts.ts';
 import { classList, kFoldByRecording, SpectrogramDataset, splitByRecording, type Split } from './dataset.ts';
 import { resolveTrainParams, trainModel, type BatchProgress, type EpochReport, type TrainParamsInput, type TrainResult } from './train.ts';

@@ -5,7 +5,7 @@ import { initBackend, type BackendInfo } from './backend.ts';
 import { multiHot, type InputShape, type SpectrogramDataset, type Split } from './dataset.ts';
 import { buildModel } from './models.ts';
 import { resolveTrainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
-import { Rng } from './random.ts';
+import { TrainRng } from './random.ts';
 import { Adam } from './adam.ts';
 import { predictFlat } from './predict.ts';
 import { canShare, ReplicaGroup, shareGradients } from './replicas.ts';
@@ -89,7 +89,7 @@ function balanceWeights(primary: Int32Array, indices: readonly number[]): Map<nu
 }
 
 /** An epoch's example order: a shuffle, or a draw with replacement favouring rare primary labels. */
-function epochOrder(rng: Rng, indices: readonly number[], primary: Int32Array, oversample: boolean): number[] {
+function epochOrder(rng: TrainRng, indices: readonly number[], primary: Int32Array, oversample: boolean): number[] {
   if (!oversample) return rng.shuffle([...indices]);
   // Pick a class uniformly, then an example of it: every class is seen equally often on average.
   const byClass = new Map<number, number[]>();
@@ -109,7 +109,7 @@ function epochOrder(rng: Rng, indices: readonly number[], primary: Int32Array, o
  * Augment a batch in place: time shift, gain, SpecAugment masks, then mixup (which also merges targets).
  * x is [n, h, w, c] row-major. Masks fill with the example's mean so they add no artificial edges.
  */
-export function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape: InputShape, classes: number, params: TrainParams, rng: Rng): void {
+export function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape: InputShape, classes: number, params: TrainParams, rng: TrainRng): void {
   const [h, w, c] = shape;
   const size = h * w * c;
   const rowLength = w * c;
@@ -272,7 +272,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   if (split.train.length === 0) throw new BirdcallError('TRAIN_EMPTY', 'the training split is empty');
   const inputShape = await dataset.inputShape();
   const classes = [...dataset.classes];
-  const rng = new Rng(params.seed);
+  const rng = new TrainRng(params.seed);
   const model = buildModel({ name: params.model, inputShape, classes: classes.length, seed: rng.seed() });
   const optimizer = new Adam(params.learningRate);
   // Read on every step; the schedule sets it between steps.

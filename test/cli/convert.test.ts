@@ -7,8 +7,8 @@ import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { decodeNpy } from '../../src/image/npy.ts';
-import { TEMP_SUFFIX } from '../../src/pipeline/atomic.ts';
-import { readOutputManifest } from '../../src/pipeline/manifest.ts';
+import { TEMP_SUFFIX } from '../../src/store/atomic.ts';
+import { readOutputManifest } from '../../src/store/manifest.ts';
 import { ROOT } from '../helpers/shared.ts';
 
 const BIN = join(ROOT, 'bin', 'birdcall.js');

@@ -6,7 +6,7 @@ import type { AnyBlock } from '../../src/pipeline/block.ts';
 import { melspecBlock } from '../../src/pipeline/blocks/index.ts';
 import { parsePipelineFile, resolvePipeline } from '../../src/pipeline/pipeline.ts';
 import { listBlocks } from '../../src/pipeline/registry.ts';
-import { coerceFlagValue, describeParams, parseParams } from '../../src/pipeline/schema.ts';
+import { coerceFlagValue, describeParams, parseParams } from '../../src/params.ts';
 
 /** Parses `args` with flags generated from the block's schema; returns the validated params. */
 function paramsFromFlags(block: AnyBlock, args: string[]): Record<string, unknown> {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { parseRule } from '../../src/cli/select.ts';
-import { convert } from '../../src/pipeline/convert.ts';
+import { convert } from '../../src/batch/convert.ts';
 import { loadPipelineFile } from '../../src/pipeline/pipeline.ts';
 import type { Selection } from '../../src/select/index.ts';
 import { trainFromManifest } from '../../src/train/run.ts';

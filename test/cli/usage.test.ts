@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, it, expect } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { listBlocks } from '../../src/pipeline/registry.ts';
-import { describeParams } from '../../src/pipeline/schema.ts';
+import { describeParams } from '../../src/params.ts';
 import { loadPipelineFile, pipelineHash, toSpec } from '../../src/pipeline/pipeline.ts';
 import { ROOT } from '../helpers/shared.ts';
 import { runCli, spawnCli } from './run-cli.ts';

@@ -5,11 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { parseWavHeader } from '../../src/audio/wav.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { decodeNpy } from '../../src/image/npy.ts';
-import { StateStore } from '../../src/pipeline/cache.ts';
-import { convert } from '../../src/pipeline/convert.ts';
-import type { InputRow } from '../../src/pipeline/manifest-types.ts';
+import { StateStore } from '../../src/store/state.ts';
+import { convert } from '../../src/batch/convert.ts';
+import type { InputRow } from '../../src/store/manifest-types.ts';
 import { pipelineHash, resolvePipeline, type ResolvedPipeline, type StepSpec } from '../../src/pipeline/pipeline.ts';
-import { createRunner, outputBaseFor, processSource, type SourceContext } from '../../src/pipeline/process-source.ts';
+import { outputBaseFor, processSource, type SourceContext } from '../../src/batch/convert-file.ts';
+import { createRunner } from '../../src/pipeline/runner.ts';
 import { runPipelineOnFile, type FileResult, type PipelineItem } from '../../src/pipeline/run.ts';
 import {
   STREAM_ABOVE_ENV,

@@ -1,6 +1,6 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { OutputRow } from '../../src/pipeline/manifest-types.ts';
+import type { OutputRow } from '../../src/store/manifest-types.ts';
 import { buildModel } from '../../src/train/models.ts';
 import { chance, poolByRecording, RECIPE, scoreLevel } from '../../scripts/cv-real.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BirdcallError } from '../../src/errors.ts';
-import type { OutputRow } from '../../src/pipeline/manifest-types.ts';
+import type { OutputRow } from '../../src/store/manifest-types.ts';
 import { dataHash, modelHash, PredictionCache } from '../../src/select/cache.ts';
 import { agreeOnClasses, evalSetFromRows } from '../../src/select/evalset.ts';
 

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Adam } from '../../src/train/adam.ts';
 import { initBackend } from '../../src/train/backend.ts';
-import { Rng } from '../../src/train/random.ts';
+import { TrainRng } from '../../src/train/random.ts';
 
 process.env.BIRDCALL_BACKEND = 'wasm';
 
@@ -12,7 +12,7 @@ describe('Adam', () => {
   });
 
   it("moves weights as tf.train.adam does, step after step, with a learning rate changed between steps", () => {
-    const rng = new Rng(7);
+    const rng = new TrainRng(7);
     const shapes = [[3, 3, 1, 4], [4], [4, 2]];
     const start = shapes.map((s) => Float32Array.from({ length: s.reduce((a, b) => a * b, 1) }, () => rng.uniform(-1, 1)));
     const ours = start.map((w, i) => tf.variable(tf.tensor(w, shapes[i]), true, `ours${i}`));

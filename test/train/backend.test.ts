@@ -2,10 +2,10 @@ import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/train/backend.ts';
 import { setBackpropFilterColLimit } from '../../src/train/kernels/conv2d-backprop-filter.ts';
-import { Rng } from '../../src/train/random.ts';
+import { TrainRng } from '../../src/train/random.ts';
 
 function randomArray(n: number, seed: number): Float32Array {
-  const rng = new Rng(seed);
+  const rng = new TrainRng(seed);
   return Float32Array.from({ length: n }, () => rng.uniform(-1, 1));
 }
 

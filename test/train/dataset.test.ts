@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import type { OutputRow } from '../../src/pipeline/manifest-types.ts';
+import type { OutputRow } from '../../src/store/manifest-types.ts';
 import { classList, kFoldByRecording, loadInput, multiHot, SpectrogramDataset, splitByRecording } from '../../src/train/dataset.ts';
 import { row, writeGreyPng } from './synthetic.ts';
 

@@ -4,13 +4,13 @@ import { initBackend } from '../../src/train/backend.ts';
 import { foldBatchNorm } from '../../src/train/fold.ts';
 import { conv2d } from '../../src/train/layers.ts';
 import { buildModel, MODEL_NAMES } from '../../src/train/models.ts';
-import { Rng } from '../../src/train/random.ts';
+import { TrainRng } from '../../src/train/random.ts';
 
 process.env.BIRDCALL_BACKEND = 'wasm';
 
 /** Batchnorm statistics far from the identity (moving mean 0, variance 1), so folding has work to do. */
 function randomiseBatchNorm(model: tf.LayersModel, seed: number): void {
-  const rng = new Rng(seed);
+  const rng = new TrainRng(seed);
   for (const layer of model.layers) {
     if (layer.getClassName() !== 'BatchNormalization') continue;
     layer.setWeights(layer.getWeights().map((w, i) => tf.tensor(Float32Array.from({ length: w.size }, () => (i === 3 ? rng.uniform(0.2, 3) : rng.uniform(-1, 1.5))), w.shape)));

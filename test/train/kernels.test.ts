@@ -5,13 +5,13 @@ import { batchNormalization } from '../../src/train/layers.ts';
 import { batchNormTrain } from '../../src/train/kernels/batchnorm-train.ts';
 import { setBackpropFilterColLimit, setBackpropInputColLimit } from '../../src/train/kernels/index.ts';
 import { buildModel, MODEL_NAMES } from '../../src/train/models.ts';
-import { Rng } from '../../src/train/random.ts';
+import { TrainRng } from '../../src/train/random.ts';
 
 // The kernels live on wasm: test them there even on a machine where tfjs-node would load.
 process.env.BIRDCALL_BACKEND = 'wasm';
 
 function randomArray(n: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const rng = new Rng(seed);
+  const rng = new TrainRng(seed);
   return Float32Array.from({ length: n }, () => rng.uniform(lo, hi));
 }
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/train/backend.ts';
 import { SpectrogramDataset, splitByRecording } from '../../src/train/dataset.ts';
 import { buildModel } from '../../src/train/models.ts';
-import { Rng } from '../../src/train/random.ts';
+import { TrainRng } from '../../src/train/random.ts';
 import { ReplicaGroup, shareGradients, type Batch } from '../../src/train/replicas.ts';
 import { trainModel, type TrainParamsInput } from '../../src/train/train.ts';
 import { syntheticSet } from './synthetic.ts';
@@ -13,7 +13,7 @@ process.env.BIRDCALL_BACKEND = 'wasm';
 const [H, W, CLASSES] = [16, 32, 3];
 
 function randomBatch(size: number, seed: number): Batch {
-  const rng = new Rng(seed);
+  const rng = new TrainRng(seed);
   return {
     x: Float32Array.from({ length: size * H * W }, () => rng.uniform(0, 1)),
     y: Float32Array.from({ length: size * CLASSES }, () => (rng.next() < 0.4 ? 1 : 0)),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/train.ts';
-import { writeOutputManifestRows } from '../../src/pipeline/manifest.ts';
+import { writeOutputManifestRows } from '../../src/store/manifest.ts';
 import { loadModel } from '../../src/train/artifacts.ts';
 import { crossValidateManifest, trainFromManifest } from '../../src/train/run.ts';
 import { syntheticSet, type SyntheticSet } from './synthetic.ts';

@@ -2,8 +2,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
-import type { OutputRow } from '../../src/pipeline/manifest-types.ts';
-import { Rng } from '../../src/train/random.ts';
+import type { OutputRow } from '../../src/store/manifest-types.ts';
+import { TrainRng } from '../../src/train/random.ts';
 
 /** A manifest row with only the fields the trainer reads filled in. */
 export function row(source: string, chunkIndex: number, primaryLabel: string, secondaryLabels: string[] = [], extra: Partial<OutputRow> = {}): OutputRow {
@@ -35,7 +35,7 @@ export async function writeGreyPng(path: string, values: Float32Array, h: number
  * Class k's "call" is a bright horizontal band at its own frequency rows, placed at a random time, over
  * noise; a secondary species adds a fainter band of its own. Learnable by a tiny CNN in a few epochs.
  */
-export function syntheticImage(rng: Rng, h: number, w: number, primary: number, classes: number, secondary: number[] = []): Float32Array {
+export function syntheticImage(rng: TrainRng, h: number, w: number, primary: number, classes: number, secondary: number[] = []): Float32Array {
   const x = new Float32Array(h * w);
   for (let i = 0; i < x.length; i++) x[i] = 0.2 * rng.next();
   const band = Math.floor(h / classes);
@@ -65,7 +65,7 @@ export async function syntheticSet(options: { classes?: number; recordings?: num
   const { classes = 3, recordings = 6, chunks = 3, h = 16, w = 32, seed = 1 } = options;
   const root = await mkdtemp(join(tmpdir(), 'birdcall-train-'));
   const names = Array.from({ length: classes }, (_, k) => `species${k}`);
-  const rng = new Rng(seed);
+  const rng = new TrainRng(seed);
   const rows: OutputRow[] = [];
   for (let k = 0; k < classes; k++) {
     await mkdir(join(root, 'png', names[k]), { recursive: true });

@@ -8,7 +8,7 @@ import { initBackend } from '../../src/train/backend.ts';
 import { SpectrogramDataset, splitByRecording } from '../../src/train/dataset.ts';
 import { buildModel } from '../../src/train/models.ts';
 import { predictBatch } from '../../src/train/predict.ts';
-import { Rng } from '../../src/train/random.ts';
+import { TrainRng } from '../../src/train/random.ts';
 import {
   augmentBatch,
   EarlyStopping,
@@ -189,11 +189,11 @@ describe('training options', () => {
   it('augments without changing shapes or leaving [0, 1], and mixup takes the union of labels', () => {
     const shape: [number, number, number] = [8, 16, 1];
     const n = 4;
-    const rng = new Rng(1);
+    const rng = new TrainRng(1);
     const x = Float32Array.from({ length: n * 128 }, () => rng.next());
     const y = Float32Array.from([1, 0, 0, 0, 1, 0, 0, 0, 1, 1, 0, 0]);
     const params = resolveTrainParams({ mixupAlpha: 1, mixupProbability: 1, gain: 0.2 });
-    augmentBatch(x, y, n, shape, 3, params, new Rng(2));
+    augmentBatch(x, y, n, shape, 3, params, new TrainRng(2));
     expect(x.every((v) => v >= 0 && v <= 1)).toBe(true);
     for (let b = 0; b < n; b++) {
       const labels = Array.from(y.subarray(b * 3, b * 3 + 3));
@@ -208,7 +208,7 @@ describe('training options', () => {
     const shape: [number, number, number] = [2, 8, 1];
     const x = Float32Array.from({ length: 16 }, (_, i) => (i % 8) / 10);
     const params = resolveTrainParams({ timeShift: 1, gain: 0, timeMasks: 0, freqMasks: 0, mixupAlpha: 0 });
-    augmentBatch(x, new Float32Array(1), 1, shape, 1, params, new Rng(7));
+    augmentBatch(x, new Float32Array(1), 1, shape, 1, params, new TrainRng(7));
     const row0 = Array.from(x.subarray(0, 8));
     expect([...row0].sort()).toEqual([0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7].map((v) => Math.fround(v)));
     expect(Array.from(x.subarray(8, 16))).toEqual(row0);

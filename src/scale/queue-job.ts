@@ -1,15 +1,15 @@
 import { BirdcallError } from '../errors.ts';
-import type { InputRow } from './manifest-types.ts';
-import { processSource, removeOutputs, sameBase, type OutputBase, type SourceContext } from './process-source.ts';
+import type { InputRow } from '../store/manifest-types.ts';
+import { processSource, removeOutputs, sameBase, type OutputBase, type SourceContext } from '../batch/convert-file.ts';
 
 /**
- * What a queue worker does with one job: convert's own per-source step (process-source.ts), so the outputs,
+ * What a queue worker does with one job: convert's own per-source step (batch/convert-file.ts), so the outputs,
  * their names and the per-source state are exactly those of one source of `convert`, and `birdcall queue
  * finish` can run plain `convert` over the input and find every source up to date. That final convert
  * re-checks each state (source hash, pipeline hash, output names, output hashes) anyway.
  */
 
-export { outputBaseFor, type OutputBase } from './process-source.ts';
+export { outputBaseFor, type OutputBase } from '../batch/convert-file.ts';
 
 /** One queue job: everything a worker needs that is not in the queue's shared settings. */
 export interface QueueJobData {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { decodeNpy } from '../../src/image/npy.ts';
-import { convert } from '../../src/pipeline/convert.ts';
-import { readOutputManifest } from '../../src/pipeline/manifest.ts';
+import { convert } from '../../src/batch/convert.ts';
+import { readOutputManifest } from '../../src/store/manifest.ts';
 import { resolvePipeline } from '../../src/pipeline/pipeline.ts';
 
 /** sox makes the compressed copies; without it (a bare machine) these tests skip. */

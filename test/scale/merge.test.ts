@@ -2,11 +2,11 @@ import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { writeOutputManifestRows } from '../../src/pipeline/manifest.ts';
-import type { OutputRow } from '../../src/pipeline/manifest-types.ts';
-import { mergeManifests } from '../../src/pipeline/merge.ts';
-import { readOutputManifest } from '../../src/pipeline/manifest.ts';
-import { SHARD_ASSIGNMENT, type ShardRecord } from '../../src/pipeline/shard.ts';
+import { writeOutputManifestRows } from '../../src/store/manifest.ts';
+import type { OutputRow } from '../../src/store/manifest-types.ts';
+import { mergeManifests } from '../../src/scale/merge.ts';
+import { readOutputManifest } from '../../src/store/manifest.ts';
+import { SHARD_ASSIGNMENT, type ShardRecord } from '../../src/scale/shard.ts';
 
 function row(source: string, chunkIndex: number, hash = 'h1'): OutputRow {
   return {

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { z } from 'zod';
-import { UsageError } from '../../src/errors.ts';
-import { coerceFlagValue, describeParams, normalizeParamKeys, parseParams, toCamel, toKebab, toSnake } from '../../src/pipeline/schema.ts';
+import { UsageError } from '../src/errors.ts';
+import { coerceFlagValue, describeParams, normalizeParamKeys, parseParams, toCamel, toKebab, toSnake } from '../src/params.ts';
 
 const schema = z.object({
   nFft: z.number().int().min(2).default(2048).describe('FFT size in samples'),

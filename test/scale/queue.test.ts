@@ -8,11 +8,11 @@ import { pathToFileURL } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
-import { isTempFile } from '../../src/pipeline/atomic.ts';
-import { convert } from '../../src/pipeline/convert.ts';
-import { readOutputManifest } from '../../src/pipeline/manifest.ts';
+import { isTempFile } from '../../src/store/atomic.ts';
+import { convert } from '../../src/batch/convert.ts';
+import { readOutputManifest } from '../../src/store/manifest.ts';
 import { loadPipelineFile, resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
-import { enqueue, finishQueue, jobIdFor, parseQueueUrl, queueStatus, removeQueue, runWorker } from '../../src/pipeline/queue.ts';
+import { enqueue, finishQueue, jobIdFor, parseQueueUrl, queueStatus, removeQueue, runWorker } from '../../src/scale/queue.ts';
 import { freePort, HAVE_REDIS, startRedis, type TestRedis } from '../helpers/redis.ts';
 import { ROOT } from '../helpers/shared.ts';
 

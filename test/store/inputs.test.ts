@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BirdcallError } from '../../src/errors.ts';
-import { openInputs, parseLabelList, readInputs } from '../../src/pipeline/inputs.ts';
-import type { InputRow } from '../../src/pipeline/manifest-types.ts';
+import { openInputs, parseLabelList, readInputs } from '../../src/store/inputs.ts';
+import type { InputRow } from '../../src/store/manifest-types.ts';
 import { BIRDCALLS, HAVE_SHARED } from '../helpers/shared.ts';
 
 function tempDir(): string {

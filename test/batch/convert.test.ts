@@ -8,9 +8,9 @@ import { describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { BirdcallError } from '../../src/errors.ts';
 import { decodeNpy } from '../../src/image/npy.ts';
-import { TEMP_SUFFIX } from '../../src/pipeline/atomic.ts';
-import { convert, convertExitCode, parseByteSize, warningKind, type ConvertOptions } from '../../src/pipeline/convert.ts';
-import { readOutputManifest } from '../../src/pipeline/manifest.ts';
+import { TEMP_SUFFIX } from '../../src/store/atomic.ts';
+import { convert, convertExitCode, parseByteSize, warningKind, type ConvertOptions } from '../../src/batch/convert.ts';
+import { readOutputManifest } from '../../src/store/manifest.ts';
 import { loadPipelineFile, pipelineHash, resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
 import { ROOT } from '../helpers/shared.ts';
 

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join, posix, relative, resolve, sep } from 'node:path';
 import { BirdcallError } from '../errors.ts';
-import { openInputs } from './inputs.ts';
-import { ManifestColumns, streamOutputManifest, writeOutputManifest } from './manifest.ts';
-import type { OutputRow } from './manifest-types.ts';
+import { openInputs } from '../store/inputs.ts';
+import { ManifestColumns, streamOutputManifest, writeOutputManifest } from '../store/manifest.ts';
+import type { OutputRow } from '../store/manifest-types.ts';
 import { SHARD_RECORD, type ShardRecord } from './shard.ts';
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { BirdcallError } from '../../src/errors.ts';
-import { checkRelativePath, resolveInside, safeName } from '../../src/pipeline/paths.ts';
+import { checkRelativePath, resolveInside, safeName } from '../../src/store/paths.ts';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {

@@ -2,23 +2,18 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, posix } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Piscina } from 'piscina';
-import { PIPELINE_WORKER, workerEntry } from '../worker-bundle.ts';
 import { openWavStream, parseWavHeader } from '../audio/wav.ts';
 import { BirdcallError } from '../errors.ts';
-import { writeFileAtomic } from './atomic.ts';
-import type { Artifact } from './block.ts';
-import { outputsIntact, sha256Hex, type SourceState, type StateStore } from './cache.ts';
-import type { InputRow, OutputRow } from './manifest-types.ts';
-import { checkRelativePath, resolveInside, safeName } from './paths.ts';
-import { toSpec, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
-import { runPipelineOnFile } from './run.ts';
-import { shouldStream, streamPipelineOnWav, streamShape, streamThreshold } from './run-stream.ts';
-import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from './worker.ts';
+import type { Artifact } from '../pipeline/block.ts';
+import type { PipelineRunner } from '../pipeline/runner.ts';
+import { shouldStream, streamPipelineOnWav } from '../pipeline/run-stream.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
+import type { InputRow, OutputRow } from '../store/manifest-types.ts';
+import { checkRelativePath, resolveInside, safeName } from '../store/paths.ts';
+import { outputsIntact, sha256Hex, type SourceState, type StateStore } from '../store/state.ts';
 
 /**
- * The work `convert` does for one source, shared with the queue workers (queue-process.ts) so both write
+ * The work `convert` does for one source, shared with the queue workers (scale/queue-job.ts) so both write
  * the same outputs under the same names and the same per-source state: read the source, enforce the size
  * and duration limits, run the pipeline, write every artifact atomically, then the state. A state is
  * written only after its artifacts, so it always proves that its outputs are complete.
@@ -31,16 +26,6 @@ export interface OutputBase {
   label: string;
   stem: string;
 }
-
-/** Runs one source through the pipeline, in-process or in a worker thread. */
-export type PipelineRunner = ((path: string, bytes: Uint8Array) => Promise<{ items: ItemOutput[]; warnings: string[] }>) & {
-  close?: () => Promise<void>;
-  /**
-   * Set when the pipeline can stream (run-stream.ts): a WAV source larger than `above` bytes is then run
-   * from disk in this thread, never read whole.
-   */
-  stream?: { pipeline: ResolvedPipeline; above: number };
-};
 
 export interface SourceContext {
   /** Absolute folder every row path is relative to. */
@@ -217,55 +202,6 @@ export function baseKey(base: OutputBase): string {
 
 export function sameBase(a: OutputBase | undefined, b: OutputBase): boolean {
   return a?.label === b.label && a.stem === b.stem;
-}
-
-/**
- * Runs the pipeline in this thread, or in a pool of `threads` worker threads. The pool is what a caller
- * wants when the main thread must stay responsive (a queue worker renewing its job locks).
- */
-export function createRunner(
-  pipeline: ResolvedPipeline,
-  options: { threads: number; inProcess: boolean; streamAbove?: number },
-): PipelineRunner {
-  const runner = poolOrInProcess(pipeline, options);
-  if (streamShape(pipeline)) runner.stream = { pipeline, above: options.streamAbove ?? streamThreshold() };
-  return runner;
-}
-
-/**
- * Sources that stream (see PipelineRunner.stream) run in the calling thread whatever this chooses: their
- * memory stays bounded only if nobody copies their samples to a worker.
- */
-function poolOrInProcess(pipeline: ResolvedPipeline, options: { threads: number; inProcess: boolean }): PipelineRunner {
-  if (options.inProcess) return (path, bytes) => runPipelineOnFile(pipeline, { path, bytes });
-  const spec = toSpec(pipeline);
-  const pool = pipelineWorkerPool(spec, options.threads);
-  const specJson = JSON.stringify(spec);
-  const run: PipelineRunner = async (path, bytes) => {
-    const result = await pool.run({ specJson, path, bytes });
-    if (!result.ok) throw errorFromData(result.error);
-    return result;
-  };
-  let closed: Promise<void> | undefined;
-  run.close = () => (closed ??= pool.destroy());
-  return run;
-}
-
-/**
- * `threads` worker threads that run the pipeline (src/pipeline/worker.ts). User block modules may be
- * TypeScript, which only the tsx entry can import; without them the workers start from the esbuild bundle
- * (src/worker-bundle.ts): 0.3 s of CPU each instead of 1 s, which had made `convert --jobs 2` on 80 clips
- * slower than --jobs 1.
- */
-export function pipelineWorkerPool(spec: PipelineSpec, threads: number): Piscina<WorkerTask, WorkerResult> {
-  const entry = (spec.blocks ?? []).length > 0 ? workerEntry(PIPELINE_WORKER, 'tsx') : workerEntry(PIPELINE_WORKER);
-  return new Piscina<WorkerTask, WorkerResult>({
-    filename: fileURLToPath(entry.url),
-    name: entry.bundled ? 'runTask' : 'default',
-    execArgv: entry.execArgv,
-    maxThreads: threads,
-    minThreads: threads,
-  });
 }
 
 /** Makes sure an output folder is inside outDir after symlinks (a pre-made `png -> /etc` is refused). */

@@ -4,24 +4,23 @@ import { join } from 'node:path';
 import PQueue from 'p-queue';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError } from '../errors.ts';
-import { removeTempFiles, writeFileAtomic } from './atomic.ts';
-import { acquireOutDirLock, StateStore, type SourceState } from './cache.ts';
-import { openInputs, type InputLayout } from './inputs.ts';
-import { ManifestColumns, writeOutputManifest } from './manifest.ts';
-import type { InputRow, OutputRow } from './manifest-types.ts';
-import { pipelineHash, toSpec, type ResolvedPipeline } from './pipeline.ts';
+import { removeTempFiles, writeFileAtomic } from '../store/atomic.ts';
+import { acquireOutDirLock, StateStore, type SourceState } from '../store/state.ts';
+import { openInputs, type InputLayout } from '../store/inputs.ts';
+import { ManifestColumns, writeOutputManifest } from '../store/manifest.ts';
+import type { InputRow, OutputRow } from '../store/manifest-types.ts';
+import { pipelineHash, toSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import {
   baseKey,
-  createRunner,
   outputBaseFor,
   processSource,
   removeOutputs,
   type OutputBase,
-  type PipelineRunner,
   type SourceContext,
   type StaleOutputs,
-} from './process-source.ts';
-import { BIRDCALL_VERSION } from './version.ts';
+} from './convert-file.ts';
+import { createRunner, type PipelineRunner } from '../pipeline/runner.ts';
+import { BIRDCALL_VERSION } from '../version.ts';
 
 /**
  * `birdcall convert`: runs a pipeline over a whole collection and writes, under OUTDIR,

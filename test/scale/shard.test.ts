@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
-import { convert } from '../../src/pipeline/convert.ts';
-import { readOutputManifest } from '../../src/pipeline/manifest.ts';
-import { mergeManifests } from '../../src/pipeline/merge.ts';
+import { convert } from '../../src/batch/convert.ts';
+import { readOutputManifest } from '../../src/store/manifest.ts';
+import { mergeManifests } from '../../src/scale/merge.ts';
 import { resolvePipeline } from '../../src/pipeline/pipeline.ts';
-import { convertShard, parseShard, resolveShard, shardFromEnv, shardOf, shardSources, type ShardRecord } from '../../src/pipeline/shard.ts';
+import { convertShard, parseShard, resolveShard, shardFromEnv, shardOf, shardSources, type ShardRecord } from '../../src/scale/shard.ts';
 
 const paths = (n: number, prefix = 'train_audio/sp'): string[] => Array.from({ length: n }, (_, i) => `${prefix}${i % 97}/XC${100000 + i * 7}.ogg`);
 

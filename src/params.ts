@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { UsageError } from '../errors.ts';
+import { BirdcallError, UsageError } from './errors.ts';
 
 /**
  * One block parameter as the rest of the tool sees it: the CLI makes a flag of it, `birdcall blocks` lists it,
@@ -249,37 +249,65 @@ function editDistance(a: string, b: string): number {
   return row[b.length];
 }
 
-/**
- * Validates params against a schema and fills defaults. Failure is ONE usage error: `where` (e.g.
- * `step 3 (melspec)`), the parameter in the user's spelling, the reason, and what is allowed.
- */
-export function parseParams<S extends z.ZodType>(
-  schema: S,
-  raw: unknown,
-  where: string,
-  /** How to spell a parameter in the message: the CLI passes `(name) => '--n-fft'`. */
-  spell: (name: string) => string = (name) => `parameter "${name}"`,
-): z.output<S> {
-  const result = schema.safeParse(raw ?? {});
-  if (result.success) return result.data;
-  throw new UsageError(`${where ? `${where}: ` : ''}${formatIssues(schema, result.error, spell)}`);
+/** How a parameter error reads. */
+export interface ParamStyle {
+  /** How to name a parameter (its path, `a.b[0]`): the CLI passes `(name) => '--n-fft'`. */
+  spell?: (name: string) => string;
+  /** What an issue about the whole value names; default nothing, only the reason. */
+  whole?: string;
 }
 
-function formatIssues(schema: z.ZodType, error: z.ZodError, spell: (name: string) => string): string {
+export interface ParseParamsOptions extends ParamStyle {
+  /**
+   * Throw a UsageError (the user's flag or pipeline file: CLI exit code 2) instead of PARAM_INVALID (a value a
+   * program passed to the library).
+   */
+  usage?: boolean;
+  /** The file the parameters were for, named in the error. */
+  file?: string;
+}
+
+/**
+ * Validates params against a schema and fills defaults. Failure is ONE error: `where` (e.g.
+ * `step 3 (melspec)`), each parameter in the user's spelling, the reason, and what is allowed.
+ */
+export function parseParams<S extends z.ZodType>(schema: S, raw: unknown, where: string, options: ParseParamsOptions = {}): z.output<S> {
+  const result = schema.safeParse(raw ?? {});
+  if (result.success) return result.data;
+  const reason = `${where ? `${where}: ` : ''}${formatIssues(result.error, { ...options, schema })}`;
+  throw options.usage ? new UsageError(reason, options.file) : new BirdcallError('PARAM_INVALID', reason, options.file);
+}
+
+/** Throw the stable parameter error with a plain reason. */
+export function paramError(reason: string): never {
+  throw new BirdcallError('PARAM_INVALID', reason);
+}
+
+/**
+ * A zod failure as one line: `<name>: <reason>[; allowed: <type>]` per issue, joined by '; '. The allowed
+ * values come from `schema` when it is an object schema.
+ */
+export function formatIssues(error: z.ZodError, style: ParamStyle & { schema?: z.ZodType } = {}): string {
+  const spell = style.spell ?? ((name: string) => `parameter "${name}"`);
   let infos: ParamInfo[] = [];
   try {
-    infos = describeParams(schema);
+    if (style.schema) infos = describeParams(style.schema);
   } catch {
     // a non-object schema still gets zod's own message
   }
   return error.issues
     .map((issue) => {
-      const key = issue.path.length ? String(issue.path[0]) : '';
-      const info = infos.find((i) => i.name === key);
+      const info = infos.find((i) => i.name === issue.path[0]);
       const allowed = info ? `; allowed: ${info.type}` : '';
       const text = issue.message.replace(/^Invalid (input|option): /, '');
       const message = text.charAt(0).toLowerCase() + text.slice(1);
-      return key ? `${spell(key)}: ${message}${allowed}` : message;
+      const name = issue.path.length ? spell(pathName(issue.path)) : style.whole;
+      return name ? `${name}: ${message}${allowed}` : `${message}${allowed}`;
     })
     .join('; ');
+}
+
+/** `steps[0].params`: how a path into a parsed value reads. */
+function pathName(path: readonly PropertyKey[]): string {
+  return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
 }

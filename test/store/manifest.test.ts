@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BirdcallError } from '../../src/errors.ts';
-import { readOutputManifest, streamOutputManifest, writeOutputManifestRows } from '../../src/pipeline/manifest.ts';
-import type { OutputRow } from '../../src/pipeline/manifest-types.ts';
+import { readOutputManifest, streamOutputManifest, writeOutputManifestRows } from '../../src/store/manifest.ts';
+import type { OutputRow } from '../../src/store/manifest-types.ts';
 
 function row(i: number, extra: Partial<OutputRow> = {}): OutputRow {
   return {

@@ -3,11 +3,11 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { BirdcallError } from '../errors.ts';
-import { writeFileAtomic } from './atomic.ts';
-import { convert, type ConvertOptions, type ConvertSummary } from './convert.ts';
-import { openInputs } from './inputs.ts';
-import type { InputRow } from './manifest-types.ts';
-import { pipelineHash } from './pipeline.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
+import { convert, type ConvertOptions, type ConvertSummary } from '../batch/convert.ts';
+import { openInputs } from '../store/inputs.ts';
+import type { InputRow } from '../store/manifest-types.ts';
+import { pipelineHash } from '../pipeline/pipeline.ts';
 
 /**
  * Static sharding for batch schedulers (Kubernetes Indexed Jobs, Slurm job arrays): shard K of N converts

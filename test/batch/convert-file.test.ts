@@ -4,10 +4,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { BirdcallError } from '../../src/errors.ts';
-import { StateStore } from '../../src/pipeline/cache.ts';
-import type { InputRow } from '../../src/pipeline/manifest-types.ts';
+import { StateStore } from '../../src/store/state.ts';
+import type { InputRow } from '../../src/store/manifest-types.ts';
 import { pipelineHash, resolvePipeline } from '../../src/pipeline/pipeline.ts';
-import { createRunner, outputBaseFor, processSource, type SourceContext } from '../../src/pipeline/process-source.ts';
+import { outputBaseFor, processSource, type SourceContext } from '../../src/batch/convert-file.ts';
+import { createRunner } from '../../src/pipeline/runner.ts';
 
 const RATE = 8000;
 

@@ -2,15 +2,15 @@ import { resolve } from 'node:path';
 import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BirdcallError } from '../errors.ts';
-import { StateStore } from './cache.ts';
-import { convert, type ConvertProgress, type ConvertSummary } from './convert.ts';
-import { openInputs, type InputLayout } from './inputs.ts';
-import { loadBlockModules, pipelineHash, resolvePipeline, toSpec, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
-import { outputBaseFor, processQueuedSource, type ProcessResult, type QueueJobData } from './queue-process.ts';
+import { StateStore } from '../store/state.ts';
+import { convert, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
+import { openInputs, type InputLayout } from '../store/inputs.ts';
+import { loadBlockModules, pipelineHash, resolvePipeline, toSpec, type PipelineSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { outputBaseFor, processQueuedSource, type ProcessResult, type QueueJobData } from './queue-job.ts';
 import { closeRedis, connectRedis, parseQueueUrl, workerRedis, type QueueTarget } from './queue-redis.ts';
-import { sha256Hex } from './cache.ts';
-import { BIRDCALL_VERSION } from './version.ts';
-import { createRunner } from './process-source.ts';
+import { sha256Hex } from '../store/state.ts';
+import { BIRDCALL_VERSION } from '../version.ts';
+import { createRunner } from '../pipeline/runner.ts';
 
 /**
  * Queue mode of `convert` on Redis with BullMQ: one job per source file, any number of worker processes on
