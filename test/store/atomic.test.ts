@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTempFile, removeTempFiles, writeFileAtomic } from '../../src/pipeline/atomic.ts';
+import { isTempFile, removeTempFiles, writeFileAtomic } from '../../src/store/atomic.ts';
 
 describe('removeTempFiles', () => {
   it('removes only the temp files an interrupted write leaves, in every folder below, and no other dotfile', async () => {
