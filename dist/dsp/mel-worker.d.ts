@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=mel-worker.d.ts.map

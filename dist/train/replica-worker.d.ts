@@ -1,0 +1,2 @@
+import './layers.ts';
+//# sourceMappingURL=replica-worker.d.ts.map
