@@ -22,4 +22,3 @@ export declare class BirdcallError extends Error {
 export declare class UsageError extends BirdcallError {
     constructor(reason: string, file?: string);
 }
-//# sourceMappingURL=errors.d.ts.map

@@ -38,4 +38,3 @@ export { readOutputManifest, streamOutputManifest } from './pipeline/manifest.ts
 export type { InputRow, OutputRow } from './pipeline/manifest-types.ts';
 export * as metrics from './metrics/index.ts';
 export { selectModels, renderReport, writeSelection, summarize, type Candidate, type EvalSet, type Selection, type SelectOptions } from './select/index.ts';
-//# sourceMappingURL=index.d.ts.map

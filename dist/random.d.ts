@@ -4,4 +4,3 @@
  * synthesis, the selector's bootstrap. Good enough for those, and several times cheaper than anything larger.
  */
 export declare function mulberry32(seed: number): () => number;
-//# sourceMappingURL=random.d.ts.map

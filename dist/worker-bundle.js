@@ -15,19 +15,34 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  *
  * Two workers use it: the mel workers (src/dsp/mel-worker.ts, everything bundled) and convert's pipeline
  * workers (src/pipeline/worker.ts, packages left as imports: sharp loads a native addon by path).
+ *
+ * All of this is for running the TypeScript sources (tests, a dev checkout). The built package runs from
+ * dist/, where every worker is already plain JavaScript: there a worker starts from its compiled file, with
+ * no esbuild and no tsx.
  */
+/** True when this module is compiled JavaScript (the package's dist/), false when it runs as TypeScript. */
+export const COMPILED = import.meta.url.endsWith('.js');
+/**
+ * A worker thread's entry: in dist/, its compiled `.js` (`module`, relative to src/ without extension);
+ * from sources, `tsxEntry`, the plain-JS file that registers tsx and imports the TypeScript worker.
+ */
+export function threadEntry(module, tsxEntry) {
+    return COMPILED ? new URL(`./${module}.js`, import.meta.url) : tsxEntry;
+}
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'birdcall');
 export const MEL_WORKER = {
     name: 'mel-worker',
     source: fileURLToPath(new URL('./dsp/mel-worker.ts', import.meta.url)),
     tsxEntry: new URL('./dsp/mel-worker-entry.mjs', import.meta.url),
+    compiled: new URL('./dsp/mel-worker.js', import.meta.url),
     packages: 'bundle',
 };
 export const PIPELINE_WORKER = {
     name: 'pipeline-worker',
     source: fileURLToPath(new URL('./pipeline/worker.ts', import.meta.url)),
     tsxEntry: new URL('./pipeline/worker-entry.mjs', import.meta.url),
+    compiled: new URL('./pipeline/worker.js', import.meta.url),
     packages: 'external',
 };
 function stamp(path) {
@@ -126,10 +141,13 @@ export function withoutTsxFlags(execArgv) {
 }
 const entries = new Map();
 /**
- * A worker's entry for this process (decided once per worker): the esbuild bundle when it can be had, else
- * the tsx entry. `prefer` 'tsx' asks for the fallback (tests and benchmarks compare the two).
+ * A worker's entry for this process (decided once per worker): in dist/ the compiled worker; from sources
+ * the esbuild bundle when it can be had, else the tsx entry. `prefer` 'tsx' asks for the fallback (tests and
+ * benchmarks compare the two; it has no effect in dist/, where there is no TypeScript to run).
  */
 export function workerEntry(worker, prefer = 'bundle') {
+    if (COMPILED)
+        return { url: worker.compiled, execArgv: undefined, bundled: true };
     const fallback = (reason) => ({ url: worker.tsxEntry, execArgv: undefined, bundled: false, reason });
     if (prefer === 'tsx')
         return fallback('asked for the tsx entry');

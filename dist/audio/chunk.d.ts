@@ -34,4 +34,3 @@ export declare function planChunks(totalSamples: number, sampleRate: number, par
  * a padded chunk `endSeconds - startSeconds` is shorter than `seconds` (the quality check `tooShort` reads it).
  */
 export declare function chunkAudio(audio: Audio, params?: ChunkParamsInput): Chunk[];
-//# sourceMappingURL=chunk.d.ts.map

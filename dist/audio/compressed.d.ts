@@ -61,4 +61,3 @@ export declare function requireSamples(decoded: WasmDecoded, prefix: CompressedP
 export declare function toAudio(channels: Float32Array[], frames: number, sampleRate: number, source: string): MultiChannelAudio;
 /** Seconds, for messages: "2.70 s". */
 export declare function secondsText(frames: number, sampleRate: number): string;
-//# sourceMappingURL=compressed.d.ts.map

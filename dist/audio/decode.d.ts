@@ -10,4 +10,3 @@ export type DecodeAudioOptions = CompressedReadOptions;
  * AUDIO_UNKNOWN_FORMAT for content that is none of them.
  */
 export declare function decodeAudio(bytes: Uint8Array, source: string, opts?: DecodeAudioOptions): Promise<MultiChannelAudio>;
-//# sourceMappingURL=decode.d.ts.map

@@ -44,4 +44,3 @@ export interface MpegFrameHeader {
 export declare function parseMpegFrameHeader(b: Uint8Array, at: number): MpegFrameHeader | undefined;
 /** What a file is, from its first bytes. */
 export declare function detectAudioFormat(bytes: Uint8Array): FormatGuess;
-//# sourceMappingURL=detect.d.ts.map

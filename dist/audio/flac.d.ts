@@ -20,4 +20,3 @@ export declare function parseFlacStreamInfo(bytes: Uint8Array, source: string): 
  * (the audio is damaged somewhere); no decodable frame at all is FLAC_CORRUPT.
  */
 export declare function decodeFlac(bytes: Uint8Array, source: string, opts?: CompressedReadOptions): Promise<MultiChannelAudio>;
-//# sourceMappingURL=flac.d.ts.map

@@ -7,4 +7,3 @@ import type { Audio, MultiChannelAudio } from './types.ts';
 export declare function mixToMono(channels: Float32Array[], out: Float32Array, frames: number): void;
 /** Channel mean, as librosa's mono=True. A 1-channel input is returned without copying its samples. */
 export declare function toMono(a: MultiChannelAudio): Audio;
-//# sourceMappingURL=mono.d.ts.map

@@ -30,4 +30,3 @@ export declare function scanMpeg(b: Uint8Array): MpegScan;
  * file with no frames, or more junk than frames, is MP3_CORRUPT.
  */
 export declare function decodeMp3(bytes: Uint8Array, source: string, opts?: CompressedReadOptions): Promise<MultiChannelAudio>;
-//# sourceMappingURL=mp3.d.ts.map

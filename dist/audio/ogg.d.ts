@@ -29,4 +29,3 @@ export declare function scanOgg(b: Uint8Array): OggScan;
  * stream with no decodable audio is OGG_CORRUPT, another codec inside Ogg is OGG_UNSUPPORTED_CODEC.
  */
 export declare function decodeOggVorbis(bytes: Uint8Array, source: string, opts?: CompressedReadOptions): Promise<MultiChannelAudio>;
-//# sourceMappingURL=ogg.d.ts.map

@@ -65,4 +65,3 @@ export declare function qualityGate(audio: Audio, params?: QualityParamsInput): 
     keep: boolean;
     failures: string[];
 };
-//# sourceMappingURL=quality.d.ts.map

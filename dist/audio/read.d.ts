@@ -9,4 +9,3 @@ export interface ReadAudioOptions extends WavReadOptions {
  * (librosa.load(path, sr=None, mono=True)).
  */
 export declare function readAudioFile(path: string, opts?: ReadAudioOptions): Promise<Audio>;
-//# sourceMappingURL=read.d.ts.map

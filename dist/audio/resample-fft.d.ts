@@ -28,4 +28,3 @@ export declare function designFftLowpass(cutoff: number, half: number, attenuati
  * samples), so out may begin before x and run past its end to hold the filter's full tails.
  */
 export declare function applyFftLowpass(f: FftLowpass, x: Float32Array, out: Float32Array, start: number): void;
-//# sourceMappingURL=resample-fft.d.ts.map

@@ -17,4 +17,3 @@ export declare function kaiserOrder(attenuationDb: number, transition: number): 
  * passed in because callers evaluate thousands of taps with one beta.
  */
 export declare function kaiserSinc(t: number, cutoff: number, radius: number, beta: number, i0Beta: number): number;
-//# sourceMappingURL=resample-kaiser.d.ts.map

@@ -27,4 +27,3 @@ export type ResampleParams = z.output<typeof resampleParams>;
 export declare function resample(audio: Audio, targetRate: number, opts?: {
     quality?: ResampleQuality;
 }): Audio;
-//# sourceMappingURL=resample.d.ts.map

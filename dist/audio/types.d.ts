@@ -18,4 +18,3 @@ export interface Chunk extends Audio {
     startSeconds: number;
     endSeconds: number;
 }
-//# sourceMappingURL=types.d.ts.map

@@ -20,4 +20,3 @@ export interface WavEncodeOptions {
  * exactly what was written.
  */
 export declare function encodeWav(samples: Float32Array | Float32Array[], sampleRate: number, opts?: WavEncodeOptions): Uint8Array;
-//# sourceMappingURL=wav-encode.d.ts.map

@@ -64,4 +64,3 @@ export interface WavStream {
  * The samples equal `toMono(decodeWav(wholeFile))`.
  */
 export declare function openWavStream(path: string, opts?: WavStreamOptions): Promise<WavStream>;
-//# sourceMappingURL=wav.d.ts.map

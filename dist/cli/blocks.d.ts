@@ -20,4 +20,3 @@ export declare function describeBlock(block: AnyBlock): string;
 /** Machine-readable listing (`birdcall blocks --json`): the schema facts a GUI or a doc generator needs. */
 export declare function blocksAsJson(blocks: AnyBlock[]): unknown;
 export declare function register(program: Command): void;
-//# sourceMappingURL=blocks.d.ts.map

@@ -1,3 +1,2 @@
 import type { Command } from 'commander';
 export declare function register(program: Command): void;
-//# sourceMappingURL=convert.d.ts.map

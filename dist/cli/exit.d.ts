@@ -25,4 +25,3 @@ export declare function configureErrors(program: Command): Command;
  * A command that finished with partial success sets `process.exitCode = EXIT.PARTIAL` itself.
  */
 export declare function runProgram(program: Command, argv?: string[]): Promise<void>;
-//# sourceMappingURL=exit.d.ts.map

@@ -24,4 +24,3 @@ export interface QueueConvertFlags extends PipelineFlags {
 export declare function queueConvert(input: string, flags: QueueConvertFlags): Promise<void>;
 export declare function register(program: Command): void;
 export {};
-//# sourceMappingURL=queue.d.ts.map

@@ -8,4 +8,3 @@ export declare function parseRule(tokens: readonly string[] | undefined): Select
 /** The candidates, ranked, one line each: main metric with its interval, top-1, tie-set membership. */
 export declare function candidateTable(selection: Selection): string;
 export declare function register(program: Command): void;
-//# sourceMappingURL=select.d.ts.map

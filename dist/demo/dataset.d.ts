@@ -37,4 +37,3 @@ export declare function metadataRow(plan: RecordingPlan): Record<(typeof METADAT
  * is cheap and an interrupted run leaves no half-written file.
  */
 export declare function generateDemoDataset(options?: DemoDatasetOptions, onProgress?: (done: number, total: number) => void): Promise<DemoDatasetResult>;
-//# sourceMappingURL=dataset.d.ts.map

@@ -8,4 +8,3 @@ export type { Species, Variation } from './species.ts';
 export { REGIONS, RECORDISTS, SNR_DB_BY_RATING, ratingForSnr, pythonList } from './metadata.ts';
 export { createRng, deriveSeed, mulberry32 } from './prng.ts';
 export type { Rng } from './prng.ts';
-//# sourceMappingURL=index.d.ts.map

@@ -44,4 +44,3 @@ export declare function drawSite(rng: Rng, region: Region): {
 export declare function drawDate(rng: Rng): string;
 /** Python-list string as in BirdCLEF's train_metadata.csv: "['a', 'b']", "[]" when empty. */
 export declare function pythonList(items: readonly string[]): string;
-//# sourceMappingURL=metadata.d.ts.map

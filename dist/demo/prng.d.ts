@@ -32,4 +32,3 @@ export declare function noiseSource(seed: number): () => number;
  * Each recording draws from its own stream, so recording 3 of a species is the same whatever the dataset size.
  */
 export declare function deriveSeed(seed: number, ...parts: (string | number)[]): number;
-//# sourceMappingURL=prng.d.ts.map

@@ -64,4 +64,3 @@ export interface SynthesizedRecording {
 export declare function planRecording(seed: number, pool: readonly Species[], speciesIndex: number, index: number, opts: RecordingOptions): RecordingPlan;
 /** Make the samples of a planned recording. */
 export declare function synthesizeRecording(plan: RecordingPlan): SynthesizedRecording;
-//# sourceMappingURL=recording.d.ts.map

@@ -35,4 +35,3 @@ export declare const MAX_PHRASE_SECONDS = 2;
 export declare const SPECIES: readonly Species[];
 /** Look a species up by code. */
 export declare function speciesByCode(code: string): Species | undefined;
-//# sourceMappingURL=species.d.ts.map

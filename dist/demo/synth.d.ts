@@ -66,4 +66,3 @@ export declare function energy(samples: Float32Array): number;
 export declare function scale(samples: Float32Array, gain: number): void;
 /** out += gain * x, in place. */
 export declare function addScaled(out: Float32Array, x: Float32Array, gain: number): void;
-//# sourceMappingURL=synth.d.ts.map

@@ -32,4 +32,3 @@ export declare function powerToDb(spec: Spectrogram, params?: DbParamsInput): Sp
  * librosa.amplitude_to_db: 20 log10(S / ref) computed as power_to_db(S^2, ref^2, amin^2, topDb).
  */
 export declare function amplitudeToDb(spec: Spectrogram, params?: AmplitudeDbParamsInput): Spectrogram;
-//# sourceMappingURL=db.d.ts.map

@@ -46,4 +46,3 @@ export declare class RealFft {
  * our radix-8 kernel where it fits (measured in docs/decisions/fft.md), fft.js or Bluestein elsewhere.
  */
 export declare function realFft(size: number): RealFft;
-//# sourceMappingURL=fft.d.ts.map

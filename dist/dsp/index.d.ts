@@ -13,4 +13,3 @@ export { pcen, pcenParams, pcenSmoothingCoefficient, type PcenParamsInput } from
 export { presets, presetNames, type Preset, type PresetName } from './presets.ts';
 export { MelStream } from './stream.ts';
 export { parseParams } from './params.ts';
-//# sourceMappingURL=index.d.ts.map

@@ -1,2 +1,1 @@
 export {};
-//# sourceMappingURL=mel-worker.d.ts.map

@@ -138,4 +138,3 @@ export declare function melFramesInto(samples: Samples, config: MelSpectrogramCo
 export declare function melSpectrogram(samples: Samples, params?: MelSpectrogramParamsInput, options?: SpectralOptions): Spectrogram;
 /** Wraps computed mel frames [nMels, frames] as the Spectrogram melSpectrogram returns (also the threaded path's). */
 export declare function melSpectrogramOf(values: Float32Array | Float64Array, frames: number, config: MelSpectrogramConfig): Spectrogram;
-//# sourceMappingURL=mel.d.ts.map

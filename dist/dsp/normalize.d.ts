@@ -31,4 +31,3 @@ export type NormalizeRecord = {
 export declare function normalizeSpectrogram(spec: Spectrogram, params?: NormalizeParamsInput): Spectrogram;
 /** The normalization recorded on a spectrogram by `normalizeSpectrogram`, if any. */
 export declare function normalizationOf(spec: Spectrogram): NormalizeRecord | undefined;
-//# sourceMappingURL=normalize.d.ts.map

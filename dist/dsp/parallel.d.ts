@@ -99,4 +99,3 @@ export interface ParallelMelOptions extends SpectralOptions {
  * messages cost more than they save, so short signals use fewer threads (see minFramesPerPart).
  */
 export declare function melSpectrogramParallel(samples: Samples, params?: MelSpectrogramParamsInput, options?: ParallelMelOptions): Promise<Spectrogram>;
-//# sourceMappingURL=parallel.d.ts.map

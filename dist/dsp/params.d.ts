@@ -6,4 +6,3 @@ import type { z } from 'zod';
 export declare function parseParams<S extends z.ZodType>(schema: S, input: unknown, what: string): z.output<S>;
 /** Throw the stable parameter error with a plain reason. */
 export declare function paramError(reason: string): never;
-//# sourceMappingURL=params.d.ts.map

@@ -27,4 +27,3 @@ export declare function pcenSmoothingCoefficient(timeConstant: number, sr: numbe
  * keeps the input's element type and is labelled scale 'magnitude' (PCEN values are not dB).
  */
 export declare function pcen(spec: Spectrogram, params?: PcenParamsInput): Spectrogram;
-//# sourceMappingURL=pcen.d.ts.map

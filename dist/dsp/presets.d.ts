@@ -14,4 +14,3 @@ export type PresetName = 'librosa' | 'birdclef' | 'kaggle2020' | 'birdnet';
  */
 export declare const presets: Record<PresetName, Preset>;
 export declare const presetNames: PresetName[];
-//# sourceMappingURL=presets.d.ts.map

@@ -114,4 +114,3 @@ export declare function firstNonFinite(x: Samples): number;
  * power 2 (default) gives scale 'power', power 1 gives 'magnitude'.
  */
 export declare function stft(samples: Samples, params?: StftParamsInput, options?: SpectralOptions): Spectrogram;
-//# sourceMappingURL=stft.d.ts.map

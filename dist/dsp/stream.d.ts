@@ -43,4 +43,3 @@ export declare class MelStream {
     /** Append a block, first dropping samples no remaining frame can read. */
     private append;
 }
-//# sourceMappingURL=stream.d.ts.map

@@ -13,4 +13,3 @@ export interface Spectrogram {
     /** The parameters that made it (for lineage and for image metadata). */
     params: Record<string, unknown>;
 }
-//# sourceMappingURL=types.d.ts.map

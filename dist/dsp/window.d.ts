@@ -14,4 +14,3 @@ export declare const windowName: z.ZodDefault<z.ZodEnum<{
  * floor((nFft - winLength) / 2)). The returned array is cached and shared: do not write to it.
  */
 export declare function getWindow(name: WindowName, winLength: number, nFft: number): Float64Array;
-//# sourceMappingURL=window.d.ts.map

@@ -10,4 +10,3 @@
 export type ColormapName = 'viridis' | 'magma';
 /** The colormap as 256 RGB triples, interleaved: entry i is bytes [3i, 3i + 3). Do not mutate. */
 export declare function colormapTable(name: ColormapName): Uint8Array;
-//# sourceMappingURL=colormap.d.ts.map

@@ -9,4 +9,3 @@ export declare function decodeNpy(bytes: Uint8Array, file?: string): {
     data: Float32Array | Float64Array;
     shape: number[];
 };
-//# sourceMappingURL=npy.d.ts.map

@@ -9,4 +9,3 @@ export declare function insertTextChunks(png: Uint8Array, entries: Record<string
  * skips damaged ancillary chunks; a chunk running past the end of the file is an error.
  */
 export declare function readTextChunks(png: Uint8Array, file?: string): Record<string, string>;
-//# sourceMappingURL=png-chunks.d.ts.map

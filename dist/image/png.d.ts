@@ -1,6 +1,10 @@
+import type { default as sharpFn } from 'sharp';
 import { z } from 'zod';
 import type { Spectrogram } from '../dsp/types.ts';
 import { type ColormapName } from './colormap.ts';
+type SharpFn = typeof sharpFn;
+/** sharp, imported on first use: a native addon, it would slow the start of every command that writes no image. */
+export declare function loadSharp(): Promise<SharpFn>;
 export declare const pngParams: z.ZodObject<{
     bitDepth: z.ZodDefault<z.ZodUnion<readonly [z.ZodLiteral<8>, z.ZodLiteral<16>]>>;
     colormap: z.ZodDefault<z.ZodEnum<{
@@ -63,4 +67,4 @@ export declare function decodePng(bytes: Uint8Array, file?: string): Promise<Dec
  * (one level where viridis repeats a colour).
  */
 export declare function pixelsToDb(image: Pick<DecodedPng, 'width' | 'height' | 'channels' | 'pixels'>, meta: PngMeta, file?: string): Float32Array;
-//# sourceMappingURL=png.d.ts.map
+export {};

@@ -1,9 +1,14 @@
-import sharp, {} from 'sharp';
 import { z } from 'zod';
 import { BirdcallError } from "../errors.js";
 import { normalizationOf } from "../dsp/normalize.js";
 import { colormapTable } from "./colormap.js";
 import { insertTextChunks, isPng, readTextChunks } from "./png-chunks.js";
+let sharpModule;
+/** sharp, imported on first use: a native addon, it would slow the start of every command that writes no image. */
+export function loadSharp() {
+    sharpModule ??= import('sharp').then((m) => m.default);
+    return sharpModule;
+}
 export const pngParams = z.object({
     bitDepth: z
         .union([z.literal(8), z.literal(16)])
@@ -124,6 +129,7 @@ export async function encodePng(spec, opts = {}, file) {
             levels[dst + t] = level;
         }
     }
+    const sharp = await loadSharp();
     let image;
     if (p.colormap === 'gray') {
         image = sharp(levels, { raw: { width: frames, height: bins, channels: 1 } }).toColourspace(p.bitDepth === 16 ? 'grey16' : 'b-w');
@@ -195,6 +201,7 @@ export async function decodePng(bytes, file) {
     if (!isPng(bytes))
         throw new BirdcallError('PNG_INVALID', 'not a PNG file (bad signature)', file);
     const meta = metaFromText(readTextChunks(bytes, file), file);
+    const sharp = await loadSharp();
     try {
         const info = await sharp(bytes).metadata();
         const sixteen = info.depth === 'ushort';

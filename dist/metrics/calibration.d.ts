@@ -26,4 +26,3 @@ export declare function binOf(score: number, bins: number): number;
  * frequencies. Per class because a multi-label model's classes are separate binary predictors.
  */
 export declare function expectedCalibrationError(truth: LabelMatrix, scores: ScoreMatrix, bins?: number): CalibrationError;
-//# sourceMappingURL=calibration.d.ts.map

@@ -42,4 +42,3 @@ export declare function perClassPrecisionRecall(truth: LabelMatrix, scores: Scor
 export declare function argmax(scores: ArrayLike<number>): number;
 /** Fraction of rows whose highest-scoring class is the primary label (`primaryIndex[i]`, 0-based). */
 export declare function top1Accuracy(primaryIndex: ArrayLike<number>, scores: ScoreMatrix): number;
-//# sourceMappingURL=competition.d.ts.map

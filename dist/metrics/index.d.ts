@@ -3,4 +3,3 @@ export type { LabelMatrix, ScoreMatrix } from './types.ts';
 export { averagePrecision, rocAuc, rankScores, aucFromRanking, apFromRanking, type RankedScores } from './ranking.ts';
 export { rowwiseMicroF1, rowF1, paddedCmap, macroRocAuc, perClassPrecisionRecall, top1Accuracy, argmax, type MacroRocAuc, } from './competition.ts';
 export { expectedCalibrationError, binOf, type CalibrationError, type Reliability } from './calibration.ts';
-//# sourceMappingURL=index.d.ts.map

@@ -37,4 +37,3 @@ export declare function labelMasses(truth: ArrayLike<number>): {
 export declare function rocAuc(truth: ArrayLike<number>, scores: ArrayLike<number>): number;
 /** Average precision of one class (sklearn `average_precision_score`); 0 when there is no positive. */
 export declare function averagePrecision(truth: ArrayLike<number>, scores: ArrayLike<number>): number;
-//# sourceMappingURL=ranking.d.ts.map

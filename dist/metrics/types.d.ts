@@ -13,4 +13,3 @@ export declare function checkMatrices(truth: LabelMatrix, scores: ScoreMatrix, w
 export declare function checkVectors(truth: ArrayLike<number>, scores: ArrayLike<number>, what: string): void;
 /** Column c of a matrix as a Float64Array (the per-class metrics work on columns). */
 export declare function column(matrix: ArrayLike<number>[], c: number): Float64Array;
-//# sourceMappingURL=types.d.ts.map

@@ -24,4 +24,3 @@ export declare function removeTempFiles(dir: string): Promise<number>;
  * such as a manifest of a million rows.
  */
 export declare function writeStreamAtomic(path: string, chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>, options?: AtomicWriteOptions): Promise<void>;
-//# sourceMappingURL=atomic.d.ts.map

@@ -83,4 +83,3 @@ export interface Step<I extends Kind = Kind, O extends Kind = Kind> {
  * The params are typed from the schema; they are validated when the pipeline is composed.
  */
 export declare function stepOf<I extends Kind, O extends Kind, S extends z.ZodType>(block: Block<I, O, S>): (params?: z.input<S>) => Step<I, O>;
-//# sourceMappingURL=block.d.ts.map

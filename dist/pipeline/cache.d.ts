@@ -46,4 +46,3 @@ export declare function outputsIntact(outDir: string, state: SourceState): Promi
  * A lock left by a killed run (its process is gone) is taken over.
  */
 export declare function acquireOutDirLock(outDir: string): Promise<() => Promise<void>>;
-//# sourceMappingURL=cache.d.ts.map

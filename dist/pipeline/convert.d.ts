@@ -97,4 +97,3 @@ export declare function convert(options: ConvertOptions): Promise<ConvertSummary
  * start of its text with numbers blurred, e.g. `decode: N NaN or infinite float sample(s) replaced by N`.
  */
 export declare function warningKind(message: string): string;
-//# sourceMappingURL=convert.d.ts.map

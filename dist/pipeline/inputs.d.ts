@@ -39,4 +39,3 @@ export declare function readInputs(input: string, options?: ReadInputsOptions): 
 export declare function parseLabelList(text: string | undefined): string[];
 /** Layout from the CSV header: `filename` + `primary_label` is BirdCLEF, `path` is the birdcalls manifest. */
 export declare function detectCsvLayout(columns: string[], input: string): 'birdclef' | 'birdcalls';
-//# sourceMappingURL=inputs.d.ts.map

@@ -36,4 +36,3 @@ export interface OutputRow {
     birdcallVersion: string;
     metadata: Record<string, string>;
 }
-//# sourceMappingURL=manifest-types.d.ts.map

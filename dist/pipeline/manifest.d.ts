@@ -25,4 +25,3 @@ export declare function writeOutputManifestRows(path: string, rows: OutputRow[])
 export declare function streamOutputManifest(path: string): AsyncIterable<OutputRow>;
 /** Reads a whole output manifest (what the trainer loads). */
 export declare function readOutputManifest(path: string): Promise<OutputRow[]>;
-//# sourceMappingURL=manifest.d.ts.map

@@ -30,4 +30,3 @@ export interface MergeSummary {
     pipelineHash: string;
 }
 export declare function mergeManifests(options: MergeOptions): Promise<MergeSummary>;
-//# sourceMappingURL=merge.d.ts.map

@@ -22,4 +22,3 @@ export declare function resolveInside(root: string, relPath: string, what: strin
  * Case is kept, so `Amecro` and `amecro` differ here; the runner guards case-insensitive filesystems.
  */
 export declare function safeName(name: string): string;
-//# sourceMappingURL=paths.d.ts.map

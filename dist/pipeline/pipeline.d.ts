@@ -86,4 +86,3 @@ export declare function presetSettings(name: string): {
  * melspec -> db (ref max) -> 8-bit PNG. "default" is the BirdCLEF preset.
  */
 export declare function presetPipeline(name: string): ResolvedPipeline;
-//# sourceMappingURL=pipeline.d.ts.map

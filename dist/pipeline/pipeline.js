@@ -18,6 +18,7 @@ import { describeParams, normalizeParamKeys, parseParams } from "./schema.js";
 import { resolveInside } from "./paths.js";
 import { presetNames, presets } from "../dsp/presets.js";
 import { BIRDCALL_VERSION } from "./version.js";
+import { COMPILED } from "../worker-bundle.js";
 /**
  * Bump when a built-in block's output changes without a package version bump (between releases), so
  * `convert` does not reuse outputs that the new code would make differently.
@@ -200,6 +201,20 @@ function isBlock(value) {
         // Duck-typed, not instanceof: a user module may bring its own copy of zod.
         typeof v.params?.safeParse === 'function';
 }
+let tsxRegistered = false;
+/**
+ * Imports one block module. A TypeScript module (`.ts`, `.mts`, `.cts`) needs a loader: the sources run under
+ * tsx already, but the built package (dist/) does not, so there tsx is registered before the first one.
+ * (Registered once: Node caches a failed import, so try-then-register would not work.)
+ */
+async function importBlockModule(abs) {
+    if (COMPILED && !tsxRegistered && /\.[cm]?ts$/.test(abs)) {
+        const { register } = await import('tsx/esm/api');
+        register();
+        tsxRegistered = true;
+    }
+    return (await import(__rewriteRelativeImportExtension(pathToFileURL(abs).href)));
+}
 /**
  * Imports user block modules (absolute paths, already checked) and returns every block each exports
  * (the default export and named exports made with `defineBlock`).
@@ -209,7 +224,7 @@ export async function loadBlockModules(absPaths) {
     for (const abs of absPaths) {
         let mod;
         try {
-            mod = (await import(__rewriteRelativeImportExtension(pathToFileURL(abs).href)));
+            mod = await importBlockModule(abs);
         }
         catch (err) {
             throw new BirdcallError('BLOCK_MODULE', `cannot load block module: ${err.message.split('\n')[0]}`, abs);

@@ -104,4 +104,3 @@ export declare function createRunner(pipeline: ResolvedPipeline, options: {
  * slower than --jobs 1.
  */
 export declare function pipelineWorkerPool(spec: PipelineSpec, threads: number): Piscina<WorkerTask, WorkerResult>;
-//# sourceMappingURL=process-source.d.ts.map

@@ -26,4 +26,3 @@ export interface ProcessResult {
  * running the same job at once write identical bytes through atomic renames.
  */
 export declare function processQueuedSource(ctx: ProcessContext, data: QueueJobData): Promise<ProcessResult>;
-//# sourceMappingURL=queue-process.d.ts.map

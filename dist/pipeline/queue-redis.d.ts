@@ -44,4 +44,3 @@ export declare function workerRedis(target: RedisTarget): Redis;
 export declare function connectRedis(target: RedisTarget): Promise<Redis>;
 /** Closes a client whatever its state: QUIT when connected (pending replies arrive first), else drop it. */
 export declare function closeRedis(client: Redis): Promise<void>;
-//# sourceMappingURL=queue-redis.d.ts.map

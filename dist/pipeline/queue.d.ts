@@ -165,4 +165,3 @@ export interface FinishOptions {
 export declare function finishQueue(options: FinishOptions): Promise<ConvertSummary>;
 /** Deletes the queue, its jobs and its meta (the outputs stay). */
 export declare function removeQueue(queue: string | QueueTarget): Promise<void>;
-//# sourceMappingURL=queue.d.ts.map

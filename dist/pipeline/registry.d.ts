@@ -9,4 +9,3 @@ export declare function getBlock(name: string): AnyBlock | undefined;
 /** Every known block: built-ins first (in pipeline order), then user blocks in registration order. */
 export declare function listBlocks(): AnyBlock[];
 export declare function isBuiltinBlock(name: string): boolean;
-//# sourceMappingURL=registry.d.ts.map

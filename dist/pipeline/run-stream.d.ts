@@ -56,4 +56,3 @@ export declare function streamPipelineOnWav(resolved: ResolvedPipeline, file: {
  * (about half of it) and the two-stage reach (half of it, plus a second stage at most a third as long).
  */
 export declare function resampleMargin(inRate: number, outRate: number): number;
-//# sourceMappingURL=run-stream.d.ts.map

@@ -47,4 +47,3 @@ export declare function runSteps(steps: readonly ResolvedStep[], start: WorkItem
     path: string;
 }, fileWarnings: string[]): Promise<WorkItem[]>;
 export {};
-//# sourceMappingURL=run.d.ts.map

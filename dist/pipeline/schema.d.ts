@@ -57,4 +57,3 @@ export declare function normalizeParamKeys(infos: ParamInfo[], raw: Record<strin
 export declare function parseParams<S extends z.ZodType>(schema: S, raw: unknown, where: string, 
 /** How to spell a parameter in the message: the CLI passes `(name) => '--n-fft'`. */
 spell?: (name: string) => string): z.output<S>;
-//# sourceMappingURL=schema.d.ts.map

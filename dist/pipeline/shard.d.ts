@@ -58,4 +58,3 @@ export declare function shardSources(input: string, shard: ShardSpec): Promise<s
 export declare function convertShard(options: ConvertOptions & {
     shard: ShardSpec;
 }): Promise<ConvertSummary>;
-//# sourceMappingURL=shard.d.ts.map

@@ -61,4 +61,3 @@ export declare const image: (params?: {
 export declare const npy: (params?: {
     dtype?: "float32" | "float64" | undefined;
 } | undefined) => import("./block.ts").Step<"spectrogram", "spectrogram">;
-//# sourceMappingURL=steps.d.ts.map

@@ -30,4 +30,3 @@ export type WorkerResult = {
 export declare function errorToData(err: unknown): WorkerError;
 export declare function errorFromData(data: WorkerError): Error;
 export declare function runTask(task: WorkerTask): Promise<WorkerResult>;
-//# sourceMappingURL=worker.d.ts.map

@@ -24,4 +24,3 @@ export declare function percentileInterval(value: number, replicates: Float64Arr
 export declare function pairedDifference(a: Float64Array, b: Float64Array): Float64Array;
 /** True when the interval of a difference contains 0 (or is unknown: no evidence of a difference). */
 export declare function containsZero(e: Estimate): boolean;
-//# sourceMappingURL=bootstrap.d.ts.map

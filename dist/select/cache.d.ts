@@ -15,4 +15,3 @@ export declare class PredictionCache {
     get(model: string, data: string, classes: readonly string[]): Promise<Float32Array[] | undefined>;
     set(model: string, data: string, classes: readonly string[], scores: readonly Float32Array[]): Promise<void>;
 }
-//# sourceMappingURL=cache.d.ts.map

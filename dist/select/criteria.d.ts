@@ -76,4 +76,3 @@ export declare class CandidateEvaluator {
 export declare function disagreement(tops: Int32Array[], k: number): Float64Array;
 /** Weighted mean of per-recording values with recording multiplicities (null = each once). */
 export declare function recordingMean(values: Float64Array, counts: Float64Array | null): number;
-//# sourceMappingURL=criteria.d.ts.map

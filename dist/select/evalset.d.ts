@@ -51,4 +51,3 @@ export interface EvaluatedModels {
  * the cache when this model has already scored these exact inputs.
  */
 export declare function evaluateModels(options: EvaluateModelsOptions): Promise<EvaluatedModels>;
-//# sourceMappingURL=evalset.d.ts.map

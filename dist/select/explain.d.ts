@@ -8,4 +8,3 @@ export declare function fmt(e: Estimate | null, digits?: number): string;
 export declare function criterionValue(c: CandidateResult, criterion: Criterion): string;
 /** Plain-words account of a selection: what was compared, what was tied, and what decided. */
 export declare function explain(sel: Selection): string[];
-//# sourceMappingURL=explain.d.ts.map

@@ -5,4 +5,3 @@ export { writeSelection, summarize } from './write.ts';
 export { explain } from './explain.ts';
 export { mulberry32, resampleWeights, percentileInterval } from './bootstrap.ts';
 export { SelectOptionsSchema, DEFAULT_ORDER, MAIN_METRICS, CRITERIA, type EvalSet, type Candidate, type SelectOptions, type Selection, type CandidateResult, type Estimate, type Criterion, type MainMetric, type RuleStep, type SliceColumn, type SliceInfo, } from './types.ts';
-//# sourceMappingURL=index.d.ts.map

@@ -5,4 +5,3 @@ import type { Selection } from './types.ts';
  * `<svg class="plot" data-plot="…">` so tests and readers can find it.
  */
 export declare function renderReport(sel: Selection): string;
-//# sourceMappingURL=report.d.ts.map

@@ -8,4 +8,3 @@ import { type Candidate, type EvalSet, type SelectOptions, type Selection } from
  * Every figure comes with its percentile interval, and `explanation` says in words why the winner won.
  */
 export declare function selectModels(evalSet: EvalSet, candidates: Candidate[], options?: SelectOptions): Selection;
-//# sourceMappingURL=select.d.ts.map

@@ -16,4 +16,3 @@ export declare function resolveSliceColumns(evalSet: EvalSet, asked: string[] | 
  * into 'other' (flagged if still too small), 'flag' keeps them in the table but out of the worst slice.
  */
 export declare function sliceColumn(evalSet: EvalSet, column: string, minSize: number, mode: 'merge' | 'flag', regionCellDegrees: number): SliceAssignment;
-//# sourceMappingURL=slices.d.ts.map

@@ -175,4 +175,3 @@ export interface Selection {
     explanation: string[];
     notes: string[];
 }
-//# sourceMappingURL=types.d.ts.map

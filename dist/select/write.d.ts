@@ -6,4 +6,3 @@ export declare function writeSelection(outDir: string, selection: Selection): Pr
 }>;
 /** A few lines for the terminal: the choice, the tie set, and the sentences that justify it. */
 export declare function summarize(selection: Selection): string;
-//# sourceMappingURL=write.d.ts.map

@@ -24,4 +24,3 @@ export declare class Adam {
     applyGradients(variables: readonly tf.Variable[], grads: tf.NamedTensorMap): void;
     dispose(): void;
 }
-//# sourceMappingURL=adam.d.ts.map

@@ -39,4 +39,3 @@ export interface LoadedModel {
     trainConfig: Record<string, unknown>;
 }
 export declare function loadModel(dir: string): Promise<LoadedModel>;
-//# sourceMappingURL=artifacts.d.ts.map

@@ -18,4 +18,3 @@ export declare function initBackend(): Promise<BackendInfo>;
  * docs/decisions/training-speed.md). Exported for the gradient tests, which also run them beside cpu.
  */
 export declare function registerWasmKernels(): void;
-//# sourceMappingURL=backend.d.ts.map

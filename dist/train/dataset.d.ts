@@ -96,4 +96,3 @@ export declare class SpectrogramDataset {
     /** Assemble the rows `indices` into one batch (inputs decoded concurrently; sharp runs off the main thread). */
     batch(indices: readonly number[]): Promise<Batch>;
 }
-//# sourceMappingURL=dataset.d.ts.map

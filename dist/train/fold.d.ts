@@ -9,4 +9,3 @@ import * as tf from '@tensorflow/tfjs';
  * share nothing, and either can be disposed alone.
  */
 export declare function foldBatchNorm(model: tf.LayersModel): tf.LayersModel;
-//# sourceMappingURL=fold.d.ts.map

@@ -11,4 +11,3 @@ export { classList, multiHot, splitByRecording, kFoldByRecording, loadInput, dec
 export { saveModelArtifacts, loadModel } from './artifacts.ts';
 export { predictBatch } from './predict.ts';
 export { loadPredictor, predictFiles, predictSource, rowId } from './predict-files.ts';
-//# sourceMappingURL=index.d.ts.map

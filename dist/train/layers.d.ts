@@ -6,4 +6,3 @@ export declare function batchNormalization(args?: BatchNormArgs): tf.layers.Laye
 /** A drop-in for tf.layers.conv2d whose training skips gradients nobody reads. */
 export declare function conv2d(args: Conv2DArgs): tf.layers.Layer;
 export {};
-//# sourceMappingURL=layers.d.ts.map

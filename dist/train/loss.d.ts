@@ -6,4 +6,3 @@ import * as tf from '@tensorflow/tfjs';
  * the shares' losses, and so their gradients, then add up to the whole batch's.
  */
 export declare function lossOf(y: tf.Tensor2D, p: tf.Tensor2D, weights: tf.Tensor1D, focalGamma: number, batchSize?: number): tf.Scalar;
-//# sourceMappingURL=loss.d.ts.map

@@ -17,4 +17,3 @@ export interface ModelOptions {
     seed: number;
 }
 export declare function buildModel(options: ModelOptions): tf.LayersModel;
-//# sourceMappingURL=models.d.ts.map

@@ -62,4 +62,3 @@ export declare const trainParams: z.ZodObject<{
 export type TrainParams = z.output<typeof trainParams>;
 export type TrainParamsInput = z.input<typeof trainParams>;
 export declare function resolveTrainParams(raw: TrainParamsInput | undefined): TrainParams;
-//# sourceMappingURL=params.d.ts.map

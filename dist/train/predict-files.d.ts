@@ -91,4 +91,3 @@ export interface PredictFilesSummary {
 export declare function predictFiles(predictor: Predictor, input: string, options?: PredictFilesOptions): Promise<PredictFilesSummary>;
 /** A probability as text: 9 significant digits round-trip a float32 exactly, without float64 noise digits. */
 export declare function formatProbability(value: number): string;
-//# sourceMappingURL=predict-files.d.ts.map

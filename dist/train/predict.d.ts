@@ -7,4 +7,3 @@ import * as tf from '@tensorflow/tfjs';
 export declare function predictBatch(model: tf.LayersModel, inputs: readonly Float32Array[], shape: readonly number[], batchSize?: number): Float32Array[];
 /** Inference-mode outputs of `rows` inputs stored flat in x (rows × input size), flattened in turn. */
 export declare function predictFlat(model: tf.LayersModel, x: Float32Array, rows: number, inputShape: readonly number[]): Float32Array;
-//# sourceMappingURL=predict.d.ts.map

@@ -25,4 +25,3 @@ export declare class Rng {
     /** A 31-bit seed for tf initialisers and child generators. */
     seed(): number;
 }
-//# sourceMappingURL=random.d.ts.map

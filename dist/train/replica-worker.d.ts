@@ -1,2 +1,1 @@
 import './layers.ts';
-//# sourceMappingURL=replica-worker.d.ts.map

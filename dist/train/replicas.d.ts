@@ -107,4 +107,3 @@ export declare class ReplicaGroup {
 }
 /** True when a batch can be shared by `threads` threads (every share needs a row). */
 export declare function canShare(batchSize: number, threads: number): boolean;
-//# sourceMappingURL=replicas.d.ts.map

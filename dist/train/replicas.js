@@ -4,6 +4,7 @@ import { BirdcallError } from "../errors.js";
 import { setReplicaReducer } from "./kernels/batchnorm-train.js";
 import { lossOf } from "./loss.js";
 import { predictFlat } from "./predict.js";
+import { threadEntry } from "../worker-bundle.js";
 /**
  * Data-parallel training on several threads (issue 10: both cores). Each optimiser step's batch is cut into
  * equal shares: this thread computes the gradient of its share while worker threads, each with its own
@@ -74,7 +75,7 @@ export function abortGroup(memory) {
     Atomics.add(control, GENERATION, 1);
     Atomics.notify(control, GENERATION);
 }
-const ENTRY = new URL('./replica-worker-entry.mjs', import.meta.url);
+const ENTRY = threadEntry('train/replica-worker', new URL('./replica-worker-entry.mjs', import.meta.url));
 /** The loss of `rows` rows of a batch of `batchSize`, and its gradients for `variables`. */
 export function shareGradients(model, variables, share) {
     const [, ...inputShape] = model.inputs[0].shape;

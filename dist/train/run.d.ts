@@ -51,4 +51,3 @@ export interface FoldResult {
 export declare function crossValidateManifest(options: Omit<TrainFromManifestOptions, 'out' | 'pipeline'> & {
     folds?: number;
 }): Promise<FoldResult[]>;
-//# sourceMappingURL=run.d.ts.map

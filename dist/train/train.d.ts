@@ -84,4 +84,3 @@ export declare class EarlyStopping {
  * weights of the best epoch by `monitor` and stops after `patience` epochs without improvement.
  */
 export declare function trainModel(options: TrainOptions): Promise<TrainResult>;
-//# sourceMappingURL=train.d.ts.map

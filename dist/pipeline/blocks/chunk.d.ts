@@ -7,4 +7,3 @@ export declare const chunkBlock: import("../block.ts").Block<"audio", "audio", i
     }>>;
     minLastSeconds: import("zod").ZodOptional<import("zod").ZodNumber>;
 }, import("zod/v4/core").$strip>>;
-//# sourceMappingURL=chunk.d.ts.map

@@ -12,4 +12,3 @@ export declare const dbBlock: import("../block.ts").Block<"spectrogram", "spectr
     topDb: import("zod").ZodDefault<import("zod").ZodNullable<import("zod").ZodNumber>>;
     ref: import("zod").ZodDefault<import("zod").ZodUnion<readonly [import("zod").ZodNumber, import("zod").ZodLiteral<"max">]>>;
 }, import("zod/v4/core").$strip>>;
-//# sourceMappingURL=db.d.ts.map

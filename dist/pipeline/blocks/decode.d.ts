@@ -5,4 +5,3 @@ export declare const decodeParams: z.ZodObject<{
 export declare const decodeBlock: import("../block.ts").Block<"file", "audio", z.ZodObject<{
     maxSeconds: z.ZodOptional<z.ZodNumber>;
 }, z.core.$strip>>;
-//# sourceMappingURL=decode.d.ts.map

@@ -9,4 +9,3 @@ export declare const imageBlock: import("../block.ts").Block<"spectrogram", "spe
     dbMin: import("zod").ZodOptional<import("zod").ZodNumber>;
     dbMax: import("zod").ZodOptional<import("zod").ZodNumber>;
 }, import("zod/v4/core").$strip>>;
-//# sourceMappingURL=image.d.ts.map

@@ -12,4 +12,3 @@ import { resampleBlock } from './resample.ts';
 export { chunkBlock, dbBlock, decodeBlock, imageBlock, melspecBlock, normalizeBlock, npyBlock, pcenBlock, qualityBlock, resampleBlock };
 /** Every built-in block, in the order a pipeline usually uses them (the order `birdcall blocks` lists). */
 export declare const BUILTIN_BLOCKS: readonly AnyBlock[];
-//# sourceMappingURL=index.d.ts.map

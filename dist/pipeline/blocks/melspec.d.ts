@@ -59,4 +59,3 @@ export declare const melspecBlock: import("../block.ts").Block<"audio", "spectro
         none: "none";
     }>>>;
 }, import("zod/v4/core").$strip>>;
-//# sourceMappingURL=melspec.d.ts.map

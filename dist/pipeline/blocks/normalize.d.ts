@@ -4,4 +4,3 @@ export declare const normalizeBlock: import("../block.ts").Block<"spectrogram", 
         standardize: "standardize";
     }>>;
 }, import("zod/v4/core").$strip>>;
-//# sourceMappingURL=normalize.d.ts.map

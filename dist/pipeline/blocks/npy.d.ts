@@ -11,4 +11,3 @@ export declare const npyBlock: import("../block.ts").Block<"spectrogram", "spect
         float64: "float64";
     }>>;
 }, z.core.$strip>>;
-//# sourceMappingURL=npy.d.ts.map

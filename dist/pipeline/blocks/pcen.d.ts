@@ -17,4 +17,3 @@ export declare const pcenBlock: import("../block.ts").Block<"spectrogram", "spec
     b: import("zod").ZodDefault<import("zod").ZodNullable<import("zod").ZodNumber>>;
     maxSize: import("zod").ZodDefault<import("zod").ZodNumber>;
 }, import("zod/v4/core").$strip>>;
-//# sourceMappingURL=pcen.d.ts.map

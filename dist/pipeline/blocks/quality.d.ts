@@ -15,4 +15,3 @@ export declare const qualityBlock: import("../block.ts").Block<"audio", "audio",
     maxClippingRatio: import("zod").ZodDefault<import("zod").ZodNumber>;
     minSeconds: import("zod").ZodDefault<import("zod").ZodNumber>;
 }, import("zod/v4/core").$strip>>;
-//# sourceMappingURL=quality.d.ts.map

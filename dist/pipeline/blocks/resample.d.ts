@@ -5,4 +5,3 @@ export declare const resampleBlock: import("../block.ts").Block<"audio", "audio"
         fast: "fast";
     }>>;
 }, import("zod/v4/core").$strip>>;
-//# sourceMappingURL=resample.d.ts.map

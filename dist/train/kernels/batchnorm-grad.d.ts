@@ -13,4 +13,3 @@ export declare function registerBatchNormGrad(): void;
  * that are not one value per last-axis channel go to the stock kernel.
  */
 export declare function fusedBatchNormWasm(stock: tf.KernelConfig | undefined): (args: KernelArgs) => tf.TensorInfo;
-//# sourceMappingURL=batchnorm-grad.d.ts.map

@@ -34,4 +34,3 @@ export declare function canBatchNormTrain(x: tf.Tensor): boolean;
  * gradient reaches x, gamma and beta, through the batch statistics.
  */
 export declare function batchNormTrain(x: tf.Tensor, gamma: tf.Tensor1D, beta: tf.Tensor1D, epsilon: number): [tf.Tensor, tf.Tensor1D, tf.Tensor1D];
-//# sourceMappingURL=batchnorm-train.d.ts.map

@@ -6,4 +6,3 @@ import { type KernelFunc } from './wasm.ts';
  * cost about 1 ns per value. Every other Add goes to the stock kernel.
  */
 export declare function biasAddWasm(stock: tf.KernelConfig | undefined): KernelFunc;
-//# sourceMappingURL=bias-add.d.ts.map

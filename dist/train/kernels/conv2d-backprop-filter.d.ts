@@ -26,4 +26,3 @@ export declare function transposeInto(out: Float32Array, input: Float32Array, ro
  * every tap and channel is written as a contiguous run of Wo floats.
  */
 export declare function fillIm2colT(colT: Float32Array, x: Float32Array, n0: number, nb: number, info: tf.backend_util.Conv2DInfo): void;
-//# sourceMappingURL=conv2d-backprop-filter.d.ts.map

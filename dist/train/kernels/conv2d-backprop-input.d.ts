@@ -14,4 +14,3 @@ export declare function setBackpropInputColLimit(floats: number): number;
  *   column back onto the input pixel it came from.
  */
 export declare function conv2dBackpropInputWasm(args: KernelArgs): tf.TensorInfo;
-//# sourceMappingURL=conv2d-backprop-input.d.ts.map

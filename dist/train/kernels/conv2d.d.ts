@@ -22,4 +22,3 @@ export declare function conv2dWasm(stock: tf.KernelConfig | undefined): KernelFu
 /** FusedConv2D (inference after batchnorm folding): ours for no activation or ReLU, else the stock kernel. */
 export declare function fusedConv2dWasm(stock: tf.KernelConfig | undefined): KernelFunc;
 export {};
-//# sourceMappingURL=conv2d.d.ts.map

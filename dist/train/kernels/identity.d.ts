@@ -5,4 +5,3 @@ import { type KernelArgs } from './wasm.ts';
  * kernel). Strings keep the stock kernel.
  */
 export declare function sharedIdentityWasm(stock: tf.KernelConfig | undefined): (args: KernelArgs) => tf.TensorInfo;
-//# sourceMappingURL=identity.d.ts.map

@@ -15,4 +15,3 @@ export declare function enabledSteps(env?: string | undefined): Set<KernelStep>;
  * a gradient-equality test against the cpu backend in test/train/kernels.test.ts.
  */
 export declare function registerTrainingKernels(steps?: Set<KernelStep>): void;
-//# sourceMappingURL=index.d.ts.map

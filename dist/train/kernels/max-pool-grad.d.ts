@@ -7,4 +7,3 @@ import { type KernelArgs } from './wasm.ts';
  * windows this loop, with the channel loop innermost so reads and writes are contiguous runs.
  */
 export declare function maxPoolGradWasm(args: KernelArgs): tf.TensorInfo;
-//# sourceMappingURL=max-pool-grad.d.ts.map

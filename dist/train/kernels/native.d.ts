@@ -45,4 +45,3 @@ export declare class NativeKernels {
 /** The kernels bound to this backend's memory (one instance per backend, so per worker thread). */
 export declare function nativeKernels(backend: BackendWasm): NativeKernels;
 export {};
-//# sourceMappingURL=native.d.ts.map

@@ -18,4 +18,3 @@ export declare function contiguousSplit(shape: readonly number[], axis: number |
     inner: number;
 } | undefined;
 export declare function registerReduceKernels(): void;
-//# sourceMappingURL=reduce-leading.d.ts.map

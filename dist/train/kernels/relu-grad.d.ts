@@ -4,4 +4,3 @@ export declare const RELU_GRAD = "BirdcallReluGrad";
  * temporaries per ReLU layer and step. Other backends and dtypes keep tfjs's gradient.
  */
 export declare function registerReluGrad(): void;
-//# sourceMappingURL=relu-grad.d.ts.map

@@ -38,4 +38,3 @@ export declare function padOnGrid(backend: BackendWasm, x: tf.TensorInfo, grid: 
     hp: number;
     wp: number;
 }, top: number, left: number): tf.TensorInfo;
-//# sourceMappingURL=wasm.d.ts.map
