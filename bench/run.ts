@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, queue
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, queue, startup
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -115,6 +115,15 @@ const SECTIONS: Section[] = [
       const { benchQueue } = await import('./queue.ts');
       const r = await benchQueue();
       return { result: r, text: json(r) };
+    },
+  },
+  {
+    name: 'startup',
+    what: 'wall time to start `birdcall --version` and `birdcall <cmd> --help` (dist/), vs tsx on the sources and bare node',
+    async run() {
+      const { benchStartup, formatStartup } = await import('./startup.ts');
+      const result = benchStartup();
+      return { result, text: formatStartup(result) };
     },
   },
 ];

@@ -49,7 +49,7 @@ function poolOrInProcess(pipeline: ResolvedPipeline, options: { threads: number;
 }
 
 /**
- * `threads` worker threads that run the pipeline (src/pipeline/worker.ts). User block modules may be
+ * `threads` worker threads that run the pipeline (src/pipeline/pool-thread.ts). User block modules may be
  * TypeScript, which only the tsx entry can import; without them the workers start from the esbuild bundle
  * (src/worker-bundle.ts): 0.3 s of CPU each instead of 1 s, which had made `convert --jobs 2` on 80 clips
  * slower than --jobs 1.

@@ -1,0 +1,101 @@
+import { randomBytes } from 'node:crypto';
+import { open, opendir, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+/**
+ * Atomic file writes: the bytes go to a temp file in the same folder, then a rename puts them in place. A
+ * rename within one folder is atomic on POSIX filesystems, so a reader (or a run killed with SIGKILL) sees
+ * either the old file or the complete new one, never half of it. Temp files a killed run leaves behind are
+ * recognisable by their suffix and removed by `removeTempFiles` at the start of the next run.
+ */
+export const TEMP_SUFFIX = '.birdcall-tmp';
+export function isTempFile(name) {
+    return name.startsWith('.') && name.endsWith(TEMP_SUFFIX);
+}
+export async function writeFileAtomic(path, data, options = {}) {
+    // Random part, not just the pid: worker threads of one process share a pid.
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+    const handle = await open(temp, 'wx');
+    try {
+        await handle.writeFile(data);
+        if (options.fsync)
+            await handle.sync();
+    }
+    catch (err) {
+        await handle.close();
+        await rm(temp, { force: true });
+        throw err;
+    }
+    await handle.close();
+    try {
+        await rename(temp, path);
+    }
+    catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+    }
+}
+/**
+ * Deletes the temp files an interrupted run left below `dir` (symlinked folders are not followed).
+ * Returns how many were removed.
+ */
+export async function removeTempFiles(dir) {
+    let removed = 0;
+    let handle;
+    try {
+        handle = await opendir(dir);
+    }
+    catch (err) {
+        if (err.code === 'ENOENT')
+            return 0;
+        throw err;
+    }
+    for await (const entry of handle) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory())
+            removed += await removeTempFiles(path);
+        else if (entry.isFile() && isTempFile(entry.name)) {
+            await rm(path, { force: true });
+            removed++;
+        }
+    }
+    return removed;
+}
+/**
+ * Streams `chunks` into `path` atomically (temp file + rename), for outputs too big to build in memory,
+ * such as a manifest of a million rows.
+ */
+export async function writeStreamAtomic(path, chunks, options = {}) {
+    const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+    const handle = await open(temp, 'wx');
+    try {
+        // Batch small strings into ~1 MiB writes: one syscall per CSV row would dominate a large manifest.
+        let pending = [];
+        let pendingLength = 0;
+        for await (const chunk of chunks) {
+            if (typeof chunk === 'string') {
+                pending.push(chunk);
+                pendingLength += chunk.length;
+                if (pendingLength < 1 << 20)
+                    continue;
+            }
+            if (pending.length > 0)
+                await handle.write(pending.join(''));
+            pending = [];
+            pendingLength = 0;
+            if (typeof chunk !== 'string')
+                await handle.write(chunk);
+        }
+        if (pending.length > 0)
+            await handle.write(pending.join(''));
+        if (options.fsync)
+            await handle.sync();
+        await handle.close();
+        await rename(temp, path);
+    }
+    catch (err) {
+        await handle.close().catch(() => { });
+        await rm(temp, { force: true });
+        throw err;
+    }
+}
+//# sourceMappingURL=atomic.js.map

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { BirdcallError } from "../errors.js";
+import { writeFileAtomic } from "./atomic.js";
+/**
+ * The incremental cache: one small JSON state per source under `<outDir>/.birdcall/state/`, written
+ * atomically AFTER that source's artifacts. A state is the proof that its outputs are complete; the
+ * manifest is rebuilt from the states at the end of a run. So a run killed at any moment leaves either a
+ * state whose outputs all exist, or no state (and the source is converted again next time).
+ */
+export const STATE_FORMAT = 1;
+export function sha256Hex(bytes) {
+    return createHash('sha256').update(bytes).digest('hex');
+}
+export class StateStore {
+    outDir;
+    dir;
+    constructor(outDir) {
+        this.outDir = outDir;
+        this.dir = join(outDir, '.birdcall', 'state');
+    }
+    /** State file of a source: named by a hash of its path, sharded so no folder holds 100k files. */
+    pathFor(source) {
+        const key = sha256Hex(source).slice(0, 32);
+        return join(this.dir, key.slice(0, 2), `${key}.json`);
+    }
+    async read(source) {
+        let text;
+        try {
+            text = await readFile(this.pathFor(source), 'utf8');
+        }
+        catch (err) {
+            if (err.code === 'ENOENT')
+                return undefined;
+            throw err;
+        }
+        try {
+            const state = JSON.parse(text);
+            // A state from another format or for another source (hash prefix collision) is as good as none.
+            return state.format === STATE_FORMAT && state.input?.path === source ? state : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
+    async write(state) {
+        const path = this.pathFor(state.input.path);
+        await mkdir(join(path, '..'), { recursive: true });
+        await writeFileAtomic(path, JSON.stringify(state));
+    }
+    async remove(source) {
+        await rm(this.pathFor(source), { force: true });
+    }
+}
+/**
+ * True when every output a state records exists with its recorded SHA-256 (size first, then content, so a
+ * truncated or replaced file is caught).
+ */
+export async function outputsIntact(outDir, state) {
+    for (const row of state.rows) {
+        for (const [name, rel] of Object.entries(row.outputs)) {
+            const path = join(outDir, rel);
+            try {
+                if (!(await stat(path)).isFile())
+                    return false;
+                if (sha256Hex(await readFile(path)) !== row.outputHashes[name])
+                    return false;
+            }
+            catch {
+                return false;
+            }
+        }
+    }
+    return true;
+}
+/**
+ * A lock on the output folder, so two runs never write the same outputs or delete each other's temp files.
+ * A lock left by a killed run (its process is gone) is taken over.
+ */
+export async function acquireOutDirLock(outDir) {
+    const dir = join(outDir, '.birdcall');
+    await mkdir(dir, { recursive: true });
+    const path = join(dir, 'lock');
+    const owner = `${process.pid} ${hostname()}`;
+    for (let attempt = 0; attempt < 2; attempt++) {
+        try {
+            const handle = await open(path, 'wx');
+            await handle.writeFile(owner);
+            await handle.close();
+            return async () => {
+                await rm(path, { force: true });
+            };
+        }
+        catch (err) {
+            if (err.code !== 'EEXIST')
+                throw err;
+            const [pidText, host] = (await readFile(path, 'utf8').catch(() => '')).split(' ');
+            const pid = Number(pidText);
+            // On another host we cannot tell whether the owner is alive, so only a same-host dead owner is stale.
+            const stale = host === hostname() && Number.isInteger(pid) && (pid === process.pid || !processAlive(pid));
+            if (!stale && pidText !== undefined && pidText !== '') {
+                throw new BirdcallError('OUTDIR_LOCKED', `another birdcall run (pid ${pid}) is writing to this folder; wait for it or remove ${path} if it is gone`, outDir);
+            }
+            await rm(path, { force: true });
+        }
+    }
+    throw new BirdcallError('OUTDIR_LOCKED', `cannot take the lock ${path}`, outDir);
+}
+function processAlive(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (err) {
+        return err.code === 'EPERM';
+    }
+}
+//# sourceMappingURL=cache.js.map

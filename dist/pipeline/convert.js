@@ -1,0 +1,242 @@
+import { availableParallelism } from 'node:os';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import PQueue from 'p-queue';
+import { stringify } from 'csv-stringify/sync';
+import { BirdcallError } from "../errors.js";
+import { removeTempFiles, writeFileAtomic } from "./atomic.js";
+import { acquireOutDirLock, StateStore } from "./cache.js";
+import { openInputs } from "./inputs.js";
+import { ManifestColumns, writeOutputManifest } from "./manifest.js";
+import { pipelineHash, toSpec } from "./pipeline.js";
+import { baseKey, createRunner, outputBaseFor, processSource, removeOutputs, } from "./process-source.js";
+import { BIRDCALL_VERSION } from "./version.js";
+/** Exit code for the CLI: 0 all converted, 3 some failed, 1 none converted. */
+export function convertExitCode(summary) {
+    if (summary.failed === 0)
+        return 0;
+    return summary.converted + summary.skipped > 0 ? 3 : 1;
+}
+/** Parses a byte size: `1000`, `50MB` (10^6), `50MiB` (2^20), `1.5G`, `200k`. */
+export function parseByteSize(text) {
+    const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$/i.exec(text);
+    if (!match)
+        throw new BirdcallError('USAGE', `"${text}" is not a size; write e.g. 50000000, 50MB or 48MiB`);
+    const power = ' kmgt'.indexOf((match[2] || ' ').toLowerCase());
+    const base = match[3] ? 1024 : 1000;
+    const bytes = Number(match[1]) * base ** power;
+    if (!Number.isFinite(bytes) || bytes <= 0)
+        throw new BirdcallError('USAGE', `size must be positive, got "${text}"`);
+    return Math.floor(bytes);
+}
+export async function convert(options) {
+    const started = performance.now();
+    const jobs = options.jobs ?? availableParallelism();
+    if (!Number.isInteger(jobs) || jobs < 1)
+        throw new BirdcallError('USAGE', `--jobs must be a positive integer, got ${jobs}`);
+    if (options.maxDuration !== undefined && !(options.maxDuration > 0)) {
+        throw new BirdcallError('USAGE', `--max-duration must be a positive number of seconds, got ${options.maxDuration}`);
+    }
+    if (options.maxFileSize !== undefined && !(options.maxFileSize > 0)) {
+        throw new BirdcallError('USAGE', `--max-file-size must be a positive number of bytes, got ${options.maxFileSize}`);
+    }
+    const source = await openInputs(options.input);
+    const total = await source.count();
+    const outDir = options.outDir;
+    await mkdir(outDir, { recursive: true });
+    const releaseLock = await acquireOutDirLock(outDir);
+    let runner;
+    try {
+        const tempFilesRemoved = await removeTempFiles(outDir);
+        const hash = pipelineHash(options.pipeline);
+        const version = BIRDCALL_VERSION;
+        const store = new StateStore(outDir);
+        runner = createRunner(options.pipeline, { threads: jobs, inProcess: jobs === 1, streamAbove: options.streamAbove });
+        const ctx = {
+            inputRoot: source.root,
+            outDir,
+            pipelineHash: hash,
+            birdcallVersion: version,
+            store,
+            run: runner,
+            fsync: options.fsync,
+            maxFileSize: options.maxFileSize,
+            maxDuration: options.maxDuration,
+            checkedDirs: new Set(),
+        };
+        const columns = new ManifestColumns();
+        const errors = [];
+        const errorsByCode = {};
+        const warningsByKind = {};
+        // Sources with a valid state this run, by input position: the manifest lists them in input order.
+        const finished = new Map();
+        // Outputs earlier runs made that this run did not rewrite (fewer chunks, a renamed source). Deleted at
+        // the end, once every source of the run has claimed its output names, so none is deleted from under
+        // another source that now owns the name.
+        const staleOutputs = [];
+        let converted = 0;
+        let skipped = 0;
+        let failed = 0;
+        let audioSeconds = 0;
+        const fail = (path, err) => {
+            // The reason names the row or file the error is about when that is not the source path itself.
+            const error = err instanceof BirdcallError
+                ? { code: err.code, reason: err.file && err.file !== path ? `${err.file}: ${err.reason}` : err.reason }
+                : { code: 'INTERNAL', reason: err instanceof Error ? err.message : String(err) };
+            errors.push({ path, ...error, level: 'error' });
+            errorsByCode[error.code] = (errorsByCode[error.code] ?? 0) + 1;
+            failed++;
+        };
+        const warn = (path, message) => {
+            errors.push({ path, code: 'WARNING', reason: message, level: 'warning' });
+            const kind = warningKind(message);
+            warningsByKind[kind] = (warningsByKind[kind] ?? 0) + 1;
+        };
+        const progress = (path) => {
+            if (!options.onProgress)
+                return;
+            const done = converted + skipped + failed;
+            const elapsedSeconds = (performance.now() - started) / 1000;
+            const filesPerSecond = elapsedSeconds > 0 ? done / elapsedSeconds : 0;
+            options.onProgress({
+                done,
+                total: Math.max(total, done),
+                converted,
+                skipped,
+                failed,
+                elapsedSeconds,
+                filesPerSecond,
+                etaSeconds: filesPerSecond > 0 ? Math.max(0, total - done) / filesPerSecond : undefined,
+                source: path,
+            });
+        };
+        /** One source through the shared step, then its share of the manifest, errors.csv and the counts. */
+        const convertSource = async (row, index, base) => {
+            const result = await processSource(ctx, row, base);
+            const state = result.state;
+            if (result.outcome === 'skipped' && JSON.stringify(state.input) !== JSON.stringify(row)) {
+                // Labels or metadata were edited but not the audio: refresh the rows, keep the outputs.
+                const refreshed = { ...state, input: row, rows: state.rows.map((r) => withInput(r, row)) };
+                await store.write(refreshed);
+                state.rows = refreshed.rows;
+            }
+            if (result.outcome === 'converted' && result.stale)
+                staleOutputs.push({ source: row.path, ...result.stale });
+            for (const r of state.rows)
+                columns.add(r);
+            // errors.csv describes the output folder, not just this run: an up-to-date source keeps its warnings.
+            for (const message of state.warnings)
+                warn(row.path, message);
+            finished.set(index, row.path);
+            if (result.outcome === 'skipped') {
+                skipped++;
+            }
+            else {
+                converted++;
+                audioSeconds += state.audioSeconds ?? 0;
+            }
+        };
+        const queueConcurrency = Math.max(2, jobs * 2);
+        const queue = new PQueue({ concurrency: queueConcurrency });
+        const seenPaths = new Set();
+        const takenBases = new Map();
+        let index = 0;
+        for await (const row of source.rows({
+            onInvalidRow: (err, rawPath) => {
+                fail(rawPath === '' ? `(${err.file ?? 'row'})` : rawPath, err);
+                progress(rawPath);
+            },
+        })) {
+            const rowIndex = index++;
+            if (options.filter && !options.filter(row))
+                continue;
+            if (seenPaths.has(row.path)) {
+                warn(row.path, `${row.origin ?? 'this row'} repeats a source already listed; converted once`);
+                continue;
+            }
+            seenPaths.add(row.path);
+            const base = outputBaseFor(row, takenBases);
+            // Bounded look-ahead: a 100k-row manifest never puts 100k tasks (or their bytes) in memory.
+            await queue.onSizeLessThan(queueConcurrency);
+            void queue.add(async () => {
+                try {
+                    await convertSource(row, rowIndex, base);
+                }
+                catch (err) {
+                    fail(row.path, err);
+                }
+                progress(row.path);
+            });
+        }
+        await queue.onIdle();
+        // Free the worker threads before the (single-threaded) manifest pass.
+        await runner.close?.();
+        for (const stale of staleOutputs) {
+            const owner = stale.base ? takenBases.get(baseKey(stale.base)) : undefined;
+            if (owner !== undefined && owner !== stale.source)
+                continue;
+            await removeOutputs(outDir, stale.paths);
+        }
+        if (index === 0 && failed === 0) {
+            throw new BirdcallError('INPUT_EMPTY', source.layout === 'folder' ? 'no audio files (.wav, .flac, .ogg, .mp3) found' : 'the CSV has no rows', options.input);
+        }
+        const manifestPath = join(outDir, 'manifest.csv');
+        const order = [...finished.entries()].sort((a, b) => a[0] - b[0]).map(([, path]) => path);
+        const chunks = await writeOutputManifest(manifestPath, stateRows(store, order), columns);
+        const errorsPath = join(outDir, 'errors.csv');
+        await writeFileAtomic(errorsPath, stringify([['path', 'code', 'reason', 'level'], ...errors.map((e) => [e.path, e.code, e.reason, e.level])]));
+        const elapsedSeconds = (performance.now() - started) / 1000;
+        const summary = {
+            input: options.input,
+            outDir,
+            layout: source.layout,
+            pipelineHash: hash,
+            birdcallVersion: version,
+            jobs,
+            files: converted + skipped + failed,
+            converted,
+            skipped,
+            failed,
+            chunks,
+            errorsByCode,
+            warningsByKind,
+            tempFilesRemoved,
+            audioSeconds,
+            elapsedSeconds,
+            filesPerSecond: elapsedSeconds > 0 ? (converted + skipped + failed) / elapsedSeconds : 0,
+            realTimeFactor: elapsedSeconds > 0 ? audioSeconds / elapsedSeconds : 0,
+            manifestPath,
+            errorsPath,
+        };
+        await writeFileAtomic(join(outDir, 'pipeline.json'), JSON.stringify(toSpec(options.pipeline), null, 2) + '\n');
+        await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+        return summary;
+    }
+    finally {
+        await runner?.close?.();
+        await releaseLock();
+    }
+}
+/** Reads the states back in input order and yields their rows (the manifest is never held whole). */
+async function* stateRows(store, order) {
+    for (const path of order) {
+        const state = await store.read(path);
+        if (state)
+            yield* state.rows;
+    }
+}
+function withInput(row, input) {
+    return { ...row, primaryLabel: input.primaryLabel, secondaryLabels: input.secondaryLabels, metadata: input.metadata };
+}
+/**
+ * Groups a warning for the summary. Quality checks (`quality: [dropped ]chunk 3 (15.00 s): silence: …`)
+ * group by block, check and outcome, e.g. `quality silence: dropped`; anything else by its block and the
+ * start of its text with numbers blurred, e.g. `decode: N NaN or infinite float sample(s) replaced by N`.
+ */
+export function warningKind(message) {
+    const quality = /^([\w-]+): (dropped )?(?:chunk \d+ \([^)]*\)|audio): ([\w-]+):/.exec(message);
+    if (quality)
+        return `${quality[1]} ${quality[3]}: ${quality[2] ? 'dropped' : 'warned'}`;
+    return message.replace(/-?\d+(\.\d+)?/g, 'N').slice(0, 80);
+}
+//# sourceMappingURL=convert.js.map

@@ -1,0 +1,2 @@
+export {};
+//# sourceMappingURL=manifest-types.js.map

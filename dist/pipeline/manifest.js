@@ -1,0 +1,218 @@
+import { createReadStream } from 'node:fs';
+import { parse } from 'csv-parse';
+import { stringify } from 'csv-stringify/sync';
+import { BirdcallError } from "../errors.js";
+import { writeStreamAtomic } from "./atomic.js";
+/**
+ * The output manifest (`manifest.csv`): one row per chunk, columns in this order (documented in
+ * manifest-types.ts):
+ *   source, chunk_index, start_s, end_s, primary_label, secondary_labels,
+ *   then per artifact <name>_path, <name>_sha256, <name>_<meta key>…,
+ *   source_sha256, pipeline_hash, birdcall_version,
+ *   then the input's metadata columns.
+ * The reader relies on that order (the artifact block sits between `secondary_labels` and `source_sha256`,
+ * metadata after `birdcall_version`), because a metadata column may itself end in `_path` (the birdcalls
+ * manifest has `source_path`). A metadata column whose name clashes with one of ours is written as
+ * `input_<name>`.
+ */
+const HEAD = ['source', 'chunk_index', 'start_s', 'end_s', 'primary_label', 'secondary_labels'];
+const LINEAGE = ['source_sha256', 'pipeline_hash', 'birdcall_version'];
+/** The column set of a manifest, gathered row by row before writing (rows may differ in meta keys). */
+export class ManifestColumns {
+    /** artifact name -> its extra meta column names, in first-seen order. */
+    artifacts = new Map();
+    metadata = new Set();
+    add(row) {
+        for (const name of Object.keys(row.outputs))
+            if (!this.artifacts.has(name))
+                this.artifacts.set(name, new Set());
+        for (const column of Object.keys(row.outputMeta)) {
+            const owner = this.ownerOf(column);
+            if (owner !== undefined)
+                this.artifacts.get(owner)?.add(column);
+        }
+        for (const key of Object.keys(row.metadata))
+            this.metadata.add(key);
+    }
+    /** The artifact a meta column belongs to: the longest artifact name that prefixes it. */
+    ownerOf(column) {
+        let best;
+        for (const name of this.artifacts.keys()) {
+            if (column.startsWith(`${name}_`) && (best === undefined || name.length > best.length))
+                best = name;
+        }
+        return best;
+    }
+    ownColumns() {
+        const columns = [...HEAD];
+        for (const [name, meta] of this.artifacts)
+            columns.push(`${name}_path`, `${name}_sha256`, ...meta);
+        columns.push(...LINEAGE);
+        return columns;
+    }
+    /** The CSV column of each metadata key (renamed `input_<key>` on a clash with our own columns). */
+    metadataColumns() {
+        const taken = new Set(this.ownColumns());
+        const result = new Map();
+        for (const key of this.metadata) {
+            let column = key;
+            while (taken.has(column))
+                column = `input_${column}`;
+            taken.add(column);
+            result.set(key, column);
+        }
+        return result;
+    }
+    header() {
+        return [...this.ownColumns(), ...this.metadataColumns().values()];
+    }
+    /** One CSV record in header order. */
+    record(row, metadataColumns = this.metadataColumns()) {
+        const values = [
+            row.source,
+            String(row.chunkIndex),
+            String(row.startSeconds),
+            String(row.endSeconds),
+            row.primaryLabel,
+            row.secondaryLabels.join(' '),
+        ];
+        for (const [name, meta] of this.artifacts) {
+            values.push(row.outputs[name] ?? '', row.outputHashes[name] ?? '');
+            for (const column of meta)
+                values.push(String(row.outputMeta[column] ?? ''));
+        }
+        values.push(row.sourceSha256, row.pipelineHash, row.birdcallVersion);
+        for (const key of metadataColumns.keys())
+            values.push(row.metadata[key] ?? '');
+        return values;
+    }
+}
+/**
+ * Writes the manifest atomically (a reader never sees half a manifest). `columns` must have seen every row
+ * (call `columns.add(row)` first); rows are streamed, so a million rows need not sit in memory at once.
+ */
+export async function writeOutputManifest(path, rows, columns) {
+    const metadataColumns = columns.metadataColumns();
+    let count = 0;
+    async function* lines() {
+        yield stringify([columns.header()]);
+        for await (const row of rows) {
+            count++;
+            yield stringify([columns.record(row, metadataColumns)]);
+        }
+    }
+    await writeStreamAtomic(path, lines());
+    return count;
+}
+/** Convenience for small manifests held in memory: gathers the columns, then writes. */
+export async function writeOutputManifestRows(path, rows) {
+    const columns = new ManifestColumns();
+    for (const row of rows)
+        columns.add(row);
+    return writeOutputManifest(path, rows, columns);
+}
+function parseMetaValue(text) {
+    // Numbers come back as numbers (dB ranges, sample rates); anything else, including '', stays a string.
+    if (text.trim() === '' || !/^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(text.trim()))
+        return text;
+    return Number(text);
+}
+/** Streams the rows of an output manifest written by `writeOutputManifest`. */
+export async function* streamOutputManifest(path) {
+    const parser = parse({ bom: true, relax_column_count: false });
+    // pipe() does not forward the file's errors (ENOENT): without this the parser would wait forever.
+    const file = createReadStream(path).on('error', (err) => parser.destroy(err));
+    file.pipe(parser);
+    let header;
+    let artifactNames = [];
+    let artifactStart = 0;
+    let lineageStart = 0;
+    let metadataStart = 0;
+    let line = 1;
+    try {
+        for await (const record of parser) {
+            if (header === undefined) {
+                header = record;
+                for (const [i, column] of HEAD.entries()) {
+                    if (header[i] !== column) {
+                        throw new BirdcallError('MANIFEST_INVALID', `column ${i + 1} should be "${column}", found "${header[i] ?? ''}"`, path);
+                    }
+                }
+                artifactStart = HEAD.length;
+                lineageStart = header.indexOf(LINEAGE[0], artifactStart);
+                if (lineageStart < 0 || header[lineageStart + 1] !== LINEAGE[1] || header[lineageStart + 2] !== LINEAGE[2]) {
+                    throw new BirdcallError('MANIFEST_INVALID', `missing the lineage columns ${LINEAGE.join(', ')}`, path);
+                }
+                metadataStart = lineageStart + LINEAGE.length;
+                artifactNames = header
+                    .slice(artifactStart, lineageStart)
+                    .filter((c) => c.endsWith('_path'))
+                    .map((c) => c.slice(0, -'_path'.length));
+                continue;
+            }
+            line++;
+            const cell = (i) => record[i] ?? '';
+            const chunkIndex = Number(cell(1));
+            const startSeconds = Number(cell(2));
+            const endSeconds = Number(cell(3));
+            if (!Number.isInteger(chunkIndex) || !Number.isFinite(startSeconds) || !Number.isFinite(endSeconds)) {
+                throw new BirdcallError('MANIFEST_INVALID', `line ${line}: chunk_index, start_s or end_s is not a number`, path);
+            }
+            const row = {
+                source: cell(0),
+                chunkIndex,
+                startSeconds,
+                endSeconds,
+                primaryLabel: cell(4),
+                secondaryLabels: cell(5).split(' ').filter((l) => l !== ''),
+                outputs: {},
+                outputHashes: {},
+                outputMeta: {},
+                sourceSha256: cell(lineageStart),
+                pipelineHash: cell(lineageStart + 1),
+                birdcallVersion: cell(lineageStart + 2),
+                metadata: {},
+            };
+            for (let i = artifactStart; i < lineageStart; i++) {
+                const column = header[i];
+                const owner = artifactNames.find((name) => column === `${name}_path`);
+                const hashOwner = artifactNames.find((name) => column === `${name}_sha256`);
+                if (owner !== undefined) {
+                    if (cell(i) !== '')
+                        row.outputs[owner] = cell(i);
+                }
+                else if (hashOwner !== undefined) {
+                    if (cell(i) !== '')
+                        row.outputHashes[hashOwner] = cell(i);
+                }
+                else if (cell(i) !== '') {
+                    row.outputMeta[column] = parseMetaValue(cell(i));
+                }
+            }
+            for (let i = metadataStart; i < header.length; i++)
+                row.metadata[header[i]] = cell(i);
+            yield row;
+        }
+    }
+    catch (err) {
+        if (err instanceof BirdcallError)
+            throw err;
+        const code = err.code;
+        if (code === 'ENOENT')
+            throw new BirdcallError('MANIFEST_NOT_FOUND', 'no such manifest file', path);
+        throw new BirdcallError('MANIFEST_INVALID', `cannot parse CSV: ${err.message}`, path);
+    }
+    finally {
+        file.destroy();
+    }
+    if (header === undefined)
+        throw new BirdcallError('MANIFEST_INVALID', 'the manifest is empty (no header row)', path);
+}
+/** Reads a whole output manifest (what the trainer loads). */
+export async function readOutputManifest(path) {
+    const rows = [];
+    for await (const row of streamOutputManifest(path))
+        rows.push(row);
+    return rows;
+}
+//# sourceMappingURL=manifest.js.map

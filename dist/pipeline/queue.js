@@ -1,0 +1,348 @@
+import { resolve } from 'node:path';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { BirdcallError } from "../errors.js";
+import { StateStore } from "./cache.js";
+import { convert } from "./convert.js";
+import { openInputs } from "./inputs.js";
+import { loadBlockModules, pipelineHash, resolvePipeline, toSpec } from "./pipeline.js";
+import { outputBaseFor, processQueuedSource } from "./queue-process.js";
+import { closeRedis, connectRedis, parseQueueUrl, workerRedis } from "./queue-redis.js";
+import { sha256Hex } from "./cache.js";
+import { BIRDCALL_VERSION } from "./version.js";
+import { createRunner } from "./process-source.js";
+/**
+ * Queue mode of `convert` on Redis with BullMQ: one job per source file, any number of worker processes on
+ * any number of machines sharing one output root.
+ *
+ *   enqueue   one job per source, jobId = hash(pipeline hash, source path): enqueuing again adds nothing.
+ *             The pipeline spec and hash, and the input, are stored beside the queue (`<queue>:birdcall`);
+ *             a second enqueue with another pipeline or input is refused (use another queue name).
+ *   worker    rebuilds the pipeline from the stored spec and refuses to start if its own hash differs
+ *             (another birdcall version, an edited block module, a different --pipeline). Each job writes
+ *             the same atomic outputs and per-source state as `convert`. Data errors (a corrupt WAV) fail
+ *             the job at once; anything else is retried with exponential backoff. A worker that dies holding
+ *             a job loses its lock; BullMQ's stalled-job check on a live worker puts the job back.
+ *   finish    once nothing is waiting or running: plain `convert` over the same input and output root. Every
+ *             source the workers finished is verified and skipped; anything missing or failed is converted or
+ *             reported here; temp files of killed workers are removed; manifest.csv, errors.csv and
+ *             summary.json come out exactly as from a single-machine run.
+ * Completed jobs are kept (that is what makes enqueue idempotent); `removeQueue` deletes the queue.
+ */
+export { parseQueueUrl } from "./queue-redis.js";
+export const QUEUE_META_FORMAT = 1;
+const BATCH = 500;
+const JOB_NAME = 'convert';
+function target(queue) {
+    return typeof queue === 'string' ? parseQueueUrl(queue) : queue;
+}
+/**
+ * A BullMQ Queue on its own client. BullMQ leaves a client it was given open (it may be shared), so closing
+ * goes through here: the queue first, then its connection. Short commands fail at once when Redis is out of
+ * reach; a worker's queue (`reconnect`) waits for Redis to come back instead, as the worker itself does.
+ */
+async function openQueue(t, options = {}) {
+    const client = options.reconnect ? workerRedis(t.redis) : await connectRedis(t.redis);
+    const queue = new Queue(t.name, { connection: client });
+    return {
+        queue,
+        close: async () => {
+            await queue.close();
+            await closeRedis(client);
+        },
+    };
+}
+function metaKey(t) {
+    return `bull:${t.name}:birdcall`;
+}
+/** Job id of a source: the same source under the same pipeline is one job, however often it is enqueued. */
+export function jobIdFor(pipelineHashHex, sourcePath) {
+    return sha256Hex(`${pipelineHashHex}\n${sourcePath}`).slice(0, 40);
+}
+/** Runs `fn` with a plain Redis connection for the queue's own keys. */
+async function withRedis(t, fn) {
+    const client = await connectRedis(t.redis);
+    try {
+        return await fn(client);
+    }
+    finally {
+        await closeRedis(client);
+    }
+}
+export async function readQueueMeta(queue) {
+    const t = target(queue);
+    const text = await withRedis(t, (c) => c.get(metaKey(t)));
+    if (text === null)
+        return undefined;
+    return JSON.parse(text);
+}
+async function requireMeta(t) {
+    const meta = await readQueueMeta(t);
+    if (!meta) {
+        throw new BirdcallError('QUEUE_EMPTY', `no conversion was queued on ${t.display}; run \`birdcall convert INPUT -o OUT --queue ${t.display}\` first`);
+    }
+    if (meta.format !== QUEUE_META_FORMAT) {
+        throw new BirdcallError('QUEUE_FORMAT', `${t.display} was made by another birdcall (meta format ${meta.format})`);
+    }
+    return meta;
+}
+async function jobTotal(queue) {
+    const counts = await queue.getJobCounts();
+    return Object.values(counts).reduce((a, b) => a + b, 0);
+}
+/**
+ * Enqueues one job per source of INPUT. Storing the meta is first-writer-wins (SET NX), so two enqueuers
+ * racing on one queue agree on the pipeline or one of them is refused.
+ */
+export async function enqueue(options) {
+    const t = target(options.queue);
+    const hash = pipelineHash(options.pipeline);
+    const source = await openInputs(options.input);
+    const input = resolve(options.input);
+    const { queue, close } = await openQueue(t);
+    try {
+        const before = await jobTotal(queue);
+        const jobOptions = {
+            attempts: options.attempts ?? 3,
+            backoff: { type: 'exponential', delay: options.backoffMs ?? 2000 },
+            removeOnComplete: false,
+            removeOnFail: false,
+        };
+        const seen = new Set();
+        const taken = new Map();
+        let invalidRows = 0;
+        let batch = [];
+        const meta = {
+            format: QUEUE_META_FORMAT,
+            pipelineHash: hash,
+            specJson: JSON.stringify(toSpec(options.pipeline)),
+            birdcallVersion: BIRDCALL_VERSION,
+            input,
+            inputRoot: source.root,
+            layout: source.layout,
+            sources: 0,
+            createdAt: new Date().toISOString(),
+        };
+        await claimQueue(t, meta);
+        for await (const row of source.rows({ onInvalidRow: () => invalidRows++ })) {
+            // Same order and same duplicate rule as convert, so every source gets convert's output names.
+            if (seen.has(row.path))
+                continue;
+            seen.add(row.path);
+            const base = outputBaseFor(row, taken);
+            batch.push({ name: JOB_NAME, data: { row, base, pipelineHash: hash }, opts: { ...jobOptions, jobId: jobIdFor(hash, row.path) } });
+            if (batch.length >= BATCH) {
+                await queue.addBulk(batch);
+                batch = [];
+                options.onProgress?.(seen.size);
+            }
+        }
+        if (batch.length > 0)
+            await queue.addBulk(batch);
+        options.onProgress?.(seen.size);
+        if (seen.size === 0 && invalidRows === 0) {
+            throw new BirdcallError('INPUT_EMPTY', source.layout === 'folder' ? 'no .wav files found' : 'the CSV has no rows', options.input);
+        }
+        await withRedis(t, (c) => c.set(metaKey(t), JSON.stringify({ ...meta, sources: seen.size })));
+        const added = (await jobTotal(queue)) - before;
+        return { queue: t.display, pipelineHash: hash, sources: seen.size, added, alreadyQueued: seen.size - added, invalidRows };
+    }
+    finally {
+        await close();
+    }
+}
+/** Stores the meta unless the queue already has one, which must then be for the same pipeline and input. */
+async function claimQueue(t, meta) {
+    await withRedis(t, async (c) => {
+        await c.set(metaKey(t), JSON.stringify(meta), 'NX');
+        // Null only if `queue remove` ran in between; the meta is written again once the jobs are in.
+        const stored = JSON.parse((await c.get(metaKey(t))) ?? JSON.stringify(meta));
+        if (stored.pipelineHash !== meta.pipelineHash) {
+            throw new BirdcallError('QUEUE_PIPELINE_MISMATCH', `${t.display} holds jobs for pipeline ${stored.pipelineHash.slice(0, 12)}, not ${meta.pipelineHash.slice(0, 12)}; ` +
+                'use another queue name for another pipeline (or `birdcall queue remove` the old one)');
+        }
+        if (stored.input !== meta.input) {
+            throw new BirdcallError('QUEUE_INPUT_MISMATCH', `${t.display} holds jobs for input ${stored.input}, not ${meta.input}; use another queue name`);
+        }
+    });
+}
+/** The queue's pipeline, rebuilt from its stored spec, after checking this birdcall computes the same hash. */
+export async function queuePipeline(meta, t, own) {
+    if (own && pipelineHash(own) !== meta.pipelineHash) {
+        throw new BirdcallError('QUEUE_PIPELINE_MISMATCH', `the given pipeline hashes to ${pipelineHash(own).slice(0, 12)} but ${t.display} was queued with ` +
+            `${meta.pipelineHash.slice(0, 12)}; drop --pipeline/--preset to use the queue's own pipeline`);
+    }
+    const spec = JSON.parse(meta.specJson);
+    const modules = spec.blocks ?? [];
+    const pipeline = resolvePipeline(spec, { blocks: await loadBlockModules(modules), modules });
+    const hash = pipelineHash(pipeline);
+    if (hash !== meta.pipelineHash) {
+        throw new BirdcallError('QUEUE_PIPELINE_MISMATCH', `this birdcall ${BIRDCALL_VERSION} computes pipeline hash ${hash.slice(0, 12)} for the queue's pipeline, but it was ` +
+            `queued as ${meta.pipelineHash.slice(0, 12)} by birdcall ${meta.birdcallVersion}; run the same birdcall version ` +
+            'and block modules on every worker');
+    }
+    return pipeline;
+}
+/** Processes jobs until drained (with exitWhenDrained) or aborted. */
+export async function runWorker(options) {
+    const started = performance.now();
+    const t = target(options.queue);
+    const meta = await requireMeta(t);
+    const pipeline = await queuePipeline(meta, t, options.pipeline);
+    const concurrency = options.concurrency ?? 1;
+    if (!Number.isInteger(concurrency) || concurrency < 1)
+        throw new BirdcallError('USAGE', `--concurrency must be a positive integer, got ${concurrency}`);
+    const lockDuration = options.lockDurationMs ?? 30_000;
+    const { queue, close: closeQueue } = await openQueue(t, { reconnect: true });
+    // The pipeline runs in worker threads even for one job at a time: a long synchronous run on the main
+    // thread would starve BullMQ's lock renewal and get a live job taken for stalled. Long WAVs stream from
+    // disk in this thread instead, as in convert (a 60-minute file read whole took 1.8 GB): window by window,
+    // each awaiting its read, so the event loop still renews the locks between windows.
+    const runner = createRunner(pipeline, { threads: concurrency, inProcess: false, streamAbove: options.streamAbove });
+    const ctx = {
+        inputRoot: options.inputRoot ? resolve(options.inputRoot) : meta.inputRoot,
+        outDir: options.outDir,
+        pipelineHash: meta.pipelineHash,
+        birdcallVersion: BIRDCALL_VERSION,
+        store: new StateStore(options.outDir),
+        fsync: options.fsync,
+        run: runner,
+    };
+    const summary = { converted: 0, skipped: 0, failed: 0, elapsedSeconds: 0 };
+    const emit = options.onEvent ?? (() => { });
+    const processor = async (job) => {
+        emit({ type: 'start', source: job.data.row.path, attempt: job.attemptsMade + 1 });
+        try {
+            const result = await processQueuedSource(ctx, job.data);
+            summary[result.outcome]++;
+            emit({ type: 'done', source: job.data.row.path, outcome: result.outcome, chunks: result.chunks });
+            return result;
+        }
+        catch (err) {
+            const willRetry = !(err instanceof BirdcallError) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
+            if (!willRetry)
+                summary.failed++;
+            emit({ type: 'failed', source: job.data.row.path, reason: err instanceof Error ? err.message : String(err), willRetry });
+            // A data error gives the same answer on every try: fail now instead of retrying.
+            if (err instanceof BirdcallError)
+                throw new UnrecoverableError(`${err.code}: ${err.message}`);
+            throw err;
+        }
+    };
+    // Never connected itself: the worker duplicates it for its connections and closes those.
+    const workerClient = workerRedis(t.redis);
+    const worker = new Worker(t.name, processor, {
+        connection: workerClient,
+        concurrency,
+        lockDuration,
+        stalledInterval: options.stalledIntervalMs ?? lockDuration,
+        // A job may stall twice (two workers killed under it) before it is failed.
+        maxStalledCount: 2,
+        autorun: false,
+    });
+    worker.on('error', (err) => emit({ type: 'failed', source: '(worker)', reason: err.message, willRetry: true }));
+    emit({ type: 'ready', pipelineHash: meta.pipelineHash, threads: concurrency });
+    const running = worker.run();
+    try {
+        await new Promise((resolveDone) => {
+            const stop = () => resolveDone();
+            options.signal?.addEventListener('abort', stop, { once: true });
+            if (options.signal?.aborted)
+                stop();
+            if (!options.exitWhenDrained)
+                return;
+            const poll = async () => {
+                if (options.signal?.aborted)
+                    return;
+                const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized').catch(() => undefined);
+                if (counts && Object.values(counts).every((n) => n === 0)) {
+                    emit({ type: 'drained' });
+                    stop();
+                    return;
+                }
+                setTimeout(() => void poll(), 300);
+            };
+            void poll();
+        });
+    }
+    finally {
+        // close() lets the jobs in hand finish and closes the worker's own connections (duplicates of
+        // workerClient); the stalled check needs no cleanup. Every step runs even if one before it failed, so no
+        // socket or thread is left to keep the process alive.
+        const steps = [() => worker.close(), () => running, () => closeRedis(workerClient), closeQueue, () => runner.close?.() ?? Promise.resolve()];
+        for (const step of steps)
+            await step().catch(() => { });
+    }
+    summary.elapsedSeconds = (performance.now() - started) / 1000;
+    return summary;
+}
+export async function queueStatus(queue) {
+    const t = target(queue);
+    const meta = await readQueueMeta(t);
+    const { queue: q, close } = await openQueue(t);
+    try {
+        const raw = await q.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'completed', 'failed');
+        const counts = {
+            waiting: raw.waiting + raw.prioritized,
+            active: raw.active,
+            delayed: raw.delayed,
+            completed: raw.completed,
+            failed: raw.failed,
+        };
+        const failedJobs = await q.getFailed(0, 19);
+        const failures = failedJobs.map((job) => ({ source: job.data?.row?.path ?? job.id ?? '?', reason: job.failedReason ?? '' }));
+        const workers = await q.getWorkersCount().catch(() => 0);
+        const total = meta?.sources ?? counts.waiting + counts.active + counts.delayed + counts.completed + counts.failed;
+        return {
+            queue: t.display,
+            meta,
+            counts,
+            workers,
+            failures,
+            progress: total > 0 ? Math.min(1, (counts.completed + counts.failed) / total) : 0,
+        };
+    }
+    finally {
+        await close();
+    }
+}
+/** Resolves once nothing is waiting, delayed or running; `onStatus` sees each poll. */
+export async function waitForQueue(queue, options = {}) {
+    for (;;) {
+        const status = await queueStatus(queue);
+        options.onStatus?.(status);
+        const { waiting, active, delayed } = status.counts;
+        if (waiting + active + delayed === 0)
+            return status;
+        if (options.signal?.aborted)
+            throw new BirdcallError('INTERRUPTED', 'stopped waiting for the queue');
+        await new Promise((r) => setTimeout(r, options.pollMs ?? 1000));
+    }
+}
+/**
+ * Builds the one manifest.csv (and errors.csv, summary.json) of a queued conversion: a plain `convert` over
+ * the queue's input into the shared output root, where every source a worker finished is up to date.
+ */
+export async function finishQueue(options) {
+    const t = target(options.queue);
+    const meta = await requireMeta(t);
+    const status = await queueStatus(t);
+    const pending = status.counts.waiting + status.counts.active + status.counts.delayed;
+    if (pending > 0 && !options.force) {
+        throw new BirdcallError('QUEUE_NOT_DRAINED', `${pending} jobs are still waiting or running on ${t.display}; wait for the workers (or pass --force to convert them here)`);
+    }
+    const pipeline = await queuePipeline(meta, t);
+    return convert({ input: meta.input, outDir: options.outDir, pipeline, jobs: options.jobs, onProgress: options.onProgress });
+}
+/** Deletes the queue, its jobs and its meta (the outputs stay). */
+export async function removeQueue(queue) {
+    const t = target(queue);
+    const { queue: q, close } = await openQueue(t);
+    try {
+        await q.obliterate({ force: true });
+    }
+    finally {
+        await close();
+    }
+    await withRedis(t, (c) => c.del(metaKey(t)));
+}
+//# sourceMappingURL=queue.js.map

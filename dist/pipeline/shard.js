@@ -1,0 +1,145 @@
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { BirdcallError } from "../errors.js";
+import { writeFileAtomic } from "./atomic.js";
+import { convert } from "./convert.js";
+import { openInputs } from "./inputs.js";
+import { pipelineHash } from "./pipeline.js";
+export const SHARD_ASSIGNMENT = 'rendezvous-sha256-v1';
+export const SHARD_RECORD = 'shard.json';
+/** Parses `K/N` (0 <= K < N). */
+export function parseShard(text) {
+    const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    if (!match)
+        throw new BirdcallError('USAGE', `--shard "${text}": write K/N, e.g. 0/4 (shards are numbered from 0), or auto`);
+    return checkShard(Number(match[1]), Number(match[2]), `--shard ${text}`);
+}
+function checkShard(index, count, what) {
+    if (!Number.isSafeInteger(count) || count < 1 || count > 100_000) {
+        throw new BirdcallError('USAGE', `${what}: the shard count must be between 1 and 100000, got ${count}`);
+    }
+    if (!Number.isSafeInteger(index) || index < 0 || index >= count) {
+        throw new BirdcallError('USAGE', `${what}: shard index ${index} is outside 0..${count - 1} (shards are numbered from 0)`);
+    }
+    return { index, count };
+}
+/**
+ * The shard a batch scheduler gives this process, or undefined outside one:
+ *  - Kubernetes Indexed Job: JOB_COMPLETION_INDEX (set by Kubernetes) and JOB_COMPLETIONS (set it in the
+ *    pod template to the Job's `completions`; Kubernetes does not export it).
+ *  - Slurm job array: SLURM_ARRAY_TASK_ID, SLURM_ARRAY_TASK_COUNT, and SLURM_ARRAY_TASK_MIN so that
+ *    `--array=1-8` works as well as `--array=0-7` (a stepped array such as 0-15:2 is refused).
+ */
+export function shardFromEnv(env = process.env) {
+    if (env.JOB_COMPLETION_INDEX !== undefined) {
+        if (env.JOB_COMPLETIONS === undefined) {
+            throw new BirdcallError('USAGE', 'JOB_COMPLETION_INDEX is set but JOB_COMPLETIONS is not: add `env: [{name: JOB_COMPLETIONS, value: "<completions>"}]` ' +
+                'to the pod template, or pass --shard K/N');
+        }
+        return checkShard(integer(env.JOB_COMPLETION_INDEX, 'JOB_COMPLETION_INDEX'), integer(env.JOB_COMPLETIONS, 'JOB_COMPLETIONS'), 'Kubernetes Indexed Job');
+    }
+    if (env.SLURM_ARRAY_TASK_ID !== undefined) {
+        const id = integer(env.SLURM_ARRAY_TASK_ID, 'SLURM_ARRAY_TASK_ID');
+        const count = integer(env.SLURM_ARRAY_TASK_COUNT ?? '', 'SLURM_ARRAY_TASK_COUNT');
+        const min = env.SLURM_ARRAY_TASK_MIN === undefined ? 0 : integer(env.SLURM_ARRAY_TASK_MIN, 'SLURM_ARRAY_TASK_MIN');
+        const max = env.SLURM_ARRAY_TASK_MAX === undefined ? min + count - 1 : integer(env.SLURM_ARRAY_TASK_MAX, 'SLURM_ARRAY_TASK_MAX');
+        if (max - min + 1 !== count) {
+            throw new BirdcallError('USAGE', `Slurm array ${min}-${max} has ${count} tasks: use a contiguous array (--array=0-${count - 1})`);
+        }
+        return checkShard(id - min, count, 'Slurm job array');
+    }
+    return undefined;
+}
+function integer(text, name) {
+    if (!/^\s*\d+\s*$/.test(text))
+        throw new BirdcallError('USAGE', `${name}="${text}" is not a whole number`);
+    return Number(text);
+}
+/** `--shard K/N` or `--shard auto` (from the scheduler's environment). */
+export function resolveShard(flag, env = process.env) {
+    if (flag.trim() !== 'auto')
+        return parseShard(flag);
+    const shard = shardFromEnv(env);
+    if (!shard) {
+        throw new BirdcallError('USAGE', '--shard auto: neither JOB_COMPLETION_INDEX/JOB_COMPLETIONS (Kubernetes) nor SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT (Slurm) is set');
+    }
+    return shard;
+}
+/** murmur3's 32-bit finaliser: every input bit flips about half the output bits. */
+function fmix32(h) {
+    h ^= h >>> 16;
+    h = Math.imul(h, 0x85ebca6b);
+    h ^= h >>> 13;
+    h = Math.imul(h, 0xc2b2ae35);
+    h ^= h >>> 16;
+    return h >>> 0;
+}
+/** The shard (0..count-1) a source path belongs to. */
+export function shardOf(sourcePath, count) {
+    const digest = createHash('sha256').update(sourcePath).digest();
+    const h1 = digest.readUInt32BE(0);
+    const h2 = digest.readUInt32BE(4);
+    let best = 0;
+    let bestScore = -1;
+    for (let k = 0; k < count; k++) {
+        // A 53-bit score from two independent 32-bit mixes, so ties are practically impossible; a tie goes to
+        // the lower index, which keeps the answer deterministic anyway.
+        const high = fmix32(h1 ^ fmix32(Math.imul(k + 1, 0x9e3779b1)));
+        const low = fmix32(h2 ^ fmix32(Math.imul(k + 1, 0x85ebca77) ^ 0x5bd1e995)) >>> 11;
+        const score = high * 2 ** 21 + low;
+        if (score > bestScore) {
+            bestScore = score;
+            best = k;
+        }
+    }
+    return best;
+}
+export function inShard(sourcePath, shard) {
+    return shard.count === 1 || shardOf(sourcePath, shard.count) === shard.index;
+}
+/** The input filter `convert` takes: keeps the rows of this shard. */
+export function shardFilter(shard) {
+    return (row) => inShard(row.path, shard);
+}
+/** The sources of INPUT that belong to a shard, in input order, each once. */
+export async function shardSources(input, shard) {
+    const source = await openInputs(input);
+    const seen = new Set();
+    for await (const row of source.rows({ onInvalidRow: () => { } }))
+        if (inShard(row.path, shard))
+            seen.add(row.path);
+    return [...seen];
+}
+/**
+ * `convert --shard K/N`: converts this shard's sources into `outDir` (its own folder: outputs, states and
+ * lock are per shard), then writes `shard.json` listing them for `manifest merge`.
+ */
+export async function convertShard(options) {
+    const { shard, ...rest } = options;
+    const filtered = { ...rest, filter: shardFilter(shard) };
+    const summary = await convert(filtered);
+    const sources = await shardSources(options.input, shard);
+    if (summary.converted + summary.skipped > sources.length) {
+        throw new BirdcallError('INTERNAL', `convert did not apply the shard filter (${summary.converted + summary.skipped} sources for ${sources.length})`);
+    }
+    const assigned = new Set(sources);
+    const failed = await failedSources(summary.errorsPath);
+    const record = {
+        format: 1,
+        assignment: SHARD_ASSIGNMENT,
+        shard,
+        input: resolve(options.input),
+        pipelineHash: pipelineHash(options.pipeline),
+        sources,
+        failed: failed.filter((path) => assigned.has(path)),
+    };
+    await writeFileAtomic(join(options.outDir, SHARD_RECORD), JSON.stringify(record, null, 1) + '\n');
+    return summary;
+}
+async function failedSources(errorsPath) {
+    const records = parse(await readFile(errorsPath, 'utf8'), { columns: true, skip_empty_lines: true });
+    return [...new Set(records.filter((r) => r.level === 'error').map((r) => r.path))];
+}
+//# sourceMappingURL=shard.js.map
