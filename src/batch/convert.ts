@@ -118,17 +118,6 @@ export function convertExitCode(summary: ConvertSummary): 0 | 1 | 3 {
   return summary.converted + summary.skipped > 0 ? 3 : 1;
 }
 
-/** Parses a byte size: `1000`, `50MB` (10^6), `50MiB` (2^20), `1.5G`, `200k`. */
-export function parseByteSize(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$/i.exec(text);
-  if (!match) throw new BirdcallError('USAGE', `"${text}" is not a size; write e.g. 50000000, 50MB or 48MiB`);
-  const power = ' kmgt'.indexOf((match[2] || ' ').toLowerCase());
-  const base = match[3] ? 1024 : 1000;
-  const bytes = Number(match[1]) * base ** power;
-  if (!Number.isFinite(bytes) || bytes <= 0) throw new BirdcallError('USAGE', `size must be positive, got "${text}"`);
-  return Math.floor(bytes);
-}
-
 export async function convert(options: ConvertOptions): Promise<ConvertSummary> {
   const started = performance.now();
   const jobs = options.jobs ?? availableParallelism();

@@ -168,13 +168,14 @@ export function powerToDbValues(
 
 /**
  * librosa.power_to_db: a power spectrogram in dB. ref defaults to 1.0 as librosa's; pass ref: 'max'
- * for ref=np.max. The output keeps the input's element type.
+ * for ref=np.max. The output keeps the input's element type. `inPlace` overwrites the input's values
+ * instead of allocating a second array as large (an hour-long spectrogram is hundreds of MB).
  */
-export function powerToDb(spec: Spectrogram, params: DbParamsInput = {}): Spectrogram {
+export function powerToDb(spec: Spectrogram, params: DbParamsInput = {}, options: { inPlace?: boolean } = {}): Spectrogram {
   const p = parseParams(dbParams, params, 'power_to_db');
   if (spec.scale === 'db') paramError('the spectrogram is already in dB');
   const refValue = p.ref === 'max' ? maxOf(spec.values) : p.ref;
-  const values = powerToDbValues(spec.values, refValue, p.amin, p.topDb);
+  const values = powerToDbValues(spec.values, refValue, p.amin, p.topDb, options.inPlace ? spec.values : undefined);
   return { ...spec, values, scale: 'db', params: { ...spec.params, db: 'power', ref: p.ref, amin: p.amin, topDb: p.topDb } };
 }
 

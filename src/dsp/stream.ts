@@ -1,8 +1,7 @@
 import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
-import { dbParams, powerToDbValues, type DbParamsInput } from './db.ts';
+import { powerToDb, type DbParamsInput } from './db.ts';
 import { applyMelFrame, melSpectrogramConfig, type MelFilterbank, type MelSpectrogramParamsInput } from './mel.ts';
-import { parseParams } from '../params.ts';
 import { FrameEngine, checkFinite, frameLayout, type FrameLayout, type SpectralOptions, type StftConfig } from './stft.ts';
 
 /** Frames per output chunk while streaming (frame-major; transposed once at the end). */
@@ -121,17 +120,8 @@ export class MelStream {
         norm: this.filterbank.norm,
       },
     };
-    if (!options.db) return spec;
-    const p = parseParams(dbParams, options.db, 'power_to_db');
-    let refValue: number;
-    if (p.ref === 'max') {
-      refValue = -Infinity;
-      for (let i = 0; i < values.length; i++) if (values[i] > refValue) refValue = values[i];
-    } else {
-      refValue = p.ref;
-    }
-    powerToDbValues(values, refValue, p.amin, p.topDb, values);
-    return { ...spec, scale: 'db', params: { ...spec.params, db: 'power', ref: p.ref, amin: p.amin, topDb: p.topDb } };
+    // in place: the output is the largest thing a long stream holds
+    return options.db ? powerToDb(spec, options.db, { inPlace: true }) : spec;
   }
 
   private computeFrame(t: number, layout: FrameLayout): void {
