@@ -2,7 +2,7 @@
  * The package as a user gets it: `npm pack`, the tarball installed into an empty project offline from the
  * npm cache, then a plain .mjs import, a strict TypeScript consumer, and the installed `birdcall` command
  * with a block module written in the consumer's own JavaScript. One pack and one install per run (about a
- * minute: `npm pack` builds dist/ through `prepare`). Skips, with one line, when npm or the cached packages
+ * minute, plus a build when dist/ is older than src/). Skips, with one line, when npm or the cached packages
  * are missing (an offline machine that never ran `npm ci`).
  */
 import { execFile } from 'node:child_process';
@@ -143,7 +143,9 @@ async function packAndInstall(): Promise<void> {
   dir = await mkdtemp(join(tmpdir(), 'birdcall-consumer-'));
   app = join(dir, 'app');
   await mkdir(app);
-  const { stdout } = await run(NPM, ['pack', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 64 << 20 });
+  // Built here only when stale (CI's `npm ci` built it); `npm pack` would rebuild it under the other tests' feet.
+  await run(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT });
+  const { stdout } = await run(NPM, ['pack', '--ignore-scripts', '--json', '--pack-destination', dir], { cwd: ROOT, maxBuffer: 64 << 20 });
   const packed = JSON.parse(stdout.slice(stdout.indexOf('['))) as { filename: string; files: { path: string }[] }[];
   tarballFiles = packed[0].files.length;
   const { manifest, lock } = await consumerManifests(packed[0].filename);
