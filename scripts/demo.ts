@@ -59,12 +59,12 @@ const COMMON: TrainParamsInput = {
   monitor: 'last',
 };
 
-interface Candidate {
+export interface Candidate {
   name: string;
   params: TrainParamsInput;
 }
 
-interface Plan {
+export interface Plan {
   train: DemoDatasetOptions;
   heldout: DemoDatasetOptions;
   candidates: Candidate[];
@@ -75,7 +75,7 @@ interface Plan {
   report: string;
 }
 
-function plan(dir: string, quick: boolean): Plan {
+export function plan(dir: string, quick: boolean): Plan {
   if (quick) {
     const data = join(dir, 'data', 'demo', 'quick');
     const common = { ...COMMON, epochs: 2, batchSize: 8 };
