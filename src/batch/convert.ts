@@ -45,10 +45,20 @@ export interface ConvertProgress {
   failed: number;
   elapsedSeconds: number;
   filesPerSecond: number;
-  /** Estimated seconds left; undefined until the first file is done. */
+  /** Estimated seconds left; undefined until enough is known (see estimateSecondsLeft). */
   etaSeconds?: number;
   /** The source just finished. */
   source: string;
+}
+
+/**
+ * Seconds left at the average rate so far, or undefined while that rate means little: before 3 s and 5 files.
+ * The first files also pay for starting the worker threads, so an estimate after one file predicted minutes
+ * for a run of seconds.
+ */
+export function estimateSecondsLeft(done: number, total: number, elapsedSeconds: number): number | undefined {
+  if (done < 5 || elapsedSeconds < 3) return undefined;
+  return (Math.max(0, total - done) * elapsedSeconds) / done;
 }
 
 export interface ConvertOptions {
@@ -196,7 +206,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
         failed,
         elapsedSeconds,
         filesPerSecond,
-        etaSeconds: filesPerSecond > 0 ? Math.max(0, total - done) / filesPerSecond : undefined,
+        etaSeconds: estimateSecondsLeft(done, total, elapsedSeconds),
         source: path,
       });
     };
