@@ -12,14 +12,14 @@ export { BirdcallError, UsageError } from "./errors.js";
 // The block contract
 export { defineBlock, stepOf, } from "./pipeline/block.js";
 export { getBlock, listBlocks, registerBlock } from "./pipeline/registry.js";
-export { describeParams } from "./pipeline/schema.js";
+export { describeParams } from "./params.js";
 // Built-in blocks and their step factories
 export * from "./pipeline/blocks/index.js";
 export { chunk, db, decode, image, melspec, normalize, npy, pcen, quality, resample } from "./pipeline/steps.js";
 // Pipelines
 export { DEFAULT_PRESET, loadBlockModules, loadPipelineFile, parsePipelineFile, pipeline, pipelineHash, presetPipeline, presetSettings, resolvePipeline, toSpec, } from "./pipeline/pipeline.js";
 export { runPipelineOnFile } from "./pipeline/run.js";
-export { BIRDCALL_VERSION } from "./pipeline/version.js";
+export { BIRDCALL_VERSION } from "./version.js";
 // The pure functions the blocks wrap
 export { decodeWav, parseWavHeader } from "./audio/wav.js";
 export { decodeAudio } from "./audio/decode.js";
@@ -36,9 +36,9 @@ export { normalizeSpectrogram, normalizeParams } from "./dsp/normalize.js";
 export { encodePng, decodePng, pixelsToDb, pngParams } from "./image/png.js";
 export { encodeNpy, decodeNpy } from "./image/npy.js";
 // Whole collections: inputs, convert, output manifests
-export { openInputs, readInputs } from "./pipeline/inputs.js";
-export { convert, convertExitCode } from "./pipeline/convert.js";
-export { readOutputManifest, streamOutputManifest } from "./pipeline/manifest.js";
+export { openInputs, readInputs } from "./store/inputs.js";
+export { convert, convertExitCode } from "./batch/convert.js";
+export { readOutputManifest, streamOutputManifest } from "./store/manifest.js";
 // Competition metrics and model selection (no TensorFlow.js here: training is `birdcall/train`)
 export * as metrics from "./metrics/index.js";
 export { selectModels, renderReport, writeSelection, summarize } from "./select/index.js";

@@ -10,7 +10,7 @@
  * slower to start but computes the same values. BIRDCALL_WORKER_BUNDLE=0 forces that fallback.
  *
  * Two workers use it: the mel workers (src/dsp/mel-worker.ts, everything bundled) and convert's pipeline
- * workers (src/pipeline/worker.ts, packages left as imports: sharp loads a native addon by path).
+ * workers (src/pipeline/pool-thread.ts, packages left as imports: sharp loads a native addon by path).
  *
  * All of this is for running the TypeScript sources (tests, a dev checkout). The built package runs from
  * dist/, where every worker is already plain JavaScript: there a worker starts from its compiled file, with

@@ -14,7 +14,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * slower to start but computes the same values. BIRDCALL_WORKER_BUNDLE=0 forces that fallback.
  *
  * Two workers use it: the mel workers (src/dsp/mel-worker.ts, everything bundled) and convert's pipeline
- * workers (src/pipeline/worker.ts, packages left as imports: sharp loads a native addon by path).
+ * workers (src/pipeline/pool-thread.ts, packages left as imports: sharp loads a native addon by path).
  *
  * All of this is for running the TypeScript sources (tests, a dev checkout). The built package runs from
  * dist/, where every worker is already plain JavaScript: there a worker starts from its compiled file, with
@@ -40,9 +40,9 @@ export const MEL_WORKER = {
 };
 export const PIPELINE_WORKER = {
     name: 'pipeline-worker',
-    source: fileURLToPath(new URL('./pipeline/worker.ts', import.meta.url)),
-    tsxEntry: new URL('./pipeline/worker-entry.mjs', import.meta.url),
-    compiled: new URL('./pipeline/worker.js', import.meta.url),
+    source: fileURLToPath(new URL('./pipeline/pool-thread.ts', import.meta.url)),
+    tsxEntry: new URL('./pipeline/pool-thread-entry.mjs', import.meta.url),
+    compiled: new URL('./pipeline/pool-thread.js', import.meta.url),
     packages: 'external',
 };
 function stamp(path) {

@@ -1,3 +1,4 @@
+import { parseParams } from "../params.js";
 import { z } from 'zod';
 import { BirdcallError } from "../errors.js";
 export const chunkParams = z.object({
@@ -17,16 +18,9 @@ export const chunkParams = z.object({
         .optional()
         .describe("with last='pad': drop a partial chunk holding less than this many seconds of real audio (unset = keep any)"),
 });
-function parseParams(params, source) {
-    const parsed = chunkParams.safeParse(params);
-    if (!parsed.success) {
-        throw new BirdcallError('PARAM_INVALID', `chunk: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`, source);
-    }
-    return parsed.data;
-}
 /** Where the chunks of `totalSamples` samples at `sampleRate` start; exposed for the runner's progress estimate. */
 export function planChunks(totalSamples, sampleRate, params, source = 'audio') {
-    const p = parseParams(params, source);
+    const p = parseParams(chunkParams, params, 'chunk', { file: source });
     if (!(sampleRate > 0) || !Number.isFinite(sampleRate)) {
         throw new BirdcallError('AUDIO_BAD_RATE', `cannot chunk audio with sample rate ${sampleRate} Hz`, source);
     }

@@ -1,3 +1,4 @@
+import { parseParams } from "../params.js";
 import { z } from 'zod';
 import { BirdcallError } from "../errors.js";
 /**
@@ -147,11 +148,7 @@ export function runQualityChecks(audio, params = {}) {
     };
 }
 export function parseQualityParams(params) {
-    const parsed = qualityParams.safeParse(params);
-    if (!parsed.success) {
-        throw new BirdcallError('PARAM_INVALID', `quality: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    }
-    return parsed.data;
+    return parseParams(qualityParams, params, 'quality');
 }
 /**
  * Runs the checks and applies the action: returns whether to keep the chunk and the messages of failed

@@ -1,7 +1,7 @@
 import { type Command } from 'commander';
 import type { z } from 'zod';
 import type { AnyBlock } from '../pipeline/block.ts';
-import { type ParamInfo } from '../pipeline/schema.ts';
+import { type ParamInfo } from '../params.ts';
 /**
  * Block params as command-line flags, generated from the block's schema: `nFft` becomes `--n-fft <value>`,
  * a boolean that defaults to true becomes `--no-center`, one that defaults to false `--htk`. Defaults are

@@ -2,7 +2,7 @@ import { Option } from 'commander';
 import { UsageError } from "../errors.js";
 import { loadPipelineFile } from "../pipeline/pipeline.js";
 import { listBlocks } from "../pipeline/registry.js";
-import { coerceFlagValue, describeParams } from "../pipeline/schema.js";
+import { coerceFlagValue, describeParams } from "../params.js";
 /**
  * Block params as command-line flags, generated from the block's schema: `nFft` becomes `--n-fft <value>`,
  * a boolean that defaults to true becomes `--no-center`, one that defaults to false `--htk`. Defaults are

@@ -1,8 +1,8 @@
 import cliProgress from 'cli-progress';
 import { BirdcallError, UsageError } from "../errors.js";
-import { convert, convertExitCode, parseByteSize } from "../pipeline/convert.js";
+import { convert, convertExitCode, parseByteSize } from "../batch/convert.js";
 import { loadPipelineFile, presetPipeline } from "../pipeline/pipeline.js";
-import { convertShard, resolveShard } from "../pipeline/shard.js";
+import { convertShard, resolveShard } from "../scale/shard.js";
 import { queueConvert } from "./queue.js";
 import { positiveInteger } from "./flags.js";
 /** Input problems the user made on the command line (a missing INPUT): exit code 2, like a bad flag. */

@@ -1,7 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
-import { BIRDCALL_VERSION } from "../pipeline/version.js";
+import { BIRDCALL_VERSION } from "../version.js";
 import { configureErrors, runProgram } from "./exit.js";
 /**
  * Every command, in `--help` order. Imported only when needed, so a command starts without loading the

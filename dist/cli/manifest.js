@@ -1,4 +1,4 @@
-import { mergeManifests } from "../pipeline/merge.js";
+import { mergeManifests } from "../scale/merge.js";
 /** `birdcall manifest merge OUT.csv SHARD.csv…`: one manifest from the shards of a `convert --shard` run. */
 export function register(program) {
     const manifest = program.command('manifest').description('work with output manifests');

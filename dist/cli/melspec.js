@@ -5,18 +5,18 @@ import { melSpectrogramParallel } from "../dsp/parallel.js";
 import { MelStream } from "../dsp/stream.js";
 import { UsageError } from "../errors.js";
 import { encodeNpy } from "../image/npy.js";
-import { writeFileAtomic } from "../pipeline/atomic.js";
+import { writeFileAtomic } from "../store/atomic.js";
 import { dbBlock, melspecBlock, resampleBlock } from "../pipeline/blocks/index.js";
 import { pipeline, presetSettings } from "../pipeline/pipeline.js";
 import { runPipelineOnFile } from "../pipeline/run.js";
-import { parseParams, toKebab } from "../pipeline/schema.js";
+import { parseParams, toKebab } from "../params.js";
 import { db, decode, melspec, npy, resample } from "../pipeline/steps.js";
 import { addParamOptions, readParamOptions } from "./blocks.js";
 const flagOf = (name) => `--${toKebab(name)}`;
 function targetRateOf(raw) {
     const text = raw.trim();
     const value = text !== '' && Number.isFinite(Number(text)) ? Number(text) : raw;
-    return parseParams(resampleBlock.params, { sampleRate: value }, '', () => '--sr').sampleRate;
+    return parseParams(resampleBlock.params, { sampleRate: value }, '', { usage: true, spell: () => '--sr' }).sampleRate;
 }
 /** The rules librosa leaves to warnings or to a later crash, checked before any sample is decoded. */
 function checkAgainstRate(params, sr) {
@@ -132,8 +132,8 @@ export function register(program) {
     command.addHelpText('after', '\nExample:\n  birdcall melspec XC1234.wav -o XC1234.npy --sr 32000 --n-fft 2048 --hop-length 512 --n-mels 128 --fmin 20 --fmax 16000 --db');
     command.action(async (input, flags) => {
         const base = flags.preset !== undefined ? presetSettings(flags.preset) : { sampleRate: undefined, melspec: {} };
-        const melParams = parseParams(melspecBlock.params, { ...base.melspec, ...readParamOptions(command, melInfos) }, '', flagOf);
-        const dbParams = parseParams(dbBlock.params, readParamOptions(command, dbInfos), '', flagOf);
+        const melParams = parseParams(melspecBlock.params, { ...base.melspec, ...readParamOptions(command, melInfos) }, '', { usage: true, spell: flagOf });
+        const dbParams = parseParams(dbBlock.params, readParamOptions(command, dbInfos), '', { usage: true, spell: flagOf });
         const targetRate = flags.sr !== undefined ? targetRateOf(flags.sr) : base.sampleRate;
         const jobs = jobsOf(flags.jobs);
         // A WAV file at its own rate streams (or is split across threads) without ever being read whole;

@@ -4,7 +4,7 @@ import { dirname } from 'node:path';
 import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError, UsageError } from "../errors.js";
-import { writeStreamAtomic } from "../pipeline/atomic.js";
+import { writeStreamAtomic } from "../store/atomic.js";
 import { EXIT } from "./exit.js";
 import { positiveInteger } from "./flags.js";
 /** Input problems made on the command line (a missing INPUT): exit code 2, like a bad flag. */

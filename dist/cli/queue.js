@@ -2,7 +2,7 @@ import { UsageError } from "../errors.js";
 import { positiveInteger } from "./flags.js";
 import { loadPipelineFile, presetPipeline } from "../pipeline/pipeline.js";
 /** BullMQ and ioredis load on use, not at start-up: every other command starts without them. */
-const queueLib = () => import("../pipeline/queue.js");
+const queueLib = () => import("../scale/queue.js");
 export async function pipelineFromFlags(flags, required) {
     if (flags.pipeline !== undefined && flags.preset !== undefined)
         throw new UsageError('give --pipeline FILE or --preset NAME, not both');

@@ -1,4 +1,4 @@
-import { parseByteSize } from "../pipeline/convert.js";
+import { parseByteSize } from "../batch/convert.js";
 import { positiveInteger } from "./flags.js";
 import { pipelineFromFlags } from "./queue.js";
 export function register(program) {
@@ -52,7 +52,7 @@ export function register(program) {
         };
         try {
             // BullMQ and ioredis load here, not at the top: other commands start without them.
-            const { runWorker } = await import("../pipeline/queue.js");
+            const { runWorker } = await import("../scale/queue.js");
             const summary = await runWorker({
                 queue: flags.queue,
                 outDir: flags.out,

@@ -1,3 +1,4 @@
+import { parseParams } from "../params.js";
 import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
@@ -86,15 +87,11 @@ export async function generateDemoDataset(options = {}, onProgress) {
     return result;
 }
 function parseOptions(options) {
-    const parsed = demoDatasetOptions.safeParse(options);
-    if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new BirdcallError('PARAM_INVALID', `demo data option ${issue.path.join('.') || '(options)'}: ${issue.message}`);
+    const parsed = parseParams(demoDatasetOptions, options, 'demo data', { spell: (name) => `option ${name}` });
+    if (parsed.minSeconds > parsed.maxSeconds) {
+        throw new BirdcallError('PARAM_INVALID', `demo data option minSeconds (${parsed.minSeconds}) exceeds maxSeconds (${parsed.maxSeconds})`);
     }
-    if (parsed.data.minSeconds > parsed.data.maxSeconds) {
-        throw new BirdcallError('PARAM_INVALID', `demo data option minSeconds (${parsed.data.minSeconds}) exceeds maxSeconds (${parsed.data.maxSeconds})`);
-    }
-    return parsed.data;
+    return parsed;
 }
 /** Write `bytes` to `path` via a temp file and rename, unless the file already holds exactly these bytes. */
 async function writeIfChanged(path, bytes) {

@@ -7,4 +7,4 @@ export { SPECIES, speciesByCode, MAX_PHRASE_SECONDS } from './species.ts';
 export type { Species, Variation } from './species.ts';
 export { REGIONS, RECORDISTS, SNR_DB_BY_RATING, ratingForSnr, pythonList } from './metadata.ts';
 export { createRng, deriveSeed, mulberry32 } from './prng.ts';
-export type { Rng } from './prng.ts';
+export type { DemoRng } from './prng.ts';

@@ -1,4 +1,4 @@
-import type { Rng } from './prng.ts';
+import type { DemoRng } from './prng.ts';
 /**
  * Who recorded what, where and how well. The metadata carries a real difficulty gradient: a recordist's
  * skill shifts the ratings they get, a rating fixes the range of the signal-to-noise ratio, and each region
@@ -35,12 +35,12 @@ export declare const SNR_DB_BY_RATING: Readonly<Record<number, readonly [number,
 /** The rating whose SNR range holds `snrDb` (the inverse of SNR_DB_BY_RATING). */
 export declare function ratingForSnr(snrDb: number): number;
 /** A rating drawn around the recordist's skill, 1-5 as on xeno-canto. */
-export declare function drawRating(rng: Rng, recordist: Recordist): number;
-export declare function drawSite(rng: Rng, region: Region): {
+export declare function drawRating(rng: DemoRng, recordist: Recordist): number;
+export declare function drawSite(rng: DemoRng, region: Region): {
     latitude: number;
     longitude: number;
 };
 /** A date in 2015-2024, mostly in the breeding season (April to July) as real collections are. */
-export declare function drawDate(rng: Rng): string;
+export declare function drawDate(rng: DemoRng): string;
 /** Python-list string as in BirdCLEF's train_metadata.csv: "['a', 'b']", "[]" when empty. */
 export declare function pythonList(items: readonly string[]): string;

@@ -4,7 +4,7 @@
  */
 import { mulberry32 } from '../random.ts';
 export { mulberry32 };
-export interface Rng {
+export interface DemoRng {
     /** Uniform in [0, 1). */
     next(): number;
     /** Uniform in [lo, hi). */
@@ -20,7 +20,7 @@ export interface Rng {
     /** One element, drawn with the given non-negative weights. */
     weighted<T>(items: readonly T[], weights: readonly number[]): T;
 }
-export declare function createRng(seed: number): Rng;
+export declare function createRng(seed: number): DemoRng;
 /**
  * Fast noise for sample-rate loops (millions of draws per recording): xorshift32, and the sum of its two
  * 16-bit halves, which is triangular with unit variance after scaling. Filters downstream make it Gaussian

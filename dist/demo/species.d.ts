@@ -1,4 +1,4 @@
-import type { Rng } from './prng.ts';
+import type { DemoRng } from './prng.ts';
 import type { Note } from './synth.ts';
 /**
  * The invented species of the demo data. Each has its own call structure, so that a small CNN on a
@@ -27,9 +27,9 @@ export interface Species {
      */
     level: number;
     /** One phrase of song; note times start at 0. Every phrase lasts under MAX_PHRASE_SECONDS. */
-    song(rng: Rng, v: Variation): Note[];
+    song(rng: DemoRng, v: Variation): Note[];
     /** One call; note times start at 0. */
-    call(rng: Rng, v: Variation): Note[];
+    call(rng: DemoRng, v: Variation): Note[];
 }
 export declare const MAX_PHRASE_SECONDS = 2;
 export declare const SPECIES: readonly Species[];

@@ -1,4 +1,4 @@
-import { type Rng } from './prng.ts';
+import { type DemoRng } from './prng.ts';
 /**
  * Building blocks of synthetic bird song and its background: notes (tones with glides, vibrato, amplitude
  * modulation, harmonics, or band-limited noise) and background layers (wind, hiss, insects, frogs). Each
@@ -41,25 +41,25 @@ export declare function noteMaxHz(note: Note): number;
 /** The lowest frequency a note reaches. */
 export declare function noteMinHz(note: Note): number;
 /** Add one note into `out` (samples at `sampleRate`); samples past either end of the buffer are skipped. */
-export declare function renderNote(out: Float32Array, sampleRate: number, note: Note, rng: Rng): void;
+export declare function renderNote(out: Float32Array, sampleRate: number, note: Note, rng: DemoRng): void;
 /** White noise of unit variance. */
-export declare function whiteNoise(out: Float32Array, rng: Rng, gain?: number): void;
+export declare function whiteNoise(out: Float32Array, rng: DemoRng, gain?: number): void;
 /**
  * Wind: white noise through two one-pole low-passes (energy mostly below `cutoffHz`, a few hundred Hz),
  * under a slow gust envelope made of a few random sinusoids, so it swells and fades over seconds. Its level
  * is arbitrary: callers normalise each background layer before mixing.
  */
-export declare function addWind(out: Float32Array, sampleRate: number, rng: Rng, gain: number, cutoffHz: number): void;
+export declare function addWind(out: Float32Array, sampleRate: number, rng: DemoRng, gain: number, cutoffHz: number): void;
 /**
  * Insects: pulsed narrow-band noise above the call band (12.5-15 kHz), in bouts of a few seconds.
  * It is "other-band chatter": visible in a spectrogram, but never where the birds sing.
  */
-export declare function addInsects(out: Float32Array, sampleRate: number, rng: Rng, gain: number): void;
+export declare function addInsects(out: Float32Array, sampleRate: number, rng: DemoRng, gain: number): void;
 /**
  * Frogs: pulsed low croaks whose harmonics stay below 1 kHz, the other side of the call band. Written
  * directly rather than through renderNote, whose harmonic limit is about the call band.
  */
-export declare function addFrogs(out: Float32Array, sampleRate: number, rng: Rng, gain: number): void;
+export declare function addFrogs(out: Float32Array, sampleRate: number, rng: DemoRng, gain: number): void;
 /** Sum of squares, in double precision. */
 export declare function energy(samples: Float32Array): number;
 /** Multiply in place. */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseParams, paramError } from "./params.js";
+import { parseParams, paramError } from "../params.js";
 /**
  * power_to_db parameters with librosa's defaults. Note librosa's function default is ref = 1.0 (absolute
  * dB); the birdcall CLI and blocks pass ref: 'max' (0 dB at the loudest cell, librosa's usual

@@ -1,5 +1,5 @@
 import FFT from 'fft.js';
-import { paramError } from "./params.js";
+import { paramError } from "../params.js";
 function isPowerOfTwo(n) {
     return n >= 2 && (n & (n - 1)) === 0;
 }

@@ -12,4 +12,4 @@ export { amplitudeDbParams, amplitudeToDb, dbParams, powerToDb, powerToDbValues,
 export { pcen, pcenParams, pcenSmoothingCoefficient, type PcenParamsInput } from './pcen.ts';
 export { presets, presetNames, type Preset, type PresetName } from './presets.ts';
 export { MelStream } from './stream.ts';
-export { parseParams } from './params.ts';
+export { parseParams } from '../params.ts';

@@ -6,5 +6,5 @@ export { amplitudeDbParams, amplitudeToDb, dbParams, powerToDb, powerToDbValues,
 export { pcen, pcenParams, pcenSmoothingCoefficient } from "./pcen.js";
 export { presets, presetNames } from "./presets.js";
 export { MelStream } from "./stream.js";
-export { parseParams } from "./params.js";
+export { parseParams } from "../params.js";
 //# sourceMappingURL=index.js.map

@@ -9,8 +9,8 @@ export declare const melParams: z.ZodObject<{
     fmax: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
     htk: z.ZodDefault<z.ZodBoolean>;
     norm: z.ZodDefault<z.ZodNullable<z.ZodEnum<{
-        slaney: "slaney";
         none: "none";
+        slaney: "slaney";
     }>>>;
 }, z.core.$strip>;
 export type MelParamsInput = z.input<typeof melParams>;
@@ -21,8 +21,8 @@ export declare const melFilterbankParams: z.ZodObject<{
     fmax: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
     htk: z.ZodDefault<z.ZodBoolean>;
     norm: z.ZodDefault<z.ZodNullable<z.ZodEnum<{
-        slaney: "slaney";
         none: "none";
+        slaney: "slaney";
     }>>>;
     nFft: z.ZodDefault<z.ZodNumber>;
 }, z.core.$strip>;
@@ -55,8 +55,8 @@ export declare const melSpectrogramParams: z.ZodObject<{
     fmax: z.ZodOptional<z.ZodNullable<z.ZodNumber>>;
     htk: z.ZodDefault<z.ZodBoolean>;
     norm: z.ZodDefault<z.ZodNullable<z.ZodEnum<{
-        slaney: "slaney";
         none: "none";
+        slaney: "slaney";
     }>>>;
 }, z.core.$strip>;
 export type MelSpectrogramParamsInput = z.input<typeof melSpectrogramParams>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseParams, paramError } from "./params.js";
+import { parseParams, paramError } from "../params.js";
 import { FrameEngine, checkFinite, firstNonFinite, frameLayout, resolveStft, stftParams, } from "./stft.js";
 /** Mel filterbank parameters, named and defaulted as librosa.filters.mel (nFft comes from the STFT). */
 export const melParams = z.object({

@@ -1,5 +1,5 @@
+import { parseParams } from "../params.js";
 import { z } from 'zod';
-import { BirdcallError } from "../errors.js";
 export const normalizeParams = z.object({
     method: z
         .enum(['minmax', 'standardize'])
@@ -14,11 +14,7 @@ export const normalizeParams = z.object({
  * StandardScaler do.
  */
 export function normalizeSpectrogram(spec, params = {}) {
-    const parsed = normalizeParams.safeParse(params);
-    if (!parsed.success) {
-        throw new BirdcallError('PARAM_INVALID', `normalize: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
-    }
-    const { method } = parsed.data;
+    const { method } = parseParams(normalizeParams, params, 'normalize');
     const x = spec.values;
     const out = x instanceof Float64Array ? new Float64Array(x.length) : new Float32Array(x.length);
     let min = Infinity;

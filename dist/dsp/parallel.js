@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { BirdcallError } from "../errors.js";
 import { melFramesInto, melSpectrogramConfig, melSpectrogramOf } from "./mel.js";
-import { paramError } from "./params.js";
+import { paramError } from "../params.js";
 import { checkFinite, frameLayout } from "./stft.js";
 import { melWorkerEntry } from "../worker-bundle.js";
 /**

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseParams, paramError } from "./params.js";
+import { parseParams, paramError } from "../params.js";
 /**
  * librosa.pcen parameters and defaults. sr and hopLength only set the smoothing filter's time constant in
  * frames; librosa's function defaults (22050 Hz, 512) are kept, so a caller working at another rate

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BirdcallError } from "../errors.js";
 import { realFft } from "./fft.js";
-import { parseParams, paramError } from "./params.js";
+import { parseParams, paramError } from "../params.js";
 import { getWindow, windowName } from "./window.js";
 /** Parameters of the STFT, named and defaulted as librosa.stft (librosa >= 0.10 defaults). */
 export const stftParams = z.object({

@@ -1,7 +1,7 @@
 import { BirdcallError } from "../errors.js";
 import { dbParams, powerToDbValues } from "./db.js";
 import { applyMelFrame, melSpectrogramConfig } from "./mel.js";
-import { parseParams } from "./params.js";
+import { parseParams } from "../params.js";
 import { FrameEngine, checkFinite, frameLayout } from "./stft.js";
 /** Frames per output chunk while streaming (frame-major; transposed once at the end). */
 const CHUNK_FRAMES = 4096;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { paramError } from "./params.js";
+import { paramError } from "../params.js";
 export const windowNames = ['hann', 'hamming', 'blackman', 'rectangular', 'boxcar'];
 export const windowName = z
     .enum(windowNames)

@@ -1,3 +1,4 @@
+import { parseParams } from "../params.js";
 import { z } from 'zod';
 import { BirdcallError } from "../errors.js";
 import { normalizationOf } from "../dsp/normalize.js";
@@ -40,11 +41,8 @@ const ORIENTATION = 'row 0 = highest bin; column = frame';
 function fail(reason, file) {
     throw new BirdcallError('PARAM_INVALID', `image: ${reason}`, file);
 }
-function parseParams(opts, file) {
-    const parsed = pngParams.safeParse(opts);
-    if (!parsed.success)
-        fail(parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '), file);
-    const p = parsed.data;
+function parsePngParams(opts, file) {
+    const p = parseParams(pngParams, opts, 'image', { file });
     if (p.colormap !== 'gray' && p.bitDepth === 16) {
         fail(`colormap '${p.colormap}' gives 8-bit RGB; use bitDepth 8, or colormap 'gray' for 16-bit`, file);
     }
@@ -97,7 +95,7 @@ function resolveRange(values, units, p, file) {
  * never reach the image: they become level 0 and are counted in `meta.nonFinite`.
  */
 export async function encodePng(spec, opts = {}, file) {
-    const p = parseParams(opts, file);
+    const p = parsePngParams(opts, file);
     const { bins, frames, values } = spec;
     if (!(bins >= 1 && frames >= 1)) {
         throw new BirdcallError('IMAGE_EMPTY', `spectrogram has ${bins} bins x ${frames} frames; an image needs at least 1 x 1`, file);

@@ -14,10 +14,10 @@ import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { BirdcallError, UsageError } from "../errors.js";
 import { getBlock, listBlocks, registerBlock } from "./registry.js";
-import { describeParams, normalizeParamKeys, parseParams } from "./schema.js";
-import { resolveInside } from "./paths.js";
+import { describeParams, formatIssues, normalizeParamKeys, parseParams } from "../params.js";
+import { resolveInside } from "../store/paths.js";
 import { presetNames, presets } from "../dsp/presets.js";
-import { BIRDCALL_VERSION } from "./version.js";
+import { BIRDCALL_VERSION } from "../version.js";
 import { COMPILED } from "../worker-bundle.js";
 /**
  * Bump when a built-in block's output changes without a package version bump (between releases), so
@@ -77,7 +77,7 @@ function resolveStep(block, rawParams, index) {
         throw new UsageError(`${where}: params must be a mapping of parameter names to values`);
     }
     const named = normalizeParamKeys(describeParams(block.params), (rawParams ?? {}), where);
-    const params = parseParams(block.params, named, where);
+    const params = parseParams(block.params, named, where, { usage: true });
     return { block, params };
 }
 /**
@@ -180,10 +180,8 @@ export function parsePipelineFile(text, opts) {
     }
     const parsed = pipelineFileSchema.safeParse(data);
     if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        const at = issue.path.length ? issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '') : 'the file';
         const hint = ' (expected { version: 1, steps: [{ block: NAME, params: {...} }, ...], blocks?: [module paths] })';
-        throw new UsageError(`${at}: ${issue.message.replace(/^Invalid input: /, '')}${hint}`, opts.path);
+        throw new UsageError(`${formatIssues(parsed.error, { spell: (at) => at, whole: 'the file' })}${hint}`, opts.path);
     }
     const spec = {
         version: 1,

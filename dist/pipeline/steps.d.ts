@@ -32,7 +32,7 @@ export declare const melspec: (params?: {
     fmin?: number | undefined;
     fmax?: number | null | undefined;
     htk?: boolean | undefined;
-    norm?: "slaney" | "none" | null | undefined;
+    norm?: "none" | "slaney" | null | undefined;
 } | undefined) => import("./block.ts").Step<"audio", "spectrogram">;
 export declare const db: (params?: {
     amin?: number | undefined;

@@ -1,4 +1,4 @@
-import type { OutputRow } from '../pipeline/manifest-types.ts';
+import type { OutputRow } from '../store/manifest-types.ts';
 /** sha256 of the model's topology, weights, class list and input column. */
 export declare function modelHash(dir: string): Promise<string>;
 /**

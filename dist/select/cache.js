@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BirdcallError } from "../errors.js";
-import { writeFileAtomic } from "../pipeline/atomic.js";
-import { resolveInside } from "../pipeline/paths.js";
+import { writeFileAtomic } from "../store/atomic.js";
+import { resolveInside } from "../store/paths.js";
 /**
  * Prediction cache for `birdcall select`: a model's scores on an evaluation manifest, keyed by a hash of the
  * model (its weights, topology and class list) and a hash of the data (each chunk's input bytes, via the

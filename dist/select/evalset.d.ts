@@ -1,4 +1,4 @@
-import type { OutputRow } from '../pipeline/manifest-types.ts';
+import type { OutputRow } from '../store/manifest-types.ts';
 import { type BackendInfo } from '../train/backend.ts';
 import type { Candidate, EvalSet } from './types.ts';
 /**

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BirdcallError } from "../errors.js";
-import { parseLabelList } from "../pipeline/inputs.js";
-import { readOutputManifest } from "../pipeline/manifest.js";
+import { parseLabelList } from "../store/inputs.js";
+import { readOutputManifest } from "../store/manifest.js";
 import { loadModel } from "../train/artifacts.js";
 import { initBackend } from "../train/backend.js";
 import { chooseInputColumn, SpectrogramDataset } from "../train/dataset.js";

@@ -1,4 +1,5 @@
-import { BirdcallError, UsageError } from "../errors.js";
+import { parseParams } from "../params.js";
+import { BirdcallError } from "../errors.js";
 import { expectedCalibrationError, top1Accuracy } from "../metrics/index.js";
 import { containsZero, pairedDifference, percentileInterval, resampleWeights } from "./bootstrap.js";
 import { CandidateEvaluator, disagreement, prepareData, recordingMean } from "./criteria.js";
@@ -6,12 +7,7 @@ import { explain } from "./explain.js";
 import { resolveSliceColumns, sliceColumn } from "./slices.js";
 import { SelectOptionsSchema, } from "./types.js";
 function parseOptions(options) {
-    const parsed = SelectOptionsSchema.safeParse(options ?? {});
-    if (!parsed.success) {
-        const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'options'}: ${i.message}`).join('; ');
-        throw new UsageError(`invalid selection options: ${issues}`);
-    }
-    return parsed.data;
+    return parseParams(SelectOptionsSchema, options, 'invalid selection options', { usage: true, spell: (name) => `option "${name}"` });
 }
 function validate(evalSet, candidates) {
     const classes = new Set(evalSet.classes);

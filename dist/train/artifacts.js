@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError } from "../errors.js";
-import { writeFileAtomic } from "../pipeline/atomic.js";
+import { writeFileAtomic } from "../store/atomic.js";
 import { foldBatchNorm } from "./fold.js";
 const json = (value) => `${JSON.stringify(value, null, 2)}\n`;
 /** Write the model in the TF.js layers format (model.json + weights.bin) without tfjs-node's file:// handler. */

@@ -1,4 +1,4 @@
-import type { OutputRow } from '../pipeline/manifest-types.ts';
+import type { OutputRow } from '../store/manifest-types.ts';
 /** Input tensor shape of one example: [height (frequency bins), width (frames), channels]. */
 export type InputShape = [number, number, number];
 /** Every label in the rows (primary and secondary), sorted, so a class list is stable across runs. */

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { BirdcallError } from "../errors.js";
-import { resolveInside } from "../pipeline/paths.js";
+import { resolveInside } from "../store/paths.js";
 import { decodeNpy } from "../image/npy.js";
-import { Rng } from "./random.js";
+import { TrainRng } from "./random.js";
 /** Every label in the rows (primary and secondary), sorted, so a class list is stable across runs. */
 export function classList(rows) {
     const set = new Set();
@@ -59,7 +59,7 @@ function groupsOf(rows, groupBy) {
 }
 /** Groups bucketed by label, each bucket shuffled with the seed; labels in sorted order for repeatability. */
 function stratifiedGroups(rows, options) {
-    const rng = new Rng(options.seed ?? 0);
+    const rng = new TrainRng(options.seed ?? 0);
     const byLabel = new Map();
     for (const g of groupsOf(rows, options.groupBy)) {
         const list = byLabel.get(g.label);

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseParams } from "../pipeline/schema.js";
+import { parseParams } from "../params.js";
 /**
  * The training options, apart from the trainer so that reading them (CLI flags, --help, saved configs) does not
  * load TensorFlow.js: `birdcall --help` and every other command start without it.
@@ -44,6 +44,6 @@ export const trainParams = z.object({
     groupBy: z.string().optional().describe('metadata column (e.g. recordist, site) whose rows never straddle the split'),
 });
 export function resolveTrainParams(raw) {
-    return parseParams(trainParams, raw ?? {}, 'train');
+    return parseParams(trainParams, raw ?? {}, 'train', { usage: true });
 }
 //# sourceMappingURL=params.js.map

@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { SourceFile } from '../pipeline/block.ts';
 import { type ResolvedPipeline } from '../pipeline/pipeline.ts';
-import { type ItemOutput } from '../pipeline/worker.ts';
+import { type ItemOutput } from '../pipeline/pool-thread.ts';
 import { type InputShape } from './dataset.ts';
 /**
  * `birdcall predict`: run a trained model on raw audio. The model folder's pipeline.json is re-run on every

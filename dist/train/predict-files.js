@@ -1,12 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, extname, join, resolve } from 'node:path';
 import { BirdcallError } from "../errors.js";
-import { openInputs } from "../pipeline/inputs.js";
-import { resolveInside } from "../pipeline/paths.js";
+import { openInputs } from "../store/inputs.js";
+import { resolveInside } from "../store/paths.js";
 import { loadPipelineFile, toSpec } from "../pipeline/pipeline.js";
-import { pipelineWorkerPool } from "../pipeline/process-source.js";
+import { pipelineWorkerPool } from "../pipeline/runner.js";
 import { runPipelineOnFile } from "../pipeline/run.js";
-import { errorFromData } from "../pipeline/worker.js";
+import { errorFromData } from "../pipeline/pool-thread.js";
 import { loadModel } from "./artifacts.js";
 import { decodeInput } from "./dataset.js";
 import { predictBatch } from "./predict.js";

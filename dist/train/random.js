@@ -1,8 +1,10 @@
 /**
  * A seeded PRNG for everything random in training (shuffles, splits, augmentation), so a seed repeats a run.
  * sfc32 seeded through splitmix32: fast, 128-bit state, good enough for shuffling and augmentation.
+ * Not the demo's DemoRng (mulberry32, src/random.ts): a different stream, so one cannot replace the other
+ * without changing every seeded training run.
  */
-export class Rng {
+export class TrainRng {
     a;
     b;
     c;

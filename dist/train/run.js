@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { BirdcallError } from "../errors.js";
-import { readOutputManifest } from "../pipeline/manifest.js";
+import { readOutputManifest } from "../store/manifest.js";
 import { parsePipelineFile } from "../pipeline/pipeline.js";
 import { saveModelArtifacts } from "./artifacts.js";
 import { classList, kFoldByRecording, SpectrogramDataset, splitByRecording } from "./dataset.js";

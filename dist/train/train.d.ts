@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { type BackendInfo } from './backend.ts';
 import { type InputShape, type SpectrogramDataset, type Split } from './dataset.ts';
 import { type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
-import { Rng } from './random.ts';
+import { TrainRng } from './random.ts';
 export { MONITORS, resolveTrainParams, trainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
 /** Validation metrics of one evaluation; undefined where the validation set cannot define them. */
 export interface Evaluation {
@@ -57,7 +57,7 @@ export declare function learningRateAt(params: TrainParams, t: number): number;
  * Augment a batch in place: time shift, gain, SpecAugment masks, then mixup (which also merges targets).
  * x is [n, h, w, c] row-major. Masks fill with the example's mean so they add no artificial edges.
  */
-export declare function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape: InputShape, classes: number, params: TrainParams, rng: Rng): void;
+export declare function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape: InputShape, classes: number, params: TrainParams, rng: TrainRng): void;
 /** Predict a set of rows in batches (inference mode), returning one probability row per example. */
 export declare function predictRows(model: tf.LayersModel, dataset: SpectrogramDataset, indices: readonly number[], batchSize: number): Promise<Float32Array[]>;
 /**

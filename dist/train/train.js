@@ -5,7 +5,7 @@ import { initBackend } from "./backend.js";
 import { multiHot } from "./dataset.js";
 import { buildModel } from "./models.js";
 import { resolveTrainParams } from "./params.js";
-import { Rng } from "./random.js";
+import { TrainRng } from "./random.js";
 import { Adam } from "./adam.js";
 import { predictFlat } from "./predict.js";
 import { canShare, ReplicaGroup, shareGradients } from "./replicas.js";
@@ -226,7 +226,7 @@ export async function trainModel(options) {
         throw new BirdcallError('TRAIN_EMPTY', 'the training split is empty');
     const inputShape = await dataset.inputShape();
     const classes = [...dataset.classes];
-    const rng = new Rng(params.seed);
+    const rng = new TrainRng(params.seed);
     const model = buildModel({ name: params.model, inputShape, classes: classes.length, seed: rng.seed() });
     const optimizer = new Adam(params.learningRate);
     // Read on every step; the schedule sets it between steps.

@@ -25,8 +25,8 @@ export declare const melspecParams: import("zod").ZodObject<{
     fmax: import("zod").ZodOptional<import("zod").ZodNullable<import("zod").ZodNumber>>;
     htk: import("zod").ZodDefault<import("zod").ZodBoolean>;
     norm: import("zod").ZodDefault<import("zod").ZodNullable<import("zod").ZodEnum<{
-        slaney: "slaney";
         none: "none";
+        slaney: "slaney";
     }>>>;
 }, import("zod/v4/core").$strip>;
 export declare const melspecBlock: import("../block.ts").Block<"audio", "spectrogram", import("zod").ZodObject<{
@@ -55,7 +55,7 @@ export declare const melspecBlock: import("../block.ts").Block<"audio", "spectro
     fmax: import("zod").ZodOptional<import("zod").ZodNullable<import("zod").ZodNumber>>;
     htk: import("zod").ZodDefault<import("zod").ZodBoolean>;
     norm: import("zod").ZodDefault<import("zod").ZodNullable<import("zod").ZodEnum<{
-        slaney: "slaney";
         none: "none";
+        slaney: "slaney";
     }>>>;
 }, import("zod/v4/core").$strip>>;

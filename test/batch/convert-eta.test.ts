@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { estimateSecondsLeft } from '../../src/pipeline/convert.ts';
+import { estimateSecondsLeft } from '../../src/batch/convert.ts';
 
 describe('the ETA of convert', () => {
   it('is not given while the rate so far means little (the first files pay the workers\' start-up)', () => {

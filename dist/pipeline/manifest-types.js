@@ -1,2 +1,0 @@
-export {};
-//# sourceMappingURL=manifest-types.js.map
