@@ -6,7 +6,7 @@ import { openWavStream, parseWavHeader } from '../audio/wav.ts';
 import { BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
 import type { PipelineRunner } from '../pipeline/runner.ts';
-import { shouldStream, streamPipelineOnWav } from '../pipeline/run-stream.ts';
+import { shouldStream } from '../pipeline/run-stream.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
 import { checkRelativePath, resolveInside, safeName } from '../store/paths.ts';
@@ -87,7 +87,8 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
       row.path,
     );
   }
-  const stream = ctx.run.stream && (await shouldStream(abs, row.path, info.size, ctx.run.stream.above)) ? ctx.run.stream : undefined;
+  const above = ctx.run.streamAbove;
+  const stream = above !== undefined && (await shouldStream(abs, row.path, info.size, above));
   // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
   const bytes = stream ? undefined : new Uint8Array(await readFile(abs));
   const sourceSha256 = bytes ? sha256Hex(bytes) : await sha256File(abs);
@@ -107,7 +108,7 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
   const duration = bytes
     ? probeDuration(bytes, row.path, ctx.maxDuration)
     : checkDuration(await openWavStream(abs).then((wav) => wav.info.durationSeconds, () => undefined), row.path, ctx.maxDuration);
-  const result = bytes ? await ctx.run(row.path, bytes) : await streamPipelineOnWav(stream!.pipeline, { path: row.path, absPath: abs });
+  const result = await ctx.run.run(bytes ? { path: row.path, bytes } : { path: row.path, absPath: abs });
 
   const rows: OutputRow[] = [];
   // Streamed items arrive one at a time and are written as they come: only the rows are kept.
