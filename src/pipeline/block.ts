@@ -62,6 +62,15 @@ export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z
    * pipeline hash, so `convert` recomputes what the block made. Built-in blocks share the package version.
    */
   version?: string;
+  /**
+   * The part this block can play in the streaming runner (run-stream.ts), which takes a long WAV file
+   * through `decode -> [resample] -> chunk -> ...` in bounded memory by doing those steps itself, window by
+   * window, with the step's params: 'decode' reads WAV blocks, mixed to mono ({ maxSeconds }); 'resample'
+   * resamples each window with a margin (resampleParams); 'chunk' plans the chunks from the length
+   * (chunkParams). Declare it only for a block that computes exactly that. Unset: the block sees whole
+   * values, and a pipeline with it before chunk is never streamed.
+   */
+  streamAs?: StreamRole;
   run(
     value: KindMap[I],
     params: z.output<S>,
@@ -69,7 +78,10 @@ export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z
   ): KindMap[O] | KindMap[O][] | Promise<KindMap[O] | KindMap[O][]>;
 }
 
+export type StreamRole = 'decode' | 'resample' | 'chunk';
+
 const KINDS: readonly Kind[] = ['file', 'audio', 'spectrogram'];
+const STREAM_ROLES: readonly StreamRole[] = ['decode', 'resample', 'chunk'];
 const BLOCK_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
@@ -84,6 +96,9 @@ export function defineBlock<I extends Kind, O extends Kind, S extends z.ZodType>
     if (!KINDS.includes(kind)) throw new TypeError(`block "${block.name}": ${side} kind "${String(kind)}" is not one of ${KINDS.join(', ')}`);
   }
   if (typeof block.run !== 'function') throw new TypeError(`block "${block.name}" has no run function`);
+  if (block.streamAs !== undefined && !STREAM_ROLES.includes(block.streamAs)) {
+    throw new TypeError(`block "${block.name}": streamAs "${String(block.streamAs)}" is not one of ${STREAM_ROLES.join(', ')}`);
+  }
   return Object.freeze({ ...block });
 }
 
