@@ -3,6 +3,8 @@
  * 150 ms wall). The package's bin runs the compiled dist/, which this section builds first when stale; the same commands
  * through tsx on the TypeScript sources (what every call cost before dist/) and a bare `node -e 0` (the floor
  * no command can beat) run in the same rounds, interleaved, so load on this shared machine hits all alike.
+ * BENCH_STARTUP_BASELINE=/path/to/other/checkout/bin/birdcall.js adds that program's --version and
+ * convert --help to the rounds (e.g. a checkout of an older commit, for before/after figures).
  */
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -39,6 +41,12 @@ const CASES: { name: string; args: string[] }[] = [
   { name: 'tsx sources convert --help', args: [TSX, SOURCES, 'convert', '--help'] },
 ];
 
+function cases(): { name: string; args: string[] }[] {
+  const baseline = process.env.BENCH_STARTUP_BASELINE;
+  if (!baseline) return CASES;
+  return [...CASES, { name: 'baseline --version', args: [baseline, '--version'] }, { name: 'baseline convert --help', args: [baseline, 'convert', '--help'] }];
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -56,10 +64,11 @@ function timeOnce(args: string[]): number {
 export function benchStartup(runs = 15): StartupResult {
   const build = spawnSync(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), '--if-stale'], { cwd: ROOT, stdio: 'inherit' });
   if (build.status !== 0) throw new Error('npm run build failed');
-  for (const c of CASES) timeOnce(c.args); // warm the file cache (and tsx's transform cache)
-  const times = CASES.map(() => [] as number[]);
-  for (let r = 0; r < runs; r++) CASES.forEach((c, i) => times[i].push(timeOnce(c.args)));
-  return { runs, rows: CASES.map((c, i) => ({ name: c.name, medianMs: median(times[i]), minMs: Math.min(...times[i]), runs })) };
+  const all = cases();
+  for (const c of all) timeOnce(c.args); // warm the file cache (and tsx's transform cache)
+  const times = all.map(() => [] as number[]);
+  for (let r = 0; r < runs; r++) all.forEach((c, i) => times[i].push(timeOnce(c.args)));
+  return { runs, rows: all.map((c, i) => ({ name: c.name, medianMs: median(times[i]), minMs: Math.min(...times[i]), runs })) };
 }
 
 export function formatStartup(result: StartupResult): string {

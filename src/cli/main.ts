@@ -27,14 +27,13 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
 };
 
 /**
- * The commands `args` (the user's arguments) needs: none for a bare `--version`, the one it names
- * (`birdcall convert …`, `birdcall help convert`), else all of them (the overall help, or a misspelt
- * command that commander answers with "did you mean").
+ * The commands `args` (the user's arguments) needs: none for a bare `--version`, the one it starts with
+ * (`birdcall convert …`, `birdcall help convert`), else all of them (the overall help, also for
+ * `birdcall --help convert`, or a misspelt command that commander answers with "did you mean").
  */
 export function commandsFor(args: readonly string[]): string[] {
-  const words = args.filter((a) => !a.startsWith('-'));
-  if (words.length === 0 && args.length > 0 && args.every((a) => a === '-V' || a === '--version')) return [];
-  const name = words[0] === 'help' ? words[1] : words[0];
+  if (args.length === 1 && (args[0] === '-V' || args[0] === '--version')) return [];
+  const name = args[0] === 'help' ? args[1] : args[0];
   return name !== undefined && Object.hasOwn(COMMANDS, name) ? [name] : Object.keys(COMMANDS);
 }
 

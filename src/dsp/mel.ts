@@ -354,6 +354,28 @@ export function melFramesInto(
  * projected on librosa.filters.mel. Returns a Spectrogram [nMels, frames], scale 'power' (or 'magnitude'
  * for power 1), values of `dtype` (float32 by default; computed in float64 either way). The power
  * spectrogram is never stored: each frame goes straight through the filterbank.
+ *
+ * @param samples - mono audio, float samples (nominally in [-1, 1]) at `params.sr` Hz.
+ * @param params - librosa's parameters in camelCase: `sr` (Hz, default 22050), `nFft` (samples, 2048),
+ *   `hopLength` (samples, default nFft / 4), `winLength` (samples, nFft), `window` ('hann'), `center` (true),
+ *   `padMode` ('constant'), `power` (2), `nMels` (128), `fmin` (Hz, 0), `fmax` (Hz, sr / 2), `htk` (false),
+ *   `norm` ('slaney'), `dtype` ('float32'). Units, ranges and defaults: [melSpectrogramParams](../parameters.md#melspectrogramparams).
+ * @param options - `warn` receives warnings (e.g. empty mel bands); `file` names the input in errors.
+ * @returns the spectrogram, `bins` = nMels rows by `frames` columns (1 + floor(length / hopLength) when centred).
+ * @throws BirdcallError PARAM_INVALID for a parameter out of range, AUDIO_NON_FINITE for a NaN or infinite sample.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { melSpectrogram } from 'birdcall';
+ *
+ * const sr = 22050;
+ * const tone = Float32Array.from({ length: sr }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / sr)); // 1 s of A4
+ * const mel = melSpectrogram(tone, { sr, nMels: 64 });
+ * assert.equal(mel.bins, 64);
+ * assert.equal(mel.frames, 44); // 1 + floor(22050 / 512)
+ * assert.equal(mel.scale, 'power');
+ * ```
  */
 export function melSpectrogram(samples: Samples, params: MelSpectrogramParamsInput = {}, options: SpectralOptions = {}): Spectrogram {
   const config = melSpectrogramConfig(params);

@@ -283,6 +283,29 @@ function firstNonFinite64(x: Float64Array): number {
 /**
  * |STFT|^power with librosa.stft semantics: a Spectrogram [1 + nFft/2 bins, frames], row-major.
  * power 2 (default) gives scale 'power', power 1 gives 'magnitude'.
+ *
+ * @param samples - mono audio, float samples.
+ * @param params - `nFft` (samples, default 2048; any size, non-powers of two exact), `hopLength` (samples,
+ *   default nFft / 4), `winLength` (samples, default nFft), `window` ('hann'), `center` (true: frames centred,
+ *   the signal padded by nFft / 2 each side), `padMode` ('constant'), `power` (2), `dtype` ('float32').
+ *   Units, ranges and defaults: [stftParams](../parameters.md#stftparams).
+ * @param options - `warn` receives warnings; `file` names the input in errors.
+ * @returns bins 0 .. nFft / 2 (bin k is k * sr / nFft Hz) by frames, values at row * frames + frame.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { stft } from 'birdcall';
+ *
+ * const sr = 22050;
+ * const tone = Float32Array.from({ length: sr }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / sr));
+ * const s = stft(tone, { nFft: 1024, hopLength: 256 });
+ * assert.equal(s.bins, 513);
+ * assert.equal(s.frames, 87);
+ * // the loudest bin of a frame is the one nearest 440 Hz: bin 20 = 430.7 Hz
+ * const frame = Array.from({ length: s.bins }, (_, k) => s.values[k * s.frames + 10]);
+ * assert.equal(frame.indexOf(Math.max(...frame)), 20);
+ * ```
  */
 export function stft(samples: Samples, params: StftParamsInput = {}, options: SpectralOptions = {}): Spectrogram {
   const cfg = stftConfig(params);

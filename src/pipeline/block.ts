@@ -87,6 +87,32 @@ const BLOCK_NAME = /^[a-z][a-z0-9-]*$/;
 /**
  * Makes a block, checking what TS cannot: the name (it is a pipeline-file word and a CLI subcommand) and the
  * kinds (a user block written in plain JS has no compiler to catch a typo).
+ *
+ * @param block - `name` (lower-case words joined by '-'), `doc` (one line for `birdcall blocks`), `input` and
+ *   `output` kinds ('file', 'audio', 'spectrogram'), `params` (a zod object: defaults, units in `.describe()`),
+ *   and `run(value, params, ctx)`, which returns the output, an array of outputs (fan-out) or [] (drop).
+ * @returns the same block, checked; use it with `stepOf(block)(params)` or name its module in a pipeline
+ *   file's `blocks:` list (see examples/my-block.ts).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { z } from 'zod';
+ * import { defineBlock, stepOf, pipeline, decode, melspec, runPipelineOnFile, encodeWav } from 'birdcall';
+ *
+ * const gain = defineBlock({
+ *   name: 'gain',
+ *   doc: 'multiplies every sample by `by`',
+ *   input: 'audio',
+ *   output: 'audio',
+ *   params: z.object({ by: z.number().positive().default(2).describe('factor (linear, not dB)') }),
+ *   run: (audio, { by }) => ({ ...audio, samples: audio.samples.map((v) => v * by) }),
+ * });
+ * const tone = Float32Array.from({ length: 22050 }, (_, i) => 0.25 * Math.sin((2 * Math.PI * 440 * i) / 22050));
+ * const p = pipeline(decode(), stepOf(gain)({ by: 2 }), melspec());
+ * const { items } = await runPipelineOnFile(p, { path: 'tone.wav', bytes: encodeWav(tone, 22050) });
+ * assert.equal(items.length, 1);
+ * ```
  */
 export function defineBlock<I extends Kind, O extends Kind, S extends z.ZodType>(block: Block<I, O, S>): Block<I, O, S> {
   if (!BLOCK_NAME.test(block.name)) {

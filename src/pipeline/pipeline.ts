@@ -114,6 +114,23 @@ function resolveStep(block: AnyBlock, rawParams: unknown, index: number): Resolv
  * `pipeline(decode(), resample({ sampleRate: 32000 }), chunk({ seconds: 5 }), melspec(), db(), image())`.
  * Every param is validated and every neighbour checked now, before any file is read; a problem throws one
  * UsageError naming the step.
+ *
+ * @param steps - step factories called with their block's params: `decode()`, `resample({ sampleRate })`,
+ *   `chunk({ seconds })`, `melspec({ nFft, hopLength, nMels, ... })`, `db()`, `pcen()`, `normalize()`,
+ *   `image()`, `npy()`, or `stepOf(myBlock)(params)`. Every block's params, units and defaults:
+ *   [parameters](../parameters.md).
+ * @returns the resolved pipeline (every default filled in) for runPipelineOnFile, convert or pipelineHash.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { pipeline, decode, resample, chunk, melspec, db, image, pipelineHash } from 'birdcall';
+ *
+ * const p = pipeline(decode(), resample({ sampleRate: 32000 }), chunk({ seconds: 5 }), melspec({ nMels: 128 }), db(), image());
+ * assert.equal(p.steps[3].params.nFft, 2048); // melspec, its defaults filled in
+ * assert.match(pipelineHash(p), /^[0-9a-f]{64}$/);
+ * assert.throws(() => pipeline(decode(), db())); // db needs a spectrogram, decode gives audio
+ * ```
  */
 export function pipeline(...steps: Step[]): ResolvedPipeline {
   const resolved = steps.map((s, i) => resolveStep(s.block, s.params, i));
