@@ -1,23 +1,14 @@
-import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { decodeNpy } from '../../src/image/npy.ts';
+import { HAVE_SOX, sox, SOX_SKIP_REASON } from '../helpers/sox.ts';
 import { testSignal } from '../dsp/reference.ts';
 import { runCli } from './run-cli.ts';
 
-function soxFormats(): string {
-  try {
-    return execFileSync('sox', ['-h'], { encoding: 'utf8' });
-  } catch {
-    return '';
-  }
-}
-const SOX = soxFormats();
-const HAVE_SOX = / flac /.test(SOX) && / vorbis /.test(SOX) && / mp3 /.test(SOX);
-if (!HAVE_SOX) console.warn('sox with FLAC, Vorbis and MP3 support not found: skipping melspec format tests (apt-get install sox libsox-fmt-mp3)');
+if (!HAVE_SOX) console.warn(`${SOX_SKIP_REASON}: skipping melspec format tests`);
 
 /** Largest |a - b| in dB over the first `frames` frames of two [bins, frames] spectrograms, on cells within 60 dB of the peak. */
 function maxDbDiff(a: { data: ArrayLike<number>; shape: number[] }, b: { data: ArrayLike<number>; shape: number[] }, frames: number): number {
@@ -46,8 +37,8 @@ describe.skipIf(!HAVE_SOX)('birdcall melspec on FLAC, Ogg Vorbis and MP3', () =>
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'birdcall-melformats-'));
     await writeFile(file('x.wav'), encodeWav(testSignal(48_000), 32000));
-    for (const ext of ['flac', 'ogg', 'mp3']) execFileSync('sox', [file('x.wav'), file(`x.${ext}`)]);
-    for (const ext of ['ogg', 'mp3']) execFileSync('sox', [file(`x.${ext}`), '-e', 'floating-point', '-b', '32', file(`${ext}.ref.wav`)]);
+    for (const ext of ['flac', 'ogg', 'mp3']) sox([file('x.wav'), file(`x.${ext}`)]);
+    for (const ext of ['ogg', 'mp3']) sox([file(`x.${ext}`), '-e', 'floating-point', '-b', '32', file(`${ext}.ref.wav`)]);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });
