@@ -1,9 +1,12 @@
 /**
- * Builds src/train/kernels/native/kernels.wasm from kernels.c with clang's wasm32 target (Debian: apt-get
- * install clang lld), and records the source's hash and the compiler beside it in kernels.wasm.json. The
- * .wasm is committed, so installing birdcall needs no C compiler; test/train/native.test.ts checks that the
- * committed module was built from the committed source (and rebuilds it byte for byte when the same clang is
- * present).
+ * Builds the project's wasm SIMD modules with clang's wasm32 target (Debian: apt-get install clang lld, or
+ * clang-14 lld-14), and records each source's hash and the compiler beside it in NAME.wasm.json:
+ * - src/train/kernels/native/kernels.wasm from kernels.c (the training kernels, on tfjs's memory);
+ * - src/dsp/native/dsp.wasm from dsp.c (the spectral core's float32/float64 fast path, on a memory of its
+ *   own that src/dsp/native.ts creates).
+ * The .wasm files are committed, so installing birdcall needs no C compiler; test/train/native.test.ts and
+ * test/dsp/native.test.ts check that each committed module was built from the committed source (and
+ * rebuild it byte for byte when the same clang is present).
  *
  *   npm run build:wasm [-- --out DIR]
  */
@@ -16,6 +19,14 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 export const NATIVE_DIR = fileURLToPath(new URL('../src/train/kernels/native/', import.meta.url));
 export const SOURCE = join(NATIVE_DIR, 'kernels.c');
+export const DSP_DIR = fileURLToPath(new URL('../src/dsp/native/', import.meta.url));
+export const DSP_SOURCE = join(DSP_DIR, 'dsp.c');
+
+/** The modules this script builds: where each source is and what its .wasm is called. */
+const MODULES = [
+  { dir: NATIVE_DIR, source: SOURCE, name: 'kernels' },
+  { dir: DSP_DIR, source: DSP_SOURCE, name: 'dsp' },
+];
 
 export const CLANG_FLAGS = [
   '--target=wasm32',
@@ -36,7 +47,7 @@ export const CLANG_FLAGS = [
 ];
 
 export interface BuildRecord {
-  /** sha256 of kernels.c. */
+  /** sha256 of the C source (kernels.c or dsp.c). */
   source: string;
   /** `clang --version`'s first line. */
   clang: string;
@@ -47,8 +58,15 @@ export function sha256(bytes: Uint8Array | string): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** `clang`, or Debian's versioned `clang-14` when no plain clang is installed; undefined when neither runs. */
+function clangCommand(): string | undefined {
+  return ['clang', 'clang-14'].find((c) => spawnSync(c, ['--version']).status === 0);
+}
+
 export function clangVersion(): string | undefined {
-  const r = spawnSync('clang', ['--version'], { encoding: 'utf8' });
+  const clang = clangCommand();
+  if (clang === undefined) return undefined;
+  const r = spawnSync(clang, ['--version'], { encoding: 'utf8' });
   return r.status === 0 ? r.stdout.split('\n')[0].trim() : undefined;
 }
 
@@ -83,9 +101,18 @@ const STACK_POINTER_AT_ZERO = [1, 0x7f, 1, 0x41, 0, 0x0b];
  * addresses that tfjs's allocator hands out.
  */
 export function buildKernels(outDir: string): Uint8Array {
-  const out = join(outDir, 'kernels.wasm');
-  const r = spawnSync('clang', [...CLANG_FLAGS, '-o', out, SOURCE], { encoding: 'utf8' });
-  if (r.error !== undefined) throw new Error(`clang not found (${r.error.message}); on Debian: apt-get install clang lld`);
+  return buildModule(SOURCE, join(outDir, 'kernels.wasm'));
+}
+
+/** Compile dsp.c into `outDir` under the same rules as buildKernels; returns the .wasm bytes. */
+export function buildDsp(outDir: string): Uint8Array {
+  return buildModule(DSP_SOURCE, join(outDir, 'dsp.wasm'));
+}
+
+function buildModule(source: string, out: string): Uint8Array {
+  const clang = clangCommand();
+  if (clang === undefined) throw new Error('clang not found; on Debian: apt-get install clang lld');
+  const r = spawnSync(clang, [...CLANG_FLAGS, '-o', out, source], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`clang failed:\n${r.stderr}`);
   const bytes = readFileSync(out);
   checkOwnsNoMemory(bytes);
@@ -106,14 +133,17 @@ export function checkOwnsNoMemory(bytes: Uint8Array): void {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const outAt = process.argv.indexOf('--out');
-  const outDir = outAt >= 0 ? process.argv[outAt + 1] : NATIVE_DIR;
+  const outDir = outAt >= 0 ? process.argv[outAt + 1] : undefined;
   const work = mkdtempSync(join(tmpdir(), 'birdcall-wasm-'));
   try {
-    const bytes = buildKernels(work);
-    const record: BuildRecord = { source: sha256(readFileSync(SOURCE)), clang: clangVersion() ?? 'unknown', flags: CLANG_FLAGS };
-    writeFileSync(join(outDir, 'kernels.wasm'), bytes);
-    writeFileSync(join(outDir, 'kernels.wasm.json'), `${JSON.stringify(record, null, 2)}\n`);
-    console.log(`kernels.wasm: ${bytes.length} bytes, built by ${record.clang}`);
+    for (const m of MODULES) {
+      const bytes = buildModule(m.source, join(work, `${m.name}.wasm`));
+      const record: BuildRecord = { source: sha256(readFileSync(m.source)), clang: clangVersion() ?? 'unknown', flags: CLANG_FLAGS };
+      const dir = outDir ?? m.dir;
+      writeFileSync(join(dir, `${m.name}.wasm`), bytes);
+      writeFileSync(join(dir, `${m.name}.wasm.json`), `${JSON.stringify(record, null, 2)}\n`);
+      console.log(`${m.name}.wasm: ${bytes.length} bytes, built by ${record.clang}`);
+    }
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
