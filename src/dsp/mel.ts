@@ -13,6 +13,7 @@ import {
   type SpectralOptions,
   type StftConfig,
 } from './stft.ts';
+import { nativeEngine, nativeSupports } from './native.ts';
 
 /** Mel filterbank parameters, named and defaulted as librosa.filters.mel (nFft comes from the STFT). */
 export const melParams = z.object({
@@ -327,6 +328,10 @@ export function melFramesInto(
   const layout = frameLayout(samples.length, config.stft, file);
   const { frames } = layout;
   if (out.length < config.filterbank.nMels * frames) paramError(`output holds ${out.length} values, needs ${config.filterbank.nMels * frames}`);
+  if (nativeSupports(config.stft)) {
+    nativeEngine(config.stft, config.filterbank, 'float64').framesInto(samples, layout, Math.max(0, t0), Math.min(t1, frames), out, frames);
+    return;
+  }
   const engine = new FrameEngine(config.stft);
   const fb = config.filterbank;
   const end = Math.min(t1, frames);
