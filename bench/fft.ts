@@ -92,7 +92,7 @@ function wasmPowerVariant(n: number, precision: Precision): () => void {
   const x = Float32Array.from(signal(256 * (n / 2) + n / 2, n + 1));
   const layout = frameLayout(x.length, cfg);
   const engine = nativeEngine(cfg, undefined, precision);
-  return () => engine.framesInto(x, layout, 0, layout.frames, undefined, layout.frames);
+  return () => engine.framesInto(x, 0, layout, 0, layout.frames, undefined, layout.frames);
 }
 
 /** |X|^2 of two real frames from one complex FFT: A as the real part, B as the imaginary part. */

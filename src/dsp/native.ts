@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { WASM_BASE64 } from './native/dsp-wasm.ts';
 import type { MelFilterbank } from './mel.ts';
 import { paddedFrame, type FrameLayout, type Samples, type StftConfig } from './stft.ts';
 import { getWindow } from './window.ts';
@@ -35,7 +35,7 @@ const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 let compiled: object | undefined;
 
 function compiledModule(): object {
-  compiled ??= new wasmApi.Module(readFileSync(new URL('./native/dsp.wasm', import.meta.url)));
+  compiled ??= new wasmApi.Module(Buffer.from(WASM_BASE64, 'base64'));
   return compiled;
 }
 
@@ -150,13 +150,14 @@ export class NativeMel {
   }
 
   /**
-   * Mel frames [t0, t1) of `samples` into out[b * outFrames + t] (the same cells melFramesInto fills).
-   * With no filterbank, the power spectra are computed and left in the module (the FFT benchmark).
+   * Mel frames [t0, t1) of a signal into out[b * outFrames + t - outT0], reading sample i at
+   * src[i - srcOffset] (the streaming path keeps only a window of the signal). With no filterbank, the
+   * power spectra are computed and left in the module (the FFT benchmark).
    */
-  framesInto(samples: Samples, layout: FrameLayout, t0: number, t1: number, out: Real | undefined, outFrames: number): void {
+  framesInto(src: Samples, srcOffset: number, layout: FrameLayout, t0: number, t1: number, out: Real | undefined, outFrames: number, outT0 = 0): void {
     for (let c0 = t0; c0 < t1; c0 += CHUNK) {
       const n = Math.min(CHUNK, t1 - c0);
-      this.placeFrames(samples, layout, c0, n);
+      this.placeFrames(src, srcOffset, layout, c0, n);
       const groups = Math.ceil(n / this.lanes);
       for (let i = n; i < groups * this.lanes; i++) this.ptrs[i] = this.ptrs[n - 1];
       const { at } = this;
@@ -164,25 +165,25 @@ export class NativeMel {
         at.start, at.length, at.weights, this.nMels, at.out, CHUNK);
       if (out === undefined) continue;
       const base = at.out / this.bytes;
-      for (let b = 0; b < this.nMels; b++) out.set(this.heap.subarray(base + b * CHUNK, base + b * CHUNK + n), b * outFrames + c0);
+      for (let b = 0; b < this.nMels; b++) out.set(this.heap.subarray(base + b * CHUNK, base + b * CHUNK + n), b * outFrames + c0 - outT0);
     }
   }
 
   /** Copy the signal under frames [c0, c0 + n) into the module and point ptrs at each frame's samples. */
-  private placeFrames(samples: Samples, layout: FrameLayout, c0: number, n: number): void {
+  private placeFrames(src: Samples, srcOffset: number, layout: FrameLayout, c0: number, n: number): void {
     const { hopLength: hop, pad, nFft, length } = layout;
     const { at, bytes, heap } = this;
     const lo = Math.min(length, Math.max(0, c0 * hop - pad));
     const hi = Math.max(lo, Math.min(length, (c0 + n - 1) * hop - pad + nFft));
     const inPlace = hop <= nFft;
-    if (inPlace) heap.set(samples.subarray(lo, hi), at.samples / bytes);
+    if (inPlace) heap.set(src.subarray(lo - srcOffset, hi - srcOffset), at.samples / bytes);
     let edges = 0;
     for (let i = 0; i < n; i++) {
       const start = (c0 + i) * hop - pad;
       if (inPlace && start >= 0 && start + nFft <= length) {
         this.ptrs[i] = at.samples + (start - lo) * bytes;
       } else {
-        paddedFrame(start, layout, samples, 0, heap, at.edge / bytes + edges * nFft);
+        paddedFrame(start, layout, src, srcOffset, heap, at.edge / bytes + edges * nFft);
         this.ptrs[i] = at.edge + edges * nFft * bytes;
         edges++;
       }

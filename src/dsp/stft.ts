@@ -47,7 +47,7 @@ export const stftParams = z.object({
   dtype: z
     .enum(['float32', 'float64'])
     .default('float32')
-    .describe('element type of the output values (arithmetic is float64 either way)'),
+    .describe('element type of the output values (the arithmetic is float64 unless a mel spectrogram asks for precision float32)'),
 });
 export type StftParamsInput = z.input<typeof stftParams>;
 
