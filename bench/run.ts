@@ -88,12 +88,16 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'compressed',
-    what: 'FLAC, Ogg Vorbis, MP3 decode, seconds of audio per second, vs sox',
+    what: 'FLAC, Ogg Vorbis, MP3 decode, seconds of audio per second, vs libsndfile (soundfile) and sox',
     async run() {
       const { benchCompressedDecode } = await import('./decode-compressed.ts');
       const r = await benchCompressedDecode();
       const text = r.rows
-        .map((row) => `${row.format.padEnd(5)} decodeAudio ${row.decodeAudio.toFixed(0)}x real time (CPU ${row.decodeAudioCpu.toFixed(0)}x)   sox process ${row.soxProcess.toFixed(0)}x`)
+        .map(
+          (row) =>
+            `${row.format.padEnd(5)} decodeAudio ${row.decodeAudio.toFixed(0)}x real time (CPU ${row.decodeAudioCpu.toFixed(0)}x)   ` +
+            `libsndfile ${row.libsndfile?.toFixed(0) ?? '-'}x (CPU ${row.libsndfileCpu?.toFixed(0) ?? '-'}x; ours/libsndfile CPU ${row.libsndfileCpu ? (row.decodeAudioCpu / row.libsndfileCpu).toFixed(2) : '-'})   sox process ${row.soxProcess.toFixed(0)}x`,
+        )
         .join('\n');
       return { result: r, text };
     },
