@@ -3,9 +3,12 @@
  * clang-14 lld-14), and records each source's hash and the compiler beside it in NAME.wasm.json:
  * - src/train/kernels/native/kernels.wasm from kernels.c (the training kernels, on tfjs's memory);
  * - src/dsp/native/dsp.wasm from dsp.c (the spectral core's float32/float64 fast path, on a memory of its
- *   own that src/dsp/native.ts creates).
- * The .wasm files are committed, so installing birdcall needs no C compiler; test/train/native.test.ts and
- * test/dsp/native.test.ts check that each committed module was built from the committed source (and
+ *   own that src/dsp/native.ts creates);
+ * - src/audio/native/vorbis.wasm from vorbis.c + the vendored stb_vorbis.c (the Ogg Vorbis decoder,
+ *   src/audio/stb-vorbis.ts).
+ * The .wasm files are committed, so installing birdcall needs no C compiler; test/train/native.test.ts,
+ * test/dsp/native.test.ts and test/audio/stb-vorbis.test.ts check that each committed module was built
+ * from the committed source (and
  * rebuild it byte for byte when the same clang is present).
  *
  *   npm run build:wasm [-- --out DIR]
@@ -22,13 +25,9 @@ export const SOURCE = join(NATIVE_DIR, 'kernels.c');
 export const DSP_DIR = fileURLToPath(new URL('../src/dsp/native/', import.meta.url));
 export const DSP_SOURCE = join(DSP_DIR, 'dsp.c');
 
-/** The modules this script builds: where each source is and what its .wasm is called. */
-const MODULES = [
-  { dir: NATIVE_DIR, source: SOURCE, name: 'kernels', embed: false },
-  // dsp.wasm is also written as base64 into dsp-wasm.ts: the mel and pipeline workers run from esbuild
-  // bundles in node_modules/.cache (src/worker-bundle.ts), where no path relative to the source reaches it
-  { dir: DSP_DIR, source: DSP_SOURCE, name: 'dsp', embed: true },
-];
+export const VORBIS_DIR = fileURLToPath(new URL('../src/audio/native/', import.meta.url));
+/** vorbis.c, then the stb_vorbis.c it includes: the build record hashes both. */
+export const VORBIS_SOURCES = [join(VORBIS_DIR, 'vorbis.c'), join(VORBIS_DIR, 'stb_vorbis.c')];
 
 /** A TypeScript module holding `bytes` as base64 (what `name`-wasm.ts contains; the test compares). */
 export function embedding(name: string, bytes: Uint8Array): string {
@@ -53,8 +52,55 @@ export const CLANG_FLAGS = [
   '-Wl,--stack-first',
 ];
 
+/**
+ * The Ogg Vorbis decoder (stb_vorbis) owns its memory: it keeps static tables (a data section) and uses
+ * the shadow stack, so it gets a memory of its own, exported, with a 64 KiB stack, and bulk-memory
+ * instructions for memcpy/memset. -Wno-int-conversion: see vorbis.c.
+ */
+export const VORBIS_FLAGS = [
+  '--target=wasm32',
+  '-O3',
+  '-msimd128',
+  '-mbulk-memory',
+  '-nostdlib',
+  '-ffreestanding',
+  '-Wall',
+  '-Werror',
+  '-Wno-int-conversion',
+  '-Wl,--no-entry',
+  '-Wl,--export=__heap_base',
+  '-Wl,--strip-all',
+  '-Wl,-z,stack-size=65536',
+];
+
+/** A module this script builds: its sources (the first is compiled), flags, and whether it must own no memory. */
+interface WasmModule {
+  dir: string;
+  name: string;
+  sources: string[];
+  flags: string[];
+  /** Runs on memory another module owns (tfjs's, or one the caller lays out): no data, no stack. */
+  ownsNoMemory: boolean;
+  /**
+   * Also write NAME.wasm as base64 into NAME-wasm.ts: the mel and pipeline workers run from esbuild bundles
+   * in node_modules/.cache (src/worker-bundle.ts), where no path relative to the source reaches a .wasm.
+   */
+  embed: boolean;
+}
+
+export const MODULES: WasmModule[] = [
+  { dir: NATIVE_DIR, name: 'kernels', sources: [SOURCE], flags: CLANG_FLAGS, ownsNoMemory: true, embed: false },
+  { dir: DSP_DIR, name: 'dsp', sources: [DSP_SOURCE], flags: CLANG_FLAGS, ownsNoMemory: true, embed: true },
+  { dir: VORBIS_DIR, name: 'vorbis', sources: VORBIS_SOURCES, flags: VORBIS_FLAGS, ownsNoMemory: false, embed: true },
+];
+
+/** The build record's source hash: sha256 of the one source, or of all sources' bytes in order. */
+export function sourceHash(sources: string[]): string {
+  return sha256(Buffer.concat(sources.map((p) => readFileSync(p))));
+}
+
 export interface BuildRecord {
-  /** sha256 of the C source (kernels.c or dsp.c). */
+  /** sha256 of the C source(s) (kernels.c, dsp.c, or vorbis.c + stb_vorbis.c). */
   source: string;
   /** `clang --version`'s first line. */
   clang: string;
@@ -108,20 +154,18 @@ const STACK_POINTER_AT_ZERO = [1, 0x7f, 1, 0x41, 0, 0x0b];
  * addresses that tfjs's allocator hands out.
  */
 export function buildKernels(outDir: string): Uint8Array {
-  return buildModule(SOURCE, join(outDir, 'kernels.wasm'));
+  return buildModule(MODULES[0], outDir);
 }
 
-/** Compile dsp.c into `outDir` under the same rules as buildKernels; returns the .wasm bytes. */
-export function buildDsp(outDir: string): Uint8Array {
-  return buildModule(DSP_SOURCE, join(outDir, 'dsp.wasm'));
-}
-
-function buildModule(source: string, out: string): Uint8Array {
+/** Compile module `m` into `outDir` (as NAME.wasm); returns the .wasm bytes. */
+export function buildModule(m: WasmModule, outDir: string): Uint8Array {
+  const out = join(outDir, `${m.name}.wasm`);
   const clang = clangCommand();
   if (clang === undefined) throw new Error('clang not found; on Debian: apt-get install clang lld');
-  const r = spawnSync(clang, [...CLANG_FLAGS, '-o', out, source], { encoding: 'utf8' });
+  const r = spawnSync(clang, [...m.flags, '-o', out, m.sources[0]], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`clang failed:\n${r.stderr}`);
   const bytes = readFileSync(out);
+  if (!m.ownsNoMemory) return bytes;
   checkOwnsNoMemory(bytes);
   // The stack pointer's only readers and writers are functions that use the shadow stack: none may.
   const listing = spawnSync('llvm-objdump', ['-d', out], { encoding: 'utf8' });
@@ -144,8 +188,8 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
   const work = mkdtempSync(join(tmpdir(), 'birdcall-wasm-'));
   try {
     for (const m of MODULES) {
-      const bytes = buildModule(m.source, join(work, `${m.name}.wasm`));
-      const record: BuildRecord = { source: sha256(readFileSync(m.source)), clang: clangVersion() ?? 'unknown', flags: CLANG_FLAGS };
+      const bytes = buildModule(m, work);
+      const record: BuildRecord = { source: sourceHash(m.sources), clang: clangVersion() ?? 'unknown', flags: m.flags };
       const dir = outDir ?? m.dir;
       writeFileSync(join(dir, `${m.name}.wasm`), bytes);
       writeFileSync(join(dir, `${m.name}.wasm.json`), `${JSON.stringify(record, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { wasmApi } from '../wasm-api.ts';
 import { WASM_BASE64 } from './native/dsp-wasm.ts';
 import type { MelFilterbank } from './mel.ts';
 import { paddedFrame, type FrameLayout, type Samples, type StftConfig } from './stft.ts';
@@ -23,14 +24,6 @@ interface Exports {
   f32_mel_frames: MelFrames;
   f64_mel_frames: MelFrames;
 }
-
-/** The part of the WebAssembly global used here (the project's lib settings do not declare it). */
-interface WasmApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: unknown };
-  Memory: new (descriptor: { initial: number }) => { buffer: ArrayBuffer };
-}
-const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 
 let compiled: object | undefined;
 

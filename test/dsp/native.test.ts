@@ -1,8 +1,6 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildDsp, checkOwnsNoMemory, clangVersion, DSP_DIR, DSP_SOURCE, embedding, sha256, type BuildRecord } from '../../scripts/build-wasm.ts';
 import { readAudioFile } from '../../src/audio/read.ts';
 import { powerToDb } from '../../src/dsp/db.ts';
 import { applyMelFrame, melSpectrogram, melSpectrogramConfig, type MelSpectrogramParamsInput } from '../../src/dsp/mel.ts';
@@ -10,33 +8,6 @@ import { FrameEngine, frameLayout } from '../../src/dsp/stft.ts';
 import { presets } from '../../src/dsp/presets.ts';
 import { BIRDCALLS, HAVE_SHARED, SHARED_SKIP_REASON } from '../helpers/shared.ts';
 import { maxAbsDiff, maxOf, testSignal } from './reference.ts';
-
-const committed = readFileSync(join(DSP_DIR, 'dsp.wasm'));
-const record = JSON.parse(readFileSync(join(DSP_DIR, 'dsp.wasm.json'), 'utf8')) as BuildRecord;
-const clang = clangVersion();
-
-describe('the committed spectral SIMD module (src/dsp/native)', () => {
-  it('was built from the committed dsp.c (run npm run build:wasm after editing it)', () => {
-    expect(record.source).toBe(sha256(readFileSync(DSP_SOURCE)));
-  });
-
-  it('is what dsp-wasm.ts embeds, byte for byte', () => {
-    expect(readFileSync(join(DSP_DIR, 'dsp-wasm.ts'), 'utf8')).toBe(embedding('dsp', committed));
-  });
-
-  it('keeps no static data and no globals but a stack pointer at 0', () => {
-    expect(() => checkOwnsNoMemory(committed)).not.toThrow();
-  });
-
-  it.skipIf(clang !== record.clang)(`rebuilds byte for byte with the clang that built it, ${record.clang} (this machine: ${clang ?? 'no clang'})`, () => {
-    const dir = mkdtempSync(join(tmpdir(), 'birdcall-dsp-wasm-test-'));
-    try {
-      expect(sha256(buildDsp(dir))).toBe(sha256(committed));
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
-});
 
 /** Mel power one frame at a time through the JS FrameEngine in float64: the plain reference. */
 function frameByFrame(samples: Float32Array | Float64Array, params: MelSpectrogramParamsInput): Float64Array {
