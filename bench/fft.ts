@@ -1,11 +1,13 @@
 /**
- * Raw real-FFT throughput as the STFT uses it (issue 3, item 1): transforms/s and ns per N log2 N for
- * N = 256 .. 4096, for our plan (realFft(n).power: our mixed radix-8/4 complex transform of N/2 plus the split
- * step, |X|^2 out; see docs/decisions/fft.md) beside the alternatives it was chosen over (the same split
- * on fft.js's complex transform, fft.js's own realTransform, two frames per complex transform), and numpy's
- * batched rfft in the same run (the method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU
- * time like ours), run by /usr/bin/python3 when its numpy imports (numpy 1.24 here, the issue's peer),
- * else python3 (BENCH_PYTHON=... picks another), pinned to one thread.
+ * Real-FFT throughput (issue 3, item 1; issue 16): transforms/s for N = 256 .. 4096 of the path the mel
+ * spectrogram runs (the wasm SIMD kernels of src/dsp/native: window + FFT + |X|^2, 2 frames per f64x2
+ * vector, and the opt-in float32 one, 4 frames per f32x4), of the JS plan (realFft(n).power: our mixed
+ * radix-8/4 complex transform of N/2 plus the split step; stft() and the fallback for other sizes; see
+ * docs/decisions/fft.md) beside the alternatives it was chosen over (the same split on fft.js's complex
+ * transform, fft.js's own realTransform, two frames per complex transform), and numpy's batched rfft in
+ * the same run (the method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU time like
+ * ours), for every numpy peer found (numpy 1.24 on /usr/bin/python3, the issue's peer, and numpy 2.x on
+ * python3; BENCH_PYTHON=... picks one other), pinned to one thread.
  *
  *   npx tsx bench/fft.ts            # prints a table; --json for machine-readable output
  *
