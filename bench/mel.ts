@@ -13,10 +13,11 @@
  *   npx tsx bench/mel.ts [--steps | --steps-only] [--json]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import FFT from 'fft.js';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { readAudioFile } from '../src/audio/read.ts';
 import { melSpectrogram, melFilterbank, melFilterbankDense } from '../src/dsp/mel.ts';
 import { powerToDb } from '../src/dsp/db.ts';
@@ -156,6 +157,8 @@ export interface MelBench {
   /** Load average (1 min) before and after. */
   load: [number, number];
   presets: MelPresetResult[];
+  /** Whole processes: `birdcall melspec --db` against mel_numpy.py (median of up to 3, alternating). */
+  cli: CliComparison[];
   steps?: StepResult[];
 }
 
@@ -196,6 +199,51 @@ async function compare(path: string, preset: PresetName, runs: number, jobs: num
   };
 }
 
+/** `birdcall melspec --db` against mel_numpy.py, each a whole process, wall seconds; ratios > 1: we are faster. */
+export interface CliComparison {
+  preset: PresetName;
+  oursSeconds: number;
+  /** Each peer at its default threads (as a user runs it), writing its dB output too. */
+  peers: { numpy: string; python: string; seconds: number; ratio: number }[];
+}
+
+const BIN = fileURLToPath(new URL('../bin/birdcall.js', import.meta.url));
+
+function wallSeconds(command: string, args: string[]): number | null {
+  const t0 = performance.now();
+  const r = spawnSync(command, args, { stdio: 'ignore' });
+  return r.status === 0 ? (performance.now() - t0) / 1000 : null;
+}
+
+/** The whole-process comparison (issue 16): our CLI and each peer alternately, `runs` times, medians. */
+export function compareCli(path: string, preset: PresetName, runs: number): CliComparison | null {
+  const dir = mkdtempSync(join(tmpdir(), 'birdcall-bench-cli-'));
+  try {
+    const ours = () => wallSeconds(process.execPath, [BIN, 'melspec', path, '--preset', preset, '--db', '-o', join(dir, 'ours.npy')]);
+    const peers = numpyPeers();
+    const peer = (p: NumpyPeer) => wallSeconds(p.python, [`${PEERS}mel_numpy.py`, path, ...presetArgs(preset), '--out', join(dir, 'peer.bin')]);
+    if (ours() === null) return null;
+    const oursTimes: number[] = [];
+    const peerTimes: number[][] = peers.map(() => []);
+    for (let r = 0; r < runs; r++) {
+      const o = ours();
+      if (o !== null) oursTimes.push(o);
+      peers.forEach((p, i) => {
+        const t = peer(p);
+        if (t !== null) peerTimes[i].push(t);
+      });
+    }
+    const oursSeconds = median(oursTimes);
+    return {
+      preset,
+      oursSeconds,
+      peers: peers.flatMap((p, i) => (peerTimes[i].length === 0 ? [] : [{ numpy: p.numpy, python: p.python, seconds: median(peerTimes[i]), ratio: median(peerTimes[i]) / oursSeconds }])),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 export async function benchMel(opts: { runs?: number; steps?: boolean; presets?: boolean; path?: string } = {}): Promise<MelBench> {
   const runs = opts.runs ?? 5;
   const path = ensureLongWav(opts.path);
@@ -208,7 +256,8 @@ export async function benchMel(opts: { runs?: number; steps?: boolean; presets?:
     results.push({ preset, audioSeconds, ...one, allCores: all });
   }
   await closeMelWorkers();
-  const bench: MelBench = { file: path, runs, peers: numpyPeers(), load: [load0, loadavg()[0]], presets: results };
+  const cli = opts.presets === false ? [] : (['kaggle2020', 'birdclef'] as PresetName[]).flatMap((p) => compareCli(path, p, Math.min(runs, 3)) ?? []);
+  const bench: MelBench = { file: path, runs, peers: numpyPeers(), load: [load0, loadavg()[0]], presets: results, cli };
   if (opts.steps) bench.steps = benchSteps(path, runs);
   return bench;
 }
@@ -377,6 +426,12 @@ export function formatMelBench(b: MelBench): string {
           `${r.preset.padEnd(10)} | ${threads.padEnd(24)} | ${f(c.oursSeconds, 3).padStart(6)} | ${f(c.oursRealTime).padStart(16)} | ${p.numpy.padEnd(11)} | ${f(p.seconds, 3).padStart(7)} | ${f(p.realTime).padStart(17)} | ${f(p.wallSeconds, 2).padStart(15)} | ${f(p.ratio, 2).padStart(15)} | ${`${f(c.oursCpuSeconds, 2)} / ${f(p.cpuSeconds, 2)}`.padStart(18)} | ${f(p.cpuRatio, 2).padStart(14)}`,
         );
       }
+    }
+  }
+  if (b.cli.length > 0) {
+    lines.push('', 'whole process, wall s: node bin/birdcall.js melspec FILE --preset P --db -o OUT.npy against mel_numpy.py FILE (same parameters, --out), peers at their default threads');
+    for (const c of b.cli) {
+      for (const p of c.peers) lines.push(`  ${c.preset.padEnd(10)} ours ${c.oursSeconds.toFixed(2)} s | numpy ${p.numpy} ${p.seconds.toFixed(2)} s | numpy/ours ${p.ratio.toFixed(2)}`);
     }
   }
   if (b.steps) {
