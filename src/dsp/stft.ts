@@ -47,7 +47,7 @@ export const stftParams = z.object({
   dtype: z
     .enum(['float32', 'float64'])
     .default('float32')
-    .describe('element type of the output values (arithmetic is float64 either way)'),
+    .describe('element type of the output values (the arithmetic is float64 unless a mel spectrogram asks for precision float32)'),
 });
 export type StftParamsInput = z.input<typeof stftParams>;
 
@@ -192,19 +192,28 @@ export class FrameEngine {
 
   private fillEdgeFrame(start: number, layout: FrameLayout, src: Samples, srcOffset: number): void {
     const { frame, window } = this;
-    const { length } = layout;
-    const constant = layout.padMode === 'constant';
-    // librosa pads the tail part from the first tail frame's start (see FrameLayout)
-    const tailLo = layout.whole ? 0 : layout.tailStart * layout.hopLength - layout.pad;
-    for (let j = 0; j < layout.nFft; j++) {
-      const i = start + j;
-      let value: number;
-      if (i >= 0 && i < length) value = src[i - srcOffset];
-      else if (constant) value = 0;
-      else if (i < 0) value = src[reflectIndex(i, 0, length) - srcOffset];
-      else value = src[reflectIndex(i, tailLo, length) - srcOffset];
-      frame[j] = value * window[j];
-    }
+    paddedFrame(start, layout, src, srcOffset, frame, 0);
+    for (let j = 0; j < layout.nFft; j++) frame[j] *= window[j];
+  }
+}
+
+/**
+ * The nFft samples of the frame starting at `start` (which may lie in the padding), unwindowed, into
+ * dst[dstOffset ..], reading sample i at src[i - srcOffset]: librosa's padding, head and tail apart.
+ */
+export function paddedFrame(start: number, layout: FrameLayout, src: Samples, srcOffset: number, dst: Samples, dstOffset: number): void {
+  const { length } = layout;
+  const constant = layout.padMode === 'constant';
+  // librosa pads the tail part from the first tail frame's start (see FrameLayout)
+  const tailLo = layout.whole ? 0 : layout.tailStart * layout.hopLength - layout.pad;
+  for (let j = 0; j < layout.nFft; j++) {
+    const i = start + j;
+    let value: number;
+    if (i >= 0 && i < length) value = src[i - srcOffset];
+    else if (constant) value = 0;
+    else if (i < 0) value = src[reflectIndex(i, 0, length) - srcOffset];
+    else value = src[reflectIndex(i, tailLo, length) - srcOffset];
+    dst[dstOffset + j] = value;
   }
 }
 
