@@ -342,6 +342,19 @@ export function presetSettings(name: string): { sampleRate: number; melspec: Rec
 /**
  * The standard image pipeline for a dsp preset: decode -> resample to the preset's rate -> 5 s chunks ->
  * melspec -> db (ref max) -> 8-bit PNG. "default" is the BirdCLEF preset.
+ *
+ * @param name - 'default', or a dsp preset: 'librosa', 'birdclef', 'kaggle2020', 'birdnet'.
+ * @returns the resolved pipeline, as `birdcall convert --preset NAME` runs it.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { presetPipeline } from 'birdcall';
+ *
+ * const p = presetPipeline('kaggle2020');
+ * assert.deepEqual(p.steps.map((s) => s.block.name), ['decode', 'resample', 'chunk', 'melspec', 'db', 'image']);
+ * assert.equal(p.steps[1].params.sampleRate, 32000);
+ * ```
  */
 export function presetPipeline(name: string): ResolvedPipeline {
   const { sampleRate, melspec } = presetSettings(name);
