@@ -84,12 +84,13 @@ function stratifiedGroups(rows: readonly OutputRow[], options: SplitOptions): nu
 /**
  * Train/validation split by recording (or by `groupBy`), stratified by primary label: about
  * `validationFraction` of each label's groups go to validation, at least one when the label has two or more
- * groups, never all of them. A label with a single group stays in training.
+ * groups, never all of them. A label with a single group stays in training. A fraction of 0 trains on every row.
  */
 export function splitByRecording(rows: readonly OutputRow[], options: SplitOptions & { validationFraction?: number } = {}): Split {
   const fraction = options.validationFraction ?? 0.2;
-  if (!(fraction > 0 && fraction < 1)) throw new BirdcallError('PARAM_INVALID', `validationFraction must be in (0, 1), got ${fraction}`);
+  if (!(fraction >= 0 && fraction < 1)) throw new BirdcallError('PARAM_INVALID', `validationFraction must be in [0, 1), got ${fraction}`);
   const split: Split = { train: [], validation: [] };
+  if (fraction === 0) return { train: rows.map((_, i) => i), validation: [] };
   for (const groups of stratifiedGroups(rows, options)) {
     const nVal = groups.length < 2 ? 0 : Math.min(groups.length - 1, Math.max(1, Math.round(fraction * groups.length)));
     groups.forEach((g, i) => (i < nVal ? split.validation : split.train).push(...g));

@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
 import type { Artifact, SourceFile } from '../pipeline/block.ts';
@@ -11,6 +11,7 @@ import { runPipelineOnFile } from '../pipeline/run.ts';
 import { errorFromData, type ItemOutput } from '../pipeline/worker.ts';
 import { loadModel } from './artifacts.ts';
 import { decodeInput, type InputShape } from './dataset.ts';
+import { recordingRowId } from './pool.ts';
 import { predictBatch } from './predict.ts';
 
 /**
@@ -74,8 +75,7 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
 
 /** `<file stem>_<end second>`: whole seconds as BirdCLEF writes them, else up to milliseconds. */
 export function rowId(source: string, endSeconds: number): string {
-  const name = basename(source);
-  const stem = name.slice(0, name.length - extname(name).length) || name;
+  const stem = recordingRowId(source);
   const rounded = Math.round(endSeconds);
   const end = Math.abs(endSeconds - rounded) < 1e-6 ? String(rounded) : String(Number(endSeconds.toFixed(3)));
   return `${stem}_${end}`;
