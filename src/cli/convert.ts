@@ -1,16 +1,19 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { BirdcallError, UsageError } from '../errors.ts';
 import { convert, convertExitCode, parseByteSize, type ConvertProgress, type ConvertSummary } from '../pipeline/convert.ts';
-import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import { convertShard, resolveShard } from '../pipeline/shard.ts';
-import { queueConvert } from './queue.ts';
+import { DEFAULT_RECIPE, RECIPE_FILE, recordRecipe } from '../train/recipes.ts';
+import { pipelineFromFlags, queueConvert, recipeFromFlags } from './queue.ts';
 import { positiveInteger } from './flags.ts';
 
 interface ConvertFlags {
   out: string;
   pipeline?: string;
   preset?: string;
+  recipe?: string;
   jobs?: string;
   maxDuration?: string;
   maxFileSize?: string;
@@ -30,14 +33,6 @@ function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
   return n;
-}
-
-async function choosePipeline(flags: ConvertFlags): Promise<ResolvedPipeline> {
-  if (flags.pipeline !== undefined && flags.preset !== undefined) {
-    throw new UsageError('give --pipeline FILE or --preset NAME, not both');
-  }
-  if (flags.pipeline !== undefined) return loadPipelineFile(flags.pipeline);
-  return presetPipeline(flags.preset ?? 'default');
 }
 
 function formatSeconds(seconds: number | undefined): string {
@@ -120,8 +115,9 @@ export function register(program: Command): void {
     .description('run a pipeline over a folder of WAVs or a manifest CSV: images/npy per chunk, manifest.csv, errors.csv')
     .argument('<input>', 'a folder (label = parent folder name), a BirdCLEF train_metadata.csv or a birdcalls manifest.csv')
     .requiredOption('-o, --out <dir>', 'output folder')
-    .option('--pipeline <file>', 'pipeline file (YAML or JSON)')
-    .option('--preset <name>', 'a built-in pipeline (default: "default")')
+    .option('--recipe <name>', `a recipe's pipeline, recorded as ${RECIPE_FILE} so train takes its training settings (default: ${DEFAULT_RECIPE}; \`birdcall recipes\` lists them)`)
+    .option('--pipeline <file>', 'pipeline file (YAML or JSON) instead of a recipe')
+    .option('--preset <name>', 'a built-in mel preset pipeline instead of a recipe (birdclef, ...; "default" = birdclef)')
     .option('--jobs <n>', 'worker threads for the CPU work; 1 runs in-process (default: all cores)')
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
@@ -143,7 +139,8 @@ export function register(program: Command): void {
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
       const maxFileSize = flags.maxFileSize === undefined ? undefined : parseByteSize(flags.maxFileSize);
       const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);
-      const pipeline = await choosePipeline(flags);
+      const recipe = recipeFromFlags(flags);
+      const pipeline = (await pipelineFromFlags(flags, true))!;
       const progress = makeProgress(flags.progress !== false);
       let summary: ConvertSummary;
       try {
@@ -165,7 +162,10 @@ export function register(program: Command): void {
       } finally {
         progress.stop();
       }
-      process.stderr.write(report(summary));
+      // A plain pipeline or preset into a folder a recipe once made must not leave that recipe's record behind.
+      if (recipe !== undefined) await recordRecipe(flags.out, recipe);
+      else await rm(join(flags.out, RECIPE_FILE), { force: true });
+      process.stderr.write(report(summary) + (recipe === undefined ? '' : `recipe ${recipe.name} v${recipe.version} (recorded in ${RECIPE_FILE}: train takes its settings)\n`));
       const code = convertExitCode(summary);
       if (code !== 0) process.exitCode = code;
     });

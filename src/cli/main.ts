@@ -5,11 +5,13 @@ import { BIRDCALL_VERSION } from '../pipeline/version.ts';
 import { configureErrors, runProgram } from './exit.ts';
 import * as blocks from './blocks.ts';
 import * as convert from './convert.ts';
+import * as cv from './cv.ts';
 import * as manifest from './manifest.ts';
 import * as melspec from './melspec.ts';
 import * as pipeline from './pipeline.ts';
 import * as predict from './predict.ts';
 import * as queue from './queue.ts';
+import * as recipes from './recipes.ts';
 import * as select from './select.ts';
 import * as train from './train.ts';
 import * as worker from './worker.ts';
@@ -17,7 +19,7 @@ import * as worker from './worker.ts';
 /**
  * Every command module, in `--help` order. Each exports `register(program)`.
  */
-const COMMANDS: { register(program: Command): void }[] = [melspec, convert, worker, queue, manifest, pipeline, blocks, train, predict, select];
+const COMMANDS: { register(program: Command): void }[] = [melspec, convert, worker, queue, manifest, pipeline, blocks, recipes, train, cv, predict, select];
 
 export function buildProgram(): Command {
   const program = configureErrors(new Command('birdcall'))

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { positiveInteger } from './flags.ts';
 import type { ConvertSummary } from '../pipeline/convert.ts';
-import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { loadPipelineFile, presetPipeline, resolvePipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { DEFAULT_RECIPE, getRecipe, recordRecipe, type Recipe } from '../train/recipes.ts';
 import type { EnqueueSummary, QueueStatus } from '../pipeline/queue.ts';
 
 /** BullMQ and ioredis load on use, not at start-up: every other command starts without them. */
@@ -16,12 +17,26 @@ const queueLib = (): Promise<typeof import('../pipeline/queue.ts')> => import('.
 interface PipelineFlags {
   pipeline?: string;
   preset?: string;
+  recipe?: string;
 }
 
+/**
+ * The recipe a conversion follows: the one named by --recipe, or the default recipe when neither --pipeline
+ * nor --preset is given (then `train` takes its training settings too); none with a plain pipeline or preset.
+ */
+export function recipeFromFlags(flags: PipelineFlags): Recipe | undefined {
+  const given = [flags.pipeline && '--pipeline FILE', flags.preset && '--preset NAME', flags.recipe && '--recipe NAME'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one of --pipeline FILE, --preset NAME or --recipe NAME, not ${given.join(' and ')}`);
+  if (flags.pipeline !== undefined || flags.preset !== undefined) return undefined;
+  return getRecipe(flags.recipe ?? DEFAULT_RECIPE);
+}
+
+/** The pipeline of --pipeline, --preset or --recipe; with `required`, the default recipe's when none is given. */
 export async function pipelineFromFlags(flags: PipelineFlags, required: boolean): Promise<ResolvedPipeline | undefined> {
-  if (flags.pipeline !== undefined && flags.preset !== undefined) throw new UsageError('give --pipeline FILE or --preset NAME, not both');
+  const recipe = recipeFromFlags(flags);
   if (flags.pipeline !== undefined) return loadPipelineFile(flags.pipeline);
-  if (flags.preset !== undefined || required) return presetPipeline(flags.preset ?? 'default');
+  if (flags.preset !== undefined) return presetPipeline(flags.preset);
+  if (flags.recipe !== undefined || required) return resolvePipeline(recipe!.pipeline);
   return undefined;
 }
 
@@ -82,6 +97,8 @@ export async function queueConvert(input: string, flags: QueueConvertFlags): Pro
     },
   });
   const result = await finishQueue({ queue: target, outDir: flags.out!, jobs: positiveInteger(flags.jobs, '--jobs') });
+  const recipe = recipeFromFlags(flags);
+  if (recipe !== undefined) await recordRecipe(flags.out!, recipe);
   process.stderr.write(finishReport(result));
   const code = finishExitCode(result);
   if (code !== 0) process.exitCode = code;
