@@ -83,6 +83,10 @@ export function register(program: Command): void {
     process.stdout.write(
       `${cv.perFold.length} folds by ${cv.groupBy ?? 'recording'}: recording top-1 ${f(m.recordingTop1)}, ROC-AUC ${f(m.recordingMacroRocAuc)}; ` +
         `chunk top-1 ${f(m.chunkTop1)}, ROC-AUC ${f(m.chunkMacroRocAuc)}; ${m.trainSeconds.mean.toFixed(0)} s training per fold\n` +
+        (cv.meanWithoutTta === undefined
+          ? ''
+          : `the same models without TTA: recording top-1 ${f(cv.meanWithoutTta.recordingTop1)}, ROC-AUC ${f(cv.meanWithoutTta.recordingMacroRocAuc)}; ` +
+            `chunk top-1 ${f(cv.meanWithoutTta.chunkTop1)}, ROC-AUC ${f(cv.meanWithoutTta.chunkMacroRocAuc)}\n`) +
         `wrote ${paths.html}, ${paths.json}, ${paths.csv}\n`,
     );
   });

@@ -42,6 +42,7 @@ function cvJson(cv: CrossValidation): unknown {
     trainParams: cv.params,
     chance: { top1: 1 / cv.classes.length, macroRocAuc: 0.5 },
     mean: cv.mean,
+    meanWithoutTta: cv.meanWithoutTta ?? null,
     perFold: cv.perFold,
     confusion: { rows: 'true primary label', columns: 'predicted', classes: cv.classes, counts: cv.confusion },
     recordings: cv.recordings.map((r) => ({ source: r.row.source, fold: r.fold, label: r.row.primaryLabel, ...topClass(r, cv.classes) })),

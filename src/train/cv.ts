@@ -59,6 +59,8 @@ export interface FoldScores {
   secondsPerExample: number;
   /** CPU seconds of this process per example seen: the wall time depends on what else runs on the machine. */
   cpuSecondsPerExample: number;
+  /** With TTA: the same fold model's scores without it, so the two compare on identical weights. */
+  withoutTta?: { recording: LevelScores; chunk: LevelScores };
 }
 
 export interface MeanSd {
@@ -85,6 +87,8 @@ export interface CrossValidation {
   inputShape: number[];
   perFold: FoldScores[];
   mean: Record<'recordingTop1' | 'recordingMacroRocAuc' | 'chunkTop1' | 'chunkMacroRocAuc' | 'trainSeconds' | 'secondsPerExample' | 'cpuSecondsPerExample', MeanSd>;
+  /** With TTA, the means of the same fold models without it. */
+  meanWithoutTta: Record<'recordingTop1' | 'recordingMacroRocAuc' | 'chunkTop1' | 'chunkMacroRocAuc', MeanSd> | undefined;
   /** Out-of-fold chunk scores, in manifest order (only the folds run). */
   chunks: OutOfFold[];
   /** Out-of-fold recording scores (pooled chunks), in order of first appearance. */
@@ -141,25 +145,33 @@ async function runFold(
   });
   const trainSeconds = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
-  const heldOut = await predictRows(result.model, dataset, split.validation, 32, options.tta ?? 1);
+  const tta = options.tta ?? 1;
+  const heldOut = await predictRows(result.model, dataset, split.validation, 32, tta);
+  const plain = tta > 1 ? await predictRows(result.model, dataset, split.validation, 32, 1) : undefined;
   result.model.dispose();
   const testRows = split.validation.map((i) => rows[i]);
-  const pooled = poolBySource(testRows, heldOut, options.pool ?? 'mean');
+  const levels = (scores: Float32Array[]): { recording: LevelScores; chunk: LevelScores; recordings: number } => {
+    const pooled = poolBySource(testRows, scores, options.pool ?? 'mean');
+    return { recording: scoreLevel(pooled.items, pooled.scores, dataset.classes), chunk: scoreLevel(testRows, scores, dataset.classes), recordings: pooled.items.length };
+  };
+  const scored = levels(heldOut);
+  const withoutTta = plain === undefined ? undefined : levels(plain);
   const seen = result.history.length * split.train.length;
   return {
     scores: {
       fold,
       trainRecordings: new Set(split.train.map((i) => rows[i].source)).size,
-      testRecordings: pooled.items.length,
+      testRecordings: scored.recordings,
       trainChunks: split.train.length,
       testChunks: split.validation.length,
-      recording: scoreLevel(pooled.items, pooled.scores, dataset.classes),
-      chunk: scoreLevel(testRows, heldOut, dataset.classes),
+      recording: scored.recording,
+      chunk: scored.chunk,
       epochs: result.history.length,
       trainSeconds,
       secondsPerEpoch: trainSeconds / Math.max(1, result.history.length),
       secondsPerExample: result.secondsPerExample,
       cpuSecondsPerExample: (cpu.user + cpu.system) / 1e6 / Math.max(1, seen),
+      ...(withoutTta === undefined ? {} : { withoutTta: { recording: withoutTta.recording, chunk: withoutTta.chunk } }),
     },
     chunks: testRows.map((row, i) => ({ row, fold, scores: heldOut[i] })),
   };
@@ -226,6 +238,10 @@ export async function crossValidate(options: CrossValidateOptions): Promise<Cros
       secondsPerExample: of((s) => s.secondsPerExample),
       cpuSecondsPerExample: of((s) => s.cpuSecondsPerExample),
     },
+    meanWithoutTta:
+      (options.tta ?? 1) > 1
+        ? { recordingTop1: of((s) => s.withoutTta?.recording.top1 ?? Number.NaN), recordingMacroRocAuc: of((s) => s.withoutTta?.recording.macroRocAuc ?? Number.NaN), chunkTop1: of((s) => s.withoutTta?.chunk.top1 ?? Number.NaN), chunkMacroRocAuc: of((s) => s.withoutTta?.chunk.macroRocAuc ?? Number.NaN) }
+        : undefined,
     chunks,
     recordings,
     confusion: confusionMatrix(recordings, classes),
