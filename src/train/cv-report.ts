@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { writeFileAtomic } from '../pipeline/atomic.ts';
 import type { CrossValidation, FoldScores, MeanSd, OutOfFold } from './cv.ts';
-import { recordingRowId } from './pool.ts';
+import { predictionRecords } from './pool.ts';
 import { formatProbability, rowId } from './predict-files.ts';
 
 /**
@@ -51,14 +51,13 @@ function cvJson(cv: CrossValidation): unknown {
 
 /** Chunk rows then the pooled row, recording by recording: what `predict --pool` writes. */
 export function oofCsv(cv: CrossValidation): string {
-  const chunksOf = new Map<string, OutOfFold[]>();
-  for (const c of cv.chunks) chunksOf.set(c.row.source, [...(chunksOf.get(c.row.source) ?? []), c]);
-  const records: string[][] = [['row_id', ...cv.classes]];
-  const line = (id: string, scores: Float32Array): string[] => [id, ...Array.from(scores, formatProbability)];
-  for (const r of cv.recordings) {
-    for (const c of chunksOf.get(r.row.source) ?? []) records.push(line(rowId(c.row.source, c.row.endSeconds), c.scores));
-    records.push(line(recordingRowId(r.row.source), r.scores));
+  const chunksOf = new Map<string, { rowId: string; source: string; scores: Float32Array }[]>();
+  for (const c of cv.chunks) {
+    const entry = { rowId: rowId(c.row.source, c.row.endSeconds), source: c.row.source, scores: c.scores };
+    chunksOf.set(c.row.source, [...(chunksOf.get(c.row.source) ?? []), entry]);
   }
+  const records = [['row_id', ...cv.classes]];
+  for (const r of cv.recordings) records.push(...predictionRecords(chunksOf.get(r.row.source) ?? [], cv.pool, formatProbability));
   return stringify(records);
 }
 

@@ -46,3 +46,20 @@ export function recordingRowId(source: string): string {
   const name = basename(source);
   return name.slice(0, name.length - extname(name).length) || name;
 }
+
+/**
+ * One recording's rows in a predictions CSV: its chunk rows (row_id, then a probability per class), then,
+ * with `pool`, its pooled row under the file stem. `predict --pool` and the cross-validation's oof.csv both
+ * write this layout.
+ */
+export function predictionRecords(
+  chunks: readonly { rowId: string; source: string; scores: ArrayLike<number> }[],
+  pool: PoolMethod | undefined,
+  format: (p: number) => string,
+): string[][] {
+  const records = chunks.map((c) => [c.rowId, ...Array.from(c.scores, format)]);
+  if (pool !== undefined && chunks.length > 0) {
+    records.push([recordingRowId(chunks[0].source), ...Array.from(poolScores(chunks.map((c) => c.scores), pool), format)]);
+  }
+  return records;
+}

@@ -91,7 +91,7 @@ export async function predictSource(predictor: Predictor, file: SourceFile, batc
 }
 
 /** The chunks one recording's pipeline run made (here or in a worker thread), through the model. */
-export async function predictItems(predictor: Predictor, path: string, items: readonly ItemOutput[], batchSize = 32): Promise<ChunkPrediction[]> {
+export async function predictItems(predictor: Predictor, path: string, items: readonly ItemOutput[], batchSize = 32, tta = 1): Promise<ChunkPrediction[]> {
   const inputs: Float32Array[] = [];
   for (const item of items) {
     const artifact: Artifact | undefined = item.artifacts.find((a) => a.name === predictor.input);
@@ -112,7 +112,7 @@ export async function predictItems(predictor: Predictor, path: string, items: re
       );
     }
   }
-  const scores = inputs.length > 0 ? predictBatch(predictor.model, inputs, predictor.inputShape, batchSize) : [];
+  const scores = inputs.length > 0 ? predictBatch(predictor.model, inputs, predictor.inputShape, batchSize, tta) : [];
   return items.map((item, i) => {
     const end = predictor.chunkSeconds !== undefined ? item.startSeconds + predictor.chunkSeconds : item.endSeconds;
     return {
@@ -173,6 +173,8 @@ export interface PredictFileError {
 
 export interface PredictFilesOptions {
   batchSize?: number;
+  /** Time-shifted copies of each chunk whose probabilities are averaged (1: none). */
+  tta?: number;
   /**
    * Worker threads that run the pipeline (decode, resample, mel, image) while this thread runs the model;
    * 1 runs everything here. Default 1. Predictions come out in input order either way.
@@ -225,7 +227,7 @@ export async function predictFiles(predictor: Predictor, input: string, options:
     summary.files++;
     try {
       if ('error' in prepared) throw prepared.error;
-      const rows = await predictItems(predictor, source.path, prepared.items, options.batchSize);
+      const rows = await predictItems(predictor, source.path, prepared.items, options.batchSize, options.tta);
       summary.chunks += rows.length;
       await options.onPredictions?.(rows);
     } catch (error) {

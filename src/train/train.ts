@@ -7,7 +7,8 @@ import { buildModel } from './models.ts';
 import { resolveTrainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
 import { Rng } from './random.ts';
 import { Adam } from './adam.ts';
-import { predictFlatTta, rollTime } from './tta.ts';
+import { predictFlatTta } from './predict.ts';
+import { rollTime } from './tta.ts';
 import { canShare, ReplicaGroup, shareGradients } from './replicas.ts';
 
 export { MONITORS, resolveTrainParams, trainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';

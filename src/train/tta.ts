@@ -1,6 +1,3 @@
-import type * as tf from '@tensorflow/tfjs';
-import { predictFlat } from './predict.ts';
-
 /**
  * Test-time augmentation: a chunk's scores are the mean over copies of it shifted in time (circularly, as
  * the trainer's time-shift augmentation shifts), so a call cut at the chunk's edge is seen whole in one copy.
@@ -40,23 +37,4 @@ export function rollTime(x: Float32Array, base: number, shape: readonly number[]
     x.set(row.subarray(rowLength - offset), start);
     x.set(row.subarray(0, rowLength - offset), start + offset);
   }
-}
-
-/** Inference outputs of `rows` inputs stored flat in x, each the mean over `copies` time-shifted copies. */
-export function predictFlatTta(model: tf.LayersModel, x: Float32Array, rows: number, shape: readonly number[], copies: number): Float32Array {
-  if (copies <= 1 || rows === 0) return predictFlat(model, x, rows, shape);
-  const [h, w, c = 1] = shape;
-  const size = h * w * c;
-  const row = new Float32Array(w * c);
-  let sum: Float32Array | undefined;
-  for (const shift of ttaShifts(copies, w)) {
-    const shifted = x.slice(0, rows * size);
-    for (let b = 0; b < rows; b++) rollTime(shifted, b * size, shape, shift, row);
-    const scores = predictFlat(model, shifted, rows, shape);
-    if (sum === undefined) sum = scores;
-    else for (let i = 0; i < sum.length; i++) sum[i] += scores[i];
-  }
-  const out = sum ?? new Float32Array(0);
-  for (let i = 0; i < out.length; i++) out[i] /= copies;
-  return out;
 }
