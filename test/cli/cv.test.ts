@@ -33,7 +33,7 @@ describe('recipes from the command line', () => {
     const out = join(dir, 'clips');
     const converted = await runCli(['convert', audio, '-o', out, '--jobs', '1', '--no-progress']);
     expect(converted.code).toBe(0);
-    expect(converted.stderr).toContain(`recipe ${DEFAULT_RECIPE} v1 (recorded in recipe.json`);
+    expect(converted.stderr).toContain(`recipe ${DEFAULT_RECIPE} v${getRecipe(DEFAULT_RECIPE).version} (recorded in recipe.json`);
     const recorded = JSON.parse(await readFile(join(out, 'recipe.json'), 'utf8')) as { name: string; train: unknown };
     expect(recorded).toEqual(getRecipe(DEFAULT_RECIPE));
     expect(JSON.parse(await readFile(join(out, 'pipeline.json'), 'utf8'))).toMatchObject({ steps: expect.arrayContaining([{ block: 'pcen', params: expect.anything() }]) });
@@ -41,11 +41,11 @@ describe('recipes from the command line', () => {
     const model = join(dir, 'model');
     const trained = await runCli(['train', '--data', join(out, 'manifest.csv'), '-o', model, '--epochs', '1', '--no-progress']);
     expect(trained.code).toBe(0);
-    expect(trained.stderr).toContain(`recipe ${DEFAULT_RECIPE} v1, with the options given on top`);
+    expect(trained.stderr).toContain(`recipe ${DEFAULT_RECIPE} v${getRecipe(DEFAULT_RECIPE).version}, with the options given on top`);
     expect(trained.stdout).toMatch(/^epoch 1\/1 /m);
     const config = JSON.parse(await readFile(join(model, 'train-config.json'), 'utf8')) as Record<string, unknown>;
     // From the recipe: the model, the learning rate, mixup off, every recording trained on; from the flag: 1 epoch.
-    expect(config).toMatchObject({ model: 'strided', learningRate: 3e-3, mixupAlpha: 0, validationFraction: 0, epochs: 1, recipe: { name: DEFAULT_RECIPE, version: 1 } });
+    expect(config).toMatchObject({ model: 'strided', learningRate: 3e-3, mixupAlpha: 0, validationFraction: 0, epochs: 1, recipe: { name: DEFAULT_RECIPE, version: getRecipe(DEFAULT_RECIPE).version } });
   });
 
   it('a plain pipeline into a folder a recipe made removes the stale recipe record; --recipe with --pipeline is a usage error', async () => {
