@@ -37,7 +37,7 @@ export function parsePool(text: string | undefined): PoolMethod {
 export function register(program: Command): void {
   const command = program
     .command('cv')
-    .description('k-fold cross-validation by recording (or by a metadata group) of the recipe a manifest was converted with; writes cv.json, oof.csv and index.html')
+    .description('k-fold cross-validation by recording (or by a metadata group) of the recipe a manifest was converted with; writes cv.json, oof.csv and index.html. Training flags override the recipe; the defaults shown are the trainer\'s own, used when no recipe is recorded')
     .requiredOption('--data <manifest>', 'manifest.csv written by `birdcall convert`')
     .requiredOption('-o, --out <dir>', 'report folder to write, e.g. reports/NAME')
     .option('--folds <k>', 'number of folds (default: 5)')

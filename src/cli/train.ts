@@ -73,7 +73,7 @@ function makeBatchProgress(enabled: boolean): { update: (p: BatchProgress) => vo
 export function register(program: Command): void {
   const command = program
     .command('train')
-    .description('train a CNN on a convert output manifest; writes model.json + weights.bin, classes, pipeline, history, metrics')
+    .description('train a CNN on a convert output manifest; writes model.json + weights.bin, classes, pipeline, history, metrics. Starts from the recipe convert recorded beside the manifest; flags override it, and the defaults shown are the trainer\'s own, used when no recipe is recorded')
     .requiredOption('--data <manifest>', 'manifest.csv written by `birdcall convert` (inputs are read relative to it)')
     .requiredOption('-o, --out <dir>', 'model folder to write, e.g. models/NAME')
     .option('--recipe <name>', "start from this recipe's training settings (default: the recipe convert recorded beside the manifest; flags override it)")
