@@ -86,9 +86,9 @@ export interface CrossValidation {
   pool: PoolMethod;
   inputShape: number[];
   perFold: FoldScores[];
-  mean: Record<'recordingTop1' | 'recordingMacroRocAuc' | 'chunkTop1' | 'chunkMacroRocAuc' | 'trainSeconds' | 'secondsPerExample' | 'cpuSecondsPerExample', MeanSd>;
+  mean: LevelMeans & Record<'trainSeconds' | 'secondsPerExample' | 'cpuSecondsPerExample', MeanSd>;
   /** With TTA, the means of the same fold models without it. */
-  meanWithoutTta: Record<'recordingTop1' | 'recordingMacroRocAuc' | 'chunkTop1' | 'chunkMacroRocAuc', MeanSd> | undefined;
+  meanWithoutTta: LevelMeans | undefined;
   /** Out-of-fold chunk scores, in manifest order (only the folds run). */
   chunks: OutOfFold[];
   /** Out-of-fold recording scores (pooled chunks), in order of first appearance. */
@@ -177,6 +177,23 @@ async function runFold(
   };
 }
 
+export type LevelMeans = Record<'recordingTop1' | 'recordingMacroRocAuc' | 'chunkTop1' | 'chunkMacroRocAuc', MeanSd>;
+
+/** Mean ± sd over folds of the recording and chunk scores that `pick` takes from each fold. */
+function levelMeans(perFold: readonly FoldScores[], pick: (s: FoldScores) => { recording: LevelScores; chunk: LevelScores } | undefined): LevelMeans {
+  const of = (get: (l: { recording: LevelScores; chunk: LevelScores }) => number): MeanSd =>
+    meanSd(perFold.map((s) => {
+      const levels = pick(s);
+      return levels === undefined ? Number.NaN : get(levels);
+    }));
+  return {
+    recordingTop1: of((l) => l.recording.top1),
+    recordingMacroRocAuc: of((l) => l.recording.macroRocAuc),
+    chunkTop1: of((l) => l.chunk.top1),
+    chunkMacroRocAuc: of((l) => l.chunk.macroRocAuc),
+  };
+}
+
 /** Cross-validate: train one model per fold on the other folds, score it on its own, pool the out-of-fold predictions. */
 export async function crossValidate(options: CrossValidateOptions): Promise<CrossValidation> {
   const manifestDir = dirname(options.manifest);
@@ -230,18 +247,12 @@ export async function crossValidate(options: CrossValidateOptions): Promise<Cros
     inputShape,
     perFold,
     mean: {
-      recordingTop1: of((s) => s.recording.top1),
-      recordingMacroRocAuc: of((s) => s.recording.macroRocAuc),
-      chunkTop1: of((s) => s.chunk.top1),
-      chunkMacroRocAuc: of((s) => s.chunk.macroRocAuc),
+      ...levelMeans(perFold, (s) => s),
       trainSeconds: of((s) => s.trainSeconds),
       secondsPerExample: of((s) => s.secondsPerExample),
       cpuSecondsPerExample: of((s) => s.cpuSecondsPerExample),
     },
-    meanWithoutTta:
-      (options.tta ?? 1) > 1
-        ? { recordingTop1: of((s) => s.withoutTta?.recording.top1 ?? Number.NaN), recordingMacroRocAuc: of((s) => s.withoutTta?.recording.macroRocAuc ?? Number.NaN), chunkTop1: of((s) => s.withoutTta?.chunk.top1 ?? Number.NaN), chunkMacroRocAuc: of((s) => s.withoutTta?.chunk.macroRocAuc ?? Number.NaN) }
-        : undefined,
+    meanWithoutTta: (options.tta ?? 1) > 1 ? levelMeans(perFold, (s) => s.withoutTta) : undefined,
     chunks,
     recordings,
     confusion: confusionMatrix(recordings, classes),
