@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import type { ConvertSummary } from '../batch/convert.ts';
 import { BirdcallError, UsageError } from '../errors.ts';
 import type { ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { DEFAULT_RECIPE, getRecipe, type Recipe } from '../train/recipes.ts';
 
 /**
  * What several commands share: the pipeline choice, number and size flags, progress output, exit codes.
@@ -11,18 +12,32 @@ import type { ResolvedPipeline } from '../pipeline/pipeline.ts';
 export interface PipelineFlags {
   pipeline?: string;
   preset?: string;
+  recipe?: string;
 }
 
 /**
- * The pipeline a command runs: --pipeline FILE or --preset NAME (not both). With neither, the default preset
- * when `required`, else undefined (a queue worker then takes the pipeline stored with the queue).
+ * The recipe a conversion follows: the one named by --recipe, or the default recipe when neither --pipeline
+ * nor --preset is given (then `train` takes its training settings too); none with a plain pipeline or preset.
+ */
+export function recipeFromFlags(flags: PipelineFlags): Recipe | undefined {
+  const given = [flags.pipeline && '--pipeline FILE', flags.preset && '--preset NAME', flags.recipe && '--recipe NAME'].filter(Boolean);
+  if (given.length > 1) throw new UsageError(`give one of --pipeline FILE, --preset NAME or --recipe NAME, not ${given.join(' and ')}`);
+  if (flags.pipeline !== undefined || flags.preset !== undefined) return undefined;
+  return getRecipe(flags.recipe ?? DEFAULT_RECIPE);
+}
+
+/**
+ * The pipeline a command runs: --pipeline FILE, --preset NAME or --recipe NAME (one of them). With none, the
+ * default recipe's pipeline when `required`, else undefined (a queue worker then takes the pipeline stored
+ * with the queue).
  */
 export async function pipelineFromFlags(flags: PipelineFlags, required: boolean): Promise<ResolvedPipeline | undefined> {
-  if (flags.pipeline !== undefined && flags.preset !== undefined) throw new UsageError('give --pipeline FILE or --preset NAME, not both');
-  if (flags.pipeline === undefined && flags.preset === undefined && !required) return undefined;
-  const { loadPipelineFile, presetPipeline } = await import('../pipeline/pipeline.ts');
+  const recipe = recipeFromFlags(flags);
+  if (flags.pipeline === undefined && flags.preset === undefined && flags.recipe === undefined && !required) return undefined;
+  const { loadPipelineFile, presetPipeline, resolvePipeline } = await import('../pipeline/pipeline.ts');
   if (flags.pipeline !== undefined) return loadPipelineFile(flags.pipeline);
-  return presetPipeline(flags.preset ?? 'default');
+  if (flags.preset !== undefined) return presetPipeline(flags.preset);
+  return resolvePipeline(recipe!.pipeline);
 }
 
 /** A flag's positive integer (undefined when the flag was not given); anything else is a usage error (exit 2). */

@@ -1,14 +1,18 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BirdcallError, UsageError } from '../errors.ts';
 import { convert, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
 import { convertShard, resolveShard } from '../scale/shard.ts';
-import { parseByteSize, pipelineFromFlags, positiveInteger, positiveNumber, setBatchExitCode, startProgress, type Progress } from './common.ts';
+import { parseByteSize, pipelineFromFlags, positiveInteger, positiveNumber, recipeFromFlags, setBatchExitCode, startProgress, type Progress } from './common.ts';
 import { queueConvert } from './queue.ts';
+import { DEFAULT_RECIPE, RECIPE_FILE, recordRecipe } from '../train/recipes.ts';
 
 interface ConvertFlags {
   out: string;
   pipeline?: string;
   preset?: string;
+  recipe?: string;
   jobs?: string;
   maxDuration?: string;
   maxFileSize?: string;
@@ -72,8 +76,9 @@ export function register(program: Command): void {
     .description('run a pipeline over a folder of WAVs or a manifest CSV: images/npy per chunk, manifest.csv, errors.csv')
     .argument('<input>', 'a folder (label = parent folder name), a BirdCLEF train_metadata.csv or a birdcalls manifest.csv')
     .requiredOption('-o, --out <dir>', 'output folder')
-    .option('--pipeline <file>', 'pipeline file (YAML or JSON)')
-    .option('--preset <name>', 'a built-in pipeline (default: "default")')
+    .option('--recipe <name>', `a recipe's pipeline, recorded as ${RECIPE_FILE} so train takes its training settings (default: ${DEFAULT_RECIPE}; \`birdcall recipes\` lists them)`)
+    .option('--pipeline <file>', 'pipeline file (YAML or JSON) instead of a recipe')
+    .option('--preset <name>', 'a built-in mel preset pipeline instead of a recipe (birdclef, ...; "default" = birdclef)')
     .option('--jobs <n>', 'worker threads for the CPU work; 1 runs in-process (default: all cores)')
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
@@ -95,6 +100,7 @@ export function register(program: Command): void {
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
       const maxFileSize = flags.maxFileSize === undefined ? undefined : parseByteSize(flags.maxFileSize);
       const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);
+      const recipe = recipeFromFlags(flags);
       const pipeline = (await pipelineFromFlags(flags, true))!;
       const progress = makeProgress(flags.progress !== false);
       let summary: ConvertSummary;
@@ -117,7 +123,10 @@ export function register(program: Command): void {
       } finally {
         progress.stop();
       }
-      process.stderr.write(report(summary));
+      // A plain pipeline or preset into a folder a recipe once made must not leave that recipe's record behind.
+      if (recipe !== undefined) await recordRecipe(flags.out, recipe);
+      else await rm(join(flags.out, RECIPE_FILE), { force: true });
+      process.stderr.write(report(summary) + (recipe === undefined ? '' : `recipe ${recipe.name} v${recipe.version} (recorded in ${RECIPE_FILE}: train takes its settings)\n`));
       await setBatchExitCode(summary);
     });
 }

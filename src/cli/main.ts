@@ -21,7 +21,9 @@ const COMMANDS: Record<string, () => Promise<CommandModule>> = {
   manifest: () => import('./manifest.ts'),
   pipeline: () => import('./pipeline.ts'),
   blocks: () => import('./blocks.ts'),
+  recipes: () => import('./recipes.ts'),
   train: () => import('./train.ts'),
+  cv: () => import('./cv.ts'),
   predict: () => import('./predict.ts'),
   select: () => import('./select.ts'),
 };

@@ -8,12 +8,16 @@ import { writeStreamAtomic } from '../store/atomic.ts';
 import type { ChunkPrediction, PredictFilesProgress } from '../train/predict-files.ts';
 import { EXIT } from './exit.ts';
 import { positiveInteger, startProgress, type Progress } from './common.ts';
+import { parsePool } from './cv.ts';
+import { predictionRecords } from '../train/pool.ts';
 
 interface PredictFlags {
   model: string;
   out: string;
   batchSize?: string;
   jobs?: string;
+  pool?: string;
+  tta?: string;
   progress?: boolean;
 }
 
@@ -80,8 +84,12 @@ export function register(program: Command): void {
     .requiredOption('-o, --out <file>', 'predictions CSV to write: row_id (<file stem>_<end second>) then one column per class')
     .option('--batch-size <n>', 'chunks per inference batch (default: 32)')
     .option('--jobs <n>', 'worker threads for the pipeline (decode, mel, image) while the main thread runs the model; 1 runs everything in-process (default: all cores)')
+    .option('--pool <mean|max>', "also write one row per recording after its chunks: row_id = the file stem, each class the mean (or max) of its chunks'")
+    .option('--tta <n>', 'average n time-shifted copies of each chunk (default: 1, none)')
     .option('--no-progress', 'no progress output')
     .action(async (input: string, flags: PredictFlags) => {
+      const pool = flags.pool === undefined ? undefined : parsePool(flags.pool);
+      const tta = positiveInteger(flags.tta, '--tta') ?? 1;
       const jobs = positiveInteger(flags.jobs, '--jobs') ?? availableParallelism();
       const batchSize = flags.batchSize === undefined ? 32 : Number(flags.batchSize);
       if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got "${flags.batchSize}"`);
@@ -105,7 +113,7 @@ export function register(program: Command): void {
           if (seen.has(c.rowId)) duplicates++;
           seen.add(c.rowId);
         }
-        rows.push(stringify(chunks.map((c) => [c.rowId, ...Array.from(c.scores, formatProbability)])));
+        rows.push(stringify(predictionRecords(chunks, pool, formatProbability)));
       };
       const writing = writeStreamAtomic(flags.out, rows);
       const progress = makeProgress(flags.progress !== false);
@@ -114,6 +122,7 @@ export function register(program: Command): void {
         summary = await predictFiles(predictor, input, {
           batchSize,
           jobs,
+          tta,
           onPredictions,
           onProgress: progress.update,
           onError: (e) => process.stderr.write(`birdcall: ${e.path}: ${e.reason} [${e.code}]\n`),

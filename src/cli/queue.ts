@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import type { ConvertSummary } from '../batch/convert.ts';
 import type { EnqueueSummary, QueueStatus } from '../scale/queue.ts';
-import { pipelineFromFlags, positiveInteger, setBatchExitCode, type PipelineFlags } from './common.ts';
+import { pipelineFromFlags, positiveInteger, recipeFromFlags, setBatchExitCode, type PipelineFlags } from './common.ts';
+import { recordRecipe } from '../train/recipes.ts';
 
 /** BullMQ and ioredis load on use, not at start-up: every other command starts without them. */
 const queueLib = (): Promise<typeof import('../scale/queue.ts')> => import('../scale/queue.ts');
@@ -64,6 +65,8 @@ export async function queueConvert(input: string, flags: QueueConvertFlags): Pro
     },
   });
   const result = await finishQueue({ queue: target, outDir: flags.out!, jobs: positiveInteger(flags.jobs, '--jobs') });
+  const recipe = recipeFromFlags(flags);
+  if (recipe !== undefined) await recordRecipe(flags.out!, recipe);
   process.stderr.write(finishReport(result));
   await setBatchExitCode(result);
 }

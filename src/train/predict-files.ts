@@ -1,5 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
 import type { Artifact, SourceFile } from '../pipeline/block.ts';
@@ -11,6 +11,7 @@ import { runPipelineOnFile } from '../pipeline/run.ts';
 import { errorFromData, type ItemOutput } from '../pipeline/pool-thread.ts';
 import { loadModel } from './artifacts.ts';
 import { decodeInput, type InputShape } from './dataset.ts';
+import { recordingRowId } from './pool.ts';
 import { predictBatch } from './predict.ts';
 
 /**
@@ -74,8 +75,7 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
 
 /** `<file stem>_<end second>`: whole seconds as BirdCLEF writes them, else up to milliseconds. */
 export function rowId(source: string, endSeconds: number): string {
-  const name = basename(source);
-  const stem = name.slice(0, name.length - extname(name).length) || name;
+  const stem = recordingRowId(source);
   const rounded = Math.round(endSeconds);
   const end = Math.abs(endSeconds - rounded) < 1e-6 ? String(rounded) : String(Number(endSeconds.toFixed(3)));
   return `${stem}_${end}`;
@@ -91,7 +91,7 @@ export async function predictSource(predictor: Predictor, file: SourceFile, batc
 }
 
 /** The chunks one recording's pipeline run made (here or in a worker thread), through the model. */
-export async function predictItems(predictor: Predictor, path: string, items: readonly ItemOutput[], batchSize = 32): Promise<ChunkPrediction[]> {
+export async function predictItems(predictor: Predictor, path: string, items: readonly ItemOutput[], batchSize = 32, tta = 1): Promise<ChunkPrediction[]> {
   const inputs: Float32Array[] = [];
   for (const item of items) {
     const artifact: Artifact | undefined = item.artifacts.find((a) => a.name === predictor.input);
@@ -112,7 +112,7 @@ export async function predictItems(predictor: Predictor, path: string, items: re
       );
     }
   }
-  const scores = inputs.length > 0 ? predictBatch(predictor.model, inputs, predictor.inputShape, batchSize) : [];
+  const scores = inputs.length > 0 ? predictBatch(predictor.model, inputs, predictor.inputShape, batchSize, tta) : [];
   return items.map((item, i) => {
     const end = predictor.chunkSeconds !== undefined ? item.startSeconds + predictor.chunkSeconds : item.endSeconds;
     return {
@@ -173,6 +173,8 @@ export interface PredictFileError {
 
 export interface PredictFilesOptions {
   batchSize?: number;
+  /** Time-shifted copies of each chunk whose probabilities are averaged (1: none). */
+  tta?: number;
   /**
    * Worker threads that run the pipeline (decode, resample, mel, image) while this thread runs the model;
    * 1 runs everything here. Default 1. Predictions come out in input order either way.
@@ -225,7 +227,7 @@ export async function predictFiles(predictor: Predictor, input: string, options:
     summary.files++;
     try {
       if ('error' in prepared) throw prepared.error;
-      const rows = await predictItems(predictor, source.path, prepared.items, options.batchSize);
+      const rows = await predictItems(predictor, source.path, prepared.items, options.batchSize, options.tta);
       summary.chunks += rows.length;
       await options.onPredictions?.(rows);
     } catch (error) {

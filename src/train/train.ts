@@ -7,7 +7,8 @@ import { buildModel } from './models.ts';
 import { resolveTrainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
 import { TrainRng } from './random.ts';
 import { Adam } from './adam.ts';
-import { predictFlat } from './predict.ts';
+import { predictFlatTta } from './predict.ts';
+import { rollTime } from './tta.ts';
 import { canShare, ReplicaGroup, shareGradients } from './replicas.ts';
 
 export { MONITORS, resolveTrainParams, trainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
@@ -109,23 +110,23 @@ function epochOrder(rng: TrainRng, indices: readonly number[], primary: Int32Arr
  * Augment a batch in place: time shift, gain, SpecAugment masks, then mixup (which also merges targets).
  * x is [n, h, w, c] row-major. Masks fill with the example's mean so they add no artificial edges.
  */
-export function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape: InputShape, classes: number, params: TrainParams, rng: TrainRng): void {
+export function augmentBatch(
+  x: Float32Array,
+  y: Float32Array,
+  n: number,
+  shape: InputShape,
+  classes: number,
+  params: TrainParams,
+  rng: TrainRng,
+  primary?: ArrayLike<number>,
+): void {
   const [h, w, c] = shape;
   const size = h * w * c;
   const rowLength = w * c;
   const row = new Float32Array(rowLength);
   for (let b = 0; b < n; b++) {
     const base = b * size;
-    const shift = Math.round(rng.uniform(-params.timeShift, params.timeShift) * w);
-    if (shift !== 0) {
-      const offset = (((shift % w) + w) % w) * c;
-      for (let r = 0; r < h; r++) {
-        const start = base + r * rowLength;
-        row.set(x.subarray(start, start + rowLength));
-        x.set(row.subarray(rowLength - offset), start);
-        x.set(row.subarray(0, rowLength - offset), start + offset);
-      }
-    }
+    rollTime(x, base, shape, Math.round(rng.uniform(-params.timeShift, params.timeShift) * w), row);
     const gain = params.gain > 0 ? rng.uniform(-params.gain, params.gain) : 0;
     let sum = 0;
     for (let i = base; i < base + size; i++) {
@@ -145,28 +146,55 @@ export function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape:
       for (let r = 0; r < h; r++) x.fill(mean, base + r * rowLength + left * c, base + r * rowLength + (left + width) * c);
     }
   }
-  if (params.mixupAlpha > 0 && params.mixupProbability > 0 && n > 1) {
-    const original = x.slice(0, n * size);
-    const targets = y.slice(0, n * classes);
-    for (let b = 0; b < n; b++) {
-      if (rng.next() >= params.mixupProbability) continue;
-      const other = (b + 1 + rng.int(n - 1)) % n;
-      const lambda = rng.beta(params.mixupAlpha, params.mixupAlpha);
-      for (let i = 0; i < size; i++) x[b * size + i] = lambda * original[b * size + i] + (1 - lambda) * original[other * size + i];
-      // Union of labels, not a blend: both birds are audible in the mix, so both are present.
-      for (let k = 0; k < classes; k++) y[b * classes + k] = Math.max(targets[b * classes + k], targets[other * classes + k]);
+  mixup(x, y, n, size, classes, params, rng, primary);
+}
+
+/**
+ * Mixup within a batch: a fraction `mixupProbability` of the examples are blended with another one of the
+ * batch (any, or one with the same primary label when `primary` is given and mixupPairs is 'same-label').
+ * The target is the union of the two label sets (both birds are audible in the mix) or, with mixupTarget
+ * 'blend', the labels weighted as the images were.
+ */
+function mixup(x: Float32Array, y: Float32Array, n: number, size: number, classes: number, params: TrainParams, rng: TrainRng, primary?: ArrayLike<number>): void {
+  if (!(params.mixupAlpha > 0 && params.mixupProbability > 0 && n > 1)) return;
+  const original = x.slice(0, n * size);
+  const targets = y.slice(0, n * classes);
+  const sameLabel = params.mixupPairs === 'same-label' && primary !== undefined;
+  for (let b = 0; b < n; b++) {
+    if (rng.next() >= params.mixupProbability) continue;
+    let other: number;
+    if (sameLabel) {
+      const partners = Array.from({ length: n }, (_, j) => j).filter((j) => j !== b && primary[j] === primary[b]);
+      if (partners.length === 0) continue;
+      other = partners[rng.int(partners.length)];
+    } else other = (b + 1 + rng.int(n - 1)) % n;
+    const lambda = rng.beta(params.mixupAlpha, params.mixupAlpha);
+    for (let i = 0; i < size; i++) x[b * size + i] = lambda * original[b * size + i] + (1 - lambda) * original[other * size + i];
+    for (let k = 0; k < classes; k++) {
+      const mine = targets[b * classes + k];
+      const theirs = targets[other * classes + k];
+      y[b * classes + k] = params.mixupTarget === 'blend' ? lambda * mine + (1 - lambda) * theirs : Math.max(mine, theirs);
     }
   }
 }
 
-/** Predict a set of rows in batches (inference mode), returning one probability row per example. */
-export async function predictRows(model: tf.LayersModel, dataset: SpectrogramDataset, indices: readonly number[], batchSize: number): Promise<Float32Array[]> {
+/**
+ * Predict a set of rows in batches (inference mode), returning one probability row per example; with `tta`
+ * above 1, each the mean over that many time-shifted copies (src/train/tta.ts).
+ */
+export async function predictRows(
+  model: tf.LayersModel,
+  dataset: SpectrogramDataset,
+  indices: readonly number[],
+  batchSize: number,
+  tta = 1,
+): Promise<Float32Array[]> {
   const shape = await dataset.inputShape();
   const out: Float32Array[] = [];
   for (let start = 0; start < indices.length; start += batchSize) {
     const part = indices.slice(start, start + batchSize);
     const batch = await dataset.batch(part);
-    const scores = predictFlat(model, batch.x, part.length, shape);
+    const scores = predictFlatTta(model, batch.x, part.length, shape, tta);
     const k = scores.length / part.length;
     for (let b = 0; b < part.length; b++) out.push(scores.slice(b * k, (b + 1) * k));
   }
@@ -292,7 +320,7 @@ async function trainEpoch(ctx: EpochContext, epoch: number): Promise<{ loss: num
     const indices = batchOf(s);
     // Read the next batch from disk while this one trains.
     if (s + 1 < steps) pending = dataset.batch(batchOf(s + 1));
-    augmentBatch(batch.x, batch.y, batch.size, ctx.inputShape, ctx.classes, params, rng);
+    augmentBatch(batch.x, batch.y, batch.size, ctx.inputShape, ctx.classes, params, rng, indices.map((i) => ctx.primary[i]));
     learningRate = learningRateAt(params, epoch - 1 + s / steps);
     // Read on every step; the schedule sets it between steps.
     optimizer.learningRate = learningRate;

@@ -25,3 +25,18 @@ export function tone(hz: number, seconds: number, seed: number): Float32Array {
   }
   return x;
 }
+
+/**
+ * A folder in the `<label>/<file>.wav` layout: `perClass` tones per class ('hitone' near 2.4 kHz, 'lowtone'
+ * near 1.2 kHz, both inside every built-in pipeline's band), each `seconds` long at RATE.
+ */
+export async function toneFolder(dir: string, perClass = 3, seconds = 3.5): Promise<string> {
+  const { mkdir, writeFile } = await import('node:fs/promises');
+  const { join } = await import('node:path');
+  const { encodeWav } = await import('../../src/audio/wav-encode.ts');
+  for (const [label, hz] of [['hitone', 2400], ['lowtone', 1200]] as const) {
+    await mkdir(join(dir, label), { recursive: true });
+    for (let r = 0; r < perClass; r++) await writeFile(join(dir, label, `${label}${r}.wav`), encodeWav(tone(hz * (1 + r / 20), seconds, r + 1), RATE));
+  }
+  return dir;
+}
