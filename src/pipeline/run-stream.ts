@@ -99,6 +99,13 @@ export interface StreamResult {
   info: WavInfo;
   /** Items in chunk order, made as they are iterated (once). */
   items: AsyncGenerator<PipelineItem, void, undefined>;
+  /**
+   * The same recording as windows of audio, for a caller that runs the steps after chunk elsewhere (worker
+   * threads) with runWindow: iterate either this or `items`, not both.
+   */
+  windows: AsyncGenerator<AudioWindow, void, undefined>;
+  /** Decode's warnings, which every item carries (runWindow's `itemWarnings`). */
+  itemWarnings: string[];
   /** Every warning, once each; complete when `items` is exhausted. */
   warnings: string[];
 }
@@ -143,45 +150,83 @@ export async function streamPipelineOnWav(
   const itemWarnings = decodeRaised.map((w) => `${decodeBlock.name}: ${w}`);
 
   async function* items(): AsyncGenerator<PipelineItem, void, undefined> {
-    const windows = new WindowReader(wav, file, streamable);
-    const { plan, total, rate } = windows;
-    const hop = plan.hop;
-    const perWindow = Math.max(1, Math.floor(((opts.windowSeconds ?? DEFAULT_WINDOW_SECONDS) * rate) / hop));
-    try {
-      for (let i0 = 0; i0 < plan.starts.length; i0 += perWindow) {
-        const i1 = Math.min(i0 + perWindow, plan.starts.length);
-        const from = plan.starts[i0];
-        const to = Math.min(plan.starts[i1 - 1] + plan.length, total);
-        const audio = await windows.read(from, to);
-        for (let index = i0; index < i1; index++) {
-          const chunk = cutChunk(audio, from, plan.starts[index], plan.length, total, rate, file.path, index);
-          const start: WorkItem = {
-            value: chunk,
-            chunkIndex: index,
-            startSeconds: chunk.startSeconds,
-            endSeconds: chunk.endSeconds,
-            artifacts: [],
-            warnings: [...itemWarnings],
-          };
-          for (const it of await runSteps(streamable.rest, [start], file, fileWarnings)) {
-            yield {
-              chunkIndex: it.chunkIndex,
-              startSeconds: it.startSeconds,
-              endSeconds: it.endSeconds,
-              artifacts: it.artifacts,
-              warnings: it.warnings,
-              value: it.value as Audio | Spectrogram,
-            };
-          }
-        }
-      }
-    } finally {
-      // Also when the consumer stops early (an error while writing): the stream's file handle closes.
-      await windows.close();
+    for await (const window of audioWindows(wav, file, streamable, opts)) {
+      for (const it of await runWindow(streamable.rest, window, file, fileWarnings, itemWarnings)) yield it;
     }
   }
 
-  return { info: wav.info, items: items(), warnings: fileWarnings };
+  return { info: wav.info, items: items(), warnings: fileWarnings, windows: audioWindows(wav, file, streamable, opts), itemWarnings };
+}
+
+/**
+ * A window of the recording after decode (and resample): whole chunks of it, as plain data that can cross to
+ * a worker thread. `samples[0]` is output sample `from`; chunk `firstIndex + k` starts at `starts[k]`.
+ */
+export interface AudioWindow {
+  samples: Float32Array;
+  sampleRate: number;
+  from: number;
+  starts: number[];
+  firstIndex: number;
+  /** Chunk length and the recording's length, in output samples (the last chunk is zero-padded past it). */
+  length: number;
+  total: number;
+}
+
+/** The recording in windows of whole chunks (each window's samples are its own copy). */
+async function* audioWindows(wav: WavStream, file: { path: string; absPath: string }, shape: StreamShape, opts: StreamOptions): AsyncGenerator<AudioWindow, void, undefined> {
+  const windows = new WindowReader(wav, file, shape);
+  const { plan, total, rate } = windows;
+  const perWindow = Math.max(1, Math.floor(((opts.windowSeconds ?? DEFAULT_WINDOW_SECONDS) * rate) / plan.hop));
+  try {
+    for (let i0 = 0; i0 < plan.starts.length; i0 += perWindow) {
+      const i1 = Math.min(i0 + perWindow, plan.starts.length);
+      const from = plan.starts[i0];
+      const to = Math.min(plan.starts[i1 - 1] + plan.length, total);
+      const samples = (await windows.read(from, to)).slice();
+      yield { samples, sampleRate: rate, from, starts: plan.starts.slice(i0, i1), firstIndex: i0, length: plan.length, total };
+    }
+  } finally {
+    // Also when the consumer stops early (an error while writing): the stream's file handle closes.
+    await windows.close();
+  }
+}
+
+/**
+ * The steps after chunk on every chunk of a window, as runPipelineOnFile runs them: in this thread, or in a
+ * pipeline worker (pool-thread.ts). `itemWarnings` are decode's, which every item carries.
+ */
+export async function runWindow(
+  rest: readonly ResolvedStep[],
+  window: AudioWindow,
+  file: { path: string },
+  fileWarnings: string[],
+  itemWarnings: readonly string[],
+): Promise<PipelineItem[]> {
+  const out: PipelineItem[] = [];
+  for (let k = 0; k < window.starts.length; k++) {
+    const index = window.firstIndex + k;
+    const chunk = cutChunk(window.samples, window.from, window.starts[k], window.length, window.total, window.sampleRate, file.path, index);
+    const start: WorkItem = {
+      value: chunk,
+      chunkIndex: index,
+      startSeconds: chunk.startSeconds,
+      endSeconds: chunk.endSeconds,
+      artifacts: [],
+      warnings: [...itemWarnings],
+    };
+    for (const it of await runSteps(rest, [start], file, fileWarnings)) {
+      out.push({
+        chunkIndex: it.chunkIndex,
+        startSeconds: it.startSeconds,
+        endSeconds: it.endSeconds,
+        artifacts: it.artifacts,
+        warnings: it.warnings,
+        value: it.value as Audio | Spectrogram,
+      });
+    }
+  }
+  return out;
 }
 
 /** One chunk as chunkAudio cuts it: a copy (never a view of the window), zero-padded at the end. */

@@ -10,4 +10,5 @@ export { trainFromManifest, crossValidateManifest } from './run.ts';
 export { classList, multiHot, splitByRecording, kFoldByRecording, loadInput, decodeInput, SpectrogramDataset } from './dataset.ts';
 export { saveModelArtifacts, loadModel } from './artifacts.ts';
 export { predictBatch } from './predict.ts';
-export { loadPredictor, predictFiles, predictSource, rowId } from './predict-files.ts';
+export { loadPredictor, predictSource, rowId } from './predict-files.ts';
+export { predictFiles } from './predict-stream.ts';
