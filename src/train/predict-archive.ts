@@ -93,13 +93,16 @@ export async function modelHash(dir: string): Promise<string> {
   return hash.digest('hex');
 }
 
-/** The band a model looked at: the pipeline's mel fmin and fmax (fmax defaults to Nyquist), for Raven's boxes. */
-export function modelBand(predictor: Predictor): { lowHz: number; highHz: number } {
+/**
+ * The band a model looked at, for Raven's boxes: the pipeline's mel fmin and fmax; fmax defaults to the
+ * Nyquist frequency of the resample block's rate, else of the recording's own.
+ */
+export function modelBand(predictor: Predictor, recordingRate?: number): { lowHz: number; highHz: number } {
   const param = (block: string, name: string): number | undefined => {
     const value = predictor.pipeline.steps.find((s) => s.block.name === block)?.params[name];
     return typeof value === 'number' ? value : undefined;
   };
-  const rate = param('resample', 'sampleRate');
+  const rate = param('resample', 'sampleRate') ?? recordingRate;
   return { lowHz: param('melspec', 'fmin') ?? 0, highHz: param('melspec', 'fmax') ?? (rate !== undefined ? rate / 2 : 0) };
 }
 
@@ -277,7 +280,7 @@ class ArchiveRun {
       writers.clear();
       const found = detections?.finish() ?? [];
       const texts: [OutputFormat, string][] = [];
-      if (this.formats.includes('raven')) texts.push(['raven', ravenTable(found, modelBand(this.predictor))]);
+      if (this.formats.includes('raven')) texts.push(['raven', ravenTable(found, modelBand(this.predictor, prepared.sampleRate))]);
       if (this.formats.includes('audacity')) texts.push(['audacity', audacityLabels(found)]);
       for (const [format, text] of texts) {
         await writeFileAtomic(join(outDir, paths[format]), text);

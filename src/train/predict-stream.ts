@@ -48,6 +48,8 @@ export interface PreparedRecording {
   source: PredictionSource;
   /** Seconds of audio from the header when known (WAV); else the end of the last chunk is the best guess. */
   durationSeconds?: number;
+  /** The recording's sample rate from its header (WAV), before any resample block. */
+  sampleRate?: number;
   streamed: boolean;
   groups: AsyncIterable<readonly ItemOutput[]>;
   /** Warnings raised on the recording, once each; complete once `groups` is exhausted. */
@@ -81,7 +83,8 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
     ? engine.pool.run({ specJson: engine.specJson, path: source.path, bytes }).then((r) => (r.ok ? r : Promise.reject(errorFromData(r.error))))
     : runPipelineOnFile(pipeline, { path: source.path, bytes });
   const result = await running;
-  return { source, durationSeconds: wavDuration(bytes), streamed: false, groups: once(result.items), warnings: result.warnings };
+  const header = wavHeader(bytes);
+  return { source, durationSeconds: header?.durationSeconds, sampleRate: header?.sampleRate, streamed: false, groups: once(result.items), warnings: result.warnings };
 }
 
 async function prepareStreamed(engine: PredictEngine, source: PredictionSource): Promise<PreparedRecording> {
@@ -101,7 +104,8 @@ async function prepareStreamed(engine: PredictEngine, source: PredictionSource):
     : (window: AudioWindow): Promise<ItemOutput[]> => runWindow(rest, window, file, warnings, stream.itemWarnings);
   // jobs + 1 windows in flight keep every worker busy while this thread runs the model on the oldest.
   const depth = pool ? engine.options.jobs + 1 : 1;
-  return { source, durationSeconds: stream.info.durationSeconds, streamed: true, groups: ahead(stream.windows, run, depth), warnings };
+  const { durationSeconds, sampleRate } = stream.info;
+  return { source, durationSeconds, sampleRate, streamed: true, groups: ahead(stream.windows, run, depth), warnings };
 }
 
 /** Maps `items` through `run`, up to `depth` at once, results in input order. */
@@ -142,9 +146,9 @@ async function* once<T>(value: T): AsyncGenerator<T, void, undefined> {
   yield value;
 }
 
-function wavDuration(bytes: Uint8Array): number | undefined {
+function wavHeader(bytes: Uint8Array): { durationSeconds: number; sampleRate: number } | undefined {
   try {
-    return parseWavHeader(bytes, 'recording').durationSeconds;
+    return parseWavHeader(bytes, 'recording');
   } catch {
     return undefined;
   }
