@@ -5,7 +5,7 @@ import { BirdcallError } from '../errors.ts';
 import { toSpec } from '../pipeline/pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
-import { runWindow, shouldStream, streamPipelineOnWav, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
+import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamPipelineOnWav, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
 import { pipelineWorkerPool } from '../pipeline/runner.ts';
 import { predictionSources, predictItems, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
 
@@ -18,10 +18,22 @@ import { predictionSources, predictItems, type ChunkPrediction, type PredictionS
  * the same chunks (run-stream.ts) and so the same predictions.
  */
 
+/**
+ * Predict streams WAVs above 16 MiB (8 min of 16-bit mono at 16 kHz, 4 min at 32 kHz) unless
+ * BIRDCALL_STREAM_ABOVE says otherwise: lower than convert's 64 MiB because a whole file in predict is
+ * held by a worker and again as model inputs (a 10-minute file: 690 MB peak read whole, 410 MB streamed,
+ * same CPU time; figures in the report of issue 20).
+ */
+export const PREDICT_STREAM_ABOVE = 16 * 2 ** 20;
+
+export function predictStreamThreshold(env: NodeJS.ProcessEnv = process.env): number {
+  return env[STREAM_ABOVE_ENV] === undefined || env[STREAM_ABOVE_ENV]?.trim() === '' ? PREDICT_STREAM_ABOVE : streamThreshold(env);
+}
+
 export interface EngineOptions {
   /** Pipeline worker threads; 1 runs everything in this thread. */
   jobs: number;
-  /** WAV files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 64 MiB). */
+  /** WAV files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
   streamAbove?: number;
   batchSize?: number;
   /** Seconds of audio per streamed window (default 60). */
@@ -71,7 +83,7 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
     throw notReadable(error, source.path);
   }
   const { pipeline } = engine.predictor;
-  const above = engine.options.streamAbove ?? streamThreshold();
+  const above = engine.options.streamAbove ?? predictStreamThreshold();
   if (streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above))) return prepareStreamed(engine, source);
   let bytes: Uint8Array;
   try {
