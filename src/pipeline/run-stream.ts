@@ -25,9 +25,7 @@ import { chunkBlock } from './blocks/chunk.ts';
 import { decodeBlock } from './blocks/decode.ts';
 import { resampleBlock } from './blocks/resample.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
-import { runSteps, type PipelineItem, type WorkItem } from './run.ts';
-import type { Audio } from '../audio/types.ts';
-import type { Spectrogram } from '../dsp/types.ts';
+import { pipelineItem, runSteps, type PipelineItem, type WorkItem } from './run.ts';
 
 /** Sources above this many bytes stream (64 MiB: about 17 minutes of 32 kHz 16-bit mono). */
 export const DEFAULT_STREAM_ABOVE = 64 * 2 ** 20;
@@ -215,16 +213,7 @@ export async function runWindow(
       artifacts: [],
       warnings: [...itemWarnings],
     };
-    for (const it of await runSteps(rest, [start], file, fileWarnings)) {
-      out.push({
-        chunkIndex: it.chunkIndex,
-        startSeconds: it.startSeconds,
-        endSeconds: it.endSeconds,
-        artifacts: it.artifacts,
-        warnings: it.warnings,
-        value: it.value as Audio | Spectrogram,
-      });
-    }
+    for (const it of await runSteps(rest, [start], file, fileWarnings)) out.push(pipelineItem(it));
   }
   return out;
 }
