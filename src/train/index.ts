@@ -11,4 +11,5 @@ export { classList, multiHot, splitByRecording, kFoldByRecording, loadInput, dec
 export { saveModelArtifacts, loadModel } from './artifacts.ts';
 export { predictBatch } from './predict.ts';
 export { loadPredictor, predictSource, rowId } from './predict-files.ts';
-export { predictFiles } from './predict-stream.ts';
+export { predictFiles, predictRecordings, createEngine } from './predict-stream.ts';
+export { predictArchive, archiveExitCode, type ArchiveOptions, type ArchiveSummary } from './predict-archive.ts';
