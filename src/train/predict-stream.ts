@@ -139,6 +139,9 @@ async function* ahead<T, R>(items: AsyncIterable<T>, run: (item: T) => Promise<R
   }
 }
 
+/** Chunks decoded and predicted at a time, at most. */
+const SLICE = 256;
+
 /**
  * The chunk predictions of a prepared recording, a group at a time. Stops with an AbortError between
  * groups once `signal` is aborted.
@@ -149,8 +152,11 @@ export async function* predictPrepared(
   signal?: AbortSignal,
 ): AsyncGenerator<ChunkPrediction[], void, undefined> {
   for await (const items of prepared.groups) {
-    signal?.throwIfAborted();
-    if (items.length > 0) yield await predictItems(engine.predictor, prepared.source.path, items, engine.options.batchSize);
+    // A whole-file recording is one group: slices keep a signal answered, and the decoded inputs small.
+    for (let at = 0; at < items.length; at += SLICE) {
+      signal?.throwIfAborted();
+      yield await predictItems(engine.predictor, prepared.source.path, items.slice(at, at + SLICE), engine.options.batchSize);
+    }
   }
 }
 
