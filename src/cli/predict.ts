@@ -68,7 +68,7 @@ function makeProgress<P>(enabled: boolean, line: (p: P) => ProgressLine): { upda
     };
   }
   const intervalMs = 5000;
-  let last = performance.now();
+  let last = -Infinity; // the first line at once, then one every intervalMs
   return {
     update: (p) => {
       const { done, total, text } = line(p);

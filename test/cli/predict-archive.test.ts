@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { initBackend } from '../../src/train/backend.ts';
 import { predictArchive } from '../../src/train/predict-archive.ts';
 import { loadPredictor } from '../../src/train/predict-files.ts';
 import { createEngine, prepareRecording } from '../../src/train/predict-stream.ts';
+import { ROOT } from '../helpers/shared.ts';
 import { runCli } from './run-cli.ts';
 import { RATE, tinyModelFixture, tone, type TinyModel } from './tiny-fixture.ts';
 
@@ -180,5 +182,36 @@ describe('predict on long recordings and archives', () => {
     expect(table(await readFile(join(dir, 'predictions.csv'), 'utf8'))).toHaveLength(6 * 4 + 151);
     const again = await predictArchive(predictor, { ...options, signal: undefined });
     expect([again.predicted, again.skipped]).toEqual([0, 7]);
+  });
+
+  it('birdcall predict exits 130 on SIGINT and SIGTERM, leaving no temp file; the same command then finishes', async () => {
+    const input = join(fx.dir, 'signal-in');
+    await mkdir(input, { recursive: true });
+    // 20 minutes at 8 kHz: long enough that the signal lands mid-recording.
+    await writeFile(join(input, 'long.wav'), encodeWav(tone(2400, 1200, 3), RATE));
+    await writeFile(join(input, 'short.wav'), encodeWav(tone(600, 3.5, 4), RATE));
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      const dir = join(fx.dir, `signal-${signal}`);
+      const args = [join(ROOT, 'bin', 'birdcall.js'), 'predict', '--model', fx.model, input, '-o', dir, '--format', 'csv,raven', '--stream-above', '1MB'];
+      const code = await new Promise<number | null>((resolve) => {
+        const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+        let sent = false;
+        child.stderr.on('data', (data: Buffer) => {
+          // The first progress line inside long.wav: it is being read.
+          if (!sent && /predict: 0\/2 files, 0\.\d\d h/.test(data.toString())) {
+            sent = true;
+            child.kill(signal);
+          }
+        });
+        child.on('exit', (c) => resolve(c));
+      });
+      expect(code).toBe(130);
+      expect(allFiles(dir).filter((f) => f.endsWith(TEMP_SUFFIX))).toEqual([]);
+      expect(existsSync(join(dir, 'csv', 'long.csv'))).toBe(false);
+      expect(table(await readFile(join(dir, 'predictions.csv'), 'utf8'))).toEqual([]);
+      const again = await runCli(['predict', '--model', fx.model, input, '-o', dir, '--format', 'csv,raven', '--stream-above', '1MB', '--no-progress']);
+      expect(again.code).toBe(0);
+      expect(again.stderr).toMatch(/predicted 2, up to date 0, failed 0 of 2 files/);
+    }
   });
 });
