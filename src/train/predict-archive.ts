@@ -334,9 +334,8 @@ class ArchiveRun {
   /** The combined tables of the recordings done (in input order), errors.csv and summary.json. */
   async finish(interrupted: boolean): Promise<ArchiveSummary> {
     const { outDir } = this.options;
-    if (this.order.length === 0 && !interrupted) {
-      throw new BirdcallError('INPUT_EMPTY', 'no recordings to predict (none in the input, or none in this shard)', this.options.input);
-    }
+    // An empty shard of a small archive is fine (its tables are empty); an empty input is a mistake.
+    if (this.total === 0 && !interrupted) throw new BirdcallError('INPUT_EMPTY', 'no recordings to predict', this.options.input);
     const done = this.order.filter((p) => this.done.has(p));
     const tables: string[] = [];
     for (const format of this.formats) {
