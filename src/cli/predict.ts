@@ -2,8 +2,6 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { parseByteSize } from '../batch/convert.ts';
 import { parseThresholds, type DetectOptions, type Thresholds } from '../detect/detections.ts';
 import { AGGREGATES, type Aggregate } from '../detect/grid.ts';
 import { scoreHeader, scoreRows } from '../detect/tables.ts';
@@ -15,7 +13,7 @@ import type { ArchiveOptions, ArchiveProgress } from '../train/predict-archive.t
 import { OUTPUT_FORMATS, type OutputFormat } from '../detect/formats.ts';
 import type { PredictFilesProgress } from '../train/predict-stream.ts';
 import { EXIT } from './exit.ts';
-import { positiveInteger } from './flags.ts';
+import { parseByteSize, positiveInteger, startProgress, type Progress } from './common.ts';
 
 interface PredictFlags {
   model: string;
@@ -35,59 +33,29 @@ interface PredictFlags {
 /** Input problems made on the command line (a missing INPUT): exit code 2, like a bad flag. */
 const INPUT_USAGE_CODES = new Set(['INPUT_NOT_FOUND', 'INPUT_LAYOUT']);
 
-/** One progress state: files done of total, and the rest of the line. */
-interface ProgressLine {
-  done: number;
-  total: number;
-  text: string;
+/** predict -o FILE.csv: files and chunks done, failures. */
+function fileProgress(enabled: boolean): Progress<PredictFilesProgress> {
+  return startProgress<PredictFilesProgress>(enabled, {
+    bar: 'predict {bar} {value}/{total} files | {chunks} chunks | {failed} failed',
+    read: (p) => ({ done: p.done, total: p.total, fields: { chunks: p.chunks, failed: p.failed } }),
+    line: (p) => `predict: ${p.done}/${p.total} files, ${p.chunks} chunks, ${p.failed} failed`,
+    intervalSeconds: 5,
+    firstLine: 'now',
+  });
 }
 
-/** Progress on stderr: a bar on a terminal, a plain line every few seconds on a pipe or in CI. */
-function makeProgress<P>(enabled: boolean, line: (p: P) => ProgressLine): { update: (p: P) => void; stop: () => void } {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: 'predict {bar} {value}/{total} files | {text}', hideCursor: true, clearOnComplete: false },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        const { done, total, text } = line(p);
-        if (!started) {
-          bar.start(total, done, { text });
-          started = true;
-        } else {
-          bar.setTotal(total);
-          bar.update(done, { text });
-        }
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const intervalMs = 5000;
-  let last = -Infinity; // the first line at once, then one every intervalMs
-  return {
-    update: (p) => {
-      const { done, total, text } = line(p);
-      const now = performance.now();
-      if (now - last < intervalMs && done < total) return;
-      last = now;
-      process.stderr.write(`predict: ${done}/${total} files, ${text}\n`);
-    },
-    stop: () => {},
-  };
+/** predict -o DIR: files, hours of audio and x real time (updated per window of a long recording). */
+function archiveProgress(enabled: boolean): Progress<ArchiveProgress> {
+  const text = (p: ArchiveProgress): string =>
+    `${(p.audioSeconds / 3600).toFixed(2)} h of audio, ${p.realTimeFactor.toFixed(0)}x real time, ${p.skipped} up to date, ${p.failed} failed`;
+  return startProgress<ArchiveProgress>(enabled, {
+    bar: 'predict {bar} {value}/{total} files | {text}',
+    read: (p) => ({ done: p.done, total: p.total, fields: { text: text(p) } }),
+    line: (p) => `predict: ${p.done}/${p.total} files, ${text(p)}`,
+    intervalSeconds: 5,
+    firstLine: 'first',
+  });
 }
-
-const fileLine = (p: PredictFilesProgress): ProgressLine => ({ done: p.done, total: p.total, text: `${p.chunks} chunks, ${p.failed} failed` });
-
-const archiveLine = (p: ArchiveProgress): ProgressLine => ({
-  done: p.done,
-  total: p.total,
-  text: `${(p.audioSeconds / 3600).toFixed(2)} h of audio, ${p.realTimeFactor.toFixed(0)}x real time, ${p.skipped} up to date, ${p.failed} failed`,
-});
 
 /** The output options, parsed once classes are known (a per-class threshold names classes). */
 function detectOptions(flags: PredictFlags, classes: readonly string[], parseThresholds: (text: string, classes: readonly string[]) => Thresholds): DetectOptions {
@@ -205,7 +173,7 @@ async function predictToFile(predictor: Predictor, input: string, flags: Predict
   const writer = await openAtomicWriter(flags.out);
   const seen = new Set<string>();
   let duplicates = 0;
-  const progress = makeProgress(flags.progress !== false, fileLine);
+  const progress = fileProgress(flags.progress !== false);
   let summary;
   try {
     await writer.write(scoreHeader(predictor.classes));
@@ -247,7 +215,7 @@ async function predictToFolder(
   options: EngineFlags & Pick<ArchiveOptions, 'formats' | 'detect' | 'filter' | 'grid'>,
 ): Promise<void> {
   const { archiveExitCode, predictArchive } = await import('../train/predict-archive.ts');
-  const progress = makeProgress(flags.progress !== false, archiveLine);
+  const progress = archiveProgress(flags.progress !== false);
   let summary;
   try {
     summary = await predictArchive(predictor, {
