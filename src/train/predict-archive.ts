@@ -16,7 +16,7 @@ import { safeName } from '../store/paths.ts';
 import { acquireOutDirLock, outputsIntact, sha256Hex, StateStore, type SourceState } from '../store/state.ts';
 import { BIRDCALL_VERSION } from '../version.ts';
 import { predictionSources, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
-import { createEngine, predictRecordings, type EngineOptions, type PredictFileError, type PreparedRecording, type RecordingSink } from './predict-stream.ts';
+import { createEngine, failureOf, predictRecordings, type EngineOptions, type PredictFileError, type PreparedRecording, type RecordingSink } from './predict-stream.ts';
 
 /**
  * `birdcall predict INPUT -o DIR`: a model over a whole archive, resumable like `convert`. Under DIR:
@@ -135,28 +135,33 @@ async function sha256File(path: string): Promise<string> {
 export async function predictArchive(predictor: Predictor, options: ArchiveOptions): Promise<ArchiveSummary> {
   const started = performance.now();
   const formats = [...new Set(options.formats)];
-  const { count, sources } = await predictionSources(options.input, options.filter);
+  let run: ArchiveRun | undefined;
+  const { count, sources } = await predictionSources(options.input, {
+    filter: options.filter,
+    onInvalid: (path, error) => run?.fail(failureOf(path, error)),
+  });
   await mkdir(options.outDir, { recursive: true });
   const releaseLock = await acquireOutDirLock(options.outDir);
   const engine = createEngine(predictor, options);
   try {
     await removeTempFiles(options.outDir);
     const key = sha256Hex(JSON.stringify({ model: await modelHash(predictor.dir), formats, detect: options.detect, grid: options.grid }));
-    const run = new ArchiveRun(predictor, options, formats, key, count, started);
+    run = new ArchiveRun(predictor, options, formats, key, count, started);
+    const current = run;
     let interrupted = false;
     try {
       await predictRecordings(engine, run.inOrder(sources), {
         signal: options.signal,
-        skip: (source) => run.upToDate(source),
-        open: (prepared) => run.open(prepared),
-        onError: (error) => run.fail(error),
+        skip: (source) => current.upToDate(source),
+        open: (prepared) => current.open(prepared),
+        onError: (error) => current.fail(error),
       });
     } catch (error) {
       if (!options.signal?.aborted) throw error;
       interrupted = true;
     }
     await engine.close();
-    return await run.finish(interrupted);
+    return await current.finish(interrupted);
   } finally {
     await engine.close();
     await releaseLock();

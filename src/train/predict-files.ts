@@ -140,7 +140,12 @@ export interface PredictionSource {
  */
 export async function predictionSources(
   input: string,
-  filter?: (row: InputRow) => boolean,
+  options: {
+    /** Keep only the rows this returns true for (one shard). */
+    filter?: (row: InputRow) => boolean;
+    /** A row whose path cannot be used (outside the root, empty): reported here and skipped. */
+    onInvalid?: (path: string, error: BirdcallError) => void;
+  } = {},
 ): Promise<{ count: number; layout: InputLayout | 'file'; sources: AsyncIterable<PredictionSource> }> {
   let info;
   try {
@@ -157,10 +162,22 @@ export async function predictionSources(
   // TODO(planSources): src/batch's shared source planning (filter, repeats, invalid rows) should replace this.
   const sources = (async function* () {
     const seen = new Set<string>();
-    for await (const row of source.rows()) {
+    const { filter, onInvalid } = options;
+    const invalid = (path: string, error: unknown): void => {
+      if (!(onInvalid && error instanceof BirdcallError)) throw error;
+      onInvalid(path, error);
+    };
+    for await (const row of source.rows({ onInvalidRow: onInvalid && ((error, rawPath) => onInvalid(rawPath, error)) })) {
       if ((filter && !filter(row)) || seen.has(row.path)) continue;
       seen.add(row.path);
-      yield { path: row.path, abs: await resolveInside(source.root, row.path, row.origin ?? row.path), row };
+      let abs: string;
+      try {
+        abs = await resolveInside(source.root, row.path, row.origin ?? row.path);
+      } catch (error) {
+        invalid(row.path, error);
+        continue;
+      }
+      yield { path: row.path, abs, row };
     }
   })();
   return { count, layout: source.layout, sources };

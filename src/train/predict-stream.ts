@@ -277,8 +277,15 @@ export interface PredictFilesSummary {
 
 /** Predict every recording of INPUT (one file, a folder or a manifest) into a callback. */
 export async function predictFiles(predictor: Predictor, input: string, options: PredictFilesOptions = {}): Promise<PredictFilesSummary> {
-  const { count, sources } = await predictionSources(input);
   const summary: PredictFilesSummary = { files: 0, failed: 0, chunks: 0, errors: [] };
+  const fail = (error: PredictFileError): void => {
+    summary.files++;
+    summary.failed++;
+    summary.errors.push(error);
+    options.onError?.(error);
+    progress(error.path);
+  };
+  const { count, sources } = await predictionSources(input, { onInvalid: (path, error) => fail(failureOf(path, error)) });
   const progress = (source: string): void =>
     options.onProgress?.({ done: summary.files, total: Math.max(count, summary.files), failed: summary.failed, chunks: summary.chunks, source });
   const engine = createEngine(predictor, { jobs: options.jobs ?? 1, batchSize: options.batchSize, streamAbove: options.streamAbove });
@@ -296,13 +303,7 @@ export async function predictFiles(predictor: Predictor, input: string, options:
         },
         abort: () => {},
       }),
-      onError: (error) => {
-        summary.files++;
-        summary.failed++;
-        summary.errors.push(error);
-        options.onError?.(error);
-        progress(error.path);
-      },
+      onError: fail,
     });
   } finally {
     await engine.close();

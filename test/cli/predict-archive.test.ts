@@ -137,6 +137,14 @@ describe('predict on long recordings and archives', () => {
     expect(errors.map((e) => [e.path, e.level])).toEqual([['x/broken.wav', 'error']]);
     expect(errors[0].code).toMatch(/^WAV_/);
     expect(table(await readFile(join(dir, 'predictions.csv'), 'utf8')).map((r) => r.row_id)).toEqual(['good_1', 'good_2', 'good_3', 'good_4']);
+    // A manifest row pointing outside the manifest's folder is listed and skipped, like a bad file.
+    await writeFile(join(mixed, 'list.csv'), 'path,primary_label,secondary_labels\nx/good.wav,a,\n../outside.wav,a,\n');
+    const listed = await runCli(['predict', '--model', fx.model, join(mixed, 'list.csv'), '-o', join(fx.dir, 'listed-out'), '--no-progress']);
+    expect(listed.code).toBe(3);
+    const listedErrors = table(await readFile(join(fx.dir, 'listed-out', 'errors.csv'), 'utf8'));
+    expect(listedErrors.map((e) => [e.path, e.level])).toEqual([['../outside.wav', 'error']]);
+    expect(listedErrors[0].code).toMatch(/PATH/);
+    await rm(join(mixed, 'list.csv'));
     await rm(join(mixed, 'x', 'good.wav'));
     expect((await runCli(['predict', '--model', fx.model, mixed, '-o', join(fx.dir, 'none-out'), '--no-progress'])).code).toBe(1);
     expect((await runCli(['predict', '--model', fx.model, mixed, '-o', join(fx.dir, 'x.csv'), '--format', 'raven'])).code).toBe(2);
