@@ -14,7 +14,8 @@
  * computes; they differ from it only by float32 rounding in the FFT low-pass (about 1e-7).
  */
 import { open } from 'node:fs/promises';
-import { openWavStream, type WavInfo, type WavStream } from '../audio/wav.ts';
+import { openWavStream } from '../audio/wav.ts';
+import { flacStreamable, openFlacStream } from '../audio/flac.ts';
 import { detectAudioFormat, formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
 import { resample, type ResampleParams } from '../audio/resample.ts';
@@ -69,29 +70,53 @@ export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined
   return undefined;
 }
 
+/** Decoded audio read in pieces (a WAV, or a FLAC whose header gives its length): mono blocks in order. */
+export interface SampleStream {
+  info: { sampleRate: number; numFrames: number; durationSeconds: number; encoding: string };
+  blocks(): AsyncIterable<Float32Array>;
+}
+
+/** The formats that can stream. convert streams WAV only; predict FLAC too. */
+export type StreamFormat = 'wav' | 'flac';
+
 /**
- * Whether a file on disk should stream: larger than `above` bytes, WAV by content, and named as a WAV or
- * not as audio at all (a mislabelled file gets decode's "the extension says..." warning on the in-memory
- * path; streaming it would drop that warning).
+ * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (a FLAC only
+ * when its header gives its length), and named as that format or not as audio at all (a mislabelled file
+ * gets decode's "the extension says..." warning on the in-memory path; streaming it would drop that warning).
  */
-export async function shouldStream(absPath: string, displayPath: string, size: number, above: number): Promise<boolean> {
+export async function shouldStream(absPath: string, displayPath: string, size: number, above: number, formats: readonly StreamFormat[] = ['wav']): Promise<boolean> {
   if (!(size > above)) return false;
   const byName = formatFromExtension(displayPath);
-  if (byName !== undefined && byName !== 'wav') return false;
   const fh = await open(absPath, 'r');
   try {
-    const head = new Uint8Array(16);
+    const head = new Uint8Array(1 << 16);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const guess = detectAudioFormat(head.subarray(0, bytesRead));
-    return guess.format === 'wav' && guess.name === 'WAV';
+    const format = guess.format === 'wav' && guess.name === 'WAV' ? 'wav' : guess.format === 'flac' && flacStreamable(head.subarray(0, bytesRead)) ? 'flac' : undefined;
+    return format !== undefined && formats.includes(format) && (byName === undefined || byName === format);
   } finally {
     await fh.close();
   }
 }
 
+/** Opens a file shouldStream accepted: WAV, or FLAC by its first bytes. */
+async function openSampleStream(absPath: string, source: string, opts: { onWarning: (message: string) => void; maxSeconds?: number }): Promise<SampleStream> {
+  const fh = await open(absPath, 'r');
+  const head = new Uint8Array(16);
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  if (detectAudioFormat(head).format !== 'flac') return openWavStream(absPath, opts);
+  const flac = await openFlacStream(absPath, source, opts);
+  if (flac === undefined) throw new TypeError('openSampleStream: a FLAC that cannot stream (see flacStreamable)');
+  return flac;
+}
+
 export interface StreamResult {
   /** The header, as read before any sample. */
-  info: WavInfo;
+  info: SampleStream['info'];
   /** Items in chunk order, made as they are iterated (once). */
   items: AsyncGenerator<PipelineItem, void, undefined>;
   /**
@@ -130,7 +155,7 @@ export async function streamPipelineOnWav(
   };
   let afterHeader = false;
   const wav = await renamingErrors(file, () =>
-    openWavStream(file.absPath, {
+    openSampleStream(file.absPath, file.path, {
       // Once the header and the non-finite count are in, a late warning (the file shrank under us) can only
       // go to the file's list: earlier chunks have left already.
       onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${shape.decode.block.name}: ${message}`) : raiseDecode(message)),
@@ -169,7 +194,7 @@ export interface AudioWindow {
 }
 
 /** The recording in windows of whole chunks (each window's samples are its own copy). */
-async function* audioWindows(wav: WavStream, file: { path: string; absPath: string }, shape: StreamShape, opts: StreamOptions): AsyncGenerator<AudioWindow, void, undefined> {
+async function* audioWindows(wav: SampleStream, file: { path: string; absPath: string }, shape: StreamShape, opts: StreamOptions): AsyncGenerator<AudioWindow, void, undefined> {
   const windows = new WindowReader(wav, file, shape);
   const { plan, total, rate } = windows;
   const perWindow = Math.max(1, Math.floor(((opts.windowSeconds ?? DEFAULT_WINDOW_SECONDS) * rate) / plan.hop));
@@ -250,7 +275,7 @@ class WindowReader {
   private readonly resample?: { params: ResampleParams; up: number; down: number; margin: number };
 
   constructor(
-    wav: WavStream,
+    wav: SampleStream,
     private readonly file: { path: string; absPath: string },
     shape: StreamShape,
   ) {
@@ -309,7 +334,7 @@ class RollingSamples {
   private readonly blocks: AsyncIterator<Float32Array>;
 
   constructor(
-    wav: WavStream,
+    wav: SampleStream,
     private readonly file: { path: string },
   ) {
     this.frames = wav.info.numFrames;
@@ -377,7 +402,7 @@ function addOnce(list: string[], text: string): void {
 }
 
 /** Reads every block once, for the warnings a full pass raises. */
-async function drain(wav: WavStream): Promise<void> {
+async function drain(wav: SampleStream): Promise<void> {
   for await (const block of wav.blocks()) void block;
 }
 

@@ -84,7 +84,7 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
   }
   const { pipeline } = engine.predictor;
   const above = engine.options.streamAbove ?? predictStreamThreshold();
-  if (streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above))) return prepareStreamed(engine, source);
+  if (streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above, ['wav', 'flac']))) return prepareStreamed(engine, source);
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(source.abs));

@@ -13,6 +13,7 @@ import { predictArchive } from '../../src/train/predict-archive.ts';
 import { loadPredictor } from '../../src/train/predict-files.ts';
 import { createEngine, prepareRecording } from '../../src/train/predict-stream.ts';
 import { ROOT } from '../helpers/shared.ts';
+import { HAVE_SOX, SOX_SKIP_REASON, sox } from '../helpers/sox.ts';
 import { runCli } from './run-cli.ts';
 import { RATE, tinyModelFixture, tone, type TinyModel } from './tiny-fixture.ts';
 
@@ -64,6 +65,22 @@ describe('predict on long recordings and archives', () => {
     const source = { path: 'S_0001.wav', abs: long, row: { path: 'S_0001.wav', primaryLabel: '', secondaryLabels: [], metadata: {} } };
     expect((await prepareRecording(engine, source)).streamed).toBe(true);
     expect((await prepareRecording({ ...engine, options: { jobs: 1, streamAbove: size } }, source)).streamed).toBe(false);
+  });
+
+  it.skipIf(!HAVE_SOX)(`streams a FLAC too, with the predictions of its WAV (${HAVE_SOX ? 'sox makes it' : SOX_SKIP_REASON})`, async () => {
+    const flac = join(fx.dir, 'stream', 'S_0001.flac');
+    sox([long, flac]);
+    const size = statSync(flac).size;
+    const out = (name: string): string => join(fx.dir, 'stream', name);
+    for (const jobs of ['1', '2']) {
+      const args = ['predict', '--model', fx.model, flac, '-o', out(`flac${jobs}.csv`), '--stream-above', String(size - 1), '--jobs', jobs, '--no-progress'];
+      expect((await runCli(args)).code).toBe(0);
+      expect(await readFile(out(`flac${jobs}.csv`), 'utf8')).toBe(await readFile(out('whole.csv'), 'utf8'));
+    }
+    await initBackend();
+    const engine = createEngine(await loadPredictor(fx.model), { jobs: 1, streamAbove: size - 1 });
+    const source = { path: 'S_0001.flac', abs: flac, row: { path: 'S_0001.flac', primaryLabel: '', secondaryLabels: [], metadata: {} } };
+    expect((await prepareRecording(engine, source)).streamed).toBe(true);
   });
 
   it('writes every format per recording, and the Raven and Audacity tables load back with the chunk times', async () => {
