@@ -118,7 +118,7 @@ export function register(program: Command): void {
     .option('--aggregate <max|mean>', 'birdclef: how the chunks overlapping a 5 s window combine (default max)')
     .option('--batch-size <n>', 'chunks per inference batch (default: 32)')
     .option('--jobs <n>', 'worker threads for the pipeline (decode, mel, image) while the main thread runs the model; 1 runs everything in-process (default: all cores)')
-    .option('--stream-above <size>', 'stream WAV files larger than this instead of reading them whole (bounded memory, same predictions): bytes or 16MiB (default 16MiB)')
+    .option('--stream-above <size>', 'stream WAV and FLAC files larger than this instead of reading them whole (bounded memory, same predictions): bytes or 16MiB (default 16MiB)')
     .option('--shard <K/N|auto>', 'with -o DIR: predict only shard K of N (from 0) of the input; auto: from Kubernetes/Slurm job-array variables')
     .option('--no-progress', 'no progress output')
     .action(async (input: string, flags: PredictFlags) => {

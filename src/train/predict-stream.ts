@@ -10,11 +10,12 @@ import { pipelineWorkerPool } from '../pipeline/runner.ts';
 import { predictionSources, predictItems, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
 
 /**
- * Predict on recordings of any length in bounded memory. A WAV larger than the streaming threshold is read
- * a window (60 s) at a time; each window's chunks go through the steps after `chunk` on a worker thread
+ * Predict on recordings of any length in bounded memory. A WAV or FLAC larger than the streaming threshold
+ * is read a window (60 s) at a time; each window's chunks go through the steps after `chunk` on a worker thread
  * (several windows in flight) while this thread runs the model on the windows already done, so the
  * predictions of a 10-hour file come out as it is read and memory holds a few windows, never the file.
- * Other recordings are read whole, as before, and their whole pipeline runs on a worker. Both paths give
+ * Other recordings (smaller ones; Ogg and MP3, whose decoders here work on whole files; a FLAC without its
+ * length in STREAMINFO) are read whole, as before, and their whole pipeline runs on a worker. Both paths give
  * the same chunks (run-stream.ts) and so the same predictions.
  */
 
@@ -33,7 +34,7 @@ export function predictStreamThreshold(env: NodeJS.ProcessEnv = process.env): nu
 export interface EngineOptions {
   /** Pipeline worker threads; 1 runs everything in this thread. */
   jobs: number;
-  /** WAV files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
+  /** WAV and FLAC files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
   streamAbove?: number;
   batchSize?: number;
   /** Seconds of audio per streamed window (default 60). */
