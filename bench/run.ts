@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, queue, startup
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, queue, startup, predict
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -110,6 +110,15 @@ const SECTIONS: Section[] = [
       const result = await benchTrain();
       const rows = (result as { configs?: Parameters<typeof formatRow>[0][] }).configs ?? [];
       return { result, text: rows.map(formatRow).join('\n') || json(result) };
+    },
+  },
+  {
+    name: 'predict',
+    what: '`birdcall predict` on 10- and 60-minute WAVs, default and recipe models: x real time and peak RSS, streamed vs read whole',
+    async run() {
+      const { benchPredict, formatPredictBench } = await import('./predict.ts');
+      const result = await benchPredict();
+      return { result, text: formatPredictBench(result) };
     },
   },
   {

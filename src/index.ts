@@ -80,6 +80,12 @@ export { convert, convertExitCode, type ConvertOptions, type ConvertSummary } fr
 export { readOutputManifest, streamOutputManifest } from './store/manifest.ts';
 export type { InputRow, OutputRow } from './store/manifest-types.ts';
 
+// Detections and the tables people open (BirdCLEF grid, Raven Pro, Audacity)
+export { GridAggregator, gridWindows, type ScoredSpan } from './detect/grid.ts';
+export { detect, DetectionCollector, parseThresholds, type Detection, type DetectOptions } from './detect/detections.ts';
+export { ravenTable, readRavenTable, type RavenSelection } from './detect/raven.ts';
+export { audacityLabels, readAudacityLabels } from './detect/audacity.ts';
+
 // Competition metrics and model selection (no TensorFlow.js here: training is `birdcall/train`)
 export * as metrics from './metrics/index.ts';
 export { selectModels, renderReport, writeSelection, summarize, type Candidate, type EvalSet, type Selection, type SelectOptions } from './select/index.ts';

@@ -72,16 +72,18 @@ export async function runPipelineOnFile(resolved: ResolvedPipeline, file: KindMa
   const start: WorkItem[] = [{ value: file, chunkIndex: 0, startSeconds: 0, endSeconds: 0, artifacts: [], warnings: [] }];
   const items = await runSteps(resolved.steps, start, file, fileWarnings);
 
+  return { items: items.map(pipelineItem), warnings: fileWarnings };
+}
+
+/** A finished work item as the runners hand it out (its value is the last block's: audio or spectrogram). */
+export function pipelineItem(it: WorkItem): PipelineItem {
   return {
-    items: items.map((it) => ({
-      chunkIndex: it.chunkIndex,
-      startSeconds: it.startSeconds,
-      endSeconds: it.endSeconds,
-      artifacts: it.artifacts,
-      warnings: it.warnings,
-      value: it.value as Audio | Spectrogram,
-    })),
-    warnings: fileWarnings,
+    chunkIndex: it.chunkIndex,
+    startSeconds: it.startSeconds,
+    endSeconds: it.endSeconds,
+    artifacts: it.artifacts,
+    warnings: it.warnings,
+    value: it.value as Audio | Spectrogram,
   };
 }
 

@@ -15,4 +15,6 @@ export { ttaShifts } from './tta.ts';
 export { classList, multiHot, splitByRecording, kFoldByRecording, loadInput, decodeInput, SpectrogramDataset } from './dataset.ts';
 export { saveModelArtifacts, loadModel } from './artifacts.ts';
 export { predictBatch } from './predict.ts';
-export { loadPredictor, predictFiles, predictSource, rowId } from './predict-files.ts';
+export { loadPredictor, predictSource, rowId } from './predict-files.ts';
+export { predictFiles, predictRecordings, createEngine } from './predict-stream.ts';
+export { predictArchive, archiveExitCode, type ArchiveOptions, type ArchiveSummary } from './predict-archive.ts';

@@ -1,4 +1,4 @@
-import { basename, extname } from 'node:path';
+import { recordingStem } from '../detect/tables.ts';
 
 /**
  * Recording-level scores from chunk scores. Users score recordings, not chunks: a recording's probability for
@@ -43,8 +43,7 @@ export function poolBySource<T extends { source: string }>(
 
 /** A recording's row_id in a predictions CSV: the file stem (chunk rows are `<stem>_<end second>`). */
 export function recordingRowId(source: string): string {
-  const name = basename(source);
-  return name.slice(0, name.length - extname(name).length) || name;
+  return recordingStem(source);
 }
 
 /**
