@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildProgram, commandsFor } from '../../src/cli/main.ts';
 
-const ALL = ['melspec', 'convert', 'worker', 'queue', 'manifest', 'pipeline', 'blocks', 'train', 'predict', 'select'];
+const ALL = ['melspec', 'convert', 'worker', 'queue', 'manifest', 'pipeline', 'blocks', 'recipes', 'train', 'cv', 'predict', 'select'];
 
 describe('the CLI loads only the commands a call needs', () => {
   it('loads none for --version', () => {
