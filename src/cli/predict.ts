@@ -4,19 +4,14 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { parseThresholds, type DetectOptions, type Thresholds } from '../detect/detections.ts';
 import { AGGREGATES, type Aggregate } from '../detect/grid.ts';
-import { formatProbability, scoreHeader } from '../detect/tables.ts';
-import { stringify } from 'csv-stringify/sync';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { resolveShard, shardFilter } from '../scale/shard.ts';
-import { openAtomicWriter } from '../store/atomic.ts';
 import type { ChunkPrediction, Predictor } from '../train/predict-files.ts';
 import type { ArchiveOptions, ArchiveProgress } from '../train/predict-archive.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../detect/formats.ts';
 import type { PredictFilesProgress } from '../train/predict-stream.ts';
 import { EXIT } from './exit.ts';
+import type { PoolMethod } from '../train/pool.ts';
 import { parseByteSize, positiveInteger, startProgress, type Progress } from './common.ts';
-import { parsePool } from './cv.ts';
-import { predictionRecords, type PoolMethod } from '../train/pool.ts';
 
 interface PredictFlags {
   model: string;
@@ -129,6 +124,8 @@ export function register(program: Command): void {
     .option('--shard <K/N|auto>', 'with -o DIR: predict only shard K of N (from 0) of the input; auto: from Kubernetes/Slurm job-array variables')
     .option('--no-progress', 'no progress output')
     .action(async (input: string, flags: PredictFlags) => {
+      // Loaded when the command runs, not at the top: `birdcall predict --help` starts without them.
+      const [{ parsePool }, { resolveShard, shardFilter }] = await Promise.all([import('./cv.ts'), import('../scale/shard.ts')]);
       const pool = flags.pool === undefined ? undefined : parsePool(flags.pool);
       const tta = positiveInteger(flags.tta, '--tta') ?? 1;
       const jobs = positiveInteger(flags.jobs, '--jobs') ?? availableParallelism();
@@ -180,6 +177,12 @@ type EngineFlags = { jobs: number; batchSize: number; tta: number; streamAbove?:
 async function predictToFile(predictor: Predictor, input: string, flags: PredictFlags, engine: EngineFlags, pool: PoolMethod | undefined): Promise<void> {
   const { predictFiles } = await import('../train/predict-stream.ts');
   await mkdir(dirname(flags.out), { recursive: true });
+  const [{ openAtomicWriter }, { formatProbability, scoreHeader }, { stringify }, { predictionRecords }] = await Promise.all([
+    import('../store/atomic.ts'),
+    import('../detect/tables.ts'),
+    import('csv-stringify/sync'),
+    import('../train/pool.ts'),
+  ]);
   const writer = await openAtomicWriter(flags.out);
   const seen = new Set<string>();
   let duplicates = 0;
