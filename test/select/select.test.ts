@@ -166,6 +166,33 @@ describe('slices', () => {
     }
   });
 
+  it('score sliced padded cmAP like the metric when scores are exactly 1 (a float32 sigmoid saturates there)', () => {
+    // Rows scoring exactly 1 tie with the padding rows and must share their threshold, positives and
+    // negatives alike; treating 1 as below the padding changes the slice's AP whenever a negative scores 1.
+    const plain = simulateEvalSet(6, 60, 8, false);
+    const model = simulateModel(plain, 'saturated', { ...BASE, primary: 6, absent: -1.5 }, 12);
+    expect(Math.fround(1 / (1 + Math.exp(-20)))).toBe(1);
+    model.scores.forEach((row, i) => {
+      if (i % 3 === 0) row[i % 8] = 1; // primary or absent class, depending on the row
+      if (i % 4 === 1) row[plain.recordings[plain.rowRecording[i]].primary] = 1;
+    });
+    const data = prepareData(plain.evalSet);
+    const a = sliceColumn(plain.evalSet, 'type', 5, 'merge', 10);
+    const e = new CandidateEvaluator(data, model, 'paddedCmap', { threshold: 0.5, padding: 5, calibrationBins: 10 });
+    const out = new Float64Array(a.info.slices.length);
+    e.mainBySlice(null, a.rowSlice, out);
+    let negativesAtOne = 0;
+    a.info.slices.forEach((_, j) => {
+      const m = sliceMatrices(plain, model.scores, (i) => a.rowSlice[i] === j);
+      m.scores.forEach((row, r) => row.forEach((s, c) => (negativesAtOne += s === 1 && m.truth[r][c] === 0 ? 1 : 0)));
+      expect(out[j]).toBeCloseTo(paddedCmap(m.truth, m.scores, 5), 10);
+    });
+    expect(negativesAtOne).toBeGreaterThan(5);
+    const w = Float64Array.from(plain.evalSet.rows, (_, i) => 1 + (i % 2));
+    e.mainBySlice(w, a.rowSlice, out);
+    a.info.slices.forEach((_, j) => expect(out[j]).toBeCloseTo(e.main(w.map((x, i) => (a.rowSlice[i] === j ? x : 0))), 10));
+  });
+
   it('merge slices under the minimum size into other, or flag them, and never use them for the worst slice', () => {
     const a = simulateModel(sim, 'a', BASE, 7);
     const b = simulateModel(sim, 'b', BASE, 8);
