@@ -62,11 +62,11 @@ export const SHIFTED_RECORDISTS: readonly Recordist[] = [
  * rating is always noisier. How hard a rating is depends on the region: wind sits below the call band, a chorus in it.
  */
 export const SNR_DB_BY_RATING: Readonly<Record<number, readonly [number, number]>> = {
-  1: [-10, -4],
-  2: [-4, 1],
-  3: [1, 6],
-  4: [6, 12],
-  5: [12, 20],
+  1: [-16, -10],
+  2: [-10, -5],
+  3: [-5, 0],
+  4: [0, 6],
+  5: [6, 14],
 };
 
 /** The rating whose SNR range holds `snrDb` (the inverse of SNR_DB_BY_RATING). */

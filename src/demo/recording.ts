@@ -87,7 +87,7 @@ function recordingId(speciesIndex: number, index: number): string {
 }
 
 function drawVariation(rng: Rng): Variation {
-  return { pitch: rng.uniform(0.9, 1.1), tempo: rng.uniform(0.85, 1.15) };
+  return { pitch: rng.uniform(0.88, 1.12), tempo: rng.uniform(0.85, 1.15) };
 }
 
 /**

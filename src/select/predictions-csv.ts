@@ -149,12 +149,13 @@ function candidateNames(paths: readonly string[]): string[] {
 /**
  * The EvalSet of a manifest's labelled chunks and each predictions CSV's scores on them. Every CSV must
  * cover every chunk of the manifest exactly once (rows of unlabelled chunks are allowed and ignored) with
- * the same classes, and the manifest's primary labels must be among them.
+ * the same classes, and the manifest's primary labels must be among them. Candidates are named after their
+ * files unless `givenNames` says otherwise.
  */
-export async function evaluatePredictions(paths: readonly string[], manifest: string): Promise<EvaluatedPredictions> {
+export async function evaluatePredictions(paths: readonly string[], manifest: string, givenNames?: readonly string[]): Promise<EvaluatedPredictions> {
   if (paths.length === 0) throw new UsageError('give at least one predictions CSV (--predictions A.csv B.csv …)');
   if (new Set(paths).size !== paths.length) throw new UsageError('a predictions file is given twice');
-  const names = candidateNames(paths);
+  const names = givenNames ?? candidateNames(paths);
   const files: PredictionsFile[] = [];
   for (const [i, path] of paths.entries()) files.push(await readPredictionsCsv(path, names[i]));
   let classes: string[];

@@ -3,6 +3,7 @@ import { expectedCalibrationError, top1Accuracy } from '../metrics/index.ts';
 import { containsZero, pairedDifference, percentileInterval, resampleWeights } from './bootstrap.ts';
 import { CandidateEvaluator, disagreement, prepareData, recordingMean, type PreparedData } from './criteria.ts';
 import { explain } from './explain.ts';
+import { byMainThenName } from './tie-break.ts';
 import { resolveSliceColumns, sliceColumn, type SliceAssignment } from './slices.ts';
 import {
   SelectOptionsSchema,
@@ -133,7 +134,7 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
   // Tie set.
   const K = candidates.length;
   const names = candidates.map((c) => c.name);
-  const best = argmaxFinite(sampled.main.map((s) => s.value));
+  const best = argmaxFinite(sampled.main.map((s) => s.value), candidates.map((c) => c.name));
   if (best < 0) {
     throw new BirdcallError(
       'SELECT_METRIC_UNDEFINED',
@@ -148,7 +149,10 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
   const inTie = diffEst.map(
     (d, k) => k === best || (d.value !== null && (containsZero(d) || Math.abs(d.value) < opt.epsilon)),
   );
-  const tieIdx = [...Array(K).keys()].filter((k) => inTie[k]);
+  // Best first (main metric, then name): the tie set reads the same whatever order the candidates came in.
+  const tieIdx = [...Array(K).keys()]
+    .filter((k) => inTie[k])
+    .sort((a, b) => byMainThenName(sampled.main[a].value, sampled.main[b].value, names[a], names[b]));
 
   // Stability within the tie set: a second pass over the same resamples (same seed, same draws).
   const stability = new Map<number, Sampled>();
@@ -207,7 +211,7 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
   const ranked = rankTieSet(tieNames, criteria, mainValue, opt);
   const outside = [...Array(K).keys()]
     .filter((k) => !inTie[k])
-    .sort((a, b) => sampled.main[b].value - sampled.main[a].value || a - b)
+    .sort((a, b) => byMainThenName(sampled.main[a].value, sampled.main[b].value, names[a], names[b]))
     .map((k) => names[k]);
   const ranking = [...ranked.order, ...outside];
 
@@ -266,10 +270,10 @@ function candidateLabels(data: PreparedData): Float64Array[] {
   return Array.from({ length: data.rows }, (_, i) => Float64Array.from(data.multiHot, (col) => col[i]));
 }
 
-function argmaxFinite(values: number[]): number {
+function argmaxFinite(values: number[], names: string[]): number {
   let best = -1;
   values.forEach((v, k) => {
-    if (!Number.isNaN(v) && (best < 0 || v > values[best])) best = k;
+    if (!Number.isNaN(v) && (best < 0 || byMainThenName(v, values[best], names[k], names[best]) < 0)) best = k;
   });
   return best;
 }
@@ -385,7 +389,7 @@ function rankTieSet(
   mainValue: Map<string, number>,
   opt: ResolvedSelectOptions,
 ): Ranked {
-  const byMain = (a: string, b: string): number => mainValue.get(b)! - mainValue.get(a)!;
+  const byMain = (a: string, b: string): number => byMainThenName(mainValue.get(a)!, mainValue.get(b)!, a, b);
   const rule = opt.rule;
   if (rule.kind === 'weights') {
     const scores: Record<string, number> = {};

@@ -39,7 +39,7 @@ export type Criterion = (typeof CRITERIA)[number];
  *  4. stability: measured against the other tied models, not against the truth, so it only breaks ties.
  * Lexicographic rather than weighted because weights need a common scale the criteria do not have (AUC
  * points versus ECE versus a disagreement rate), and because a criterion that is statistically tied then
- * cannot tip the choice by noise. If everything ties, the best main-metric estimate wins.
+ * cannot tip the choice by noise. If everything ties, the tie-break rule (tie-break.ts) decides.
  */
 export const DEFAULT_ORDER: readonly Criterion[] = ['worstSlice', 'secondary', 'calibration', 'stability'];
 
@@ -182,7 +182,7 @@ export interface Selection {
   rule: Rule;
   /** The rule's steps when choosing the winner (lexicographic), or the weighted scores. */
   steps: RuleStep[];
-  /** Candidates the lexicographic rule left tied; the best main-metric estimate among them won. */
+  /** Candidates the lexicographic rule left tied; the tie-break rule (tie-break.ts) chose among them. */
   undecided: string[];
   weightedScores?: Record<string, number>;
   candidates: CandidateResult[];

@@ -242,3 +242,42 @@ describe('selectModels input checks', () => {
     expect(() => selectModels(sim.evalSet, [good], { sliceColumns: ['elevation'] })).toThrow(UsageError);
   });
 });
+
+describe('tie-break rule', () => {
+  const words = (sel: ReturnType<typeof selectModels>) => sel.explanation.filter((l) => l.startsWith('Chosen:') || l.startsWith('Runner-up:'));
+
+  it('says when nothing separates identical candidates, and picks the same one whatever the input order', () => {
+    const a = simulateModel(sim, 'beta', BASE, 7);
+    const b = { ...simulateModel(sim, 'alpha', BASE, 7), name: 'alpha' };
+    const forward = selectModels(sim.evalSet, [a, b]);
+    const reversed = selectModels(sim.evalSet, [b, a]);
+    expect(forward.tieSet).toHaveLength(2);
+    expect(forward.chosen).toBe('alpha');
+    expect(reversed.chosen).toBe('alpha');
+    expect(reversed.bestOnMain).toBe(forward.bestOnMain);
+    expect(words(reversed)).toEqual(words(forward));
+    const chosen = words(forward)[0];
+    expect(chosen).toMatch(/No criterion separates the tie set: tied with beta on every criterion/);
+    expect(chosen).toMatch(/picked alpha by the tie-break rule \(the higher main-metric estimate, then the name that sorts first\)/);
+    expect(chosen).toMatch(/main-metric estimates are equal/);
+    expect(chosen).not.toMatch(/because/);
+  });
+
+  it('breaks a tie within noise by the main-metric estimate, in words, stable under any order of four candidates', () => {
+    const models = [7, 8, 9, 10].map((seed, k) => simulateModel(sim, `m${k}`, BASE, seed));
+    const orders = [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]];
+    const runs = orders.map((o) => selectModels(sim.evalSet, o.map((k) => models[k]), { sliceColumns: [] }));
+    for (const r of runs) {
+      expect(r.chosen).toBe(runs[0].chosen);
+      expect(r.ranking).toEqual(runs[0].ranking);
+      expect(words(r)).toEqual(words(runs[0]));
+      expect(r.explanation).toEqual(runs[0].explanation);
+    }
+    const sel = runs[0];
+    if (sel.undecided.length > 1) {
+      const best = Math.max(...sel.candidates.filter((c) => sel.undecided.includes(c.name)).map((c) => c.main.value!));
+      expect(sel.candidates.find((c) => c.name === sel.chosen)!.main.value).toBe(best);
+      expect(words(sel)[0]).toMatch(/by the tie-break rule .*a difference within noise/);
+    }
+  });
+});
