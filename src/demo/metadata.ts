@@ -62,11 +62,11 @@ export const SHIFTED_RECORDISTS: readonly Recordist[] = [
  * rating is always noisier. How hard a rating is depends on the region: wind sits below the call band, a chorus in it.
  */
 export const SNR_DB_BY_RATING: Readonly<Record<number, readonly [number, number]>> = {
-  1: [-16, -10],
-  2: [-10, -5],
-  3: [-5, 0],
-  4: [0, 6],
-  5: [6, 14],
+  1: [-18, -12],
+  2: [-12, -7],
+  3: [-7, -2],
+  4: [-2, 4],
+  5: [4, 12],
 };
 
 /** The rating whose SNR range holds `snrDb` (the inverse of SNR_DB_BY_RATING). */
