@@ -31,16 +31,15 @@ import type { TrainParamsInput } from '../src/train/train.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const PIPELINE_FILE = join(ROOT, 'examples', 'demo-pipeline.yaml');
-const TARGET_TOP1 = 0.95;
 
 /**
  * Training settings shared by the candidates, chosen by measuring held-out top-1 on the demo data:
  *  - learningRate 3e-3 (3x the library default) and light augmentation (one time and one frequency mask,
  *    no mixup) learn the 8 species in 16 epochs; mixup, with ~270 training chunks, slowed learning more
  *    than it regularised;
- *  - secondaryWeight 0.5: most top-1 mistakes named the background species of the recording, which a
- *    target of 1 makes as "present" as the primary one; at 0.5 the background species still scores well
- *    above absent ones (secondary-label AUC), but below the bird the recording is about;
+ *  - secondaryWeight: set per candidate (1 or 0), the one setting the two compact candidates differ in:
+ *    they tie on the main metric, and the selector has to tell them apart by what the main metric leaves
+ *    out (the background species every chunk of 42% of the recordings holds);
  *  - validationFraction 0.1: the held-out set is the separate one; the trainer's own split only reports
  *    progress, so it can be small and leave more recordings to learn from;
  *  - monitor 'last': the final weights of the cosine schedule (which ends at 1% of the rate). 27 validation
@@ -54,7 +53,6 @@ const COMMON: TrainParamsInput = {
   timeMasks: 1,
   freqMasks: 1,
   batchSize: 16,
-  secondaryWeight: 0.5,
   validationFraction: 0.1,
   monitor: 'last',
 };
@@ -100,9 +98,9 @@ function plan(dir: string, quick: boolean): Plan {
     train: { out: data, seed: 1 },
     heldout: { out: join(data, 'heldout'), perSpecies: 6, seed: 2 },
     candidates: [
-      { name: 'demo-compact-s1', params: { ...common, model: 'compact', seed: 1 } },
-      { name: 'demo-compact-s2', params: { ...common, model: 'compact', seed: 2 } },
-      { name: 'demo-tiny-s1', params: { ...common, model: 'tiny', seed: 1 } },
+      { name: 'demo-compact-sw1', params: { ...common, model: 'compact', seed: 1, secondaryWeight: 1 } },
+      { name: 'demo-compact-sw0', params: { ...common, model: 'compact', seed: 1, secondaryWeight: 0 } },
+      { name: 'demo-tiny-sw1', params: { ...common, model: 'tiny', seed: 1, secondaryWeight: 1 } },
     ],
     minSliceSize: 10,
     out: join(dir, 'out', 'demo'),
@@ -343,9 +341,8 @@ function formatSummary(p: Plan, result: Omit<DemoResult, 'summary'>, steps: Reco
     const outcome = result.candidates.find((o) => o.name === c.name);
     const tag = c.name === sel.chosen ? 'chosen' : r.inTieSet ? 'tied' : 'not tied';
     const how = outcome?.trained ? `${outcome.seconds.toFixed(0)} s` : 'kept';
-    return `  ${c.name.padEnd(width)}  ${String(c.params.model).padEnd(7)} seed ${c.params.seed}  top-1 ${(100 * r.top1Accuracy).toFixed(1).padStart(5)}%  ${metric} ${fmt(r.main)}  ${tag.padEnd(8)} (${how})`;
+    return `  ${c.name.padEnd(width)}  ${String(c.params.model).padEnd(7)} seed ${c.params.seed} sw ${c.params.secondaryWeight ?? 1}  top-1 ${(100 * r.top1Accuracy).toFixed(1).padStart(5)}%  ${metric} ${fmt(r.main)}  ${tag.padEnd(8)} (${how})`;
   });
-  const ok = result.chosenTop1 >= TARGET_TOP1;
   return [
     '',
     `birdcall demo: finished in ${result.seconds.toFixed(0)} s (data ${steps.data.toFixed(0)} s, convert ${steps.convert.toFixed(0)} s, train ${steps.train.toFixed(0)} s, select ${steps.select.toFixed(0)} s)`,
@@ -354,7 +351,7 @@ function formatSummary(p: Plan, result: Omit<DemoResult, 'summary'>, steps: Reco
     `  pipeline       ${rel(PIPELINE_FILE)}`,
     `Candidates on the held-out recordings (${metric} with its 95% bootstrap interval over recordings):`,
     ...candidateLines,
-    `Held-out top-1 of the chosen model on primary labels: ${(100 * result.chosenTop1).toFixed(1)}% (target >= ${100 * TARGET_TOP1}%: ${ok ? 'met' : 'NOT met'})`,
+    `Held-out top-1 of the chosen model on primary labels: ${(100 * result.chosenTop1).toFixed(1)}% (the demo world is noisy on purpose, so that good candidates tie)`,
     summarize(sel),
     `Report: ${rel(result.reportPath)}  (selection.json beside it)`,
     dir === process.cwd() ? '' : `(work folder: ${dir})`,

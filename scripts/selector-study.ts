@@ -17,7 +17,7 @@
  * when present, so a killed run continues, and `--score-only` re-scores every finished trial (a changed
  * selector rule) without training anything.
  */
-import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
