@@ -17,7 +17,7 @@
  * when present, so a killed run continues, and `--score-only` re-scores every finished trial (a changed
  * selector rule) without training anything.
  */
-import { mkdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
@@ -145,6 +145,16 @@ export const PICKS = ['selector', 'bestOnMain', 'randomTied', 'oracle', 'seconda
 export type Pick = (typeof PICKS)[number];
 const SINGLE: Partial<Record<Pick, Criterion>> = { secondaryOnly: 'secondary', worstSliceOnly: 'worstSlice', calibrationOnly: 'calibration' };
 
+/** Orders of criteria scored besides the default, to find the rule the study supports. */
+export const ALTERNATIVE_RULES: Record<string, Criterion[]> = {
+  'worstSlice, secondary, calibration, stability': ['worstSlice', 'secondary', 'calibration', 'stability'],
+  'secondary, worstSlice, calibration, stability': ['secondary', 'worstSlice', 'calibration', 'stability'],
+  'secondary, worstSlice, stability': ['secondary', 'worstSlice', 'stability'],
+  'secondary, worstSlice': ['secondary', 'worstSlice'],
+  'worstSlice, secondary': ['worstSlice', 'secondary'],
+  'stability only': ['stability'],
+};
+
 export interface TrialResult {
   trial: number;
   candidates: string[];
@@ -161,6 +171,8 @@ export interface TrialResult {
   slices: Record<string, Record<string, number | null>>;
   /** Words of the default rule's decision. */
   explanation: string[];
+  /** Pick and shifted-set value of each alternative order of criteria. */
+  rules: Record<string, { pick: string; value: number }>;
 }
 
 /** Score one finished trial from its predictions CSVs: no training. */
@@ -173,6 +185,11 @@ export async function scoreTrial(d: TrialDirs, trial: number, options: SelectOpt
   const picks = { selector: sel.chosen, bestOnMain: sel.bestOnMain, randomTied: null, oracle: names.reduce((a, b) => (shifted[b] > shifted[a] ? b : a)) } as Record<Pick, string | null>;
   for (const [pick, criterion] of Object.entries(SINGLE) as [Pick, Criterion][]) {
     picks[pick] = selectModels(val.evalSet, val.candidates, { ...options, rule: { kind: 'lexicographic', order: [criterion] } }).chosen;
+  }
+  const rules: TrialResult['rules'] = {};
+  for (const [name, order] of Object.entries(ALTERNATIVE_RULES)) {
+    const pick = selectModels(val.evalSet, val.candidates, { ...options, rule: { kind: 'lexicographic', order } }).chosen;
+    rules[name] = { pick, value: shifted[pick] };
   }
   const value = Object.fromEntries(PICKS.map((p) => [p, picks[p] === null ? Number.NaN : shifted[picks[p]!]])) as Record<Pick, number>;
   value.randomTied = sel.tieSet.reduce((s, n) => s + shifted[n], 0) / sel.tieSet.length;
@@ -191,6 +208,7 @@ export async function scoreTrial(d: TrialDirs, trial: number, options: SelectOpt
       Object.entries(sel.candidates.find((c) => c.name === sel.bestOnMain)!.slices).map(([col, s]) => [col, Object.fromEntries(Object.entries(s).map(([k, e]) => [k, e.value]))]),
     ),
     explanation: sel.explanation,
+    rules,
   };
 }
 
@@ -209,6 +227,148 @@ export function meanInterval(values: readonly number[], resamples = 10_000, seed
   return { mean, lo: means[Math.floor(0.025 * resamples)], hi: means[Math.ceil(0.975 * resamples) - 1] };
 }
 
+const PICK_LABEL: Record<Pick, string> = {
+  selector: "selector's choice (default rule)",
+  bestOnMain: 'best on the main metric',
+  randomTied: 'random tie-set member (expected value)',
+  oracle: 'oracle (best on the shifted set)',
+  secondaryOnly: 'secondary-label AUC alone',
+  worstSliceOnly: 'worst slice alone',
+  calibrationOnly: 'calibration alone',
+};
+
+const f3 = (x: number): string => x.toFixed(3);
+const signed = (x: number): string => `${x >= 0 ? '+' : ''}${x.toFixed(4)}`;
+
+/** One table row: mean shifted metric, paired difference to best-on-main with its interval, how often it differs. */
+function compareRow(label: string, values: number[], base: number[], picks: (string | null)[], basePicks: (string | null)[]): string {
+  const d = meanInterval(values.map((v, i) => v - base[i]));
+  const differs = picks.filter((p, i) => p !== basePicks[i]).length;
+  const better = values.filter((v, i) => v > base[i] + 1e-12).length;
+  const worse = values.filter((v, i) => v < base[i] - 1e-12).length;
+  return `| ${label} | ${f3(meanInterval(values).mean)} | ${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}] | ${differs} | ${better} / ${worse} |`;
+}
+
+/** The generated part of docs/selector-study.md: the tables, from the per-trial results. */
+export function studyTables(results: readonly TrialResult[]): string {
+  const base = results.map((r) => r.value.bestOnMain);
+  const basePicks = results.map((r) => r.picks.bestOnMain);
+  const head = '| pick | mean shifted-set macro ROC-AUC | minus best-on-main, mean [95% CI over trials] | trials picking another model | better / worse |\n| --- | --- | --- | --- | --- |';
+  const picks = PICKS.filter((p) => p !== 'bestOnMain').map((p) => compareRow(PICK_LABEL[p], results.map((r) => r.value[p]), base, results.map((r) => (p === 'randomTied' ? null : r.picks[p])), basePicks));
+  const rules = Object.keys(results[0]?.rules ?? {}).map((name) =>
+    compareRow(`lexicographic: ${name}`, results.map((r) => r.rules[name].value), base, results.map((r) => r.rules[name].pick), basePicks),
+  );
+  const names = results[0]?.candidates ?? [];
+  const perCandidate = names.map((n) => {
+    const v = meanInterval(results.map((r) => r.validation[n])).mean;
+    const sh = meanInterval(results.map((r) => r.shifted[n])).mean;
+    const sec = meanInterval(results.map((r) => r.criteria[n].secondary ?? Number.NaN)).mean;
+    const tied = results.filter((r) => r.tieSet.includes(n)).length;
+    const best = results.filter((r) => r.picks.bestOnMain === n).length;
+    const oracle = results.filter((r) => r.picks.oracle === n).length;
+    return `| ${n} | ${f3(v)} | ${f3(sec)} | ${f3(sh)} | ${tied} | ${best} | ${oracle} |`;
+  });
+  const pairs = [['compact-sw1', 'compact-sw0'], ['strided-sw1', 'strided-sw0']].filter(([a, b]) => names.includes(a) && names.includes(b)).map(([a, b]) => {
+    const d = meanInterval(results.map((r) => (r.criteria[a].secondary ?? Number.NaN) - (r.criteria[b].secondary ?? Number.NaN)));
+    const wins = results.filter((r) => (r.criteria[a].secondary ?? 0) > (r.criteria[b].secondary ?? 0)).length;
+    return `| ${a} minus ${b} | ${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}] | ${wins} of ${results.length} |`;
+  });
+  const sliceRows: string[] = [];
+  for (const column of ['rating', 'region', 'type']) {
+    const slices = [...new Set(results.flatMap((r) => Object.keys(r.slices[column] ?? {})))].sort();
+    for (const slice of slices) {
+      const values = results.map((r) => r.slices[column]?.[slice]).filter((v): v is number => typeof v === 'number' && Number.isFinite(v));
+      if (values.length >= 3) sliceRows.push(`| ${column} = ${slice} | ${f3(meanInterval(values).mean)} | ${values.length} |`);
+    }
+  }
+  const tieSizes = results.map((r) => r.tieSet.length);
+  return [
+    `${results.length} trials, ${names.length} candidates each (${names.join(', ')}).`,
+    `Tie-set size on the validation set: mean ${(tieSizes.reduce((a, b) => a + b, 0) / tieSizes.length).toFixed(1)}, ` +
+      `at least 2 in ${tieSizes.filter((n) => n >= 2).length} of ${results.length} trials.`,
+    '',
+    '### The four picks and each criterion alone',
+    '',
+    head,
+    compareRow(PICK_LABEL.bestOnMain, base, base, basePicks, basePicks),
+    ...picks,
+    '',
+    '### Orders of criteria (lexicographic rules)',
+    '',
+    head,
+    ...rules,
+    '',
+    '### Candidates (means over trials)',
+    '',
+    '| candidate | validation macro ROC-AUC (primary) | validation secondary-label AUC | shifted-set macro ROC-AUC | in the tie set | best on main | oracle |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...perCandidate,
+    '',
+    '### Are background species learnable? Secondary-label AUC on the validation set, weight 1 minus weight 0',
+    '',
+    '| pair (same architecture) | difference, mean [95% CI over trials] | trials where weight 1 is higher |',
+    '| --- | --- | --- |',
+    ...pairs,
+    '',
+    '### Do metadata slices differ in difficulty? Validation macro ROC-AUC of the best-on-main model per slice',
+    '',
+    '| slice | mean over trials | trials with the slice |',
+    '| --- | --- | --- |',
+    ...sliceRows,
+  ].join('\n');
+}
+
+/** Dot-and-whisker plot of each pick's difference to best-on-main (mean, 95% CI) with every trial as a dot. */
+export function studyPlot(results: readonly TrialResult[]): string {
+  const rows: { label: string; diffs: number[] }[] = [
+    ...PICKS.filter((p) => p !== 'bestOnMain').map((p) => ({ label: PICK_LABEL[p], diffs: results.map((r) => r.value[p] - r.value.bestOnMain) })),
+    ...Object.keys(results[0]?.rules ?? {}).map((name) => ({ label: name, diffs: results.map((r) => r.rules[name].value - r.value.bestOnMain) })),
+  ];
+  const all = rows.flatMap((r) => r.diffs);
+  const lo = Math.min(-0.01, ...all);
+  const hi = Math.max(0.01, ...all);
+  const left = 330;
+  const width = 820;
+  const rowH = 26;
+  const top = 40;
+  const height = top + rows.length * rowH + 40;
+  const x = (v: number): number => left + ((v - lo) / (hi - lo)) * (width - left - 20);
+  const parts: string[] = [
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
+    `<rect width="${width}" height="${height}" fill="white"/>`,
+    `<text x="10" y="20" font-size="14">Shifted-set macro ROC-AUC minus best-on-main, per trial (dots) and mean with 95% CI over ${results.length} trials</text>`,
+    `<line x1="${x(0)}" y1="${top - 8}" x2="${x(0)}" y2="${top + rows.length * rowH}" stroke="#888" stroke-dasharray="4 3"/>`,
+  ];
+  rows.forEach((row, i) => {
+    const y = top + i * rowH + rowH / 2;
+    const ci = meanInterval(row.diffs);
+    parts.push(`<text x="${left - 10}" y="${y + 4}" text-anchor="end">${row.label}</text>`);
+    row.diffs.forEach((d, j) => parts.push(`<circle cx="${x(d).toFixed(1)}" cy="${(y - 6 + (j % 5) * 3).toFixed(1)}" r="2" fill="#9bb7d4"/>`));
+    const colour = ci.lo > 0 ? '#1a7f37' : ci.hi < 0 ? '#c62828' : '#333';
+    parts.push(`<line x1="${x(ci.lo).toFixed(1)}" y1="${y}" x2="${x(ci.hi).toFixed(1)}" y2="${y}" stroke="${colour}" stroke-width="2"/>`);
+    parts.push(`<circle cx="${x(ci.mean).toFixed(1)}" cy="${y}" r="4.5" fill="${colour}"/>`);
+  });
+  const axisY = top + rows.length * rowH + 14;
+  for (const t of [lo, lo / 2, 0, hi / 2, hi]) {
+    parts.push(`<text x="${x(t).toFixed(1)}" y="${axisY}" text-anchor="middle" fill="#555">${signed(t)}</text>`);
+  }
+  parts.push('</svg>');
+  return parts.join('\n') + '\n';
+}
+
+const BEGIN = '<!-- selector-study:begin (generated by scripts/selector-study.ts; do not edit by hand) -->';
+const END = '<!-- selector-study:end -->';
+
+/** Replace the generated block of the doc (between the markers) with the tables, and write the plot. */
+async function writeDoc(doc: string, plot: string, results: readonly TrialResult[]): Promise<void> {
+  const text = await readFile(doc, 'utf8').catch(() => `# Selector study\n\n${BEGIN}\n${END}\n`);
+  const a = text.indexOf(BEGIN);
+  const b = text.indexOf(END);
+  if (a < 0 || b < a) throw new Error(`${doc} has no generated block (${BEGIN} … ${END})`);
+  await writeFileAtomic(doc, `${text.slice(0, a + BEGIN.length)}\n${studyTables(results)}\n${text.slice(b)}`);
+  await writeFileAtomic(plot, studyPlot(results));
+}
+
 async function main(argv: string[]): Promise<void> {
   const integer = (v: string): number => {
     if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('expected a positive integer');
@@ -221,7 +381,9 @@ async function main(argv: string[]): Promise<void> {
     .option('--dir <folder>', 'work folder (data, predictions; resumable)', join(ROOT, 'out', 'selector-study'))
     .option('--score-only', 'score finished trials only; train nothing')
     .option('--results <file>', 'where the per-trial results go (JSON)', '')
-    .action(async (flags: { trials: number; first: number; dir: string; scoreOnly?: boolean; results: string }) => {
+    .option('--doc <file>', 'update the generated tables of this markdown file (and write --plot)')
+    .option('--plot <file>', 'the SVG plot written with --doc', join(ROOT, 'docs', 'img', 'selector-study.svg'))
+    .action(async (flags: { trials: number; first: number; dir: string; scoreOnly?: boolean; results: string; doc?: string; plot: string }) => {
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
       const results: TrialResult[] = [];
       for (let trial = flags.first; trial < flags.first + flags.trials; trial++) {
@@ -246,6 +408,10 @@ async function main(argv: string[]): Promise<void> {
           const d = meanInterval(results.map((r) => r.value[p] - r.value.bestOnMain));
           log(`${p.padEnd(16)} mean ${meanInterval(results.map((r) => r.value[p])).mean.toFixed(4)}  minus best-on-main ${d.mean.toFixed(4)} [${d.lo.toFixed(4)}, ${d.hi.toFixed(4)}]`);
         }
+      }
+      if (flags.doc !== undefined && results.length > 0) {
+        await writeDoc(flags.doc, flags.plot, results);
+        log(`tables written into ${flags.doc}, plot ${flags.plot}`);
       }
       log(`${results.length} trials scored; results in ${out}`);
     });
