@@ -30,7 +30,7 @@ import { writeFileAtomic } from '../src/pipeline/atomic.ts';
 import { readOutputManifest } from '../src/pipeline/manifest.ts';
 import { evaluateModels } from '../src/select/evalset.ts';
 import { evaluatePredictions, manifestRowIds } from '../src/select/predictions-csv.ts';
-import { mulberry32, selectModels, type Criterion, type EvalSet, type SelectOptions } from '../src/select/index.ts';
+import { mulberry32, selectUnderRules, type Criterion, type EvalSet, type SelectOptions } from '../src/select/index.ts';
 import { trainFromManifest } from '../src/train/run.ts';
 import type { TrainParamsInput } from '../src/train/train.ts';
 
@@ -181,16 +181,20 @@ export async function scoreTrial(d: TrialDirs, trial: number, options: SelectOpt
   const val = await evaluatePredictions(names.map((n) => csvPath(d, n, 'val')), d.manifest.val, names);
   const shiftedSet = await evaluatePredictions(names.map((n) => csvPath(d, n, 'shifted')), d.manifest.shifted, names);
   const shifted = Object.fromEntries(shiftedSet.candidates.map((c) => [c.name, soundscapeAuc(shiftedSet.evalSet, c.scores)]));
-  const sel = selectModels(val.evalSet, val.candidates, options);
+  // One bootstrap, every rule: the default, each criterion alone, then the alternative orders.
+  const singles = Object.entries(SINGLE) as [Pick, Criterion][];
+  const alternatives = Object.entries(ALTERNATIVE_RULES);
+  const [sel, ...others] = selectUnderRules(val.evalSet, val.candidates, options, [
+    ...singles.map(([, c]) => ({ kind: 'lexicographic' as const, order: [c] })),
+    ...alternatives.map(([, order]) => ({ kind: 'lexicographic' as const, order })),
+  ]);
   const picks = { selector: sel.chosen, bestOnMain: sel.bestOnMain, randomTied: null, oracle: names.reduce((a, b) => (shifted[b] > shifted[a] ? b : a)) } as Record<Pick, string | null>;
-  for (const [pick, criterion] of Object.entries(SINGLE) as [Pick, Criterion][]) {
-    picks[pick] = selectModels(val.evalSet, val.candidates, { ...options, rule: { kind: 'lexicographic', order: [criterion] } }).chosen;
-  }
+  singles.forEach(([pick], i) => (picks[pick] = others[i].chosen));
   const rules: TrialResult['rules'] = {};
-  for (const [name, order] of Object.entries(ALTERNATIVE_RULES)) {
-    const pick = selectModels(val.evalSet, val.candidates, { ...options, rule: { kind: 'lexicographic', order } }).chosen;
+  alternatives.forEach(([name], i) => {
+    const pick = others[singles.length + i].chosen;
     rules[name] = { pick, value: shifted[pick] };
-  }
+  });
   const value = Object.fromEntries(PICKS.map((p) => [p, picks[p] === null ? Number.NaN : shifted[picks[p]!]])) as Record<Pick, number>;
   value.randomTied = sel.tieSet.reduce((s, n) => s + shifted[n], 0) / sel.tieSet.length;
   return {

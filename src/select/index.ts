@@ -1,5 +1,5 @@
 /** Model selection among candidates that tie on the main metric: bootstrap, criteria, rule, report. */
-export { selectModels } from './select.ts';
+export { selectModels, selectUnderRules } from './select.ts';
 export { renderReport } from './report.ts';
 export { writeSelection, summarize } from './write.ts';
 export { explain } from './explain.ts';

@@ -13,6 +13,7 @@ import {
   type Estimate,
   type EvalSet,
   type ResolvedSelectOptions,
+  type Rule,
   type RuleStep,
   type SelectOptions,
   type Selection,
@@ -102,6 +103,14 @@ function finiteMin(values: number[]): number {
  * Every figure comes with its percentile interval, and `explanation` says in words why the winner won.
  */
 export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?: SelectOptions): Selection {
+  return selectUnderRules(evalSet, candidates, options, [])[0];
+}
+
+/**
+ * `selectModels` under `options.rule` and then under each of `rules`, in that order. The bootstrap, the
+ * expensive part, does not depend on the rule, so comparing rules (scripts/selector-study.ts) runs it once.
+ */
+export function selectUnderRules(evalSet: EvalSet, candidates: Candidate[], options: SelectOptions | undefined, rules: NonNullable<SelectOptions['rule']>[]): Selection[] {
   const opt = parseOptions(options);
   validate(evalSet, candidates);
   const data = prepareData(evalSet);
@@ -206,48 +215,6 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
     calibration: criterionData('calibration', -1, tieIdx, names, (k) => sampled.calibration[k]),
     stability: criterionData('stability', -1, tieIdx, names, (k) => stability.get(k) ?? null),
   };
-  const mainValue = new Map(names.map((n, k) => [n, sampled.main[k].value]));
-  const tieNames = tieIdx.map((k) => names[k]);
-  const ranked = rankTieSet(tieNames, criteria, mainValue, opt);
-  const outside = [...Array(K).keys()]
-    .filter((k) => !inTie[k])
-    .sort((a, b) => byMainThenName(sampled.main[a].value, sampled.main[b].value, names[a], names[b]))
-    .map((k) => names[k]);
-  const ranking = [...ranked.order, ...outside];
-
-  const selection: Selection = {
-    version: 1,
-    mainMetric: opt.mainMetric,
-    chosen: ranking[0],
-    bestOnMain: names[best],
-    runnerUp: ranking[1] ?? null,
-    tieSet: tieNames,
-    ranking,
-    rule: opt.rule,
-    steps: ranked.steps,
-    undecided: ranked.undecided,
-    ...(ranked.weightedScores ? { weightedScores: ranked.weightedScores } : {}),
-    candidates: results,
-    slices: sliceAssignments.map((a) => a.info),
-    data: {
-      rows: data.rows,
-      recordings: data.recordings.length,
-      classes: [...evalSet.classes],
-      secondaryPairs: data.secondaryPairs,
-    },
-    settings: {
-      bootstrap: opt.bootstrap,
-      seed: opt.seed,
-      confidence: opt.confidence,
-      epsilon: opt.epsilon,
-      criterionEpsilon: opt.criterionEpsilon,
-      minSliceSize: opt.minSliceSize,
-      smallSlices: opt.smallSlices,
-      calibrationBins: opt.calibrationBins,
-    },
-    explanation: [],
-    notes,
-  };
   for (const a of sliceAssignments) {
     for (const s of a.info.slices) {
       if (s.status === 'flagged') {
@@ -261,8 +228,53 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
   }
   if (columns.length === 0) notes.push('No metadata column to slice by (type, rating, latitude/longitude, recordist): worst slice not assessed.');
   if (data.secondaryClasses.length === 0) notes.push('No secondary labels in the evaluation set: secondary-label score not assessed.');
-  selection.explanation = explain(selection);
-  return selection;
+  const mainValue = new Map(names.map((n, k) => [n, sampled.main[k].value]));
+  const tieNames = tieIdx.map((k) => names[k]);
+  const outside = [...Array(K).keys()]
+    .filter((k) => !inTie[k])
+    .sort((a, b) => byMainThenName(sampled.main[a].value, sampled.main[b].value, names[a], names[b]))
+    .map((k) => names[k]);
+  const finish = (rule: Rule): Selection => {
+    const ranked = rankTieSet(tieNames, criteria, mainValue, { ...opt, rule });
+    const ranking = [...ranked.order, ...outside];
+
+    const selection: Selection = {
+      version: 1,
+      mainMetric: opt.mainMetric,
+      chosen: ranking[0],
+      bestOnMain: names[best],
+      runnerUp: ranking[1] ?? null,
+      tieSet: tieNames,
+      ranking,
+      rule,
+      steps: ranked.steps,
+      undecided: ranked.undecided,
+      ...(ranked.weightedScores ? { weightedScores: ranked.weightedScores } : {}),
+      candidates: results,
+      slices: sliceAssignments.map((a) => a.info),
+      data: {
+        rows: data.rows,
+        recordings: data.recordings.length,
+        classes: [...evalSet.classes],
+        secondaryPairs: data.secondaryPairs,
+      },
+      settings: {
+        bootstrap: opt.bootstrap,
+        seed: opt.seed,
+        confidence: opt.confidence,
+        epsilon: opt.epsilon,
+        criterionEpsilon: opt.criterionEpsilon,
+        minSliceSize: opt.minSliceSize,
+        smallSlices: opt.smallSlices,
+        calibrationBins: opt.calibrationBins,
+      },
+      explanation: [],
+      notes: [...notes],
+    };
+    selection.explanation = explain(selection);
+    return selection;
+  };
+  return [opt.rule, ...rules.map((r) => parseOptions({ ...options, rule: r }).rule)].map(finish);
 }
 
 /** The calibration truth as rows (primary + secondary), for the point reliability diagram. */

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { selectModels } from '../../src/select/index.ts';
+import { selectModels, selectUnderRules } from '../../src/select/index.ts';
 import { CandidateEvaluator, prepareData } from '../../src/select/criteria.ts';
 import { sliceColumn } from '../../src/select/slices.ts';
 import { macroRocAuc, paddedCmap, rowwiseMicroF1 } from '../../src/metrics/index.ts';
@@ -279,5 +279,20 @@ describe('tie-break rule', () => {
       expect(sel.candidates.find((c) => c.name === sel.chosen)!.main.value).toBe(best);
       expect(words(sel)[0]).toMatch(/by the tie-break rule .*a difference within noise/);
     }
+  });
+});
+
+describe('selectUnderRules', () => {
+  it('gives, rule by rule, exactly what selectModels gives under that rule (one bootstrap for all)', () => {
+    const models = [simulateModel(sim, 'a', BASE, 7), simulateModel(sim, 'b', { ...BASE, secondary: BASE.absent }, 8), simulateModel(sim, 'c', BASE, 9)];
+    const rules = [
+      { kind: 'lexicographic' as const, order: ['secondary' as const] },
+      { kind: 'lexicographic' as const, order: ['calibration' as const, 'worstSlice' as const] },
+      { kind: 'weights' as const, weights: { secondary: 1, calibration: 2 } },
+    ];
+    const together = selectUnderRules(sim.evalSet, models, { seed: 3 }, rules);
+    expect(together).toHaveLength(4);
+    expect(together[0]).toEqual(selectModels(sim.evalSet, models, { seed: 3 }));
+    rules.forEach((rule, i) => expect(together[i + 1]).toEqual(selectModels(sim.evalSet, models, { seed: 3, rule })));
   });
 });
