@@ -384,18 +384,22 @@ async function main(argv: string[]): Promise<void> {
     .option('--first <n>', 'first trial number', integer, 1)
     .option('--dir <folder>', 'work folder (data, predictions; resumable)', join(ROOT, 'out', 'selector-study'))
     .option('--score-only', 'score finished trials only; train nothing')
+    .option('--train-only', 'train and write predictions only; score later with --score-only (parallel runs)')
+    .option('--only <list>', 'comma-separated trial numbers instead of --first/--trials (parallel runs)')
     .option('--results <file>', 'where the per-trial results go (JSON)', '')
     .option('--doc <file>', 'update the generated tables of this markdown file (and write --plot)')
     .option('--plot <file>', 'the SVG plot written with --doc', join(ROOT, 'docs', 'img', 'selector-study.svg'))
-    .action(async (flags: { trials: number; first: number; dir: string; scoreOnly?: boolean; results: string; doc?: string; plot: string }) => {
+    .action(async (flags: { trials: number; first: number; dir: string; scoreOnly?: boolean; trainOnly?: boolean; only?: string; results: string; doc?: string; plot: string }) => {
       const log = (line: string): void => void process.stderr.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
       const results: TrialResult[] = [];
-      for (let trial = flags.first; trial < flags.first + flags.trials; trial++) {
+      const trials = flags.only !== undefined ? flags.only.split(',').map(Number) : Array.from({ length: flags.trials }, (_, i) => flags.first + i);
+      for (const trial of trials) {
         const d = trialDirs(flags.dir, trial);
         if (!flags.scoreOnly) {
           await prepareTrial(d, trial, log);
           for (const c of STUDY_CANDIDATES) await runCandidate(d, trial, c, log);
         }
+        if (flags.trainOnly) continue;
         const complete = await Promise.all(STUDY_CANDIDATES.map(async (c) => (await exists(csvPath(d, c.name, 'val'))) && (await exists(csvPath(d, c.name, 'shifted')))));
         if (!complete.every(Boolean)) continue;
         const r = await scoreTrial(d, trial);
@@ -405,6 +409,7 @@ async function main(argv: string[]): Promise<void> {
             PICKS.map((p) => `${p} ${r.picks[p] ?? '-'} ${r.value[p].toFixed(3)}`).join('; '),
         );
       }
+      if (flags.trainOnly) return;
       const out = flags.results || join(flags.dir, 'results.json');
       await writeFileAtomic(out, JSON.stringify(results, null, 1));
       if (results.length > 0) {
