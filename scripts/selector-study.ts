@@ -145,14 +145,24 @@ export const PICKS = ['selector', 'bestOnMain', 'randomTied', 'oracle', 'seconda
 export type Pick = (typeof PICKS)[number];
 const SINGLE: Partial<Record<Pick, Criterion>> = { secondaryOnly: 'secondary', worstSliceOnly: 'worstSlice', calibrationOnly: 'calibration' };
 
-/** Orders of criteria scored besides the default, to find the rule the study supports. */
-export const ALTERNATIVE_RULES: Record<string, Criterion[]> = {
-  'worstSlice, secondary, calibration, stability': ['worstSlice', 'secondary', 'calibration', 'stability'],
-  'secondary, worstSlice, calibration, stability': ['secondary', 'worstSlice', 'calibration', 'stability'],
-  'secondary, worstSlice, stability': ['secondary', 'worstSlice', 'stability'],
-  'secondary, worstSlice': ['secondary', 'worstSlice'],
-  'worstSlice, secondary': ['worstSlice', 'secondary'],
-  'stability only': ['stability'],
+type Rule = NonNullable<SelectOptions['rule']>;
+const lex = (...order: Criterion[]): Rule => ({ kind: 'lexicographic', order });
+
+/**
+ * Rules scored besides the default, to find the one the study supports: orders of criteria (a criterion
+ * decides only on a clear difference), and weights (point estimates scaled within the tie set, no test).
+ */
+export const ALTERNATIVE_RULES: Record<string, Rule> = {
+  'lexicographic: worstSlice, secondary, calibration, stability': lex('worstSlice', 'secondary', 'calibration', 'stability'),
+  'lexicographic: calibration, worstSlice, secondary, stability': lex('calibration', 'worstSlice', 'secondary', 'stability'),
+  'lexicographic: calibration, secondary, worstSlice, stability': lex('calibration', 'secondary', 'worstSlice', 'stability'),
+  'lexicographic: secondary, worstSlice, calibration, stability': lex('secondary', 'worstSlice', 'calibration', 'stability'),
+  'lexicographic: worstSlice, secondary': lex('worstSlice', 'secondary'),
+  'lexicographic: stability': lex('stability'),
+  'weights: calibration 1': { kind: 'weights', weights: { calibration: 1 } },
+  'weights: secondary 1': { kind: 'weights', weights: { secondary: 1 } },
+  'weights: worstSlice 1': { kind: 'weights', weights: { worstSlice: 1 } },
+  'weights: calibration 1, secondary 1, worstSlice 1': { kind: 'weights', weights: { calibration: 1, secondary: 1, worstSlice: 1 } },
 };
 
 export interface TrialResult {
@@ -186,7 +196,7 @@ export async function scoreTrial(d: TrialDirs, trial: number, options: SelectOpt
   const alternatives = Object.entries(ALTERNATIVE_RULES);
   const [sel, ...others] = selectUnderRules(val.evalSet, val.candidates, options, [
     ...singles.map(([, c]) => ({ kind: 'lexicographic' as const, order: [c] })),
-    ...alternatives.map(([, order]) => ({ kind: 'lexicographic' as const, order })),
+    ...alternatives.map(([, rule]) => rule),
   ]);
   const picks = { selector: sel.chosen, bestOnMain: sel.bestOnMain, randomTied: null, oracle: names.reduce((a, b) => (shifted[b] > shifted[a] ? b : a)) } as Record<Pick, string | null>;
   singles.forEach(([pick], i) => (picks[pick] = others[i].chosen));
@@ -250,17 +260,22 @@ function compareRow(label: string, values: number[], base: number[], picks: (str
   const differs = picks.filter((p, i) => p !== basePicks[i]).length;
   const better = values.filter((v, i) => v > base[i] + 1e-12).length;
   const worse = values.filter((v, i) => v < base[i] - 1e-12).length;
-  return `| ${label} | ${f3(meanInterval(values).mean)} | ${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}] | ${differs} | ${better} / ${worse} |`;
+  // Halves in trial order: a rule chosen on the first half is confirmed (or not) on the second.
+  const half = Math.ceil(values.length / 2);
+  const halfMean = (from: number, to: number): string => signed(meanInterval(values.slice(from, to).map((v, i) => v - base[from + i])).mean);
+  return `| ${label} | ${f3(meanInterval(values).mean)} | ${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}] | ${halfMean(0, half)} / ${halfMean(half, values.length)} | ${differs} | ${better} / ${worse} |`;
 }
 
 /** The generated part of docs/selector-study.md: the tables, from the per-trial results. */
 export function studyTables(results: readonly TrialResult[]): string {
   const base = results.map((r) => r.value.bestOnMain);
   const basePicks = results.map((r) => r.picks.bestOnMain);
-  const head = '| pick | mean shifted-set macro ROC-AUC | minus best-on-main, mean [95% CI over trials] | trials picking another model | better / worse |\n| --- | --- | --- | --- | --- |';
+  const head =
+    '| pick | mean shifted-set macro ROC-AUC | minus best-on-main, mean [95% CI over trials] | first / second half of the trials | trials picking another model | better / worse |\n' +
+    '| --- | --- | --- | --- | --- | --- |';
   const picks = PICKS.filter((p) => p !== 'bestOnMain').map((p) => compareRow(PICK_LABEL[p], results.map((r) => r.value[p]), base, results.map((r) => (p === 'randomTied' ? null : r.picks[p])), basePicks));
   const rules = Object.keys(results[0]?.rules ?? {}).map((name) =>
-    compareRow(`lexicographic: ${name}`, results.map((r) => r.rules[name].value), base, results.map((r) => r.rules[name].pick), basePicks),
+    compareRow(name, results.map((r) => r.rules[name].value), base, results.map((r) => r.rules[name].pick), basePicks),
   );
   const names = results[0]?.candidates ?? [];
   const perCandidate = names.map((n) => {
@@ -297,7 +312,7 @@ export function studyTables(results: readonly TrialResult[]): string {
     compareRow(PICK_LABEL.bestOnMain, base, base, basePicks, basePicks),
     ...picks,
     '',
-    '### Orders of criteria (lexicographic rules)',
+    '### Other rules: orders of criteria (lexicographic) and weights',
     '',
     head,
     ...rules,
@@ -410,6 +425,7 @@ async function main(argv: string[]): Promise<void> {
         );
       }
       if (flags.trainOnly) return;
+      results.sort((a, b) => a.trial - b.trial);
       const out = flags.results || join(flags.dir, 'results.json');
       await writeFileAtomic(out, JSON.stringify(results, null, 1));
       if (results.length > 0) {
