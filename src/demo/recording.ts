@@ -90,6 +90,12 @@ function drawVariation(rng: Rng): Variation {
   return { pitch: rng.uniform(0.88, 1.12), tempo: rng.uniform(0.85, 1.15) };
 }
 
+/** The conditions a plan draws last, in this order (the order is part of what a seed produces). */
+function drawConditions(rng: Rng, rating: number, site: { latitude: number; longitude: number }): Pick<RecordingPlan, 'snrDb' | 'latitude' | 'longitude' | 'date' | 'levelDb'> {
+  const [snrLo, snrHi] = SNR_DB_BY_RATING[rating];
+  return { snrDb: rng.uniform(snrLo, snrHi), latitude: site.latitude, longitude: site.longitude, date: drawDate(rng), levelDb: rng.uniform(-30, -14) };
+}
+
 /**
  * Decide recording `index` of `species` (one of `pool`, the dataset's species). Draws from its own seeded
  * stream, so it does not depend on how many other recordings the dataset has.
@@ -106,7 +112,6 @@ export function planRecording(
   const region = rng.chance(0.8) ? REGIONS[rng.pick(species.homeRegions)] : rng.pick(REGIONS);
   const recordist = rng.pick(RECORDISTS);
   const rating = drawRating(rng, recordist);
-  const [snrLo, snrHi] = SNR_DB_BY_RATING[rating];
   const others = pool.filter((s) => s.code !== species.code);
   const hasSecondary = others.length > 0 && rng.chance(region.secondaryChance * opts.secondaryRate);
   // Draw the secondary unconditionally so that switching it off leaves every later draw unchanged.
@@ -132,11 +137,7 @@ export function planRecording(
     region,
     recordist,
     rating,
-    snrDb: rng.uniform(snrLo, snrHi),
-    latitude: site.latitude,
-    longitude: site.longitude,
-    date: drawDate(rng),
-    levelDb: rng.uniform(-30, -14),
+    ...drawConditions(rng, rating, site),
     audioSeed: deriveSeed(seed, 'audio', species.code, index),
   };
 }
@@ -159,7 +160,6 @@ export function planSoundscape(
   const region = rng.pick(SHIFTED_REGIONS);
   const recordist = rng.pick(SHIFTED_RECORDISTS);
   const rating = drawRating(rng, recordist);
-  const [snrLo, snrHi] = SNR_DB_BY_RATING[rating];
   const others = pool.filter((s) => s.code !== species.code);
   const count = Math.min(others.length, rng.chance(0.5) ? 1 : 2);
   const picked: Species[] = [];
@@ -181,11 +181,7 @@ export function planSoundscape(
     region,
     recordist,
     rating,
-    snrDb: rng.uniform(snrLo, snrHi),
-    latitude: site.latitude,
-    longitude: site.longitude,
-    date: drawDate(rng),
-    levelDb: rng.uniform(-30, -14),
+    ...drawConditions(rng, rating, site),
     audioSeed: deriveSeed(seed, 'soundscape-audio', species.code, index),
   };
 }
