@@ -266,6 +266,47 @@ function compareRow(label: string, values: number[], base: number[], picks: (str
   return `| ${label} | ${f3(meanInterval(values).mean)} | ${signed(d.mean)} [${signed(d.lo)}, ${signed(d.hi)}] | ${halfMean(0, half)} / ${halfMean(half, values.length)} | ${differs} | ${better} / ${worse} |`;
 }
 
+/** Spearman rank correlation (average ranks for ties); NaN when either side is constant. */
+export function spearman(xs: readonly number[], ys: readonly number[]): number {
+  const ranks = (v: readonly number[]): number[] => v.map((x) => v.filter((y) => y < x).length + (v.filter((y) => y === x).length - 1) / 2);
+  const rx = ranks(xs);
+  const ry = ranks(ys);
+  const m = (rx.length - 1) / 2;
+  let sxy = 0;
+  let sxx = 0;
+  let syy = 0;
+  rx.forEach((r, i) => {
+    sxy += (r - m) * (ry[i] - m);
+    sxx += (r - m) ** 2;
+    syy += (ry[i] - m) ** 2;
+  });
+  return sxx > 0 && syy > 0 ? sxy / Math.sqrt(sxx * syy) : Number.NaN;
+}
+
+/** Per validation quantity, its rank correlation with the shifted-set metric over candidates, mean over trials. */
+function predictivenessRows(results: readonly TrialResult[]): string[] {
+  const quantities: [string, (r: TrialResult, n: string) => number | null][] = [
+    ['main metric (macro ROC-AUC, primary labels)', (r, n) => r.validation[n]],
+    ['secondary-label AUC', (r, n) => r.criteria[n].secondary],
+    ['worst slice', (r, n) => r.criteria[n].worstSlice],
+    ['calibration error, negated', (r, n) => (r.criteria[n].calibration === null ? null : -r.criteria[n].calibration)],
+  ];
+  return quantities.map(([label, get]) => {
+    const over = (members: (r: TrialResult) => string[]): string => {
+      const rhos = results
+        .map((r) => {
+          const names = members(r).filter((n) => get(r, n) !== null);
+          return names.length >= 3 ? spearman(names.map((n) => get(r, n)!), names.map((n) => r.shifted[n])) : Number.NaN;
+        })
+        .filter((x) => Number.isFinite(x));
+      if (rhos.length === 0) return 'n/a';
+      const ci = meanInterval(rhos);
+      return `${signed(ci.mean)} [${signed(ci.lo)}, ${signed(ci.hi)}] (${rhos.length} trials)`;
+    };
+    return `| ${label} | ${over((r) => r.candidates)} | ${over((r) => r.tieSet)} |`;
+  });
+}
+
 /** The generated part of docs/selector-study.md: the tables, from the per-trial results. */
 export function studyTables(results: readonly TrialResult[]): string {
   const base = results.map((r) => r.value.bestOnMain);
@@ -316,6 +357,12 @@ export function studyTables(results: readonly TrialResult[]): string {
     '',
     head,
     ...rules,
+    '',
+    '### Which validation quantity predicts the shifted set? Spearman correlation with the shifted-set metric',
+    '',
+    '| validation quantity | over all 6 candidates, mean [95% CI over trials] | within the tie set (3 or more members) |',
+    '| --- | --- | --- |',
+    ...predictivenessRows(results),
     '',
     '### Candidates (means over trials)',
     '',

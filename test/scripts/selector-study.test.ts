@@ -30,3 +30,13 @@ describe('selector study helpers', () => {
     expect(meanInterval([0, 0, 0])).toEqual({ mean: 0, lo: 0, hi: 0 });
   });
 });
+
+describe('spearman', () => {
+  it('is 1 for the same order, -1 for the reverse, and handles ties', async () => {
+    const { spearman } = await import('../../scripts/selector-study.ts');
+    expect(spearman([1, 2, 3, 4], [10, 20, 30, 40])).toBeCloseTo(1, 12);
+    expect(spearman([1, 2, 3, 4], [4, 3, 2, 1])).toBeCloseTo(-1, 12);
+    expect(spearman([1, 1, 2], [1, 2, 3])).toBeCloseTo(0.8660254, 6);
+    expect(spearman([1, 1, 1], [1, 2, 3])).toBeNaN();
+  });
+});
