@@ -158,6 +158,8 @@ export const ALTERNATIVE_RULES: Record<string, Rule> = {
   'lexicographic: calibration, secondary, worstSlice, stability': lex('calibration', 'secondary', 'worstSlice', 'stability'),
   'lexicographic: secondary, worstSlice, calibration, stability': lex('secondary', 'worstSlice', 'calibration', 'stability'),
   'lexicographic: worstSlice, secondary': lex('worstSlice', 'secondary'),
+  'lexicographic: worstSlice, secondary, stability': lex('worstSlice', 'secondary', 'stability'),
+  'lexicographic: secondary, worstSlice, stability': lex('secondary', 'worstSlice', 'stability'),
   'lexicographic: stability': lex('stability'),
   'weights: calibration 1': { kind: 'weights', weights: { calibration: 1 } },
   'weights: secondary 1': { kind: 'weights', weights: { secondary: 1 } },

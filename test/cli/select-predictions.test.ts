@@ -72,7 +72,8 @@ describe('birdcall select --predictions', () => {
     await writeFile(join(dir, 'deaf.csv'), csv(rows, b));
   });
 
-  const select = (files: string[], out: string, extra: string[] = []) =>
+  // The secondary-label criterion first: these cases are built to differ there (the default order is the study's).
+  const select = (files: string[], out: string, extra: string[] = ['--rule', 'lexicographic', 'secondary', 'stability']) =>
     runCli(['select', '--predictions', ...files.map((f) => join(dir, f)), '--data', manifest, '-o', join(dir, out), '--slice', 'recordist', ...extra]);
 
   it('ranks prediction CSVs like model folders and picks the one that hears background species', async () => {

@@ -32,7 +32,8 @@ describe('selectModels on candidates whose right answer is known', () => {
       { ...base, primary: 2.1, collapseOn: (r) => r.metadata.type === 'flight call' },
       7,
     );
-    const sel = selectModels(sim.evalSet, [collapses, steady], { sliceColumns: ['type', 'rating'] });
+    const rule = { kind: 'lexicographic' as const, order: ['worstSlice' as const, 'secondary' as const] };
+    const sel = selectModels(sim.evalSet, [collapses, steady], { sliceColumns: ['type', 'rating'], rule });
     expect(sel.tieSet).toHaveLength(2);
     expect(sel.chosen).toBe('steady');
     const c = sel.candidates.find((x) => x.name === 'collapses')!;
