@@ -395,12 +395,12 @@ export function studyPlot(results: readonly TrialResult[]): string {
   const all = rows.flatMap((r) => r.diffs);
   const lo = Math.min(-0.01, ...all);
   const hi = Math.max(0.01, ...all);
-  const left = 330;
-  const width = 820;
+  const left = 430;
+  const width = 980;
   const rowH = 26;
   const top = 40;
   const height = top + rows.length * rowH + 40;
-  const x = (v: number): number => left + ((v - lo) / (hi - lo)) * (width - left - 20);
+  const x = (v: number): number => left + ((v - lo) / (hi - lo)) * (width - left - 50);
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="white"/>`,
