@@ -4,7 +4,7 @@ import { parse } from 'csv-parse/sync';
 import { BirdcallError, UsageError } from '../errors.ts';
 import type { OutputRow } from '../pipeline/manifest-types.ts';
 import { readOutputManifest } from '../pipeline/manifest.ts';
-import { rowId } from '../train/predict-files.ts';
+import { rowId } from '../train/row-id.ts';
 import { agreeOnClasses, evalSetFromRows } from './rows.ts';
 import type { Candidate, EvalSet } from './types.ts';
 
