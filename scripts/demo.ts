@@ -1,6 +1,6 @@
 /**
  * `npm start`: the whole product on the bundled demo data, in one command.
- *   generate demo recordings -> convert (examples/demo-pipeline.yaml) -> train 3 candidate CNNs -> select -> report
+ *   generate demo recordings -> convert (examples/demo-pipeline.yaml) -> train 4 candidate CNNs -> select -> report
  * The training recordings (data/demo, seed 1) and the held-out evaluation recordings (data/demo/heldout,
  * seed 2: other birds, other recordists' takes, never seen in training) are generated separately, so the
  * selection and the top-1 it prints are measured on recordings no candidate saw.
@@ -31,16 +31,17 @@ import type { TrainParamsInput } from '../src/train/train.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const PIPELINE_FILE = join(ROOT, 'examples', 'demo-pipeline.yaml');
-const TARGET_TOP1 = 0.95;
 
 /**
  * Training settings shared by the candidates, chosen by measuring held-out top-1 on the demo data:
  *  - learningRate 3e-3 (3x the library default) and light augmentation (one time and one frequency mask,
- *    no mixup) learn the 8 species in 16 epochs; mixup, with ~270 training chunks, slowed learning more
- *    than it regularised;
- *  - secondaryWeight 0.5: most top-1 mistakes named the background species of the recording, which a
- *    target of 1 makes as "present" as the primary one; at 0.5 the background species still scores well
- *    above absent ones (secondary-label AUC), but below the bird the recording is about;
+ *    no mixup) learn the 8 species; mixup, with ~270 training chunks, slowed learning more than it
+ *    regularised. 10 epochs (16 before the demo world got its noise and chorus, issue 18): with 16 the
+ *    compact candidates reached held-out macro ROC-AUC 0.97-0.99 under the new noise, above the 0.85-0.97
+ *    where candidates are good but not perfect and really tie; 10 also keeps a fresh run near a minute;
+ *  - architecture and secondaryWeight: set per candidate (weight 1 or 0 for the background species every
+ *    chunk of 42% of the recordings holds); the compact and strided candidates tie on the main metric, and
+ *    the selector has to tell them apart by what it leaves out;
  *  - validationFraction 0.1: the held-out set is the separate one; the trainer's own split only reports
  *    progress, so it can be small and leave more recordings to learn from;
  *  - monitor 'last': the final weights of the cosine schedule (which ends at 1% of the rate). 27 validation
@@ -54,7 +55,6 @@ const COMMON: TrainParamsInput = {
   timeMasks: 1,
   freqMasks: 1,
   batchSize: 16,
-  secondaryWeight: 0.5,
   validationFraction: 0.1,
   monitor: 'last',
 };
@@ -94,15 +94,17 @@ export function plan(dir: string, quick: boolean): Plan {
     };
   }
   const data = join(dir, 'data', 'demo');
-  const common = { ...COMMON, epochs: 16 };
+  const common = { ...COMMON, epochs: 10 };
   return {
     // The training set is what `npm run demo-data` makes (8 species x 12 recordings, seed 1).
     train: { out: data, seed: 1 },
-    heldout: { out: join(data, 'heldout'), perSpecies: 6, seed: 2 },
+    // 10 recordings per species: with 6, the candidates' secondary-label intervals were too wide to part them.
+    heldout: { out: join(data, 'heldout'), perSpecies: 10, seed: 2 },
     candidates: [
-      { name: 'demo-compact-s1', params: { ...common, model: 'compact', seed: 1 } },
-      { name: 'demo-compact-s2', params: { ...common, model: 'compact', seed: 2 } },
-      { name: 'demo-tiny-s1', params: { ...common, model: 'tiny', seed: 1 } },
+      { name: 'demo-compact-sw1', params: { ...common, model: 'compact', seed: 1, secondaryWeight: 1 } },
+      { name: 'demo-compact-sw0', params: { ...common, model: 'compact', seed: 1, secondaryWeight: 0 } },
+      { name: 'demo-strided-sw1', params: { ...common, model: 'strided', seed: 1, secondaryWeight: 1 } },
+      { name: 'demo-tiny-sw1', params: { ...common, model: 'tiny', seed: 1, secondaryWeight: 1 } },
     ],
     minSliceSize: 10,
     out: join(dir, 'out', 'demo'),
@@ -343,9 +345,8 @@ function formatSummary(p: Plan, result: Omit<DemoResult, 'summary'>, steps: Reco
     const outcome = result.candidates.find((o) => o.name === c.name);
     const tag = c.name === sel.chosen ? 'chosen' : r.inTieSet ? 'tied' : 'not tied';
     const how = outcome?.trained ? `${outcome.seconds.toFixed(0)} s` : 'kept';
-    return `  ${c.name.padEnd(width)}  ${String(c.params.model).padEnd(7)} seed ${c.params.seed}  top-1 ${(100 * r.top1Accuracy).toFixed(1).padStart(5)}%  ${metric} ${fmt(r.main)}  ${tag.padEnd(8)} (${how})`;
+    return `  ${c.name.padEnd(width)}  ${String(c.params.model).padEnd(7)} seed ${c.params.seed} sw ${c.params.secondaryWeight ?? 1}  top-1 ${(100 * r.top1Accuracy).toFixed(1).padStart(5)}%  ${metric} ${fmt(r.main)}  ${tag.padEnd(8)} (${how})`;
   });
-  const ok = result.chosenTop1 >= TARGET_TOP1;
   return [
     '',
     `birdcall demo: finished in ${result.seconds.toFixed(0)} s (data ${steps.data.toFixed(0)} s, convert ${steps.convert.toFixed(0)} s, train ${steps.train.toFixed(0)} s, select ${steps.select.toFixed(0)} s)`,
@@ -354,7 +355,7 @@ function formatSummary(p: Plan, result: Omit<DemoResult, 'summary'>, steps: Reco
     `  pipeline       ${rel(PIPELINE_FILE)}`,
     `Candidates on the held-out recordings (${metric} with its 95% bootstrap interval over recordings):`,
     ...candidateLines,
-    `Held-out top-1 of the chosen model on primary labels: ${(100 * result.chosenTop1).toFixed(1)}% (target >= ${100 * TARGET_TOP1}%: ${ok ? 'met' : 'NOT met'})`,
+    `Held-out top-1 of the chosen model on primary labels: ${(100 * result.chosenTop1).toFixed(1)}% (the demo world is noisy on purpose, so that good candidates tie)`,
     summarize(sel),
     `Report: ${rel(result.reportPath)}  (selection.json beside it)`,
     dir === process.cwd() ? '' : `(work folder: ${dir})`,
@@ -428,7 +429,7 @@ async function main(argv: string[]): Promise<void> {
   const program = new Command('npm start --')
     .description(
       'The whole birdcall flow on generated demo data: make training and held-out recordings, convert them with ' +
-        'examples/demo-pipeline.yaml, train 3 candidate CNNs, select the most robust and write an HTML report. ' +
+        'examples/demo-pipeline.yaml, train 4 candidate CNNs (3 with --quick), select the most robust and write an HTML report. ' +
         'Resumable: finished steps are skipped on the next run.',
     )
     .option('--fresh', 'start over: delete the demo data, conversions, models and report first')

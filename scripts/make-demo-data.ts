@@ -1,6 +1,6 @@
 /**
  * Generate the project's synthetic demo dataset (BirdCLEF layout) into data/demo.
- *   npx tsx scripts/make-demo-data.ts [--species 8] [--per-species 12] [--seed 1] [--out data/demo]
+ *   npx tsx scripts/make-demo-data.ts [--species 8] [--per-species 12] [--seed 1] [--out data/demo] [--shifted]
  */
 import { Command, InvalidArgumentError } from 'commander';
 import { generateDemoDataset } from '../src/demo/index.ts';
@@ -18,7 +18,8 @@ const program = new Command()
   .option('--per-species <n>', 'recordings per species (1-999)', integer, 12)
   .option('--seed <n>', 'seed of every random draw (unsigned 32-bit integer)', integer, 1)
   .option('--out <dir>', 'output folder', 'data/demo')
-  .action(async (opts: { species: number; perSpecies: number; seed: number; out: string }) => {
+  .option('--shifted', 'a shifted test set: soundscapes of 2-3 overlapping species, unseen regions and recorders, low ratings')
+  .action(async (opts: { species: number; perSpecies: number; seed: number; out: string; shifted?: boolean }) => {
     const started = performance.now();
     const result = await generateDemoDataset(opts);
     const elapsed = (performance.now() - started) / 1000;

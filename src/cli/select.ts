@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { fmt, METRIC_LABEL } from '../select/explain.ts';
-import { CRITERIA, DEFAULT_ORDER, MAIN_METRICS, selectModels, summarize, writeSelection, type Criterion, type SelectOptions, type Selection } from '../select/index.ts';
+import { CRITERIA, DEFAULT_ORDER, MAIN_METRICS, selectModels, summarize, writeSelection, type Candidate, type Criterion, type EvalSet, type SelectOptions, type Selection } from '../select/index.ts';
 
 interface SelectFlags {
-  models: string[];
+  models?: string[];
+  predictions?: string[];
   data: string;
   out: string;
   metric?: string;
@@ -70,11 +71,38 @@ export function candidateTable(selection: Selection): string {
     .join('\n');
 }
 
+interface Evaluated {
+  evalSet: EvalSet;
+  candidates: Candidate[];
+  unlabelledRows: number;
+  /** Where the scores came from, for the first line of output. */
+  source: string;
+}
+
+async function fromPredictions(paths: string[], manifest: string): Promise<Evaluated> {
+  const { evaluatePredictions } = await import('../select/predictions-csv.ts');
+  const evaluated = await evaluatePredictions(paths, manifest);
+  return { ...evaluated, source: `${paths.length} prediction CSVs` };
+}
+
+async function fromModels(models: string[], flags: SelectFlags): Promise<Evaluated> {
+  // Loaded here, not at the top: every other command starts without TensorFlow.js.
+  const { evaluateModels } = await import('../select/evalset.ts');
+  const evaluated = await evaluateModels({
+    models,
+    manifest: flags.data,
+    cacheDir: flags.cache === false ? null : (flags.cacheDir ?? join(flags.out, '.cache')),
+    log: (line) => process.stderr.write(`${line}\n`),
+  });
+  return { ...evaluated, source: `${evaluated.cacheHits} of ${evaluated.candidates.length} models from the cache` };
+}
+
 export function register(program: Command): void {
   program
     .command('select')
-    .description('score candidate models on one evaluation manifest and pick the most robust of those tied on the main metric; writes selection.json + report.html')
-    .requiredOption('--models <dirs...>', 'model folders written by `birdcall train` (two or more to choose between)')
+    .description('score candidate models (model folders or prediction CSVs) on one evaluation manifest and pick the most robust of those tied on the main metric; writes selection.json + report.html')
+    .option('--models <dirs...>', 'model folders written by `birdcall train` (two or more to choose between)')
+    .option('--predictions <csvs...>', 'or: prediction CSVs from any framework, the `birdcall predict` layout (row_id = <file stem>_<end second>, then one probability column per class; see README)')
     .requiredOption('--data <manifest>', 'evaluation manifest.csv written by `birdcall convert` (labelled chunks the models never trained on)')
     .requiredOption('-o, --out <dir>', 'report folder, e.g. reports/NAME')
     .option('--metric <name>', `main metric on primary labels: ${MAIN_METRICS.join(', ')} (default: macroRocAuc)`)
@@ -105,20 +133,16 @@ export function register(program: Command): void {
       }
       // Drop unset keys so the schema's defaults apply.
       const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as SelectOptions;
-      // Loaded here, not at the top: every other command starts without TensorFlow.js.
-      const { evaluateModels } = await import('../select/evalset.ts');
-      const evaluated = await evaluateModels({
-        models: flags.models,
-        manifest: flags.data,
-        cacheDir: flags.cache === false ? null : (flags.cacheDir ?? join(flags.out, '.cache')),
-        log: (line) => process.stderr.write(`${line}\n`),
-      });
+      if ((flags.models === undefined) === (flags.predictions === undefined)) {
+        throw new UsageError('give the candidates either as --models DIR … or as --predictions CSV …, not both');
+      }
+      const evaluated = flags.predictions !== undefined ? await fromPredictions(flags.predictions, flags.data) : await fromModels(flags.models ?? [], flags);
       const selection = selectModels(evaluated.evalSet, evaluated.candidates, given);
       const { htmlPath } = await writeSelection(flags.out, selection);
       const notes = evaluated.unlabelledRows > 0 ? [`(${evaluated.unlabelledRows} unlabelled chunks of the manifest were left out)`] : [];
       process.stdout.write(
         [
-          `${selection.data.rows} chunks of ${selection.data.recordings} recordings, ${selection.data.classes.length} classes; ${evaluated.cacheHits} of ${evaluated.candidates.length} models from the cache`,
+          `${selection.data.rows} chunks of ${selection.data.recordings} recordings, ${selection.data.classes.length} classes; ${evaluated.source}`,
           ...notes,
           candidateTable(selection),
           summarize(selection),

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { encodeWav } from '../audio/wav-encode.ts';
 import { BirdcallError } from '../errors.ts';
 import { pythonList } from './metadata.ts';
-import { planRecording, synthesizeRecording, type RecordingPlan } from './recording.ts';
+import { planRecording, planSoundscape, synthesizeRecording, type RecordingPlan } from './recording.ts';
 import { SPECIES } from './species.ts';
 
 export const demoDatasetOptions = z.object({
@@ -19,8 +19,10 @@ export const demoDatasetOptions = z.object({
     .describe('samples per second, Hz (at least 24 kHz so the 12 kHz calls fit under Nyquist)'),
   minSeconds: z.number().min(1).default(5).describe('shortest recording, seconds'),
   maxSeconds: z.number().min(1).default(15).describe('longest recording, seconds'),
-  secondaryRate: z.number().min(0).max(3).default(1)
-    .describe('scales how often a second species sings in the background (1 = about a third of recordings)'),
+  secondaryRate: z.number().min(0).max(2).default(1)
+    .describe('scales how often a second species sings in the background (1 = 35-50% of recordings by region, about 42% overall)'),
+  shifted: z.boolean().default(false)
+    .describe('soundscapes instead of focal recordings: 2-3 species overlapping, unseen regions and recorders, low ratings (a shifted test set)'),
 });
 export type DemoDatasetOptions = z.input<typeof demoDatasetOptions>;
 
@@ -50,8 +52,9 @@ export function planDemoDataset(options: DemoDatasetOptions = {}): RecordingPlan
   const opts = parseOptions(options);
   const pool = SPECIES.slice(0, opts.species);
   const plans: RecordingPlan[] = [];
+  const plan = opts.shifted ? planSoundscape : planRecording;
   for (let s = 0; s < pool.length; s++) {
-    for (let i = 0; i < opts.perSpecies; i++) plans.push(planRecording(opts.seed, pool, s, i, opts));
+    for (let i = 0; i < opts.perSpecies; i++) plans.push(plan(opts.seed, pool, s, i, opts));
   }
   return plans;
 }
@@ -60,7 +63,7 @@ export function planDemoDataset(options: DemoDatasetOptions = {}): RecordingPlan
 export function metadataRow(plan: RecordingPlan): Record<(typeof METADATA_COLUMNS)[number], string | number> {
   return {
     primary_label: plan.species.code,
-    secondary_labels: pythonList(plan.secondary ? [plan.secondary.code] : []),
+    secondary_labels: pythonList(plan.voices.map((v) => v.species.code)),
     type: pythonList([plan.type]),
     latitude: plan.latitude,
     longitude: plan.longitude,
@@ -143,8 +146,8 @@ function wrapFsError(error: unknown, path: string): BirdcallError {
   return new BirdcallError('DEMO_WRITE_FAILED', `cannot write demo data: ${reason}`, path);
 }
 
-/** Generated names only (SYNssnnn.wav and their temp files): a user's own files in the folder are never touched. */
-const GENERATED = /^SYN\d{5}\.wav(\.\d+\.tmp)?$/;
+/** Generated names only (SYNssnnn.wav, SSCssnnn.wav for soundscapes, and their temp files): a user's own files in the folder are never touched. */
+const GENERATED = /^(SYN|SSC)\d{5}\.wav(\.\d+\.tmp)?$/;
 
 async function removeStale(audioDir: string, keep: Set<string>): Promise<number> {
   let removed = 0;

@@ -1,12 +1,14 @@
 import { createRng, deriveSeed, type DemoRng } from './prng.ts';
 import { MAX_PHRASE_SECONDS, type Species, type Variation } from './species.ts';
-import { addFrogs, addInsects, addScaled, addWind, energy, renderNote, scale, whiteNoise } from './synth.ts';
+import { addChorus, addFrogs, addInsects, addScaled, addWind, energy, renderNote, scale, whiteNoise } from './synth.ts';
 import {
   drawDate,
   drawRating,
   drawSite,
   REGIONS,
   RECORDISTS,
+  SHIFTED_RECORDISTS,
+  SHIFTED_REGIONS,
   SNR_DB_BY_RATING,
   type Recordist,
   type Region,
@@ -26,25 +28,31 @@ export interface RecordingOptions {
   secondaryRate: number;
 }
 
+/** A background species: sings from `span[0]` to `span[1]` seconds at `gain` times the primary's amplitude. */
+export interface Voice {
+  species: Species;
+  variation: Variation;
+  gain: number;
+  span: readonly [number, number];
+}
+
 /** Everything decided about one recording before any sample is made; the metadata row comes from it. */
 export interface RecordingPlan {
   /** File stem, unique in the dataset, e.g. SYN01007 (species 1, recording 7). */
   id: string;
   species: Species;
-  /** A second species singing more softly in the background, if any (the secondary label). */
-  secondary?: Species;
+  /**
+   * Species singing besides the primary one (the secondary labels, in order). In a focal recording at most
+   * one, always quieter than the primary (gain 0.35-0.7) but audible throughout, so that every chunk of the
+   * recording really holds it and a model can learn it; in a soundscape one or two, about as loud.
+   */
+  voices: Voice[];
+  /** 'focal': one target bird (train_audio); 'soundscape': several overlapping (the shifted test set). */
+  kind: 'focal' | 'soundscape';
   type: 'song' | 'call';
   seconds: number;
   sampleRate: number;
   variation: Variation;
-  secondaryVariation: Variation;
-  /**
-   * Amplitude of the background species' notes relative to the primary's (after each species' `level`):
-   * always quieter, so that the primary species is the most prominent one, as in a focal recording.
-   */
-  secondaryGain: number;
-  /** Seconds from and to which the background species sings (part of the recording, as a bird passing by). */
-  secondarySpan: readonly [number, number];
   region: Region;
   recordist: Recordist;
   /** 1-5; fixes the SNR range. */
@@ -78,15 +86,14 @@ function recordingId(speciesIndex: number, index: number): string {
   return `SYN${String(speciesIndex + 1).padStart(2, '0')}${String(index + 1).padStart(3, '0')}`;
 }
 
-/** A stretch of 40-75% of the recording (at least 3 s when the recording allows). */
-function drawSpan(rng: DemoRng, seconds: number): [number, number] {
-  const length = Math.min(seconds, Math.max(3, seconds * rng.uniform(0.4, 0.75)));
-  const start = rng.uniform(0, seconds - length);
-  return [start, start + length];
+function drawVariation(rng: DemoRng): Variation {
+  return { pitch: rng.uniform(0.88, 1.12), tempo: rng.uniform(0.85, 1.15) };
 }
 
-function drawVariation(rng: DemoRng): Variation {
-  return { pitch: rng.uniform(0.9, 1.1), tempo: rng.uniform(0.85, 1.15) };
+/** The conditions a plan draws last, in this order (the order is part of what a seed produces). */
+function drawConditions(rng: DemoRng, rating: number, site: { latitude: number; longitude: number }): Pick<RecordingPlan, 'snrDb' | 'latitude' | 'longitude' | 'date' | 'levelDb'> {
+  const [snrLo, snrHi] = SNR_DB_BY_RATING[rating];
+  return { snrDb: rng.uniform(snrLo, snrHi), latitude: site.latitude, longitude: site.longitude, date: drawDate(rng), levelDb: rng.uniform(-30, -14) };
 }
 
 /**
@@ -105,33 +112,77 @@ export function planRecording(
   const region = rng.chance(0.8) ? REGIONS[rng.pick(species.homeRegions)] : rng.pick(REGIONS);
   const recordist = rng.pick(RECORDISTS);
   const rating = drawRating(rng, recordist);
-  const [snrLo, snrHi] = SNR_DB_BY_RATING[rating];
   const others = pool.filter((s) => s.code !== species.code);
   const hasSecondary = others.length > 0 && rng.chance(region.secondaryChance * opts.secondaryRate);
   // Draw the secondary unconditionally so that switching it off leaves every later draw unchanged.
   const secondaryPick = others.length > 0 ? rng.pick(others) : undefined;
   const site = drawSite(rng, region);
   const seconds = Math.round(rng.uniform(opts.minSeconds, opts.maxSeconds) * 100) / 100;
+  const type = rng.chance(0.65) ? 'song' : 'call';
+  const variation = drawVariation(rng);
+  // Drawn whether or not it sings, as above.
+  const voiceVariation = drawVariation(rng);
+  const voiceGain = rng.uniform(0.35, 0.7);
+  const voice: Voice | undefined =
+    hasSecondary && secondaryPick ? { species: secondaryPick, variation: voiceVariation, gain: voiceGain, span: [0, seconds] } : undefined;
   return {
     id: recordingId(speciesIndex, index),
     species,
-    secondary: hasSecondary ? secondaryPick : undefined,
-    type: rng.chance(0.65) ? 'song' : 'call',
+    voices: voice ? [voice] : [],
+    kind: 'focal',
+    type,
     seconds,
     sampleRate: opts.sampleRate,
-    variation: drawVariation(rng),
-    secondaryVariation: drawVariation(rng),
-    secondaryGain: rng.uniform(0.15, 0.4),
-    secondarySpan: drawSpan(rng, seconds),
+    variation,
     region,
     recordist,
     rating,
-    snrDb: rng.uniform(snrLo, snrHi),
-    latitude: site.latitude,
-    longitude: site.longitude,
-    date: drawDate(rng),
-    levelDb: rng.uniform(-30, -14),
+    ...drawConditions(rng, rating, site),
     audioSeed: deriveSeed(seed, 'audio', species.code, index),
+  };
+}
+
+/**
+ * A soundscape of the shifted test set, in the spirit of BirdCLEF's test soundscapes: the listed species
+ * and one or two others (`pool`) all singing throughout at similar levels, at a site (region) and by a
+ * recorder (recordist) never seen in training, with the low ratings of unattended recorders. The first
+ * species is the primary label only because the metadata layout needs one; every species is in the truth.
+ */
+export function planSoundscape(
+  seed: number,
+  pool: readonly Species[],
+  speciesIndex: number,
+  index: number,
+  opts: RecordingOptions,
+): RecordingPlan {
+  const species = pool[speciesIndex];
+  const rng = createRng(deriveSeed(seed, 'soundscape', species.code, index));
+  const region = rng.pick(SHIFTED_REGIONS);
+  const recordist = rng.pick(SHIFTED_RECORDISTS);
+  const rating = drawRating(rng, recordist);
+  const others = pool.filter((s) => s.code !== species.code);
+  const count = Math.min(others.length, rng.chance(0.5) ? 1 : 2);
+  const picked: Species[] = [];
+  while (picked.length < count) {
+    const s = rng.pick(others);
+    if (!picked.includes(s)) picked.push(s);
+  }
+  const site = drawSite(rng, region);
+  const seconds = Math.round(rng.uniform(opts.minSeconds, opts.maxSeconds) * 100) / 100;
+  return {
+    id: `SSC${String(speciesIndex + 1).padStart(2, '0')}${String(index + 1).padStart(3, '0')}`,
+    species,
+    voices: picked.map((s) => ({ species: s, variation: drawVariation(rng), gain: rng.uniform(0.6, 1), span: [0, seconds] as const })),
+    kind: 'soundscape',
+    type: rng.chance(0.5) ? 'song' : 'call',
+    seconds,
+    sampleRate: opts.sampleRate,
+    variation: drawVariation(rng),
+    region,
+    recordist,
+    rating,
+    ...drawConditions(rng, rating, site),
+    audioSeed: deriveSeed(seed, 'soundscape-audio', species.code, index),
   };
 }
 
@@ -171,6 +222,7 @@ function background(length: number, plan: RecordingPlan, rng: DemoRng): Float32A
     [weights.hiss, (buffer) => whiteNoise(buffer, rng)],
     [weights.insects, (buffer) => addInsects(buffer, plan.sampleRate, rng, 1)],
     [weights.frogs, (buffer) => addFrogs(buffer, plan.sampleRate, rng, 1)],
+    [weights.chorus, (buffer) => addChorus(buffer, plan.sampleRate, rng, 1)],
   ];
   for (const [weight, fill] of layers) {
     if (weight <= 0) continue;
@@ -200,8 +252,8 @@ export function synthesizeRecording(plan: RecordingPlan): SynthesizedRecording {
   const primary = new Float32Array(length);
   const secondary = new Float32Array(length);
   sing(primary, plan, plan.species, plan.variation, 1, [0, plan.seconds], [0.4, 1.4], MAX_PRIMARY_SPACING_SECONDS, rng);
-  if (plan.secondary) {
-    sing(secondary, plan, plan.secondary, plan.secondaryVariation, plan.secondaryGain, plan.secondarySpan, [0.6, 2], 3, rng);
+  for (const voice of plan.voices) {
+    sing(secondary, plan, voice.species, voice.variation, voice.gain, voice.span, [0.4, 1.4], MAX_PRIMARY_SPACING_SECONDS, rng);
   }
   const noise = background(length, plan, rng);
   for (const part of [primary, secondary, noise]) fadeEdges(part, plan.sampleRate);

@@ -231,6 +231,28 @@ export function addFrogs(out: Float32Array, sampleRate: number, rng: DemoRng, ga
   }
 }
 
+/**
+ * Chorus: distant birds nobody labelled, short tones and glides anywhere in 1.5-9 kHz, several a second.
+ * Unlike wind, frogs and insects it shares the call band with the labelled species, so it is what makes a
+ * site hard: a model has to tell a species' pattern from random notes in the same band.
+ */
+export function addChorus(out: Float32Array, sampleRate: number, rng: DemoRng, gain: number): void {
+  const duration = out.length / sampleRate;
+  let t = rng.uniform(0, 0.3);
+  while (t < duration) {
+    const f0 = rng.uniform(1500, 9000);
+    renderNote(out, sampleRate, {
+      start: t,
+      duration: rng.uniform(0.04, 0.25),
+      f0,
+      f1: Math.min(10_000, f0 * rng.uniform(0.7, 1.4)),
+      amp: gain * rng.uniform(0.3, 1),
+      harmonics: [1, 0.2],
+    }, rng);
+    t += rng.uniform(0.05, 0.35);
+  }
+}
+
 /** Sum of squares, in double precision. */
 export function energy(samples: Float32Array): number {
   let sum = 0;

@@ -1,3 +1,4 @@
+import { TIE_BREAK_RULE } from './tie-break.ts';
 import type { CandidateResult, Criterion, Estimate, MainMetric, RuleStep, Selection } from './types.ts';
 
 export const METRIC_LABEL: Record<MainMetric, string> = {
@@ -62,7 +63,7 @@ export function explain(sel: Selection): string[] {
     `Tie set (difference to ${best.name} has an interval containing 0, or is under ε = ${sel.settings.epsilon}): ` +
       `${list(sel.tieSet)}.`,
   );
-  for (const c of sel.candidates.filter((c) => !c.inTieSet)) {
+  for (const c of sel.ranking.map((n) => by.get(n)!).filter((c) => !c.inTieSet)) {
     lines.push(`${c.name} is out: ${fmt(c.main)}, difference ${signed(c.diffToBest)} is clearly below ${best.name}.`);
   }
 
@@ -85,7 +86,7 @@ export function explain(sel: Selection): string[] {
   }
 
   const chosen = by.get(sel.chosen)!;
-  lines.push(chosenLine(sel, chosen));
+  lines.push(chosenLine(sel, chosen, by));
   if (sel.runnerUp !== null) lines.push(runnerUpLine(sel, chosen, by.get(sel.runnerUp)!));
   return lines;
 }
@@ -102,7 +103,16 @@ function stepLine(step: RuleStep, by: Map<string, CandidateResult>): string {
   return `${head}; clearly worse and removed: ${out}.`;
 }
 
-function chosenLine(sel: Selection, chosen: CandidateResult): string {
+/** How the tie-break rule separated `chosen` from the others it was tied with, in words. */
+function tieBreakWords(chosen: CandidateResult, others: CandidateResult[]): string {
+  const sameMain = others.every((o) => o.main.value === chosen.main.value);
+  const how = sameMain
+    ? `their main-metric estimates are equal (${num(chosen.main.value)}), so the name that sorts first`
+    : `the higher main-metric estimate (${num(chosen.main.value)} against ${others.map((o) => num(o.main.value)).join(', ')}, a difference within noise)`;
+  return `picked ${chosen.name} by the tie-break rule (${TIE_BREAK_RULE}): ${how}`;
+}
+
+function chosenLine(sel: Selection, chosen: CandidateResult, by: Map<string, CandidateResult>): string {
   if (sel.tieSet.length === 1) {
     return `Chosen: ${chosen.name}, the only candidate in the tie set: it is clearly best on the main metric.`;
   }
@@ -116,9 +126,11 @@ function chosenLine(sel: Selection, chosen: CandidateResult): string {
       (s.leader !== chosen.name ? ` (led by ${s.leader})` : ''),
   );
   if (sel.undecided.length > 1) {
-    reasons.push(
-      `it stayed tied with ${list(sel.undecided.filter((n) => n !== chosen.name))} on every remaining criterion and has the best main-metric estimate (${fmt(chosen.main)})`,
-    );
+    const others = sel.undecided.filter((n) => n !== chosen.name);
+    const tied = `tied with ${list(others)} on every ${decisive.length > 0 ? 'remaining ' : ''}criterion`;
+    const words = tieBreakWords(chosen, others.map((n) => by.get(n)!));
+    if (decisive.length === 0) return `Chosen: ${chosen.name}. No criterion separates the tie set: ${tied}; ${words}.`;
+    return `Chosen: ${chosen.name}, because ${reasons.join('; and ')}; then ${tied}; ${words}.`;
   }
   return `Chosen: ${chosen.name}, because ${reasons.join('; and ')}.`;
 }
@@ -140,7 +152,7 @@ function runnerUpLine(sel: Selection, chosen: CandidateResult, runner: Candidate
       );
     }
   }
-  return `Runner-up: ${runner.name}, tied with ${chosen.name} on every criterion; it lacked only the main-metric estimate (${fmt(runner.main)} against ${fmt(chosen.main)}), a difference within noise.`;
+  return `Runner-up: ${runner.name}, tied with ${chosen.name} on every criterion; ${chosen.name} won by the tie-break rule alone (${TIE_BREAK_RULE}).`;
 }
 
 function capital(s: string): string {

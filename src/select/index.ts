@@ -1,8 +1,10 @@
 /** Model selection among candidates that tie on the main metric: bootstrap, criteria, rule, report. */
-export { selectModels } from './select.ts';
+export { selectModels, selectUnderRules } from './select.ts';
 export { renderReport } from './report.ts';
 export { writeSelection, summarize } from './write.ts';
 export { explain } from './explain.ts';
+export { TIE_BREAK_RULE, byMainThenName } from './tie-break.ts';
+export { evaluatePredictions, parsePredictionsCsv, readPredictionsCsv, manifestRowIds, type PredictionsFile, type EvaluatedPredictions } from './predictions-csv.ts';
 export { mulberry32, resampleWeights, percentileInterval } from './bootstrap.ts';
 export {
   SelectOptionsSchema,

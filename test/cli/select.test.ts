@@ -108,7 +108,7 @@ describe('birdcall select', () => {
 describe('--rule', () => {
   it('reads a lexicographic order or criterion weights', () => {
     expect(parseRule(undefined)).toBeUndefined();
-    expect(parseRule(['lexicographic'])).toEqual({ kind: 'lexicographic', order: ['worstSlice', 'secondary', 'calibration', 'stability'] });
+    expect(parseRule(['lexicographic'])).toEqual({ kind: 'lexicographic', order: ['calibration', 'worstSlice', 'secondary', 'stability'] });
     expect(parseRule(['lexicographic', 'secondary,worstSlice'])).toEqual({ kind: 'lexicographic', order: ['secondary', 'worstSlice'] });
     expect(parseRule(['weights', 'worstSlice=2', 'calibration=0.5'])).toEqual({ kind: 'weights', weights: { worstSlice: 2, calibration: 0.5 } });
     expect(() => parseRule(['lexicographic', 'speed'])).toThrow(/unknown criterion "speed"/);

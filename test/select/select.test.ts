@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { selectModels } from '../../src/select/index.ts';
+import { selectModels, selectUnderRules } from '../../src/select/index.ts';
 import { CandidateEvaluator, prepareData } from '../../src/select/criteria.ts';
 import { sliceColumn } from '../../src/select/slices.ts';
 import { macroRocAuc, paddedCmap, rowwiseMicroF1 } from '../../src/metrics/index.ts';
@@ -32,7 +32,8 @@ describe('selectModels on candidates whose right answer is known', () => {
       { ...base, primary: 2.1, collapseOn: (r) => r.metadata.type === 'flight call' },
       7,
     );
-    const sel = selectModels(sim.evalSet, [collapses, steady], { sliceColumns: ['type', 'rating'] });
+    const rule = { kind: 'lexicographic' as const, order: ['worstSlice' as const, 'secondary' as const] };
+    const sel = selectModels(sim.evalSet, [collapses, steady], { sliceColumns: ['type', 'rating'], rule });
     expect(sel.tieSet).toHaveLength(2);
     expect(sel.chosen).toBe('steady');
     const c = sel.candidates.find((x) => x.name === 'collapses')!;
@@ -166,6 +167,33 @@ describe('slices', () => {
     }
   });
 
+  it('score sliced padded cmAP like the metric when scores are exactly 1 (a float32 sigmoid saturates there)', () => {
+    // Rows scoring exactly 1 tie with the padding rows and must share their threshold, positives and
+    // negatives alike; treating 1 as below the padding changes the slice's AP whenever a negative scores 1.
+    const plain = simulateEvalSet(6, 60, 8, false);
+    const model = simulateModel(plain, 'saturated', { ...BASE, primary: 6, absent: -1.5 }, 12);
+    expect(Math.fround(1 / (1 + Math.exp(-20)))).toBe(1);
+    model.scores.forEach((row, i) => {
+      if (i % 3 === 0) row[i % 8] = 1; // primary or absent class, depending on the row
+      if (i % 4 === 1) row[plain.recordings[plain.rowRecording[i]].primary] = 1;
+    });
+    const data = prepareData(plain.evalSet);
+    const a = sliceColumn(plain.evalSet, 'type', 5, 'merge', 10);
+    const e = new CandidateEvaluator(data, model, 'paddedCmap', { threshold: 0.5, padding: 5, calibrationBins: 10 });
+    const out = new Float64Array(a.info.slices.length);
+    e.mainBySlice(null, a.rowSlice, out);
+    let negativesAtOne = 0;
+    a.info.slices.forEach((_, j) => {
+      const m = sliceMatrices(plain, model.scores, (i) => a.rowSlice[i] === j);
+      m.scores.forEach((row, r) => row.forEach((s, c) => (negativesAtOne += s === 1 && m.truth[r][c] === 0 ? 1 : 0)));
+      expect(out[j]).toBeCloseTo(paddedCmap(m.truth, m.scores, 5), 10);
+    });
+    expect(negativesAtOne).toBeGreaterThan(5);
+    const w = Float64Array.from(plain.evalSet.rows, (_, i) => 1 + (i % 2));
+    e.mainBySlice(w, a.rowSlice, out);
+    a.info.slices.forEach((_, j) => expect(out[j]).toBeCloseTo(e.main(w.map((x, i) => (a.rowSlice[i] === j ? x : 0))), 10));
+  });
+
   it('merge slices under the minimum size into other, or flag them, and never use them for the worst slice', () => {
     const a = simulateModel(sim, 'a', BASE, 7);
     const b = simulateModel(sim, 'b', BASE, 8);
@@ -213,5 +241,59 @@ describe('selectModels input checks', () => {
     const bad = { ...sim.evalSet, rows: sim.evalSet.rows.map((r, i) => (i === 0 ? { ...r, primary: 'nocall' } : r)) };
     expect(() => selectModels(bad, [good])).toThrow(/'nocall', which is not in the class list/);
     expect(() => selectModels(sim.evalSet, [good], { sliceColumns: ['elevation'] })).toThrow(UsageError);
+  });
+});
+
+describe('tie-break rule', () => {
+  const words = (sel: ReturnType<typeof selectModels>) => sel.explanation.filter((l) => l.startsWith('Chosen:') || l.startsWith('Runner-up:'));
+
+  it('says when nothing separates identical candidates, and picks the same one whatever the input order', () => {
+    const a = simulateModel(sim, 'beta', BASE, 7);
+    const b = { ...simulateModel(sim, 'alpha', BASE, 7), name: 'alpha' };
+    const forward = selectModels(sim.evalSet, [a, b]);
+    const reversed = selectModels(sim.evalSet, [b, a]);
+    expect(forward.tieSet).toHaveLength(2);
+    expect(forward.chosen).toBe('alpha');
+    expect(reversed.chosen).toBe('alpha');
+    expect(reversed.bestOnMain).toBe(forward.bestOnMain);
+    expect(words(reversed)).toEqual(words(forward));
+    const chosen = words(forward)[0];
+    expect(chosen).toMatch(/No criterion separates the tie set: tied with beta on every criterion/);
+    expect(chosen).toMatch(/picked alpha by the tie-break rule \(the higher main-metric estimate, then the name that sorts first\)/);
+    expect(chosen).toMatch(/main-metric estimates are equal/);
+    expect(chosen).not.toMatch(/because/);
+  });
+
+  it('breaks a tie within noise by the main-metric estimate, in words, stable under any order of four candidates', () => {
+    const models = [7, 8, 9, 10].map((seed, k) => simulateModel(sim, `m${k}`, BASE, seed));
+    const orders = [[0, 1, 2, 3], [3, 2, 1, 0], [2, 0, 3, 1]];
+    const runs = orders.map((o) => selectModels(sim.evalSet, o.map((k) => models[k]), { sliceColumns: [] }));
+    for (const r of runs) {
+      expect(r.chosen).toBe(runs[0].chosen);
+      expect(r.ranking).toEqual(runs[0].ranking);
+      expect(words(r)).toEqual(words(runs[0]));
+      expect(r.explanation).toEqual(runs[0].explanation);
+    }
+    const sel = runs[0];
+    if (sel.undecided.length > 1) {
+      const best = Math.max(...sel.candidates.filter((c) => sel.undecided.includes(c.name)).map((c) => c.main.value!));
+      expect(sel.candidates.find((c) => c.name === sel.chosen)!.main.value).toBe(best);
+      expect(words(sel)[0]).toMatch(/by the tie-break rule .*a difference within noise/);
+    }
+  });
+});
+
+describe('selectUnderRules', () => {
+  it('gives, rule by rule, exactly what selectModels gives under that rule (one bootstrap for all)', () => {
+    const models = [simulateModel(sim, 'a', BASE, 7), simulateModel(sim, 'b', { ...BASE, secondary: BASE.absent }, 8), simulateModel(sim, 'c', BASE, 9)];
+    const rules = [
+      { kind: 'lexicographic' as const, order: ['secondary' as const] },
+      { kind: 'lexicographic' as const, order: ['calibration' as const, 'worstSlice' as const] },
+      { kind: 'weights' as const, weights: { secondary: 1, calibration: 2 } },
+    ];
+    const together = selectUnderRules(sim.evalSet, models, { seed: 3 }, rules);
+    expect(together).toHaveLength(4);
+    expect(together[0]).toEqual(selectModels(sim.evalSet, models, { seed: 3 }));
+    rules.forEach((rule, i) => expect(together[i + 1]).toEqual(selectModels(sim.evalSet, models, { seed: 3, rule })));
   });
 });
