@@ -1,5 +1,5 @@
 import { parseParams } from '../params.ts';
-import { BirdcallError, UsageError } from '../errors.ts';
+import { BirdcallError } from '../errors.ts';
 import { expectedCalibrationError, top1Accuracy } from '../metrics/index.ts';
 import { containsZero, pairedDifference, percentileInterval, resampleWeights } from './bootstrap.ts';
 import { CandidateEvaluator, disagreement, prepareData, recordingMean, type PreparedData } from './criteria.ts';
