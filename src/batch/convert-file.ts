@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, posix } from 'node:path';
 import { openWavStream, parseWavHeader } from '../audio/wav.ts';
-import { BirdcallError } from '../errors.ts';
+import { asFsFault, BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
 import type { PipelineRunner } from '../pipeline/runner.ts';
 import { shouldStream, streamPipelineOnWav } from '../pipeline/run-stream.ts';
@@ -89,8 +89,8 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
   }
   const stream = ctx.run.stream && (await shouldStream(abs, row.path, info.size, ctx.run.stream.above)) ? ctx.run.stream : undefined;
   // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
-  const bytes = stream ? undefined : new Uint8Array(await readFile(abs));
-  const sourceSha256 = bytes ? sha256Hex(bytes) : await sha256File(abs);
+  const bytes = stream ? undefined : new Uint8Array(await readSource(abs, row.path, () => readFile(abs)));
+  const sourceSha256 = bytes ? sha256Hex(bytes) : await readSource(abs, row.path, () => sha256File(abs));
 
   const previous = await ctx.store.read(row.path);
   if (
@@ -208,7 +208,9 @@ export function sameBase(a: OutputBase | undefined, b: OutputBase): boolean {
 async function outputDir(ctx: SourceContext, relDir: string, what: string): Promise<string> {
   if (!ctx.checkedDirs?.has(relDir)) {
     const real = await resolveInside(ctx.outDir, relDir, what);
-    await mkdir(real, { recursive: true });
+    await mkdir(real, { recursive: true }).catch((err: unknown) => {
+      throw asFsFault(err, 'create folder', join(ctx.outDir, relDir));
+    });
     // Again once it exists: a symlink swapped in between the check and mkdir would otherwise go unseen.
     await resolveInside(ctx.outDir, relDir, what);
     ctx.checkedDirs?.add(relDir);
@@ -262,6 +264,21 @@ function checkDuration(seconds: number | undefined, path: string, maxDuration: n
     );
   }
   return seconds;
+}
+
+/**
+ * Reads a source. A source we may not read fails that source alone (SOURCE_UNREADABLE); running out of file
+ * handles is the machine's fault and stops the batch (FsFaultError).
+ */
+async function readSource<T>(abs: string, path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EMFILE' || code === 'ENFILE') throw asFsFault(err, 'read', abs);
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
+    throw new BirdcallError('SOURCE_UNREADABLE', `cannot read the file: ${why}${code ? ` (${code})` : ''}`, path);
+  }
 }
 
 /** sha256 (hex) of a file read in pieces; equals sha256Hex of its bytes. */

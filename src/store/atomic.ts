@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { open, opendir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { asFsFault } from '../errors.ts';
 
 /**
  * Atomic file writes: the bytes go to a temp file in the same folder, then a rename puts them in place. A
@@ -28,24 +29,7 @@ export async function writeFileAtomic(
   data: Uint8Array | string,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  // Random part, not just the pid: worker threads of one process share a pid.
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
-  const handle = await open(temp, 'wx');
-  try {
-    await handle.writeFile(data);
-    if (options.fsync) await handle.sync();
-  } catch (err) {
-    await handle.close();
-    await rm(temp, { force: true });
-    throw err;
-  }
-  await handle.close();
-  try {
-    await rename(temp, path);
-  } catch (err) {
-    await rm(temp, { force: true });
-    throw err;
-  }
+  await writeStreamAtomic(path, [data], options);
 }
 
 /**
@@ -81,8 +65,14 @@ export async function writeStreamAtomic(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
+  // Random part, not just the pid: worker threads of one process share a pid.
   const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
-  const handle = await open(temp, 'wx');
+  let handle;
+  try {
+    handle = await open(temp, 'wx');
+  } catch (err) {
+    throw asFsFault(err, 'write', path);
+  }
   try {
     // Batch small strings into ~1 MiB writes: one syscall per CSV row would dominate a large manifest.
     let pending: string[] = [];
@@ -93,18 +83,19 @@ export async function writeStreamAtomic(
         pendingLength += chunk.length;
         if (pendingLength < 1 << 20) continue;
       }
-      if (pending.length > 0) await handle.write(pending.join(''));
+      if (pending.length > 0) await handle.writeFile(pending.join(''));
       pending = [];
       pendingLength = 0;
-      if (typeof chunk !== 'string') await handle.write(chunk);
+      if (typeof chunk !== 'string') await handle.writeFile(chunk);
     }
-    if (pending.length > 0) await handle.write(pending.join(''));
+    if (pending.length > 0) await handle.writeFile(pending.join(''));
     if (options.fsync) await handle.sync();
     await handle.close();
     await rename(temp, path);
   } catch (err) {
     await handle.close().catch(() => {});
-    await rm(temp, { force: true });
-    throw err;
+    await rm(temp, { force: true }).catch(() => {});
+    // One line naming the file the user asked for, not the temp file: `cannot write out/manifest.csv: …`.
+    throw asFsFault(err, 'write', path);
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BirdcallError } from '../errors.ts';
+import { asFsFault, BirdcallError } from '../errors.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { InputRow, OutputRow } from './manifest-types.ts';
 
@@ -68,7 +68,9 @@ export class StateStore {
 
   async write(state: SourceState): Promise<void> {
     const path = this.pathFor(state.input.path);
-    await mkdir(join(path, '..'), { recursive: true });
+    await mkdir(join(path, '..'), { recursive: true }).catch((err: unknown) => {
+      throw asFsFault(err, 'create folder', join(path, '..'));
+    });
     await writeFileAtomic(path, JSON.stringify(state));
   }
 
@@ -102,7 +104,9 @@ export async function outputsIntact(outDir: string, state: SourceState): Promise
  */
 export async function acquireOutDirLock(outDir: string): Promise<() => Promise<void>> {
   const dir = join(outDir, '.birdcall');
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+    throw asFsFault(err, 'create folder', dir);
+  });
   const path = join(dir, 'lock');
   const owner = `${process.pid} ${hostname()}`;
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -114,7 +118,7 @@ export async function acquireOutDirLock(outDir: string): Promise<() => Promise<v
         await rm(path, { force: true });
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw asFsFault(err, 'lock', path);
       const [pidText, host] = (await readFile(path, 'utf8').catch(() => '')).split(' ');
       const pid = Number(pidText);
       // On another host we cannot tell whether the owner is alive, so only a same-host dead owner is stale.
