@@ -1,11 +1,12 @@
 import { parseParams } from '../params.ts';
-import sharp, { type Sharp } from 'sharp';
+import sharp from 'sharp';
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
 import { normalizationOf } from '../dsp/normalize.ts';
 import type { Spectrogram } from '../dsp/types.ts';
 import { colormapTable, type ColormapName } from './colormap.ts';
-import { insertTextChunks, isPng, readTextChunks } from './png-chunks.ts';
+import { isPng, readTextChunks } from './png-chunks.ts';
+import { writePng } from './png-write.ts';
 
 export const pngParams = z.object({
   bitDepth: z
@@ -160,34 +161,30 @@ export async function encodePng(
     }
   }
 
-  let image: Sharp;
-  if (p.colormap === 'gray') {
-    image = sharp(levels, { raw: { width: frames, height: bins, channels: 1 } }).toColourspace(
-      p.bitDepth === 16 ? 'grey16' : 'b-w',
-    );
-  } else {
+  let pixels: Uint8Array | Uint16Array = levels;
+  if (p.colormap !== 'gray') {
     const table = colormapTable(p.colormap);
-    const rgb = new Uint8Array(levels.length * 3);
+    pixels = new Uint8Array(levels.length * 3);
     for (let i = 0; i < levels.length; i++) {
       const e = levels[i] * 3;
-      rgb[3 * i] = table[e];
-      rgb[3 * i + 1] = table[e + 1];
-      rgb[3 * i + 2] = table[e + 2];
+      pixels[3 * i] = table[e];
+      pixels[3 * i + 1] = table[e + 1];
+      pixels[3 * i + 2] = table[e + 2];
     }
-    image = sharp(rgb, { raw: { width: frames, height: bins, channels: 3 } });
   }
-  const encoded = await image.png().toBuffer();
-
   const meta: PngMeta = { dbMin, dbMax, bitDepth: p.bitDepth, colormap: p.colormap, scale: units, nonFinite };
-  const bytes = insertTextChunks(new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength), {
-    [KEY.dbMin]: String(dbMin),
-    [KEY.dbMax]: String(dbMax),
-    [KEY.bitDepth]: String(meta.bitDepth),
-    [KEY.colormap]: meta.colormap,
-    [KEY.scale]: meta.scale,
-    [KEY.nonFinite]: String(nonFinite),
-    [KEY.orientation]: ORIENTATION,
-  });
+  const bytes = writePng(
+    { width: frames, height: bins, channels: p.colormap === 'gray' ? 1 : 3, pixels },
+    {
+      [KEY.dbMin]: String(dbMin),
+      [KEY.dbMax]: String(dbMax),
+      [KEY.bitDepth]: String(meta.bitDepth),
+      [KEY.colormap]: meta.colormap,
+      [KEY.scale]: meta.scale,
+      [KEY.nonFinite]: String(nonFinite),
+      [KEY.orientation]: ORIENTATION,
+    },
+  );
   return { bytes, meta };
 }
 
