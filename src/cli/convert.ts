@@ -6,6 +6,8 @@ import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipe
 import { convertShard, resolveShard } from '../scale/shard.ts';
 import { queueConvert } from './queue.ts';
 import { positiveInteger } from './flags.ts';
+import { errorLine } from './exit.ts';
+import { SIGNAL_EXIT, stopOnSignals } from './signals.ts';
 
 interface ConvertFlags {
   out: string;
@@ -21,10 +23,17 @@ interface ConvertFlags {
   queue?: string;
   wait?: boolean;
   attempts?: string;
+  grace?: string;
 }
 
 /** Input problems the user made on the command line (a missing INPUT): exit code 2, like a bad flag. */
 const INPUT_USAGE_CODES = new Set(['INPUT_NOT_FOUND', 'INPUT_LAYOUT']);
+
+function nonNegativeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of seconds, 0 or more, got "${text}"`);
+  return n;
+}
 
 function positiveNumber(text: string, flag: string): number {
   const n = Number(text);
@@ -126,6 +135,7 @@ export function register(program: Command): void {
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
     .option('--stream-above <size>', 'stream WAV files larger than this instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
+    .option('--grace <seconds>', 'on SIGINT/SIGTERM: seconds the files in progress get to finish (default 10); a second signal stops at once')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
     .option('--no-progress', 'no progress output')
     .option('--shard <K/N|auto>', 'convert only shard K of N (from 0) of the input; auto: from Kubernetes/Slurm job-array variables')
@@ -145,6 +155,8 @@ export function register(program: Command): void {
       const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);
       const pipeline = await choosePipeline(flags);
       const progress = makeProgress(flags.progress !== false);
+      const graceSeconds = flags.grace === undefined ? 10 : nonNegativeNumber(flags.grace, '--grace');
+      const stop = stopOnSignals('convert', graceSeconds, progress.stop);
       let summary: ConvertSummary;
       try {
         const options = {
@@ -157,12 +169,20 @@ export function register(program: Command): void {
           streamAbove,
           fsync: flags.fsync,
           onProgress: progress.update,
+          signal: stop.signal,
+          graceSeconds,
         };
         summary = shard ? await convertShard({ ...options, shard }) : await convert(options);
       } catch (err) {
         if (err instanceof BirdcallError && INPUT_USAGE_CODES.has(err.code)) throw new UsageError(err.reason, err.file);
-        throw err;
+        const signal = stop.received();
+        if (!(err instanceof BirdcallError && err.code === 'INTERRUPTED' && signal)) throw err;
+        // Stopped as asked, state resumable: the signal's own exit code, not a failure.
+        process.stderr.write(errorLine(err) + '\n');
+        process.exitCode = SIGNAL_EXIT[signal];
+        return;
       } finally {
+        stop.dispose();
         progress.stop();
       }
       process.stderr.write(report(summary));
