@@ -93,9 +93,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
   const plan = await planSources(options.input, options.filter);
   const total = await plan.count();
   const outDir = options.outDir;
-  await mkdir(outDir, { recursive: true }).catch((err: unknown) => {
-    throw asFsFault(err, 'create folder', outDir);
-  });
+  await makeOutDir(outDir);
   const releaseLock = await acquireOutDirLock(outDir);
   let runner: SourceRunner | undefined;
   try {
@@ -132,6 +130,17 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
   } finally {
     await runner?.close();
     await releaseLock();
+  }
+}
+
+/** Makes OUTDIR, or says why not in one line. */
+async function makeOutDir(outDir: string): Promise<void> {
+  try {
+    await mkdir(outDir, { recursive: true });
+  } catch (err) {
+    // A recursive mkdir on a read-only filesystem reports ENOENT; a plain one gives the real reason (EROFS).
+    const real = await mkdir(outDir).then(() => err, (e: unknown) => e);
+    throw asFsFault(real, 'create folder', outDir);
   }
 }
 
