@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, posix } from 'node:path';
 import { openWavStream, parseWavHeader } from '../audio/wav.ts';
 import { asFsFault, BirdcallError } from '../errors.ts';
@@ -75,7 +75,7 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
   const abs = await resolveInside(ctx.inputRoot, row.path, row.origin ?? row.path);
   let info;
   try {
-    info = await stat(abs);
+    info = statSync(abs);
   } catch {
     throw new BirdcallError('SOURCE_NOT_FOUND', `the file does not exist${ctx.notFoundHint ?? ''}`, row.path);
   }
@@ -89,7 +89,8 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
   }
   const stream = ctx.run.stream && (await shouldStream(abs, row.path, info.size, ctx.run.stream.above)) ? ctx.run.stream : undefined;
   // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
-  const bytes = stream ? undefined : new Uint8Array(await readSource(abs, row.path, () => readFile(abs)));
+  // Read synchronously: this runs on a convert thread with nothing else to do (see writeFileAtomic).
+  const bytes = stream ? undefined : new Uint8Array(await readSource(abs, row.path, async () => readFileSync(abs)));
   const sourceSha256 = bytes ? sha256Hex(bytes) : await readSource(abs, row.path, () => sha256File(abs));
 
   const previous = await ctx.store.read(row.path);

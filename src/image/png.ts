@@ -118,6 +118,37 @@ function resolveRange(values: ArrayLike<number>, units: string, p: PngParams, fi
 }
 
 /**
+ * Maps values to levels (round((v - dbMin) * gain), clamped to [0, top]; NaN and ±Inf to 0) and flips the
+ * rows (row 0 = highest bin). Returns how many values were not finite. A hot loop (one call per image):
+ * `v - v === 0` is the finiteness test without a call per value.
+ */
+function quantize(
+  values: ArrayLike<number>,
+  bins: number,
+  frames: number,
+  levels: Uint8Array | Uint16Array,
+  dbMin: number,
+  gain: number,
+  top: number,
+): number {
+  let nonFinite = 0;
+  for (let b = 0; b < bins; b++) {
+    const src = b * frames;
+    const dst = (bins - 1 - b) * frames;
+    for (let t = 0; t < frames; t++) {
+      const v = values[src + t];
+      let level = 0;
+      if (v - v === 0) {
+        level = Math.round((v - dbMin) * gain);
+        level = level < 0 ? 0 : level > top ? top : level;
+      } else nonFinite++;
+      levels[dst + t] = level;
+    }
+  }
+  return nonFinite;
+}
+
+/**
  * Encodes a spectrogram as a PNG: width = frames, height = bins, low frequencies at the bottom. The
  * value -> pixel mapping (see PngMeta) is written into tEXt chunks (`birdcall:db_min`, `birdcall:db_max`,
  * `birdcall:bit_depth`, `birdcall:colormap`, …) and returned as `meta` for the manifest. NaN and ±Inf
@@ -140,26 +171,7 @@ export async function encodePng(
   const [dbMin, dbMax] = resolveRange(values, units, p, file);
   const top = p.bitDepth === 16 ? 65535 : 255;
   const levels = p.bitDepth === 16 ? new Uint16Array(bins * frames) : new Uint8Array(bins * frames);
-  const gain = top / (dbMax - dbMin);
-
-  // One pass over every value: flip rows (row 0 = highest bin) while quantizing; no allocation inside.
-  let nonFinite = 0;
-  for (let b = 0; b < bins; b++) {
-    const src = b * frames;
-    const dst = (bins - 1 - b) * frames;
-    for (let t = 0; t < frames; t++) {
-      const v = values[src + t];
-      let level: number;
-      if (Number.isFinite(v)) {
-        level = Math.round((v - dbMin) * gain);
-        level = level < 0 ? 0 : level > top ? top : level;
-      } else {
-        level = 0;
-        nonFinite++;
-      }
-      levels[dst + t] = level;
-    }
-  }
+  const nonFinite = quantize(values, bins, frames, levels, dbMin, top / (dbMax - dbMin), top);
 
   let pixels: Uint8Array | Uint16Array = levels;
   if (p.colormap !== 'gray') {

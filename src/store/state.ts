@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
@@ -52,7 +53,8 @@ export class StateStore {
   async read(source: string): Promise<SourceState | undefined> {
     let text: string;
     try {
-      text = await readFile(this.pathFor(source), 'utf8');
+      // Synchronous: a few hundred bytes, usually absent; see writeFileAtomic on the thread pool's cost.
+      text = readFileSync(this.pathFor(source), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;

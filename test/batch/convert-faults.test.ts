@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import type * as Fs from 'node:fs';
 import type * as FsPromises from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
@@ -22,13 +23,34 @@ import { ROOT } from '../helpers/shared.ts';
 /** Which path (substring) fails with which errno on open, set by a test; undefined: no fault. */
 const fault: { code?: string; match?: string; manifestWrite?: string } = {};
 
+function errno(code: string, path: string): NodeJS.ErrnoException {
+  return Object.assign(new Error(`${code}: injected, open '${path}'`), { code, path, syscall: 'open' });
+}
+
+function injected(path: unknown): void {
+  const name = String(path);
+  if (fault.code && fault.match && name.includes(fault.match)) throw errno(fault.code, name);
+}
+
+// Small files (outputs, states, sources) go through node:fs's synchronous calls, the manifest through a
+// FileHandle of node:fs/promises: both are wrapped.
+vi.mock('node:fs', async (importOriginal) => {
+  const real = await importOriginal<typeof Fs>();
+  const openSync = ((path: Fs.PathLike, ...rest: unknown[]) => {
+    injected(path);
+    return (real.openSync as (...args: unknown[]) => number)(path, ...rest);
+  }) as typeof real.openSync;
+  const readFileSync = ((path: Fs.PathOrFileDescriptor, ...rest: unknown[]) => {
+    injected(path);
+    return (real.readFileSync as (...args: unknown[]) => unknown)(path, ...rest);
+  }) as typeof real.readFileSync;
+  return { ...real, default: { ...real, openSync, readFileSync }, openSync, readFileSync };
+});
+
 vi.mock('node:fs/promises', async (importOriginal) => {
   const real = await importOriginal<typeof FsPromises>();
-  const errno = (code: string, path: string): NodeJS.ErrnoException =>
-    Object.assign(new Error(`${code}: injected, open '${path}'`), { code, path, syscall: 'open' });
   const open: typeof real.open = async (path, flags, mode) => {
     const name = String(path);
-    if (fault.code && fault.match && name.includes(fault.match)) throw errno(fault.code, name);
     const handle = await real.open(path, flags, mode);
     if (fault.manifestWrite && name.includes('.manifest.csv.')) {
       // A disk that fills up half-way through the manifest: half the bytes land, then ENOSPC.
@@ -41,12 +63,7 @@ vi.mock('node:fs/promises', async (importOriginal) => {
     }
     return handle;
   };
-  const readFile = (async (path: Parameters<typeof real.readFile>[0], options?: Parameters<typeof real.readFile>[1]) => {
-    const name = String(path);
-    if (fault.code && fault.match && name.includes(fault.match)) throw errno(fault.code, name);
-    return real.readFile(path, options);
-  }) as typeof real.readFile;
-  return { ...real, default: { ...real, open, readFile }, open, readFile };
+  return { ...real, default: { ...real, open }, open };
 });
 
 const RATE = 8000;
