@@ -70,10 +70,17 @@ export class StateStore {
 
   async write(state: SourceState): Promise<void> {
     const path = this.pathFor(state.input.path);
-    await mkdir(join(path, '..'), { recursive: true }).catch((err: unknown) => {
-      throw asFsFault(err, 'create folder', join(path, '..'));
-    });
-    await writeFileAtomic(path, JSON.stringify(state));
+    const text = JSON.stringify(state);
+    try {
+      await writeFileAtomic(path, text);
+    } catch (err) {
+      // The shard folder is made on first use only: one mkdir per source cost as much as the write itself.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(join(path, '..'), { recursive: true }).catch((e: unknown) => {
+        throw asFsFault(e, 'create folder', join(path, '..'));
+      });
+      await writeFileAtomic(path, text);
+    }
   }
 
   async remove(source: string): Promise<void> {
