@@ -1,5 +1,4 @@
 import { parseParams } from '../params.ts';
-import sharp from 'sharp';
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
 import { normalizationOf } from '../dsp/normalize.ts';
@@ -241,6 +240,8 @@ export async function decodePng(bytes: Uint8Array, file?: string): Promise<Decod
   if (!isPng(bytes)) throw new BirdcallError('PNG_INVALID', 'not a PNG file (bad signature)', file);
   const meta = metaFromText(readTextChunks(bytes, file), file);
   try {
+    // Loaded on first decode: sharp costs ~0.1 s of CPU to load, and convert's threads only encode.
+    const { default: sharp } = await import('sharp');
     const info = await sharp(bytes).metadata();
     const sixteen = info.depth === 'ushort';
     const gray = (info.channels ?? 3) <= 2;
