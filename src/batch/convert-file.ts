@@ -111,8 +111,10 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
   const result = bytes ? await ctx.run(row.path, bytes) : await streamPipelineOnWav(stream!.pipeline, { path: row.path, absPath: abs });
 
   const rows: OutputRow[] = [];
+  let lastEnd = 0;
   // Streamed items arrive one at a time and are written as they come: only the rows are kept.
   for await (const item of result.items) {
+    lastEnd = Math.max(lastEnd, item.endSeconds);
     const outputs: Record<string, string> = {};
     const outputHashes: Record<string, string> = {};
     const outputMeta: Record<string, string | number> = {};
@@ -158,7 +160,9 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     pipelineHash: ctx.pipelineHash,
     birdcallVersion: ctx.birdcallVersion,
     outputBase: base,
-    audioSeconds: duration,
+    // Only WAV headers give the duration before decoding; for the other formats the end of the last chunk
+    // does (a lower bound when a quality check dropped the last chunks).
+    audioSeconds: duration ?? (rows.length > 0 ? lastEnd : undefined),
     rows,
     warnings: result.warnings,
   };
