@@ -5,6 +5,7 @@ import { basename, extname, join, posix } from 'node:path';
 import { openWavStream, parseWavHeader } from '../audio/wav.ts';
 import { asFsFault, BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
+import type { ItemOutput } from '../pipeline/pool-thread.ts';
 import type { PipelineRunner } from '../pipeline/runner.ts';
 import { shouldStream, streamPipelineOnWav } from '../pipeline/run-stream.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
@@ -72,6 +73,65 @@ const ARTIFACT_EXT = /^[a-z0-9]{1,10}$/i;
  * two processes converting the same source write identical bytes through atomic renames.
  */
 export async function processSource(ctx: SourceContext, row: InputRow, base: OutputBase): Promise<SourceOutcome> {
+  const source = await readChecked(ctx, row);
+  const previous = await ctx.store.read(row.path);
+  if (
+    previous &&
+    previous.sourceSha256 === source.sha256 &&
+    previous.pipelineHash === ctx.pipelineHash &&
+    sameBase(previous.outputBase, base) &&
+    statePathsSafe(previous) &&
+    (await outputsIntact(ctx.outDir, previous))
+  ) {
+    return { outcome: 'skipped', state: previous };
+  }
+
+  const { abs, bytes, stream } = source;
+  const duration = bytes
+    ? probeDuration(bytes, row.path, ctx.maxDuration)
+    : checkDuration(await openWavStream(abs).then((wav) => wav.info.durationSeconds, () => undefined), row.path, ctx.maxDuration);
+  const result = bytes ? await ctx.run(row.path, bytes) : await streamPipelineOnWav(stream!.pipeline, { path: row.path, absPath: abs });
+  const { rows, lastEnd } = await writeItems(ctx, row, base, source.sha256, result.items);
+  if (!bytes) {
+    const after = await stat(abs);
+    if (after.size !== source.size || after.mtimeMs !== source.mtimeMs) {
+      throw new BirdcallError('SOURCE_CHANGED', 'the file changed while it was converted; run again', row.path);
+    }
+  }
+  const state: SourceState = {
+    format: 1,
+    input: row,
+    sourceSha256: source.sha256,
+    pipelineHash: ctx.pipelineHash,
+    birdcallVersion: ctx.birdcallVersion,
+    outputBase: base,
+    // Only WAV headers give the duration before decoding; for the other formats the end of the last chunk
+    // does (a lower bound when a quality check dropped the last chunks).
+    audioSeconds: duration ?? (rows.length > 0 ? lastEnd : undefined),
+    rows,
+    warnings: result.warnings,
+  };
+  await ctx.store.write(state);
+  if (previous && statePathsSafe(previous)) {
+    const keep = new Set(rows.flatMap((r) => Object.values(r.outputs)));
+    const stale = previous.rows.flatMap((r) => Object.values(r.outputs)).filter((rel) => !keep.has(rel));
+    if (stale.length > 0) return { outcome: 'converted', state, stale: { base: previous.outputBase, paths: stale } };
+  }
+  return { outcome: 'converted', state };
+}
+
+interface CheckedSource {
+  abs: string;
+  size: number;
+  mtimeMs: number;
+  sha256: string;
+  /** The whole file, unless it streams. */
+  bytes?: Uint8Array;
+  stream?: NonNullable<PipelineRunner['stream']>;
+}
+
+/** Finds the source inside the input root, enforces --max-file-size, reads (or streams) and hashes it. */
+async function readChecked(ctx: SourceContext, row: InputRow): Promise<CheckedSource> {
   const abs = await resolveInside(ctx.inputRoot, row.path, row.origin ?? row.path);
   let info;
   try {
@@ -88,32 +148,25 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     );
   }
   const stream = ctx.run.stream && (await shouldStream(abs, row.path, info.size, ctx.run.stream.above)) ? ctx.run.stream : undefined;
+  const checked = { abs, size: info.size, mtimeMs: info.mtimeMs, stream };
   // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
+  if (stream) return { ...checked, sha256: await readSource(abs, row.path, () => sha256File(abs)) };
   // Read synchronously: this runs on a convert thread with nothing else to do (see writeFileAtomic).
-  const bytes = stream ? undefined : new Uint8Array(await readSource(abs, row.path, async () => readFileSync(abs)));
-  const sourceSha256 = bytes ? sha256Hex(bytes) : await readSource(abs, row.path, () => sha256File(abs));
+  const bytes = new Uint8Array(await readSource(abs, row.path, async () => readFileSync(abs)));
+  return { ...checked, bytes, sha256: sha256Hex(bytes) };
+}
 
-  const previous = await ctx.store.read(row.path);
-  if (
-    previous &&
-    previous.sourceSha256 === sourceSha256 &&
-    previous.pipelineHash === ctx.pipelineHash &&
-    sameBase(previous.outputBase, base) &&
-    statePathsSafe(previous) &&
-    (await outputsIntact(ctx.outDir, previous))
-  ) {
-    return { outcome: 'skipped', state: previous };
-  }
-
-  const duration = bytes
-    ? probeDuration(bytes, row.path, ctx.maxDuration)
-    : checkDuration(await openWavStream(abs).then((wav) => wav.info.durationSeconds, () => undefined), row.path, ctx.maxDuration);
-  const result = bytes ? await ctx.run(row.path, bytes) : await streamPipelineOnWav(stream!.pipeline, { path: row.path, absPath: abs });
-
+/** Writes every artifact of every item atomically and returns the manifest rows (items may be streamed). */
+async function writeItems(
+  ctx: SourceContext,
+  row: InputRow,
+  base: OutputBase,
+  sourceSha256: string,
+  items: Iterable<ItemOutput> | AsyncIterable<ItemOutput>,
+): Promise<{ rows: OutputRow[]; lastEnd: number }> {
   const rows: OutputRow[] = [];
   let lastEnd = 0;
-  // Streamed items arrive one at a time and are written as they come: only the rows are kept.
-  for await (const item of result.items) {
+  for await (const item of items) {
     lastEnd = Math.max(lastEnd, item.endSeconds);
     const outputs: Record<string, string> = {};
     const outputHashes: Record<string, string> = {};
@@ -146,33 +199,7 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
       metadata: row.metadata,
     });
   }
-
-  if (!bytes) {
-    const after = await stat(abs);
-    if (after.size !== info.size || after.mtimeMs !== info.mtimeMs) {
-      throw new BirdcallError('SOURCE_CHANGED', 'the file changed while it was converted; run again', row.path);
-    }
-  }
-  const state: SourceState = {
-    format: 1,
-    input: row,
-    sourceSha256,
-    pipelineHash: ctx.pipelineHash,
-    birdcallVersion: ctx.birdcallVersion,
-    outputBase: base,
-    // Only WAV headers give the duration before decoding; for the other formats the end of the last chunk
-    // does (a lower bound when a quality check dropped the last chunks).
-    audioSeconds: duration ?? (rows.length > 0 ? lastEnd : undefined),
-    rows,
-    warnings: result.warnings,
-  };
-  await ctx.store.write(state);
-  if (previous && statePathsSafe(previous)) {
-    const keep = new Set(rows.flatMap((r) => Object.values(r.outputs)));
-    const stale = previous.rows.flatMap((r) => Object.values(r.outputs)).filter((rel) => !keep.has(rel));
-    if (stale.length > 0) return { outcome: 'converted', state, stale: { base: previous.outputBase, paths: stale } };
-  }
-  return { outcome: 'converted', state };
+  return { rows, lastEnd };
 }
 
 /** Deletes outputs by their path relative to outDir; one that leads outside it through a symlink is left alone. */
