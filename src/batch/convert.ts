@@ -122,10 +122,11 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
     const stop = await schedule(plan, run, runner, jobs, options);
     // Free the worker threads (and end any source abandoned after the grace) before the manifest pass.
     await runner.close();
-    if (stop) return await stopRun(run, facts, stop);
+    const pipelineJson = JSON.stringify(toSpec(options.pipeline), null, 2) + '\n';
+    if (stop) return await stopRun(run, facts, stop, pipelineJson);
     await run.removeStale(outDir, plan);
     plan.checkNotEmpty();
-    await writeFileAtomic(join(outDir, 'pipeline.json'), JSON.stringify(toSpec(options.pipeline), null, 2) + '\n');
+    await writeFileAtomic(join(outDir, 'pipeline.json'), pipelineJson);
     return await run.writeResults(facts);
   } finally {
     await runner?.close();
@@ -207,13 +208,15 @@ async function finishInFlight(queue: PQueue, graceSeconds: number, abandon: Abor
  * Leaves the folder resumable after an early stop: no temp files, a manifest of the sources finished so far
  * (best effort: on a full disk the previous complete manifest stays), then rejects with the reason.
  */
-async function stopRun(run: ConvertRun, facts: RunFacts, stop: Stop): Promise<never> {
+async function stopRun(run: ConvertRun, facts: RunFacts, stop: Stop, pipelineJson: string): Promise<never> {
   await removeTempFiles(facts.outDir).catch(() => 0);
   const reason = 'signal' in stop ? `stopped by ${stop.signal}` : stop.fault.code;
-  const written = await run.writeResults(facts, reason).then(
-    () => true,
-    () => false,
-  );
+  const written = await writeFileAtomic(join(facts.outDir, 'pipeline.json'), pipelineJson)
+    .then(() => run.writeResults(facts, reason))
+    .then(
+      () => true,
+      () => false,
+    );
   await removeTempFiles(facts.outDir).catch(() => 0);
   if ('fault' in stop) throw stop.fault;
   const done = `${run.converted} converted, ${run.skipped} up to date, ${run.failed} failed`;
