@@ -152,7 +152,8 @@ async function readChecked(ctx: SourceContext, row: InputRow): Promise<CheckedSo
   // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
   if (stream) return { ...checked, sha256: await readSource(abs, row.path, () => sha256File(abs)) };
   // Read synchronously: this runs on a convert thread with nothing else to do (see writeFileAtomic).
-  const bytes = new Uint8Array(await readSource(abs, row.path, async () => readFileSync(abs)));
+  const file = await readSource(abs, row.path, async () => readFileSync(abs));
+  const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
   return { ...checked, bytes, sha256: sha256Hex(bytes) };
 }
 
