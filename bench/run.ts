@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, convert-rss, decode, resample, compressed, train, queue
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, convert-rss, decode, resample, compressed, train, queue, startup
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -27,7 +27,7 @@ const json = (x: unknown): string => JSON.stringify(x, null, 2);
 const SECTIONS: Section[] = [
   {
     name: 'fft',
-    what: 'raw real FFT throughput, N = 256..4096 (fft.js plan as our STFT uses it) vs numpy',
+    what: 'real FFT throughput, N = 256..4096: the wasm SIMD power path (float64, float32), the JS plans, vs numpy 1.24 and 2.x batched rfft',
     async run() {
       const { benchFft, formatFftBench } = await import('./fft.ts');
       const result = benchFft();
@@ -36,7 +36,7 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'mel',
-    what: 'WAV -> mel -> dB real-time factor on a 10-minute 32 kHz file, presets librosa and kaggle2020, vs the numpy peer',
+    what: 'WAV -> mel -> dB real-time factor on a 10-minute 32 kHz file, presets birdclef, librosa and kaggle2020, vs numpy 1.24 and 2.x',
     async run() {
       const { benchMel, formatMelBench } = await import('./mel.ts');
       const result = await benchMel();
@@ -97,12 +97,16 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'compressed',
-    what: 'FLAC, Ogg Vorbis, MP3 decode, seconds of audio per second, vs sox',
+    what: 'FLAC, Ogg Vorbis, MP3 decode, seconds of audio per second, vs libsndfile (soundfile) and sox',
     async run() {
       const { benchCompressedDecode } = await import('./decode-compressed.ts');
       const r = await benchCompressedDecode();
       const text = r.rows
-        .map((row) => `${row.format.padEnd(5)} decodeAudio ${row.decodeAudio.toFixed(0)}x real time (CPU ${row.decodeAudioCpu.toFixed(0)}x)   sox process ${row.soxProcess.toFixed(0)}x`)
+        .map(
+          (row) =>
+            `${row.format.padEnd(5)} decodeAudio ${row.decodeAudio.toFixed(0)}x real time (CPU ${row.decodeAudioCpu.toFixed(0)}x)   ` +
+            `libsndfile ${row.libsndfile?.toFixed(0) ?? '-'}x (CPU ${row.libsndfileCpu?.toFixed(0) ?? '-'}x; ours/libsndfile CPU ${row.libsndfileCpu ? (row.decodeAudioCpu / row.libsndfileCpu).toFixed(2) : '-'})   sox process ${row.soxProcess.toFixed(0)}x`,
+        )
         .join('\n');
       return { result: r, text };
     },
@@ -124,6 +128,15 @@ const SECTIONS: Section[] = [
       const { benchQueue } = await import('./queue.ts');
       const r = await benchQueue();
       return { result: r, text: json(r) };
+    },
+  },
+  {
+    name: 'startup',
+    what: 'wall time to start `birdcall --version` and `birdcall <cmd> --help` (dist/), vs tsx on the sources and bare node',
+    async run() {
+      const { benchStartup, formatStartup } = await import('./startup.ts');
+      const result = benchStartup();
+      return { result, text: formatStartup(result) };
     },
   },
 ];

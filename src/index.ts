@@ -55,6 +55,7 @@ export {
   type StepSpec,
 } from './pipeline/pipeline.ts';
 export { runPipelineOnFile, type FileResult, type PipelineItem } from './pipeline/run.ts';
+export { melspecFile, type MelspecFileOptions } from './pipeline/melspec-file.ts';
 export { BIRDCALL_VERSION } from './version.ts';
 
 // The pure functions the blocks wrap

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, readFileSync, statSync } from 'node:fs';
+import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, posix } from 'node:path';
 import { openWavStream, parseWavHeader } from '../audio/wav.ts';
@@ -7,7 +7,7 @@ import { asFsFault, BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
 import type { ItemOutput } from '../pipeline/pool-thread.ts';
 import type { PipelineRunner } from '../pipeline/runner.ts';
-import { shouldStream, streamPipelineOnWav } from '../pipeline/run-stream.ts';
+import { shouldStream } from '../pipeline/run-stream.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
 import { checkRelativePath, resolveInside, safeName } from '../store/paths.ts';
@@ -73,11 +73,17 @@ const ARTIFACT_EXT = /^[a-z0-9]{1,10}$/i;
  * two processes converting the same source write identical bytes through atomic renames.
  */
 export async function processSource(ctx: SourceContext, row: InputRow, base: OutputBase): Promise<SourceOutcome> {
-  const source = await readChecked(ctx, row);
+  const { abs, info } = await findSource(ctx, row);
+  const above = ctx.run.streamAbove;
+  const stream = above !== undefined && (await shouldStream(abs, row.path, info.size, above));
+  // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
+  const bytes = stream ? undefined : await readSource(abs, row.path, async () => readFileSync(abs));
+  const sourceSha256 = bytes ? sha256Hex(bytes) : await readSource(abs, row.path, () => sha256File(abs));
+
   const previous = await ctx.store.read(row.path);
   if (
     previous &&
-    previous.sourceSha256 === source.sha256 &&
+    previous.sourceSha256 === sourceSha256 &&
     previous.pipelineHash === ctx.pipelineHash &&
     sameBase(previous.outputBase, base) &&
     statePathsSafe(previous) &&
@@ -86,22 +92,26 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     return { outcome: 'skipped', state: previous };
   }
 
-  const { abs, bytes, stream } = source;
   const duration = bytes
     ? probeDuration(bytes, row.path, ctx.maxDuration)
     : checkDuration(await openWavStream(abs).then((wav) => wav.info.durationSeconds, () => undefined), row.path, ctx.maxDuration);
-  const result = bytes ? await ctx.run(row.path, bytes) : await streamPipelineOnWav(stream!.pipeline, { path: row.path, absPath: abs });
-  const { rows, lastEnd } = await writeItems(ctx, row, base, source.sha256, result.items);
+  const result = await ctx.run.run(bytes ? { path: row.path, bytes } : { path: row.path, absPath: abs });
+
+  const rows: OutputRow[] = [];
+  // Streamed items arrive one at a time and are written as they come: only the rows are kept.
+  for await (const item of result.items) rows.push(await writeItem(ctx, row, base, item, sourceSha256));
+  const lastEnd = rows.reduce((end, r) => Math.max(end, r.endSeconds), 0);
+
   if (!bytes) {
     const after = await stat(abs);
-    if (after.size !== source.size || after.mtimeMs !== source.mtimeMs) {
+    if (after.size !== info.size || after.mtimeMs !== info.mtimeMs) {
       throw new BirdcallError('SOURCE_CHANGED', 'the file changed while it was converted; run again', row.path);
     }
   }
   const state: SourceState = {
     format: 1,
     input: row,
-    sourceSha256: source.sha256,
+    sourceSha256,
     pipelineHash: ctx.pipelineHash,
     birdcallVersion: ctx.birdcallVersion,
     outputBase: base,
@@ -112,29 +122,17 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     warnings: result.warnings,
   };
   await ctx.store.write(state);
-  if (previous && statePathsSafe(previous)) {
-    const keep = new Set(rows.flatMap((r) => Object.values(r.outputs)));
-    const stale = previous.rows.flatMap((r) => Object.values(r.outputs)).filter((rel) => !keep.has(rel));
-    if (stale.length > 0) return { outcome: 'converted', state, stale: { base: previous.outputBase, paths: stale } };
-  }
-  return { outcome: 'converted', state };
+  const stale = previous && statePathsSafe(previous) ? staleOutputs(previous, rows) : undefined;
+  return stale ? { outcome: 'converted', state, stale } : { outcome: 'converted', state };
 }
 
-interface CheckedSource {
-  abs: string;
-  size: number;
-  mtimeMs: number;
-  sha256: string;
-  /** The whole file, unless it streams. */
-  bytes?: Uint8Array;
-  stream?: NonNullable<PipelineRunner['stream']>;
-}
-
-/** Finds the source inside the input root, enforces --max-file-size, reads (or streams) and hashes it. */
-async function readChecked(ctx: SourceContext, row: InputRow): Promise<CheckedSource> {
+/** The source's absolute path and stat, refusing what is missing, not a file, or over --max-file-size. */
+async function findSource(ctx: SourceContext, row: InputRow): Promise<{ abs: string; info: Stats }> {
   const abs = await resolveInside(ctx.inputRoot, row.path, row.origin ?? row.path);
   let info;
   try {
+    // Synchronous calls for the source (here and its read): convert runs this on a thread with nothing else
+    // to do, and a hop through libuv's 4-thread pool per call cost more than the call (see writeFileAtomic).
     info = statSync(abs);
   } catch {
     throw new BirdcallError('SOURCE_NOT_FOUND', `the file does not exist${ctx.notFoundHint ?? ''}`, row.path);
@@ -147,60 +145,48 @@ async function readChecked(ctx: SourceContext, row: InputRow): Promise<CheckedSo
       row.path,
     );
   }
-  const stream = ctx.run.stream && (await shouldStream(abs, row.path, info.size, ctx.run.stream.above)) ? ctx.run.stream : undefined;
-  const checked = { abs, size: info.size, mtimeMs: info.mtimeMs, stream };
-  // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
-  if (stream) return { ...checked, sha256: await readSource(abs, row.path, () => sha256File(abs)) };
-  // Read synchronously: this runs on a convert thread with nothing else to do (see writeFileAtomic).
-  const file = await readSource(abs, row.path, async () => readFileSync(abs));
-  const bytes = new Uint8Array(file.buffer, file.byteOffset, file.byteLength);
-  return { ...checked, bytes, sha256: sha256Hex(bytes) };
+  return { abs, info };
 }
 
-/** Writes every artifact of every item atomically and returns the manifest rows (items may be streamed). */
-async function writeItems(
-  ctx: SourceContext,
-  row: InputRow,
-  base: OutputBase,
-  sourceSha256: string,
-  items: Iterable<ItemOutput> | AsyncIterable<ItemOutput>,
-): Promise<{ rows: OutputRow[]; lastEnd: number }> {
-  const rows: OutputRow[] = [];
-  let lastEnd = 0;
-  for await (const item of items) {
-    lastEnd = Math.max(lastEnd, item.endSeconds);
-    const outputs: Record<string, string> = {};
-    const outputHashes: Record<string, string> = {};
-    const outputMeta: Record<string, string | number> = {};
-    for (const artifact of item.artifacts) {
-      checkArtifact(artifact, outputs, row.path);
-      const relDir = posix.join(artifact.name, base.label);
-      const dir = await outputDir(ctx, relDir, `output folder for ${row.path}`);
-      const fileName = `${base.stem}_${String(item.chunkIndex).padStart(4, '0')}.${artifact.ext}`;
-      await writeFileAtomic(join(dir, fileName), artifact.bytes, { fsync: ctx.fsync });
-      outputs[artifact.name] = posix.join(relDir, fileName);
-      outputHashes[artifact.name] = sha256Hex(artifact.bytes);
-      for (const [key, value] of Object.entries(artifact.meta ?? {})) {
-        outputMeta[key.startsWith(`${artifact.name}_`) ? key : `${artifact.name}_${key}`] = value;
-      }
+/** Writes one item's artifacts atomically under their names, and returns its manifest row. */
+async function writeItem(ctx: SourceContext, row: InputRow, base: OutputBase, item: ItemOutput, sourceSha256: string): Promise<OutputRow> {
+  const outputs: Record<string, string> = {};
+  const outputHashes: Record<string, string> = {};
+  const outputMeta: Record<string, string | number> = {};
+  for (const artifact of item.artifacts) {
+    checkArtifact(artifact, outputs, row.path);
+    const relDir = posix.join(artifact.name, base.label);
+    const dir = await outputDir(ctx, relDir, `output folder for ${row.path}`);
+    const fileName = `${base.stem}_${String(item.chunkIndex).padStart(4, '0')}.${artifact.ext}`;
+    await writeFileAtomic(join(dir, fileName), artifact.bytes, { fsync: ctx.fsync });
+    outputs[artifact.name] = posix.join(relDir, fileName);
+    outputHashes[artifact.name] = sha256Hex(artifact.bytes);
+    for (const [key, value] of Object.entries(artifact.meta ?? {})) {
+      outputMeta[key.startsWith(`${artifact.name}_`) ? key : `${artifact.name}_${key}`] = value;
     }
-    rows.push({
-      source: row.path,
-      chunkIndex: item.chunkIndex,
-      startSeconds: item.startSeconds,
-      endSeconds: item.endSeconds,
-      primaryLabel: row.primaryLabel,
-      secondaryLabels: row.secondaryLabels,
-      outputs,
-      outputHashes,
-      outputMeta,
-      sourceSha256,
-      pipelineHash: ctx.pipelineHash,
-      birdcallVersion: ctx.birdcallVersion,
-      metadata: row.metadata,
-    });
   }
-  return { rows, lastEnd };
+  return {
+    source: row.path,
+    chunkIndex: item.chunkIndex,
+    startSeconds: item.startSeconds,
+    endSeconds: item.endSeconds,
+    primaryLabel: row.primaryLabel,
+    secondaryLabels: row.secondaryLabels,
+    outputs,
+    outputHashes,
+    outputMeta,
+    sourceSha256,
+    pipelineHash: ctx.pipelineHash,
+    birdcallVersion: ctx.birdcallVersion,
+    metadata: row.metadata,
+  };
+}
+
+/** Outputs the earlier state recorded that the new rows no longer have. */
+function staleOutputs(previous: SourceState, rows: OutputRow[]): StaleOutputs | undefined {
+  const keep = new Set(rows.flatMap((r) => Object.values(r.outputs)));
+  const stale = previous.rows.flatMap((r) => Object.values(r.outputs)).filter((rel) => !keep.has(rel));
+  return stale.length > 0 ? { base: previous.outputBase, paths: stale } : undefined;
 }
 
 /** Deletes outputs by their path relative to outDir; one that leads outside it through a symlink is left alone. */

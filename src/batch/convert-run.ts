@@ -25,7 +25,7 @@ export interface ConvertProgress {
   failed: number;
   elapsedSeconds: number;
   filesPerSecond: number;
-  /** Estimated seconds left; undefined until the first file is done. */
+  /** Estimated seconds left; undefined until enough is known (see estimateSecondsLeft). */
   etaSeconds?: number;
   /** The source just finished. */
   source: string;
@@ -72,6 +72,16 @@ export interface ConvertSummary {
    * far, and running the same command again resumes.
    */
   stopped?: string;
+}
+
+/**
+ * Seconds left at the average rate so far, or undefined while that rate means little: before 3 s and 5 files.
+ * The first files also pay for starting the worker threads, so an estimate after one file predicted minutes
+ * for a run of seconds.
+ */
+export function estimateSecondsLeft(done: number, total: number, elapsedSeconds: number): number | undefined {
+  if (done < 5 || elapsedSeconds < 3) return undefined;
+  return (Math.max(0, total - done) * elapsedSeconds) / done;
 }
 
 /** The fixed facts of a run that the summary repeats. */
@@ -162,7 +172,7 @@ export class ConvertRun {
       failed: this.failed,
       elapsedSeconds,
       filesPerSecond,
-      etaSeconds: filesPerSecond > 0 ? Math.max(0, this.total - done) / filesPerSecond : undefined,
+      etaSeconds: estimateSecondsLeft(done, this.total, elapsedSeconds),
       source: path,
     });
   }

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { convert, convertExitCode, parseByteSize, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
-import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { convert, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
 import { convertShard, resolveShard } from '../scale/shard.ts';
+import { parseByteSize, pipelineFromFlags, positiveInteger, positiveNumber, setBatchExitCode, startProgress, type Progress } from './common.ts';
 import { queueConvert } from './queue.ts';
-import { positiveInteger } from './flags.ts';
 import { errorLine } from './exit.ts';
 import { SIGNAL_EXIT, stopOnSignals } from './signals.ts';
 
@@ -35,20 +33,6 @@ function nonNegativeNumber(text: string, flag: string): number {
   return n;
 }
 
-function positiveNumber(text: string, flag: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
-  return n;
-}
-
-async function choosePipeline(flags: ConvertFlags): Promise<ResolvedPipeline> {
-  if (flags.pipeline !== undefined && flags.preset !== undefined) {
-    throw new UsageError('give --pipeline FILE or --preset NAME, not both');
-  }
-  if (flags.pipeline !== undefined) return loadPipelineFile(flags.pipeline);
-  return presetPipeline(flags.preset ?? 'default');
-}
-
 function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '?';
   if (seconds < 90) return `${Math.round(seconds)} s`;
@@ -56,52 +40,20 @@ function formatSeconds(seconds: number | undefined): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-/**
- * Progress on stderr: a bar with files/s and ETA on a terminal; on a pipe or in CI (where a bar would fill
- * the log with carriage returns) one plain line every `intervalSeconds`.
- */
-function makeProgress(enabled: boolean): { update: (p: ConvertProgress) => void; stop: () => void } {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: process.stderr,
-        format: 'convert {bar} {value}/{total} files | {rate} files/s | ETA {etaText} | {failed} failed',
-        hideCursor: true,
-        clearOnComplete: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        const payload = { rate: p.filesPerSecond.toFixed(1), etaText: formatSeconds(p.etaSeconds), failed: p.failed };
-        if (!started) {
-          bar.start(p.total, p.done, payload);
-          started = true;
-        } else {
-          bar.setTotal(p.total);
-          bar.update(p.done, payload);
-        }
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const intervalSeconds = 5;
-  let lastPrinted = -Infinity;
-  return {
-    update: (p) => {
-      if (p.elapsedSeconds - lastPrinted < intervalSeconds && p.done < p.total) return;
-      lastPrinted = p.elapsedSeconds;
-      process.stderr.write(
-        `convert: ${p.done}/${p.total} files, ${p.filesPerSecond.toFixed(1)} files/s, ETA ${formatSeconds(p.etaSeconds)}, ` +
-          `${p.failed} failed\n`,
-      );
-    },
-    stop: () => {},
-  };
+/** convert's progress: files done, files/s, ETA and failures. */
+function makeProgress(enabled: boolean): Progress<ConvertProgress> {
+  return startProgress<ConvertProgress>(enabled, {
+    bar: 'convert {bar} {value}/{total} files | {rate} files/s | ETA {etaText} | {failed} failed',
+    read: (p) => ({
+      done: p.done,
+      total: p.total,
+      fields: { rate: p.filesPerSecond.toFixed(1), etaText: formatSeconds(p.etaSeconds), failed: p.failed },
+    }),
+    line: (p) =>
+      `convert: ${p.done}/${p.total} files, ${p.filesPerSecond.toFixed(1)} files/s, ETA ${formatSeconds(p.etaSeconds)}, ${p.failed} failed`,
+    intervalSeconds: 5,
+    firstLine: 'first',
+  });
 }
 
 function report(summary: ConvertSummary): string {
@@ -153,7 +105,7 @@ export function register(program: Command): void {
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
       const maxFileSize = flags.maxFileSize === undefined ? undefined : parseByteSize(flags.maxFileSize);
       const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);
-      const pipeline = await choosePipeline(flags);
+      const pipeline = (await pipelineFromFlags(flags, true))!;
       const progress = makeProgress(flags.progress !== false);
       const graceSeconds = flags.grace === undefined ? 10 : nonNegativeNumber(flags.grace, '--grace');
       const stop = stopOnSignals('convert', graceSeconds, progress.stop);
@@ -186,7 +138,6 @@ export function register(program: Command): void {
         progress.stop();
       }
       process.stderr.write(report(summary));
-      const code = convertExitCode(summary);
-      if (code !== 0) process.exitCode = code;
+      await setBatchExitCode(summary);
     });
 }

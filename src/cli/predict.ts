@@ -2,13 +2,12 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError, UsageError } from '../errors.ts';
 import { writeStreamAtomic } from '../store/atomic.ts';
 import type { ChunkPrediction, PredictFilesProgress } from '../train/predict-files.ts';
 import { EXIT } from './exit.ts';
-import { positiveInteger } from './flags.ts';
+import { positiveInteger, startProgress, type Progress } from './common.ts';
 
 interface PredictFlags {
   model: string;
@@ -21,39 +20,15 @@ interface PredictFlags {
 /** Input problems made on the command line (a missing INPUT): exit code 2, like a bad flag. */
 const INPUT_USAGE_CODES = new Set(['INPUT_NOT_FOUND', 'INPUT_LAYOUT']);
 
-/** Progress on stderr: a bar on a terminal, a plain line every few seconds on a pipe or in CI. */
-function makeProgress(enabled: boolean): { update: (p: PredictFilesProgress) => void; stop: () => void } {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: 'predict {bar} {value}/{total} files | {chunks} chunks | {failed} failed', hideCursor: true, clearOnComplete: false },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        const payload = { chunks: p.chunks, failed: p.failed };
-        if (!started) {
-          bar.start(p.total, p.done, payload);
-          started = true;
-        } else bar.update(p.done, payload);
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const intervalMs = 5000;
-  let last = performance.now();
-  return {
-    update: (p) => {
-      const now = performance.now();
-      if (now - last < intervalMs && p.done < p.total) return;
-      last = now;
-      process.stderr.write(`predict: ${p.done}/${p.total} files, ${p.chunks} chunks, ${p.failed} failed\n`);
-    },
-    stop: () => {},
-  };
+/** predict's progress: files and chunks done, failures. */
+function makeProgress(enabled: boolean): Progress<PredictFilesProgress> {
+  return startProgress<PredictFilesProgress>(enabled, {
+    bar: 'predict {bar} {value}/{total} files | {chunks} chunks | {failed} failed',
+    read: (p) => ({ done: p.done, total: p.total, fields: { chunks: p.chunks, failed: p.failed } }),
+    line: (p) => `predict: ${p.done}/${p.total} files, ${p.chunks} chunks, ${p.failed} failed`,
+    intervalSeconds: 5,
+    firstLine: 'now',
+  });
 }
 
 /**

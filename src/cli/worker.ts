@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
-import { parseByteSize } from '../batch/convert.ts';
 import type { WorkerEvent } from '../scale/queue.ts';
-import { positiveInteger } from './flags.ts';
-import { pipelineFromFlags } from './queue.ts';
+import { parseByteSize, pipelineFromFlags, positiveInteger } from './common.ts';
 
 /**
  * `birdcall worker --queue URL -o OUT`: processes queued files until stopped (SIGINT/SIGTERM let the jobs

@@ -1,4 +1,5 @@
 import { parseParams } from '../params.ts';
+import type { default as sharpFn } from 'sharp';
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
 import { normalizationOf } from '../dsp/normalize.ts';
@@ -6,6 +7,18 @@ import type { Spectrogram } from '../dsp/types.ts';
 import { colormapTable, type ColormapName } from './colormap.ts';
 import { isPng, readTextChunks } from './png-chunks.ts';
 import { writePng } from './png-write.ts';
+
+type SharpFn = typeof sharpFn;
+let sharpModule: Promise<SharpFn> | undefined;
+
+/**
+ * sharp, imported on first use: a native addon (~0.1 s of CPU to load), it would slow the start of every
+ * command, and of every convert thread, which only encode (png-write.ts).
+ */
+export function loadSharp(): Promise<SharpFn> {
+  sharpModule ??= import('sharp').then((m) => m.default as SharpFn);
+  return sharpModule;
+}
 
 export const pngParams = z.object({
   bitDepth: z
@@ -239,9 +252,8 @@ function metaFromText(texts: Record<string, string>, file?: string): PngMeta | u
 export async function decodePng(bytes: Uint8Array, file?: string): Promise<DecodedPng> {
   if (!isPng(bytes)) throw new BirdcallError('PNG_INVALID', 'not a PNG file (bad signature)', file);
   const meta = metaFromText(readTextChunks(bytes, file), file);
+  const sharp = await loadSharp();
   try {
-    // Loaded on first decode: sharp costs ~0.1 s of CPU to load, and convert's threads only encode.
-    const { default: sharp } = await import('sharp');
     const info = await sharp(bytes).metadata();
     const sixteen = info.depth === 'ushort';
     const gray = (info.channels ?? 3) <= 2;

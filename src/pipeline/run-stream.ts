@@ -21,9 +21,6 @@ import { resample, type ResampleParams } from '../audio/resample.ts';
 import { kaiserOrder } from '../audio/resample-kaiser.ts';
 import type { Chunk } from '../audio/types.ts';
 import { BirdcallError } from '../errors.ts';
-import { chunkBlock } from './blocks/chunk.ts';
-import { decodeBlock } from './blocks/decode.ts';
-import { resampleBlock } from './blocks/resample.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
 import { runSteps, type PipelineItem, type WorkItem } from './run.ts';
 import type { Audio } from '../audio/types.ts';
@@ -60,15 +57,15 @@ export interface StreamShape {
 }
 
 /**
- * The pipeline's shape if it streams: built-in decode, optionally built-in resample, then built-in chunk.
- * Anything before chunk that looks at the whole recording (a quality gate on the file) would need a first
- * pass over all of it, so such pipelines keep the in-memory path.
+ * The pipeline's shape if it streams: blocks that declare `streamAs` decode, optionally resample, then
+ * chunk. Anything before chunk that looks at the whole recording (a quality gate on the file) would need a
+ * first pass over all of it, so such pipelines keep the in-memory path.
  */
 export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined {
   const [first, second, third] = resolved.steps;
-  if (first?.block !== decodeBlock) return undefined;
-  if (second?.block === chunkBlock) return { decode: first, chunk: second, rest: resolved.steps.slice(2) };
-  if (second?.block === resampleBlock && third?.block === chunkBlock) {
+  if (first?.block.streamAs !== 'decode') return undefined;
+  if (second?.block.streamAs === 'chunk') return { decode: first, chunk: second, rest: resolved.steps.slice(2) };
+  if (second?.block.streamAs === 'resample' && third?.block.streamAs === 'chunk') {
     return { decode: first, resample: second, chunk: third, rest: resolved.steps.slice(3) };
   }
   return undefined;
@@ -124,14 +121,14 @@ export async function streamPipelineOnWav(
   const decodeRaised: string[] = [];
   const raiseDecode = (message: string): void => {
     decodeRaised.push(message);
-    addOnce(fileWarnings, `${decodeBlock.name}: ${message}`);
+    addOnce(fileWarnings, `${shape.decode.block.name}: ${message}`);
   };
   let afterHeader = false;
   const wav = await renamingErrors(file, () =>
     openWavStream(file.absPath, {
       // Once the header and the non-finite count are in, a late warning (the file shrank under us) can only
       // go to the file's list: earlier chunks have left already.
-      onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${decodeBlock.name}: ${message}`) : raiseDecode(message)),
+      onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${shape.decode.block.name}: ${message}`) : raiseDecode(message)),
       maxSeconds: (shape.decode.params as { maxSeconds?: number }).maxSeconds,
     }),
   );
@@ -140,7 +137,7 @@ export async function streamPipelineOnWav(
   if (wav.info.encoding === 'ieee_float') await renamingErrors(file, () => drain(wav));
   afterHeader = true;
   const streamable = shape;
-  const itemWarnings = decodeRaised.map((w) => `${decodeBlock.name}: ${w}`);
+  const itemWarnings = decodeRaised.map((w) => `${shape.decode.block.name}: ${w}`);
 
   async function* items(): AsyncGenerator<PipelineItem, void, undefined> {
     const windows = new WindowReader(wav, file, streamable);

@@ -49,6 +49,23 @@ function isAudio(value: Value): value is Audio {
  * written — artifacts come back for the caller (convert, predict) to write. A block returning an array fans
  * the item out (chunk); an empty array drops it (a quality check). A BirdcallError from a block propagates
  * unchanged: the caller decides whether the batch goes on.
+ *
+ * @param resolved - a pipeline from `pipeline(...)`, `loadPipelineFile` or `presetPipeline`.
+ * @param file - `{ path, bytes }`: the file's name (for errors, chunk ids and the format check) and its bytes.
+ * @returns `items`, one per output item (one per chunk after `chunk`), each with its final `value`, its
+ *   `artifacts` (name, extension and bytes, e.g. the PNG) and its chunk index and times; and `warnings`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { runPipelineOnFile, pipeline, decode, chunk, melspec, db, npy, encodeWav } from 'birdcall';
+ *
+ * const tone = Float32Array.from({ length: 2 * 22050 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 22050));
+ * const p = pipeline(decode(), chunk({ seconds: 1 }), melspec({ nMels: 64 }), db(), npy());
+ * const { items } = await runPipelineOnFile(p, { path: 'tone.wav', bytes: encodeWav(tone, 22050) });
+ * assert.equal(items.length, 2); // two 1-second chunks
+ * assert.equal(items[0].artifacts[0].ext, 'npy');
+ * ```
  */
 export async function runPipelineOnFile(resolved: ResolvedPipeline, file: KindMap['file']): Promise<FileResult> {
   const fileWarnings: string[] = [];

@@ -259,6 +259,62 @@ export class EarlyStopping {
   }
 }
 
+/** What one epoch of training works with. */
+interface EpochContext {
+  model: tf.LayersModel;
+  variables: tf.Variable[];
+  optimizer: Adam;
+  group: ReplicaGroup | undefined;
+  dataset: SpectrogramDataset;
+  train: readonly number[];
+  primary: Int32Array;
+  /** Per-example loss weights (balance: 'weights'). */
+  weights: Map<number, number> | undefined;
+  inputShape: InputShape;
+  classes: number;
+  params: TrainParams;
+  rng: TrainRng;
+  onBatch?: (progress: BatchProgress) => void;
+}
+
+/** One pass over the training split in shuffled batches: the mean batch loss, the last learning rate, examples seen. */
+async function trainEpoch(ctx: EpochContext, epoch: number): Promise<{ loss: number; learningRate: number; examples: number }> {
+  const { model, variables, optimizer, group, dataset, params, rng } = ctx;
+  const steps = Math.ceil(ctx.train.length / params.batchSize);
+  const order = epochOrder(rng, ctx.train, ctx.primary, params.balance === 'oversample');
+  const batchOf = (s: number): number[] => order.slice(s * params.batchSize, (s + 1) * params.batchSize);
+  let pending = dataset.batch(batchOf(0));
+  let lossSum = 0;
+  let learningRate = params.learningRate;
+  let examples = 0;
+  for (let s = 0; s < steps; s++) {
+    const batch = await pending;
+    const indices = batchOf(s);
+    // Read the next batch from disk while this one trains.
+    if (s + 1 < steps) pending = dataset.batch(batchOf(s + 1));
+    augmentBatch(batch.x, batch.y, batch.size, ctx.inputShape, ctx.classes, params, rng);
+    learningRate = learningRateAt(params, epoch - 1 + s / steps);
+    // Read on every step; the schedule sets it between steps.
+    optimizer.learningRate = learningRate;
+    const sampleWeights = Float32Array.from(indices, (i) => ctx.weights?.get(i) ?? 1);
+    const share = { x: batch.x, y: batch.y, sampleWeights, rows: batch.size, batchSize: batch.size, focalGamma: params.focalGamma };
+    const { loss: cost, grads } =
+      group !== undefined && canShare(batch.size, group.threads)
+        ? await group.gradients(model, variables, { ...share, size: batch.size }, params.focalGamma)
+        : shareGradients(model, variables, share);
+    optimizer.applyGradients(variables, grads);
+    const loss = (await cost.data())[0];
+    tf.dispose([cost, ...Object.values(grads)]);
+    if (!Number.isFinite(loss)) {
+      throw new BirdcallError('TRAIN_DIVERGED', `the loss became ${loss} at epoch ${epoch}, step ${s + 1}; lower learningRate (now ${learningRate})`);
+    }
+    lossSum += loss;
+    examples += batch.size;
+    ctx.onBatch?.({ epoch, batch: s + 1, batches: steps, loss });
+  }
+  return { loss: lossSum / steps, learningRate, examples };
+}
+
 /**
  * Train a model from the zoo on `split.train`, validating on `split.validation` after every epoch; keeps the
  * weights of the best epoch by `monitor` and stops after `patience` epochs without improvement.
@@ -275,14 +331,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const rng = new TrainRng(params.seed);
   const model = buildModel({ name: params.model, inputShape, classes: classes.length, seed: rng.seed() });
   const optimizer = new Adam(params.learningRate);
-  // Read on every step; the schedule sets it between steps.
-  const setLearningRate = (value: number): void => {
-    optimizer.learningRate = value;
-  };
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const primary = dataset.primaryIndex();
   const weights = params.balance === 'weights' ? balanceWeights(primary, split.train) : undefined;
-  const steps = Math.ceil(split.train.length / params.batchSize);
 
   // Workers start after the model is built: they rebuild it from its topology.
   // Replicas are for wasm, which computes on one thread; native TensorFlow (tfjs-node) threads its own ops,
@@ -300,44 +351,21 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   let stoppedEarly = false;
   let trainSeconds = 0;
   let examplesSeen = 0;
+  const epochContext: EpochContext = {
+    model, variables, optimizer, group, dataset, primary, weights, inputShape, params, rng,
+    train: split.train, classes: classes.length, onBatch: options.onBatch,
+  };
   try {
     for (let epoch = 1; epoch <= params.epochs; epoch++) {
       const started = performance.now();
-      const order = epochOrder(rng, split.train, primary, params.balance === 'oversample');
-      const batchOf = (s: number): number[] => order.slice(s * params.batchSize, (s + 1) * params.batchSize);
-      let pending = dataset.batch(batchOf(0));
-      let lossSum = 0;
-      let learningRate = params.learningRate;
-      for (let s = 0; s < steps; s++) {
-        const batch = await pending;
-        const indices = batchOf(s);
-        // Read the next batch from disk while this one trains.
-        if (s + 1 < steps) pending = dataset.batch(batchOf(s + 1));
-        augmentBatch(batch.x, batch.y, batch.size, inputShape, classes.length, params, rng);
-        learningRate = learningRateAt(params, epoch - 1 + s / steps);
-        setLearningRate(learningRate);
-        const sampleWeights = Float32Array.from(indices, (i) => weights?.get(i) ?? 1);
-        const share = { x: batch.x, y: batch.y, sampleWeights, rows: batch.size, batchSize: batch.size, focalGamma: params.focalGamma };
-        const { loss: cost, grads } =
-          group !== undefined && canShare(batch.size, group.threads)
-            ? await group.gradients(model, variables, { ...share, size: batch.size }, params.focalGamma)
-            : shareGradients(model, variables, share);
-        optimizer.applyGradients(variables, grads);
-        const loss = (await cost.data())[0];
-        tf.dispose([cost, ...Object.values(grads)]);
-        if (!Number.isFinite(loss)) {
-          throw new BirdcallError('TRAIN_DIVERGED', `the loss became ${loss} at epoch ${epoch}, step ${s + 1}; lower learningRate (now ${learningRate})`);
-        }
-        lossSum += loss;
-        examplesSeen += batch.size;
-        options.onBatch?.({ epoch, batch: s + 1, batches: steps, loss });
-      }
+      const { loss, learningRate, examples } = await trainEpoch(epochContext, epoch);
+      examplesSeen += examples;
       trainSeconds += (performance.now() - started) / 1000;
       const validation =
         split.validation.length > 0
           ? evaluate(dataset, split.validation, await predictRows(model, dataset, split.validation, Math.max(params.batchSize, 32)))
           : undefined;
-      const report: EpochReport = { epoch, loss: lossSum / steps, validation, learningRate, seconds: (performance.now() - started) / 1000 };
+      const report: EpochReport = { epoch, loss, validation, learningRate, seconds: (performance.now() - started) / 1000 };
       history.push(report);
       options.onEpoch?.(report);
       const { improved, stop } = stopper.offer(report);

@@ -1,0 +1,137 @@
+/**
+ * FLAC reader on @wasm-audio-decoders/flac (libFLAC in WebAssembly), returning exactly the samples
+ * libsndfile (so librosa.load) returns: integer / 2^(bits-1).
+ *
+ * The package scales integers by 1 / (2^(bits-1) - 1); for up to 24 bits that float still identifies the
+ * integer uniquely, so we recover it and rescale, and check it against STREAMINFO's MD5 on the way, which is
+ * what catches corruption the decoder itself stays silent about.
+ */
+import { createHash } from 'node:crypto';
+import { BirdcallError } from "../errors.js";
+import { id3v2Size } from "./detect.js";
+import { checkDuration, reportDecoderErrors, requireSamples, secondsText, toAudio, withDecoder, pooledDecoders, } from "./compressed.js";
+let pool;
+/** Loaded on first use, so reading only WAV never loads the wasm package. */
+async function flacDecoders() {
+    if (!pool) {
+        const mod = await import('@wasm-audio-decoders/flac');
+        pool ??= pooledDecoders(() => new mod.FLACDecoder());
+    }
+    return pool;
+}
+/** Reads STREAMINFO, the mandatory first metadata block after `fLaC`. */
+export function parseFlacStreamInfo(bytes, source) {
+    const offset = id3v2Size(bytes);
+    const b = bytes.subarray(offset);
+    if (b.length < 4 || b[0] !== 0x66 || b[1] !== 0x4c || b[2] !== 0x61 || b[3] !== 0x43) {
+        throw new BirdcallError('FLAC_BAD_HEADER', 'no "fLaC" marker: not a FLAC stream', source);
+    }
+    // Block header: 1 bit last-block flag, 7 bits type (0 = STREAMINFO), 24 bits length (34 for STREAMINFO).
+    if (b.length < 8 + 34) {
+        throw new BirdcallError('FLAC_TRUNCATED', `the file ends after ${bytes.length} bytes, inside the STREAMINFO header`, source);
+    }
+    const type = b[4] & 0x7f;
+    const length = (b[5] << 16) | (b[6] << 8) | b[7];
+    if (type !== 0 || length < 34) {
+        throw new BirdcallError('FLAC_BAD_HEADER', `the first metadata block is type ${type} of ${length} bytes, not a 34-byte STREAMINFO`, source);
+    }
+    const s = 8;
+    const sampleRate = (b[s + 10] << 12) | (b[s + 11] << 4) | (b[s + 12] >> 4);
+    const channels = ((b[s + 12] >> 1) & 7) + 1;
+    const bitsPerSample = (((b[s + 12] & 1) << 4) | (b[s + 13] >> 4)) + 1;
+    // 36 bits: the top 4 in b[s+13]'s low nibble, then 32 bits (more than 2^31, so no bitwise ops on it).
+    const totalSamples = (b[s + 13] & 0x0f) * 2 ** 32 + ((b[s + 14] << 24) >>> 0) + ((b[s + 15] << 16) | (b[s + 16] << 8) | b[s + 17]);
+    const md5 = b.slice(s + 18, s + 34);
+    if (sampleRate === 0)
+        throw new BirdcallError('FLAC_BAD_HEADER', 'STREAMINFO declares a sample rate of 0 Hz', source);
+    if (bitsPerSample < 4)
+        throw new BirdcallError('FLAC_BAD_HEADER', `STREAMINFO declares ${bitsPerSample} bits per sample (at least 4 are valid)`, source);
+    return { sampleRate, channels, bitsPerSample, totalSamples, md5, offset };
+}
+/** Frames per MD5 update: bounds the interleaving buffers (tens of KiB) however long the file is. */
+const MD5_BLOCK_FRAMES = 4096;
+const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/**
+ * Rescales the decoder's floats from 1/(2^(b-1)-1) to libsndfile's 1/2^(b-1) in place, and returns the MD5
+ * of the integer samples as libFLAC computes it (interleaved, little-endian, ceil(b/8) bytes each).
+ */
+function rescaleAndHash(channels, frames, bits) {
+    const decoderScale = 2 ** (bits - 1) - 1;
+    const ourScale = 1 / 2 ** (bits - 1);
+    const width = (bits + 7) >> 3;
+    const n = channels.length;
+    const hash = createHash('md5');
+    // Hot loops over every sample of the file: buffers allocated once, one tight loop per channel and block.
+    const ints = new Int32Array(MD5_BLOCK_FRAMES * n);
+    const bytes = new Uint8Array(ints.length * width);
+    // Typed-array set() wraps each integer to the narrow type (two's complement), which is the byte layout
+    // libFLAC hashes when the host is little-endian (every platform Node runs on in practice).
+    const narrow = !LITTLE_ENDIAN_HOST ? undefined : width === 1 ? new Int8Array(bytes.buffer) : width === 2 ? new Int16Array(bytes.buffer) : undefined;
+    for (let start = 0; start < frames; start += MD5_BLOCK_FRAMES) {
+        const end = Math.min(frames, start + MD5_BLOCK_FRAMES);
+        const count = (end - start) * n;
+        for (let c = 0; c < n; c++) {
+            const ch = channels[c];
+            for (let i = start, j = c; i < end; i++, j += n) {
+                const v = Math.round(ch[i] * decoderScale);
+                ch[i] = v * ourScale;
+                ints[j] = v;
+            }
+        }
+        if (narrow) {
+            narrow.set(ints.subarray(0, count));
+        }
+        else {
+            for (let j = 0, at = 0; j < count; j++)
+                for (let k = 0; k < width; k++)
+                    bytes[at++] = (ints[j] >> (8 * k)) & 0xff;
+        }
+        hash.update(bytes.subarray(0, count * width));
+    }
+    return hash.digest('hex');
+}
+/**
+ * Decodes a FLAC file (optionally behind an ID3v2 tag) to float samples scaled as libsndfile does.
+ * Truncated streams return the samples before the cut with a warning; an MD5 mismatch is a warning
+ * (the audio is damaged somewhere); no decodable frame at all is FLAC_CORRUPT.
+ */
+export async function decodeFlac(bytes, source, opts = {}) {
+    const info = parseFlacStreamInfo(bytes, source);
+    if (info.totalSamples > 0)
+        checkDuration('FLAC', info.totalSamples / info.sampleRate, opts, source);
+    const decoded = await withDecoder(await flacDecoders(), (d) => d.decodeFile(bytes.subarray(info.offset)), 'FLAC', source);
+    reportDecoderErrors(decoded, 'FLAC frames', opts);
+    requireSamples(decoded, 'FLAC', source, 'the stream is truncated before its first audio frame or corrupt');
+    const frames = decoded.samplesDecoded;
+    const bits = decoded.bitDepth > 0 ? decoded.bitDepth : info.bitsPerSample;
+    const headerAgrees = decoded.sampleRate === info.sampleRate && decoded.channelData.length === info.channels && bits === info.bitsPerSample;
+    if (!headerAgrees) {
+        opts.onWarning?.(`frames decode as ${decoded.channelData.length} ch ${decoded.sampleRate} Hz ${bits}-bit but STREAMINFO says ` +
+            `${info.channels} ch ${info.sampleRate} Hz ${info.bitsPerSample}-bit: the header or the stream is corrupt`);
+    }
+    const sampleRate = decoded.sampleRate > 0 ? decoded.sampleRate : info.sampleRate;
+    checkDuration('FLAC', frames / sampleRate, opts, source);
+    if (bits <= 24) {
+        const md5 = rescaleAndHash(decoded.channelData, frames, bits);
+        const declaredMd5 = Buffer.from(info.md5).toString('hex');
+        const complete = info.totalSamples === 0 || frames === info.totalSamples;
+        // A STREAMINFO that contradicts the frames is damaged itself: its MD5 and length prove nothing.
+        if (headerAgrees && complete && declaredMd5 !== '0'.repeat(32) && md5 !== declaredMd5) {
+            opts.onWarning?.('the decoded audio does not match the MD5 the encoder stored: the stream is corrupt somewhere');
+        }
+    }
+    else {
+        // 25-32 bit integers do not survive the decoder's float32 output exactly: rescale only.
+        const factor = (2 ** (bits - 1) - 1) / 2 ** (bits - 1);
+        for (const ch of decoded.channelData)
+            for (let i = 0; i < frames; i++)
+                ch[i] *= factor;
+        opts.onWarning?.(`${bits}-bit FLAC decodes through float32: samples are rounded to 24 bits of precision`);
+    }
+    if (headerAgrees && info.totalSamples > 0 && frames < info.totalSamples) {
+        opts.onWarning?.(`decoded ${secondsText(frames, sampleRate)} of the ${secondsText(info.totalSamples, info.sampleRate)} STREAMINFO declares: ` +
+            'the file is truncated or corrupt after that point');
+    }
+    return toAudio(decoded.channelData, frames, sampleRate, source);
+}
+//# sourceMappingURL=flac.js.map

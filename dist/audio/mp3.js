@@ -1,0 +1,150 @@
+/**
+ * MP3 (MPEG-1/2/2.5 Layer I-III) reader on mpg123-decoder (libmpg123 in WebAssembly, the library
+ * libsndfile >= 1.1 uses for MP3, so what recent soundfile/librosa decode too). Gapless decoding is on: the
+ * encoder delay and padding a LAME/Info tag records are trimmed, as mpg123 and ffmpeg do.
+ *
+ * The package always returns two channels and resynchronises silently over damage, so we walk the frame
+ * headers first: that gives the real channel count, the length before decoding (for maxSeconds), and how
+ * much of the file is not MPEG audio (junk, damage) or cut short.
+ */
+import { BirdcallError } from "../errors.js";
+import { id3v2Size, parseMpegFrameHeader } from "./detect.js";
+import { checkDuration, reportDecoderErrors, requireSamples, secondsText, toAudio, withDecoder, freshDecoders, } from "./compressed.js";
+/** End of the audio: before an ID3v1 tag (last 128 bytes, "TAG") and an APEv2 tag before it, if any. */
+function audioEnd(b) {
+    let end = b.length;
+    if (end >= 128 && b[end - 128] === 0x54 && b[end - 127] === 0x41 && b[end - 126] === 0x47)
+        end -= 128;
+    if (end >= 32 && String.fromCharCode(...b.subarray(end - 32, end - 24)) === 'APETAGEX') {
+        const size = (b[end - 20] | (b[end - 19] << 8) | (b[end - 18] << 16)) + b[end - 17] * 0x1000000;
+        const header = b[end - 9] & 0x80 ? 32 : 0;
+        if (size + header <= end)
+            end -= size + header;
+    }
+    return end;
+}
+/**
+ * True when a valid header sits at `at` and the next one sits where its length says (or the audio ends
+ * there): resynchronising on one header alone would accept 11 random set bits as a frame.
+ */
+function confirmedFrame(b, at, end) {
+    const h = parseMpegFrameHeader(b, at);
+    if (!h || h.frameBytes === 0)
+        return false;
+    const next = at + h.frameBytes;
+    if (next + 4 > end)
+        return next <= end;
+    return parseMpegFrameHeader(b, next) !== undefined;
+}
+function sameStream(a, b) {
+    return a.version === b.version && a.layer === b.layer && a.sampleRate === b.sampleRate;
+}
+/** Walks the MPEG frames of a file, skipping ID3v2/ID3v1/APE tags. */
+export function scanMpeg(b) {
+    let start = 0;
+    for (let tag = id3v2Size(b, start); tag > 0; tag = id3v2Size(b, start))
+        start += tag;
+    const end = audioEnd(b);
+    const scan = {
+        frames: 0,
+        firstFrame: -1,
+        sampleRate: 0,
+        channels: 1,
+        samples: 0,
+        junkBytes: 0,
+        audioBytes: 0,
+        truncated: false,
+        sampleRates: [],
+        freeFormat: false,
+    };
+    let pos = start;
+    let stereo = false;
+    // Where the previous accepted frame ended: a header found exactly there continues the run of frames.
+    let runEnd = -1;
+    let run;
+    while (pos + 4 <= end) {
+        const h = parseMpegFrameHeader(b, pos);
+        if (h && h.frameBytes === 0 && scan.frames === 0) {
+            scan.freeFormat = true;
+            scan.firstFrame = pos;
+            scan.sampleRate = h.sampleRate;
+            scan.channels = h.channels;
+            return scan;
+        }
+        // Inside a run one header is enough if it keeps the stream's version, layer and rate (the bit rate may
+        // vary: VBR); to start or restart a run, two headers in a row are needed.
+        const continues = pos === runEnd && h !== undefined && run !== undefined && sameStream(h, run);
+        const accept = h !== undefined && h.frameBytes > 0 && (continues || confirmedFrame(b, pos, end));
+        if (!h || !accept) {
+            let next = pos + 1;
+            while (next + 4 <= end && !confirmedFrame(b, next, end))
+                next++;
+            if (next + 4 > end)
+                next = end;
+            if (scan.frames > 0)
+                scan.junkBytes += next - pos;
+            pos = next;
+            continue;
+        }
+        if (scan.frames === 0) {
+            scan.firstFrame = pos;
+            scan.sampleRate = h.sampleRate;
+        }
+        if (pos + h.frameBytes > end) {
+            scan.truncated = true;
+            break;
+        }
+        scan.frames++;
+        scan.samples += h.samplesPerFrame;
+        if (h.channels === 2)
+            stereo = true;
+        if (!scan.sampleRates.includes(h.sampleRate))
+            scan.sampleRates.push(h.sampleRate);
+        pos += h.frameBytes;
+        runEnd = pos;
+        run = h;
+    }
+    scan.channels = stereo ? 2 : 1;
+    scan.audioBytes = scan.firstFrame >= 0 ? end - scan.firstFrame : 0;
+    return scan;
+}
+/** More junk than audio means we would be decoding chance frame syncs in random data: refuse. */
+const MAX_JUNK_FRACTION = 0.5;
+/**
+ * Decodes an MP3 (or MP2/MP1) file. Damaged or truncated streams return what decodes with a warning; a
+ * file with no frames, or more junk than frames, is MP3_CORRUPT.
+ */
+export async function decodeMp3(bytes, source, opts = {}) {
+    const scan = scanMpeg(bytes);
+    if (scan.firstFrame < 0) {
+        throw new BirdcallError('MP3_CORRUPT', 'no MPEG audio frame found (two consecutive valid frame headers)', source);
+    }
+    if (scan.junkBytes > MAX_JUNK_FRACTION * scan.audioBytes) {
+        throw new BirdcallError('MP3_CORRUPT', `${scan.junkBytes} of ${scan.audioBytes} bytes after the first frame are not MPEG frames: the file is corrupt`, source);
+    }
+    if (scan.samples > 0)
+        checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
+    const { MPEGDecoder } = await import('mpg123-decoder');
+    const decoded = await withDecoder(
+    // Fresh per file: mpg123-decoder's reset() re-instantiates the wasm module anyway, and without a reset
+    // the stream state (a partial frame, gapless info) would carry over into the next file.
+    freshDecoders(() => new MPEGDecoder()), (d) => d.decode(bytes), 'MP3', source);
+    reportDecoderErrors(decoded, 'MPEG frames', opts);
+    requireSamples(decoded, 'MP3', source, 'no frame could be decoded');
+    const frames = decoded.samplesDecoded;
+    const sampleRate = decoded.sampleRate;
+    checkDuration('MP3', frames / sampleRate, opts, source);
+    if (scan.junkBytes > 0) {
+        opts.onWarning?.(`skipped ${scan.junkBytes} bytes between MPEG frames (damage or junk); the audio there is missing`);
+    }
+    if (scan.truncated) {
+        opts.onWarning?.(`the last MPEG frame is cut short after ${secondsText(frames, sampleRate)}: the file is truncated`);
+    }
+    if (scan.sampleRates.length > 1) {
+        opts.onWarning?.(`the sample rate changes mid-stream (${scan.sampleRates.join(', ')} Hz); all audio is labelled ${sampleRate} Hz`);
+    }
+    // mpg123-decoder always returns stereo; a mono stream's two channels are identical copies.
+    const channels = scan.channels === 1 ? decoded.channelData.slice(0, 1) : decoded.channelData;
+    return toAudio(channels, frames, sampleRate, source);
+}
+//# sourceMappingURL=mp3.js.map

@@ -1,0 +1,188 @@
+/**
+ * Ogg Vorbis reader on @wasm-audio-decoders/ogg-vorbis (libvorbis in WebAssembly, float output, so the
+ * samples match libvorbisfile's to float rounding).
+ *
+ * The package does not check page CRCs and says nothing when a file ends early, so we walk the pages
+ * ourselves first: the identification header gives the codec, channels and rate; the last granule position
+ * gives the length before decoding (for maxSeconds); CRC failures, junk between pages and a missing
+ * end-of-stream page become warnings.
+ */
+import { BirdcallError } from "../errors.js";
+import { checkDuration, reportDecoderErrors, requireSamples, secondsText, toAudio, withDecoder, pooledDecoders, } from "./compressed.js";
+let pool;
+/** Loaded on first use, so reading only WAV never loads the wasm package. */
+async function oggDecoders() {
+    if (!pool) {
+        const mod = await import('@wasm-audio-decoders/ogg-vorbis');
+        pool ??= pooledDecoders(() => new mod.OggVorbisDecoder());
+    }
+    return pool;
+}
+/** CRC-32 as Ogg defines it: polynomial 0x04C11DB7, MSB first, no reflection, initial value and final XOR 0. */
+const CRC_TABLE = (() => {
+    const t = new Uint32Array(256);
+    for (let i = 0; i < 256; i++) {
+        let r = i << 24;
+        for (let k = 0; k < 8; k++)
+            r = r & 0x80000000 ? (r << 1) ^ 0x04c11db7 : r << 1;
+        t[i] = r >>> 0;
+    }
+    return t;
+})();
+/** CRC of one page with its checksum field (bytes 22..25) taken as zero. */
+function pageCrc(b, start, end) {
+    // Hot loop over every byte of the file: table lookup, no allocation or branch per byte.
+    let crc = 0;
+    for (let i = start; i < start + 22; i++)
+        crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b[i]) & 0xff];
+    for (let i = 0; i < 4; i++)
+        crc = (crc << 8) ^ CRC_TABLE[(crc >>> 24) & 0xff];
+    for (let i = start + 26; i < end; i++)
+        crc = (crc << 8) ^ CRC_TABLE[((crc >>> 24) ^ b[i]) & 0xff];
+    return crc >>> 0;
+}
+function isCapture(b, at) {
+    return b[at] === 0x4f && b[at + 1] === 0x67 && b[at + 2] === 0x67 && b[at + 3] === 0x53;
+}
+function u32(b, at) {
+    return (b[at] | (b[at + 1] << 8) | (b[at + 2] << 16)) + b[at + 3] * 0x1000000;
+}
+function codecOf(b, at, end) {
+    const id = String.fromCharCode(...b.subarray(at, Math.min(end, at + 8)));
+    if (id.startsWith('\x01vorbis'))
+        return 'vorbis';
+    if (id === 'OpusHead')
+        return 'opus';
+    if (id.startsWith('\x7fFLAC'))
+        return 'flac';
+    if (id === 'Speex   ')
+        return 'speex';
+    if (id.startsWith('\x80theora'))
+        return 'theora';
+    return 'unknown';
+}
+/** Walks every page of an Ogg file, checking CRCs; never reads past the bytes present. */
+export function scanOgg(b) {
+    const scan = {
+        codec: 'unknown',
+        channels: 0,
+        sampleRate: 0,
+        pages: 0,
+        badCrcPages: 0,
+        lastGranule: 0,
+        endOfStream: false,
+        truncated: false,
+        junkBytes: 0,
+        streams: 0,
+    };
+    const serials = new Set();
+    let firstSerial;
+    let pos = 0;
+    while (pos < b.length) {
+        if (b.length - pos < 27) {
+            scan.truncated = true;
+            break;
+        }
+        if (!isCapture(b, pos) || b[pos + 4] !== 0) {
+            let next = pos + 1;
+            while (next + 4 <= b.length && !isCapture(b, next))
+                next++;
+            if (next + 4 > b.length)
+                next = b.length;
+            scan.junkBytes += next - pos;
+            pos = next;
+            continue;
+        }
+        const segments = b[pos + 26];
+        const tableEnd = pos + 27 + segments;
+        if (tableEnd > b.length) {
+            scan.truncated = true;
+            break;
+        }
+        let body = 0;
+        for (let i = pos + 27; i < tableEnd; i++)
+            body += b[i];
+        const end = tableEnd + body;
+        if (end > b.length) {
+            scan.truncated = true;
+            break;
+        }
+        scan.pages++;
+        if (pageCrc(b, pos, end) !== u32(b, pos + 22))
+            scan.badCrcPages++;
+        const serial = u32(b, pos + 14);
+        serials.add(serial);
+        if (firstSerial === undefined) {
+            firstSerial = serial;
+            scan.codec = codecOf(b, tableEnd, end);
+            if (scan.codec === 'vorbis' && end - tableEnd >= 16) {
+                scan.channels = b[tableEnd + 11];
+                scan.sampleRate = u32(b, tableEnd + 12);
+            }
+        }
+        if (serial === firstSerial) {
+            // A granule of all ones means no packet ends on this page; the high word is 0 below 2^32 samples.
+            const low = u32(b, pos + 6);
+            const high = u32(b, pos + 10);
+            if (!(low === 0xffffffff && high === 0xffffffff))
+                scan.lastGranule = high * 2 ** 32 + low;
+            if (b[pos + 5] & 0x04)
+                scan.endOfStream = true;
+        }
+        pos = end;
+    }
+    scan.streams = serials.size;
+    return scan;
+}
+const UNSUPPORTED = {
+    opus: 'Ogg Opus',
+    flac: 'Ogg FLAC',
+    speex: 'Ogg Speex',
+    theora: 'Ogg Theora (video)',
+};
+/**
+ * Decodes an Ogg Vorbis file. A truncated or damaged stream returns what decodes with a warning; a
+ * stream with no decodable audio is OGG_CORRUPT, another codec inside Ogg is OGG_UNSUPPORTED_CODEC.
+ */
+export async function decodeOggVorbis(bytes, source, opts = {}) {
+    const scan = scanOgg(bytes);
+    if (scan.pages === 0) {
+        throw new BirdcallError('OGG_CORRUPT', `no complete Ogg page in ${bytes.length} bytes: the file is truncated or not Ogg`, source);
+    }
+    const unsupported = UNSUPPORTED[scan.codec];
+    if (unsupported) {
+        throw new BirdcallError('OGG_UNSUPPORTED_CODEC', `${unsupported} is not supported: convert it to Ogg Vorbis, FLAC or WAV (e.g. ffmpeg -i in.ogg out.flac)`, source);
+    }
+    if (scan.codec !== 'vorbis') {
+        throw new BirdcallError('OGG_CORRUPT', 'the first Ogg page does not start with a Vorbis identification header', source);
+    }
+    if (scan.channels === 0 || scan.sampleRate === 0) {
+        throw new BirdcallError('OGG_CORRUPT', `the Vorbis header declares ${scan.channels} channels at ${scan.sampleRate} Hz`, source);
+    }
+    if (scan.lastGranule > 0)
+        checkDuration('OGG', scan.lastGranule / scan.sampleRate, opts, source);
+    const decoded = await withDecoder(await oggDecoders(), (d) => d.decodeFile(bytes), 'OGG', source);
+    reportDecoderErrors(decoded, 'Vorbis packets', opts);
+    requireSamples(decoded, 'OGG', source, 'the stream is truncated before its first audio packet or corrupt');
+    if (decoded.channelData.length !== scan.channels || decoded.sampleRate !== scan.sampleRate) {
+        throw new BirdcallError('OGG_CORRUPT', `audio decodes as ${decoded.channelData.length} channels at ${decoded.sampleRate} Hz but the Vorbis header says ` +
+            `${scan.channels} at ${scan.sampleRate} Hz`, source);
+    }
+    const frames = decoded.samplesDecoded;
+    checkDuration('OGG', frames / scan.sampleRate, opts, source);
+    if (scan.badCrcPages > 0) {
+        opts.onWarning?.(`${scan.badCrcPages} of ${scan.pages} Ogg pages fail their CRC check: the audio in them is corrupt`);
+    }
+    if (scan.junkBytes > 0) {
+        opts.onWarning?.(`skipped ${scan.junkBytes} bytes that are not Ogg pages (corrupt or appended data)`);
+    }
+    if (scan.truncated || !scan.endOfStream) {
+        opts.onWarning?.(`the stream ends ${scan.truncated ? 'in the middle of a page' : 'without its end-of-stream page'} after ` +
+            `${secondsText(frames, scan.sampleRate)}: the file is truncated`);
+    }
+    if (scan.streams > 1) {
+        opts.onWarning?.(`the file chains ${scan.streams} logical Ogg streams; they are decoded one after another`);
+    }
+    return toAudio(decoded.channelData, frames, scan.sampleRate, source);
+}
+//# sourceMappingURL=ogg.js.map

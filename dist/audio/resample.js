@@ -1,0 +1,228 @@
+/**
+ * Band-limited sample-rate conversion with Kaiser-windowed sinc filters, in soxr's manner. Output sample k
+ * sits at input time k * inRate / outRate (zero phase, no delay), and the output has
+ * ceil(n * outRate / inRate) samples, as librosa.resample.
+ *
+ * Downsampling by a modest ratio (44.1 or 48 -> 32 kHz) runs in two stages: the sharp low-pass at the
+ * input rate by FFT convolution (resample-fft.ts), then a short rational-ratio polyphase FIR whose
+ * transition band can be wide because the first stage already cleared everything it would alias. Other
+ * conversions (upsampling, extreme ratios) run the polyphase FIR alone with the sharp filter in it.
+ * docs/decisions/resampler.md has the measurements behind this.
+ */
+import { z } from 'zod';
+import { BirdcallError } from "../errors.js";
+import { applyFftLowpass, designFftLowpass } from "./resample-fft.js";
+import { besselI0, kaiserBeta, kaiserOrder, kaiserSinc } from "./resample-kaiser.js";
+export const resampleParams = z.object({
+    sampleRate: z
+        .number()
+        .int()
+        .positive()
+        .default(32000)
+        .describe('target sample rate in Hz (32000 is the BirdCLEF convention)'),
+    quality: z
+        .enum(['best', 'fast'])
+        .default('best')
+        .describe('best: flat to 90% of the lower Nyquist, >= 110 dB stopband; fast: flat to 80%, >= 90 dB, 1-2x faster'),
+});
+const SPECS = {
+    best: { passband: 0.9, attenuationDb: 110 },
+    fast: { passband: 0.8, attenuationDb: 90 },
+};
+/** Beyond this many phases (awkward ratios such as 44101 -> 32000) the table is sampled and interpolated. */
+const MAX_EXACT_PHASES = 4096;
+/** Phases of the interpolated table; linear interpolation between them errs by about -140 dB. */
+const INTERPOLATED_PHASES = 4096;
+/** A table larger than this (in coefficients) means an absurd ratio: refuse rather than allocate. */
+const MAX_TABLE = 1 << 25;
+/** Longest first-stage filter worth an FFT convolution; beyond it (a 4 MHz source to 32 kHz) one stage is simpler. */
+const MAX_FFT_TAPS = 1 << 14;
+/** Two stages only when they cut the polyphase filter at least this much (it pays for the FFT stage). */
+const MIN_TWO_STAGE_GAIN = 3;
+/** Samples of first-stage output per block: 128 KB of Float32, well inside a core's L2 cache. */
+const BLOCK_SAMPLES = 1 << 15;
+/**
+ * Extra attenuation asked of a short (about 20-tap) second-stage filter: Kaiser's length formula is an
+ * estimate that short filters fall a few dB short of, and the per-phase DC normalisation costs a few more.
+ */
+const SHORT_FILTER_MARGIN_DB = 10;
+function gcd(a, b) {
+    while (b !== 0)
+        [a, b] = [b, a % b];
+    return a;
+}
+const planCache = new Map();
+/** Polyphase table of a low-pass passing `fPass` and stopping from `fStop` (cycles per input sample). */
+function designPolyphase(fPass, fStop, attenuationDb, phases, why) {
+    const cutoff = (fPass + fStop) / 2;
+    // Taps a multiple of 4 for the 4-accumulator inner loop.
+    const half = Math.max(2, 2 * Math.ceil(kaiserOrder(attenuationDb, fStop - fPass) / 4));
+    const taps = 2 * half;
+    if ((phases + 1) * taps > MAX_TABLE) {
+        throw new BirdcallError('RESAMPLE_RATIO', `${why} needs a ${(phases + 1) * taps}-coefficient filter; the ratio is too extreme`);
+    }
+    const beta = kaiserBeta(attenuationDb);
+    const i0Beta = besselI0(beta);
+    const table = new Float32Array((phases + 1) * taps);
+    const row = new Float64Array(taps);
+    for (let r = 0; r <= phases; r++) {
+        const frac = r / phases;
+        let sum = 0;
+        // Tap i sits frac - (i - (half - 1)) input samples from the output position; the window spans +-half.
+        for (let i = 0; i < taps; i++)
+            sum += row[i] = kaiserSinc(frac - (i - (half - 1)), cutoff, half, beta, i0Beta);
+        // Unit DC gain in every phase, so a constant signal stays constant (no phase-dependent ripple).
+        for (let i = 0; i < taps; i++)
+            table[r * taps + i] = row[i] / sum;
+    }
+    return { table, phases, taps, half };
+}
+function makePlan(inRate, outRate, up, quality) {
+    const key = `${inRate}/${outRate}/${quality}`;
+    const cached = planCache.get(key);
+    if (cached)
+        return cached;
+    const spec = SPECS[quality];
+    const why = `resampling ${inRate} Hz to ${outRate} Hz`;
+    const exact = up <= MAX_EXACT_PHASES;
+    const phases = exact ? up : INTERPOLATED_PHASES;
+    const lowNyquist = Math.min(inRate, outRate) / 2;
+    // Frequencies in cycles per input sample.
+    const fPass = (spec.passband * lowNyquist) / inRate;
+    const fStop = lowNyquist / inRate;
+    let plan = null;
+    if (outRate < inRate) {
+        // After a first stage that stops from the output Nyquist, the polyphase FIR only has to remove the
+        // images of what is left, the nearest at inRate - outNyquist: a far wider transition band.
+        const fStop2 = (inRate - lowNyquist) / inRate;
+        const direct = kaiserOrder(spec.attenuationDb, fStop - fPass);
+        const second = kaiserOrder(spec.attenuationDb + SHORT_FILTER_MARGIN_DB, fStop2 - fPass);
+        const half1 = Math.ceil(direct / 2);
+        if (direct >= MIN_TWO_STAGE_GAIN * second && 2 * half1 + 1 <= MAX_FFT_TAPS) {
+            plan = {
+                prefilter: designFftLowpass((fPass + fStop) / 2, half1, spec.attenuationDb),
+                poly: designPolyphase(fPass, fStop2, spec.attenuationDb + SHORT_FILTER_MARGIN_DB, phases, why),
+                exact,
+            };
+        }
+    }
+    plan ??= { prefilter: null, poly: designPolyphase(fPass, fStop, spec.attenuationDb, phases, why), exact };
+    if (planCache.size > 16)
+        planCache.clear();
+    planCache.set(key, plan);
+    return plan;
+}
+function checkRate(rate, what, source) {
+    if (!Number.isInteger(rate) || rate < 1) {
+        throw new BirdcallError('PARAM_INVALID', `${what} must be a positive whole number of Hz, got ${rate}`, source);
+    }
+}
+/**
+ * Writes out[cursor.k ..] until the output is full or the next window would reach past padded index
+ * `limit`. `buf` holds padded indices from `base` on, so a caller can feed the input a block at a time.
+ */
+function runPolyphase(buf, base, limit, poly, exact, up, down, out, cursor) {
+    const { table, taps } = poly;
+    const outLength = out.length;
+    const stepInt = Math.floor(down / up);
+    const stepRem = down % up;
+    // Window start relative to buf, and the last start whose window fits.
+    let j0 = cursor.j0 - base;
+    const lastStart = limit - base - taps;
+    let p = cursor.p;
+    let k = cursor.k;
+    if (exact) {
+        for (; k < outLength && j0 <= lastStart; k++) {
+            // Hot loop: one dot product of `taps` coefficients with the input window, no allocation; four
+            // independent accumulators let the CPU overlap the multiply-adds.
+            let r = p * taps;
+            const end = r + taps;
+            let j = j0;
+            let a0 = 0;
+            let a1 = 0;
+            let a2 = 0;
+            let a3 = 0;
+            for (; r < end; r += 4, j += 4) {
+                a0 += table[r] * buf[j];
+                a1 += table[r + 1] * buf[j + 1];
+                a2 += table[r + 2] * buf[j + 2];
+                a3 += table[r + 3] * buf[j + 3];
+            }
+            out[k] = a0 + a1 + (a2 + a3);
+            j0 += stepInt;
+            p += stepRem;
+            if (p >= up) {
+                p -= up;
+                j0 += 1;
+            }
+        }
+    }
+    else {
+        const phases = poly.phases;
+        for (; k < outLength && j0 <= lastStart; k++) {
+            const pos = (p * phases) / up;
+            const r = Math.floor(pos);
+            const frac = pos - r;
+            const rowA = r * taps;
+            const rowB = rowA + taps;
+            let a = 0;
+            let b = 0;
+            for (let i = 0; i < taps; i++) {
+                const v = buf[j0 + i];
+                a += table[rowA + i] * v;
+                b += table[rowB + i] * v;
+            }
+            out[k] = a + (b - a) * frac;
+            j0 += stepInt;
+            p += stepRem;
+            if (p >= up) {
+                p -= up;
+                j0 += 1;
+            }
+        }
+    }
+    cursor.k = k;
+    cursor.j0 = j0 + base;
+    cursor.p = p;
+}
+/**
+ * Resamples to `targetRate` Hz. The same rate returns the input object unchanged. Samples beyond either
+ * end count as zero (as soxr and librosa do), so the first and last few milliseconds ramp.
+ */
+export function resample(audio, targetRate, opts = {}) {
+    checkRate(targetRate, 'target sample rate', audio.source);
+    checkRate(audio.sampleRate, 'source sample rate', audio.source);
+    if (targetRate === audio.sampleRate)
+        return audio;
+    const quality = opts.quality ?? 'best';
+    const g = gcd(audio.sampleRate, targetRate);
+    const up = targetRate / g;
+    const down = audio.sampleRate / g;
+    const x = audio.samples;
+    const outLength = Math.ceil((x.length * up) / down);
+    const out = new Float32Array(outLength);
+    if (outLength === 0)
+        return { samples: out, sampleRate: targetRate, source: audio.source };
+    const { prefilter, poly, exact } = makePlan(audio.sampleRate, targetRate, up, quality);
+    const { taps, half } = poly;
+    const cursor = { k: 0, j0: 0, p: 0 };
+    if (!prefilter) {
+        // Padded so the polyphase loop needs no bounds checks: input sample i at padded[i + half - 1].
+        const padded = new Float32Array(x.length + taps + 2);
+        padded.set(x, half - 1);
+        runPolyphase(padded, 0, padded.length, poly, exact, up, down, out, cursor);
+        return { samples: out, sampleRate: targetRate, source: audio.source };
+    }
+    // Both stages a block at a time through one small buffer that stays in cache, rather than a filtered
+    // copy of the whole input: on a 10-minute file that copy is 100 MB written once and read once.
+    // Consecutive blocks overlap by less than one window; the block is a whole number of FFT block pairs.
+    const block = Math.max(BLOCK_SAMPLES - (BLOCK_SAMPLES % prefilter.step), prefilter.step);
+    const buf = new Float32Array(block);
+    while (cursor.k < outLength) {
+        const base = cursor.j0;
+        applyFftLowpass(prefilter, x, buf, base - (half - 1));
+        runPolyphase(buf, base, base + block, poly, exact, up, down, out, cursor);
+    }
+    return { samples: out, sampleRate: targetRate, source: audio.source };
+}
+//# sourceMappingURL=resample.js.map

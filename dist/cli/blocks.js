@@ -1,0 +1,110 @@
+import { Option } from 'commander';
+import { UsageError } from "../errors.js";
+import { loadPipelineFile } from "../pipeline/pipeline.js";
+import { listBlocks } from "../pipeline/registry.js";
+import { coerceFlagValue, describeParams } from "../params.js";
+/**
+ * Block params as command-line flags, generated from the block's schema: `nFft` becomes `--n-fft <value>`,
+ * a boolean that defaults to true becomes `--no-center`, one that defaults to false `--htk`. Defaults are
+ * not given to commander: a flag's value is taken only when the user typed it, so a preset's value is
+ * not overwritten by a schema default.
+ */
+export function addParamOptions(command, schema, opts = {}) {
+    const infos = describeParams(schema).filter((i) => !opts.exclude?.includes(i.name));
+    for (const info of infos) {
+        const flag = opts.rename?.[info.name] ?? info.flag;
+        const shown = info.default === undefined ? '' : ` (default: ${formatValue(info.default)})`;
+        let option;
+        if (info.boolean && !info.numeric && info.words.length === 0) {
+            option = info.default === true
+                ? new Option(`--no-${flag}`, `${info.description} (default: on; this turns it off)`)
+                : new Option(`--${flag}`, `${info.description}${shown}`);
+        }
+        else {
+            option = new Option(`--${flag} <${placeholder(info)}>`, `${info.description}${shown}`);
+        }
+        // The commander attribute name stays the param name, whatever the flag is called (--sr -> sampleRate).
+        option.attributeName = () => info.name;
+        command.addOption(option);
+    }
+    return infos;
+}
+/** `<n>`, `<hann|hamming>`, `<n|max>`, `<n|none>`: what may follow the flag; ranges are in the description. */
+function placeholder(info) {
+    if (info.item)
+        return `${placeholder(info.item)},...`;
+    const parts = [...(info.numeric ? ['n'] : []), ...info.words, ...(info.nullable ? ['none'] : []), ...(info.text ? ['value'] : [])];
+    return [...new Set(parts)].join('|') || 'value';
+}
+/** The params the user typed as flags (coerced: numbers, `none` -> null, booleans), keyed by param name. */
+export function readParamOptions(command, infos) {
+    const values = command.opts();
+    const out = {};
+    for (const info of infos) {
+        if (command.getOptionValueSource(info.name) !== 'cli')
+            continue;
+        const raw = values[info.name];
+        out[info.name] = typeof raw === 'string' ? coerceFlagValue(info, raw) : raw;
+    }
+    return out;
+}
+export function formatValue(value) {
+    if (value === null)
+        return 'none';
+    if (typeof value === 'string')
+        return value;
+    return JSON.stringify(value);
+}
+/** The `birdcall blocks` text for one block: what it takes and gives, then one line per parameter. */
+export function describeBlock(block) {
+    const lines = [`${block.name}  (${block.input} -> ${block.output})`, `  ${block.doc}`];
+    const infos = describeParams(block.params);
+    if (infos.length === 0)
+        lines.push('  (no parameters)');
+    const width = Math.max(0, ...infos.map((i) => i.name.length));
+    for (const info of infos) {
+        const dflt = info.default !== undefined ? `default ${formatValue(info.default)}` : info.required ? 'required' : 'optional';
+        lines.push(`  ${info.name.padEnd(width)}  ${info.type}; ${dflt}`);
+        if (info.description)
+            lines.push(`  ${' '.repeat(width)}  ${info.description}`);
+    }
+    return lines.join('\n');
+}
+/** Machine-readable listing (`birdcall blocks --json`): the schema facts a GUI or a doc generator needs. */
+export function blocksAsJson(blocks) {
+    return blocks.map((b) => ({
+        name: b.name,
+        doc: b.doc,
+        input: b.input,
+        output: b.output,
+        params: describeParams(b.params).map((i) => ({
+            name: i.name,
+            flag: `--${i.flag}`,
+            type: i.type,
+            default: i.default ?? null,
+            required: i.required,
+            description: i.description,
+        })),
+    }));
+}
+export function register(program) {
+    program
+        .command('blocks')
+        .description('list every block with its parameters, defaults and docs')
+        .argument('[name]', 'show only this block')
+        .option('--json', 'print JSON instead of text')
+        .option('--pipeline <file>', "also list the user blocks this pipeline file's `blocks` modules define")
+        .action(async (name, opts) => {
+        // Loading the file registers its blocks (and checks the file: a broken one is reported, not ignored).
+        if (opts.pipeline !== undefined)
+            await loadPipelineFile(opts.pipeline);
+        let blocks = listBlocks();
+        if (name !== undefined) {
+            blocks = blocks.filter((b) => b.name === name);
+            if (blocks.length === 0)
+                throw new UsageError(`unknown block "${name}"; known blocks: ${listBlocks().map((b) => b.name).join(', ')}`);
+        }
+        process.stdout.write(opts.json ? JSON.stringify(blocksAsJson(blocks), null, 2) + '\n' : blocks.map(describeBlock).join('\n\n') + '\n');
+    });
+}
+//# sourceMappingURL=blocks.js.map

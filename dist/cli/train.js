@@ -1,0 +1,103 @@
+import cliProgress from 'cli-progress';
+import { UsageError } from "../errors.js";
+import { trainParams } from "../train/params.js";
+import { addParamOptions, readParamOptions } from "./blocks.js";
+/** `--where subset=labelled_clips --where site=A` -> { subset: 'labelled_clips', site: 'A' }. */
+function parseWhere(items = []) {
+    const where = {};
+    for (const item of items) {
+        const eq = item.indexOf('=');
+        if (eq <= 0)
+            throw new UsageError(`--where expects COLUMN=VALUE, got "${item}"`);
+        where[item.slice(0, eq)] = item.slice(eq + 1);
+    }
+    return where;
+}
+/**
+ * Progress within an epoch on stderr: a bar on a terminal; on a pipe or in CI, a plain line every
+ * `intervalSeconds` (a bar would fill the log with carriage returns).
+ */
+function makeBatchProgress(enabled) {
+    if (!enabled)
+        return { update: () => { }, stop: () => { } };
+    if (process.stderr.isTTY) {
+        const bar = new cliProgress.SingleBar({ stream: process.stderr, format: 'epoch {epoch} {bar} {value}/{total} batches | loss {loss}', hideCursor: true, clearOnComplete: true }, cliProgress.Presets.shades_classic);
+        let running = false;
+        return {
+            update: (p) => {
+                const payload = { epoch: p.epoch, loss: p.loss.toFixed(4) };
+                if (!running) {
+                    bar.start(p.batches, p.batch, payload);
+                    running = true;
+                }
+                else
+                    bar.update(p.batch, payload);
+                if (p.batch === p.batches) {
+                    bar.stop();
+                    running = false;
+                }
+            },
+            stop: () => {
+                if (running)
+                    bar.stop();
+            },
+        };
+    }
+    const intervalSeconds = 10;
+    let last = performance.now();
+    return {
+        update: (p) => {
+            const now = performance.now();
+            if ((now - last) / 1000 < intervalSeconds || p.batch === p.batches)
+                return;
+            last = now;
+            process.stderr.write(`epoch ${p.epoch}: batch ${p.batch}/${p.batches}, loss ${p.loss.toFixed(4)}\n`);
+        },
+        stop: () => { },
+    };
+}
+export function register(program) {
+    const command = program
+        .command('train')
+        .description('train a CNN on a convert output manifest; writes model.json + weights.bin, classes, pipeline, history, metrics')
+        .requiredOption('--data <manifest>', 'manifest.csv written by `birdcall convert` (inputs are read relative to it)')
+        .requiredOption('-o, --out <dir>', 'model folder to write, e.g. models/NAME')
+        .option('--pipeline <file>', 'pipeline file that made the inputs (default: pipeline.json/.yaml beside the manifest)')
+        .option('--input <name>', 'artifact column to train on, e.g. png or npy (default: png when every row has one)')
+        .option('--where <column=value...>', 'train only on rows whose manifest column has this value (repeatable)')
+        .option('--no-progress', 'no progress output within epochs');
+    const infos = addParamOptions(command, trainParams);
+    command.action(async (flags) => {
+        const params = readParamOptions(command, infos);
+        const where = parseWhere(flags.where);
+        const progress = makeBatchProgress(flags.progress !== false);
+        const epochs = params.epochs ?? trainParams.shape.epochs.parse(undefined);
+        try {
+            // Loaded here, not at the top: every other command starts without TensorFlow.js.
+            const { formatEpoch, trainFromManifest } = await import("../train/run.js");
+            const result = await trainFromManifest({
+                manifest: flags.data,
+                out: flags.out,
+                params,
+                pipeline: flags.pipeline,
+                input: flags.input,
+                where,
+                log: (line) => process.stderr.write(`${line}\n`),
+                onBatch: progress.update,
+                onEpoch: (report) => {
+                    progress.stop();
+                    process.stdout.write(`${formatEpoch(report, epochs)}\n`);
+                },
+            });
+            const best = result.best.validation;
+            process.stdout.write(`best epoch ${result.best.epoch}` +
+                (best?.top1 !== undefined ? `: top1 ${best.top1.toFixed(3)}` : '') +
+                (best?.macroRocAuc !== undefined ? `, roc_auc ${best.macroRocAuc.toFixed(3)}` : '') +
+                `; ${result.secondsPerExample.toFixed(4)} s per training example on ${result.backend.name}; saved ${result.out}\n`);
+        }
+        finally {
+            progress.stop();
+        }
+    });
+}
+//# sourceMappingURL=train.js.map

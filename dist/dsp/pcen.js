@@ -1,0 +1,102 @@
+import { z } from 'zod';
+import { parseParams, paramError } from "../params.js";
+/**
+ * librosa.pcen parameters and defaults. sr and hopLength only set the smoothing filter's time constant in
+ * frames; librosa's function defaults (22050 Hz, 512) are kept, so a caller working at another rate
+ * passes the spectrogram's own (the pcen block does). librosa's docs scale a magnitude mel spectrogram by
+ * 2**31 before PCEN; that is the caller's choice, not part of the function.
+ */
+export const pcenParams = z.object({
+    sr: z.number().positive().default(22050).describe('sample rate in Hz of the audio the spectrogram came from'),
+    hopLength: z.number().int().min(1).default(512).describe('hop between frames in samples'),
+    gain: z.number().nonnegative().default(0.98).describe('exponent of the adaptive gain control (alpha)'),
+    bias: z.number().nonnegative().default(2).describe('bias added before compression (delta)'),
+    power: z.number().nonnegative().default(0.5).describe('compression exponent (r); 0 means log compression'),
+    timeConstant: z.number().positive().default(0.4).describe('smoother time constant in seconds'),
+    eps: z.number().positive().default(1e-6).describe('floor avoiding division by zero in the gain control'),
+    b: z
+        .number()
+        .min(0)
+        .max(1)
+        .nullable()
+        .default(null)
+        .describe('smoothing coefficient of the IIR filter; default derived from timeConstant, sr and hopLength'),
+    maxSize: z
+        .number()
+        .int()
+        .min(1)
+        .default(1)
+        .describe('size of the maximum filter across frequency bins for the reference (1 = no filter)'),
+});
+/** librosa's default b: solves b^2 + (1 - b) / T - 2 = 0 with T the time constant in frames. */
+export function pcenSmoothingCoefficient(timeConstant, sr, hopLength) {
+    const tFrames = (timeConstant * sr) / hopLength;
+    return (Math.sqrt(1 + 4 * tFrames * tFrames) - 1) / (2 * tFrames * tFrames);
+}
+/** scipy.ndimage.maximum_filter1d along the bin axis, mode 'reflect' (edge sample repeated), origin 0. */
+function maxFilterBins(values, bins, frames, size) {
+    const out = new Float64Array(bins * frames);
+    const before = Math.floor(size / 2);
+    const reflect = (i) => {
+        // half-sample symmetric extension: ... b a | a b c ... x y | y x ...
+        const period = 2 * bins;
+        let j = i % period;
+        if (j < 0)
+            j += period;
+        return j < bins ? j : period - 1 - j;
+    };
+    for (let k = 0; k < bins; k++) {
+        for (let t = 0; t < frames; t++) {
+            let max = -Infinity;
+            for (let d = 0; d < size; d++) {
+                const v = values[reflect(k - before + d) * frames + t];
+                if (v > max)
+                    max = v;
+            }
+            out[k * frames + t] = max;
+        }
+    }
+    return out;
+}
+/**
+ * Per-channel energy normalisation, librosa.pcen: a first-order IIR smoother along time (initial state
+ * as scipy.signal.lfilter_zi, i.e. as if the input had been 1 forever), adaptive gain control, then
+ * root (or log) compression. Input must be non-negative (a magnitude or power spectrogram); the output
+ * keeps the input's element type and is labelled scale 'magnitude' (PCEN values are not dB).
+ */
+export function pcen(spec, params = {}) {
+    const p = parseParams(pcenParams, params, 'pcen');
+    if (spec.scale === 'db')
+        paramError('pcen needs a magnitude or power spectrogram, not dB');
+    const b = p.b ?? pcenSmoothingCoefficient(p.timeConstant, p.sr, p.hopLength);
+    if (!(b >= 0 && b <= 1))
+        paramError(`pcen smoothing coefficient b must be in [0, 1], got ${b}`);
+    const { bins, frames } = spec;
+    const S = spec.values;
+    const ref = p.maxSize === 1 ? S : maxFilterBins(S, bins, frames, p.maxSize);
+    const out = S instanceof Float64Array ? new Float64Array(S.length) : new Float32Array(S.length);
+    const logEps = Math.log(p.eps);
+    const biasPow = p.bias ** p.power;
+    const feedback = 1 - b;
+    for (let k = 0; k < bins; k++) {
+        // lfilter([b], [1, b - 1]) with zi = lfilter_zi = 1 - b: y[t] = b x[t] + (1 - b) y[t-1], y[-1] = 1
+        let state = feedback;
+        const row = k * frames;
+        for (let t = 0; t < frames; t++) {
+            const smoothed = b * ref[row + t] + state;
+            state = feedback * smoothed;
+            const x = S[row + t];
+            const gain = Math.exp(-p.gain * (logEps + Math.log1p(smoothed / p.eps)));
+            let y;
+            if (p.power === 0)
+                y = Math.log1p(x * gain);
+            else if (p.bias === 0)
+                y = Math.exp(p.power * (Math.log(x) + Math.log(gain)));
+            else
+                y = biasPow * Math.expm1(p.power * Math.log1p((x * gain) / p.bias));
+            out[row + t] = y;
+        }
+    }
+    return { ...spec, values: out, scale: 'magnitude', params: { ...spec.params, pcen: { ...p, b } } };
+}
+//# sourceMappingURL=pcen.js.map

@@ -1,0 +1,298 @@
+import { parseParams } from "../params.js";
+import { z } from 'zod';
+import { BirdcallError } from "../errors.js";
+import { normalizationOf } from "../dsp/normalize.js";
+import { colormapTable } from "./colormap.js";
+import { insertTextChunks, isPng, readTextChunks } from "./png-chunks.js";
+let sharpModule;
+/** sharp, imported on first use: a native addon, it would slow the start of every command that writes no image. */
+export function loadSharp() {
+    sharpModule ??= import('sharp').then((m) => m.default);
+    return sharpModule;
+}
+export const pngParams = z.object({
+    bitDepth: z
+        .union([z.literal(8), z.literal(16)])
+        .default(8)
+        .describe('bits per grayscale sample: 8 (256 levels) or 16 (65536 levels); colormaps are always 8-bit RGB'),
+    colormap: z
+        .enum(['gray', 'viridis', 'magma'])
+        .default('gray')
+        .describe("'gray' (1 channel, bright = loud) or a matplotlib colormap (3 channels, 8-bit)"),
+    topDb: z
+        .number()
+        .positive()
+        .default(80)
+        .describe('dB span of the default range [max - topDb, max] when dbMin/dbMax are not given'),
+    dbMin: z.number().optional().describe('value (dB for dB input) mapped to pixel 0; default max - topDb'),
+    dbMax: z.number().optional().describe('value (dB for dB input) mapped to the brightest pixel; default the chunk maximum'),
+});
+/** tEXt keywords; stable, since images outlive the code that wrote them. */
+const KEY = {
+    dbMin: 'birdcall:db_min',
+    dbMax: 'birdcall:db_max',
+    bitDepth: 'birdcall:bit_depth',
+    colormap: 'birdcall:colormap',
+    scale: 'birdcall:scale',
+    nonFinite: 'birdcall:non_finite',
+    orientation: 'birdcall:orientation',
+};
+const ORIENTATION = 'row 0 = highest bin; column = frame';
+function fail(reason, file) {
+    throw new BirdcallError('PARAM_INVALID', `image: ${reason}`, file);
+}
+function parsePngParams(opts, file) {
+    const p = parseParams(pngParams, opts, 'image', { file });
+    if (p.colormap !== 'gray' && p.bitDepth === 16) {
+        fail(`colormap '${p.colormap}' gives 8-bit RGB; use bitDepth 8, or colormap 'gray' for 16-bit`, file);
+    }
+    return p;
+}
+/** The units a spectrogram's values are in, once normalization is taken into account. */
+function unitsOf(spec) {
+    return normalizationOf(spec)?.method ?? spec.scale;
+}
+/**
+ * The value range mapped onto the pixel levels. dB input: [max - topDb, max] (librosa's top_db
+ * convention); any other units: [min, max] of the finite values. An explicit bound wins; a single explicit
+ * bound takes the other at topDb away.
+ */
+function resolveRange(values, units, p, file) {
+    if (p.dbMin !== undefined && p.dbMax !== undefined) {
+        if (!(p.dbMax > p.dbMin))
+            fail(`dbMax (${p.dbMax}) must be greater than dbMin (${p.dbMin})`, file);
+        return [p.dbMin, p.dbMax];
+    }
+    if (p.dbMax !== undefined)
+        return [p.dbMax - p.topDb, p.dbMax];
+    if (p.dbMin !== undefined)
+        return [p.dbMin, p.dbMin + p.topDb];
+    let min = Infinity;
+    let max = -Infinity;
+    for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (!Number.isFinite(v))
+            continue;
+        if (v < min)
+            min = v;
+        if (v > max)
+            max = v;
+    }
+    if (units === 'db') {
+        if (max === -Infinity)
+            return [-p.topDb, 0]; // nothing finite: any honest range will do
+        return [max - p.topDb, max];
+    }
+    if (max === -Infinity)
+        return [0, 1];
+    // A constant chunk still needs a non-empty range; it draws as level 0 throughout.
+    return max > min ? [min, max] : [min, min + 1];
+}
+/**
+ * Encodes a spectrogram as a PNG: width = frames, height = bins, low frequencies at the bottom. The
+ * value -> pixel mapping (see PngMeta) is written into tEXt chunks (`birdcall:db_min`, `birdcall:db_max`,
+ * `birdcall:bit_depth`, `birdcall:colormap`, …) and returned as `meta` for the manifest. NaN and ±Inf
+ * never reach the image: they become level 0 and are counted in `meta.nonFinite`.
+ */
+export async function encodePng(spec, opts = {}, file) {
+    const p = parsePngParams(opts, file);
+    const { bins, frames, values } = spec;
+    if (!(bins >= 1 && frames >= 1)) {
+        throw new BirdcallError('IMAGE_EMPTY', `spectrogram has ${bins} bins x ${frames} frames; an image needs at least 1 x 1`, file);
+    }
+    if (values.length !== bins * frames) {
+        throw new BirdcallError('IMAGE_SHAPE', `spectrogram holds ${values.length} values, expected bins x frames = ${bins * frames}`, file);
+    }
+    const units = unitsOf(spec);
+    const [dbMin, dbMax] = resolveRange(values, units, p, file);
+    const top = p.bitDepth === 16 ? 65535 : 255;
+    const levels = p.bitDepth === 16 ? new Uint16Array(bins * frames) : new Uint8Array(bins * frames);
+    const gain = top / (dbMax - dbMin);
+    // One pass over every value: flip rows (row 0 = highest bin) while quantizing; no allocation inside.
+    let nonFinite = 0;
+    for (let b = 0; b < bins; b++) {
+        const src = b * frames;
+        const dst = (bins - 1 - b) * frames;
+        for (let t = 0; t < frames; t++) {
+            const v = values[src + t];
+            let level;
+            if (Number.isFinite(v)) {
+                level = Math.round((v - dbMin) * gain);
+                level = level < 0 ? 0 : level > top ? top : level;
+            }
+            else {
+                level = 0;
+                nonFinite++;
+            }
+            levels[dst + t] = level;
+        }
+    }
+    const sharp = await loadSharp();
+    let image;
+    if (p.colormap === 'gray') {
+        image = sharp(levels, { raw: { width: frames, height: bins, channels: 1 } }).toColourspace(p.bitDepth === 16 ? 'grey16' : 'b-w');
+    }
+    else {
+        const table = colormapTable(p.colormap);
+        const rgb = new Uint8Array(levels.length * 3);
+        for (let i = 0; i < levels.length; i++) {
+            const e = levels[i] * 3;
+            rgb[3 * i] = table[e];
+            rgb[3 * i + 1] = table[e + 1];
+            rgb[3 * i + 2] = table[e + 2];
+        }
+        image = sharp(rgb, { raw: { width: frames, height: bins, channels: 3 } });
+    }
+    const encoded = await image.png().toBuffer();
+    const meta = { dbMin, dbMax, bitDepth: p.bitDepth, colormap: p.colormap, scale: units, nonFinite };
+    const bytes = insertTextChunks(new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength), {
+        [KEY.dbMin]: String(dbMin),
+        [KEY.dbMax]: String(dbMax),
+        [KEY.bitDepth]: String(meta.bitDepth),
+        [KEY.colormap]: meta.colormap,
+        [KEY.scale]: meta.scale,
+        [KEY.nonFinite]: String(nonFinite),
+        [KEY.orientation]: ORIENTATION,
+    });
+    return { bytes, meta };
+}
+/** Flat manifest columns for the mapping (the runner prefixes the artifact name, e.g. `png_db_min`). */
+export function pngMetaColumns(meta) {
+    return {
+        db_min: meta.dbMin,
+        db_max: meta.dbMax,
+        bit_depth: meta.bitDepth,
+        colormap: meta.colormap,
+        scale: meta.scale,
+        non_finite: meta.nonFinite,
+    };
+}
+/** The birdcall mapping from a PNG's tEXt chunks; undefined if absent, an error if present but damaged. */
+function metaFromText(texts, file) {
+    if (texts[KEY.dbMin] === undefined && texts[KEY.dbMax] === undefined)
+        return undefined;
+    const bad = (what) => {
+        throw new BirdcallError('PNG_META_INVALID', `birdcall metadata has an invalid ${what}`, file);
+    };
+    const dbMin = Number(texts[KEY.dbMin]);
+    const dbMax = Number(texts[KEY.dbMax]);
+    if (!Number.isFinite(dbMin) || !Number.isFinite(dbMax) || !(dbMax > dbMin))
+        bad('db_min/db_max');
+    const bitDepth = Number(texts[KEY.bitDepth]);
+    if (bitDepth !== 8 && bitDepth !== 16)
+        bad('bit_depth');
+    const colormap = texts[KEY.colormap];
+    if (colormap !== 'gray' && colormap !== 'viridis' && colormap !== 'magma')
+        bad('colormap');
+    const nonFinite = Number(texts[KEY.nonFinite] ?? 0);
+    return {
+        dbMin,
+        dbMax,
+        bitDepth: bitDepth,
+        colormap: colormap,
+        scale: texts[KEY.scale] ?? 'db',
+        nonFinite: Number.isFinite(nonFinite) ? nonFinite : 0,
+    };
+}
+/** Decodes a PNG to raw pixels (gray or RGB, 8 or 16 bits, alpha dropped) plus its birdcall mapping. */
+export async function decodePng(bytes, file) {
+    if (!isPng(bytes))
+        throw new BirdcallError('PNG_INVALID', 'not a PNG file (bad signature)', file);
+    const meta = metaFromText(readTextChunks(bytes, file), file);
+    const sharp = await loadSharp();
+    try {
+        const info = await sharp(bytes).metadata();
+        const sixteen = info.depth === 'ushort';
+        const gray = (info.channels ?? 3) <= 2;
+        let img = sharp(bytes).removeAlpha();
+        if (gray)
+            img = img.toColourspace(sixteen ? 'grey16' : 'b-w');
+        else if (sixteen)
+            img = img.toColourspace('rgb16');
+        const { data, info: out } = await img.raw({ depth: sixteen ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
+        const pixels = sixteen
+            ? new Uint16Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength))
+            : new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength));
+        return {
+            width: out.width,
+            height: out.height,
+            channels: out.channels === 1 ? 1 : 3,
+            bitDepth: sixteen ? 16 : 8,
+            pixels,
+            meta,
+        };
+    }
+    catch (e) {
+        if (e instanceof BirdcallError)
+            throw e;
+        throw new BirdcallError('PNG_INVALID', `cannot decode PNG: ${e.message}`, file);
+    }
+}
+/**
+ * Inverse colormap lookups, built on first use: RGB -> level. Rounded to 8 bits, viridis has two colours
+ * shared by neighbouring levels; such a colour maps to the mean of its levels, which halves the worst-case
+ * error. A colour not in the table (an edited image) takes the nearest entry.
+ */
+const inverseTables = new Map();
+function colormapLevel(name, r, g, b) {
+    let inverse = inverseTables.get(name);
+    const table = colormapTable(name);
+    if (!inverse) {
+        const levels = new Map();
+        for (let i = 0; i < 256; i++) {
+            const key = (table[3 * i] << 16) | (table[3 * i + 1] << 8) | table[3 * i + 2];
+            levels.set(key, [...(levels.get(key) ?? []), i]);
+        }
+        inverse = new Map([...levels].map(([key, ls]) => [key, ls.reduce((a, c) => a + c, 0) / ls.length]));
+        inverseTables.set(name, inverse);
+    }
+    const key = (r << 16) | (g << 8) | b;
+    const hit = inverse.get(key);
+    if (hit !== undefined)
+        return hit;
+    let best = 0;
+    let bestDistance = Infinity;
+    for (let i = 0; i < 256; i++) {
+        const d = (table[3 * i] - r) ** 2 + (table[3 * i + 1] - g) ** 2 + (table[3 * i + 2] - b) ** 2;
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = i;
+        }
+    }
+    inverse.set(key, best);
+    return best;
+}
+/**
+ * Converts decoded pixels back to values through the recorded mapping: a Float32Array laid out
+ * [bins, frames] row-major with the LOWEST bin at index 0 (the spectrogram layout, rows un-flipped).
+ * Exact up to quantization: half a level, i.e. (dbMax - dbMin) / 510 for 8-bit, / 131070 for 16-bit
+ * (one level where viridis repeats a colour).
+ */
+export function pixelsToDb(image, meta, file) {
+    const { width: frames, height: bins, channels, pixels } = image;
+    const expectChannels = meta.colormap === 'gray' ? 1 : 3;
+    if (channels !== expectChannels) {
+        throw new BirdcallError('PNG_META_INVALID', `colormap '${meta.colormap}' needs ${expectChannels} channel(s), image has ${channels}`, file);
+    }
+    if (pixels.length !== frames * bins * channels) {
+        throw new BirdcallError('PNG_INVALID', `${pixels.length} pixel samples for a ${frames} x ${bins} x ${channels} image`, file);
+    }
+    if ((pixels instanceof Uint16Array) !== (meta.bitDepth === 16)) {
+        throw new BirdcallError('PNG_META_INVALID', `metadata says ${meta.bitDepth}-bit, pixels are ${pixels instanceof Uint16Array ? 16 : 8}-bit`, file);
+    }
+    const top = meta.bitDepth === 16 ? 65535 : 255;
+    const step = (meta.dbMax - meta.dbMin) / top;
+    const out = new Float32Array(bins * frames);
+    for (let row = 0; row < bins; row++) {
+        const dst = (bins - 1 - row) * frames;
+        for (let t = 0; t < frames; t++) {
+            const i = row * frames + t;
+            const level = meta.colormap === 'gray'
+                ? pixels[i]
+                : colormapLevel(meta.colormap, pixels[3 * i], pixels[3 * i + 1], pixels[3 * i + 2]);
+            out[dst + t] = meta.dbMin + level * step;
+        }
+    }
+    return out;
+}
+//# sourceMappingURL=png.js.map

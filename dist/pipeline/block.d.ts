@@ -1,0 +1,85 @@
+import type { z } from 'zod';
+import type { Audio } from '../audio/types.ts';
+import type { Spectrogram } from '../dsp/types.ts';
+/**
+ * What flows between blocks. Kinds let a pipeline be checked before it runs: a block's `input` kind must
+ * equal the previous block's `output` kind.
+ *  - 'file': a source file's bytes and path (what a decoder reads)
+ *  - 'audio': an Audio (a Chunk is an Audio that knows its offset)
+ *  - 'spectrogram': a Spectrogram
+ */
+export interface KindMap {
+    file: SourceFile;
+    audio: Audio;
+    spectrogram: Spectrogram;
+}
+export type Kind = keyof KindMap;
+export interface SourceFile {
+    /** Path as the user gave it (relative to the input root), used in messages and the manifest. */
+    path: string;
+    bytes: Uint8Array;
+}
+/** A file a block wants written, e.g. a PNG; the runner writes it atomically and records it in the manifest. */
+export interface Artifact {
+    /** Short name used as the manifest column prefix and output sub-folder, e.g. 'png', 'npy'. */
+    name: string;
+    /** File extension without the dot. */
+    ext: string;
+    bytes: Uint8Array;
+    /** Extra manifest columns (e.g. the dB range an image maps to). */
+    meta?: Record<string, string | number>;
+}
+/** Per-item context the runner gives a block: where the item came from, and channels for side outputs. */
+export interface BlockContext {
+    /** Source path as in the input manifest. */
+    source: string;
+    /** Chunk index once a chunk block has run, else 0. */
+    chunkIndex: number;
+    /** Record a file to write for this item. */
+    emit(artifact: Artifact): void;
+    /** Record a non-fatal problem (shown in the summary and the errors file). */
+    warn(message: string): void;
+}
+/**
+ * A block: data plus one function. `run` is a thin wrapper over a pure function in src/audio, src/dsp or
+ * src/image. Returning an array fans out (chunk); returning an empty array drops the item (a quality check).
+ */
+export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z.ZodType = z.ZodType> {
+    name: string;
+    /** One line for `birdcall blocks`. */
+    doc: string;
+    input: I;
+    output: O;
+    /** Parameters with defaults, units and one-line docs (`.describe`): a `z.object`, refinements allowed. */
+    params: S;
+    /**
+     * Bump when the block's output changes for the same params (a bug fix, a new algorithm): it is part of the
+     * pipeline hash, so `convert` recomputes what the block made. Built-in blocks share the package version.
+     */
+    version?: string;
+    run(value: KindMap[I], params: z.output<S>, ctx: BlockContext): KindMap[O] | KindMap[O][] | Promise<KindMap[O] | KindMap[O][]>;
+}
+/**
+ * Makes a block, checking what TS cannot: the name (it is a pipeline-file word and a CLI subcommand) and the
+ * kinds (a user block written in plain JS has no compiler to catch a typo).
+ */
+export declare function defineBlock<I extends Kind, O extends Kind, S extends z.ZodType>(block: Block<I, O, S>): Block<I, O, S>;
+/**
+ * Any block, whatever its kinds and schema: what registries and pipelines hold. (`run` is declared with
+ * method syntax, so every concrete block is assignable to this without a cast.)
+ */
+export type AnyBlock = Block<Kind, Kind, z.ZodType>;
+/** The params a user writes for a block (defaults optional). */
+export type ParamsIn<B extends Block> = z.input<B['params']>;
+/** The params a block's run receives (defaults filled). */
+export type ParamsOut<B extends Block> = z.output<B['params']>;
+/** One step of a pipeline composed in TypeScript: a block and the params the user gave (not yet validated). */
+export interface Step<I extends Kind = Kind, O extends Kind = Kind> {
+    block: Block<I, O, z.ZodType>;
+    params: unknown;
+}
+/**
+ * Turns a block into a step factory, e.g. `const melspec = stepOf(melspecBlock); melspec({ nMels: 64 })`.
+ * The params are typed from the schema; they are validated when the pipeline is composed.
+ */
+export declare function stepOf<I extends Kind, O extends Kind, S extends z.ZodType>(block: Block<I, O, S>): (params?: z.input<S>) => Step<I, O>;

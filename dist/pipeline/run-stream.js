@@ -1,0 +1,311 @@
+/**
+ * The streaming runner: a long WAV through `decode -> [resample] -> chunk -> ...` without ever holding the
+ * whole recording. runPipelineOnFile decodes the file whole, which for a 60-minute recording means the file
+ * bytes, the decoded samples and the resampled samples all at once (over a gigabyte at 48 kHz). Here the
+ * chunk plan comes from the header's frame count, and the audio goes through in windows of whole chunks:
+ * each window is decoded, resampled if asked, cut into its chunks, and each chunk runs the remaining steps
+ * through the same code runPipelineOnFile uses (runSteps). Items come out in the same order, with the same
+ * offsets and artifacts; memory stays at one window whatever the length.
+ *
+ * Exactness: decoding is the same code (openWavStream's blocks equal toMono(decodeWav(file))). Chunk
+ * geometry is planChunks on the same sample count chunkAudio would see. Resampling is not block-local, so
+ * each window reads a margin of input on both sides, wider than the resampler's filter reaches, and starts
+ * on a whole period of the rate ratio, so its outputs sit at exactly the positions the whole-file resample
+ * computes; they differ from it only by float32 rounding in the FFT low-pass (about 1e-7).
+ */
+import { open } from 'node:fs/promises';
+import { openWavStream } from "../audio/wav.js";
+import { detectAudioFormat, formatFromExtension } from "../audio/detect.js";
+import { planChunks } from "../audio/chunk.js";
+import { resample } from "../audio/resample.js";
+import { kaiserOrder } from "../audio/resample-kaiser.js";
+import { BirdcallError } from "../errors.js";
+import { chunkBlock } from "./blocks/chunk.js";
+import { decodeBlock } from "./blocks/decode.js";
+import { resampleBlock } from "./blocks/resample.js";
+import { runSteps } from "./run.js";
+/** Sources above this many bytes stream (64 MiB: about 17 minutes of 32 kHz 16-bit mono). */
+export const DEFAULT_STREAM_ABOVE = 64 * 2 ** 20;
+/** Environment variable overriding the threshold: a number of bytes, or `off` to never stream. */
+export const STREAM_ABOVE_ENV = 'BIRDCALL_STREAM_ABOVE';
+/** Seconds of output audio per window (rounded down to whole chunks): 7.7 MB of float32 at 32 kHz. */
+export const DEFAULT_WINDOW_SECONDS = 60;
+/** The streaming threshold in bytes: BIRDCALL_STREAM_ABOVE if set (`off` = Infinity), else the default. */
+export function streamThreshold(env = process.env) {
+    const text = env[STREAM_ABOVE_ENV]?.trim();
+    if (text === undefined || text === '')
+        return DEFAULT_STREAM_ABOVE;
+    if (/^(off|never|no|false)$/i.test(text))
+        return Infinity;
+    const bytes = Number(text);
+    if (!Number.isFinite(bytes) || bytes < 0) {
+        throw new BirdcallError('USAGE', `${STREAM_ABOVE_ENV}="${text}" is not a number of bytes or "off"`);
+    }
+    return bytes;
+}
+/**
+ * The pipeline's shape if it streams: built-in decode, optionally built-in resample, then built-in chunk.
+ * Anything before chunk that looks at the whole recording (a quality gate on the file) would need a first
+ * pass over all of it, so such pipelines keep the in-memory path.
+ */
+export function streamShape(resolved) {
+    const [first, second, third] = resolved.steps;
+    if (first?.block !== decodeBlock)
+        return undefined;
+    if (second?.block === chunkBlock)
+        return { decode: first, chunk: second, rest: resolved.steps.slice(2) };
+    if (second?.block === resampleBlock && third?.block === chunkBlock) {
+        return { decode: first, resample: second, chunk: third, rest: resolved.steps.slice(3) };
+    }
+    return undefined;
+}
+/**
+ * Whether a file on disk should stream: larger than `above` bytes, WAV by content, and named as a WAV or
+ * not as audio at all (a mislabelled file gets decode's "the extension says..." warning on the in-memory
+ * path; streaming it would drop that warning).
+ */
+export async function shouldStream(absPath, displayPath, size, above) {
+    if (!(size > above))
+        return false;
+    const byName = formatFromExtension(displayPath);
+    if (byName !== undefined && byName !== 'wav')
+        return false;
+    const fh = await open(absPath, 'r');
+    try {
+        const head = new Uint8Array(16);
+        const { bytesRead } = await fh.read(head, 0, head.length, 0);
+        const guess = detectAudioFormat(head.subarray(0, bytesRead));
+        return guess.format === 'wav' && guess.name === 'WAV';
+    }
+    finally {
+        await fh.close();
+    }
+}
+/**
+ * Runs a streamable pipeline (see streamShape) on a WAV file read from `file.absPath`; `file.path` is the
+ * name every message and item uses, as in runPipelineOnFile. Header errors throw here, before any item.
+ */
+export async function streamPipelineOnWav(resolved, file, opts = {}) {
+    const shape = streamShape(resolved);
+    if (!shape)
+        throw new TypeError('streamPipelineOnWav: the pipeline does not start with decode [-> resample] -> chunk');
+    const fileWarnings = [];
+    // What decode raises, in order and with repeats, exactly as runSteps would give every chunk.
+    const decodeRaised = [];
+    const raiseDecode = (message) => {
+        decodeRaised.push(message);
+        addOnce(fileWarnings, `${decodeBlock.name}: ${message}`);
+    };
+    let afterHeader = false;
+    const wav = await renamingErrors(file, () => openWavStream(file.absPath, {
+        // Once the header and the non-finite count are in, a late warning (the file shrank under us) can only
+        // go to the file's list: earlier chunks have left already.
+        onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${decodeBlock.name}: ${message}`) : raiseDecode(message)),
+        maxSeconds: shape.decode.params.maxSeconds,
+    }));
+    // decodeWav reports NaN/Inf float samples after the header's warnings and before any chunk exists, so
+    // every chunk carries it: counting them takes a pass of its own, for float files only (PCM cannot hold them).
+    if (wav.info.encoding === 'ieee_float')
+        await renamingErrors(file, () => drain(wav));
+    afterHeader = true;
+    const streamable = shape;
+    const itemWarnings = decodeRaised.map((w) => `${decodeBlock.name}: ${w}`);
+    async function* items() {
+        const windows = new WindowReader(wav, file, streamable);
+        const { plan, total, rate } = windows;
+        const hop = plan.hop;
+        const perWindow = Math.max(1, Math.floor(((opts.windowSeconds ?? DEFAULT_WINDOW_SECONDS) * rate) / hop));
+        try {
+            for (let i0 = 0; i0 < plan.starts.length; i0 += perWindow) {
+                const i1 = Math.min(i0 + perWindow, plan.starts.length);
+                const from = plan.starts[i0];
+                const to = Math.min(plan.starts[i1 - 1] + plan.length, total);
+                const audio = await windows.read(from, to);
+                for (let index = i0; index < i1; index++) {
+                    const chunk = cutChunk(audio, from, plan.starts[index], plan.length, total, rate, file.path, index);
+                    const start = {
+                        value: chunk,
+                        chunkIndex: index,
+                        startSeconds: chunk.startSeconds,
+                        endSeconds: chunk.endSeconds,
+                        artifacts: [],
+                        warnings: [...itemWarnings],
+                    };
+                    for (const it of await runSteps(streamable.rest, [start], file, fileWarnings)) {
+                        yield {
+                            chunkIndex: it.chunkIndex,
+                            startSeconds: it.startSeconds,
+                            endSeconds: it.endSeconds,
+                            artifacts: it.artifacts,
+                            warnings: it.warnings,
+                            value: it.value,
+                        };
+                    }
+                }
+            }
+        }
+        finally {
+            // Also when the consumer stops early (an error while writing): the stream's file handle closes.
+            await windows.close();
+        }
+    }
+    return { info: wav.info, items: items(), warnings: fileWarnings };
+}
+/** One chunk as chunkAudio cuts it: a copy (never a view of the window), zero-padded at the end. */
+function cutChunk(window, windowStart, start, length, total, rate, source, index) {
+    const end = Math.min(start + length, total);
+    let samples;
+    if (end - start === length)
+        samples = window.slice(start - windowStart, end - windowStart);
+    else {
+        samples = new Float32Array(length);
+        samples.set(window.subarray(start - windowStart, end - windowStart));
+    }
+    return { samples, sampleRate: rate, source, index, startSeconds: start / rate, endSeconds: end / rate };
+}
+/**
+ * The audio after decode (and resample) for any range of output samples, asked for in increasing order.
+ * Holds the input between the last range's start (less the margin) and its end: one window.
+ */
+class WindowReader {
+    file;
+    plan;
+    /** Output samples of the whole recording (after resampling). */
+    total;
+    /** Output sample rate. */
+    rate;
+    input;
+    resample;
+    constructor(wav, file, shape) {
+        this.file = file;
+        const { sampleRate: inRate, numFrames } = wav.info;
+        const params = shape.resample?.params;
+        if (params && params.sampleRate !== inRate) {
+            const g = gcd(inRate, params.sampleRate);
+            const up = params.sampleRate / g;
+            const down = inRate / g;
+            this.resample = { params, up, down, margin: resampleMargin(inRate, params.sampleRate) };
+            this.rate = params.sampleRate;
+            this.total = Math.ceil((numFrames * up) / down);
+        }
+        else {
+            this.rate = inRate;
+            this.total = numFrames;
+        }
+        this.plan = planChunks(this.total, this.rate, shape.chunk.params, file.path);
+        this.input = new RollingSamples(wav, file);
+    }
+    /** Output samples [from, to), as a view valid until the next call. */
+    async read(from, to) {
+        const r = this.resample;
+        if (!r)
+            return this.input.get(from, to);
+        // Start on a whole period of the ratio (m * down input samples = m * up output samples), so segment
+        // output k is whole-file output m * up + k at the same filter phase; then at least `margin` inputs
+        // before and after the range, beyond which the filter sees nothing, so the segment's zero ends are
+        // invisible in the outputs kept. At the file's ends the segment ends where the file does, as the
+        // whole-file resample's zeros do.
+        const m = Math.max(0, Math.floor(from / r.up) - Math.ceil(r.margin / r.down));
+        const a = m * r.down;
+        const b = Math.min(this.input.frames, Math.ceil((to * r.down) / r.up) + r.margin);
+        const segment = await this.input.get(a, b);
+        const out = resample({ samples: segment, sampleRate: this.input.rate, source: this.file.path }, this.rate, {
+            quality: r.params.quality,
+        });
+        return out.samples.subarray(from - m * r.up, to - m * r.up);
+    }
+    close() {
+        return this.input.close();
+    }
+}
+/**
+ * Input samples (mono, as decode gives them) for ranges whose starts never decrease: blocks from the WAV
+ * stream are appended to one buffer and what lies before the latest start is dropped.
+ */
+class RollingSamples {
+    file;
+    frames;
+    rate;
+    buf = new Float32Array(0);
+    /** Input index of buf[0]. */
+    start = 0;
+    length = 0;
+    blocks;
+    constructor(wav, file) {
+        this.file = file;
+        this.frames = wav.info.numFrames;
+        this.rate = wav.info.sampleRate;
+        this.blocks = wav.blocks()[Symbol.asyncIterator]();
+    }
+    async get(a, b) {
+        while (this.start + this.length < b) {
+            const next = await this.blocks.next();
+            if (next.done)
+                break;
+            this.append(next.value);
+        }
+        if (this.start + this.length < b) {
+            throw new BirdcallError('SOURCE_CHANGED', `the file ended after ${this.start + this.length} of its ${this.frames} frames while it was read; was it changed?`, this.file.path);
+        }
+        if (a > this.start) {
+            const drop = a - this.start;
+            this.buf.copyWithin(0, drop, this.length);
+            this.start = a;
+            this.length -= drop;
+        }
+        return this.buf.subarray(a - this.start, b - this.start);
+    }
+    async close() {
+        // Ends the stream's generator early, which closes its file handle.
+        await this.blocks.return?.();
+    }
+    append(block) {
+        if (this.length + block.length > this.buf.length) {
+            // Grows to the largest window seen (plus a block), then stays: no allocation per window after that.
+            const bigger = new Float32Array(Math.max(this.length + block.length, 2 * this.buf.length));
+            bigger.set(this.buf.subarray(0, this.length));
+            this.buf = bigger;
+        }
+        this.buf.set(block, this.length);
+        this.length += block.length;
+    }
+}
+/**
+ * Input samples either side of an output position that the resampler's filters can reach, with room to
+ * spare. Kaiser's length for the sharpest filter resample.ts designs (the one-stage polyphase, 10% of the
+ * lower Nyquist as transition band, 110 dB plus its 10 dB short-filter margin) bounds the one-stage reach
+ * (about half of it) and the two-stage reach (half of it, plus a second stage at most a third as long).
+ */
+export function resampleMargin(inRate, outRate) {
+    const transition = (0.1 * Math.min(inRate, outRate)) / 2 / inRate;
+    return Math.ceil(kaiserOrder(120, transition)) + 64;
+}
+function gcd(a, b) {
+    while (b !== 0)
+        [a, b] = [b, a % b];
+    return a;
+}
+function addOnce(list, text) {
+    if (!list.includes(text))
+        list.push(text);
+}
+/** Reads every block once, for the warnings a full pass raises. */
+async function drain(wav) {
+    for await (const block of wav.blocks())
+        void block;
+}
+/**
+ * Errors from the WAV reader name the path it opened (absolute); the in-memory decoder names the source as
+ * the user gave it, and so must we.
+ */
+async function renamingErrors(file, fn) {
+    try {
+        return await fn();
+    }
+    catch (err) {
+        if (err instanceof BirdcallError && err.file === file.absPath)
+            throw new BirdcallError(err.code, err.reason, file.path);
+        throw err;
+    }
+}
+//# sourceMappingURL=run-stream.js.map

@@ -1,0 +1,142 @@
+import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { BirdcallError } from "../errors.js";
+import { readOutputManifest } from "../store/manifest.js";
+import { parsePipelineFile } from "../pipeline/pipeline.js";
+import { saveModelArtifacts } from "./artifacts.js";
+import { classList, kFoldByRecording, SpectrogramDataset, splitByRecording } from "./dataset.js";
+import { resolveTrainParams, trainModel } from "./train.js";
+/** An epoch as a history.csv row (snake_case columns; empty where a metric is undefined). */
+export function historyRow(report) {
+    const v = report.validation;
+    const cell = (x) => (x === undefined ? '' : x);
+    return {
+        epoch: report.epoch,
+        loss: report.loss,
+        val_loss: cell(v?.loss),
+        val_top1: cell(v?.top1),
+        val_macro_roc_auc: cell(v?.macroRocAuc),
+        val_padded_cmap: cell(v?.paddedCmap),
+        val_rowwise_micro_f1: cell(v?.rowwiseMicroF1),
+        val_secondary_roc_auc: cell(v?.secondaryRocAuc),
+        learning_rate: report.learningRate,
+        seconds: report.seconds,
+    };
+}
+/** One line per epoch for logs: loss, validation metrics, seconds. */
+export function formatEpoch(report, epochs) {
+    const v = report.validation;
+    const parts = [`epoch ${report.epoch}/${epochs}`, `loss ${report.loss.toFixed(4)}`];
+    if (v !== undefined) {
+        parts.push(`val_loss ${v.loss.toFixed(4)}`);
+        if (v.top1 !== undefined)
+            parts.push(`top1 ${v.top1.toFixed(3)}`);
+        if (v.macroRocAuc !== undefined)
+            parts.push(`roc_auc ${v.macroRocAuc.toFixed(3)}`);
+        if (v.paddedCmap !== undefined)
+            parts.push(`cmap ${v.paddedCmap.toFixed(3)}`);
+        if (v.rowwiseMicroF1 !== undefined)
+            parts.push(`f1 ${v.rowwiseMicroF1.toFixed(3)}`);
+    }
+    parts.push(`lr ${report.learningRate.toExponential(2)}`, `${report.seconds.toFixed(1)} s`);
+    return parts.join('  ');
+}
+async function readPipelineSpec(path) {
+    const text = await readFile(path, 'utf8');
+    // Validated as a pipeline file, then kept as plain JSON: the trainer never runs it, predict does.
+    return parsePipelineFile(text, { path });
+}
+/** The pipeline spec: given, read from a given path, or found beside the manifest (convert's output folder). */
+export async function findPipelineSpec(manifest, given) {
+    if (typeof given === 'string')
+        return readPipelineSpec(given);
+    if (given !== undefined && given !== null)
+        return given;
+    const dir = dirname(manifest);
+    for (const name of ['pipeline.json', 'pipeline.yaml', 'pipeline.yml']) {
+        try {
+            return await readPipelineSpec(join(dir, name));
+        }
+        catch (error) {
+            if (error.code !== 'ENOENT')
+                throw error;
+        }
+    }
+    try {
+        const summary = JSON.parse(await readFile(join(dir, 'summary.json'), 'utf8'));
+        if (summary.pipeline !== undefined)
+            return summary.pipeline;
+    }
+    catch {
+        // no summary, or one without the pipeline: the caller warns
+    }
+    return null;
+}
+async function manifestRows(path, where = {}) {
+    const rows = await readOutputManifest(path);
+    const conditions = Object.entries(where);
+    const kept = rows.filter((r) => r.primaryLabel !== '' && conditions.every(([column, value]) => (r.metadata[column] ?? '') === value));
+    if (kept.length === 0) {
+        const filter = conditions.length > 0 ? ` matching ${conditions.map(([c, v]) => `${c}=${v}`).join(', ')}` : '';
+        throw new BirdcallError('MANIFEST_EMPTY', `no labelled rows${filter} to train on`, path);
+    }
+    return kept;
+}
+/**
+ * `birdcall train`: read a convert output manifest, split by recording, train, and write the model folder.
+ * Rows without a primary label (unlabelled soundscapes) are left out.
+ */
+export async function trainFromManifest(options) {
+    const params = resolveTrainParams(options.params);
+    const log = options.log ?? (() => undefined);
+    const rows = await manifestRows(options.manifest, options.where);
+    const pipeline = await findPipelineSpec(options.manifest, options.pipeline);
+    if (pipeline === null)
+        log(`warning: no pipeline spec found beside ${options.manifest}; predict will need one (--pipeline)`);
+    const classes = classList(rows);
+    const dataset = new SpectrogramDataset(rows, { root: dirname(options.manifest), classes, input: options.input, secondaryWeight: params.secondaryWeight });
+    const split = splitByRecording(rows, { validationFraction: params.validationFraction, groupBy: params.groupBy, seed: params.seed });
+    const shape = await dataset.inputShape();
+    log(`${rows.length} chunks, ${classes.length} classes, input ${shape.join('x')} (${dataset.column}); ${split.train.length} train / ${split.validation.length} validation chunks`);
+    const result = await trainModel({ dataset, split, params, onEpoch: options.onEpoch, onBatch: options.onBatch, log });
+    const best = result.best.validation;
+    await saveModelArtifacts(options.out, {
+        model: result.model,
+        classes: result.classes,
+        pipeline,
+        trainConfig: { ...result.params, manifest: options.manifest, input: dataset.column, inputShape: result.inputShape },
+        history: result.history.map(historyRow),
+        metrics: {
+            bestEpoch: result.best.epoch,
+            epochsRun: result.history.length,
+            stoppedEarly: result.stoppedEarly,
+            validation: best ?? null,
+            trainChunks: split.train.length,
+            validationChunks: split.validation.length,
+            secondsPerExample: result.secondsPerExample,
+            tfjsVersion: result.backend.tfjsVersion,
+        },
+        backend: result.backend.description,
+    });
+    return { ...result, out: options.out, split, pipeline };
+}
+/**
+ * Recording-level k-fold cross-validation on a manifest: one model per fold (not saved), each validated on
+ * recordings it never saw. Returns each fold's best epoch.
+ */
+export async function crossValidateManifest(options) {
+    const params = resolveTrainParams(options.params);
+    const rows = await manifestRows(options.manifest, options.where);
+    const classes = classList(rows);
+    const dataset = new SpectrogramDataset(rows, { root: dirname(options.manifest), classes, input: options.input, secondaryWeight: params.secondaryWeight });
+    const folds = kFoldByRecording(rows, { folds: options.folds ?? 5, groupBy: params.groupBy, seed: params.seed });
+    const results = [];
+    for (const [fold, split] of folds.entries()) {
+        options.log?.(`fold ${fold + 1}/${folds.length}: ${split.train.length} train / ${split.validation.length} validation chunks`);
+        const result = await trainModel({ dataset, split, params, onEpoch: options.onEpoch, onBatch: options.onBatch, log: options.log });
+        results.push({ fold: fold + 1, trainChunks: split.train.length, validationChunks: split.validation.length, best: result.best, secondsPerExample: result.secondsPerExample });
+        result.model.dispose();
+    }
+    return results;
+}
+//# sourceMappingURL=run.js.map

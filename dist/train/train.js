@@ -1,0 +1,325 @@
+import * as tf from '@tensorflow/tfjs';
+import { macroRocAuc, paddedCmap, rocAuc, rowwiseMicroF1, top1Accuracy } from "../metrics/index.js";
+import { BirdcallError } from "../errors.js";
+import { initBackend } from "./backend.js";
+import { multiHot } from "./dataset.js";
+import { buildModel } from "./models.js";
+import { resolveTrainParams } from "./params.js";
+import { TrainRng } from "./random.js";
+import { Adam } from "./adam.js";
+import { predictFlat } from "./predict.js";
+import { canShare, ReplicaGroup, shareGradients } from "./replicas.js";
+export { MONITORS, resolveTrainParams, trainParams } from "./params.js";
+/** Learning rate at a fractional epoch position t in [0, epochs). */
+export function learningRateAt(params, t) {
+    switch (params.schedule) {
+        case 'constant':
+            return params.learningRate;
+        case 'step':
+            return params.learningRate * params.stepFactor ** Math.floor(t / params.stepEpochs);
+        case 'cosine': {
+            const floor = params.learningRate * 0.01;
+            return floor + 0.5 * (params.learningRate - floor) * (1 + Math.cos((Math.PI * t) / params.epochs));
+        }
+    }
+}
+/** Per-example loss weights (mean 1 over the training set) giving each primary label equal total weight. */
+function balanceWeights(primary, indices) {
+    const counts = new Map();
+    for (const i of indices)
+        counts.set(primary[i], (counts.get(primary[i]) ?? 0) + 1);
+    const weights = new Map();
+    for (const i of indices)
+        weights.set(i, indices.length / (counts.size * (counts.get(primary[i]) ?? 1)));
+    return weights;
+}
+/** An epoch's example order: a shuffle, or a draw with replacement favouring rare primary labels. */
+function epochOrder(rng, indices, primary, oversample) {
+    if (!oversample)
+        return rng.shuffle([...indices]);
+    // Pick a class uniformly, then an example of it: every class is seen equally often on average.
+    const byClass = new Map();
+    for (const i of indices) {
+        const list = byClass.get(primary[i]);
+        if (list)
+            list.push(i);
+        else
+            byClass.set(primary[i], [i]);
+    }
+    const groups = [...byClass.keys()].sort((a, b) => a - b).map((k) => byClass.get(k) ?? []);
+    return indices.map(() => {
+        const group = groups[rng.int(groups.length)];
+        return group[rng.int(group.length)];
+    });
+}
+/**
+ * Augment a batch in place: time shift, gain, SpecAugment masks, then mixup (which also merges targets).
+ * x is [n, h, w, c] row-major. Masks fill with the example's mean so they add no artificial edges.
+ */
+export function augmentBatch(x, y, n, shape, classes, params, rng) {
+    const [h, w, c] = shape;
+    const size = h * w * c;
+    const rowLength = w * c;
+    const row = new Float32Array(rowLength);
+    for (let b = 0; b < n; b++) {
+        const base = b * size;
+        const shift = Math.round(rng.uniform(-params.timeShift, params.timeShift) * w);
+        if (shift !== 0) {
+            const offset = (((shift % w) + w) % w) * c;
+            for (let r = 0; r < h; r++) {
+                const start = base + r * rowLength;
+                row.set(x.subarray(start, start + rowLength));
+                x.set(row.subarray(rowLength - offset), start);
+                x.set(row.subarray(0, rowLength - offset), start + offset);
+            }
+        }
+        const gain = params.gain > 0 ? rng.uniform(-params.gain, params.gain) : 0;
+        let sum = 0;
+        for (let i = base; i < base + size; i++) {
+            const v = Math.min(1, Math.max(0, x[i] + gain));
+            x[i] = v;
+            sum += v;
+        }
+        const mean = sum / size;
+        for (let m = 0; m < params.freqMasks; m++) {
+            const height = rng.int(Math.floor(params.freqMaskWidth * h) + 1);
+            const top = rng.int(h - height + 1);
+            x.fill(mean, base + top * rowLength, base + (top + height) * rowLength);
+        }
+        for (let m = 0; m < params.timeMasks; m++) {
+            const width = rng.int(Math.floor(params.timeMaskWidth * w) + 1);
+            const left = rng.int(w - width + 1);
+            for (let r = 0; r < h; r++)
+                x.fill(mean, base + r * rowLength + left * c, base + r * rowLength + (left + width) * c);
+        }
+    }
+    if (params.mixupAlpha > 0 && params.mixupProbability > 0 && n > 1) {
+        const original = x.slice(0, n * size);
+        const targets = y.slice(0, n * classes);
+        for (let b = 0; b < n; b++) {
+            if (rng.next() >= params.mixupProbability)
+                continue;
+            const other = (b + 1 + rng.int(n - 1)) % n;
+            const lambda = rng.beta(params.mixupAlpha, params.mixupAlpha);
+            for (let i = 0; i < size; i++)
+                x[b * size + i] = lambda * original[b * size + i] + (1 - lambda) * original[other * size + i];
+            // Union of labels, not a blend: both birds are audible in the mix, so both are present.
+            for (let k = 0; k < classes; k++)
+                y[b * classes + k] = Math.max(targets[b * classes + k], targets[other * classes + k]);
+        }
+    }
+}
+/** Predict a set of rows in batches (inference mode), returning one probability row per example. */
+export async function predictRows(model, dataset, indices, batchSize) {
+    const shape = await dataset.inputShape();
+    const out = [];
+    for (let start = 0; start < indices.length; start += batchSize) {
+        const part = indices.slice(start, start + batchSize);
+        const batch = await dataset.batch(part);
+        const scores = predictFlat(model, batch.x, part.length, shape);
+        const k = scores.length / part.length;
+        for (let b = 0; b < part.length; b++)
+            out.push(scores.slice(b * k, (b + 1) * k));
+    }
+    return out;
+}
+/**
+ * Validation metrics on 0/1 truth (primary and secondary labels both 1, as the competitions score),
+ * whatever secondaryWeight training used. Metrics a set cannot define (no positives) are left undefined.
+ */
+export function evaluate(dataset, indices, scores) {
+    const truth = indices.map((i) => multiHot(dataset.rows[i], dataset.classes, 1));
+    const primaryAll = dataset.primaryIndex();
+    let loss = 0;
+    for (let r = 0; r < truth.length; r++) {
+        for (let k = 0; k < truth[r].length; k++) {
+            const p = Math.min(1 - 1e-7, Math.max(1e-7, scores[r][k]));
+            loss -= truth[r][k] * Math.log(p) + (1 - truth[r][k]) * Math.log(1 - p);
+        }
+    }
+    const result = { loss: loss / Math.max(1, truth.length * dataset.classes.length) };
+    if (indices.length === 0)
+        return result;
+    const labelled = indices.map((i, r) => [primaryAll[i], r]).filter(([p]) => p >= 0);
+    if (labelled.length > 0)
+        result.top1 = top1Accuracy(labelled.map(([p]) => p), labelled.map(([, r]) => scores[r]));
+    const auc = macroRocAuc(truth, scores);
+    if (Number.isFinite(auc.value))
+        result.macroRocAuc = auc.value;
+    result.paddedCmap = paddedCmap(truth, scores, 5);
+    result.rowwiseMicroF1 = rowwiseMicroF1(truth, scores, 0.5);
+    const secondary = secondaryAuc(dataset, indices, scores);
+    if (secondary !== undefined)
+        result.secondaryRocAuc = secondary;
+    return result;
+}
+function secondaryAuc(dataset, indices, scores) {
+    const aucs = [];
+    dataset.classes.forEach((name, k) => {
+        const truth = [];
+        const score = [];
+        indices.forEach((i, r) => {
+            const row = dataset.rows[i];
+            if (row.primaryLabel === name)
+                return;
+            truth.push(row.secondaryLabels.includes(name) ? 1 : 0);
+            score.push(scores[r][k]);
+        });
+        const positives = truth.reduce((a, b) => a + b, 0);
+        if (positives > 0 && positives < truth.length)
+            aucs.push(rocAuc(truth, score));
+    });
+    return aucs.length > 0 ? aucs.reduce((a, b) => a + b, 0) / aucs.length : undefined;
+}
+/**
+ * Higher is better for every monitor except loss; returns [score, tie-break] to maximise. Ranking metrics
+ * saturate at 1 on easy validation sets, so ties go to the lower validation loss. 'last' ranks by epoch:
+ * every epoch improves, so the final weights are kept and nothing stops early.
+ */
+function monitored(report, monitor) {
+    if (monitor === 'last')
+        return [report.epoch, 0];
+    const v = report.validation;
+    if (v === undefined)
+        return [-report.loss, 0];
+    const value = monitor === 'loss' ? -v.loss : v[monitor];
+    return [value === undefined || !Number.isFinite(value) ? -v.loss : value, -v.loss];
+}
+function better(a, b) {
+    return a[0] > b[0] || (a[0] === b[0] && a[1] > b[1]);
+}
+/** Early stopping: remembers the best epoch by `monitor` and says when `patience` epochs passed without one. */
+export class EarlyStopping {
+    monitor;
+    patience;
+    bestScore;
+    stale = 0;
+    best;
+    constructor(monitor, patience) {
+        this.monitor = monitor;
+        this.patience = patience;
+    }
+    /** Record an epoch: `improved` when it is the new best, `stop` when patience has run out. */
+    offer(report) {
+        const score = monitored(report, this.monitor);
+        if (this.bestScore === undefined || better(score, this.bestScore)) {
+            this.bestScore = score;
+            this.best = report;
+            this.stale = 0;
+            return { improved: true, stop: false };
+        }
+        this.stale++;
+        return { improved: false, stop: this.patience > 0 && this.stale >= this.patience };
+    }
+}
+/**
+ * Train a model from the zoo on `split.train`, validating on `split.validation` after every epoch; keeps the
+ * weights of the best epoch by `monitor` and stops after `patience` epochs without improvement.
+ */
+export async function trainModel(options) {
+    const params = resolveTrainParams(options.params);
+    const backend = await initBackend();
+    const log = options.log ?? (() => undefined);
+    log(`backend: ${backend.description}`);
+    const { dataset, split } = options;
+    if (split.train.length === 0)
+        throw new BirdcallError('TRAIN_EMPTY', 'the training split is empty');
+    const inputShape = await dataset.inputShape();
+    const classes = [...dataset.classes];
+    const rng = new TrainRng(params.seed);
+    const model = buildModel({ name: params.model, inputShape, classes: classes.length, seed: rng.seed() });
+    const optimizer = new Adam(params.learningRate);
+    // Read on every step; the schedule sets it between steps.
+    const setLearningRate = (value) => {
+        optimizer.learningRate = value;
+    };
+    const variables = model.trainableWeights.map((w) => w.read());
+    const primary = dataset.primaryIndex();
+    const weights = params.balance === 'weights' ? balanceWeights(primary, split.train) : undefined;
+    const steps = Math.ceil(split.train.length / params.batchSize);
+    // Workers start after the model is built: they rebuild it from its topology.
+    // Replicas are for wasm, which computes on one thread; native TensorFlow (tfjs-node) threads its own ops,
+    // and its batchnorm is not the kernel that sums statistics across replicas.
+    const threads = backend.name === 'wasm' ? params.threads : 1;
+    const group = threads > 1 ? await ReplicaGroup.start(model, threads) : undefined;
+    log(`threads: ${threads}` +
+        (group === undefined ? '' : ' (data-parallel: each batch shared, batchnorm statistics and gradients summed)') +
+        (threads === params.threads ? '' : ` (${params.threads} asked; the ${backend.name} backend threads its own ops)`));
+    const history = [];
+    const stopper = new EarlyStopping(params.monitor, params.patience);
+    let bestWeights;
+    let stoppedEarly = false;
+    let trainSeconds = 0;
+    let examplesSeen = 0;
+    try {
+        for (let epoch = 1; epoch <= params.epochs; epoch++) {
+            const started = performance.now();
+            const order = epochOrder(rng, split.train, primary, params.balance === 'oversample');
+            const batchOf = (s) => order.slice(s * params.batchSize, (s + 1) * params.batchSize);
+            let pending = dataset.batch(batchOf(0));
+            let lossSum = 0;
+            let learningRate = params.learningRate;
+            for (let s = 0; s < steps; s++) {
+                const batch = await pending;
+                const indices = batchOf(s);
+                // Read the next batch from disk while this one trains.
+                if (s + 1 < steps)
+                    pending = dataset.batch(batchOf(s + 1));
+                augmentBatch(batch.x, batch.y, batch.size, inputShape, classes.length, params, rng);
+                learningRate = learningRateAt(params, epoch - 1 + s / steps);
+                setLearningRate(learningRate);
+                const sampleWeights = Float32Array.from(indices, (i) => weights?.get(i) ?? 1);
+                const share = { x: batch.x, y: batch.y, sampleWeights, rows: batch.size, batchSize: batch.size, focalGamma: params.focalGamma };
+                const { loss: cost, grads } = group !== undefined && canShare(batch.size, group.threads)
+                    ? await group.gradients(model, variables, { ...share, size: batch.size }, params.focalGamma)
+                    : shareGradients(model, variables, share);
+                optimizer.applyGradients(variables, grads);
+                const loss = (await cost.data())[0];
+                tf.dispose([cost, ...Object.values(grads)]);
+                if (!Number.isFinite(loss)) {
+                    throw new BirdcallError('TRAIN_DIVERGED', `the loss became ${loss} at epoch ${epoch}, step ${s + 1}; lower learningRate (now ${learningRate})`);
+                }
+                lossSum += loss;
+                examplesSeen += batch.size;
+                options.onBatch?.({ epoch, batch: s + 1, batches: steps, loss });
+            }
+            trainSeconds += (performance.now() - started) / 1000;
+            const validation = split.validation.length > 0
+                ? evaluate(dataset, split.validation, await predictRows(model, dataset, split.validation, Math.max(params.batchSize, 32)))
+                : undefined;
+            const report = { epoch, loss: lossSum / steps, validation, learningRate, seconds: (performance.now() - started) / 1000 };
+            history.push(report);
+            options.onEpoch?.(report);
+            const { improved, stop } = stopper.offer(report);
+            if (improved) {
+                bestWeights?.forEach((t) => t.dispose());
+                bestWeights = model.getWeights().map((t) => t.clone());
+            }
+            else if (stop) {
+                stoppedEarly = true;
+                log(`early stop after epoch ${epoch}: ${params.monitor} has not improved for ${params.patience} epochs (best: epoch ${stopper.best?.epoch})`);
+                break;
+            }
+        }
+    }
+    finally {
+        optimizer.dispose();
+        await group?.dispose();
+    }
+    if (stopper.best === undefined || bestWeights === undefined)
+        throw new Error('no epoch ran');
+    model.setWeights(bestWeights);
+    bestWeights.forEach((t) => t.dispose());
+    return {
+        model,
+        params,
+        classes,
+        inputShape,
+        history,
+        best: stopper.best,
+        stoppedEarly,
+        backend,
+        secondsPerExample: trainSeconds / Math.max(1, examplesSeen),
+    };
+}
+//# sourceMappingURL=train.js.map

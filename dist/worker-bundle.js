@@ -1,0 +1,177 @@
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+/**
+ * A worker thread's TypeScript as one plain-JS file, so the thread starts without TypeScript.
+ *
+ * Started through tsx, a worker costs about 1 s of CPU before its first task (tsx's loader plus some
+ * forty modules transformed one by one; see docs/decisions/fft.md "Threads"). Bundled by esbuild into a
+ * single .mjs and started without tsx's --require / --import flags, it costs 0.15-0.3 s. The bundle is
+ * built at first use into node_modules/.cache/birdcall/ and reused by later processes for as long as
+ * none of its input files changed (size and mtime of each, recorded next to it). When esbuild is
+ * missing or the build fails, the workers fall back to the TypeScript entry through tsx, which is
+ * slower to start but computes the same values. BIRDCALL_WORKER_BUNDLE=0 forces that fallback.
+ *
+ * Two workers use it: the mel workers (src/dsp/mel-worker.ts, everything bundled) and convert's pipeline
+ * workers (src/pipeline/pool-thread.ts, packages left as imports: sharp loads a native addon by path).
+ *
+ * All of this is for running the TypeScript sources (tests, a dev checkout). The built package runs from
+ * dist/, where every worker is already plain JavaScript: there a worker starts from its compiled file, with
+ * no esbuild and no tsx.
+ */
+/** True when this module is compiled JavaScript (the package's dist/), false when it runs as TypeScript. */
+export const COMPILED = import.meta.url.endsWith('.js');
+/**
+ * A worker thread's entry: in dist/, its compiled `.js` (`module`, relative to src/ without extension);
+ * from sources, `tsxEntry`, the plain-JS file that registers tsx and imports the TypeScript worker.
+ */
+export function threadEntry(module, tsxEntry) {
+    return COMPILED ? new URL(`./${module}.js`, import.meta.url) : tsxEntry;
+}
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'birdcall');
+export const MEL_WORKER = {
+    name: 'mel-worker',
+    source: fileURLToPath(new URL('./dsp/mel-worker.ts', import.meta.url)),
+    tsxEntry: new URL('./dsp/mel-worker-entry.mjs', import.meta.url),
+    compiled: new URL('./dsp/mel-worker.js', import.meta.url),
+    packages: 'bundle',
+};
+export const PIPELINE_WORKER = {
+    name: 'pipeline-worker',
+    source: fileURLToPath(new URL('./pipeline/pool-thread.ts', import.meta.url)),
+    tsxEntry: new URL('./pipeline/pool-thread-entry.mjs', import.meta.url),
+    compiled: new URL('./pipeline/pool-thread.js', import.meta.url),
+    packages: 'external',
+};
+function stamp(path) {
+    try {
+        const s = statSync(path);
+        return [s.size, s.mtimeMs];
+    }
+    catch {
+        return null;
+    }
+}
+function upToDate(bundle, manifestPath) {
+    if (!existsSync(bundle))
+        return false;
+    let manifest;
+    try {
+        manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+    }
+    catch {
+        return false;
+    }
+    if (manifest.node !== process.version || Object.keys(manifest.inputs).length === 0)
+        return false;
+    for (const [path, [size, mtime]] of Object.entries(manifest.inputs)) {
+        const now = stamp(path);
+        if (!now || now[0] !== size || now[1] !== mtime)
+            return false;
+    }
+    return true;
+}
+/** Write through a temporary name and rename, so a concurrent process never reads half a file. */
+function writeAtomically(path, text) {
+    const tmp = `${path}.${process.pid}.tmp`;
+    writeFileSync(tmp, text);
+    renameSync(tmp, path);
+}
+/**
+ * Bundle `source` (a TypeScript/ESM entry and its whole import graph, node_modules included, Node
+ * built-ins left as imports) to `<cacheDir>/<name>.mjs`, unless the bundle there is still current.
+ * Returns the bundle's path; throws when esbuild is unavailable or the build fails.
+ */
+export function ensureBundle(source, cacheDir, name, packages = 'bundle') {
+    const bundle = join(cacheDir, `${name}.mjs`);
+    const manifestPath = join(cacheDir, `${name}.json`);
+    if (upToDate(bundle, manifestPath))
+        return bundle;
+    // loaded only here: a process with a current bundle never pays for esbuild's JS API
+    const esbuild = createRequire(import.meta.url)('esbuild');
+    const workingDir = dirname(source);
+    const result = esbuild.buildSync({
+        entryPoints: [source],
+        absWorkingDir: workingDir,
+        bundle: true,
+        platform: 'node',
+        format: 'esm',
+        target: 'node20',
+        write: false,
+        metafile: true,
+        packages: packages === 'external' ? 'external' : undefined,
+        logLevel: 'silent',
+    });
+    const text = result.outputFiles?.[0]?.text;
+    if (!text || !result.metafile)
+        throw new Error('esbuild returned no output');
+    const inputs = {};
+    for (const input of Object.keys(result.metafile.inputs)) {
+        const path = resolve(workingDir, input);
+        const s = stamp(path);
+        if (s)
+            inputs[path] = s;
+    }
+    mkdirSync(cacheDir, { recursive: true });
+    writeAtomically(bundle, text);
+    writeAtomically(manifestPath, JSON.stringify({ esbuild: esbuild.version, node: process.version, inputs }));
+    return bundle;
+}
+const LOADER_FLAGS = ['--require', '-r', '--import', '--loader', '--experimental-loader'];
+function isTsx(value) {
+    return /(^|[\\/])tsx([\\/]|$)/.test(value);
+}
+/** This process's flags minus tsx's loader (--require .../tsx/..., --import tsx, ...): a bundle needs none. */
+export function withoutTsxFlags(execArgv) {
+    const out = [];
+    for (let i = 0; i < execArgv.length; i++) {
+        const arg = execArgv[i];
+        if (LOADER_FLAGS.includes(arg) && isTsx(execArgv[i + 1] ?? '')) {
+            i++;
+            continue;
+        }
+        const eq = arg.indexOf('=');
+        if (eq > 0 && LOADER_FLAGS.includes(arg.slice(0, eq)) && isTsx(arg.slice(eq + 1)))
+            continue;
+        out.push(arg);
+    }
+    return out;
+}
+const entries = new Map();
+/**
+ * A worker's entry for this process (decided once per worker): in dist/ the compiled worker; from sources
+ * the esbuild bundle when it can be had, else the tsx entry. `prefer` 'tsx' asks for the fallback (tests and
+ * benchmarks compare the two; it has no effect in dist/, where there is no TypeScript to run).
+ */
+export function workerEntry(worker, prefer = 'bundle') {
+    if (COMPILED)
+        return { url: worker.compiled, execArgv: undefined, bundled: true };
+    const fallback = (reason) => ({ url: worker.tsxEntry, execArgv: undefined, bundled: false, reason });
+    if (prefer === 'tsx')
+        return fallback('asked for the tsx entry');
+    const known = entries.get(worker.name);
+    if (known)
+        return known;
+    let entry;
+    if (process.env.BIRDCALL_WORKER_BUNDLE === '0') {
+        entry = fallback('BIRDCALL_WORKER_BUNDLE=0');
+    }
+    else {
+        try {
+            const bundle = ensureBundle(worker.source, CACHE_DIR, worker.name, worker.packages);
+            entry = { url: pathToFileURL(bundle), execArgv: withoutTsxFlags(process.execArgv), bundled: true };
+        }
+        catch (err) {
+            entry = fallback(`bundling failed: ${err.message.split('\n')[0]}`);
+        }
+    }
+    entries.set(worker.name, entry);
+    return entry;
+}
+/** The mel worker's entry (see workerEntry). */
+export function melWorkerEntry(prefer = 'bundle') {
+    return workerEntry(MEL_WORKER, prefer);
+}
+//# sourceMappingURL=worker-bundle.js.map
