@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, convert-rss, decode, resample, compressed, train, queue, startup
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, png, convert-rss, decode, resample, compressed, train, queue, startup
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -59,6 +59,15 @@ const SECTIONS: Section[] = [
       const { benchConvert, formatConvertBench } = await import('./convert.ts');
       const result = await benchConvert();
       return { result, text: formatConvertBench(result) };
+    },
+  },
+  {
+    name: 'png',
+    what: "PNG encoding of the default preset's images: sharp vs the direct encoder (src/image/png-write.ts)",
+    async run() {
+      const { benchPng, formatPngBench } = await import('./png.ts');
+      const result = await benchPng();
+      return { result, text: formatPngBench(result) };
     },
   },
   {
