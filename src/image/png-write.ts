@@ -3,12 +3,13 @@ import { crc32 as jsCrc32, textChunk } from './png-chunks.ts';
 
 /**
  * A direct PNG encoder for the images convert writes by the hundred thousand: small (128 x 313) grayscale
- * spectrograms. Measured per image against sharp (libvips) on a 2-core EPYC: sharp 4.8 ms and 24.3 kB,
- * this 1.3 ms and 22.0 kB (the cost of a libvips pipeline per small image is mostly set-up and a hop to
- * its thread pool). Choices, from the same measurement over none/sub/up/paeth filters x deflate level 1/3/6
- * x default/filtered/RLE strategy: the Sub filter on every row (neighbouring frames differ little) and
- * zlib's run-length strategy, which keeps most of the gain of full deflate at a third of its time
- * (paeth saves 2% more bytes for 70% more time). Written for speed: one pass, no allocation per pixel.
+ * spectrograms. `npm run bench -- --only png` (2-core EPYC, shared and loaded, load average ~15): sharp
+ * 2.0 ms and 18.9 kB per default-preset image, this 0.6 ms and 16.1 kB, the same pixels (the cost of a
+ * libvips pipeline per small image is mostly set-up and a hop to its thread pool). Choices, from a sweep of
+ * none/sub/up/paeth filters x deflate level 1/3/6 x default/filtered/RLE strategy: the Sub filter on every
+ * row (neighbouring frames differ little) and zlib's run-length strategy, which keeps most of the gain of
+ * full deflate at a third of its time (paeth saves 2% more bytes for 70% more time). Written for speed:
+ * one pass, no allocation per pixel.
  */
 
 const SIGNATURE = Uint8Array.of(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a);
