@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, queue, startup, predict
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, png, convert-rss, decode, resample, compressed, train, queue, startup, predict
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -50,6 +50,24 @@ const SECTIONS: Section[] = [
       const { benchStream, formatStreamBench } = await import('./stream.ts');
       const result = await benchStream();
       return { result, text: formatStreamBench(result) };
+    },
+  },
+  {
+    name: 'convert',
+    what: 'birdcall convert (default preset, --jobs 1 and 2) vs convert_numpy.py --jobs 2 on 400 WAV and 400 Ogg clips',
+    async run() {
+      const { benchConvert, formatConvertBench } = await import('./convert.ts');
+      const result = await benchConvert();
+      return { result, text: formatConvertBench(result) };
+    },
+  },
+  {
+    name: 'png',
+    what: "PNG encoding of the default preset's images: sharp vs the direct encoder (src/image/png-write.ts)",
+    async run() {
+      const { benchPng, formatPngBench } = await import('./png.ts');
+      const result = await benchPng();
+      return { result, text: formatPngBench(result) };
     },
   },
   {

@@ -24,3 +24,44 @@ export class UsageError extends BirdcallError {
     this.name = 'UsageError';
   }
 }
+
+/**
+ * Faults of the machine rather than of one file: the disk is full or read-only, a folder is not writable,
+ * the process ran out of file handles. Every further file would fail the same way, so a batch stops on one
+ * (leaving resumable state) instead of recording it against each file.
+ */
+const FS_FAULTS: Record<string, string> = {
+  ENOSPC: 'no space left on device',
+  EDQUOT: 'disk quota exceeded',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+  EROFS: 'read-only file system',
+  EMFILE: 'too many open files',
+  ENFILE: 'too many open files in the system',
+  EIO: 'input/output error',
+};
+
+/** A filesystem fault, in one line naming the operation and the path: `cannot write out/x.png: no space left on device (ENOSPC)`. */
+export class FsFaultError extends BirdcallError {
+  constructor(
+    code: string,
+    /** What was being done: 'write', 'create folder', 'read', 'lock'. */
+    readonly operation: string,
+    readonly path: string,
+  ) {
+    super(code, `cannot ${operation} ${path}: ${FS_FAULTS[code] ?? code} (${code})`);
+    this.name = 'FsFaultError';
+  }
+}
+
+/** True for an FsFaultError, or one that crossed a thread boundary as plain data (same code). */
+export function isFsFault(err: unknown): err is BirdcallError {
+  return err instanceof BirdcallError && Object.hasOwn(FS_FAULTS, err.code);
+}
+
+/** `err` as an FsFaultError when it is one of the faults above, else unchanged. */
+export function asFsFault(err: unknown, operation: string, path: string): unknown {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  if (err instanceof BirdcallError || typeof code !== 'string' || !Object.hasOwn(FS_FAULTS, code)) return err;
+  return new FsFaultError(code, operation, path);
+}

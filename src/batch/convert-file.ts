@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, type Stats } from 'node:fs';
-import { mkdir, readFile, rm, stat } from 'node:fs/promises';
+import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, posix } from 'node:path';
 import { openWavStream, parseWavHeader } from '../audio/wav.ts';
-import { BirdcallError } from '../errors.ts';
+import { asFsFault, BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
 import type { ItemOutput } from '../pipeline/pool-thread.ts';
 import type { PipelineRunner } from '../pipeline/runner.ts';
@@ -77,8 +77,8 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
   const above = ctx.run.streamAbove;
   const stream = above !== undefined && (await shouldStream(abs, row.path, info.size, above));
   // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
-  const bytes = stream ? undefined : new Uint8Array(await readFile(abs));
-  const sourceSha256 = bytes ? sha256Hex(bytes) : await sha256File(abs);
+  const bytes = stream ? undefined : await readSource(abs, row.path, async () => readFileSync(abs));
+  const sourceSha256 = bytes ? sha256Hex(bytes) : await readSource(abs, row.path, () => sha256File(abs));
 
   const previous = await ctx.store.read(row.path);
   if (
@@ -100,6 +100,7 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
   const rows: OutputRow[] = [];
   // Streamed items arrive one at a time and are written as they come: only the rows are kept.
   for await (const item of result.items) rows.push(await writeItem(ctx, row, base, item, sourceSha256));
+  const lastEnd = rows.reduce((end, r) => Math.max(end, r.endSeconds), 0);
 
   if (!bytes) {
     const after = await stat(abs);
@@ -114,7 +115,9 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     pipelineHash: ctx.pipelineHash,
     birdcallVersion: ctx.birdcallVersion,
     outputBase: base,
-    audioSeconds: duration,
+    // Only WAV headers give the duration before decoding; for the other formats the end of the last chunk
+    // does (a lower bound when a quality check dropped the last chunks).
+    audioSeconds: duration ?? (rows.length > 0 ? lastEnd : undefined),
     rows,
     warnings: result.warnings,
   };
@@ -128,7 +131,9 @@ async function findSource(ctx: SourceContext, row: InputRow): Promise<{ abs: str
   const abs = await resolveInside(ctx.inputRoot, row.path, row.origin ?? row.path);
   let info;
   try {
-    info = await stat(abs);
+    // Synchronous calls for the source (here and its read): convert runs this on a thread with nothing else
+    // to do, and a hop through libuv's 4-thread pool per call cost more than the call (see writeFileAtomic).
+    info = statSync(abs);
   } catch {
     throw new BirdcallError('SOURCE_NOT_FOUND', `the file does not exist${ctx.notFoundHint ?? ''}`, row.path);
   }
@@ -222,7 +227,9 @@ export function sameBase(a: OutputBase | undefined, b: OutputBase): boolean {
 async function outputDir(ctx: SourceContext, relDir: string, what: string): Promise<string> {
   if (!ctx.checkedDirs?.has(relDir)) {
     const real = await resolveInside(ctx.outDir, relDir, what);
-    await mkdir(real, { recursive: true });
+    await mkdir(real, { recursive: true }).catch((err: unknown) => {
+      throw asFsFault(err, 'create folder', join(ctx.outDir, relDir));
+    });
     // Again once it exists: a symlink swapped in between the check and mkdir would otherwise go unseen.
     await resolveInside(ctx.outDir, relDir, what);
     ctx.checkedDirs?.add(relDir);
@@ -276,6 +283,21 @@ function checkDuration(seconds: number | undefined, path: string, maxDuration: n
     );
   }
   return seconds;
+}
+
+/**
+ * Reads a source. A source we may not read fails that source alone (SOURCE_UNREADABLE); running out of file
+ * handles is the machine's fault and stops the batch (FsFaultError).
+ */
+async function readSource<T>(abs: string, path: string, read: () => Promise<T>): Promise<T> {
+  try {
+    return await read();
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code ?? '';
+    if (code === 'EMFILE' || code === 'ENFILE') throw asFsFault(err, 'read', abs);
+    const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (err as Error).message;
+    throw new BirdcallError('SOURCE_UNREADABLE', `cannot read the file: ${why}${code ? ` (${code})` : ''}`, path);
+  }
 }
 
 /** sha256 (hex) of a file read in pieces; equals sha256Hex of its bytes. */

@@ -7,6 +7,8 @@ import { convertShard, resolveShard } from '../scale/shard.ts';
 import { parseByteSize, pipelineFromFlags, positiveInteger, positiveNumber, recipeFromFlags, setBatchExitCode, startProgress, type Progress } from './common.ts';
 import { queueConvert } from './queue.ts';
 import { DEFAULT_RECIPE, RECIPE_FILE, recordRecipe } from '../train/recipes.ts';
+import { errorLine } from './exit.ts';
+import { SIGNAL_EXIT, stopOnSignals } from './signals.ts';
 
 interface ConvertFlags {
   out: string;
@@ -23,10 +25,17 @@ interface ConvertFlags {
   queue?: string;
   wait?: boolean;
   attempts?: string;
+  grace?: string;
 }
 
 /** Input problems the user made on the command line (a missing INPUT): exit code 2, like a bad flag. */
 const INPUT_USAGE_CODES = new Set(['INPUT_NOT_FOUND', 'INPUT_LAYOUT']);
+
+function nonNegativeNumber(text: string, flag: string): number {
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n < 0) throw new UsageError(`${flag} must be a number of seconds, 0 or more, got "${text}"`);
+  return n;
+}
 
 function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '?';
@@ -83,6 +92,7 @@ export function register(program: Command): void {
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
     .option('--stream-above <size>', 'stream WAV files larger than this instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
+    .option('--grace <seconds>', 'on SIGINT/SIGTERM: seconds the files in progress get to finish (default 10); a second signal stops at once')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
     .option('--no-progress', 'no progress output')
     .option('--shard <K/N|auto>', 'convert only shard K of N (from 0) of the input; auto: from Kubernetes/Slurm job-array variables')
@@ -103,6 +113,8 @@ export function register(program: Command): void {
       const recipe = recipeFromFlags(flags);
       const pipeline = (await pipelineFromFlags(flags, true))!;
       const progress = makeProgress(flags.progress !== false);
+      const graceSeconds = flags.grace === undefined ? 10 : nonNegativeNumber(flags.grace, '--grace');
+      const stop = stopOnSignals('convert', graceSeconds, progress.stop);
       let summary: ConvertSummary;
       try {
         const options = {
@@ -115,12 +127,20 @@ export function register(program: Command): void {
           streamAbove,
           fsync: flags.fsync,
           onProgress: progress.update,
+          signal: stop.signal,
+          graceSeconds,
         };
         summary = shard ? await convertShard({ ...options, shard }) : await convert(options);
       } catch (err) {
         if (err instanceof BirdcallError && INPUT_USAGE_CODES.has(err.code)) throw new UsageError(err.reason, err.file);
-        throw err;
+        const signal = stop.received();
+        if (!(err instanceof BirdcallError && err.code === 'INTERRUPTED' && signal)) throw err;
+        // Stopped as asked, state resumable: the signal's own exit code, not a failure.
+        process.stderr.write(errorLine(err) + '\n');
+        process.exitCode = SIGNAL_EXIT[signal];
+        return;
       } finally {
+        stop.dispose();
         progress.stop();
       }
       // A plain pipeline or preset into a folder a recipe once made must not leave that recipe's record behind.

@@ -1,8 +1,8 @@
 import { BirdcallError } from '../errors.ts';
 
 /**
- * Minimal PNG chunk surgery. sharp (libvips) reads PNG text chunks (`metadata().comments`) but cannot
- * write arbitrary ones, so the dB mapping is added as tEXt chunks after sharp has encoded the image.
+ * Minimal PNG chunk surgery: tEXt chunks (the dB mapping) written by png-write.ts, read back here, or
+ * inserted into a PNG another encoder made.
  * Chunk layout (PNG spec, section 5.3): 4-byte big-endian data length, 4-byte type, data, CRC-32 of
  * type + data.
  */

@@ -1,16 +1,20 @@
 import { parseParams } from '../params.ts';
-import type { default as sharpFn, Sharp } from 'sharp';
+import type { default as sharpFn } from 'sharp';
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
 import { normalizationOf } from '../dsp/normalize.ts';
 import type { Spectrogram } from '../dsp/types.ts';
 import { colormapTable, type ColormapName } from './colormap.ts';
-import { insertTextChunks, isPng, readTextChunks } from './png-chunks.ts';
+import { isPng, readTextChunks } from './png-chunks.ts';
+import { writePng } from './png-write.ts';
 
 type SharpFn = typeof sharpFn;
 let sharpModule: Promise<SharpFn> | undefined;
 
-/** sharp, imported on first use: a native addon, it would slow the start of every command that writes no image. */
+/**
+ * sharp, imported on first use: a native addon (~0.1 s of CPU to load), it would slow the start of every
+ * command, and of every convert thread, which only encode (png-write.ts).
+ */
 export function loadSharp(): Promise<SharpFn> {
   sharpModule ??= import('sharp').then((m) => m.default as SharpFn);
   return sharpModule;
@@ -126,6 +130,37 @@ function resolveRange(values: ArrayLike<number>, units: string, p: PngParams, fi
 }
 
 /**
+ * Maps values to levels (round((v - dbMin) * gain), clamped to [0, top]; NaN and ±Inf to 0) and flips the
+ * rows (row 0 = highest bin). Returns how many values were not finite. A hot loop (one call per image):
+ * `v - v === 0` is the finiteness test without a call per value.
+ */
+function quantize(
+  values: ArrayLike<number>,
+  bins: number,
+  frames: number,
+  levels: Uint8Array | Uint16Array,
+  dbMin: number,
+  gain: number,
+  top: number,
+): number {
+  let nonFinite = 0;
+  for (let b = 0; b < bins; b++) {
+    const src = b * frames;
+    const dst = (bins - 1 - b) * frames;
+    for (let t = 0; t < frames; t++) {
+      const v = values[src + t];
+      let level = 0;
+      if (v - v === 0) {
+        level = Math.round((v - dbMin) * gain);
+        level = level < 0 ? 0 : level > top ? top : level;
+      } else nonFinite++;
+      levels[dst + t] = level;
+    }
+  }
+  return nonFinite;
+}
+
+/**
  * Encodes a spectrogram as a PNG: width = frames, height = bins, low frequencies at the bottom. The
  * value -> pixel mapping (see PngMeta) is written into tEXt chunks (`birdcall:db_min`, `birdcall:db_max`,
  * `birdcall:bit_depth`, `birdcall:colormap`, …) and returned as `meta` for the manifest. NaN and ±Inf
@@ -148,56 +183,32 @@ export async function encodePng(
   const [dbMin, dbMax] = resolveRange(values, units, p, file);
   const top = p.bitDepth === 16 ? 65535 : 255;
   const levels = p.bitDepth === 16 ? new Uint16Array(bins * frames) : new Uint8Array(bins * frames);
-  const gain = top / (dbMax - dbMin);
+  const nonFinite = quantize(values, bins, frames, levels, dbMin, top / (dbMax - dbMin), top);
 
-  // One pass over every value: flip rows (row 0 = highest bin) while quantizing; no allocation inside.
-  let nonFinite = 0;
-  for (let b = 0; b < bins; b++) {
-    const src = b * frames;
-    const dst = (bins - 1 - b) * frames;
-    for (let t = 0; t < frames; t++) {
-      const v = values[src + t];
-      let level: number;
-      if (Number.isFinite(v)) {
-        level = Math.round((v - dbMin) * gain);
-        level = level < 0 ? 0 : level > top ? top : level;
-      } else {
-        level = 0;
-        nonFinite++;
-      }
-      levels[dst + t] = level;
-    }
-  }
-
-  const sharp = await loadSharp();
-  let image: Sharp;
-  if (p.colormap === 'gray') {
-    image = sharp(levels, { raw: { width: frames, height: bins, channels: 1 } }).toColourspace(
-      p.bitDepth === 16 ? 'grey16' : 'b-w',
-    );
-  } else {
+  let pixels: Uint8Array | Uint16Array = levels;
+  if (p.colormap !== 'gray') {
     const table = colormapTable(p.colormap);
-    const rgb = new Uint8Array(levels.length * 3);
+    pixels = new Uint8Array(levels.length * 3);
     for (let i = 0; i < levels.length; i++) {
       const e = levels[i] * 3;
-      rgb[3 * i] = table[e];
-      rgb[3 * i + 1] = table[e + 1];
-      rgb[3 * i + 2] = table[e + 2];
+      pixels[3 * i] = table[e];
+      pixels[3 * i + 1] = table[e + 1];
+      pixels[3 * i + 2] = table[e + 2];
     }
-    image = sharp(rgb, { raw: { width: frames, height: bins, channels: 3 } });
   }
-  const encoded = await image.png().toBuffer();
-
   const meta: PngMeta = { dbMin, dbMax, bitDepth: p.bitDepth, colormap: p.colormap, scale: units, nonFinite };
-  const bytes = insertTextChunks(new Uint8Array(encoded.buffer, encoded.byteOffset, encoded.byteLength), {
-    [KEY.dbMin]: String(dbMin),
-    [KEY.dbMax]: String(dbMax),
-    [KEY.bitDepth]: String(meta.bitDepth),
-    [KEY.colormap]: meta.colormap,
-    [KEY.scale]: meta.scale,
-    [KEY.nonFinite]: String(nonFinite),
-    [KEY.orientation]: ORIENTATION,
-  });
+  const bytes = writePng(
+    { width: frames, height: bins, channels: p.colormap === 'gray' ? 1 : 3, pixels },
+    {
+      [KEY.dbMin]: String(dbMin),
+      [KEY.dbMax]: String(dbMax),
+      [KEY.bitDepth]: String(meta.bitDepth),
+      [KEY.colormap]: meta.colormap,
+      [KEY.scale]: meta.scale,
+      [KEY.nonFinite]: String(nonFinite),
+      [KEY.orientation]: ORIENTATION,
+    },
+  );
   return { bytes, meta };
 }
 

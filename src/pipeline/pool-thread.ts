@@ -60,7 +60,7 @@ export function errorFromData(data: WorkerError): Error {
 }
 
 /** Rebuilds the pipeline in this thread: user block modules are imported again (absolute paths in the spec). */
-async function rebuild(specJson: string): Promise<ResolvedPipeline> {
+export async function rebuild(specJson: string): Promise<ResolvedPipeline> {
   const spec = JSON.parse(specJson) as PipelineSpec;
   const modules = spec.blocks ?? [];
   const blocks = await loadBlockModules(modules);

@@ -4,9 +4,10 @@ import type { Redis } from 'ioredis';
 import { BirdcallError } from '../errors.ts';
 import { StateStore } from '../store/state.ts';
 import { convert, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
-import { openInputs, type InputLayout } from '../store/inputs.ts';
+import { planSources } from '../batch/plan.ts';
+import type { InputLayout } from '../store/inputs.ts';
 import { loadBlockModules, pipelineHash, resolvePipeline, toSpec, type PipelineSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
-import { outputBaseFor, processQueuedSource, type ProcessResult, type QueueJobData } from './queue-job.ts';
+import { processQueuedSource, type ProcessResult, type QueueJobData } from './queue-job.ts';
 import { closeRedis, connectRedis, parseQueueUrl, workerRedis, type QueueTarget } from './queue-redis.ts';
 import { sha256Hex } from '../store/state.ts';
 import { BIRDCALL_VERSION } from '../version.ts';
@@ -151,7 +152,7 @@ async function jobTotal(queue: Queue): Promise<number> {
 export async function enqueue(options: EnqueueOptions): Promise<EnqueueSummary> {
   const t = target(options.queue);
   const hash = pipelineHash(options.pipeline);
-  const source = await openInputs(options.input);
+  const plan = await planSources(options.input);
   const input = resolve(options.input);
   const { queue, close } = await openQueue<QueueJobData>(t);
   try {
@@ -162,8 +163,7 @@ export async function enqueue(options: EnqueueOptions): Promise<EnqueueSummary> 
       removeOnComplete: false,
       removeOnFail: false,
     };
-    const seen = new Set<string>();
-    const taken = new Map<string, string>();
+    let sources = 0;
     let invalidRows = 0;
     let batch: { name: string; data: QueueJobData; opts: typeof jobOptions & { jobId: string } }[] = [];
     const meta: QueueMeta = {
@@ -172,32 +172,31 @@ export async function enqueue(options: EnqueueOptions): Promise<EnqueueSummary> 
       specJson: JSON.stringify(toSpec(options.pipeline)),
       birdcallVersion: BIRDCALL_VERSION,
       input,
-      inputRoot: source.root,
-      layout: source.layout,
+      inputRoot: plan.root,
+      layout: plan.layout,
       sources: 0,
       createdAt: new Date().toISOString(),
     };
     await claimQueue(t, meta);
-    for await (const row of source.rows({ onInvalidRow: () => invalidRows++ })) {
-      // Same order and same duplicate rule as convert, so every source gets convert's output names.
-      if (seen.has(row.path)) continue;
-      seen.add(row.path);
-      const base = outputBaseFor(row, taken);
+    // convert's own plan, so every source gets convert's output names.
+    for await (const item of plan.items()) {
+      if (item.kind === 'invalid') invalidRows++;
+      if (item.kind !== 'source') continue;
+      const { row, base } = item;
+      sources++;
       batch.push({ name: JOB_NAME, data: { row, base, pipelineHash: hash }, opts: { ...jobOptions, jobId: jobIdFor(hash, row.path) } });
       if (batch.length >= BATCH) {
         await queue.addBulk(batch);
         batch = [];
-        options.onProgress?.(seen.size);
+        options.onProgress?.(sources);
       }
     }
     if (batch.length > 0) await queue.addBulk(batch);
-    options.onProgress?.(seen.size);
-    if (seen.size === 0 && invalidRows === 0) {
-      throw new BirdcallError('INPUT_EMPTY', source.layout === 'folder' ? 'no .wav files found' : 'the CSV has no rows', options.input);
-    }
-    await withRedis(t, (c) => c.set(metaKey(t), JSON.stringify({ ...meta, sources: seen.size })));
+    options.onProgress?.(sources);
+    plan.checkNotEmpty();
+    await withRedis(t, (c) => c.set(metaKey(t), JSON.stringify({ ...meta, sources })));
     const added = (await jobTotal(queue)) - before;
-    return { queue: t.display, pipelineHash: hash, sources: seen.size, added, alreadyQueued: seen.size - added, invalidRows };
+    return { queue: t.display, pipelineHash: hash, sources, added, alreadyQueued: sources - added, invalidRows };
   } finally {
     await close();
   }

@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { BirdcallError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { convert, type ConvertOptions, type ConvertSummary } from '../batch/convert.ts';
-import { openInputs } from '../store/inputs.ts';
+import { planSources } from '../batch/plan.ts';
 import type { InputRow } from '../store/manifest-types.ts';
 import { pipelineHash } from '../pipeline/pipeline.ts';
 
@@ -153,14 +153,11 @@ export interface ShardRecord {
 
 /** The sources of INPUT that belong to a shard, in input order, each once. */
 export async function shardSources(input: string, shard: ShardSpec): Promise<string[]> {
-  const source = await openInputs(input);
-  const seen = new Set<string>();
-  for await (const row of source.rows({ onInvalidRow: () => {} })) if (inShard(row.path, shard)) seen.add(row.path);
-  return [...seen];
+  const plan = await planSources(input, shardFilter(shard));
+  const sources: string[] = [];
+  for await (const item of plan.items()) if (item.kind === 'source') sources.push(item.row.path);
+  return sources;
 }
-
-/** Until convert.ts takes `filter` (a one-line hook), this type says what convertShard passes it. */
-type FilteredConvertOptions = ConvertOptions & { filter?: (row: InputRow) => boolean };
 
 /**
  * `convert --shard K/N`: converts this shard's sources into `outDir` (its own folder: outputs, states and
@@ -168,8 +165,7 @@ type FilteredConvertOptions = ConvertOptions & { filter?: (row: InputRow) => boo
  */
 export async function convertShard(options: ConvertOptions & { shard: ShardSpec }): Promise<ConvertSummary> {
   const { shard, ...rest } = options;
-  const filtered: FilteredConvertOptions = { ...rest, filter: shardFilter(shard) };
-  const summary = await convert(filtered);
+  const summary = await convert({ ...rest, filter: shardFilter(shard) });
   const sources = await shardSources(options.input, shard);
   if (summary.converted + summary.skipped > sources.length) {
     throw new BirdcallError('INTERNAL', `convert did not apply the shard filter (${summary.converted + summary.skipped} sources for ${sources.length})`);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { BirdcallError } from '../errors.ts';
+import { asFsFault, BirdcallError } from '../errors.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { InputRow, OutputRow } from './manifest-types.ts';
 
@@ -52,7 +53,8 @@ export class StateStore {
   async read(source: string): Promise<SourceState | undefined> {
     let text: string;
     try {
-      text = await readFile(this.pathFor(source), 'utf8');
+      // Synchronous: a few hundred bytes, usually absent; see writeFileAtomic on the thread pool's cost.
+      text = readFileSync(this.pathFor(source), 'utf8');
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
       throw err;
@@ -68,8 +70,17 @@ export class StateStore {
 
   async write(state: SourceState): Promise<void> {
     const path = this.pathFor(state.input.path);
-    await mkdir(join(path, '..'), { recursive: true });
-    await writeFileAtomic(path, JSON.stringify(state));
+    const text = JSON.stringify(state);
+    try {
+      await writeFileAtomic(path, text);
+    } catch (err) {
+      // The shard folder is made on first use only: one mkdir per source cost as much as the write itself.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+      await mkdir(join(path, '..'), { recursive: true }).catch((e: unknown) => {
+        throw asFsFault(e, 'create folder', join(path, '..'));
+      });
+      await writeFileAtomic(path, text);
+    }
   }
 
   async remove(source: string): Promise<void> {
@@ -102,7 +113,9 @@ export async function outputsIntact(outDir: string, state: SourceState): Promise
  */
 export async function acquireOutDirLock(outDir: string): Promise<() => Promise<void>> {
   const dir = join(outDir, '.birdcall');
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+    throw asFsFault(err, 'create folder', dir);
+  });
   const path = join(dir, 'lock');
   const owner = `${process.pid} ${hostname()}`;
   for (let attempt = 0; attempt < 2; attempt++) {
@@ -114,7 +127,7 @@ export async function acquireOutDirLock(outDir: string): Promise<() => Promise<v
         await rm(path, { force: true });
       };
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw asFsFault(err, 'lock', path);
       const [pidText, host] = (await readFile(path, 'utf8').catch(() => '')).split(' ');
       const pid = Number(pidText);
       // On another host we cannot tell whether the owner is alive, so only a same-host dead owner is stale.

@@ -45,6 +45,8 @@ describe.skipIf(!HAVE_SOX)('convert on compressed audio in the BirdCLEF layout',
     const outDir = join(root, 'out');
     const summary = await convert({ input: join(root, 'train_metadata.csv'), outDir, pipeline, jobs: 1 });
     expect(summary).toMatchObject({ converted: 3, failed: 0 });
+    // 2 s each: the WAV from its header, FLAC and Ogg from the decoded audio (no chunk block: one item each).
+    expect(summary.audioSeconds).toBeCloseTo(6, 2);
     const rows = await readOutputManifest(join(outDir, 'manifest.csv'));
     const db = (source: string) => {
       const row = rows.find((r) => r.source === `amecro/${source}`);

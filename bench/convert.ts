@@ -1,0 +1,192 @@
+/**
+ * `convert` against the batch script a user would otherwise write (../shared/tools/peers/convert_numpy.py:
+ * libsndfile decode, numpy mel, PIL PNG, joblib processes), whole processes, default preset, on the 80 shared
+ * clips x COPIES (hard links under a temp folder), as WAV and as Ogg Vorbis made by `sox -C 5`.
+ *
+ *   npm run bench -- --only convert            # BENCH_CONVERT_REPS=3 BENCH_CONVERT_COPIES=5 by default
+ *
+ * Each repetition runs, one after another: the peer with 2 jobs, birdcall --jobs 2, birdcall --jobs 1, for
+ * WAV then Ogg; the table gives medians. Ratios are speeds (peer seconds / ours), so > 1 means birdcall is
+ * faster. CPU seconds (user + sys of the process and its children) are given too: on a loaded machine they
+ * move less than wall time. Issue 16's goals: >= 2.0x the peer on WAV, >= 1.5x on Ogg, --jobs 2 >= 1.85x
+ * --jobs 1.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const SHARED = resolve(ROOT, '..', 'shared');
+const CLIPS = join(SHARED, 'data', 'birdcalls', 'clips');
+const PEER = join(SHARED, 'tools', 'peers', 'convert_numpy.py');
+const PYTHON = '/usr/bin/python3';
+const TIME = '/usr/bin/time';
+
+type Format = 'wav' | 'ogg';
+type Who = 'peer j2' | 'birdcall j2' | 'birdcall j1';
+
+export interface ConvertBenchRow {
+  format: Format;
+  who: Who;
+  files: number;
+  /** Median wall seconds, whole process. */
+  seconds: number;
+  cpuSeconds?: number;
+  filesPerSecond: number;
+  realTime: number;
+  runs: number[];
+}
+
+export interface ConvertBenchResult {
+  files: number;
+  audioSeconds: number;
+  reps: number;
+  loadavgBefore: number[];
+  loadavgAfter: number[];
+  rows: ConvertBenchRow[];
+  /** Speed ratios: peer j2 / birdcall j2, and birdcall j1 / birdcall j2 (the --jobs 2 scaling). */
+  ratios: Record<Format, { vsPeer: number; jobs2OverJobs1: number; cpuVsPeer?: number }>;
+}
+
+/** label/<stem>_cK.<ext> for K = 1..copies, hard-linked to one file per clip (no copy of the audio). */
+function linkCopies(sources: string[], dir: string, copies: number): void {
+  for (const src of sources) {
+    const label = basename(resolve(src, '..'));
+    const [stem, ext] = [basename(src).replace(/\.[^.]+$/, ''), basename(src).split('.').pop()];
+    mkdirSync(join(dir, label), { recursive: true });
+    for (let k = 1; k <= copies; k++) linkSync(src, join(dir, label, `${stem}_c${k}.${ext}`));
+  }
+}
+
+/**
+ * The inputs: one local copy of each clip (a hard link when on the same filesystem: convert refuses symlinks
+ * that leave its input folder), its Ogg made by sox, then COPIES hard links of each.
+ */
+function prepare(work: string, copies: number): Record<Format, string> {
+  const wavOne: string[] = [];
+  const oggOne: string[] = [];
+  for (const label of readdirSync(CLIPS).sort()) {
+    mkdirSync(join(work, 'one', label), { recursive: true });
+    for (const name of readdirSync(join(CLIPS, label)).filter((n) => n.endsWith('.wav')).sort()) {
+      const local = join(work, 'one', label, name);
+      try {
+        linkSync(join(CLIPS, label, name), local);
+      } catch {
+        copyFileSync(join(CLIPS, label, name), local);
+      }
+      const ogg = local.replace(/\.wav$/, '.ogg');
+      execFileSync('sox', [local, '-C', '5', ogg]);
+      wavOne.push(local);
+      oggOne.push(ogg);
+    }
+  }
+  const wav = join(work, 'wav');
+  const ogg = join(work, 'ogg');
+  linkCopies(wavOne, wav, copies);
+  linkCopies(oggOne, ogg, copies);
+  return { wav, ogg };
+}
+
+/** Runs a command, returns wall and CPU seconds (CPU from /usr/bin/time when present). */
+function timed(command: string, args: string[]): { seconds: number; cpuSeconds?: number } {
+  const useTime = existsSync(TIME);
+  const [file, argv] = useTime ? [TIME, ['-f', 'CPU %U %S', command, ...args]] : [command, args];
+  const started = performance.now();
+  const result = spawnSync(file, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = (performance.now() - started) / 1000;
+  if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-500)}`);
+  const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
+  return { seconds, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined };
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+}
+
+function runOne(who: Who, input: string, out: string): { seconds: number; cpuSeconds?: number } {
+  rmSync(out, { recursive: true, force: true });
+  if (who === 'peer j2') return timed(PYTHON, [PEER, input, out, '--jobs', '2']);
+  const jobs = who === 'birdcall j2' ? '2' : '1';
+  return timed(process.execPath, [join(ROOT, 'bin', 'birdcall.js'), 'convert', input, '-o', out, '--jobs', jobs, '--no-progress']);
+}
+
+export async function benchConvert(): Promise<ConvertBenchResult> {
+  if (!existsSync(CLIPS) || !existsSync(PEER)) throw new Error(`needs ${CLIPS} and ${PEER} (../shared)`);
+  const reps = Number(process.env.BENCH_CONVERT_REPS ?? 3);
+  const copies = Number(process.env.BENCH_CONVERT_COPIES ?? 5);
+  const work = mkdtempSync(join(tmpdir(), 'birdcall-bench-convert-'));
+  try {
+    const inputs = prepare(work, copies);
+    const files = readdirSync(inputs.wav, { recursive: true }).filter((n) => String(n).endsWith('.wav')).length;
+    const loadavgBefore = loadavg();
+    const whos: Who[] = ['peer j2', 'birdcall j2', 'birdcall j1'];
+    const times = new Map<string, { seconds: number; cpuSeconds?: number }[]>();
+    let audioSeconds = 0;
+    for (let rep = 0; rep < reps; rep++) {
+      for (const format of ['wav', 'ogg'] as const) {
+        for (const who of whos) {
+          const out = join(work, `out-${format}-${who.replace(' ', '')}`);
+          const t = runOne(who, inputs[format], out);
+          times.set(`${format} ${who}`, [...(times.get(`${format} ${who}`) ?? []), t]);
+          if (who === 'birdcall j2' && format === 'wav') {
+            audioSeconds = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { audioSeconds: number }).audioSeconds;
+          }
+          console.error(`convert bench: rep ${rep + 1}/${reps} ${format} ${who} ${t.seconds.toFixed(2)} s (CPU ${t.cpuSeconds?.toFixed(2) ?? '?'} s)`);
+        }
+      }
+    }
+    const rows: ConvertBenchRow[] = [];
+    for (const format of ['wav', 'ogg'] as const) {
+      for (const who of whos) {
+        const runs = times.get(`${format} ${who}`) ?? [];
+        const seconds = median(runs.map((r) => r.seconds));
+        const cpus = runs.map((r) => r.cpuSeconds).filter((c): c is number => c !== undefined);
+        rows.push({
+          format,
+          who,
+          files,
+          seconds,
+          cpuSeconds: cpus.length ? median(cpus) : undefined,
+          filesPerSecond: files / seconds,
+          realTime: audioSeconds / seconds,
+          runs: runs.map((r) => Number(r.seconds.toFixed(3))),
+        });
+      }
+    }
+    const row = (format: Format, who: Who): ConvertBenchRow => rows.find((r) => r.format === format && r.who === who)!;
+    const ratio = (format: Format) => {
+      const [peer, j2, j1] = [row(format, 'peer j2'), row(format, 'birdcall j2'), row(format, 'birdcall j1')];
+      return {
+        vsPeer: peer.seconds / j2.seconds,
+        jobs2OverJobs1: j1.seconds / j2.seconds,
+        cpuVsPeer: peer.cpuSeconds && j2.cpuSeconds ? peer.cpuSeconds / j2.cpuSeconds : undefined,
+      };
+    };
+    return { files, audioSeconds, reps, loadavgBefore, loadavgAfter: loadavg(), rows, ratios: { wav: ratio('wav'), ogg: ratio('ogg') } };
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+export function formatConvertBench(r: ConvertBenchResult): string {
+  const f = (x: number | undefined, d = 2): string => (x === undefined ? '-' : x.toFixed(d));
+  const lines = [
+    `${r.files} files (${r.audioSeconds.toFixed(0)} s of audio), median of ${r.reps} alternating runs, whole processes; ` +
+      `load average before ${r.loadavgBefore.map((x) => x.toFixed(1)).join(' ')}, after ${r.loadavgAfter.map((x) => x.toFixed(1)).join(' ')}`,
+    '| input | program | seconds | CPU s | files/s | x real time |',
+    '| --- | --- | --- | --- | --- | --- |',
+    ...r.rows.map((row) => `| ${row.format} | ${row.who} | ${f(row.seconds)} | ${f(row.cpuSeconds)} | ${f(row.filesPerSecond, 1)} | ${f(row.realTime, 0)} |`),
+  ];
+  for (const format of ['wav', 'ogg'] as const) {
+    const q = r.ratios[format];
+    const goal = format === 'wav' ? 2.0 : 1.5;
+    lines.push(
+      `${format}: birdcall --jobs 2 speed / peer ${f(q.vsPeer)}x (goal >= ${goal}x, CPU ratio ${f(q.cpuVsPeer)}x); ` +
+        `--jobs 2 / --jobs 1 ${f(q.jobs2OverJobs1)}x (goal >= 1.85x)`,
+    );
+  }
+  return lines.join('\n');
+}

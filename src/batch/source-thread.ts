@@ -1,0 +1,85 @@
+import { errorToData, rebuild, type WorkerError } from '../pipeline/pool-thread.ts';
+import { createRunner } from '../pipeline/runner.ts';
+import type { InputRow } from '../store/manifest-types.ts';
+import { StateStore, type SourceState } from '../store/state.ts';
+import { processSource, type OutputBase, type SourceContext, type SourceOutcome } from './convert-file.ts';
+
+/**
+ * One source of `convert`, whole: read, hash, decode, compute, encode, write every output atomically, write
+ * the state. Runs in a worker thread (or in-process with --jobs 1), so the main thread only schedules and
+ * records rows: no source bytes or images cross a thread boundary, only the small state.
+ */
+
+/** What every source of a run shares; plain data, so it crosses to the workers once per task as JSON. */
+export interface ConvertSetup {
+  /** JSON of `toSpec(pipeline)`. */
+  specJson: string;
+  inputRoot: string;
+  outDir: string;
+  pipelineHash: string;
+  birdcallVersion: string;
+  fsync?: boolean;
+  maxFileSize?: number;
+  maxDuration?: number;
+  streamAbove?: number;
+}
+
+export interface ConvertTask {
+  /** JSON of the ConvertSetup; the thread builds its context once per distinct setup. */
+  setupJson: string;
+  row: InputRow;
+  base: OutputBase;
+}
+
+export type ConvertTaskResult = { ok: true; result: SourceOutcome } | { ok: false; error: WorkerError };
+
+/** The per-thread context of a setup: pipeline, runner, state store, output folders already checked. */
+export async function sourceContext(setup: ConvertSetup): Promise<SourceContext> {
+  const pipeline = await rebuild(setup.specJson);
+  return {
+    inputRoot: setup.inputRoot,
+    outDir: setup.outDir,
+    pipelineHash: setup.pipelineHash,
+    birdcallVersion: setup.birdcallVersion,
+    store: new StateStore(setup.outDir),
+    run: createRunner(pipeline, { threads: 1, inProcess: true, streamAbove: setup.streamAbove }),
+    fsync: setup.fsync,
+    maxFileSize: setup.maxFileSize,
+    maxDuration: setup.maxDuration,
+    checkedDirs: new Set(),
+  };
+}
+
+/**
+ * processSource, plus: an up-to-date source whose labels or metadata were edited (not its audio) gets its
+ * rows refreshed and its state rewritten, keeping the outputs.
+ */
+export async function convertSource(ctx: SourceContext, row: InputRow, base: OutputBase): Promise<SourceOutcome> {
+  const result = await processSource(ctx, row, base);
+  if (result.outcome === 'skipped' && JSON.stringify(result.state.input) !== JSON.stringify(row)) {
+    const refreshed: SourceState = {
+      ...result.state,
+      input: row,
+      rows: result.state.rows.map((r) => ({ ...r, primaryLabel: row.primaryLabel, secondaryLabels: row.secondaryLabels, metadata: row.metadata })),
+    };
+    await ctx.store.write(refreshed);
+    return { outcome: 'skipped', state: refreshed };
+  }
+  return result;
+}
+
+let cached: { setupJson: string; ctx: Promise<SourceContext> } | undefined;
+
+/** The worker thread's task (piscina `name: 'convertTask'`). Errors come back as data: see errorToData. */
+export async function convertTask(task: ConvertTask): Promise<ConvertTaskResult> {
+  try {
+    if (cached?.setupJson !== task.setupJson) {
+      cached = { setupJson: task.setupJson, ctx: sourceContext(JSON.parse(task.setupJson) as ConvertSetup) };
+    }
+    return { ok: true, result: await convertSource(await cached.ctx, task.row, task.base) };
+  } catch (err) {
+    return { ok: false, error: errorToData(err) };
+  }
+}
+
+export default convertTask;
