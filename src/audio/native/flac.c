@@ -1,0 +1,456 @@
+/*
+ * FLAC frame decoding in wasm SIMD, written for birdcall from the format's specification (RFC 9639).
+ * Built by scripts/build-wasm.ts into flac.wasm; driven by src/audio/flac-native.ts, which parses the
+ * metadata blocks, lays out the memory, hashes the MD5 bytes and falls back to libFLAC (the
+ * @wasm-audio-decoders/flac package) for any stream this decoder declines.
+ *
+ * It declines (returns a negative code) rather than repairs: a frame header or a frame whose CRC fails, a
+ * sync code missing where a frame should start, a frame or sample number out of sequence, reserved codes,
+ * a frame that disagrees with STREAMINFO (rate, bits, channels, block size), more than 24 bits per
+ * sample, or a frame running past the end of the data. So every stream it accepts decodes exactly, and
+ * every damaged one gets libFLAC's recovery and warnings as before.
+ *
+ * Hot loops, written for speed: the bit reader keeps the bit position only and reads 8 bytes big-endian
+ * (one SIMD swizzle) at each peek; the caller pads the data with 8 zero bytes. Rice codes are read with
+ * one count-leading-zeros each. LPC restoration uses i32x4 dot products when the sums fit 32 bits (the
+ * encoder's guarantee libFLAC also relies on: bits + precision + log2(order) <= 32), else 64-bit scalar
+ * sums. Samples leave as float32 planes (integer / 2^(bits-1), as libsndfile) and as the interleaved
+ * little-endian bytes the STREAMINFO MD5 is computed over. Built with -fwrapv: damaged input may overflow
+ * sums, which then wrap (and the CRC declines the frame) instead of being undefined behaviour.
+ */
+#include <wasm_simd128.h>
+
+typedef unsigned char u8;
+typedef unsigned short u16;
+typedef unsigned int u32;
+typedef int i32;
+typedef unsigned long long u64;
+typedef long long i64;
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+enum {
+  ERR_END = -1,          /* the data ends inside a frame */
+  ERR_SYNC = -2,         /* no frame sync code where a frame should start */
+  ERR_HEADER = -3,       /* a reserved or invalid header code */
+  ERR_HEADER_CRC = -4,   /* the frame header's CRC-8 fails */
+  ERR_STREAMINFO = -5,   /* the frame disagrees with STREAMINFO */
+  ERR_SUBFRAME = -6,     /* a reserved or invalid subframe code */
+  ERR_CRC = -7,          /* the frame's CRC-16 fails */
+  ERR_SEQUENCE = -8,     /* a frame or sample number out of sequence */
+  ERR_UNSUPPORTED = -9,  /* more than 24 bits per sample */
+};
+
+/* Where JavaScript laid out the stream and the buffers (flac_begin), and the position in the stream. */
+static struct {
+  const u8 *data;
+  u32 length;         /* bytes of data (8 zero bytes follow) */
+  u64 bit;            /* the reader's position, in bits from data */
+  u64 endBit;         /* length * 8 */
+  int channels, bits, rate, maxBlock;
+  i32 *work;          /* channels planes of (MARGIN + maxBlock) int32 */
+  float *out;         /* channels planes of maxBlock float32 */
+  u8 *md5;            /* maxBlock * channels * ceil(bits / 8) bytes */
+  u64 nextSample;     /* first sample number of the next frame */
+  u32 nextFrame;      /* frame number of the next frame (fixed block size streams) */
+  int blocking;       /* -1 before the first frame, then the stream's blocking strategy bit */
+} S;
+
+/* int32 slots before each work plane: the LPC dot products read up to 3 samples before the first one. */
+#define MARGIN 4
+
+static u8 crc8Table[256];
+static u16 crc16Table[256];
+
+static void makeCrcTables(void) {
+  for (int i = 0; i < 256; i++) {
+    u32 c8 = (u32)i;
+    u32 c16 = (u32)i << 8;
+    for (int k = 0; k < 8; k++) {
+      c8 = (c8 & 0x80) ? ((c8 << 1) ^ 0x07) : (c8 << 1);
+      c16 = (c16 & 0x8000) ? ((c16 << 1) ^ 0x8005) : (c16 << 1);
+    }
+    crc8Table[i] = (u8)c8;
+    crc16Table[i] = (u16)c16;
+  }
+}
+
+static u32 crc8(const u8 *p, u32 n) {
+  u32 c = 0;
+  for (u32 i = 0; i < n; i++) c = crc8Table[c ^ p[i]];
+  return c;
+}
+
+static u32 crc16(const u8 *p, u32 n) {
+  u32 c = 0;
+  for (u32 i = 0; i < n; i++) c = ((c << 8) & 0xffff) ^ crc16Table[(c >> 8) ^ p[i]];
+  return c;
+}
+
+/* ---- bit reader ---- */
+
+/* The 64 bits from the current position (at least 57 of them from the stream or its padding). */
+static inline u64 peek64(void) {
+  const u8 *p = S.data + (S.bit >> 3);
+  v128_t v = wasm_v128_load64_zero(p);
+  v = wasm_i8x16_swizzle(v, wasm_i8x16_const(7, 6, 5, 4, 3, 2, 1, 0, 8, 8, 8, 8, 8, 8, 8, 8));
+  return (u64)wasm_i64x2_extract_lane(v, 0) << (S.bit & 7);
+}
+
+/* n bits (1..57) as an unsigned number. */
+static inline u32 readBits(int n) {
+  u64 v = peek64() >> (64 - n);
+  S.bit += (u64)n;
+  return (u32)v;
+}
+
+/* n bits (0..32) as a two's complement number. */
+static inline i32 readSigned(int n) {
+  if (n == 0) return 0;
+  u64 v = peek64();
+  S.bit += (u64)n;
+  return (i32)((i64)v >> (64 - n));
+}
+
+/* A unary number: the count of 0 bits before the next 1. -1 when the stream ends first. */
+static int readUnary(void) {
+  int q = 0;
+  for (;;) {
+    if (S.bit >= S.endBit) return -1;
+    u64 w = peek64();
+    if (w >> 8) {
+      int z = __builtin_clzll(w);
+      S.bit += (u64)z + 1;
+      return q + z;
+    }
+    S.bit += 56;
+    q += 56;
+  }
+}
+
+/* ---- residual ---- */
+
+/* One partition of `n` Rice codes with parameter k into r. */
+static int riceBlock(i32 *r, int n, int k) {
+  const u64 end = S.endBit;
+  for (int i = 0; i < n; i++) {
+    if (S.bit >= end) return ERR_END;
+    u64 w = peek64();
+    int q = __builtin_clzll(w | 1);
+    u32 v;
+    if (q + k < 56) {
+      /* The unary part and the k low bits are both inside w. */
+      v = ((u32)q << k) | (k ? (u32)((w << q << 1) >> (64 - k)) : 0);
+      S.bit += (u64)(q + 1 + k);
+    } else {
+      int uq = readUnary();
+      if (uq < 0) return ERR_END;
+      v = ((u32)uq << k) | (k ? readBits(k) : 0);
+    }
+    r[i] = (i32)(v >> 1) ^ -(i32)(v & 1);
+  }
+  return 0;
+}
+
+/* The residual of a subframe of `block` samples after `order` warm-up samples, into r[order..block-1]. */
+static int residual(i32 *r, int block, int order) {
+  u32 method = readBits(2);
+  if (method > 1) return ERR_SUBFRAME;
+  int paramBits = method == 0 ? 4 : 5;
+  int escape = method == 0 ? 15 : 31;
+  int partitionOrder = (int)readBits(4);
+  int parts = 1 << partitionOrder;
+  int per = block >> partitionOrder;
+  if ((per << partitionOrder) != block || per < order) return ERR_SUBFRAME;
+  int at = order;
+  for (int p = 0; p < parts; p++) {
+    int n = p == 0 ? per - order : per;
+    int k = (int)readBits(paramBits);
+    if (k == escape) {
+      int bits = (int)readBits(5);
+      if (S.bit + (u64)n * (u64)bits > S.endBit) return ERR_END;
+      for (int i = 0; i < n; i++) r[at + i] = readSigned(bits);
+    } else {
+      int e = riceBlock(r + at, n, k);
+      if (e) return e;
+    }
+    at += n;
+  }
+  return S.bit > S.endBit ? ERR_END : 0;
+}
+
+/* ---- predictors ---- */
+
+static void fixedRestore(i32 *s, int n, int order) {
+  switch (order) {
+    case 1:
+      for (int i = 1; i < n; i++) s[i] += s[i - 1];
+      break;
+    case 2:
+      for (int i = 2; i < n; i++) s[i] += 2 * s[i - 1] - s[i - 2];
+      break;
+    case 3:
+      for (int i = 3; i < n; i++) s[i] += 3 * (s[i - 1] - s[i - 2]) + s[i - 3];
+      break;
+    case 4:
+      for (int i = 4; i < n; i++) s[i] += 4 * (s[i - 1] + s[i - 3]) - 6 * s[i - 2] - s[i - 4];
+      break;
+  }
+}
+
+/*
+ * s[i] += (sum over j < order of coef[j] * s[i-1-j]) >> shift, the sums in 32 bits, 4 lags per i32x4
+ * multiply: the coefficients reversed and zero-padded to a multiple of 4 at the far end, so vector v of
+ * sample i reads s[i - order4 + 4v .. +3] (up to 3 samples before s[0], in the plane's margin, times 0).
+ */
+static void lpcRestore32(i32 *s, int n, const i32 *coef, int order, int shift) {
+  int order4 = (order + 3) & ~3;
+  i32 rc[32];
+  for (int k = 0; k < order4; k++) rc[k] = k < order4 - order ? 0 : coef[order4 - 1 - k];
+  v128_t c[8];
+  int nv = order4 >> 2;
+  for (int v = 0; v < nv; v++) c[v] = wasm_v128_load(rc + 4 * v);
+#define LPC_LOOP(NV)                                                                       \
+  for (int i = order; i < n; i++) {                                                       \
+    const i32 *h = s + i - order4;                                                        \
+    v128_t acc = wasm_i32x4_mul(wasm_v128_load(h), c[0]);                                 \
+    for (int v = 1; v < (NV); v++) acc = wasm_i32x4_add(acc, wasm_i32x4_mul(wasm_v128_load(h + 4 * v), c[v])); \
+    acc = wasm_i32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1));                  \
+    acc = wasm_i32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 1, 0, 3, 2));                  \
+    s[i] += wasm_i32x4_extract_lane(acc, 0) >> shift;                                     \
+  }
+  /* The common vector counts as constants, so the inner loop unrolls and the coefficients stay in registers. */
+  switch (nv) {
+    case 1: LPC_LOOP(1) break;
+    case 2: LPC_LOOP(2) break;
+    case 3: LPC_LOOP(3) break;
+    default: LPC_LOOP(nv) break;
+  }
+#undef LPC_LOOP
+}
+
+static void lpcRestore64(i32 *s, int n, const i32 *coef, int order, int shift) {
+  for (int i = order; i < n; i++) {
+    i64 sum = 0;
+    for (int j = 0; j < order; j++) sum += (i64)coef[j] * s[i - 1 - j];
+    s[i] += (i32)(sum >> shift);
+  }
+}
+
+/* ---- subframes ---- */
+
+/* Bits needed for |x| < 2^b: log2 rounded up of the order, for the 32-bit sum check. */
+static int ceilLog2(int x) {
+  int b = 0;
+  while ((1 << b) < x) b++;
+  return b;
+}
+
+static int subframe(i32 *s, int block, int bps) {
+  if (readBits(1)) return ERR_SUBFRAME;
+  int type = (int)readBits(6);
+  int wasted = 0;
+  if (readBits(1)) {
+    int z = readUnary();
+    if (z < 0) return ERR_END;
+    wasted = z + 1;
+    if (wasted >= bps) return ERR_SUBFRAME;
+    bps -= wasted;
+  }
+  int e = 0;
+  if (type == 0) {
+    i32 v = readSigned(bps);
+    for (int i = 0; i < block; i++) s[i] = v;
+  } else if (type == 1) {
+    if (S.bit + (u64)block * (u64)bps > S.endBit) return ERR_END;
+    for (int i = 0; i < block; i++) s[i] = readSigned(bps);
+  } else if (type >= 8 && type <= 12) {
+    int order = type - 8;
+    if (order > block) return ERR_SUBFRAME;
+    for (int i = 0; i < order; i++) s[i] = readSigned(bps);
+    if ((e = residual(s, block, order))) return e;
+    fixedRestore(s, block, order);
+  } else if (type >= 32) {
+    int order = type - 31;
+    if (order > block) return ERR_SUBFRAME;
+    for (int i = 0; i < order; i++) s[i] = readSigned(bps);
+    int precision = (int)readBits(4) + 1;
+    if (precision == 16) return ERR_SUBFRAME;
+    int shift = readSigned(5);
+    if (shift < 0) return ERR_SUBFRAME;
+    i32 coef[32];
+    for (int j = 0; j < order; j++) coef[j] = readSigned(precision);
+    if ((e = residual(s, block, order))) return e;
+    if (bps + precision + ceilLog2(order) <= 32) lpcRestore32(s, block, coef, order, shift);
+    else lpcRestore64(s, block, coef, order, shift);
+  } else {
+    return ERR_SUBFRAME;
+  }
+  if (wasted)
+    for (int i = 0; i < block; i++) s[i] = (i32)((u32)s[i] << wasted);
+  return S.bit > S.endBit ? ERR_END : 0;
+}
+
+/* ---- frame header ---- */
+
+static const int RATES[12] = {0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000};
+static const int SIZES[8] = {0, 8, 12, -1, 16, 20, 24, 32};
+
+/* The coded frame or sample number (RFC 9639 9.1.5, UTF-8-like); -1 when malformed. */
+static i64 codedNumber(void) {
+  u32 b = readBits(8);
+  if (b < 0x80) return b;
+  if (b == 0xff) return -1;
+  int more = b >= 0xfe ? 6 : b >= 0xfc ? 5 : b >= 0xf8 ? 4 : b >= 0xf0 ? 3 : b >= 0xe0 ? 2 : b >= 0xc0 ? 1 : -1;
+  if (more < 0) return -1;
+  i64 v = more == 6 ? 0 : (b & (0x3f >> more));
+  for (int i = 0; i < more; i++) {
+    u32 c = readBits(8);
+    if ((c & 0xc0) != 0x80) return -1;
+    v = (v << 6) | (c & 0x3f);
+  }
+  return v;
+}
+
+/* Parses a frame header at the current (byte-aligned) position; returns the block size or an error. */
+static int frameHeader(int *assignment) {
+  u64 start = S.bit >> 3;
+  if (S.bit + 32 > S.endBit) return ERR_END;
+  if (readBits(15) != 0x7ffc) return ERR_SYNC;
+  int blocking = (int)readBits(1);
+  int blockCode = (int)readBits(4);
+  int rateCode = (int)readBits(4);
+  *assignment = (int)readBits(4);
+  int sizeCode = (int)readBits(3);
+  if (readBits(1)) return ERR_HEADER;
+  if (S.blocking >= 0 && blocking != S.blocking) return ERR_SEQUENCE;
+  i64 number = codedNumber();
+  if (number < 0) return ERR_HEADER;
+  int block;
+  if (blockCode == 0) return ERR_HEADER;
+  else if (blockCode == 1) block = 192;
+  else if (blockCode <= 5) block = 576 << (blockCode - 2);
+  else if (blockCode == 6) block = (int)readBits(8) + 1;
+  else if (blockCode == 7) block = (int)readBits(16) + 1;
+  else block = 256 << (blockCode - 8);
+  int rate;
+  if (rateCode == 15) return ERR_HEADER;
+  else if (rateCode == 0) rate = S.rate;
+  else if (rateCode < 12) rate = RATES[rateCode];
+  else if (rateCode == 12) rate = (int)readBits(8) * 1000;
+  else if (rateCode == 13) rate = (int)readBits(16);
+  else rate = (int)readBits(16) * 10;
+  u32 headerBytes = (u32)((S.bit >> 3) - start);
+  if (S.bit + 8 > S.endBit) return ERR_END;
+  if (readBits(8) != crc8(S.data + start, headerBytes)) return ERR_HEADER_CRC;
+  int bits = sizeCode == 0 ? S.bits : SIZES[sizeCode];
+  if (bits < 0 || *assignment > 10) return ERR_HEADER;
+  int channels = *assignment < 8 ? *assignment + 1 : 2;
+  if (rate != S.rate || bits != S.bits || channels != S.channels || block > S.maxBlock) return ERR_STREAMINFO;
+  i64 expected = blocking ? (i64)S.nextSample : (i64)S.nextFrame;
+  if (number != expected) return ERR_SEQUENCE;
+  S.blocking = blocking;
+  return block;
+}
+
+/* ---- output ---- */
+
+static void decorrelate(int assignment, int block) {
+  i32 *a = S.work + MARGIN;
+  i32 *b = a + MARGIN + S.maxBlock;
+  if (assignment == 8) {
+    for (int i = 0; i < block; i++) b[i] = a[i] - b[i];
+  } else if (assignment == 9) {
+    for (int i = 0; i < block; i++) a[i] += b[i];
+  } else if (assignment == 10) {
+    for (int i = 0; i < block; i++) {
+      i32 side = b[i];
+      i32 mid = (i32)((u32)a[i] << 1) | (side & 1);
+      a[i] = (mid + side) >> 1;
+      b[i] = (mid - side) >> 1;
+    }
+  }
+}
+
+/* Float planes (integer / 2^(bits-1)) and the interleaved little-endian bytes the MD5 covers. */
+static void emit(int block) {
+  int channels = S.channels;
+  int width = (S.bits + 7) >> 3;
+  float scale = 1.0f / (float)(1 << (S.bits - 1));
+  for (int c = 0; c < channels; c++) {
+    const i32 *s = S.work + c * (MARGIN + S.maxBlock) + MARGIN;
+    float *o = S.out + c * S.maxBlock;
+    for (int i = 0; i < block; i++) o[i] = (float)s[i] * scale;
+    u8 *m = S.md5 + c * width;
+    int stride = channels * width;
+    if (width == 1) {
+      for (int i = 0; i < block; i++) m[i * stride] = (u8)s[i];
+    } else if (width == 2) {
+      for (int i = 0; i < block; i++, m += stride) {
+        m[0] = (u8)s[i];
+        m[1] = (u8)(s[i] >> 8);
+      }
+    } else {
+      for (int i = 0; i < block; i++, m += stride) {
+        m[0] = (u8)s[i];
+        m[1] = (u8)(s[i] >> 8);
+        m[2] = (u8)(s[i] >> 16);
+      }
+    }
+  }
+}
+
+/* ---- exports ---- */
+
+/*
+ * Start decoding `length` bytes of frames at `data` (followed by 8 zero bytes), for a stream of the given
+ * STREAMINFO, into `work` (channels * (4 + maxBlock) int32), `out` (channels * maxBlock float32) and
+ * `md5` (maxBlock * channels * ceil(bits/8) bytes). Returns 0, or ERR_UNSUPPORTED.
+ */
+EXPORT(flac_begin) int flac_begin(const u8 *data, u32 length, int channels, int bits, int rate, int maxBlock, i32 *work, float *out, u8 *md5) {
+  if (crc16Table[1] == 0) makeCrcTables();
+  if (bits > 24 || bits < 4 || channels < 1 || channels > 8) return ERR_UNSUPPORTED;
+  S.data = data;
+  S.length = length;
+  S.bit = 0;
+  S.endBit = (u64)length * 8;
+  S.channels = channels;
+  S.bits = bits;
+  S.rate = rate;
+  S.maxBlock = maxBlock;
+  S.work = work;
+  S.out = out;
+  S.md5 = md5;
+  S.nextSample = 0;
+  S.nextFrame = 0;
+  S.blocking = -1;
+  for (int c = 0; c < channels; c++)
+    for (int i = 0; i < MARGIN; i++) work[c * (MARGIN + maxBlock) + i] = 0;
+  return 0;
+}
+
+/* Decodes the next frame into out and md5; returns its block size, 0 at the end of the data, or an error. */
+EXPORT(flac_frame) int flac_frame(void) {
+  if (S.bit >= S.endBit) return 0;
+  u64 start = S.bit >> 3;
+  int assignment;
+  int block = frameHeader(&assignment);
+  if (block < 0) return block;
+  for (int c = 0; c < S.channels; c++) {
+    int side = (assignment == 8 || assignment == 10) ? c == 1 : assignment == 9 ? c == 0 : 0;
+    int e = subframe(S.work + c * (MARGIN + S.maxBlock) + MARGIN, block, S.bits + side);
+    if (e) return e;
+  }
+  S.bit = (S.bit + 7) & ~(u64)7;
+  if (S.bit + 16 > S.endBit) return ERR_END;
+  u32 crc = crc16(S.data + start, (u32)((S.bit >> 3) - start));
+  if (readBits(16) != crc) return ERR_CRC;
+  decorrelate(assignment, block);
+  emit(block);
+  S.nextSample += (u64)block;
+  S.nextFrame++;
+  return block;
+}
+
+/* Byte offset of the reader in the data (where decoding stopped). */
+EXPORT(flac_position) u32 flac_position(void) { return (u32)(S.bit >> 3); }
