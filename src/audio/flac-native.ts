@@ -47,7 +47,7 @@ function reserve(memory: WasmMemory, bytes: number): void {
 }
 
 /** Output planes that double in length when a stream of unknown length outgrows them. */
-function grow(planes: Float32Array[], needed: number): Float32Array[] {
+function grow(planes: Float32Array<ArrayBuffer>[], needed: number): Float32Array<ArrayBuffer>[] {
   if (needed <= planes[0].length) return planes;
   return planes.map((p) => {
     const q = new Float32Array(Math.max(needed, 2 * p.length));
