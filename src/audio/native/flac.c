@@ -90,12 +90,14 @@ static u32 crc16(const u8 *p, u32 n) {
 /* ---- bit reader ---- */
 
 /* The 64 bits from the current position (at least 57 of them from the stream or its padding). */
-static inline u64 peek64(void) {
-  const u8 *p = S.data + (S.bit >> 3);
+/* 8 bytes big-endian from p, by one SIMD byte swizzle (wasm has no byte-swap instruction). */
+static inline u64 loadBE64(const u8 *p) {
   v128_t v = wasm_v128_load64_zero(p);
   v = wasm_i8x16_swizzle(v, wasm_i8x16_const(7, 6, 5, 4, 3, 2, 1, 0, 8, 8, 8, 8, 8, 8, 8, 8));
-  return (u64)wasm_i64x2_extract_lane(v, 0) << (S.bit & 7);
+  return (u64)wasm_i64x2_extract_lane(v, 0);
 }
+
+static inline u64 peek64(void) { return loadBE64(S.data + (S.bit >> 3)) << (S.bit & 7); }
 
 /* n bits (1..57) as an unsigned number. */
 static inline u32 readBits(int n) {
@@ -130,25 +132,34 @@ static int readUnary(void) {
 
 /* ---- residual ---- */
 
-/* One partition of `n` Rice codes with parameter k into r. */
+/*
+ * One partition of `n` Rice codes with parameter k into r: the hottest loop. The position lives in a
+ * local (stores to r could otherwise be assumed to change S.bit); the k low bits are taken with two
+ * shifts that also give 0 for k = 0, so there is no branch on k.
+ */
 static int riceBlock(i32 *r, int n, int k) {
+  const u8 *data = S.data;
   const u64 end = S.endBit;
+  u64 bit = S.bit;
   for (int i = 0; i < n; i++) {
-    if (S.bit >= end) return ERR_END;
-    u64 w = peek64();
+    if (bit >= end) return ERR_END;
+    u64 w = loadBE64(data + (bit >> 3)) << (bit & 7);
     int q = __builtin_clzll(w | 1);
     u32 v;
-    if (q + k < 56) {
+    if (__builtin_expect(q + k < 56, 1)) {
       /* The unary part and the k low bits are both inside w. */
-      v = ((u32)q << k) | (k ? (u32)((w << q << 1) >> (64 - k)) : 0);
-      S.bit += (u64)(q + 1 + k);
+      v = ((u32)q << k) | (u32)(((w << q << 1) >> 1) >> (63 - k));
+      bit += (u64)(q + 1 + k);
     } else {
+      S.bit = bit;
       int uq = readUnary();
       if (uq < 0) return ERR_END;
       v = ((u32)uq << k) | (k ? readBits(k) : 0);
+      bit = S.bit;
     }
     r[i] = (i32)(v >> 1) ^ -(i32)(v & 1);
   }
+  S.bit = bit;
   return 0;
 }
 
@@ -199,35 +210,38 @@ static void fixedRestore(i32 *s, int n, int order) {
 }
 
 /*
- * s[i] += (sum over j < order of coef[j] * s[i-1-j]) >> shift, the sums in 32 bits, 4 lags per i32x4
- * multiply: the coefficients reversed and zero-padded to a multiple of 4 at the far end, so vector v of
- * sample i reads s[i - order4 + 4v .. +3] (up to 3 samples before s[0], in the plane's margin, times 0).
+ * s[i] += (sum over j < order of coef[j] * s[i-1-j]) >> shift, the sums in 32 bits. Scalar on purpose:
+ * each sample depends on the previous one, and a vector load of the history right after the scalar store
+ * of the newest sample defeats store-to-load forwarding (measured slower than this). The common orders
+ * get their own loop with the coefficients in locals; the newest sample stays in a register and its term
+ * is added last, so the loop-carried chain is one multiply, add, shift and add.
  */
+#define LPC_ORDER(N)                                                   \
+  case N: {                                                            \
+    i32 c_[N];                                                         \
+    for (int j = 0; j < N; j++) c_[j] = coef[j];                       \
+    i32 last = s[N - 1];                                               \
+    for (int i = N; i < n; i++) {                                      \
+      i32 sum = 0;                                                     \
+      for (int j = N - 1; j >= 1; j--) sum += c_[j] * s[i - 1 - j];    \
+      sum += c_[0] * last;                                             \
+      last = s[i] + (sum >> shift);                                    \
+      s[i] = last;                                                     \
+    }                                                                  \
+    return;                                                            \
+  }
 static void lpcRestore32(i32 *s, int n, const i32 *coef, int order, int shift) {
-  int order4 = (order + 3) & ~3;
-  i32 rc[32];
-  for (int k = 0; k < order4; k++) rc[k] = k < order4 - order ? 0 : coef[order4 - 1 - k];
-  v128_t c[8];
-  int nv = order4 >> 2;
-  for (int v = 0; v < nv; v++) c[v] = wasm_v128_load(rc + 4 * v);
-#define LPC_LOOP(NV)                                                                       \
-  for (int i = order; i < n; i++) {                                                       \
-    const i32 *h = s + i - order4;                                                        \
-    v128_t acc = wasm_i32x4_mul(wasm_v128_load(h), c[0]);                                 \
-    for (int v = 1; v < (NV); v++) acc = wasm_i32x4_add(acc, wasm_i32x4_mul(wasm_v128_load(h + 4 * v), c[v])); \
-    acc = wasm_i32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 2, 3, 0, 1));                  \
-    acc = wasm_i32x4_add(acc, wasm_i32x4_shuffle(acc, acc, 1, 0, 3, 2));                  \
-    s[i] += wasm_i32x4_extract_lane(acc, 0) >> shift;                                     \
+  switch (order) {
+    LPC_ORDER(1) LPC_ORDER(2) LPC_ORDER(3) LPC_ORDER(4) LPC_ORDER(5) LPC_ORDER(6)
+    LPC_ORDER(7) LPC_ORDER(8) LPC_ORDER(9) LPC_ORDER(10) LPC_ORDER(11) LPC_ORDER(12)
   }
-  /* The common vector counts as constants, so the inner loop unrolls and the coefficients stay in registers. */
-  switch (nv) {
-    case 1: LPC_LOOP(1) break;
-    case 2: LPC_LOOP(2) break;
-    case 3: LPC_LOOP(3) break;
-    default: LPC_LOOP(nv) break;
+  for (int i = order; i < n; i++) {
+    i32 sum = 0;
+    for (int j = 0; j < order; j++) sum += coef[j] * s[i - 1 - j];
+    s[i] += sum >> shift;
   }
-#undef LPC_LOOP
 }
+#undef LPC_ORDER
 
 static void lpcRestore64(i32 *s, int n, const i32 *coef, int order, int shift) {
   for (int i = order; i < n; i++) {
