@@ -15,8 +15,8 @@ import { WASM_BASE64 } from './native/flac-wasm.ts';
 interface Exports {
   memory: WasmMemory;
   __heap_base: { value: number };
-  flac_begin(data: number, length: number, channels: number, bits: number, rate: number, maxBlock: number, work: number, out: number, md5: number): number;
-  flac_frame(): number;
+  flac_begin(data: number, length: number, channels: number, bits: number, rate: number, maxBlock: number, work: number, out: number, md5: number, capacity: number): number;
+  flac_read(): number;
 }
 
 let instance: Exports | undefined;
@@ -41,6 +41,8 @@ export interface FlacStreamShape {
 const align = (n: number) => (n + 15) & ~15;
 /** int32 slots before each work plane (MARGIN in flac.c). */
 const MARGIN = 4;
+/** Samples per channel per flac_read call (at least one block): the output planes' length in the module. */
+const CHUNK = 1 << 16;
 
 function reserve(memory: WasmMemory, bytes: number): void {
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
@@ -67,34 +69,35 @@ export function decodeFlacNative(frames: Uint8Array, info: FlacStreamShape): Flo
   const width = (bits + 7) >> 3;
   const dataAt = align(ex.__heap_base.value);
   const workAt = align(dataAt + frames.length + 8);
+  const capacity = Math.max(CHUNK, maxBlock);
   const outAt = align(workAt + channels * (MARGIN + maxBlock) * 4);
-  const md5At = align(outAt + channels * maxBlock * 4);
-  reserve(ex.memory, md5At + maxBlock * channels * width);
+  const md5At = align(outAt + channels * capacity * 4);
+  reserve(ex.memory, md5At + capacity * channels * width);
   const heap = new Uint8Array(ex.memory.buffer);
   heap.set(frames, dataAt);
   heap.fill(0, dataAt + frames.length, dataAt + frames.length + 8);
-  if (ex.flac_begin(dataAt, frames.length, channels, bits, info.sampleRate, maxBlock, workAt, outAt, md5At) !== 0) return undefined;
+  if (ex.flac_begin(dataAt, frames.length, channels, bits, info.sampleRate, maxBlock, workAt, outAt, md5At, capacity) !== 0) return undefined;
   const floats = new Float32Array(ex.memory.buffer);
   const hash = createHash('md5');
   let out = Array.from({ length: channels }, () => new Float32Array(info.totalSamples > 0 ? info.totalSamples : 1 << 16));
   let done = 0;
   for (;;) {
-    let block: number;
+    let got: number;
     try {
-      block = ex.flac_frame();
+      got = ex.flac_read();
     } catch {
       return undefined; // a wasm trap on damaged input: the fallback decides
     }
-    if (block < 0) return undefined;
-    if (block === 0) break;
-    if (info.totalSamples > 0 && done + block > info.totalSamples) return undefined;
-    out = grow(out, done + block);
+    if (got < 0) return undefined;
+    if (got === 0) break;
+    if (info.totalSamples > 0 && done + got > info.totalSamples) return undefined;
+    out = grow(out, done + got);
     for (let c = 0; c < channels; c++) {
-      const plane = (outAt >> 2) + c * maxBlock;
-      out[c].set(floats.subarray(plane, plane + block), done);
+      const plane = (outAt >> 2) + c * capacity;
+      out[c].set(floats.subarray(plane, plane + got), done);
     }
-    hash.update(heap.subarray(md5At, md5At + block * channels * width));
-    done += block;
+    hash.update(heap.subarray(md5At, md5At + got * channels * width));
+    done += got;
   }
   if (done === 0 || (info.totalSamples > 0 && done !== info.totalSamples)) return undefined;
   if (info.md5Hex !== '0'.repeat(32) && hash.digest('hex') !== info.md5Hex) return undefined;

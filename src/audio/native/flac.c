@@ -49,8 +49,10 @@ static struct {
   u64 endBit;         /* length * 8 */
   int channels, bits, rate, maxBlock;
   i32 *work;          /* channels planes of (MARGIN + maxBlock) int32 */
-  float *out;         /* channels planes of maxBlock float32 */
-  u8 *md5;            /* maxBlock * channels * ceil(bits / 8) bytes */
+  float *out;         /* channels planes of `capacity` float32 */
+  u8 *md5;            /* capacity * channels * ceil(bits / 8) bytes */
+  int capacity;       /* samples per channel of out (and md5), at least maxBlock */
+  int filled;         /* samples per channel in out so far in this flac_read call */
   u64 nextSample;     /* first sample number of the next frame */
   u32 nextFrame;      /* frame number of the next frame (fixed block size streams) */
   int blocking;       /* -1 before the first frame, then the stream's blocking strategy bit */
@@ -60,7 +62,8 @@ static struct {
 #define MARGIN 4
 
 static u8 crc8Table[256];
-static u16 crc16Table[256];
+/* crc16Tables[k][b]: the CRC-16 of byte b followed by k zero bytes (slicing by 8: 8 bytes per step). */
+static u16 crc16Tables[8][256];
 
 static void makeCrcTables(void) {
   for (int i = 0; i < 256; i++) {
@@ -71,8 +74,13 @@ static void makeCrcTables(void) {
       c16 = (c16 & 0x8000) ? ((c16 << 1) ^ 0x8005) : (c16 << 1);
     }
     crc8Table[i] = (u8)c8;
-    crc16Table[i] = (u16)c16;
+    crc16Tables[0][i] = (u16)c16;
   }
+  for (int k = 1; k < 8; k++)
+    for (int i = 0; i < 256; i++) {
+      u32 c = crc16Tables[k - 1][i];
+      crc16Tables[k][i] = (u16)((c << 8) ^ crc16Tables[0][c >> 8]);
+    }
 }
 
 static u32 crc8(const u8 *p, u32 n) {
@@ -82,8 +90,14 @@ static u32 crc8(const u8 *p, u32 n) {
 }
 
 static u32 crc16(const u8 *p, u32 n) {
+  const u16(*t)[256] = crc16Tables;
   u32 c = 0;
-  for (u32 i = 0; i < n; i++) c = ((c << 8) & 0xffff) ^ crc16Table[(c >> 8) ^ p[i]];
+  u32 i = 0;
+  for (; i + 8 <= n; i += 8) {
+    u32 x = c ^ ((u32)p[i] << 8 | p[i + 1]);
+    c = t[7][x >> 8] ^ t[6][x & 0xff] ^ t[5][p[i + 2]] ^ t[4][p[i + 3]] ^ t[3][p[i + 4]] ^ t[2][p[i + 5]] ^ t[1][p[i + 6]] ^ t[0][p[i + 7]];
+  }
+  for (; i < n; i++) c = ((c << 8) & 0xffff) ^ t[0][(c >> 8) ^ p[i]];
   return c;
 }
 
@@ -192,19 +206,31 @@ static int residual(i32 *r, int block, int order) {
 
 /* ---- predictors ---- */
 
+/* The FIXED predictors (RFC 9639 9.2.5), the previous samples kept in registers. */
 static void fixedRestore(i32 *s, int n, int order) {
+  if (order == 0 || n <= order) return;
+  i32 a = s[order - 1], b = order > 1 ? s[order - 2] : 0, c = order > 2 ? s[order - 3] : 0, d = order > 3 ? s[order - 4] : 0;
   switch (order) {
     case 1:
-      for (int i = 1; i < n; i++) s[i] += s[i - 1];
+      for (int i = 1; i < n; i++) s[i] = a = s[i] + a;
       break;
     case 2:
-      for (int i = 2; i < n; i++) s[i] += 2 * s[i - 1] - s[i - 2];
+      for (int i = 2; i < n; i++) {
+        i32 x = s[i] + 2 * a - b;
+        b = a, a = x, s[i] = x;
+      }
       break;
     case 3:
-      for (int i = 3; i < n; i++) s[i] += 3 * (s[i - 1] - s[i - 2]) + s[i - 3];
+      for (int i = 3; i < n; i++) {
+        i32 x = s[i] + 3 * (a - b) + c;
+        c = b, b = a, a = x, s[i] = x;
+      }
       break;
     case 4:
-      for (int i = 4; i < n; i++) s[i] += 4 * (s[i - 1] + s[i - 3]) - 6 * s[i - 2] - s[i - 4];
+      for (int i = 4; i < n; i++) {
+        i32 x = s[i] + 4 * (a + c) - 6 * b - d;
+        d = c, c = b, b = a, a = x, s[i] = x;
+      }
       break;
   }
 }
@@ -393,10 +419,10 @@ static void emit(int block) {
   float scale = 1.0f / (float)(1 << (S.bits - 1));
   for (int c = 0; c < channels; c++) {
     const i32 *s = S.work + c * (MARGIN + S.maxBlock) + MARGIN;
-    float *o = S.out + c * S.maxBlock;
+    float *o = S.out + c * S.capacity + S.filled;
     for (int i = 0; i < block; i++) o[i] = (float)s[i] * scale;
-    u8 *m = S.md5 + c * width;
     int stride = channels * width;
+    u8 *m = S.md5 + S.filled * stride + c * width;
     if (width == 1) {
       for (int i = 0; i < block; i++) m[i * stride] = (u8)s[i];
     } else if (width == 2) {
@@ -418,12 +444,13 @@ static void emit(int block) {
 
 /*
  * Start decoding `length` bytes of frames at `data` (followed by 8 zero bytes), for a stream of the given
- * STREAMINFO, into `work` (channels * (4 + maxBlock) int32), `out` (channels * maxBlock float32) and
- * `md5` (maxBlock * channels * ceil(bits/8) bytes). Returns 0, or ERR_UNSUPPORTED.
+ * STREAMINFO, into `work` (channels * (4 + maxBlock) int32), `out` (channels planes of `capacity`
+ * float32) and `md5` (capacity * channels * ceil(bits/8) bytes). Returns 0, or ERR_UNSUPPORTED.
  */
-EXPORT(flac_begin) int flac_begin(const u8 *data, u32 length, int channels, int bits, int rate, int maxBlock, i32 *work, float *out, u8 *md5) {
-  if (crc16Table[1] == 0) makeCrcTables();
-  if (bits > 24 || bits < 4 || channels < 1 || channels > 8) return ERR_UNSUPPORTED;
+EXPORT(flac_begin) int flac_begin(const u8 *data, u32 length, int channels, int bits, int rate, int maxBlock, i32 *work, float *out, u8 *md5, int capacity) {
+  if (crc16Tables[0][1] == 0) makeCrcTables();
+  if (bits > 24 || bits < 4 || channels < 1 || channels > 8 || capacity < maxBlock) return ERR_UNSUPPORTED;
+  S.capacity = capacity;
   S.data = data;
   S.length = length;
   S.bit = 0;
@@ -443,8 +470,8 @@ EXPORT(flac_begin) int flac_begin(const u8 *data, u32 length, int channels, int 
   return 0;
 }
 
-/* Decodes the next frame into out and md5; returns its block size, 0 at the end of the data, or an error. */
-EXPORT(flac_frame) int flac_frame(void) {
+/* Decodes the next frame into out and md5 at S.filled; returns its block size, 0 at the end, or an error. */
+static int frame(void) {
   if (S.bit >= S.endBit) return 0;
   u64 start = S.bit >> 3;
   int assignment;
@@ -464,6 +491,22 @@ EXPORT(flac_frame) int flac_frame(void) {
   S.nextSample += (u64)block;
   S.nextFrame++;
   return block;
+}
+
+/*
+ * Decodes frames into out and md5 from their start while a frame of maxBlock still fits (fewer calls and
+ * copies from JavaScript than a frame per call); returns the samples per channel decoded, 0 at the end
+ * of the data, or an error.
+ */
+EXPORT(flac_read) int flac_read(void) {
+  S.filled = 0;
+  while (S.filled + S.maxBlock <= S.capacity) {
+    int block = frame();
+    if (block < 0) return block;
+    if (block == 0) break;
+    S.filled += block;
+  }
+  return S.filled;
 }
 
 /* Byte offset of the reader in the data (where decoding stopped). */
