@@ -39,6 +39,8 @@ export interface FlacStreamShape {
 }
 
 const align = (n: number) => (n + 15) & ~15;
+/** Zero bytes after the data: the bit reader loads 8 bytes at a time, up to 8 past the end (flac.c). */
+const PADDING = 16;
 /** int32 slots before each work plane (MARGIN in flac.c). */
 const MARGIN = 4;
 /** Samples per channel per flac_read call (at least one block): the output planes' length in the module. */
@@ -68,14 +70,14 @@ export function decodeFlacNative(frames: Uint8Array, info: FlacStreamShape): Flo
   const ex = exports();
   const width = (bits + 7) >> 3;
   const dataAt = align(ex.__heap_base.value);
-  const workAt = align(dataAt + frames.length + 8);
+  const workAt = align(dataAt + frames.length + PADDING);
   const capacity = Math.max(CHUNK, maxBlock);
   const outAt = align(workAt + channels * (MARGIN + maxBlock) * 4);
   const md5At = align(outAt + channels * capacity * 4);
   reserve(ex.memory, md5At + capacity * channels * width);
   const heap = new Uint8Array(ex.memory.buffer);
   heap.set(frames, dataAt);
-  heap.fill(0, dataAt + frames.length, dataAt + frames.length + 8);
+  heap.fill(0, dataAt + frames.length, dataAt + frames.length + PADDING);
   if (ex.flac_begin(dataAt, frames.length, channels, bits, info.sampleRate, maxBlock, workAt, outAt, md5At, capacity) !== 0) return undefined;
   const floats = new Float32Array(ex.memory.buffer);
   const hash = createHash('md5');

@@ -11,8 +11,8 @@
  * every damaged one gets libFLAC's recovery and warnings as before.
  *
  * Hot loops, written for speed: the bit reader keeps the bit position only and reads 8 bytes big-endian
- * (one SIMD swizzle) at each peek; the caller pads the data with 8 zero bytes. Rice codes are read with
- * one count-leading-zeros each. LPC restoration uses i32x4 dot products when the sums fit 32 bits (the
+ * (one SIMD swizzle) at each peek; the caller pads the data with 16 zero bytes. Rice codes are read from
+ * a 64-bit cache with one count-leading-zeros each. LPC restoration uses i32x4 dot products when the sums fit 32 bits (the
  * encoder's guarantee libFLAC also relies on: bits + precision + log2(order) <= 32), else 64-bit scalar
  * sums. Samples leave as float32 planes (integer / 2^(bits-1), as libsndfile) and as the interleaved
  * little-endian bytes the STREAMINFO MD5 is computed over. Built with -fwrapv: damaged input may overflow
@@ -44,7 +44,7 @@ enum {
 /* Where JavaScript laid out the stream and the buffers (flac_begin), and the position in the stream. */
 static struct {
   const u8 *data;
-  u32 length;         /* bytes of data (8 zero bytes follow) */
+  u32 length;         /* bytes of data (16 zero bytes follow) */
   u64 bit;            /* the reader's position, in bits from data */
   u64 endBit;         /* length * 8 */
   int channels, bits, rate, maxBlock;
@@ -147,33 +147,49 @@ static int readUnary(void) {
 /* ---- residual ---- */
 
 /*
- * One partition of `n` Rice codes with parameter k into r: the hottest loop. The position lives in a
- * local (stores to r could otherwise be assumed to change S.bit); the k low bits are taken with two
- * shifts that also give 0 for k = 0, so there is no branch on k.
+ * One partition of `n` Rice codes with parameter k into r: the hottest loop. The bits live in a 64-bit
+ * cache (left-aligned, `avail` of them valid) refilled 1-7 whole bytes at a time, so the chain from one
+ * code to the next is a count-leading-zeros and a shift, not a memory load; the k low bits are taken with
+ * two shifts that also give 0 for k = 0. Bits after the valid ones are the stream's own or zero, so a
+ * refill can OR the next 8 bytes in. The data must be followed by 16 bytes of padding.
  */
 static int riceBlock(i32 *r, int n, int k) {
   const u8 *data = S.data;
   const u64 end = S.endBit;
-  u64 bit = S.bit;
+  u32 pos = (u32)(S.bit >> 3);
+  u64 cache = loadBE64(data + pos) << (S.bit & 7);
+  int avail = 64 - (int)(S.bit & 7);
+  pos += 8;
   for (int i = 0; i < n; i++) {
-    if (bit >= end) return ERR_END;
-    u64 w = loadBE64(data + (bit >> 3)) << (bit & 7);
-    int q = __builtin_clzll(w | 1);
+    if (avail < 56) {
+      if ((u64)pos * 8 - (u64)avail > end) return ERR_END;
+      cache |= loadBE64(data + pos) >> avail;
+      int bytes = (63 - avail) >> 3;
+      pos += (u32)bytes;
+      avail += bytes * 8;
+    }
+    int q = __builtin_clzll(cache | 1);
+    int len = q + 1 + k;
     u32 v;
-    if (__builtin_expect(q + k < 56, 1)) {
-      /* The unary part and the k low bits are both inside w. */
-      v = ((u32)q << k) | (u32)(((w << q << 1) >> 1) >> (63 - k));
-      bit += (u64)(q + 1 + k);
+    if (__builtin_expect(len <= avail, 1)) {
+      v = ((u32)q << k) | (u32)(((cache << q << 1) >> 1) >> (63 - k));
+      cache <<= len;
+      avail -= len;
     } else {
-      S.bit = bit;
+      /* A unary part longer than the cache: read it from memory, then reload the cache. */
+      S.bit = (u64)pos * 8 - (u64)avail;
       int uq = readUnary();
       if (uq < 0) return ERR_END;
       v = ((u32)uq << k) | (k ? readBits(k) : 0);
-      bit = S.bit;
+      if (S.bit > end) return ERR_END;
+      pos = (u32)(S.bit >> 3);
+      cache = loadBE64(data + pos) << (S.bit & 7);
+      avail = 64 - (int)(S.bit & 7);
+      pos += 8;
     }
     r[i] = (i32)(v >> 1) ^ -(i32)(v & 1);
   }
-  S.bit = bit;
+  S.bit = (u64)pos * 8 - (u64)avail;
   return 0;
 }
 
@@ -443,7 +459,7 @@ static void emit(int block) {
 /* ---- exports ---- */
 
 /*
- * Start decoding `length` bytes of frames at `data` (followed by 8 zero bytes), for a stream of the given
+ * Start decoding `length` bytes of frames at `data` (followed by 16 zero bytes), for a stream of the given
  * STREAMINFO, into `work` (channels * (4 + maxBlock) int32), `out` (channels planes of `capacity`
  * float32) and `md5` (capacity * channels * ceil(bits/8) bytes). Returns 0, or ERR_UNSUPPORTED.
  */
