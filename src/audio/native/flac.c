@@ -12,9 +12,9 @@
  *
  * Hot loops, written for speed: the bit reader keeps the bit position only and reads 8 bytes big-endian
  * (one SIMD swizzle) at each peek; the caller pads the data with 16 zero bytes. Rice codes are read from
- * a 64-bit cache with one count-leading-zeros each. LPC restoration uses i32x4 dot products when the sums fit 32 bits (the
- * encoder's guarantee libFLAC also relies on: bits + precision + log2(order) <= 32), else 64-bit scalar
- * sums. Samples leave as float32 planes (integer / 2^(bits-1), as libsndfile) and as the interleaved
+ * a 64-bit cache with one count-leading-zeros each. LPC restoration sums in 32 bits when they fit (the
+ * encoder's guarantee libFLAC also relies on: bits + precision + log2(order) <= 32), orders 4-12 four
+ * samples at a time with i32x4 (lpcGroups), else in 64-bit scalar sums. Samples leave as float32 planes (integer / 2^(bits-1), as libsndfile) and as the interleaved
  * little-endian bytes the STREAMINFO MD5 is computed over. Built with -fwrapv: damaged input may overflow
  * sums, which then wrap (and the CRC declines the frame) instead of being undefined behaviour.
  */
@@ -272,12 +272,56 @@ static void fixedRestore(i32 *s, int n, int order) {
     }                                                                  \
     return;                                                            \
   }
-static void lpcRestore32(i32 *s, int n, const i32 *coef, int order, int shift) {
-  switch (order) {
-    LPC_ORDER(1) LPC_ORDER(2) LPC_ORDER(3) LPC_ORDER(4) LPC_ORDER(5) LPC_ORDER(6)
-    LPC_ORDER(7) LPC_ORDER(8) LPC_ORDER(9) LPC_ORDER(10) LPC_ORDER(11) LPC_ORDER(12)
+/*
+ * Orders 4-12 four samples at a time: the lags of 4 and more only reach samples of earlier groups, kept
+ * in registers as i32x4 (B1 = the last 4, B2 and B3 before), so their terms for the 4 new samples are
+ * vector multiplies of shuffled groups; the lags 1-3 are scalar, chained through the 4 new samples.
+ * Modulo 2^32 the sums are the scalar loop's exactly (only the order of the additions differs).
+ * Reads before s[0] land in the plane's margin, always in lanes whose coefficient is not used.
+ */
+#define WINDOW(L) (L == 4 ? B1 : L == 5 ? wasm_i32x4_shuffle(B2, B1, 3, 4, 5, 6) : L == 6 ? wasm_i32x4_shuffle(B2, B1, 2, 3, 4, 5) \
+  : L == 7 ? wasm_i32x4_shuffle(B2, B1, 1, 2, 3, 4) : L == 8 ? B2 : L == 9 ? wasm_i32x4_shuffle(B3, B2, 3, 4, 5, 6) \
+  : L == 10 ? wasm_i32x4_shuffle(B3, B2, 2, 3, 4, 5) : L == 11 ? wasm_i32x4_shuffle(B3, B2, 1, 2, 3, 4) : B3)
+#define TERM(L) if (order >= L) acc = wasm_i32x4_add(acc, wasm_i32x4_mul(wasm_i32x4_splat(coef[L - 1]), WINDOW(L)));
+static inline __attribute__((always_inline)) int lpcGroups(i32 *s, int n, const i32 *coef, const int order, int shift) {
+  const i32 c0 = coef[0], c1 = coef[1], c2 = coef[2];
+  int i = order;
+  v128_t B1 = wasm_v128_load(s + i - 4), B2 = wasm_v128_load(s + i - 8);
+  v128_t B3 = order > 8 ? wasm_v128_load(s + i - 12) : wasm_i32x4_splat(0);
+  for (; i + 4 <= n; i += 4) {
+    v128_t acc = wasm_i32x4_splat(0);
+    TERM(4) TERM(5) TERM(6) TERM(7) TERM(8) TERM(9) TERM(10) TERM(11) TERM(12)
+    i32 p1 = wasm_i32x4_extract_lane(B1, 3), p2 = wasm_i32x4_extract_lane(B1, 2), p3 = wasm_i32x4_extract_lane(B1, 1);
+    i32 o0 = s[i] + ((wasm_i32x4_extract_lane(acc, 0) + c0 * p1 + c1 * p2 + c2 * p3) >> shift);
+    i32 o1 = s[i + 1] + ((wasm_i32x4_extract_lane(acc, 1) + c0 * o0 + c1 * p1 + c2 * p2) >> shift);
+    i32 o2 = s[i + 2] + ((wasm_i32x4_extract_lane(acc, 2) + c0 * o1 + c1 * o0 + c2 * p1) >> shift);
+    i32 o3 = s[i + 3] + ((wasm_i32x4_extract_lane(acc, 3) + c0 * o2 + c1 * o1 + c2 * o0) >> shift);
+    v128_t nb = wasm_i32x4_make(o0, o1, o2, o3);
+    wasm_v128_store(s + i, nb);
+    B3 = B2;
+    B2 = B1;
+    B1 = nb;
   }
-  for (int i = order; i < n; i++) {
+  return i;
+}
+#undef TERM
+#undef WINDOW
+
+static void lpcRestore32(i32 *s, int n, const i32 *coef, int order, int shift) {
+  int i = order;
+  switch (order) {
+    LPC_ORDER(1) LPC_ORDER(2) LPC_ORDER(3)
+    case 4: i = lpcGroups(s, n, coef, 4, shift); break;
+    case 5: i = lpcGroups(s, n, coef, 5, shift); break;
+    case 6: i = lpcGroups(s, n, coef, 6, shift); break;
+    case 7: i = lpcGroups(s, n, coef, 7, shift); break;
+    case 8: i = lpcGroups(s, n, coef, 8, shift); break;
+    case 9: i = lpcGroups(s, n, coef, 9, shift); break;
+    case 10: i = lpcGroups(s, n, coef, 10, shift); break;
+    case 11: i = lpcGroups(s, n, coef, 11, shift); break;
+    case 12: i = lpcGroups(s, n, coef, 12, shift); break;
+  }
+  for (; i < n; i++) {
     i32 sum = 0;
     for (int j = 0; j < order; j++) sum += coef[j] * s[i - 1 - j];
     s[i] += sum >> shift;
