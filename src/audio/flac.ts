@@ -1,10 +1,12 @@
 /**
- * FLAC reader on @wasm-audio-decoders/flac (libFLAC in WebAssembly), returning exactly the samples
- * libsndfile (so librosa.load) returns: integer / 2^(bits-1).
+ * FLAC reader returning exactly the samples libsndfile (so librosa.load) returns: integer / 2^(bits-1).
  *
- * The package scales integers by 1 / (2^(bits-1) - 1); for up to 24 bits that float still identifies the
- * integer uniquely, so we recover it and rescale, and check it against STREAMINFO's MD5 on the way, which is
- * what catches corruption the decoder itself stays silent about.
+ * Clean streams of up to 24 bits decode with our own decoder (src/audio/flac-native.ts: native/flac.c in
+ * wasm SIMD), which checks every CRC and the STREAMINFO MD5 itself and declines anything else. Those go to
+ * @wasm-audio-decoders/flac (libFLAC in WebAssembly), as before: it scales integers by 1 / (2^(bits-1) - 1);
+ * for up to 24 bits that float still identifies the integer uniquely, so we recover it and rescale, and
+ * check it against STREAMINFO's MD5 on the way, which is what catches corruption the decoder itself stays
+ * silent about.
  */
 import { createHash } from 'node:crypto';
 import { BirdcallError } from '../errors.ts';

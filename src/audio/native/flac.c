@@ -472,6 +472,26 @@ static void decorrelate(int assignment, int block) {
   }
 }
 
+/*
+ * The MD5 bytes of 9-16-bit mono or stereo, the usual case, 8 bytes (stereo) or 16 (mono) per shuffle:
+ * the low 16 bits of each int32 lane, interleaved by channel.
+ */
+static void md5Pairs16(int block) {
+  const i32 *a = S.work + MARGIN;
+  u8 *m = S.md5 + S.filled * S.channels * 2;
+  int i = 0;
+  if (S.channels == 1) {
+    for (; i + 8 <= block; i += 8)
+      wasm_v128_store(m + 2 * i, wasm_i16x8_shuffle(wasm_v128_load(a + i), wasm_v128_load(a + i + 4), 0, 2, 4, 6, 8, 10, 12, 14));
+    for (; i < block; i++) m[2 * i] = (u8)a[i], m[2 * i + 1] = (u8)(a[i] >> 8);
+  } else {
+    const i32 *b = a + MARGIN + S.maxBlock;
+    for (; i + 4 <= block; i += 4)
+      wasm_v128_store(m + 4 * i, wasm_i16x8_shuffle(wasm_v128_load(a + i), wasm_v128_load(b + i), 0, 8, 2, 10, 4, 12, 6, 14));
+    for (; i < block; i++) m[4 * i] = (u8)a[i], m[4 * i + 1] = (u8)(a[i] >> 8), m[4 * i + 2] = (u8)b[i], m[4 * i + 3] = (u8)(b[i] >> 8);
+  }
+}
+
 /* Float planes (integer / 2^(bits-1)) and the interleaved little-endian bytes the MD5 covers. */
 static void emit(int block) {
   int channels = S.channels;
@@ -483,7 +503,9 @@ static void emit(int block) {
     for (int i = 0; i < block; i++) o[i] = (float)s[i] * scale;
     int stride = channels * width;
     u8 *m = S.md5 + S.filled * stride + c * width;
-    if (width == 1) {
+    if (width == 2 && channels <= 2) {
+      if (c == 0) md5Pairs16(block);
+    } else if (width == 1) {
       for (int i = 0; i < block; i++) m[i * stride] = (u8)s[i];
     } else if (width == 2) {
       for (int i = 0; i < block; i++, m += stride) {
