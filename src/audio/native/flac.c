@@ -381,7 +381,11 @@ static int subframe(i32 *s, int block, int bps) {
     i32 coef[32];
     for (int j = 0; j < order; j++) coef[j] = readSigned(precision);
     if ((e = residual(s, block, order))) return e;
-    if (bps + precision + ceilLog2(order) <= 32) lpcRestore32(s, block, coef, order, shift);
+    /* 32-bit sums are exact when the final sum fits (wrapped partial sums do not matter): samples are
+       within bps bits, so sum |coef| * 2^(bps-1) < 2^31 suffices; more often true than the precision rule. */
+    u64 magnitude = 0;
+    for (int j = 0; j < order; j++) magnitude += (u64)(coef[j] < 0 ? -(i64)coef[j] : coef[j]);
+    if (bps + precision + ceilLog2(order) <= 32 || (magnitude << (bps - 1)) < (1ull << 31)) lpcRestore32(s, block, coef, order, shift);
     else lpcRestore64(s, block, coef, order, shift);
   } else {
     return ERR_SUBFRAME;
