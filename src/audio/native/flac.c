@@ -148,8 +148,8 @@ static int readUnary(void) {
 
 /*
  * One partition of `n` Rice codes with parameter k into r: the hottest loop. The bits live in a 64-bit
- * cache (left-aligned, `avail` of them valid) refilled 1-7 whole bytes at a time, so the chain from one
- * code to the next is a count-leading-zeros and a shift, not a memory load; the k low bits are taken with
+ * cache (left-aligned, `avail` of them valid) refilled whole bytes at a time once per two codes, so the
+ * chain from one code to the next is a count-leading-zeros and a shift, not a memory load; the k low bits are taken with
  * two shifts that also give 0 for k = 0. Bits after the valid ones are the stream's own or zero, so a
  * refill can OR the next 8 bytes in. The data must be followed by 16 bytes of padding.
  */
@@ -158,37 +158,50 @@ static int riceBlock(i32 *r, int n, int k) {
   const u64 end = S.endBit;
   u32 pos = (u32)(S.bit >> 3);
   u64 cache = loadBE64(data + pos) << (S.bit & 7);
-  int avail = 64 - (int)(S.bit & 7);
-  pos += 8;
-  for (int i = 0; i < n; i++) {
-    if (avail < 56) {
-      if ((u64)pos * 8 - (u64)avail > end) return ERR_END;
-      cache |= loadBE64(data + pos) >> avail;
-      int bytes = (63 - avail) >> 3;
-      pos += (u32)bytes;
-      avail += bytes * 8;
-    }
-    int q = __builtin_clzll(cache | 1);
-    int len = q + 1 + k;
-    u32 v;
-    if (__builtin_expect(len <= avail, 1)) {
-      v = ((u32)q << k) | (u32)(((cache << q << 1) >> 1) >> (63 - k));
-      cache <<= len;
-      avail -= len;
-    } else {
-      /* A unary part longer than the cache: read it from memory, then reload the cache. */
-      S.bit = (u64)pos * 8 - (u64)avail;
-      int uq = readUnary();
-      if (uq < 0) return ERR_END;
-      v = ((u32)uq << k) | (k ? readBits(k) : 0);
-      if (S.bit > end) return ERR_END;
-      pos = (u32)(S.bit >> 3);
-      cache = loadBE64(data + pos) << (S.bit & 7);
-      avail = 64 - (int)(S.bit & 7);
-      pos += 8;
-    }
-    r[i] = (i32)(v >> 1) ^ -(i32)(v & 1);
+  int avail = 56 - (int)(S.bit & 7); /* under 64, so a refill never shifts by 64 */
+  pos += 7;
+  /* One unconditional refill per two codes (to 56-63 valid bits): a branch-free pattern. */
+#define REFILL()                                                  \
+  if ((u64)pos * 8 - (u64)avail > end) return ERR_END;            \
+  cache |= loadBE64(data + pos) >> avail;                         \
+  pos += (u32)((63 - avail) >> 3);                                \
+  avail |= 56;
+#define ONE(I)                                                                          \
+  {                                                                                     \
+    int q = __builtin_clzll(cache | 1);                                                 \
+    int len = q + 1 + k;                                                                \
+    u32 v;                                                                              \
+    if (__builtin_expect(len <= avail, 1)) {                                            \
+      v = ((u32)q << k) | (u32)(((cache << q << 1) >> 1) >> (63 - k));                 \
+      cache <<= len;                                                                    \
+      avail -= len;                                                                     \
+    } else {                                                                            \
+      /* A code longer than the cache: read it from memory, then reload the cache. */   \
+      S.bit = (u64)pos * 8 - (u64)avail;                                                \
+      int uq = readUnary();                                                             \
+      if (uq < 0) return ERR_END;                                                       \
+      v = ((u32)uq << k) | (k ? readBits(k) : 0);                                       \
+      if (S.bit > end) return ERR_END;                                                  \
+      pos = (u32)(S.bit >> 3);                                                          \
+      cache = loadBE64(data + pos) << (S.bit & 7);                                      \
+      avail = 56 - (int)(S.bit & 7);                                                    \
+      pos += 7;                                                                         \
+    }                                                                                   \
+    r[I] = (i32)(v >> 1) ^ -(i32)(v & 1);                                               \
   }
+  int i = 0;
+  for (; i + 2 <= n; i += 2) {
+    REFILL()
+    ONE(i)
+    ONE(i + 1)
+  }
+  if (i < n) {
+    REFILL()
+    ONE(i)
+  }
+#undef ONE
+#undef REFILL
+  if ((u64)pos * 8 - (u64)avail > end) return ERR_END;
   S.bit = (u64)pos * 8 - (u64)avail;
   return 0;
 }
