@@ -59,9 +59,15 @@ describe('our FLAC decoder on streams our test writer makes (variable block size
     expectExactly(ours(bytes), scaled(chs, bits));
   });
 
+  it('Rice parameter 0 on large residuals (unary codes longer than the 64-bit cache)', () => {
+    const chs = signal(16, 7);
+    const bytes = writeFlac(chs, 16, 32000, sizes, ['fixed2k0', 'fixed2']);
+    expectExactly(ours(bytes), scaled(chs, 16));
+  });
+
   it('libFLAC decodes the writer\'s stream to the same integers (the writer follows the format)', async () => {
     const chs = signal(16, 3);
-    const bytes = writeFlac(chs, 16, 22050, sizes, ['fixed2', 'wasted', 'verbatim']);
+    const bytes = writeFlac(chs, 16, 22050, sizes, ['fixed2', 'wasted', 'verbatim', 'fixed2k0']);
     const d = new FLACDecoder();
     await d.ready;
     const ref = await d.decodeFile(bytes);

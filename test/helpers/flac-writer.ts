@@ -57,7 +57,8 @@ function codedNumber(w: BitWriter, v: number): void {
 const RATE_CODES = [-1, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000];
 const SIZE_CODES = [-1, 8, 12, -1, 16, 20, 24, 32];
 
-export type SubframeKind = 'verbatim' | 'fixed2' | 'wasted';
+/** fixed2k0: FIXED order 2 with Rice parameter 0, so large residuals make unary codes of hundreds of bits. */
+export type SubframeKind = 'verbatim' | 'fixed2' | 'fixed2k0' | 'wasted';
 
 /** A CONSTANT subframe when all samples are equal; 'wasted' only when all are even (else VERBATIM). */
 function subframe(w: BitWriter, s: Int32Array, bits: number, kind: SubframeKind): void {
@@ -87,7 +88,7 @@ function subframe(w: BitWriter, s: Int32Array, bits: number, kind: SubframeKind)
         for (const v of part) w.put(v, width);
       } else {
         const us = part.map((v) => (v >= 0 ? 2 * v : -2 * v - 1));
-        const k = Math.min(30, Math.floor(Math.log2(1 + us.reduce((a, u) => a + u, 0) / Math.max(1, us.length))));
+        const k = kind === 'fixed2k0' ? 0 : Math.min(30, Math.floor(Math.log2(1 + us.reduce((a, u) => a + u, 0) / Math.max(1, us.length))));
         w.put(k, 5);
         for (const u of us) {
           w.unary(Math.floor(u / 2 ** k));
@@ -131,7 +132,7 @@ export function writeFlac(channels: Int32Array[], bits: number, rate: number, bl
     for (const ch of channels) subframe(w, ch.subarray(start, start + size), bits, kinds[f++ % kinds.length]);
     w.align();
     w.put(crc(w.bytes, 0x8005, 16), 16);
-    out.push(...w.bytes);
+    for (const b of w.bytes) out.push(b);
     start += size;
   }
   return Uint8Array.from(out);
