@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { wasmApi, type WasmMemory } from '../wasm-api.ts';
+import { align16 as align, reserveMemory as reserve, wasmApi, type WasmMemory } from '../wasm-api.ts';
 import { WASM_BASE64 } from './native/flac-wasm.ts';
 
 /**
@@ -38,17 +38,12 @@ export interface FlacStreamShape {
   md5Hex: string;
 }
 
-const align = (n: number) => (n + 15) & ~15;
 /** Zero bytes after the data: the bit reader loads 8 bytes at a time, up to 8 past the end (flac.c). */
 const PADDING = 16;
 /** int32 slots before each work plane (MARGIN in flac.c). */
 const MARGIN = 4;
 /** Samples per channel per flac_read call (at least one block): the output planes' length in the module. */
 const CHUNK = 1 << 16;
-
-function reserve(memory: WasmMemory, bytes: number): void {
-  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-}
 
 /** Output planes that double in length when a stream of unknown length outgrows them. */
 function grow(planes: Float32Array<ArrayBuffer>[], needed: number): Float32Array<ArrayBuffer>[] {
