@@ -1,8 +1,9 @@
 /*
  * FLAC frame decoding in wasm SIMD, written for birdcall from the format's specification (RFC 9639).
- * Built by scripts/build-wasm.ts into flac.wasm; driven by src/audio/flac-native.ts, which parses the
- * metadata blocks, lays out the memory, hashes the MD5 bytes and falls back to libFLAC (the
- * @wasm-audio-decoders/flac package) for any stream this decoder declines.
+ * Built by scripts/build-wasm.ts into flac.wasm; driven by src/audio/flac-native.ts, which lays out the
+ * memory, hashes the MD5 bytes and returns undefined for any stream this decoder declines, so that
+ * src/audio/flac.ts (which parses STREAMINFO and the metadata blocks) falls back to libFLAC (the
+ * @wasm-audio-decoders/flac package).
  *
  * It declines (returns a negative code) rather than repairs: a frame header or a frame whose CRC fails, a
  * sync code missing where a frame should start, a frame or sample number out of sequence, reserved codes,
@@ -12,11 +13,13 @@
  *
  * Hot loops, written for speed: the bit reader keeps the bit position only and reads 8 bytes big-endian
  * (one SIMD swizzle) at each peek; the caller pads the data with 16 zero bytes. Rice codes are read from
- * a 64-bit cache with one count-leading-zeros each. LPC restoration sums in 32 bits when they fit (the
- * encoder's guarantee libFLAC also relies on: bits + precision + log2(order) <= 32), orders 4-12 four
- * samples at a time with i32x4 (lpcGroups), else in 64-bit scalar sums. Samples leave as float32 planes (integer / 2^(bits-1), as libsndfile) and as the interleaved
- * little-endian bytes the STREAMINFO MD5 is computed over. Built with -fwrapv: damaged input may overflow
- * sums, which then wrap (and the CRC declines the frame) instead of being undefined behaviour.
+ * a 64-bit cache with one count-leading-zeros each. LPC restoration sums in 32 bits when they are exact
+ * (the encoder's guarantee libFLAC relies on, bits + precision + log2(order) <= 32, or
+ * sum |coef| * 2^(bits-1) < 2^31), orders 4-12 four samples at a time with i32x4 (lpcGroups), else in
+ * 64-bit scalar sums. Samples leave as float32 planes (integer / 2^(bits-1), as libsndfile) and as the
+ * interleaved little-endian bytes the STREAMINFO MD5 is computed over. Built with -fwrapv: malformed input
+ * may overflow sums, which then wrap (and the MD5 check declines the stream) instead of being undefined
+ * behaviour.
  */
 #include <wasm_simd128.h>
 
