@@ -1,11 +1,11 @@
 /**
  * Decode speed of the compressed formats (issue 9), in seconds of audio per second of decoding, on FLAC,
  * Ogg Vorbis and MP3 copies of real recordings from ../shared/data/birdcalls made with sox:
- *  - `decodeAudio`: what the pipeline runs (detection, container walk, pooled FLAC/Ogg decoders and a
- *    fresh MP3 decoder per file, FLAC rescaling and MD5 check);
- *  - `wasm reused`: the bare package with one decoder instance kept across files and no checks, the
- *    ceiling for decodeAudio (with a fresh instance per file, FLAC and Ogg were 1.5-2x slower in CPU
- *    time on these 6 s clips, which is why src/audio/compressed.ts pools them);
+ *  - `decodeAudio`: what the pipeline runs (detection, container walk; our FLAC decoder and stb_vorbis on
+ *    clean streams, the pooled packages on the others, a fresh MP3 decoder per file; the FLAC MD5 check);
+ *  - `wasm reused`: the bare package (libFLAC, libvorbis, libmpg123) with one decoder instance kept across
+ *    files and no checks, for scale (with a fresh instance per file, FLAC and Ogg were 1.5-2x slower in
+ *    CPU time on these 6 s clips, which is why src/audio/compressed.ts pools them);
  *  - `sox process`: decoding each file to WAV with the sox command line (start-up included), for scale;
  *  - `libsndfile`: soundfile.read (libsndfile, native) on the same bytes in one Python process, the peer
  *    the issue sets (issue 16: decode >= 0.8x libsndfile), timed in that process like ours (wall and

@@ -5,9 +5,10 @@
  * - src/dsp/native/dsp.wasm from dsp.c (the spectral core's float32/float64 fast path, on a memory of its
  *   own that src/dsp/native.ts creates);
  * - src/audio/native/vorbis.wasm from vorbis.c + the vendored stb_vorbis.c (the Ogg Vorbis decoder,
- *   src/audio/stb-vorbis.ts).
+ *   src/audio/stb-vorbis.ts);
+ * - src/audio/native/flac.wasm from flac.c (our FLAC decoder, src/audio/flac-native.ts).
  * The .wasm files are committed, so installing birdcall needs no C compiler; test/train/native.test.ts,
- * test/dsp/native.test.ts and test/audio/stb-vorbis.test.ts check that each committed module was built
+ * test/dsp/native.test.ts and test/scripts/build-wasm.test.ts check that each committed module was built
  * from the committed source (and
  * rebuild it byte for byte when the same clang is present).
  *
@@ -73,6 +74,29 @@ export const VORBIS_FLAGS = [
   '-Wl,-z,stack-size=65536',
 ];
 
+export const FLAC_SOURCE = join(VORBIS_DIR, 'flac.c');
+
+/**
+ * The FLAC decoder owns its memory like the Vorbis one (static CRC tables and state, a small stack for the
+ * LPC coefficients), with no imports at all. -fwrapv: damaged frames may overflow the predictor sums,
+ * which must wrap (the frame's CRC then declines it) rather than be undefined behaviour.
+ */
+export const FLAC_FLAGS = [
+  '--target=wasm32',
+  '-O3',
+  '-msimd128',
+  '-mbulk-memory',
+  '-fwrapv',
+  '-nostdlib',
+  '-ffreestanding',
+  '-Wall',
+  '-Werror',
+  '-Wl,--no-entry',
+  '-Wl,--export=__heap_base',
+  '-Wl,--strip-all',
+  '-Wl,-z,stack-size=65536',
+];
+
 /** A module this script builds: its sources (the first is compiled), flags, and whether it must own no memory. */
 interface WasmModule {
   dir: string;
@@ -92,6 +116,7 @@ export const MODULES: WasmModule[] = [
   { dir: NATIVE_DIR, name: 'kernels', sources: [SOURCE], flags: CLANG_FLAGS, ownsNoMemory: true, embed: false },
   { dir: DSP_DIR, name: 'dsp', sources: [DSP_SOURCE], flags: CLANG_FLAGS, ownsNoMemory: true, embed: true },
   { dir: VORBIS_DIR, name: 'vorbis', sources: VORBIS_SOURCES, flags: VORBIS_FLAGS, ownsNoMemory: false, embed: true },
+  { dir: VORBIS_DIR, name: 'flac', sources: [FLAC_SOURCE], flags: FLAC_FLAGS, ownsNoMemory: false, embed: true },
 ];
 
 /** The build record's source hash: sha256 of the one source, or of all sources' bytes in order. */
@@ -100,7 +125,7 @@ export function sourceHash(sources: string[]): string {
 }
 
 export interface BuildRecord {
-  /** sha256 of the C source(s) (kernels.c, dsp.c, or vorbis.c + stb_vorbis.c). */
+  /** sha256 of the C source(s) (kernels.c, dsp.c, flac.c, or vorbis.c + stb_vorbis.c). */
   source: string;
   /** `clang --version`'s first line. */
   clang: string;

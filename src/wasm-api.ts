@@ -14,3 +14,11 @@ export interface WasmApi {
 }
 
 export const wasmApi = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** `n` rounded up to a multiple of 16 bytes (the alignment our modules' buffers get). */
+export const align16 = (n: number): number => (n + 15) & ~15;
+
+/** Grows `memory` to at least `bytes` (a wasm memory never shrinks, so it is then reused). */
+export function reserveMemory(memory: WasmMemory, bytes: number): void {
+  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+}

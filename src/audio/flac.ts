@@ -1,10 +1,12 @@
 /**
- * FLAC reader on @wasm-audio-decoders/flac (libFLAC in WebAssembly), returning exactly the samples
- * libsndfile (so librosa.load) returns: integer / 2^(bits-1).
+ * FLAC reader returning exactly the samples libsndfile (so librosa.load) returns: integer / 2^(bits-1).
  *
- * The package scales integers by 1 / (2^(bits-1) - 1); for up to 24 bits that float still identifies the
- * integer uniquely, so we recover it and rescale, and check it against STREAMINFO's MD5 on the way, which is
- * what catches corruption the decoder itself stays silent about.
+ * Clean streams of up to 24 bits decode with our own decoder (src/audio/flac-native.ts: native/flac.c in
+ * wasm SIMD), which checks every CRC and the STREAMINFO MD5 itself and declines anything else. Those go to
+ * @wasm-audio-decoders/flac (libFLAC in WebAssembly), as before: it scales integers by 1 / (2^(bits-1) - 1);
+ * for up to 24 bits that float still identifies the integer uniquely, so we recover it and rescale, and
+ * check it against STREAMINFO's MD5 on the way, which is what catches corruption the decoder itself stays
+ * silent about.
  */
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -25,6 +27,7 @@ import {
   type DecoderSource,
 } from './compressed.ts';
 import type { FLACDecoder } from '@wasm-audio-decoders/flac';
+import { decodeFlacNative } from './flac-native.ts';
 
 let pool: DecoderSource<FLACDecoder> | undefined;
 /** Loaded on first use, so reading only WAV never loads the wasm package. */
@@ -47,6 +50,8 @@ export interface FlacStreamInfo {
   md5: Uint8Array;
   /** Byte offset of the `fLaC` marker (after an ID3v2 tag, when there is one). */
   offset: number;
+  /** The largest block size (samples per channel in a frame) the stream uses. */
+  maxBlockSize: number;
 }
 
 /** Reads STREAMINFO, the mandatory first metadata block after `fLaC`. */
@@ -66,6 +71,7 @@ export function parseFlacStreamInfo(bytes: Uint8Array, source: string): FlacStre
     throw new BirdcallError('FLAC_BAD_HEADER', `the first metadata block is type ${type} of ${length} bytes, not a 34-byte STREAMINFO`, source);
   }
   const s = 8;
+  const maxBlockSize = (b[s + 2] << 8) | b[s + 3];
   const sampleRate = (b[s + 10] << 12) | (b[s + 11] << 4) | (b[s + 12] >> 4);
   const channels = ((b[s + 12] >> 1) & 7) + 1;
   const bitsPerSample = (((b[s + 12] & 1) << 4) | (b[s + 13] >> 4)) + 1;
@@ -74,7 +80,18 @@ export function parseFlacStreamInfo(bytes: Uint8Array, source: string): FlacStre
   const md5 = b.slice(s + 18, s + 34);
   if (sampleRate === 0) throw new BirdcallError('FLAC_BAD_HEADER', 'STREAMINFO declares a sample rate of 0 Hz', source);
   if (bitsPerSample < 4) throw new BirdcallError('FLAC_BAD_HEADER', `STREAMINFO declares ${bitsPerSample} bits per sample (at least 4 are valid)`, source);
-  return { sampleRate, channels, bitsPerSample, totalSamples, md5, offset };
+  return { sampleRate, channels, bitsPerSample, totalSamples, md5, offset, maxBlockSize };
+}
+
+/** Byte offset of the first audio frame: after the last metadata block; undefined when the blocks run past the end. */
+export function firstFrameOffset(bytes: Uint8Array, info: FlacStreamInfo): number | undefined {
+  let at = info.offset + 4;
+  for (;;) {
+    if (at + 4 > bytes.length) return undefined;
+    const last = (bytes[at] & 0x80) !== 0;
+    at += 4 + ((bytes[at + 1] << 16) | (bytes[at + 2] << 8) | bytes[at + 3]);
+    if (last) return at <= bytes.length ? at : undefined;
+  }
 }
 
 /** Frames per MD5 update: bounds the interleaving buffers (tens of KiB) however long the file is. */
@@ -125,13 +142,26 @@ function rescaleInto(channels: Float32Array[], frames: number, bits: number, has
 
 
 /**
- * Decodes a FLAC file (optionally behind an ID3v2 tag) to float samples scaled as libsndfile does.
+ * Decodes a FLAC file (optionally behind an ID3v2 tag) to float samples scaled as libsndfile does: clean
+ * streams of up to 24 bits with our own decoder (src/audio/flac-native.ts), everything else with libFLAC.
  * Truncated streams return the samples before the cut with a warning; an MD5 mismatch is a warning
  * (the audio is damaged somewhere); no decodable frame at all is FLAC_CORRUPT.
  */
 export async function decodeFlac(bytes: Uint8Array, source: string, opts: CompressedReadOptions = {}): Promise<MultiChannelAudio> {
   const info = parseFlacStreamInfo(bytes, source);
   if (info.totalSamples > 0) checkDuration('FLAC', info.totalSamples / info.sampleRate, opts, source);
+  const framesAt = firstFrameOffset(bytes, info);
+  const md5Hex = Buffer.from(info.md5).toString('hex');
+  const ours = framesAt === undefined ? undefined : decodeFlacNative(bytes.subarray(framesAt), { ...info, md5Hex });
+  if (ours) {
+    checkDuration('FLAC', ours[0].length / info.sampleRate, opts, source);
+    return toAudio(ours, ours[0].length, info.sampleRate, source);
+  }
+  return decodeFlacLibFlac(bytes, info, source, opts);
+}
+
+/** The fallback: libFLAC from @wasm-audio-decoders/flac, with its recovery from damage and our warnings. */
+async function decodeFlacLibFlac(bytes: Uint8Array, info: FlacStreamInfo, source: string, opts: CompressedReadOptions): Promise<MultiChannelAudio> {
   const decoded = await withDecoder(
     await flacDecoders(),
     (d) => d.decodeFile(bytes.subarray(info.offset)),

@@ -1,4 +1,4 @@
-import { wasmApi, type WasmMemory } from '../wasm-api.ts';
+import { align16 as align, reserveMemory as reserve, wasmApi, type WasmMemory } from '../wasm-api.ts';
 import { WASM_BASE64 } from './native/vorbis-wasm.ts';
 
 /**
@@ -41,12 +41,6 @@ export interface StbVorbisAudio {
   sampleRate: number;
 }
 
-const align = (n: number) => (n + 15) & ~15;
-
-/** Grow the module's memory to at least `bytes`. */
-function reserve(memory: WasmMemory, bytes: number): void {
-  if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
-}
 
 /**
  * The whole stream, when stb_vorbis decodes it without an error to exactly `expectedFrames` frames (the
