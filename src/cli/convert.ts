@@ -2,10 +2,8 @@ import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { convert, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
-import { convertShard, resolveShard } from '../scale/shard.ts';
+import type { ConvertProgress, ConvertSummary } from '../batch/convert.ts';
 import { parseByteSize, pipelineFromFlags, positiveInteger, positiveNumber, recipeFromFlags, setBatchExitCode, startProgress, type Progress } from './common.ts';
-import { queueConvert } from './queue.ts';
 import { DEFAULT_RECIPE, RECIPE_FILE, recordRecipe } from '../train/recipes.ts';
 import { errorLine } from './exit.ts';
 import { SIGNAL_EXIT, stopOnSignals } from './signals.ts';
@@ -102,9 +100,12 @@ export function register(program: Command): void {
     .action(async (input: string, flags: ConvertFlags) => {
       if (flags.queue !== undefined) {
         if (flags.shard !== undefined) throw new UsageError('--shard and --queue do not mix: a queue already spreads the files over its workers');
+        const { queueConvert } = await import('./queue.ts');
         await queueConvert(input, { ...flags, queue: flags.queue });
         return;
       }
+      // Loaded when the command runs: `birdcall convert --help` starts without the batch code.
+      const [{ convert }, { convertShard, resolveShard }] = await Promise.all([import('../batch/convert.ts'), import('../scale/shard.ts')]);
       const shard = flags.shard === undefined ? undefined : resolveShard(flags.shard);
       const jobs = positiveInteger(flags.jobs, '--jobs');
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
