@@ -2,7 +2,8 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
 import { fmt, METRIC_LABEL } from '../select/explain.ts';
-import { CRITERIA, DEFAULT_ORDER, MAIN_METRICS, selectModels, summarize, writeSelection, type Candidate, type Criterion, type EvalSet, type SelectOptions, type Selection } from '../select/index.ts';
+import { CRITERIA, DEFAULT_ORDER, MAIN_METRICS, type Criterion, type SelectOptions, type Selection } from '../select/types.ts';
+import type { Candidate, EvalSet } from '../select/index.ts';
 
 interface SelectFlags {
   models?: string[];
@@ -137,6 +138,8 @@ export function register(program: Command): void {
         throw new UsageError('give the candidates either as --models DIR … or as --predictions CSV …, not both');
       }
       const evaluated = flags.predictions !== undefined ? await fromPredictions(flags.predictions, flags.data) : await fromModels(flags.models ?? [], flags);
+      // Loaded when the command runs: `birdcall select --help` starts without the selection code.
+      const { selectModels, summarize, writeSelection } = await import('../select/index.ts');
       const selection = selectModels(evaluated.evalSet, evaluated.candidates, given);
       const { htmlPath } = await writeSelection(flags.out, selection);
       const notes = evaluated.unlabelledRows > 0 ? [`(${evaluated.unlabelledRows} unlabelled chunks of the manifest were left out)`] : [];
