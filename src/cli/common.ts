@@ -1,4 +1,5 @@
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type * as CliProgress from 'cli-progress';
 import type { ConvertSummary } from '../batch/convert.ts';
 import { BirdcallError, UsageError } from '../errors.ts';
 import type { ResolvedPipeline } from '../pipeline/pipeline.ts';
@@ -115,7 +116,13 @@ export function startProgress<P>(enabled: boolean, view: ProgressView<P>): Progr
   };
 }
 
+/** cli-progress, loaded when a terminal bar is first drawn (pipes, CI and `--help` never pay for it). */
+export function loadCliProgress(): typeof CliProgress {
+  return createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
+}
+
 function terminalBar<P>(view: ProgressView<P>): Progress<P> {
+  const cliProgress = loadCliProgress();
   const bar = new cliProgress.SingleBar(
     { stream: process.stderr, format: view.bar, hideCursor: true, clearOnComplete: false },
     cliProgress.Presets.shades_classic,

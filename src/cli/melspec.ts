@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { encodeNpy } from '../image/npy.ts';
 import { parseParams, toKebab } from '../params.ts';
-import { dbBlock, melspecBlock, resampleBlock } from '../pipeline/blocks/index.ts';
-import { melspecFile } from '../pipeline/melspec-file.ts';
-import { presetSettings } from '../pipeline/pipeline.ts';
-import { writeFileAtomic } from '../store/atomic.ts';
+// The three blocks whose schemas make the flags; the rest of the library loads when the command runs.
+import { dbBlock } from '../pipeline/blocks/db.ts';
+import { melspecBlock } from '../pipeline/blocks/melspec.ts';
+import { resampleBlock } from '../pipeline/blocks/resample.ts';
 import { addParamOptions, readParamOptions } from './blocks.ts';
 
 interface MelspecFlags {
@@ -47,6 +46,7 @@ function jobsOf(raw: string | undefined): number {
 }
 
 async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
+  const { writeFileAtomic } = await import('../store/atomic.ts');
   try {
     await writeFileAtomic(path, bytes);
   } catch (err) {
@@ -75,6 +75,11 @@ export function register(program: Command): void {
   );
 
   command.action(async (input: string, flags: MelspecFlags) => {
+    const [{ presetSettings }, { melspecFile }, { encodeNpy }] = await Promise.all([
+      import('../pipeline/pipeline.ts'),
+      import('../pipeline/melspec-file.ts'),
+      import('../image/npy.ts'),
+    ]);
     const base = flags.preset !== undefined ? presetSettings(flags.preset) : { sampleRate: undefined, melspec: {} };
     const melParams = parseParams(melspecBlock.params, { ...base.melspec, ...readParamOptions(command, melInfos) }, '', { usage: true, spell: flagOf }) as Record<string, unknown>;
     const dbParams = parseParams(dbBlock.params, readParamOptions(command, dbInfos), '', { usage: true, spell: flagOf }) as Record<string, unknown>;
