@@ -12,7 +12,8 @@ import { isTempFile } from '../../src/store/atomic.ts';
 import { convert } from '../../src/batch/convert.ts';
 import { readOutputManifest } from '../../src/store/manifest.ts';
 import { loadPipelineFile, resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
-import { enqueue, finishQueue, jobIdFor, parseQueueUrl, queueStatus, removeQueue, runWorker } from '../../src/scale/queue.ts';
+import { enqueue, finishQueue, jobIdFor, parseQueueUrl, queueStatus, removeQueue } from '../../src/scale/queue.ts';
+import { runWorker } from '../../src/scale/queue-worker.ts';
 import { freePort, HAVE_REDIS, startRedis, type TestRedis } from '../helpers/redis.ts';
 import { ROOT } from '../helpers/shared.ts';
 
