@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { UsageError } from '../errors.ts';
+import { BirdcallError, UsageError } from '../errors.ts';
 import { trainParams } from '../train/params.ts';
 import type { BatchProgress } from '../train/train.ts';
 import { addParamOptions, readParamOptions } from './blocks.ts';
+import { handleStopSignals, SIGNAL_EXIT } from './signals.ts';
 
 interface TrainFlags {
   data: string;
@@ -76,13 +77,20 @@ export function register(program: Command): void {
     .option('--pipeline <file>', 'pipeline file that made the inputs (default: pipeline.json/.yaml beside the manifest)')
     .option('--input <name>', 'artifact column to train on, e.g. png or npy (default: png when every row has one)')
     .option('--where <column=value...>', 'train only on rows whose manifest column has this value (repeatable)')
-    .option('--no-progress', 'no progress output within epochs');
+    .option('--no-progress', 'no progress output within epochs')
+    .addHelpText('after', '\nSIGINT/SIGTERM stop before the next batch and leave the model folder as it was; exit 130/143.');
   const infos = addParamOptions(command, trainParams);
   command.action(async (flags: TrainFlags) => {
     const params = readParamOptions(command, infos);
     const where = parseWhere(flags.where);
     const progress = makeBatchProgress(flags.progress !== false);
     const epochs = (params.epochs as number | undefined) ?? trainParams.shape.epochs.parse(undefined);
+    // Training stops before its next batch and writes nothing; a save already under way completes (it is
+    // one folder rename). Exit 130 (SIGINT) or 143 (SIGTERM) either way.
+    const stop = handleStopSignals((signal) => {
+      progress.stop();
+      process.stderr.write(`train: ${signal}: stopping before the next batch; ${flags.out} is left as it was (${signal} again to quit at once)\n`);
+    });
     try {
       // Loaded here, not at the top: every other command starts without TensorFlow.js.
       const { formatEpoch, trainFromManifest } = await import('../train/run.ts');
@@ -93,6 +101,7 @@ export function register(program: Command): void {
         pipeline: flags.pipeline,
         input: flags.input,
         where,
+        signal: stop.signal,
         log: (line) => process.stderr.write(`${line}\n`),
         onBatch: progress.update,
         onEpoch: (report) => {
@@ -107,8 +116,14 @@ export function register(program: Command): void {
           (best?.macroRocAuc !== undefined ? `, roc_auc ${best.macroRocAuc.toFixed(3)}` : '') +
           `; ${result.secondsPerExample.toFixed(4)} s per training example on ${result.backend.name}; saved ${result.out}\n`,
       );
+    } catch (err) {
+      if (!(err instanceof BirdcallError && err.code === 'INTERRUPTED' && stop.signal.aborted)) throw err;
+      process.stderr.write(`train: interrupted (${err.message}); nothing written to ${flags.out}\n`);
     } finally {
       progress.stop();
+      stop.dispose();
+      const signal = stop.received();
+      if (signal !== undefined) process.exitCode = SIGNAL_EXIT[signal];
     }
   });
 }

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { parseByteSize } from '../batch/convert.ts';
 import type { WorkerEvent } from '../scale/queue-worker.ts';
 import { positiveInteger, seconds } from './flags.ts';
+import { handleStopSignals } from './signals.ts';
 import { pipelineFromFlags } from './queue.ts';
 
 /**
@@ -48,15 +49,8 @@ export function register(program: Command): void {
     .action(async (flags: WorkerFlags) => {
       const pipeline = await pipelineFromFlags(flags, false);
       const graceMs = (seconds(flags.grace, '--grace') ?? 10) * 1000;
-      const controller = new AbortController();
-      const stop = (signal: NodeJS.Signals): void => {
-        // Second signal: leave now (the files in hand come back to the queue as stalled).
-        if (controller.signal.aborted) process.exit(128 + (signal === 'SIGINT' ? 2 : 15));
-        say(`${signal}: taking no new files; the files in hand get up to ${graceMs / 1000} s (${signal} again to quit at once)`);
-        controller.abort();
-      };
-      process.on('SIGINT', stop);
-      process.on('SIGTERM', stop);
+      // A second signal exits at once; the files in hand then come back through the stalled-job check.
+      const stop = handleStopSignals((signal) => say(`${signal}: taking no new files; the files in hand get up to ${graceMs / 1000} s (${signal} again to quit at once)`));
       const log = workerLog(flags.verbose === true);
       try {
         // BullMQ and ioredis load here, not at the top: other commands start without them.
@@ -73,7 +67,7 @@ export function register(program: Command): void {
           fsync: flags.fsync,
           streamAbove: flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove),
           graceMs,
-          signal: controller.signal,
+          signal: stop.signal,
           onEvent: log,
         });
         say(
@@ -81,8 +75,7 @@ export function register(program: Command): void {
             `${summary.released > 0 ? `, ${summary.released} handed back unfinished` : ''} in ${summary.elapsedSeconds.toFixed(1)} s`,
         );
       } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
+        stop.dispose();
       }
     });
 }

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';
 import { macroRocAuc, paddedCmap, rocAuc, rowwiseMicroF1, top1Accuracy } from '../metrics/index.ts';
 import { BirdcallError } from '../errors.ts';
@@ -47,6 +48,8 @@ export interface TrainOptions {
   onBatch?: (progress: BatchProgress) => void;
   /** Free-text lines (backend choice, early stop). */
   log?: (line: string) => void;
+  /** Abort to stop before the next batch (SIGINT/SIGTERM): throws INTERRUPTED, nothing is returned. */
+  signal?: AbortSignal;
 }
 
 export interface TrainResult {
@@ -309,6 +312,10 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
       let lossSum = 0;
       let learningRate = params.learningRate;
       for (let s = 0; s < steps; s++) {
+        // On wasm every await of a step settles as a microtask, so signal handlers would wait for the whole
+        // run: give them a turn of the event loop per batch (a few microseconds).
+        if (options.signal) await setImmediate();
+        if (options.signal?.aborted) throw new BirdcallError('INTERRUPTED', `stopped at epoch ${epoch}, batch ${s + 1} of ${steps}`);
         const batch = await pending;
         const indices = batchOf(s);
         // Read the next batch from disk while this one trains.

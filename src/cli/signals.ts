@@ -1,0 +1,41 @@
+/**
+ * SIGINT/SIGTERM for long commands: the first signal asks the command to stop cleanly (it decides how),
+ * a second one exits at once. Exit codes follow the shell's 128 + signal number: 130 for SIGINT (Ctrl-C),
+ * 143 for SIGTERM, so scripts can tell "interrupted" from "failed" (1).
+ */
+
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT;
+
+export interface StopSignals {
+  /** Aborted on the first signal. */
+  signal: AbortSignal;
+  /** The first signal received, if any. */
+  received(): StopSignal | undefined;
+  /** Removes the handlers (default behaviour returns: the next signal kills the process). */
+  dispose(): void;
+}
+
+/** Installs the handlers; `onFirst` prints what stopping means for this command. */
+export function handleStopSignals(onFirst: (signal: StopSignal) => void): StopSignals {
+  const controller = new AbortController();
+  let first: StopSignal | undefined;
+  const handler = (signal: StopSignal): void => {
+    if (first !== undefined) process.exit(SIGNAL_EXIT[signal]);
+    first = signal;
+    onFirst(signal);
+    controller.abort();
+  };
+  const onInt = (): void => handler('SIGINT');
+  const onTerm = (): void => handler('SIGTERM');
+  process.on('SIGINT', onInt);
+  process.on('SIGTERM', onTerm);
+  return {
+    signal: controller.signal,
+    received: () => first,
+    dispose: () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+    },
+  };
+}
