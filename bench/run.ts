@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, queue
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, chaos, queue
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -106,6 +106,20 @@ const SECTIONS: Section[] = [
       const result = await benchTrain();
       const rows = (result as { configs?: Parameters<typeof formatRow>[0][] }).configs ?? [];
       return { result, text: rows.map(formatRow).join('\n') || json(result) };
+    },
+  },
+  {
+    name: 'chaos',
+    what: 'queue mode: 400 files, 3 workers, a worker SIGKILLed every ~3 s, Redis restarted once, one SIGTERM mid-file; files lost/duplicated/corrupt',
+    async run() {
+      const { runChaos } = await import('../test/helpers/chaos.ts');
+      const r = await runChaos({ files: 400, workers: 3, killEveryMs: 3000, holdMs: 150, lockMs: 2000, redisDownMs: 2000, seed: 1, log: (l) => console.log(`  ${l}`) });
+      const c = r.check;
+      const text =
+        `${r.files} files in ${r.seconds.toFixed(0)} s: ${r.workerKills} worker kills (${r.killsMidFile} mid-file), ${r.redisRestarts} Redis restart, ` +
+        `SIGTERM mid-file exit ${r.sigterm?.code} after ${r.sigterm?.seconds.toFixed(2)} s; ${r.failedJobs} jobs failed in the queue (converted by finish); ` +
+        `lost ${c.missingSources.length}, duplicated ${c.duplicateRows.length + c.strayFiles.length}, corrupt ${c.corrupt.length}, temp files ${c.tempFiles.length}`;
+      return { result: r, text };
     },
   },
   {
