@@ -124,11 +124,12 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'queue',
-    what: 'convert through the Redis queue with 1, 2, 4 workers vs plain convert --jobs (queue overhead)',
+    what: '10,000 small jobs (BIRDCALL_BENCH_QUEUE_FILES) through the Redis queue with 1, 2, 4 workers vs convert --jobs 1, 2, 4: jobs/s, Redis peak memory',
     async run() {
-      const { benchQueue } = await import('./queue.ts');
-      const r = await benchQueue();
-      return { result: r, text: json(r) };
+      const { benchQueue, formatQueueRun } = await import('./queue.ts');
+      const files = Number(process.env.BIRDCALL_BENCH_QUEUE_FILES ?? 10_000);
+      const r = await benchQueue({ files });
+      return { result: r, text: r.queue.map(formatQueueRun).join('\n') };
     },
   },
 ];
