@@ -17,6 +17,8 @@ export interface ChaosOptions {
   workers: number;
   /** Mean time between two worker kills (each waits 0.5x to 1.5x of it). */
   killEveryMs: number;
+  /** No more kills after this many (bounds the short run's time: each kill costs a worker start-up). */
+  maxKills?: number;
   /** Each file holds its worker this long, so kills land mid-file. */
   holdMs: number;
   /** Lock of a job; a killed worker's job is back after about this. */
@@ -113,7 +115,7 @@ export async function runChaos(options: ChaosOptions): Promise<ChaosResult> {
         log(`Redis restarted at ${completed}/${options.files} completed`);
         continue;
       }
-      if (performance.now() >= nextKill && candidates.length > 0) {
+      if (performance.now() >= nextKill && candidates.length > 0 && result.workerKills < (options.maxKills ?? Infinity)) {
         const victim = candidates[Math.floor(random() * candidates.length)];
         if (midFile(victim)) result.killsMidFile++;
         victim.child.kill('SIGKILL');

@@ -9,9 +9,10 @@ import { HAVE_REDIS } from '../helpers/redis.ts';
  */
 describe.skipIf(!HAVE_REDIS)('queue mode under chaos', () => {
   it('loses, duplicates and corrupts nothing through worker kills, a Redis restart and a SIGTERM', async () => {
-    const r = await runChaos({ files: 30, workers: 3, killEveryMs: 2500, holdMs: 150, lockMs: 2000, redisDownMs: 1000, seed: 7 });
+    const r = await runChaos({ files: 30, workers: 3, killEveryMs: 1500, maxKills: 5, holdMs: 400, lockMs: 2000, redisDownMs: 1000, seed: 7 });
     console.info(`chaos (short): ${JSON.stringify({ ...r, check: { ...r.check } })}`);
     expect(r.workerKills).toBeGreaterThanOrEqual(2);
+    expect(r.killsMidFile).toBeGreaterThanOrEqual(1);
     expect(r.redisRestarts).toBe(1);
     expect(r.sigterm).toMatchObject({ midFile: true, code: 0 });
     expect(r.check).toEqual({ rows: r.check.rows, duplicateRows: [], missingSources: [], unexpectedSources: [], corrupt: [], strayFiles: [], tempFiles: [] });
