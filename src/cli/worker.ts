@@ -74,6 +74,9 @@ export function register(program: Command): void {
           `${summary.converted} converted, ${summary.skipped} already done, ${summary.failed} failed` +
             `${summary.released > 0 ? `, ${summary.released} handed back unfinished` : ''} in ${summary.elapsedSeconds.toFixed(1)} s`,
         );
+        // Redis was unreachable at the end: BullMQ's timers would keep the process alive (see
+        // WorkerSummary.dropped). Everything of ours is closed and stderr is written synchronously: leave.
+        if (summary.dropped) process.exit(0);
       } finally {
         stop.dispose();
       }

@@ -66,6 +66,12 @@ export interface WorkerSummary {
   failed: number;
   /** Jobs handed back to the queue unfinished when the grace ran out. */
   released: number;
+  /**
+   * Connections dropped because Redis could not answer, rather than closed. BullMQ's own close() then never
+   * completes (it waits for an 'end' that ioredis does not emit for a connection Redis already dropped), so
+   * its lock-renewal and stalled-check timers outlive this call: a process should exit by itself.
+   */
+  dropped: boolean;
   elapsedSeconds: number;
 }
 
@@ -139,7 +145,7 @@ export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummar
   const concurrency = options.concurrency ?? 1;
   if (!Number.isInteger(concurrency) || concurrency < 1) throw new BirdcallError('USAGE', `--concurrency must be a positive integer, got ${concurrency}`);
   const emit = options.onEvent ?? (() => {});
-  const summary: WorkerSummary = { converted: 0, skipped: 0, failed: 0, released: 0, elapsedSeconds: 0 };
+  const summary: WorkerSummary = { converted: 0, skipped: 0, failed: 0, released: 0, dropped: false, elapsedSeconds: 0 };
   // The pipeline runs in worker threads even for one job at a time: a long synchronous run on the main
   // thread would starve BullMQ's lock renewal and get a live job taken for stalled. Long WAVs stream from
   // disk in this thread instead, as in convert (a 60-minute file read whole took 1.8 GB): window by window,
@@ -264,6 +270,7 @@ async function stopWorker(s: Stopping): Promise<void> {
   const closed = !s.link.down && (await within(Promise.all([closing, s.running, s.queue.close()]), left()));
   if (!closed) {
     // Redis is away (or too slow to answer): drop the sockets; pending commands fail and BullMQ gives up.
+    s.summary.dropped = true;
     void s.worker.disconnect().catch(() => {});
     void s.queue.disconnect().catch(() => {});
   }
