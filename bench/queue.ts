@@ -3,7 +3,7 @@
  * `birdcall worker` processes, each against plain `convert --jobs` with as many threads, run back to back
  * on the same files and pipeline; plus Redis's peak memory for the queue.
  *
- *   npx tsx bench/queue.ts [INPUT] [--files N]   # default: one 1 s WAV under 10,000 names; prints JSON
+ *   npx tsx bench/queue.ts [INPUT] [--files N] [--workers 1,2,4]   # default: one 1 s WAV under 10,000 names; prints JSON
  *
  * Each queue run gets a fresh Redis (so used_memory_peak is the queue's own), queue and output folder.
  *  - `filesPerSecond`: from spawning the workers to the queue drained, process start-up included;
@@ -153,9 +153,10 @@ export function formatQueueRun(r: QueueRun): string {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const args = process.argv.slice(2);
-  const filesAt = args.indexOf('--files');
-  const files = filesAt >= 0 ? Number(args[filesAt + 1]) : undefined;
-  const input = args.find((a, i) => !a.startsWith('--') && (filesAt < 0 || i !== filesAt + 1));
-  const result = await benchQueue({ input, files });
+  const valueOf = (flag: string): string | undefined => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+  const files = valueOf('--files') === undefined ? undefined : Number(valueOf('--files'));
+  const workerCounts = valueOf('--workers')?.split(',').map(Number);
+  const input = args.find((a, i) => !a.startsWith('--') && !['--files', '--workers'].includes(args[i - 1] ?? ''));
+  const result = await benchQueue({ input, files, workerCounts });
   process.stdout.write(JSON.stringify(result, null, 2) + '\n');
 }
