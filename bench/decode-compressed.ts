@@ -6,7 +6,10 @@
  *  - `wasm reused`: the bare package with one decoder instance kept across files and no checks, the
  *    ceiling for decodeAudio (with a fresh instance per file, FLAC and Ogg were 1.5-2x slower in CPU
  *    time on these 6 s clips, which is why src/audio/compressed.ts pools them);
- *  - `sox process`: decoding each file to WAV with the sox command line (start-up included), for scale.
+ *  - `sox process`: decoding each file to WAV with the sox command line (start-up included), for scale;
+ *  - `libsndfile`: soundfile.read (libsndfile, native) on the same bytes in one Python process, the peer
+ *    the issue sets (issue 16: decode >= 0.8x libsndfile), timed in that process like ours (wall and
+ *    CPU seconds of the decoding alone, median of the same number of runs), right after ours.
  *
  *   npx tsx bench/decode-compressed.ts          # prints a table; add --json for machine-readable output
  */
@@ -47,6 +50,33 @@ export interface CompressedDecodeRow {
   wasmReusedCpu: number;
   /** sox runs in child processes, so only its wall time means anything. */
   soxProcess: number;
+  /** soundfile.read (libsndfile) in /usr/bin/python3, x real time in wall and CPU time; null without soundfile. */
+  libsndfile: number | null;
+  libsndfileCpu: number | null;
+}
+
+// soundfile.read on each file's bytes (from memory, as ours decodes bytes), float32 like ours.
+const SOUNDFILE_SCRIPT = `
+import io, json, sys, time
+import soundfile as sf
+runs = int(sys.argv[1]); datas = [open(p, 'rb').read() for p in sys.argv[2:]]
+def once():
+    for d in datas: sf.read(io.BytesIO(d), dtype='float32')
+once()
+t = []
+for _ in range(runs):
+    c0 = time.process_time(); w0 = time.perf_counter(); once(); t.append((time.perf_counter() - w0, time.process_time() - c0))
+t.sort(key=lambda x: x[1])
+print(json.dumps({'wall': t[len(t) // 2][0], 'cpu': t[len(t) // 2][1], 'version': sf.__libsndfile_version__}))
+`;
+
+/** libsndfile's decode time of `paths` (soundfile in the system Python), or null when it is not there. */
+function libsndfileTimes(paths: string[], runs: number): { wall: number; cpu: number; version: string } | null {
+  try {
+    return JSON.parse(execFileSync('/usr/bin/python3', ['-c', SOUNDFILE_SCRIPT, String(runs), ...paths], { encoding: 'utf8' })) as { wall: number; cpu: number; version: string };
+  } catch {
+    return null;
+  }
 }
 
 export interface CompressedDecodeBench {
@@ -137,6 +167,7 @@ export async function benchCompressedDecode(runs = 3): Promise<CompressedDecodeB
       const ours = await timeIt(async () => {
         for (let i = 0; i < bytes.length; i++) await decodeAudio(bytes[i], paths[i], quiet);
       }, runs);
+      const peer = libsndfileTimes(paths, runs);
       const reused = await reusedDecoder(format);
       const theirs = await timeIt(async () => {
         for (const b of bytes) await reused.decode(b);
@@ -154,6 +185,8 @@ export async function benchCompressedDecode(runs = 3): Promise<CompressedDecodeB
         decodeAudioCpu: audioSeconds / ours.cpu,
         wasmReusedCpu: audioSeconds / theirs.cpu,
         soxProcess: audioSeconds / sox.wall,
+        libsndfile: peer === null ? null : audioSeconds / peer.wall,
+        libsndfileCpu: peer === null ? null : audioSeconds / peer.cpu,
       });
     }
   } finally {
@@ -183,6 +216,9 @@ async function main(): Promise<void> {
       'decodeAudio (CPU)': Math.round(r.decodeAudioCpu),
       'wasm reused (CPU)': Math.round(r.wasmReusedCpu),
       'sox process': Math.round(r.soxProcess),
+      libsndfile: r.libsndfile === null ? '-' : Math.round(r.libsndfile),
+      'libsndfile (CPU)': r.libsndfileCpu === null ? '-' : Math.round(r.libsndfileCpu),
+      'ours / libsndfile (CPU)': r.libsndfileCpu === null ? '-' : (r.decodeAudioCpu / r.libsndfileCpu).toFixed(2),
     })),
   );
 }

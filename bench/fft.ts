@@ -1,11 +1,13 @@
 /**
- * Raw real-FFT throughput as the STFT uses it (issue 3, item 1): transforms/s and ns per N log2 N for
- * N = 256 .. 4096, for our plan (realFft(n).power: our mixed radix-8/4 complex transform of N/2 plus the split
- * step, |X|^2 out; see docs/decisions/fft.md) beside the alternatives it was chosen over (the same split
- * on fft.js's complex transform, fft.js's own realTransform, two frames per complex transform), and numpy's
- * batched rfft in the same run (the method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU
- * time like ours), run by /usr/bin/python3 when its numpy imports (numpy 1.24 here, the issue's peer),
- * else python3 (BENCH_PYTHON=... picks another), pinned to one thread.
+ * Real-FFT throughput (issue 3, item 1; issue 16): transforms/s for N = 256 .. 4096 of the path the mel
+ * spectrogram runs (the wasm SIMD kernels of src/dsp/native: window + FFT + |X|^2, 2 frames per f64x2
+ * vector, and the opt-in float32 one, 4 frames per f32x4), of the JS plan (realFft(n).power: our mixed
+ * radix-8/4 complex transform of N/2 plus the split step; stft() and the fallback for other sizes; see
+ * docs/decisions/fft.md) beside the alternatives it was chosen over (the same split on fft.js's complex
+ * transform, fft.js's own realTransform, two frames per complex transform), and numpy's batched rfft in
+ * the same run (the method of ../shared/tools/peers/fft_numpy_throughput.py, counted in CPU time like
+ * ours), for every numpy peer found (numpy 1.24 on /usr/bin/python3, the issue's peer, and numpy 2.x on
+ * python3; BENCH_PYTHON=... picks one other), pinned to one thread.
  *
  *   npx tsx bench/fft.ts            # prints a table; --json for machine-readable output
  *
@@ -16,6 +18,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import FFT from 'fft.js';
 import { RealFft } from '../src/dsp/fft.ts';
+import { nativeEngine, type Precision } from '../src/dsp/native.ts';
+import { frameLayout, stftConfig } from '../src/dsp/stft.ts';
 import { mulberry32 } from '../src/random.ts';
 
 const SIZES = [256, 512, 1024, 2048, 4096];
@@ -68,15 +72,29 @@ export interface FftRow {
   fftjsRealPerSec: number;
   /** Two real frames packed in one complex fft.js transform of size N, split after, |X|^2 for both. */
   twoFramesPerSec: number;
-  /** numpy.fft.rfft on a [256, N] batch, in the same run (when python3 + numpy are present). */
-  numpyBatchedPerSec: number | null;
+  /** The wasm SIMD path the mel spectrogram runs (src/dsp/native.ts): window + FFT + |X|^2, 2 frames per f64x2. */
+  wasmF64PerSec: number;
+  /** The same in float32, 4 frames per f32x4 (opt-in: precision 'float32'). */
+  wasmF32PerSec: number;
+  /** numpy.fft.rfft on a [256, N] batch, in the same run, one entry per numpy peer found (numpyPeers). */
+  numpyBatched: { numpy: string; perSec: number }[];
 }
 
 export interface FftBench {
   runs: number;
   sliceMs: number;
   rows: FftRow[];
-  numpy: string | null;
+  /** The numpy peers measured, e.g. ['1.24.2', '2.4.6']. */
+  numpy: string[];
+}
+
+/** Frames per second of the wasm SIMD path: windowed power spectra of 256 frames of a signal, hop N/2. */
+function wasmPowerVariant(n: number, precision: Precision): () => void {
+  const cfg = stftConfig({ nFft: n, hopLength: n / 2, center: false });
+  const x = Float32Array.from(signal(256 * (n / 2) + n / 2, n + 1));
+  const layout = frameLayout(x.length, cfg);
+  const engine = nativeEngine(cfg, undefined, precision);
+  return () => engine.framesInto(x, 0, layout, 0, layout.frames, undefined, layout.frames);
 }
 
 /** |X|^2 of two real frames from one complex FFT: A as the real part, B as the imaginary part. */
@@ -153,27 +171,25 @@ print(np.__version__)
 print(blas)
 `;
 
-let peerCache: NumpyPeer | null | undefined;
+let peersCache: NumpyPeer[] | undefined;
 
 /**
- * The issue measures against numpy 1.24, which the system Python (/usr/bin/python3) has here, while
- * the `python3` on PATH may be another (pyenv's, numpy 2.x): so /usr/bin/python3 when its numpy
- * imports, else `python3`; null when neither has numpy.
+ * The numpy peers of this machine: the issue measures against numpy 1.24 (the system Python,
+ * /usr/bin/python3, here) and numpy 2.x on OpenBLAS (the `python3` on PATH), so both when their numpy
+ * imports and they differ; BENCH_PYTHON=... picks one other instead.
  */
-export function numpyPeer(): NumpyPeer | null {
-  if (peerCache !== undefined) return peerCache;
-  peerCache = null;
-  // BENCH_PYTHON picks another peer (e.g. python3 for numpy 2.x), for a second opinion
+export function numpyPeers(): NumpyPeer[] {
+  if (peersCache !== undefined) return peersCache;
+  peersCache = [];
   const candidates = process.env.BENCH_PYTHON ? [process.env.BENCH_PYTHON] : ['/usr/bin/python3', 'python3'];
   for (const python of candidates) {
     const r = spawnSync(python, ['-c', NUMPY_PROBE], { encoding: 'utf8' });
     const [numpy, blas] = r.stdout?.trim().split('\n') ?? [];
-    if (r.status === 0 && numpy) {
-      peerCache = { python, numpy, blas: blas ?? 'unknown' };
-      break;
+    if (r.status === 0 && numpy && !peersCache.some((p) => p.numpy === numpy && p.blas === blas)) {
+      peersCache.push({ python, numpy, blas: blas ?? 'unknown' });
     }
   }
-  return peerCache;
+  return peersCache;
 }
 
 /**
@@ -185,19 +201,15 @@ export function peerEnv(oneThread: boolean): NodeJS.ProcessEnv {
   return { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
 }
 
-function numpyRates(sliceMs: number, runs: number): { rates: Map<number, number>; version: string } | null {
-  const peer = numpyPeer();
-  if (!peer) return null;
+function numpyRates(peer: NumpyPeer, sliceMs: number, runs: number): Map<number, number> | null {
   const r = spawnSync(peer.python, ['-c', NUMPY_SCRIPT, String(sliceMs / 1000), String(runs)], { encoding: 'utf8', env: peerEnv(true) });
   if (r.status !== 0) return null;
   const rates = new Map<number, number>();
-  let version = '';
   for (const line of r.stdout.trim().split('\n')) {
-    const row = JSON.parse(line) as { N: number; per_cpu_s: number; numpy: string };
+    const row = JSON.parse(line) as { N: number; per_cpu_s: number };
     rates.set(row.N, row.per_cpu_s);
-    version = row.numpy;
   }
-  return { rates, version };
+  return rates;
 }
 
 export function benchFft(opts: { runs?: number; sliceMs?: number; numpy?: boolean } = {}): FftBench {
@@ -217,6 +229,8 @@ export function benchFft(opts: { runs?: number; sliceMs?: number; numpy?: boolea
     const fftOut = new Float64Array(2 * n);
     const fftjsRealPerSec = throughput(() => fftjs.realTransform(fftOut, x), 1, runs, sliceMs);
     const twoFramesPerSec = throughput(twoFrameVariant(n), 2, runs, sliceMs);
+    const wasmF64PerSec = throughput(wasmPowerVariant(n, 'float64'), 256, runs, sliceMs);
+    const wasmF32PerSec = throughput(wasmPowerVariant(n, 'float32'), 256, runs, sliceMs);
     rows.push({
       n,
       oursPerSec,
@@ -225,33 +239,44 @@ export function benchFft(opts: { runs?: number; sliceMs?: number; numpy?: boolea
       fftjsSplitPerSec,
       fftjsRealPerSec,
       twoFramesPerSec,
-      numpyBatchedPerSec: null,
+      wasmF64PerSec,
+      wasmF32PerSec,
+      numpyBatched: [],
     });
   }
-  let numpy: string | null = null;
-  if (opts.numpy !== false) {
-    const peer = numpyRates(sliceMs, runs);
-    if (peer) {
-      numpy = peer.version;
-      for (const row of rows) row.numpyBatchedPerSec = peer.rates.get(row.n) ?? null;
-    }
+  const numpy: string[] = [];
+  for (const peer of opts.numpy === false ? [] : numpyPeers()) {
+    const rates = numpyRates(peer, sliceMs, runs);
+    if (!rates) continue;
+    numpy.push(peer.numpy);
+    for (const row of rows) row.numpyBatched.push({ numpy: peer.numpy, perSec: rates.get(row.n) ?? Number.NaN });
   }
   return { runs, sliceMs, rows, numpy };
 }
 
 export function formatFftBench(r: FftBench): string {
   const k = (v: number | null) => (v === null || Number.isNaN(v) ? '-' : `${(v / 1000).toFixed(1)}k`);
+  const peers = r.numpy.map((v) => `numpy ${v}`);
   const lines = [
-    `real FFT throughput (transforms per CPU second, median of ${r.runs} x ${r.sliceMs} ms after warm-up)`,
-    'N     | ours power | ns/(N log2 N) | ours forward | fft.js N/2 + split | fft.js realTransform | 2 frames/complex | numpy batched',
+    `real FFT throughput (transforms per CPU second, median of ${r.runs} x ${r.sliceMs} ms after warm-up); wasm = window + FFT + |X|^2 per frame, numpy = batched rfft alone`,
+    ['N    ', 'wasm f64x2', 'wasm f32x4', 'JS power', 'ns/(N log2 N) JS', 'JS forward', 'fft.js N/2 + split', 'fft.js realTransform', '2 frames/complex', ...peers.flatMap((p) => [p, 'f64x2 / it'])].join(' | '),
   ];
   for (const row of r.rows) {
-    lines.push(
-      `${String(row.n).padEnd(5)} | ${k(row.oursPerSec).padStart(10)} | ${row.oursNsPerNlogN.toFixed(2).padStart(13)} | ${k(row.oursForwardPerSec).padStart(12)} | ${k(row.fftjsSplitPerSec).padStart(17)} | ${k(row.fftjsRealPerSec).padStart(20)} | ${k(row.twoFramesPerSec).padStart(16)} | ${k(row.numpyBatchedPerSec).padStart(13)}`,
-    );
+    const cells = [
+      String(row.n).padEnd(5),
+      k(row.wasmF64PerSec).padStart(10),
+      k(row.wasmF32PerSec).padStart(10),
+      k(row.oursPerSec).padStart(8),
+      row.oursNsPerNlogN.toFixed(2).padStart(16),
+      k(row.oursForwardPerSec).padStart(10),
+      k(row.fftjsSplitPerSec).padStart(18),
+      k(row.fftjsRealPerSec).padStart(20),
+      k(row.twoFramesPerSec).padStart(16),
+      ...row.numpyBatched.flatMap((p, i) => [k(p.perSec).padStart(peers[i].length), `${(row.wasmF64PerSec / p.perSec).toFixed(2)}x`.padStart(10)]),
+    ];
+    lines.push(cells.join(' | '));
   }
-  const peer = numpyPeer();
-  if (r.numpy && peer) lines.push(`numpy ${r.numpy} (${peer.python}, BLAS ${peer.blas}; one thread: OPENBLAS/OMP/MKL_NUM_THREADS=1)`);
+  for (const peer of numpyPeers()) lines.push(`numpy ${peer.numpy}: ${peer.python}, BLAS ${peer.blas}; one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1)`);
   return lines.join('\n');
 }
 

@@ -1,28 +1,30 @@
 /**
- * WAV -> mel -> dB throughput (issue 3, items 2 and 4): real-time factor (seconds of audio per second of
- * compute) for presets `librosa` and `kaggle2020` on a generated 10-minute 32 kHz file, beside the numpy
- * peer (../shared/tools/peers/mel_numpy.py) in the same run, interleaved run by run so machine load hits
- * both alike: ours on one thread against the peer pinned to one thread (OPENBLAS/OMP/MKL_NUM_THREADS=1),
- * and ours on all cores (worker threads) against the peer unpinned. The peer runs on /usr/bin/python3
- * when its numpy imports (numpy 1.24 here, the version the issue names), else python3; BENCH_PYTHON=...
- * picks another (numpy 2.x on OpenBLAS is the stronger peer: see docs/decisions/fft.md). Plus, with --steps, the speed-work ablation: the same mel computation
+ * WAV -> mel -> dB throughput (issue 3, items 2 and 4; issue 16): real-time factor (seconds of audio per
+ * second of compute) for presets `birdclef`, `librosa` and `kaggle2020` on a generated 10-minute 32 kHz
+ * file, beside the numpy peer (../shared/tools/peers/mel_numpy.py) in the same run, interleaved run by run
+ * so machine load hits all alike: ours on one thread against the peer pinned to one thread
+ * (OPENBLAS/OMP/MKL_NUM_THREADS=1), and ours on all cores (worker threads) against the peer unpinned. The
+ * peers are every numpy found (bench/fft.ts numpyPeers): numpy 1.24 on /usr/bin/python3 (the issue's
+ * peer) and numpy 2.x on OpenBLAS on python3 (the stronger one); BENCH_PYTHON=... picks one other.
+ * Plus, with --steps, the speed-work ablation: the same mel computation
  * written the naive way and then with each optimisation added, each in a fresh process (fft.js slows
  * down once a process has fed it mixed array types, so variants must not share one).
  *
  *   npx tsx bench/mel.ts [--steps | --steps-only] [--json]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import FFT from 'fft.js';
-import { availableParallelism, loadavg } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { readAudioFile } from '../src/audio/read.ts';
 import { melSpectrogram, melFilterbank, melFilterbankDense } from '../src/dsp/mel.ts';
 import { powerToDb } from '../src/dsp/db.ts';
 import { closeMelWorkers, melSpectrogramParallel } from '../src/dsp/parallel.ts';
 import { presets, type PresetName } from '../src/dsp/presets.ts';
 import { getWindow } from '../src/dsp/window.ts';
-import { numpyPeer, peerEnv } from './fft.ts';
+import { numpyPeers, peerEnv, type NumpyPeer } from './fft.ts';
 
 const PEERS = fileURLToPath(new URL('../../shared/tools/peers/', import.meta.url));
 const THIS_FILE = fileURLToPath(import.meta.url);
@@ -55,7 +57,6 @@ interface PeerRun {
   cpu: number;
   /** The whole python process, wall. */
   wall: number;
-  numpy: string;
 }
 
 // Runs the peer's own main() and adds the CPU time it used: on a shared, loaded machine CPU time is
@@ -71,9 +72,7 @@ c0 = cpu(); peer.main(sys.argv[2:]); c1 = cpu()
 print(json.dumps({'cpu_s': c1 - c0}))
 `;
 
-function runPeer(path: string, preset: PresetName, oneThread: boolean): PeerRun | null {
-  const peer = numpyPeer();
-  if (!peer) return null;
+function runPeer(peer: NumpyPeer, path: string, preset: PresetName, oneThread: boolean): PeerRun | null {
   const t0 = performance.now();
   const r = spawnSync(peer.python, ['-c', PEER_WRAPPER, `${PEERS}mel_numpy.py`, path, ...presetArgs(preset)], {
     encoding: 'utf8',
@@ -82,10 +81,10 @@ function runPeer(path: string, preset: PresetName, oneThread: boolean): PeerRun 
   const wall = (performance.now() - t0) / 1000;
   if (r.status !== 0) return null;
   const [timings, cpu] = r.stdout.trim().split('\n').slice(-2).map((line) => JSON.parse(line)) as [
-    { read_s: number; compute_s: number; numpy: string },
+    { read_s: number; compute_s: number },
     { cpu_s: number },
   ];
-  return { inProcess: timings.read_s + timings.compute_s, cpu: cpu.cpu_s, wall, numpy: timings.numpy };
+  return { inProcess: timings.read_s + timings.compute_s, cpu: cpu.cpu_s, wall };
 }
 
 function cpuSeconds(since: NodeJS.CpuUsage): number {
@@ -108,24 +107,31 @@ async function runOurs(path: string, preset: PresetName, jobs = 1): Promise<{ se
   return { seconds: (performance.now() - t0) / 1000, cpu: cpuSeconds(c0), audioSeconds: audio.samples.length / audio.sampleRate };
 }
 
-/** Ours against the numpy peer, interleaved run by run; ratios > 1: we are faster. */
+/** One numpy peer's side of a comparison; ratios > 1: we are faster. */
+export interface PeerComparison {
+  numpy: string;
+  python: string;
+  /** The peer's read + mel + dB as it times itself (no interpreter start-up or imports). */
+  seconds: number;
+  realTime: number;
+  /** The whole python process, wall. */
+  wallSeconds: number;
+  /** numpy s / ours s, wall. */
+  ratio: number;
+  cpuSeconds: number;
+  /** numpy CPU s / ours CPU s. */
+  cpuRatio: number;
+}
+
+/** Ours against each numpy peer, interleaved run by run. */
 export interface MelComparison {
-  /** Our threads (1, or all cores), and whether the peer was pinned to one thread. */
+  /** Our threads (1, or all cores), and whether the peers were pinned to one thread. */
   oursThreads: number;
   numpyPinned: boolean;
   oursSeconds: number;
   oursRealTime: number;
-  /** The peer's read + mel + dB as it times itself (no interpreter start-up or imports). */
-  numpySeconds: number | null;
-  numpyRealTime: number | null;
-  /** The whole python process, wall. */
-  numpyWallSeconds: number | null;
-  /** numpy s / ours s, wall. */
-  ratio: number | null;
   oursCpuSeconds: number;
-  numpyCpuSeconds: number | null;
-  /** numpy CPU s / ours CPU s. */
-  cpuRatio: number | null;
+  peers: PeerComparison[];
 }
 
 export interface MelPresetResult extends MelComparison {
@@ -146,51 +152,96 @@ export interface StepResult {
 export interface MelBench {
   file: string;
   runs: number;
-  numpy: string | null;
-  /** The Python that ran the peer, and the BLAS its numpy uses (the mel product is a matmul). */
-  python: string | null;
-  blas: string | null;
+  /** The peers: the Python, its numpy and the BLAS it uses (the mel product is a matmul). */
+  peers: NumpyPeer[];
   /** Load average (1 min) before and after. */
   load: [number, number];
   presets: MelPresetResult[];
+  /** Whole processes: `birdcall melspec --db` against mel_numpy.py (median of up to 3, alternating). */
+  cli: CliComparison[];
   steps?: StepResult[];
 }
 
 async function compare(path: string, preset: PresetName, runs: number, jobs: number): Promise<MelComparison & { audioSeconds: number }> {
   const pinned = jobs === 1;
+  const peers = numpyPeers().filter((peer) => runPeer(peer, path, preset, pinned) !== null);
   await runOurs(path, preset, jobs);
-  const warmPeer = runPeer(path, preset, pinned);
   const ours: number[] = [];
   const oursCpu: number[] = [];
-  const peer: PeerRun[] = [];
+  const peerRuns: PeerRun[][] = peers.map(() => []);
   let audioSeconds = 0;
   for (let r = 0; r < runs; r++) {
     const o = await runOurs(path, preset, jobs);
     ours.push(o.seconds);
     oursCpu.push(o.cpu);
     audioSeconds = o.audioSeconds;
-    if (warmPeer) {
-      const p = runPeer(path, preset, pinned);
-      if (p) peer.push(p);
-    }
+    peers.forEach((peer, i) => {
+      const p = runPeer(peer, path, preset, pinned);
+      if (p) peerRuns[i].push(p);
+    });
   }
   const oursSeconds = median(ours);
-  const numpySeconds = peer.length > 0 ? median(peer.map((p) => p.inProcess)) : null;
-  const numpyCpuSeconds = peer.length > 0 ? median(peer.map((p) => p.cpu)) : null;
+  const oursCpuSeconds = median(oursCpu);
   return {
     audioSeconds,
     oursThreads: jobs,
     numpyPinned: pinned,
     oursSeconds,
     oursRealTime: audioSeconds / oursSeconds,
-    numpySeconds,
-    numpyRealTime: numpySeconds === null ? null : audioSeconds / numpySeconds,
-    numpyWallSeconds: peer.length > 0 ? median(peer.map((p) => p.wall)) : null,
-    ratio: numpySeconds === null ? null : numpySeconds / oursSeconds,
-    oursCpuSeconds: median(oursCpu),
-    numpyCpuSeconds,
-    cpuRatio: numpyCpuSeconds === null ? null : numpyCpuSeconds / median(oursCpu),
+    oursCpuSeconds,
+    peers: peers.flatMap((peer, i) => {
+      const done = peerRuns[i];
+      if (done.length === 0) return [];
+      const seconds = median(done.map((p) => p.inProcess));
+      const cpuSeconds = median(done.map((p) => p.cpu));
+      return [{ numpy: peer.numpy, python: peer.python, seconds, realTime: audioSeconds / seconds, wallSeconds: median(done.map((p) => p.wall)), ratio: seconds / oursSeconds, cpuSeconds, cpuRatio: cpuSeconds / oursCpuSeconds }];
+    }),
   };
+}
+
+/** `birdcall melspec --db` against mel_numpy.py, each a whole process, wall seconds; ratios > 1: we are faster. */
+export interface CliComparison {
+  preset: PresetName;
+  oursSeconds: number;
+  /** Each peer at its default threads (as a user runs it), writing its dB output too. */
+  peers: { numpy: string; python: string; seconds: number; ratio: number }[];
+}
+
+const BIN = fileURLToPath(new URL('../bin/birdcall.js', import.meta.url));
+
+function wallSeconds(command: string, args: string[]): number | null {
+  const t0 = performance.now();
+  const r = spawnSync(command, args, { stdio: 'ignore' });
+  return r.status === 0 ? (performance.now() - t0) / 1000 : null;
+}
+
+/** The whole-process comparison (issue 16): our CLI and each peer alternately, `runs` times, medians. */
+export function compareCli(path: string, preset: PresetName, runs: number): CliComparison | null {
+  const dir = mkdtempSync(join(tmpdir(), 'birdcall-bench-cli-'));
+  try {
+    const ours = () => wallSeconds(process.execPath, [BIN, 'melspec', path, '--preset', preset, '--db', '-o', join(dir, 'ours.npy')]);
+    const peers = numpyPeers();
+    const peer = (p: NumpyPeer) => wallSeconds(p.python, [`${PEERS}mel_numpy.py`, path, ...presetArgs(preset), '--out', join(dir, 'peer.bin')]);
+    if (ours() === null) return null;
+    const oursTimes: number[] = [];
+    const peerTimes: number[][] = peers.map(() => []);
+    for (let r = 0; r < runs; r++) {
+      const o = ours();
+      if (o !== null) oursTimes.push(o);
+      peers.forEach((p, i) => {
+        const t = peer(p);
+        if (t !== null) peerTimes[i].push(t);
+      });
+    }
+    const oursSeconds = median(oursTimes);
+    return {
+      preset,
+      oursSeconds,
+      peers: peers.flatMap((p, i) => (peerTimes[i].length === 0 ? [] : [{ numpy: p.numpy, python: p.python, seconds: median(peerTimes[i]), ratio: median(peerTimes[i]) / oursSeconds }])),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 export async function benchMel(opts: { runs?: number; steps?: boolean; presets?: boolean; path?: string } = {}): Promise<MelBench> {
@@ -199,14 +250,14 @@ export async function benchMel(opts: { runs?: number; steps?: boolean; presets?:
   const load0 = loadavg()[0];
   const results: MelPresetResult[] = [];
   const cores = availableParallelism();
-  for (const preset of opts.presets === false ? [] : (['librosa', 'kaggle2020'] as PresetName[])) {
+  for (const preset of opts.presets === false ? [] : (['birdclef', 'librosa', 'kaggle2020'] as PresetName[])) {
     const { audioSeconds, ...one } = await compare(path, preset, runs, 1);
     const { audioSeconds: _, ...all } = await compare(path, preset, runs, cores);
     results.push({ preset, audioSeconds, ...one, allCores: all });
   }
   await closeMelWorkers();
-  const peer = numpyPeer();
-  const bench: MelBench = { file: path, runs, numpy: peer?.numpy ?? null, python: peer?.python ?? null, blas: peer?.blas ?? null, load: [load0, loadavg()[0]], presets: results };
+  const cli = opts.presets === false ? [] : (['kaggle2020', 'birdclef'] as PresetName[]).flatMap((p) => compareCli(path, p, Math.min(runs, 3)) ?? []);
+  const bench: MelBench = { file: path, runs, peers: numpyPeers(), load: [load0, loadavg()[0]], presets: results, cli };
   if (opts.steps) bench.steps = benchSteps(path, runs);
   return bench;
 }
@@ -219,7 +270,7 @@ const STEP_DOC: Record<Step, string> = {
   typed: '+ Float64Array everywhere (one array type into fft.js)',
   'window+sparse': '+ precomputed window and sparse mel filterbank',
   'two-frames': '+ two real frames per complex FFT of size N (A real, B imaginary, split after)',
-  library: 'src/dsp: one complex FFT of size N/2 per frame + split step (melSpectrogram)',
+  library: 'src/dsp melSpectrogram: the wasm SIMD kernels (native/dsp.c), two frames per f64x2 vector',
 };
 
 /** Mel power of x with kaggle2020 parameters (center, constant padding) the way `step` says. */
@@ -363,15 +414,24 @@ async function runStepChild(step: Step, path: string, seconds: number, runs: num
 export function formatMelBench(b: MelBench): string {
   const f = (v: number | null, d = 1) => (v === null ? '-' : v.toFixed(d));
   const lines = [
-    `WAV -> mel -> dB, ${b.file}, median of ${b.runs} after warm-up, interleaved with the peer; numpy ${b.numpy ?? 'absent'} (${b.python ?? '-'}, BLAS ${b.blas ?? '-'}); load average ${b.load[0].toFixed(1)} -> ${b.load[1].toFixed(1)}`,
-    'preset     | threads ours / numpy     | ours s | ours x real time | numpy s | numpy x real time | numpy process s | wall numpy/ours | CPU s ours / numpy | CPU numpy/ours',
+    `WAV -> mel -> dB, ${b.file}, median of ${b.runs} after warm-up, interleaved with the peers; load average ${b.load[0].toFixed(1)} -> ${b.load[1].toFixed(1)}`,
+    ...b.peers.map((p) => `  numpy ${p.numpy}: ${p.python}, BLAS ${p.blas}`),
+    'preset     | threads ours / numpy     | ours s | ours x real time | numpy       | numpy s | numpy x real time | numpy process s | wall numpy/ours | CPU s ours / numpy | CPU numpy/ours',
   ];
   for (const r of b.presets) {
     for (const c of [r, r.allCores]) {
       const threads = `${c.oursThreads} / ${c.numpyPinned ? '1 (pinned)' : 'unpinned'}`;
-      lines.push(
-        `${r.preset.padEnd(10)} | ${threads.padEnd(24)} | ${f(c.oursSeconds, 3).padStart(6)} | ${f(c.oursRealTime).padStart(16)} | ${f(c.numpySeconds, 3).padStart(7)} | ${f(c.numpyRealTime).padStart(17)} | ${f(c.numpyWallSeconds, 2).padStart(15)} | ${f(c.ratio, 2).padStart(15)} | ${`${f(c.oursCpuSeconds, 2)} / ${f(c.numpyCpuSeconds, 2)}`.padStart(18)} | ${f(c.cpuRatio, 2).padStart(14)}`,
-      );
+      for (const p of c.peers) {
+        lines.push(
+          `${r.preset.padEnd(10)} | ${threads.padEnd(24)} | ${f(c.oursSeconds, 3).padStart(6)} | ${f(c.oursRealTime).padStart(16)} | ${p.numpy.padEnd(11)} | ${f(p.seconds, 3).padStart(7)} | ${f(p.realTime).padStart(17)} | ${f(p.wallSeconds, 2).padStart(15)} | ${f(p.ratio, 2).padStart(15)} | ${`${f(c.oursCpuSeconds, 2)} / ${f(p.cpuSeconds, 2)}`.padStart(18)} | ${f(p.cpuRatio, 2).padStart(14)}`,
+        );
+      }
+    }
+  }
+  if (b.cli.length > 0) {
+    lines.push('', 'whole process, wall s: node bin/birdcall.js melspec FILE --preset P --db -o OUT.npy against mel_numpy.py FILE (same parameters, --out), peers at their default threads');
+    for (const c of b.cli) {
+      for (const p of c.peers) lines.push(`  ${c.preset.padEnd(10)} ours ${c.oursSeconds.toFixed(2)} s | numpy ${p.numpy} ${p.seconds.toFixed(2)} s | numpy/ours ${p.ratio.toFixed(2)}`);
     }
   }
   if (b.steps) {

@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, chaos, queue
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert-rss, decode, resample, compressed, train, chaos, queue, startup, predict
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -27,7 +27,7 @@ const json = (x: unknown): string => JSON.stringify(x, null, 2);
 const SECTIONS: Section[] = [
   {
     name: 'fft',
-    what: 'raw real FFT throughput, N = 256..4096 (fft.js plan as our STFT uses it) vs numpy',
+    what: 'real FFT throughput, N = 256..4096: the wasm SIMD power path (float64, float32), the JS plans, vs numpy 1.24 and 2.x batched rfft',
     async run() {
       const { benchFft, formatFftBench } = await import('./fft.ts');
       const result = benchFft();
@@ -36,7 +36,7 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'mel',
-    what: 'WAV -> mel -> dB real-time factor on a 10-minute 32 kHz file, presets librosa and kaggle2020, vs the numpy peer',
+    what: 'WAV -> mel -> dB real-time factor on a 10-minute 32 kHz file, presets birdclef, librosa and kaggle2020, vs numpy 1.24 and 2.x',
     async run() {
       const { benchMel, formatMelBench } = await import('./mel.ts');
       const result = await benchMel();
@@ -88,12 +88,16 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'compressed',
-    what: 'FLAC, Ogg Vorbis, MP3 decode, seconds of audio per second, vs sox',
+    what: 'FLAC, Ogg Vorbis, MP3 decode, seconds of audio per second, vs libsndfile (soundfile) and sox',
     async run() {
       const { benchCompressedDecode } = await import('./decode-compressed.ts');
       const r = await benchCompressedDecode();
       const text = r.rows
-        .map((row) => `${row.format.padEnd(5)} decodeAudio ${row.decodeAudio.toFixed(0)}x real time (CPU ${row.decodeAudioCpu.toFixed(0)}x)   sox process ${row.soxProcess.toFixed(0)}x`)
+        .map(
+          (row) =>
+            `${row.format.padEnd(5)} decodeAudio ${row.decodeAudio.toFixed(0)}x real time (CPU ${row.decodeAudioCpu.toFixed(0)}x)   ` +
+            `libsndfile ${row.libsndfile?.toFixed(0) ?? '-'}x (CPU ${row.libsndfileCpu?.toFixed(0) ?? '-'}x; ours/libsndfile CPU ${row.libsndfileCpu ? (row.decodeAudioCpu / row.libsndfileCpu).toFixed(2) : '-'})   sox process ${row.soxProcess.toFixed(0)}x`,
+        )
         .join('\n');
       return { result: r, text };
     },
@@ -106,6 +110,15 @@ const SECTIONS: Section[] = [
       const result = await benchTrain();
       const rows = (result as { configs?: Parameters<typeof formatRow>[0][] }).configs ?? [];
       return { result, text: rows.map(formatRow).join('\n') || json(result) };
+    },
+  },
+  {
+    name: 'predict',
+    what: '`birdcall predict` on 10- and 60-minute WAVs, default and recipe models: x real time and peak RSS, streamed vs read whole',
+    async run() {
+      const { benchPredict, formatPredictBench } = await import('./predict.ts');
+      const result = await benchPredict();
+      return { result, text: formatPredictBench(result) };
     },
   },
   {
@@ -130,6 +143,15 @@ const SECTIONS: Section[] = [
       const files = Number(process.env.BIRDCALL_BENCH_QUEUE_FILES ?? 10_000);
       const r = await benchQueue({ files });
       return { result: r, text: r.queue.map(formatQueueRun).join('\n') };
+    },
+  },
+  {
+    name: 'startup',
+    what: 'wall time to start `birdcall --version` and `birdcall <cmd> --help` (dist/), vs tsx on the sources and bare node',
+    async run() {
+      const { benchStartup, formatStartup } = await import('./startup.ts');
+      const result = benchStartup();
+      return { result, text: formatStartup(result) };
     },
   },
 ];

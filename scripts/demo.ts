@@ -59,12 +59,12 @@ const COMMON: TrainParamsInput = {
   monitor: 'last',
 };
 
-interface Candidate {
+export interface Candidate {
   name: string;
   params: TrainParamsInput;
 }
 
-interface Plan {
+export interface Plan {
   train: DemoDatasetOptions;
   heldout: DemoDatasetOptions;
   candidates: Candidate[];
@@ -75,7 +75,7 @@ interface Plan {
   report: string;
 }
 
-function plan(dir: string, quick: boolean): Plan {
+export function plan(dir: string, quick: boolean): Plan {
   if (quick) {
     const data = join(dir, 'data', 'demo', 'quick');
     const common = { ...COMMON, epochs: 2, batchSize: 8 };
@@ -396,13 +396,19 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   }));
   const backend = await initBackend();
   log(`backend: ${backend.description}; training ${p.candidates.length} candidates, ${jobs} at a time`);
-  const candidates = await step('train', () => trainCandidates(p, trainManifest, jobs, log));
+  // Said once, above: each candidate's trainer and the evaluator repeat the line (they also run alone), so a
+  // repeat is dropped unless it names another backend.
+  const sameBackend = `backend: ${backend.description}`;
+  const logOnce = (line: string): void => {
+    if (!line.endsWith(sameBackend)) log(line);
+  };
+  const candidates = await step('train', () => trainCandidates(p, trainManifest, jobs, logOnce));
   const { selection, reportPath } = await step('select', async () => {
     const evaluated = await evaluateModels({
       models: candidates.map((c) => c.model),
       manifest: heldoutManifest,
       cacheDir: join(p.report, '.cache'),
-      log,
+      log: logOnce,
     });
     const sel = selectModels(evaluated.evalSet, evaluated.candidates, { minSliceSize: p.minSliceSize });
     const { htmlPath } = await writeSelection(p.report, sel);

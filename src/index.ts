@@ -55,6 +55,7 @@ export {
   type StepSpec,
 } from './pipeline/pipeline.ts';
 export { runPipelineOnFile, type FileResult, type PipelineItem } from './pipeline/run.ts';
+export { melspecFile, type MelspecFileOptions } from './pipeline/melspec-file.ts';
 export { BIRDCALL_VERSION } from './version.ts';
 
 // The pure functions the blocks wrap
@@ -78,6 +79,12 @@ export { openInputs, readInputs } from './store/inputs.ts';
 export { convert, convertExitCode, type ConvertOptions, type ConvertSummary } from './batch/convert.ts';
 export { readOutputManifest, streamOutputManifest } from './store/manifest.ts';
 export type { InputRow, OutputRow } from './store/manifest-types.ts';
+
+// Detections and the tables people open (BirdCLEF grid, Raven Pro, Audacity)
+export { GridAggregator, gridWindows, type ScoredSpan } from './detect/grid.ts';
+export { detect, DetectionCollector, parseThresholds, type Detection, type DetectOptions } from './detect/detections.ts';
+export { ravenTable, readRavenTable, type RavenSelection } from './detect/raven.ts';
+export { audacityLabels, readAudacityLabels } from './detect/audacity.ts';
 
 // Competition metrics and model selection (no TensorFlow.js here: training is `birdcall/train`)
 export * as metrics from './metrics/index.ts';

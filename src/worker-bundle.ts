@@ -16,7 +16,22 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  *
  * Two workers use it: the mel workers (src/dsp/mel-worker.ts, everything bundled) and convert's pipeline
  * workers (src/pipeline/pool-thread.ts, packages left as imports: sharp loads a native addon by path).
+ *
+ * All of this is for running the TypeScript sources (tests, a dev checkout). The built package runs from
+ * dist/, where every worker is already plain JavaScript: there a worker starts from its compiled file, with
+ * no esbuild and no tsx.
  */
+
+/** True when this module is compiled JavaScript (the package's dist/), false when it runs as TypeScript. */
+export const COMPILED: boolean = import.meta.url.endsWith('.js');
+
+/**
+ * A worker thread's entry: in dist/, its compiled `.js` (`module`, relative to src/ without extension);
+ * from sources, `tsxEntry`, the plain-JS file that registers tsx and imports the TypeScript worker.
+ */
+export function threadEntry(module: string, tsxEntry: URL): URL {
+  return COMPILED ? new URL(`./${module}.js`, import.meta.url) : tsxEntry;
+}
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'birdcall');
@@ -29,6 +44,8 @@ export interface BundledWorker {
   source: string;
   /** The plain-JS entry that registers tsx and imports `source`: the fallback. */
   tsxEntry: URL;
+  /** The compiled worker in dist/ (used when COMPILED). */
+  compiled: URL;
   /** 'bundle' inlines node_modules too; 'external' leaves package imports for Node to resolve at run time. */
   packages: 'bundle' | 'external';
 }
@@ -37,6 +54,7 @@ export const MEL_WORKER: BundledWorker = {
   name: 'mel-worker',
   source: fileURLToPath(new URL('./dsp/mel-worker.ts', import.meta.url)),
   tsxEntry: new URL('./dsp/mel-worker-entry.mjs', import.meta.url),
+  compiled: new URL('./dsp/mel-worker.js', import.meta.url),
   packages: 'bundle',
 };
 
@@ -44,6 +62,7 @@ export const PIPELINE_WORKER: BundledWorker = {
   name: 'pipeline-worker',
   source: fileURLToPath(new URL('./pipeline/pool-thread.ts', import.meta.url)),
   tsxEntry: new URL('./pipeline/pool-thread-entry.mjs', import.meta.url),
+  compiled: new URL('./pipeline/pool-thread.js', import.meta.url),
   packages: 'external',
 };
 
@@ -51,7 +70,7 @@ export const PIPELINE_WORKER: BundledWorker = {
 export interface WorkerEntry {
   readonly url: URL;
   readonly execArgv: string[] | undefined;
-  /** True for the esbuild bundle, false for the tsx fallback. */
+  /** True for plain JavaScript (dist/ or the esbuild bundle), false for the tsx fallback. */
   readonly bundled: boolean;
   /** Why the fallback was taken (bundled false). */
   readonly reason?: string;
@@ -167,10 +186,12 @@ export function withoutTsxFlags(execArgv: readonly string[]): string[] {
 const entries = new Map<string, WorkerEntry>();
 
 /**
- * A worker's entry for this process (decided once per worker): the esbuild bundle when it can be had, else
- * the tsx entry. `prefer` 'tsx' asks for the fallback (tests and benchmarks compare the two).
+ * A worker's entry for this process (decided once per worker): in dist/ the compiled worker; from sources
+ * the esbuild bundle when it can be had, else the tsx entry. `prefer` 'tsx' asks for the fallback (tests and
+ * benchmarks compare the two; it has no effect in dist/, where there is no TypeScript to run).
  */
 export function workerEntry(worker: BundledWorker, prefer: 'bundle' | 'tsx' = 'bundle'): WorkerEntry {
+  if (COMPILED) return { url: worker.compiled, execArgv: undefined, bundled: true };
   const fallback = (reason: string): WorkerEntry => ({ url: worker.tsxEntry, execArgv: undefined, bundled: false, reason });
   if (prefer === 'tsx') return fallback('asked for the tsx entry');
   const known = entries.get(worker.name);

@@ -79,6 +79,24 @@ export function planChunks(totalSamples: number, sampleRate: number, params: Chu
  *
  * `startSeconds` is where the chunk starts in the source; `endSeconds` is where its REAL audio ends, so for
  * a padded chunk `endSeconds - startSeconds` is shorter than `seconds` (the quality check `tooShort` reads it).
+ *
+ * @param audio - mono audio with its sample rate (Hz).
+ * @param params - `seconds` (chunk length, default 5), `overlap` (seconds shared by neighbours, 0), `last`
+ *   ('pad' or 'drop'), `minLastSeconds` (with 'pad': drop a last chunk with less real audio). Units and
+ *   defaults: [chunkParams](../parameters.md#chunkparams).
+ * @returns the chunks, each an Audio with its `index`, `startSeconds` and `endSeconds`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { chunkAudio } from 'birdcall';
+ *
+ * const audio = { samples: new Float32Array(2.5 * 16000), sampleRate: 16000, source: 'x.wav' }; // 2.5 s
+ * const chunks = chunkAudio(audio, { seconds: 1 });
+ * assert.equal(chunks.length, 3); // the last one zero-padded
+ * assert.equal(chunks[2].samples.length, 16000);
+ * assert.deepEqual([chunks[2].startSeconds, chunks[2].endSeconds], [2, 2.5]);
+ * ```
  */
 export function chunkAudio(audio: Audio, params: ChunkParamsInput = {}): Chunk[] {
   const total = audio.samples.length;

@@ -23,6 +23,24 @@ const NAMES: Record<AudioFormat, string> = { wav: 'WAV', flac: 'FLAC', ogg: 'Ogg
  * content. Every failure is a BirdcallError: the format's own codes (WAV_*, FLAC_*, OGG_*, MP3_*),
  * AUDIO_UNSUPPORTED_FORMAT for audio we recognise but do not decode (Opus, AAC, AIFF...), or
  * AUDIO_UNKNOWN_FORMAT for content that is none of them.
+ *
+ * @param bytes - the whole file's bytes (readFile's Buffer is a Uint8Array).
+ * @param source - the file's name or path, for errors and for the extension check.
+ * @param opts - `maxSeconds`: refuse longer files (checked from the header when it says, before decoding);
+ *   `onWarning`: receives non-fatal problems (e.g. the extension names another format).
+ * @returns one Float32Array per channel, in [-1, 1], with the file's sample rate (Hz).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { decodeAudio, encodeWav, toMono } from 'birdcall';
+ *
+ * const tone = Float32Array.from({ length: 22050 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 22050));
+ * const audio = await decodeAudio(encodeWav(tone, 22050), 'tone.wav'); // or: await readFile('XC1234.ogg')
+ * assert.equal(audio.sampleRate, 22050);
+ * assert.equal(audio.channels.length, 1);
+ * assert.equal(toMono(audio).samples.length, 22050);
+ * ```
  */
 export async function decodeAudio(bytes: Uint8Array, source: string, opts: DecodeAudioOptions = {}): Promise<MultiChannelAudio> {
   const guess = detectAudioFormat(bytes);

@@ -6,7 +6,10 @@
  * integer uniquely, so we recover it and rescale, and check it against STREAMINFO's MD5 on the way, which is
  * what catches corruption the decoder itself stays silent about.
  */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { mixToMono } from './mono.ts';
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
 import { id3v2Size } from './detect.ts';
@@ -83,11 +86,17 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * of the integer samples as libFLAC computes it (interleaved, little-endian, ceil(b/8) bytes each).
  */
 function rescaleAndHash(channels: Float32Array[], frames: number, bits: number): string {
+  const hash = createHash('md5');
+  rescaleInto(channels, frames, bits, hash);
+  return hash.digest('hex');
+}
+
+/** rescaleAndHash's work on one stretch of samples, feeding a running MD5 (the streaming reader's pieces). */
+function rescaleInto(channels: Float32Array[], frames: number, bits: number, hash: Hash): void {
   const decoderScale = 2 ** (bits - 1) - 1;
   const ourScale = 1 / 2 ** (bits - 1);
   const width = (bits + 7) >> 3;
   const n = channels.length;
-  const hash = createHash('md5');
   // Hot loops over every sample of the file: buffers allocated once, one tight loop per channel and block.
   const ints = new Int32Array(MD5_BLOCK_FRAMES * n);
   const bytes = new Uint8Array(ints.length * width);
@@ -112,8 +121,8 @@ function rescaleAndHash(channels: Float32Array[], frames: number, bits: number):
     }
     hash.update(bytes.subarray(0, count * width));
   }
-  return hash.digest('hex');
 }
+
 
 /**
  * Decodes a FLAC file (optionally behind an ID3v2 tag) to float samples scaled as libsndfile does.
@@ -164,4 +173,91 @@ export async function decodeFlac(bytes: Uint8Array, source: string, opts: Compre
     );
   }
   return toAudio(decoded.channelData, frames, sampleRate, source);
+}
+
+/** A FLAC file read in pieces: its header, and mono blocks equal to toMono(decodeFlac(file)) in order. */
+export interface FlacStream {
+  info: { sampleRate: number; numFrames: number; durationSeconds: number; channels: number; encoding: 'flac' };
+  blocks(): AsyncIterable<Float32Array>;
+}
+
+/** Bytes read at the start of a file to find STREAMINFO (after an ID3v2 tag of a reasonable size). */
+const HEAD_BYTES = 1 << 16;
+
+/**
+ * Whether a FLAC file can be read in pieces, from its first bytes: STREAMINFO must give the total length
+ * (the chunk plan needs it before the first sample) and at most 24 bits (exact integers). Others are
+ * decoded whole.
+ */
+export function flacStreamable(head: Uint8Array): FlacStreamInfo | undefined {
+  try {
+    const info = parseFlacStreamInfo(head, 'head');
+    return info.totalSamples > 0 && info.bitsPerSample <= 24 ? info : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Opens a long FLAC file for reading in pieces (1 MiB of file at a time through libFLAC's incremental
+ * decoder); memory stays at a piece whatever the length. The MD5 and length checks of decodeFlac run at
+ * the end, as warnings through `opts.onWarning`. Undefined when the file cannot stream (flacStreamable).
+ */
+export async function openFlacStream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<FlacStream | undefined> {
+  const fh = await open(path, 'r');
+  let info: FlacStreamInfo | undefined;
+  try {
+    const head = new Uint8Array(HEAD_BYTES);
+    const { bytesRead } = await fh.read(head, 0, head.length, 0);
+    info = flacStreamable(head.subarray(0, bytesRead));
+  } finally {
+    await fh.close();
+  }
+  if (info === undefined) return undefined;
+  checkDuration('FLAC', info.totalSamples / info.sampleRate, opts, source);
+  const { sampleRate, totalSamples, channels } = info;
+  const streamInfo = info;
+  return {
+    info: { sampleRate, numFrames: totalSamples, durationSeconds: totalSamples / sampleRate, channels, encoding: 'flac' },
+    blocks: () => flacBlocks(path, source, streamInfo, opts),
+  };
+}
+
+async function* flacBlocks(path: string, source: string, info: FlacStreamInfo, opts: CompressedReadOptions): AsyncGenerator<Float32Array, void, undefined> {
+  const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
+  // Its own decoder, freed at the end: a pooled one expects decodeFile's reset after each file.
+  const decoder = new FLACDecoder();
+  await decoder.ready;
+  const hash = createHash('md5');
+  let frames = 0;
+  const mono = (decoded: Awaited<ReturnType<FLACDecoder['decode']>>): Float32Array | undefined => {
+    const n = decoded.samplesDecoded;
+    if (n === 0) return undefined;
+    if (decoded.sampleRate !== info.sampleRate || decoded.channelData.length !== info.channels) {
+      throw new BirdcallError('FLAC_CORRUPT', `frames at ${secondsText(frames, info.sampleRate)} disagree with STREAMINFO (rate or channels)`, source);
+    }
+    rescaleInto(decoded.channelData, n, decoded.bitDepth > 0 ? decoded.bitDepth : info.bitsPerSample, hash);
+    const out = new Float32Array(n);
+    mixToMono(decoded.channelData, out, n);
+    frames += n;
+    return out;
+  };
+  try {
+    for await (const piece of createReadStream(path, { start: info.offset, highWaterMark: 1 << 20 })) {
+      const block = mono(await decoder.decode(piece as Buffer));
+      if (block) yield block;
+    }
+    const last = mono(await decoder.flush());
+    if (last) yield last;
+  } finally {
+    try {
+      decoder.free();
+    } catch {
+      // Nothing left to free after a failure: the file's error is what matters.
+    }
+  }
+  const declared = Buffer.from(info.md5).toString('hex');
+  if (frames === info.totalSamples && declared !== '0'.repeat(32) && hash.digest('hex') !== declared) {
+    opts.onWarning?.('the decoded audio does not match the MD5 the encoder stored: the stream is corrupt somewhere');
+  }
 }

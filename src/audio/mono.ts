@@ -20,7 +20,21 @@ export function mixToMono(channels: Float32Array[], out: Float32Array, frames: n
   for (let i = 0; i < frames; i++) out[i] /= n;
 }
 
-/** Channel mean, as librosa's mono=True. A 1-channel input is returned without copying its samples. */
+/**
+ * Channel mean, as librosa's mono=True. A 1-channel input is returned without copying its samples.
+ *
+ * @param a - decoded audio, one Float32Array per channel (decodeAudio's result).
+ * @returns mono audio at the same sample rate.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { toMono } from 'birdcall';
+ *
+ * const stereo = { channels: [Float32Array.of(1, 0.5), Float32Array.of(0, 0.5)], sampleRate: 8000, source: 'x.wav' };
+ * assert.deepEqual(Array.from(toMono(stereo).samples), [0.5, 0.5]);
+ * ```
+ */
 export function toMono(a: MultiChannelAudio): Audio {
   if (a.channels.length === 1) return { samples: a.channels[0], sampleRate: a.sampleRate, source: a.source };
   const frames = a.channels.length === 0 ? 0 : a.channels[0].length;

@@ -247,6 +247,24 @@ function runPolyphase(
 /**
  * Resamples to `targetRate` Hz. The same rate returns the input object unchanged. Samples beyond either
  * end count as zero (as soxr and librosa do), so the first and last few milliseconds ramp.
+ * Exported from the package as `resampleAudio` (the `resample` name there is the pipeline step).
+ *
+ * @param audio - mono audio with its `sampleRate` (Hz).
+ * @param targetRate - the new rate in Hz (a positive integer).
+ * @param opts - `quality`: 'best' (default; at least 110 dB stopband, see docs/decisions/resampler.md) or
+ *   'fast' (a shorter filter, for previews).
+ * @returns new audio of round(length * targetRate / sampleRate) samples at `targetRate`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { resampleAudio } from 'birdcall';
+ *
+ * const tone = Float32Array.from({ length: 22050 }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / 22050));
+ * const out = resampleAudio({ samples: tone, sampleRate: 22050, source: 'tone' }, 16000);
+ * assert.equal(out.sampleRate, 16000);
+ * assert.equal(out.samples.length, 16000); // still 1 s
+ * ```
  */
 export function resample(audio: Audio, targetRate: number, opts: { quality?: ResampleQuality } = {}): Audio {
   checkRate(targetRate, 'target sample rate', audio.source);

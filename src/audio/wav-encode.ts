@@ -26,6 +26,22 @@ const FORMAT_IEEE_FLOAT = 3;
  * Integer samples are scaled as libsndfile does (x * 2^(bits-1), rounded, clipped to the integer range), so
  * floats in [-1, 1) map one-to-one onto the integer grid and decoders that divide by 2^(bits-1) give back
  * exactly what was written.
+ *
+ * @param samples - one channel, or one Float32Array per channel, nominally in [-1, 1].
+ * @param sampleRate - samples per second (Hz).
+ * @param opts - `bitDepth` (8, 16, 24 or 32; default 16, or 32 with `float`), `float` (IEEE float samples).
+ * @returns the file's bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { encodeWav, decodeAudio } from 'birdcall';
+ *
+ * const tone = Float32Array.from({ length: 22050 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 22050));
+ * const bytes = encodeWav(tone, 22050); // 16-bit PCM: write it with fs.writeFile('tone.wav', bytes)
+ * assert.equal(bytes.length, 44 + 2 * 22050);
+ * assert.equal((await decodeAudio(bytes, 'tone.wav')).sampleRate, 22050);
+ * ```
  */
 export function encodeWav(
   samples: Float32Array | Float32Array[],

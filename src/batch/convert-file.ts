@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, type Stats } from 'node:fs';
 import { mkdir, readFile, rm, stat } from 'node:fs/promises';
 import { basename, extname, join, posix } from 'node:path';
 import { openWavStream, parseWavHeader } from '../audio/wav.ts';
 import { BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
+import type { ItemOutput } from '../pipeline/pool-thread.ts';
 import type { PipelineRunner } from '../pipeline/runner.ts';
-import { shouldStream, streamPipelineOnWav } from '../pipeline/run-stream.ts';
+import { shouldStream } from '../pipeline/run-stream.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
 import { checkRelativePath, resolveInside, safeName } from '../store/paths.ts';
@@ -72,22 +73,9 @@ const ARTIFACT_EXT = /^[a-z0-9]{1,10}$/i;
  * two processes converting the same source write identical bytes through atomic renames.
  */
 export async function processSource(ctx: SourceContext, row: InputRow, base: OutputBase): Promise<SourceOutcome> {
-  const abs = await resolveInside(ctx.inputRoot, row.path, row.origin ?? row.path);
-  let info;
-  try {
-    info = await stat(abs);
-  } catch {
-    throw new BirdcallError('SOURCE_NOT_FOUND', `the file does not exist${ctx.notFoundHint ?? ''}`, row.path);
-  }
-  if (!info.isFile()) throw new BirdcallError('SOURCE_NOT_FOUND', 'not a regular file', row.path);
-  if (ctx.maxFileSize !== undefined && info.size > ctx.maxFileSize) {
-    throw new BirdcallError(
-      'FILE_TOO_LARGE',
-      `${info.size} bytes is over the --max-file-size limit of ${ctx.maxFileSize} bytes`,
-      row.path,
-    );
-  }
-  const stream = ctx.run.stream && (await shouldStream(abs, row.path, info.size, ctx.run.stream.above)) ? ctx.run.stream : undefined;
+  const { abs, info } = await findSource(ctx, row);
+  const above = ctx.run.streamAbove;
+  const stream = above !== undefined && (await shouldStream(abs, row.path, info.size, above));
   // A streamed source is hashed from disk too: holding its bytes is what streaming avoids.
   const bytes = stream ? undefined : new Uint8Array(await readFile(abs));
   const sourceSha256 = bytes ? sha256Hex(bytes) : await sha256File(abs);
@@ -107,42 +95,11 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
   const duration = bytes
     ? probeDuration(bytes, row.path, ctx.maxDuration)
     : checkDuration(await openWavStream(abs).then((wav) => wav.info.durationSeconds, () => undefined), row.path, ctx.maxDuration);
-  const result = bytes ? await ctx.run(row.path, bytes) : await streamPipelineOnWav(stream!.pipeline, { path: row.path, absPath: abs });
+  const result = await ctx.run.run(bytes ? { path: row.path, bytes } : { path: row.path, absPath: abs });
 
   const rows: OutputRow[] = [];
   // Streamed items arrive one at a time and are written as they come: only the rows are kept.
-  for await (const item of result.items) {
-    const outputs: Record<string, string> = {};
-    const outputHashes: Record<string, string> = {};
-    const outputMeta: Record<string, string | number> = {};
-    for (const artifact of item.artifacts) {
-      checkArtifact(artifact, outputs, row.path);
-      const relDir = posix.join(artifact.name, base.label);
-      const dir = await outputDir(ctx, relDir, `output folder for ${row.path}`);
-      const fileName = `${base.stem}_${String(item.chunkIndex).padStart(4, '0')}.${artifact.ext}`;
-      await writeFileAtomic(join(dir, fileName), artifact.bytes, { fsync: ctx.fsync });
-      outputs[artifact.name] = posix.join(relDir, fileName);
-      outputHashes[artifact.name] = sha256Hex(artifact.bytes);
-      for (const [key, value] of Object.entries(artifact.meta ?? {})) {
-        outputMeta[key.startsWith(`${artifact.name}_`) ? key : `${artifact.name}_${key}`] = value;
-      }
-    }
-    rows.push({
-      source: row.path,
-      chunkIndex: item.chunkIndex,
-      startSeconds: item.startSeconds,
-      endSeconds: item.endSeconds,
-      primaryLabel: row.primaryLabel,
-      secondaryLabels: row.secondaryLabels,
-      outputs,
-      outputHashes,
-      outputMeta,
-      sourceSha256,
-      pipelineHash: ctx.pipelineHash,
-      birdcallVersion: ctx.birdcallVersion,
-      metadata: row.metadata,
-    });
-  }
+  for await (const item of result.items) rows.push(await writeItem(ctx, row, base, item, sourceSha256));
 
   if (!bytes) {
     const after = await stat(abs);
@@ -162,12 +119,69 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     warnings: result.warnings,
   };
   await ctx.store.write(state);
-  if (previous && statePathsSafe(previous)) {
-    const keep = new Set(rows.flatMap((r) => Object.values(r.outputs)));
-    const stale = previous.rows.flatMap((r) => Object.values(r.outputs)).filter((rel) => !keep.has(rel));
-    if (stale.length > 0) return { outcome: 'converted', state, stale: { base: previous.outputBase, paths: stale } };
+  const stale = previous && statePathsSafe(previous) ? staleOutputs(previous, rows) : undefined;
+  return stale ? { outcome: 'converted', state, stale } : { outcome: 'converted', state };
+}
+
+/** The source's absolute path and stat, refusing what is missing, not a file, or over --max-file-size. */
+async function findSource(ctx: SourceContext, row: InputRow): Promise<{ abs: string; info: Stats }> {
+  const abs = await resolveInside(ctx.inputRoot, row.path, row.origin ?? row.path);
+  let info;
+  try {
+    info = await stat(abs);
+  } catch {
+    throw new BirdcallError('SOURCE_NOT_FOUND', `the file does not exist${ctx.notFoundHint ?? ''}`, row.path);
   }
-  return { outcome: 'converted', state };
+  if (!info.isFile()) throw new BirdcallError('SOURCE_NOT_FOUND', 'not a regular file', row.path);
+  if (ctx.maxFileSize !== undefined && info.size > ctx.maxFileSize) {
+    throw new BirdcallError(
+      'FILE_TOO_LARGE',
+      `${info.size} bytes is over the --max-file-size limit of ${ctx.maxFileSize} bytes`,
+      row.path,
+    );
+  }
+  return { abs, info };
+}
+
+/** Writes one item's artifacts atomically under their names, and returns its manifest row. */
+async function writeItem(ctx: SourceContext, row: InputRow, base: OutputBase, item: ItemOutput, sourceSha256: string): Promise<OutputRow> {
+  const outputs: Record<string, string> = {};
+  const outputHashes: Record<string, string> = {};
+  const outputMeta: Record<string, string | number> = {};
+  for (const artifact of item.artifacts) {
+    checkArtifact(artifact, outputs, row.path);
+    const relDir = posix.join(artifact.name, base.label);
+    const dir = await outputDir(ctx, relDir, `output folder for ${row.path}`);
+    const fileName = `${base.stem}_${String(item.chunkIndex).padStart(4, '0')}.${artifact.ext}`;
+    await writeFileAtomic(join(dir, fileName), artifact.bytes, { fsync: ctx.fsync });
+    outputs[artifact.name] = posix.join(relDir, fileName);
+    outputHashes[artifact.name] = sha256Hex(artifact.bytes);
+    for (const [key, value] of Object.entries(artifact.meta ?? {})) {
+      outputMeta[key.startsWith(`${artifact.name}_`) ? key : `${artifact.name}_${key}`] = value;
+    }
+  }
+  return {
+    source: row.path,
+    chunkIndex: item.chunkIndex,
+    startSeconds: item.startSeconds,
+    endSeconds: item.endSeconds,
+    primaryLabel: row.primaryLabel,
+    secondaryLabels: row.secondaryLabels,
+    outputs,
+    outputHashes,
+    outputMeta,
+    sourceSha256,
+    pipelineHash: ctx.pipelineHash,
+    birdcallVersion: ctx.birdcallVersion,
+    metadata: row.metadata,
+  };
+}
+
+/** Outputs the earlier state recorded that the new rows no longer have. */
+function staleOutputs(previous: SourceState, rows: OutputRow[]): StaleOutputs | undefined {
+  const keep = new Set(rows.flatMap((r) => Object.values(r.outputs)));
+  const stale = previous.rows.flatMap((r) => Object.values(r.outputs)).filter((rel) => !keep.has(rel));
+  return stale.length > 0 ? { base: previous.outputBase, paths: stale } : undefined;
 }
 
 /** Deletes outputs by their path relative to outDir; one that leads outside it through a symlink is left alone. */

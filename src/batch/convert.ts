@@ -45,10 +45,20 @@ export interface ConvertProgress {
   failed: number;
   elapsedSeconds: number;
   filesPerSecond: number;
-  /** Estimated seconds left; undefined until the first file is done. */
+  /** Estimated seconds left; undefined until enough is known (see estimateSecondsLeft). */
   etaSeconds?: number;
   /** The source just finished. */
   source: string;
+}
+
+/**
+ * Seconds left at the average rate so far, or undefined while that rate means little: before 3 s and 5 files.
+ * The first files also pay for starting the worker threads, so an estimate after one file predicted minutes
+ * for a run of seconds.
+ */
+export function estimateSecondsLeft(done: number, total: number, elapsedSeconds: number): number | undefined {
+  if (done < 5 || elapsedSeconds < 3) return undefined;
+  return (Math.max(0, total - done) * elapsedSeconds) / done;
 }
 
 export interface ConvertOptions {
@@ -118,17 +128,38 @@ export function convertExitCode(summary: ConvertSummary): 0 | 1 | 3 {
   return summary.converted + summary.skipped > 0 ? 3 : 1;
 }
 
-/** Parses a byte size: `1000`, `50MB` (10^6), `50MiB` (2^20), `1.5G`, `200k`. */
-export function parseByteSize(text: string): number {
-  const match = /^\s*(\d+(?:\.\d+)?)\s*([kmgt]?)(i?)b?\s*$/i.exec(text);
-  if (!match) throw new BirdcallError('USAGE', `"${text}" is not a size; write e.g. 50000000, 50MB or 48MiB`);
-  const power = ' kmgt'.indexOf((match[2] || ' ').toLowerCase());
-  const base = match[3] ? 1024 : 1000;
-  const bytes = Number(match[1]) * base ** power;
-  if (!Number.isFinite(bytes) || bytes <= 0) throw new BirdcallError('USAGE', `size must be positive, got "${text}"`);
-  return Math.floor(bytes);
-}
-
+/**
+ * Runs a pipeline over a whole collection: a folder (`<label>/<file>`, WAV/FLAC/Ogg/MP3) or a manifest CSV, to
+ * one output per item under `outDir` plus `manifest.csv` (labels, metadata, output paths, sha256, lineage),
+ * `errors.csv`, `summary.json` and `pipeline.json`. Incremental and resumable: files already converted by the
+ * same pipeline are skipped; outputs are written atomically; one bad file is listed in errors.csv, never
+ * stops the batch. What `birdcall convert` runs.
+ *
+ * @param options - `input` (folder or CSV path), `outDir`, `pipeline` (resolved), `jobs` (worker threads,
+ *   default all cores; 1 runs in-process), `maxDuration` (seconds), `maxFileSize` (bytes), `streamAbove`
+ *   (bytes; WAVs above it stream in bounded memory, default 64 MiB), `fsync`, `filter` (which input rows),
+ *   `onProgress`.
+ * @returns counts (files, converted, skipped, failed, chunks), the errors, and the paths written.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { convert, pipeline, decode, melspec, db, npy, encodeWav } from 'birdcall';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const tone = Float32Array.from({ length: 22050 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 22050));
+ * await mkdir(join(dir, 'in', 'robin'), { recursive: true }); // the folder names the label
+ * await writeFile(join(dir, 'in', 'robin', 'a.wav'), encodeWav(tone, 22050));
+ * const p = pipeline(decode(), melspec(), db(), npy());
+ * const summary = await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: p, jobs: 1 });
+ * assert.equal(summary.converted, 1); // out/manifest.csv lists the .npy with label robin
+ * const again = await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: p, jobs: 1 });
+ * assert.equal(again.skipped, 1); // a re-run resumes: nothing to do
+ * ```
+ */
 export async function convert(options: ConvertOptions): Promise<ConvertSummary> {
   const started = performance.now();
   const jobs = options.jobs ?? availableParallelism();
@@ -207,7 +238,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
         failed,
         elapsedSeconds,
         filesPerSecond,
-        etaSeconds: filesPerSecond > 0 ? Math.max(0, total - done) / filesPerSecond : undefined,
+        etaSeconds: estimateSecondsLeft(done, total, elapsedSeconds),
         source: path,
       });
     };

@@ -2,8 +2,6 @@ import { Option, type Command } from 'commander';
 import type { z } from 'zod';
 import { UsageError } from '../errors.ts';
 import type { AnyBlock } from '../pipeline/block.ts';
-import { loadPipelineFile } from '../pipeline/pipeline.ts';
-import { listBlocks } from '../pipeline/registry.ts';
 import { coerceFlagValue, describeParams, type ParamInfo } from '../params.ts';
 
 /**
@@ -102,6 +100,8 @@ export function register(program: Command): void {
     .option('--pipeline <file>', "also list the user blocks this pipeline file's `blocks` modules define")
     .action(async (name: string | undefined, opts: { json?: boolean; pipeline?: string }) => {
       // Loading the file registers its blocks (and checks the file: a broken one is reported, not ignored).
+      // Loaded when the command runs: `birdcall blocks --help` starts without the pipeline code.
+      const [{ loadPipelineFile }, { listBlocks }] = await Promise.all([import('../pipeline/pipeline.ts'), import('../pipeline/registry.ts')]);
       if (opts.pipeline !== undefined) await loadPipelineFile(opts.pipeline);
       let blocks = listBlocks();
       if (name !== undefined) {

@@ -1,16 +1,18 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { convert, convertExitCode, parseByteSize, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
-import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
+import { convert, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
 import { convertShard, resolveShard } from '../scale/shard.ts';
+import { parseByteSize, pipelineFromFlags, positiveInteger, positiveNumber, recipeFromFlags, setBatchExitCode, startProgress, type Progress } from './common.ts';
 import { queueConvert } from './queue.ts';
-import { positiveInteger } from './flags.ts';
+import { DEFAULT_RECIPE, RECIPE_FILE, recordRecipe } from '../train/recipes.ts';
 
 interface ConvertFlags {
   out: string;
   pipeline?: string;
   preset?: string;
+  recipe?: string;
   jobs?: string;
   maxDuration?: string;
   maxFileSize?: string;
@@ -26,20 +28,6 @@ interface ConvertFlags {
 /** Input problems the user made on the command line (a missing INPUT): exit code 2, like a bad flag. */
 const INPUT_USAGE_CODES = new Set(['INPUT_NOT_FOUND', 'INPUT_LAYOUT']);
 
-function positiveNumber(text: string, flag: string): number {
-  const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} must be a positive number, got "${text}"`);
-  return n;
-}
-
-async function choosePipeline(flags: ConvertFlags): Promise<ResolvedPipeline> {
-  if (flags.pipeline !== undefined && flags.preset !== undefined) {
-    throw new UsageError('give --pipeline FILE or --preset NAME, not both');
-  }
-  if (flags.pipeline !== undefined) return loadPipelineFile(flags.pipeline);
-  return presetPipeline(flags.preset ?? 'default');
-}
-
 function formatSeconds(seconds: number | undefined): string {
   if (seconds === undefined || !Number.isFinite(seconds)) return '?';
   if (seconds < 90) return `${Math.round(seconds)} s`;
@@ -47,52 +35,20 @@ function formatSeconds(seconds: number | undefined): string {
   return `${(seconds / 3600).toFixed(1)} h`;
 }
 
-/**
- * Progress on stderr: a bar with files/s and ETA on a terminal; on a pipe or in CI (where a bar would fill
- * the log with carriage returns) one plain line every `intervalSeconds`.
- */
-function makeProgress(enabled: boolean): { update: (p: ConvertProgress) => void; stop: () => void } {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      {
-        stream: process.stderr,
-        format: 'convert {bar} {value}/{total} files | {rate} files/s | ETA {etaText} | {failed} failed',
-        hideCursor: true,
-        clearOnComplete: false,
-      },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        const payload = { rate: p.filesPerSecond.toFixed(1), etaText: formatSeconds(p.etaSeconds), failed: p.failed };
-        if (!started) {
-          bar.start(p.total, p.done, payload);
-          started = true;
-        } else {
-          bar.setTotal(p.total);
-          bar.update(p.done, payload);
-        }
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const intervalSeconds = 5;
-  let lastPrinted = -Infinity;
-  return {
-    update: (p) => {
-      if (p.elapsedSeconds - lastPrinted < intervalSeconds && p.done < p.total) return;
-      lastPrinted = p.elapsedSeconds;
-      process.stderr.write(
-        `convert: ${p.done}/${p.total} files, ${p.filesPerSecond.toFixed(1)} files/s, ETA ${formatSeconds(p.etaSeconds)}, ` +
-          `${p.failed} failed\n`,
-      );
-    },
-    stop: () => {},
-  };
+/** convert's progress: files done, files/s, ETA and failures. */
+function makeProgress(enabled: boolean): Progress<ConvertProgress> {
+  return startProgress<ConvertProgress>(enabled, {
+    bar: 'convert {bar} {value}/{total} files | {rate} files/s | ETA {etaText} | {failed} failed',
+    read: (p) => ({
+      done: p.done,
+      total: p.total,
+      fields: { rate: p.filesPerSecond.toFixed(1), etaText: formatSeconds(p.etaSeconds), failed: p.failed },
+    }),
+    line: (p) =>
+      `convert: ${p.done}/${p.total} files, ${p.filesPerSecond.toFixed(1)} files/s, ETA ${formatSeconds(p.etaSeconds)}, ${p.failed} failed`,
+    intervalSeconds: 5,
+    firstLine: 'first',
+  });
 }
 
 function report(summary: ConvertSummary): string {
@@ -120,8 +76,9 @@ export function register(program: Command): void {
     .description('run a pipeline over a folder of WAVs or a manifest CSV: images/npy per chunk, manifest.csv, errors.csv')
     .argument('<input>', 'a folder (label = parent folder name), a BirdCLEF train_metadata.csv or a birdcalls manifest.csv')
     .requiredOption('-o, --out <dir>', 'output folder')
-    .option('--pipeline <file>', 'pipeline file (YAML or JSON)')
-    .option('--preset <name>', 'a built-in pipeline (default: "default")')
+    .option('--recipe <name>', `a recipe's pipeline, recorded as ${RECIPE_FILE} so train takes its training settings (default: ${DEFAULT_RECIPE}; \`birdcall recipes\` lists them)`)
+    .option('--pipeline <file>', 'pipeline file (YAML or JSON) instead of a recipe')
+    .option('--preset <name>', 'a built-in mel preset pipeline instead of a recipe (birdclef, ...; "default" = birdclef)')
     .option('--jobs <n>', 'worker threads for the CPU work; 1 runs in-process (default: all cores)')
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
@@ -143,7 +100,8 @@ export function register(program: Command): void {
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
       const maxFileSize = flags.maxFileSize === undefined ? undefined : parseByteSize(flags.maxFileSize);
       const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);
-      const pipeline = await choosePipeline(flags);
+      const recipe = recipeFromFlags(flags);
+      const pipeline = (await pipelineFromFlags(flags, true))!;
       const progress = makeProgress(flags.progress !== false);
       let summary: ConvertSummary;
       try {
@@ -165,8 +123,10 @@ export function register(program: Command): void {
       } finally {
         progress.stop();
       }
-      process.stderr.write(report(summary));
-      const code = convertExitCode(summary);
-      if (code !== 0) process.exitCode = code;
+      // A plain pipeline or preset into a folder a recipe once made must not leave that recipe's record behind.
+      if (recipe !== undefined) await recordRecipe(flags.out, recipe);
+      else await rm(join(flags.out, RECIPE_FILE), { force: true });
+      process.stderr.write(report(summary) + (recipe === undefined ? '' : `recipe ${recipe.name} v${recipe.version} (recorded in ${RECIPE_FILE}: train takes its settings)\n`));
+      await setBatchExitCode(summary);
     });
 }

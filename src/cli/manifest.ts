@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { mergeManifests } from '../scale/merge.ts';
 
 /** `birdcall manifest merge OUT.csv SHARD.csv…`: one manifest from the shards of a `convert --shard` run. */
 export function register(program: Command): void {
@@ -11,6 +10,8 @@ export function register(program: Command): void {
     .argument('<shards...>', "the shards' manifest.csv files")
     .option('--input-manifest <input>', 'the INPUT the shards were converted from (folder or CSV): every source must be covered')
     .action(async (out: string, shards: string[], flags: { inputManifest?: string }) => {
+      // Loaded when the command runs: `birdcall manifest --help` starts without it.
+      const { mergeManifests } = await import('../scale/merge.ts');
       const summary = await mergeManifests({ out, shards, inputManifest: flags.inputManifest });
       process.stderr.write(
         `merged ${summary.shards} shard(s): ${summary.chunks} chunks from ${summary.sources} sources into ${summary.out}` +

@@ -1,20 +1,11 @@
-import { open, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { openWavStream, parseWavHeader, type WavStream } from '../audio/wav.ts';
-import { powerToDbValues } from '../dsp/db.ts';
-import type { MelSpectrogramParamsInput } from '../dsp/mel.ts';
-import { melSpectrogramParallel } from '../dsp/parallel.ts';
-import { MelStream } from '../dsp/stream.ts';
-import type { Spectrogram } from '../dsp/types.ts';
-import { UsageError } from '../errors.ts';
+import { BirdcallError, UsageError } from '../errors.ts';
 import { encodeNpy } from '../image/npy.ts';
-import { writeFileAtomic } from '../store/atomic.ts';
-import type { Step } from '../pipeline/block.ts';
-import { dbBlock, melspecBlock, resampleBlock } from '../pipeline/blocks/index.ts';
-import { pipeline, presetSettings } from '../pipeline/pipeline.ts';
-import { runPipelineOnFile } from '../pipeline/run.ts';
 import { parseParams, toKebab } from '../params.ts';
-import { db, decode, melspec, npy, resample } from '../pipeline/steps.ts';
+import { dbBlock, melspecBlock, resampleBlock } from '../pipeline/blocks/index.ts';
+import { melspecFile } from '../pipeline/melspec-file.ts';
+import { presetSettings } from '../pipeline/pipeline.ts';
+import { writeFileAtomic } from '../store/atomic.ts';
 import { addParamOptions, readParamOptions } from './blocks.ts';
 
 interface MelspecFlags {
@@ -55,59 +46,6 @@ function jobsOf(raw: string | undefined): number {
   return n;
 }
 
-function fileError(err: unknown, path: string): UsageError {
-  const code = (err as NodeJS.ErrnoException).code;
-  return new UsageError(code === 'ENOENT' ? 'input file not found' : code === 'EISDIR' ? 'is a folder, not a WAV file' : `cannot read (${code})`, path);
-}
-
-/** Whether the file starts like a RIFF/WAVE file, read from its first 12 bytes only. */
-async function looksLikeWav(path: string): Promise<boolean> {
-  let fh;
-  try {
-    fh = await open(path, 'r');
-    const head = new Uint8Array(12);
-    const { bytesRead } = await fh.read(head, 0, 12, 0);
-    const text = new TextDecoder('latin1').decode(head.subarray(0, bytesRead));
-    return bytesRead === 12 && text.startsWith('RIFF') && text.endsWith('WAVE');
-  } catch (err) {
-    throw fileError(err, path);
-  } finally {
-    await fh?.close();
-  }
-}
-
-/**
- * The streaming path: blocks of the WAV file go through MelStream, so memory holds one block of samples
- * and the mel output, whatever the length (about 200 MB peak for an hour at 32 kHz, 64 mels), and the
- * values equal the whole-file pipeline's (MelStream frames across block edges as the whole-signal STFT).
- */
-async function melStreamed(wav: WavStream, params: MelSpectrogramParamsInput, db: Record<string, unknown> | null, warn: (w: string) => void, file: string): Promise<Spectrogram> {
-  const stream = new MelStream(params, { warn, file });
-  for await (const block of wav.blocks()) stream.push(block);
-  return stream.finish(db ? { db } : {});
-}
-
-/**
- * The threaded path: the samples go once into shared memory (4 bytes a sample: 460 MB for an hour at
- * 32 kHz, so not bounded like the streaming path) and `jobs` threads split the frames.
- */
-async function melThreaded(wav: WavStream, params: MelSpectrogramParamsInput, db: Record<string, unknown> | null, jobs: number, warn: (w: string) => void, file: string): Promise<Spectrogram> {
-  const samples = new Float32Array(new SharedArrayBuffer(4 * wav.info.numFrames));
-  let filled = 0;
-  for await (const block of wav.blocks()) {
-    samples.set(block, filled);
-    filled += block.length;
-  }
-  const mel = await melSpectrogramParallel(samples.subarray(0, filled), params, { jobs, warn, file });
-  if (!db) return mel;
-  const { ref, amin, topDb } = db as { ref: number | 'max'; amin: number; topDb: number | null };
-  let refValue = typeof ref === 'number' ? ref : -Infinity;
-  if (ref === 'max') for (let i = 0; i < mel.values.length; i++) if (mel.values[i] > refValue) refValue = mel.values[i];
-  // in place: the same arithmetic as powerToDb without a second copy of the output
-  powerToDbValues(mel.values, refValue, amin, topDb, mel.values);
-  return { ...mel, scale: 'db', params: { ...mel.params, db: 'power', ref, amin, topDb } };
-}
-
 async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
   try {
     await writeFileAtomic(path, bytes);
@@ -118,25 +56,17 @@ async function writeOutput(path: string, bytes: Uint8Array): Promise<void> {
   }
 }
 
-async function readInput(path: string): Promise<Uint8Array> {
-  try {
-    return new Uint8Array(await readFile(path));
-  } catch (err) {
-    throw fileError(err, path);
-  }
-}
-
 export function register(program: Command): void {
   const command = program
     .command('melspec')
-    .description('mel spectrogram of one WAV file as a .npy [n_mels, n_frames] (librosa.feature.melspectrogram; --db for power_to_db)')
-    .argument('<input>', 'WAV file')
+    .description('mel spectrogram of one audio file as a .npy [n_mels, n_frames] (librosa.feature.melspectrogram; --db for power_to_db)')
+    .argument('<input>', 'audio file: WAV, FLAC, Ogg Vorbis or MP3')
     .requiredOption('-o, --output <file>', 'output .npy file (NumPy format 1.0, little-endian, C order)')
     .option('--sr <hz>', "resample to this rate first (librosa.load's sr); default: the file's own rate")
     .option('--preset <name>', 'start from a preset (librosa, birdclef, kaggle2020, birdnet); flags given override it')
     .option('--db', 'convert to dB (librosa.power_to_db; see --ref, --amin, --top-db)')
     .option('--jobs <n>', 'threads for one file, this one included (WAV without --sr resampling; holds the samples in memory: 460 MB per hour at 32 kHz). Default 1: stream the file in blocks, bounded memory')
-    .option('--no-stream', 'read the whole file at once through the block pipeline instead of streaming it (same values)');
+    .option('--no-stream', 'read a WAV file whole instead of streaming it (same values); other formats are always read whole');
   const melInfos = addParamOptions(command, melspecBlock.params);
   const dbInfos = addParamOptions(command, dbBlock.params);
   command.addHelpText(
@@ -152,37 +82,21 @@ export function register(program: Command): void {
 
     const jobs = jobsOf(flags.jobs);
 
-    // A WAV file at its own rate streams (or is split across threads) without ever being read whole;
-    // everything else (other formats, resampling) goes through the block pipeline.
-    if (flags.stream && (await looksLikeWav(input))) {
-      const warnings: string[] = [];
-      const warn = (w: string) => warnings.push(w);
-      const wav = await openWavStream(input, { onWarning: warn });
-      const rate = wav.info.sampleRate;
-      if (targetRate === undefined || targetRate === rate) {
-        checkAgainstRate(melParams, rate);
-        const params = { ...melParams, sr: rate } as MelSpectrogramParamsInput;
-        const db = flags.db ? dbParams : null;
-        const mel = jobs > 1 ? await melThreaded(wav, params, db, jobs, warn, input) : await melStreamed(wav, params, db, warn, input);
-        for (const w of warnings) process.stderr.write(`birdcall: warning: ${input}: ${w}\n`);
-        await writeOutput(flags.output, encodeNpy(mel.values, [mel.bins, mel.frames]));
-        return;
-      }
-    }
-
-    const bytes = await readInput(input);
-    const header = parseWavHeader(bytes, input);
-    checkAgainstRate(melParams, targetRate ?? header.sampleRate);
-
-    const steps: Step[] = [decode()];
-    if (targetRate !== undefined && targetRate !== header.sampleRate) steps.push(resample({ sampleRate: targetRate }));
-    steps.push(melspec(melParams));
-    if (flags.db) steps.push(db(dbParams));
-    steps.push(npy({ dtype: melParams.dtype as 'float32' | 'float64' }));
-
-    const { items, warnings } = await runPipelineOnFile(pipeline(...steps), { path: input, bytes });
+    const warnings: string[] = [];
+    const mel = await melspecFile(input, {
+      mel: melParams,
+      sampleRate: targetRate,
+      db: flags.db ? dbParams : undefined,
+      jobs,
+      stream: flags.stream,
+      checkRate: (sr) => checkAgainstRate(melParams, sr),
+      onWarning: (w) => warnings.push(w),
+    }).catch((err: unknown) => {
+      // A missing or unreadable INPUT is a mistake on the command line: exit code 2, like a bad flag.
+      if (err instanceof BirdcallError && err.code.startsWith('INPUT_')) throw new UsageError(err.reason, err.file);
+      throw err;
+    });
     for (const w of warnings) process.stderr.write(`birdcall: warning: ${input}: ${w}\n`);
-    const artifact = items[0].artifacts.find((a) => a.name === 'npy')!;
-    await writeOutput(flags.output, artifact.bytes);
+    await writeOutput(flags.output, encodeNpy(mel.values, [mel.bins, mel.frames]));
   });
 }

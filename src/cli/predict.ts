@@ -2,117 +2,149 @@ import { mkdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
-import { stringify } from 'csv-stringify/sync';
+import { parseThresholds, type DetectOptions, type Thresholds } from '../detect/detections.ts';
+import { AGGREGATES, type Aggregate } from '../detect/grid.ts';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { writeStreamAtomic } from '../store/atomic.ts';
-import type { ChunkPrediction, PredictFilesProgress } from '../train/predict-files.ts';
+import type { ChunkPrediction, Predictor } from '../train/predict-files.ts';
+import type { ArchiveOptions, ArchiveProgress } from '../train/predict-archive.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from '../detect/formats.ts';
+import type { PredictFilesProgress } from '../train/predict-stream.ts';
 import { EXIT } from './exit.ts';
-import { positiveInteger } from './flags.ts';
+import type { PoolMethod } from '../train/pool.ts';
+import { parseByteSize, positiveInteger, startProgress, type Progress } from './common.ts';
 
 interface PredictFlags {
   model: string;
   out: string;
   batchSize?: string;
   jobs?: string;
+  pool?: string;
+  tta?: string;
   progress?: boolean;
+  format?: string[];
+  threshold?: string;
+  topK?: string;
+  merge?: boolean;
+  aggregate?: string;
+  streamAbove?: string;
+  shard?: string;
 }
 
 /** Input problems made on the command line (a missing INPUT): exit code 2, like a bad flag. */
 const INPUT_USAGE_CODES = new Set(['INPUT_NOT_FOUND', 'INPUT_LAYOUT']);
 
-/** Progress on stderr: a bar on a terminal, a plain line every few seconds on a pipe or in CI. */
-function makeProgress(enabled: boolean): { update: (p: PredictFilesProgress) => void; stop: () => void } {
-  if (!enabled) return { update: () => {}, stop: () => {} };
-  if (process.stderr.isTTY) {
-    const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: 'predict {bar} {value}/{total} files | {chunks} chunks | {failed} failed', hideCursor: true, clearOnComplete: false },
-      cliProgress.Presets.shades_classic,
-    );
-    let started = false;
-    return {
-      update: (p) => {
-        const payload = { chunks: p.chunks, failed: p.failed };
-        if (!started) {
-          bar.start(p.total, p.done, payload);
-          started = true;
-        } else bar.update(p.done, payload);
-      },
-      stop: () => {
-        if (started) bar.stop();
-      },
-    };
-  }
-  const intervalMs = 5000;
-  let last = performance.now();
+/** predict -o FILE.csv: files and chunks done, failures. */
+function fileProgress(enabled: boolean): Progress<PredictFilesProgress> {
+  return startProgress<PredictFilesProgress>(enabled, {
+    bar: 'predict {bar} {value}/{total} files | {chunks} chunks | {failed} failed',
+    read: (p) => ({ done: p.done, total: p.total, fields: { chunks: p.chunks, failed: p.failed } }),
+    line: (p) => `predict: ${p.done}/${p.total} files, ${p.chunks} chunks, ${p.failed} failed`,
+    intervalSeconds: 5,
+    firstLine: 'now',
+  });
+}
+
+/** predict -o DIR: files, hours of audio and x real time (updated per window of a long recording). */
+function archiveProgress(enabled: boolean): Progress<ArchiveProgress> {
+  const text = (p: ArchiveProgress): string =>
+    `${(p.audioSeconds / 3600).toFixed(2)} h of audio, ${p.realTimeFactor.toFixed(0)}x real time, ${p.skipped} up to date, ${p.failed} failed`;
+  return startProgress<ArchiveProgress>(enabled, {
+    bar: 'predict {bar} {value}/{total} files | {text}',
+    read: (p) => ({ done: p.done, total: p.total, fields: { text: text(p) } }),
+    line: (p) => `predict: ${p.done}/${p.total} files, ${text(p)}`,
+    intervalSeconds: 5,
+    firstLine: 'first',
+  });
+}
+
+/** The output options, parsed once classes are known (a per-class threshold names classes). */
+function detectOptions(flags: PredictFlags, classes: readonly string[], parseThresholds: (text: string, classes: readonly string[]) => Thresholds): DetectOptions {
   return {
-    update: (p) => {
-      const now = performance.now();
-      if (now - last < intervalMs && p.done < p.total) return;
-      last = now;
-      process.stderr.write(`predict: ${p.done}/${p.total} files, ${p.chunks} chunks, ${p.failed} failed\n`);
-    },
-    stop: () => {},
+    thresholds: flags.threshold === undefined ? undefined : parseThresholds(flags.threshold, classes),
+    topK: positiveInteger(flags.topK, '--top-k'),
+    merge: flags.merge === true,
   };
 }
 
-/**
- * The CSV rows, produced while the recordings are predicted: a queue the writer drains, so a large input
- * never holds every prediction in memory.
- */
-class RowQueue implements AsyncIterable<string> {
-  private readonly items: string[] = [];
-  private waiting: (() => void) | undefined;
-  private ended = false;
-  private aborted = false;
-
-  push(text: string): void {
-    this.items.push(text);
-    this.waiting?.();
+/** `--format csv,raven --format audacity` -> the distinct formats, each checked. */
+function parseFormats(values: string[] | undefined): OutputFormat[] {
+  const formats = (values ?? ['csv']).flatMap((v) => v.split(',')).map((v) => v.trim()).filter((v) => v !== '');
+  for (const f of formats) {
+    if (!(OUTPUT_FORMATS as readonly string[]).includes(f)) throw new UsageError(`--format "${f}": choose from ${OUTPUT_FORMATS.join(', ')}`);
   }
-
-  end(): void {
-    this.ended = true;
-    this.waiting?.();
-  }
-
-  /** Stop with an error: the atomic writer then removes its temp file and no partial CSV appears. */
-  abort(): void {
-    this.aborted = true;
-    this.waiting?.();
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<string> {
-    for (;;) {
-      if (this.aborted) throw new Error('aborted');
-      if (this.items.length > 0) {
-        yield this.items.splice(0, this.items.length).join('');
-        continue;
-      }
-      if (this.ended) return;
-      await new Promise<void>((resolve) => (this.waiting = resolve));
-      this.waiting = undefined;
-    }
-  }
+  return [...new Set(formats)] as OutputFormat[];
 }
+
+/**
+ * SIGINT/SIGTERM: the first stops the run at the next window (the recording in hand is dropped, its temp
+ * files removed; finished ones stay and a re-run skips them); a second one exits at once.
+ */
+function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  let signals = 0;
+  const stop = (): void => {
+    if (++signals > 1) process.exit(EXIT_INTERRUPTED);
+    process.stderr.write('predict: stopping (signal again to quit at once)\n');
+    controller.abort();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
+}
+
+/** 128 + SIGINT, what shells report for a run stopped by Ctrl-C. */
+const EXIT_INTERRUPTED = 130;
 
 export function register(program: Command): void {
   program
     .command('predict')
-    .description("run a trained model on recordings: its saved pipeline on the raw audio, one CSV row per chunk with a probability per class")
-    .argument('<input>', 'an audio file, a folder of WAVs, or a manifest CSV (BirdCLEF train_metadata.csv or birdcalls manifest.csv)')
+    .description('run a trained model on recordings (any length: long WAVs stream) into tables: per-chunk CSV, BirdCLEF submission, Raven selection tables, Audacity labels')
+    .argument('<input>', 'an audio file, a folder of recordings, or a manifest CSV (BirdCLEF train_metadata.csv or birdcalls manifest.csv)')
     .requiredOption('--model <dir>', 'model folder written by `birdcall train` (model.json, classes.json, pipeline.json)')
-    .requiredOption('-o, --out <file>', 'predictions CSV to write: row_id (<file stem>_<end second>) then one column per class')
+    .requiredOption(
+      '-o, --out <dir|file.csv>',
+      'a folder: one output per recording and format, combined predictions.csv / submission.csv, errors.csv; resumable. A path ending in .csv: one per-chunk CSV (row_id, one column per class)',
+    )
+    .option('--format <list>', 'with -o DIR: csv (per chunk), birdclef (5 s grid), raven (selection table), audacity (labels); comma list or repeated (default csv)', collect)
+    .option('--threshold <t>', 'detections (raven, audacity) need this probability: one value, or per class with a default, e.g. Turdus_merula=0.6,0.5 (default 0.5)')
+    .option('--top-k <n>', 'at most this many classes detected per chunk (highest first)')
+    .option('--merge', 'join consecutive chunks detecting the same class into one detection')
+    .option('--aggregate <max|mean>', 'birdclef: how the chunks overlapping a 5 s window combine (default max)')
     .option('--batch-size <n>', 'chunks per inference batch (default: 32)')
     .option('--jobs <n>', 'worker threads for the pipeline (decode, mel, image) while the main thread runs the model; 1 runs everything in-process (default: all cores)')
+    .option('--pool <mean|max>', "with -o FILE.csv: also write one row per recording after its chunks: row_id = the file stem, each class the mean (or max) of its chunks'")
+    .option('--tta <n>', 'average n time-shifted copies of each chunk (default: 1, none)')
+    .option('--stream-above <size>', 'stream WAV and FLAC files larger than this instead of reading them whole (bounded memory, same predictions): bytes or 16MiB (default 16MiB)')
+    .option('--shard <K/N|auto>', 'with -o DIR: predict only shard K of N (from 0) of the input; auto: from Kubernetes/Slurm job-array variables')
     .option('--no-progress', 'no progress output')
     .action(async (input: string, flags: PredictFlags) => {
+      // Loaded when the command runs, not at the top: `birdcall predict --help` starts without them.
+      const [{ parsePool }, { resolveShard, shardFilter }] = await Promise.all([import('./cv.ts'), import('../scale/shard.ts')]);
+      const pool = flags.pool === undefined ? undefined : parsePool(flags.pool);
+      const tta = positiveInteger(flags.tta, '--tta') ?? 1;
       const jobs = positiveInteger(flags.jobs, '--jobs') ?? availableParallelism();
-      const batchSize = flags.batchSize === undefined ? 32 : Number(flags.batchSize);
-      if (!Number.isInteger(batchSize) || batchSize < 1) throw new UsageError(`--batch-size must be a positive integer, got "${flags.batchSize}"`);
+      const batchSize = positiveInteger(flags.batchSize, '--batch-size') ?? 32;
+      const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);
+      const formats = parseFormats(flags.format);
+      const toFile = flags.out.toLowerCase().endsWith('.csv');
+      if (toFile && (formats.length !== 1 || formats[0] !== 'csv')) {
+        throw new UsageError(`-o ${flags.out} writes one per-chunk CSV; for --format ${formats.join(',')} give an output folder`);
+      }
+      if (toFile && flags.shard !== undefined) throw new UsageError('--shard needs an output folder (-o DIR), one per shard');
+      if (!toFile && pool !== undefined) throw new UsageError('--pool writes recording rows into one CSV: give -o FILE.csv');
+      if (flags.aggregate !== undefined && !(AGGREGATES as readonly string[]).includes(flags.aggregate)) {
+        throw new UsageError(`--aggregate must be max or mean, got "${flags.aggregate}"`);
+      }
+      const filter = flags.shard === undefined ? undefined : shardFilter(resolveShard(flags.shard));
       // Loaded here, not at the top: every other command starts without TensorFlow.js.
       const { initBackend } = await import('../train/backend.ts');
-      const { formatProbability, loadPredictor, predictFiles } = await import('../train/predict-files.ts');
+      const { loadPredictor } = await import('../train/predict-files.ts');
       const backend = await initBackend();
       process.stderr.write(`backend: ${backend.description}\n`);
       const predictor = await loadPredictor(flags.model);
@@ -120,44 +152,106 @@ export function register(program: Command): void {
         `model ${flags.model}: ${predictor.classes.length} classes, input ${predictor.inputShape.join('x')} (${predictor.input}), ` +
           `${predictor.chunkSeconds ?? 'whole-file'}${predictor.chunkSeconds !== undefined ? ' s' : ''} chunks\n`,
       );
-      await mkdir(dirname(flags.out), { recursive: true });
-      const rows = new RowQueue();
-      rows.push(stringify([['row_id', ...predictor.classes]]));
-      const seen = new Set<string>();
-      let duplicates = 0;
-      const onPredictions = (chunks: ChunkPrediction[]): void => {
+      const detect = detectOptions(flags, predictor.classes, parseThresholds);
+      const stop = stopOnSignals();
+      const engine = { jobs, batchSize, tta, streamAbove, signal: stop.signal };
+      try {
+        if (toFile) await predictToFile(predictor, input, flags, engine, pool);
+        else await predictToFolder(predictor, input, flags, { ...engine, formats, detect, filter, grid: { aggregate: flags.aggregate as Aggregate | undefined } });
+      } catch (err) {
+        if (err instanceof BirdcallError && INPUT_USAGE_CODES.has(err.code)) throw new UsageError(err.reason, err.file);
+        throw err;
+      } finally {
+        stop.dispose();
+      }
+    });
+}
+
+function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
+type EngineFlags = { jobs: number; batchSize: number; tta: number; streamAbove?: number; signal: AbortSignal };
+
+/** -o FILE.csv: every chunk of every recording into one CSV, streamed to a temp file renamed at the end. */
+async function predictToFile(predictor: Predictor, input: string, flags: PredictFlags, engine: EngineFlags, pool: PoolMethod | undefined): Promise<void> {
+  const { predictFiles } = await import('../train/predict-stream.ts');
+  await mkdir(dirname(flags.out), { recursive: true });
+  const [{ openAtomicWriter }, { formatProbability, scoreHeader }, { stringify }, { predictionRecords }] = await Promise.all([
+    import('../store/atomic.ts'),
+    import('../detect/tables.ts'),
+    import('csv-stringify/sync'),
+    import('../train/pool.ts'),
+  ]);
+  const writer = await openAtomicWriter(flags.out);
+  const seen = new Set<string>();
+  let duplicates = 0;
+  const progress = fileProgress(flags.progress !== false);
+  let summary;
+  try {
+    await writer.write(scoreHeader(predictor.classes));
+    summary = await predictFiles(predictor, input, {
+      ...engine,
+      onPredictions: async (chunks: ChunkPrediction[]) => {
         for (const c of chunks) {
           if (seen.has(c.rowId)) duplicates++;
           seen.add(c.rowId);
         }
-        rows.push(stringify(chunks.map((c) => [c.rowId, ...Array.from(c.scores, formatProbability)])));
-      };
-      const writing = writeStreamAtomic(flags.out, rows);
-      const progress = makeProgress(flags.progress !== false);
-      let summary;
-      try {
-        summary = await predictFiles(predictor, input, {
-          batchSize,
-          jobs,
-          onPredictions,
-          onProgress: progress.update,
-          onError: (e) => process.stderr.write(`birdcall: ${e.path}: ${e.reason} [${e.code}]\n`),
-        });
-      } catch (err) {
-        rows.abort();
-        await writing.catch(() => {});
-        if (err instanceof BirdcallError && INPUT_USAGE_CODES.has(err.code)) throw new UsageError(err.reason, err.file);
-        throw err;
-      } finally {
-        progress.stop();
-      }
-      rows.end();
-      await writing;
-      const ok = summary.files - summary.failed;
-      process.stderr.write(`predicted ${summary.chunks} chunks of ${ok} of ${summary.files} files into ${flags.out}${summary.failed > 0 ? `; ${summary.failed} failed` : ''}\n`);
-      if (duplicates > 0) {
-        process.stderr.write(`warning: ${duplicates} row_ids repeat (recordings in different folders share a file name)\n`);
-      }
-      if (summary.failed > 0) process.exitCode = ok > 0 ? EXIT.PARTIAL : EXIT.FAILURE;
+        await writer.write(stringify(predictionRecords(chunks, pool, formatProbability)));
+      },
+      onProgress: progress.update,
+      onError: (e) => process.stderr.write(`birdcall: ${e.path}: ${e.reason} [${e.code}]\n`),
     });
+    await writer.commit();
+  } catch (err) {
+    await writer.abort();
+    if (engine.signal.aborted) {
+      process.stderr.write(`predict: interrupted; ${flags.out} not written\n`);
+      process.exitCode = EXIT_INTERRUPTED;
+      return;
+    }
+    throw err;
+  } finally {
+    progress.stop();
+  }
+  const ok = summary.files - summary.failed;
+  process.stderr.write(`predicted ${summary.chunks} chunks of ${ok} of ${summary.files} files into ${flags.out}${summary.failed > 0 ? `; ${summary.failed} failed` : ''}\n`);
+  if (duplicates > 0) process.stderr.write(`warning: ${duplicates} row_ids repeat (recordings in different folders share a file name)\n`);
+  if (summary.failed > 0) process.exitCode = ok > 0 ? EXIT.PARTIAL : EXIT.FAILURE;
+}
+
+/** -o DIR: the resumable archive run (predict-archive.ts). */
+async function predictToFolder(
+  predictor: Predictor,
+  input: string,
+  flags: PredictFlags,
+  options: EngineFlags & Pick<ArchiveOptions, 'formats' | 'detect' | 'filter' | 'grid'>,
+): Promise<void> {
+  const { archiveExitCode, predictArchive } = await import('../train/predict-archive.ts');
+  const progress = archiveProgress(flags.progress !== false);
+  let summary;
+  try {
+    summary = await predictArchive(predictor, {
+      ...options,
+      input,
+      outDir: flags.out,
+      onProgress: progress.update,
+      onError: (e) => process.stderr.write(`birdcall: ${e.path}: ${e.reason} [${e.code}]\n`),
+    });
+  } finally {
+    progress.stop();
+  }
+  process.stderr.write(
+    `predicted ${summary.predicted}, up to date ${summary.skipped}, failed ${summary.failed} of ${summary.files} files into ${summary.outDir} ` +
+      `(${summary.formats.join(', ')}); ${summary.audioSeconds.toFixed(0)} s of audio in ${summary.elapsedSeconds.toFixed(1)} s, ` +
+      `${summary.realTimeFactor.toFixed(0)}x real time\n`,
+  );
+  if (summary.failed > 0) process.stderr.write(`failures listed in ${summary.errorsPath}\n`);
+  if (summary.interrupted) {
+    process.stderr.write('predict: interrupted; run the same command again to finish\n');
+    process.exitCode = EXIT_INTERRUPTED;
+    return;
+  }
+  const code = archiveExitCode(summary);
+  if (code !== 0) process.exitCode = code;
 }

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { UsageError } from '../errors.ts';
-import { positiveInteger } from './flags.ts';
 import type { ConvertSummary } from '../batch/convert.ts';
-import { loadPipelineFile, presetPipeline, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import type { EnqueueSummary, QueueStatus } from '../scale/queue.ts';
+import { pipelineFromFlags, positiveInteger, recipeFromFlags, setBatchExitCode, type PipelineFlags } from './common.ts';
+import { recordRecipe } from '../train/recipes.ts';
 
 /** BullMQ and ioredis load on use, not at start-up: every other command starts without them. */
 const queueLib = (): Promise<typeof import('../scale/queue.ts')> => import('../scale/queue.ts');
@@ -12,18 +12,6 @@ const queueLib = (): Promise<typeof import('../scale/queue.ts')> => import('../s
  * `birdcall queue add|status|finish|remove`: the enqueuer's side of queue mode (workers run
  * `birdcall worker`). `birdcall convert INPUT -o OUT --queue URL [--wait]` is `queue add` under another name.
  */
-
-interface PipelineFlags {
-  pipeline?: string;
-  preset?: string;
-}
-
-export async function pipelineFromFlags(flags: PipelineFlags, required: boolean): Promise<ResolvedPipeline | undefined> {
-  if (flags.pipeline !== undefined && flags.preset !== undefined) throw new UsageError('give --pipeline FILE or --preset NAME, not both');
-  if (flags.pipeline !== undefined) return loadPipelineFile(flags.pipeline);
-  if (flags.preset !== undefined || required) return presetPipeline(flags.preset ?? 'default');
-  return undefined;
-}
 
 function statusLine(s: QueueStatus): string {
   const c = s.counts;
@@ -39,11 +27,6 @@ function finishReport(summary: ConvertSummary): string {
     `manifest: ${summary.chunks} chunks from ${summary.converted + summary.skipped} sources in ${summary.manifestPath} ` +
     `(${summary.skipped} done by workers, ${summary.converted} converted now, ${summary.failed} failed; details in ${summary.errorsPath})\n`
   );
-}
-
-function finishExitCode(summary: ConvertSummary): number {
-  if (summary.failed === 0) return 0;
-  return summary.converted + summary.skipped > 0 ? 3 : 1;
 }
 
 export interface QueueConvertFlags extends PipelineFlags {
@@ -82,9 +65,10 @@ export async function queueConvert(input: string, flags: QueueConvertFlags): Pro
     },
   });
   const result = await finishQueue({ queue: target, outDir: flags.out!, jobs: positiveInteger(flags.jobs, '--jobs') });
+  const recipe = recipeFromFlags(flags);
+  if (recipe !== undefined) await recordRecipe(flags.out!, recipe);
   process.stderr.write(finishReport(result));
-  const code = finishExitCode(result);
-  if (code !== 0) process.exitCode = code;
+  await setBatchExitCode(result);
 }
 
 export function register(program: Command): void {
@@ -136,8 +120,7 @@ export function register(program: Command): void {
       const { finishQueue } = await queueLib();
       const summary = await finishQueue({ queue: flags.queue, outDir: flags.out, jobs: positiveInteger(flags.jobs, '--jobs'), force: flags.force });
       process.stderr.write(finishReport(summary));
-      const code = finishExitCode(summary);
-      if (code !== 0) process.exitCode = code;
+      await setBatchExitCode(summary);
     });
 
   queue

@@ -1,7 +1,9 @@
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { BirdcallError, UsageError } from '../errors.ts';
 import { trainParams } from '../train/params.ts';
+import { recipeTrainParams } from '../train/recipes.ts';
 import type { BatchProgress } from '../train/train.ts';
 import { addParamOptions, readParamOptions } from './blocks.ts';
 import { handleStopSignals, SIGNAL_EXIT } from './signals.ts';
@@ -10,13 +12,14 @@ interface TrainFlags {
   data: string;
   out: string;
   pipeline?: string;
+  recipe?: string;
   input?: string;
   where?: string[];
   progress?: boolean;
 }
 
 /** `--where subset=labelled_clips --where site=A` -> { subset: 'labelled_clips', site: 'A' }. */
-function parseWhere(items: string[] = []): Record<string, string> {
+export function parseWhere(items: string[] = []): Record<string, string> {
   const where: Record<string, string> = {};
   for (const item of items) {
     const eq = item.indexOf('=');
@@ -71,9 +74,10 @@ function makeBatchProgress(enabled: boolean): { update: (p: BatchProgress) => vo
 export function register(program: Command): void {
   const command = program
     .command('train')
-    .description('train a CNN on a convert output manifest; writes model.json + weights.bin, classes, pipeline, history, metrics')
+    .description('train a CNN on a convert output manifest; writes model.json + weights.bin, classes, pipeline, history, metrics. Starts from the recipe convert recorded beside the manifest; flags override it, and the defaults shown are the trainer\'s own, used when no recipe is recorded')
     .requiredOption('--data <manifest>', 'manifest.csv written by `birdcall convert` (inputs are read relative to it)')
     .requiredOption('-o, --out <dir>', 'model folder to write, e.g. models/NAME')
+    .option('--recipe <name>', "start from this recipe's training settings (default: the recipe convert recorded beside the manifest; flags override it)")
     .option('--pipeline <file>', 'pipeline file that made the inputs (default: pipeline.json/.yaml beside the manifest)')
     .option('--input <name>', 'artifact column to train on, e.g. png or npy (default: png when every row has one)')
     .option('--where <column=value...>', 'train only on rows whose manifest column has this value (repeatable)')
@@ -84,7 +88,9 @@ export function register(program: Command): void {
     const params = readParamOptions(command, infos);
     const where = parseWhere(flags.where);
     const progress = makeBatchProgress(flags.progress !== false);
-    const epochs = (params.epochs as number | undefined) ?? trainParams.shape.epochs.parse(undefined);
+    // For the "epoch i/N" lines: the recipe's epoch count unless --epochs says otherwise.
+    const { params: start } = await recipeTrainParams(dirname(flags.data), params, flags.recipe);
+    const epochs = start.epochs ?? trainParams.shape.epochs.parse(undefined);
     // Training stops before its next batch and writes nothing; a save already under way completes (it is
     // one folder rename). Exit 130 (SIGINT) or 143 (SIGTERM) either way.
     const stop = handleStopSignals((signal) => {
@@ -98,6 +104,7 @@ export function register(program: Command): void {
         manifest: flags.data,
         out: flags.out,
         params,
+        recipe: flags.recipe,
         pipeline: flags.pipeline,
         input: flags.input,
         where,

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
-import { parseByteSize } from '../batch/convert.ts';
 import type { WorkerEvent } from '../scale/queue-worker.ts';
-import { positiveInteger, seconds } from './flags.ts';
+import { parseByteSize, pipelineFromFlags, positiveInteger, positiveNumber } from './common.ts';
 import { handleStopSignals } from './signals.ts';
-import { pipelineFromFlags } from './queue.ts';
 
 /**
  * `birdcall worker --queue URL -o OUT`: processes queued files until stopped or, with --exit-when-drained,
@@ -48,7 +46,7 @@ export function register(program: Command): void {
     .option('--verbose', 'one line per file on stderr')
     .action(async (flags: WorkerFlags) => {
       const pipeline = await pipelineFromFlags(flags, false);
-      const graceMs = (seconds(flags.grace, '--grace') ?? 10) * 1000;
+      const graceMs = (flags.grace === undefined ? 10 : positiveNumber(flags.grace, '--grace')) * 1000;
       // A second signal exits at once; the files in hand then come back through the stalled-job check.
       const stop = handleStopSignals((signal) => say(`${signal}: taking no new files; the files in hand get up to ${graceMs / 1000} s (${signal} again to quit at once)`));
       const log = workerLog(flags.verbose === true);

@@ -168,13 +168,34 @@ export function powerToDbValues(
 
 /**
  * librosa.power_to_db: a power spectrogram in dB. ref defaults to 1.0 as librosa's; pass ref: 'max'
- * for ref=np.max. The output keeps the input's element type.
+ * for ref=np.max. The output keeps the input's element type. `inPlace` overwrites the input's values
+ * instead of allocating a second array as large (an hour-long spectrogram is hundreds of MB).
+ *
+ * @param spec - a power spectrogram (scale 'power'), e.g. from melSpectrogram or stft.
+ * @param params - `ref` (a power, or 'max'; default 1), `amin` (smallest power, default 1e-10),
+ *   `topDb` (dynamic range kept below the loudest value in dB, default 80; null keeps everything).
+ *   Units and defaults: [dbParams](../parameters.md#dbparams).
+ * @returns the same shape, scale 'db': 10 log10(max(amin, S) / ref).
+ * @throws BirdcallError PARAM_INVALID when `spec` is already in dB.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { melSpectrogram, powerToDb } from 'birdcall';
+ *
+ * const sr = 22050;
+ * const tone = Float32Array.from({ length: sr }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / sr));
+ * const db = powerToDb(melSpectrogram(tone, { sr }), { ref: 'max', topDb: 80 });
+ * assert.equal(db.scale, 'db');
+ * assert.equal(Math.max(...db.values), 0); // ref 'max': the loudest value is 0 dB
+ * assert.equal(Math.min(...db.values), -80); // floored topDb below it
+ * ```
  */
-export function powerToDb(spec: Spectrogram, params: DbParamsInput = {}): Spectrogram {
+export function powerToDb(spec: Spectrogram, params: DbParamsInput = {}, options: { inPlace?: boolean } = {}): Spectrogram {
   const p = parseParams(dbParams, params, 'power_to_db');
   if (spec.scale === 'db') paramError('the spectrogram is already in dB');
   const refValue = p.ref === 'max' ? maxOf(spec.values) : p.ref;
-  const values = powerToDbValues(spec.values, refValue, p.amin, p.topDb);
+  const values = powerToDbValues(spec.values, refValue, p.amin, p.topDb, options.inPlace ? spec.values : undefined);
   return { ...spec, values, scale: 'db', params: { ...spec.params, db: 'power', ref: p.ref, amin: p.amin, topDb: p.topDb } };
 }
 

@@ -13,6 +13,7 @@ import {
   type SpectralOptions,
   type StftConfig,
 } from './stft.ts';
+import { nativeEngine, nativeSupports, type Precision } from './native.ts';
 
 /** Mel filterbank parameters, named and defaulted as librosa.filters.mel (nFft comes from the STFT). */
 export const melParams = z.object({
@@ -39,8 +40,20 @@ export const melFilterbankParams = melParams.extend({
 });
 export type MelFilterbankParamsInput = z.input<typeof melFilterbankParams>;
 
-/** Parameters of melSpectrogram: the STFT's and the filterbank's, as librosa.feature.melspectrogram. */
-export const melSpectrogramParams = stftParams.extend(melParams.shape);
+/**
+ * Parameters of melSpectrogram: the STFT's and the filterbank's, as librosa.feature.melspectrogram, plus
+ * the arithmetic's precision (ours; librosa has none).
+ */
+export const melSpectrogramParams = stftParams.extend(melParams.shape).extend({
+  precision: z
+    .enum(['float64', 'float32'])
+    .default('float64')
+    .describe(
+      "arithmetic of the FFT and mel product: 'float64' matches librosa's float64 path to 1e-9 dB; 'float32' " +
+        'is about 2x faster (wasm SIMD, 4 frames at once) and within 3e-3 dB of it on real recordings. float32 ' +
+        'applies to power-of-two nFft and power 1 or 2; other settings compute in float64',
+    ),
+});
 export type MelSpectrogramParamsInput = z.input<typeof melSpectrogramParams>;
 
 /**
@@ -287,6 +300,7 @@ function filterbankParams(fb: MelFilterbank): Record<string, unknown> {
 export interface MelSpectrogramConfig {
   stft: StftConfig;
   filterbank: MelFilterbank;
+  precision: Precision;
 }
 
 /** Parse melSpectrogram parameters and build (or fetch the cached) filterbank. */
@@ -302,7 +316,7 @@ export function melSpectrogramConfig(params: MelSpectrogramParamsInput = {}): Me
     htk: p.htk,
     norm: p.norm,
   });
-  return { stft: stftCfg, filterbank };
+  return { stft: stftCfg, filterbank, precision: p.precision };
 }
 
 /** The warnings librosa would print for these parameters (e.g. empty filters when fmax > sr / 2). */
@@ -314,7 +328,8 @@ export function melWarnings(params: MelSpectrogramParamsInput = {}): string[] {
  * Frames [t0, t1) of the mel spectrogram of `samples`, written to out[m * frames + t] where frames is the
  * whole signal's frame count. Frame t only reads the samples under it, so worker threads can split one
  * long signal by frame ranges (each given the whole signal, e.g. in a SharedArrayBuffer) and fill one
- * shared output; the result is identical to a single-threaded run.
+ * shared output; the result is identical to a single-threaded run. A power-of-two nFft with power 1 or 2
+ * runs the wasm SIMD kernels (src/dsp/native.ts) in config.precision; anything else the JS FrameEngine.
  */
 export function melFramesInto(
   samples: Samples,
@@ -327,6 +342,10 @@ export function melFramesInto(
   const layout = frameLayout(samples.length, config.stft, file);
   const { frames } = layout;
   if (out.length < config.filterbank.nMels * frames) paramError(`output holds ${out.length} values, needs ${config.filterbank.nMels * frames}`);
+  if (nativeSupports(config.stft)) {
+    nativeEngine(config.stft, config.filterbank, config.precision).framesInto(samples, 0, layout, Math.max(0, t0), Math.min(t1, frames), out, frames);
+    return;
+  }
   const engine = new FrameEngine(config.stft);
   const fb = config.filterbank;
   const end = Math.min(t1, frames);
@@ -352,8 +371,30 @@ export function melFramesInto(
 /**
  * Mel spectrogram with librosa.feature.melspectrogram semantics: |STFT|^power (power 2 by default)
  * projected on librosa.filters.mel. Returns a Spectrogram [nMels, frames], scale 'power' (or 'magnitude'
- * for power 1), values of `dtype` (float32 by default; computed in float64 either way). The power
- * spectrogram is never stored: each frame goes straight through the filterbank.
+ * for power 1), values of `dtype` (float32 by default; computed in `precision`, float64 by default). The
+ * power spectrogram is never stored: each frame goes straight through the filterbank.
+ *
+ * @param samples - mono audio, float samples (nominally in [-1, 1]) at `params.sr` Hz.
+ * @param params - librosa's parameters in camelCase: `sr` (Hz, default 22050), `nFft` (samples, 2048),
+ *   `hopLength` (samples, default nFft / 4), `winLength` (samples, nFft), `window` ('hann'), `center` (true),
+ *   `padMode` ('constant'), `power` (2), `nMels` (128), `fmin` (Hz, 0), `fmax` (Hz, sr / 2), `htk` (false),
+ *   `norm` ('slaney'), `dtype` ('float32'), `precision` ('float64': the arithmetic; 'float32' is faster, within 3e-3 dB). Units, ranges and defaults: [melSpectrogramParams](../parameters.md#melspectrogramparams).
+ * @param options - `warn` receives warnings (e.g. empty mel bands); `file` names the input in errors.
+ * @returns the spectrogram, `bins` = nMels rows by `frames` columns (1 + floor(length / hopLength) when centred).
+ * @throws BirdcallError PARAM_INVALID for a parameter out of range, AUDIO_NON_FINITE for a NaN or infinite sample.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { melSpectrogram } from 'birdcall';
+ *
+ * const sr = 22050;
+ * const tone = Float32Array.from({ length: sr }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / sr)); // 1 s of A4
+ * const mel = melSpectrogram(tone, { sr, nMels: 64 });
+ * assert.equal(mel.bins, 64);
+ * assert.equal(mel.frames, 44); // 1 + floor(22050 / 512)
+ * assert.equal(mel.scale, 'power');
+ * ```
  */
 export function melSpectrogram(samples: Samples, params: MelSpectrogramParamsInput = {}, options: SpectralOptions = {}): Spectrogram {
   const config = melSpectrogramConfig(params);
@@ -408,6 +449,6 @@ export function melSpectrogramOf(values: Float32Array | Float64Array, frames: nu
     scale: cfg.power === 1 ? 'magnitude' : 'power',
     sampleRate: cfg.sr,
     hopLength: cfg.hopLength,
-    params: { ...cfg, ...filterbankParams(fb) },
+    params: { ...cfg, ...filterbankParams(fb), precision: config.precision },
   };
 }

@@ -25,6 +25,19 @@ export type NormalizeRecord =
  * minimum and counts them). A constant spectrogram becomes all zeros rather than 0/0 = NaN.
  * `standardize` uses the population standard deviation (ddof = 0), as numpy's `std` and sklearn's
  * StandardScaler do.
+ *
+ * @param spec - any spectrogram (dB, power or PCEN).
+ * @param params - `method`: 'minmax' (to [0, 1], the default) or 'standardize' (mean 0, standard deviation 1).
+ * @returns the same shape with the scaled values.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { normalizeSpectrogram } from 'birdcall';
+ *
+ * const spec = { values: Float32Array.of(-80, -40, 0, -20), bins: 2, frames: 2, axis: 'mel', scale: 'db', sampleRate: 22050, hopLength: 512, params: {} } as const;
+ * assert.deepEqual(Array.from(normalizeSpectrogram(spec).values), [0, 0.5, 1, 0.75]);
+ * ```
  */
 export function normalizeSpectrogram(spec: Spectrogram, params: NormalizeParamsInput = {}): Spectrogram {
   const { method } = parseParams(normalizeParams, params, 'normalize');

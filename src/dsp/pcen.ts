@@ -67,6 +67,27 @@ function maxFilterBins(values: ArrayLike<number>, bins: number, frames: number, 
  * as scipy.signal.lfilter_zi, i.e. as if the input had been 1 forever), adaptive gain control, then
  * root (or log) compression. Input must be non-negative (a magnitude or power spectrogram); the output
  * keeps the input's element type and is labelled scale 'magnitude' (PCEN values are not dB).
+ * Exported from the package as `pcenSpectrogram` (the `pcen` name there is the pipeline step).
+ *
+ * @param spec - a non-negative spectrogram, [bins, frames] (librosa's example scales a magnitude
+ *   spectrogram by 2^31 first; `gain`, `bias` and `eps` assume that range).
+ * @param params - `sr` (Hz of the audio, default 22050) and `hopLength` (samples, 512) of the spectrogram,
+ *   `timeConstant` (seconds, 0.4), `gain` (0.98), `bias` (2), `power` (0.5; 0 for log), `eps` (1e-6),
+ *   `maxSize` (bins of the max filter across frequency, 1), `b` (smoothing coefficient; default from
+ *   timeConstant, sr and hopLength). Units and defaults: [pcenParams](../parameters.md#pcenparams).
+ * @returns the same shape, scale 'magnitude'.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { melSpectrogram, pcenSpectrogram } from 'birdcall';
+ *
+ * const sr = 22050;
+ * const tone = Float32Array.from({ length: sr }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / sr));
+ * const mel = melSpectrogram(tone, { sr, nMels: 64, power: 1 });
+ * const p = pcenSpectrogram({ ...mel, values: mel.values.map((v) => v * 2 ** 31) }, { sr, hopLength: 512 });
+ * assert.deepEqual([p.bins, p.frames, p.scale], [64, 44, 'magnitude']);
+ * ```
  */
 export function pcen(spec: Spectrogram, params: PcenParamsInput = {}): Spectrogram {
   const p = parseParams(pcenParams, params, 'pcen');

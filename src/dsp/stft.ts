@@ -47,7 +47,7 @@ export const stftParams = z.object({
   dtype: z
     .enum(['float32', 'float64'])
     .default('float32')
-    .describe('element type of the output values (arithmetic is float64 either way)'),
+    .describe('element type of the output values (the arithmetic is float64 unless a mel spectrogram asks for precision float32)'),
 });
 export type StftParamsInput = z.input<typeof stftParams>;
 
@@ -192,19 +192,28 @@ export class FrameEngine {
 
   private fillEdgeFrame(start: number, layout: FrameLayout, src: Samples, srcOffset: number): void {
     const { frame, window } = this;
-    const { length } = layout;
-    const constant = layout.padMode === 'constant';
-    // librosa pads the tail part from the first tail frame's start (see FrameLayout)
-    const tailLo = layout.whole ? 0 : layout.tailStart * layout.hopLength - layout.pad;
-    for (let j = 0; j < layout.nFft; j++) {
-      const i = start + j;
-      let value: number;
-      if (i >= 0 && i < length) value = src[i - srcOffset];
-      else if (constant) value = 0;
-      else if (i < 0) value = src[reflectIndex(i, 0, length) - srcOffset];
-      else value = src[reflectIndex(i, tailLo, length) - srcOffset];
-      frame[j] = value * window[j];
-    }
+    paddedFrame(start, layout, src, srcOffset, frame, 0);
+    for (let j = 0; j < layout.nFft; j++) frame[j] *= window[j];
+  }
+}
+
+/**
+ * The nFft samples of the frame starting at `start` (which may lie in the padding), unwindowed, into
+ * dst[dstOffset ..], reading sample i at src[i - srcOffset]: librosa's padding, head and tail apart.
+ */
+export function paddedFrame(start: number, layout: FrameLayout, src: Samples, srcOffset: number, dst: Samples, dstOffset: number): void {
+  const { length } = layout;
+  const constant = layout.padMode === 'constant';
+  // librosa pads the tail part from the first tail frame's start (see FrameLayout)
+  const tailLo = layout.whole ? 0 : layout.tailStart * layout.hopLength - layout.pad;
+  for (let j = 0; j < layout.nFft; j++) {
+    const i = start + j;
+    let value: number;
+    if (i >= 0 && i < length) value = src[i - srcOffset];
+    else if (constant) value = 0;
+    else if (i < 0) value = src[reflectIndex(i, 0, length) - srcOffset];
+    else value = src[reflectIndex(i, tailLo, length) - srcOffset];
+    dst[dstOffset + j] = value;
   }
 }
 
@@ -283,6 +292,29 @@ function firstNonFinite64(x: Float64Array): number {
 /**
  * |STFT|^power with librosa.stft semantics: a Spectrogram [1 + nFft/2 bins, frames], row-major.
  * power 2 (default) gives scale 'power', power 1 gives 'magnitude'.
+ *
+ * @param samples - mono audio, float samples.
+ * @param params - `nFft` (samples, default 2048; any size, non-powers of two exact), `hopLength` (samples,
+ *   default nFft / 4), `winLength` (samples, default nFft), `window` ('hann'), `center` (true: frames centred,
+ *   the signal padded by nFft / 2 each side), `padMode` ('constant'), `power` (2), `dtype` ('float32').
+ *   Units, ranges and defaults: [stftParams](../parameters.md#stftparams).
+ * @param options - `warn` receives warnings; `file` names the input in errors.
+ * @returns bins 0 .. nFft / 2 (bin k is k * sr / nFft Hz) by frames, values at row * frames + frame.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { stft } from 'birdcall';
+ *
+ * const sr = 22050;
+ * const tone = Float32Array.from({ length: sr }, (_, i) => Math.sin((2 * Math.PI * 440 * i) / sr));
+ * const s = stft(tone, { nFft: 1024, hopLength: 256 });
+ * assert.equal(s.bins, 513);
+ * assert.equal(s.frames, 87);
+ * // the loudest bin of a frame is the one nearest 440 Hz: bin 20 = 430.7 Hz
+ * const frame = Array.from({ length: s.bins }, (_, k) => s.values[k * s.frames + 10]);
+ * assert.equal(frame.indexOf(Math.max(...frame)), 20);
+ * ```
  */
 export function stft(samples: Samples, params: StftParamsInput = {}, options: SpectralOptions = {}): Spectrogram {
   const cfg = stftConfig(params);

@@ -1,19 +1,19 @@
 import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
-import { dbParams, powerToDbValues, type DbParamsInput } from './db.ts';
+import { powerToDb, type DbParamsInput } from './db.ts';
 import { applyMelFrame, melSpectrogramConfig, type MelFilterbank, type MelSpectrogramParamsInput } from './mel.ts';
-import { parseParams } from '../params.ts';
+import { nativeEngine, nativeSupports, type NativeMel, type Precision } from './native.ts';
 import { FrameEngine, checkFinite, frameLayout, type FrameLayout, type SpectralOptions, type StftConfig } from './stft.ts';
 
-/** Frames per output chunk while streaming (frame-major; transposed once at the end). */
+/** Frames per output chunk while streaming ([nMels, CHUNK_FRAMES] each, copied row by row at the end). */
 const CHUNK_FRAMES = 4096;
 
 /**
  * A mel spectrogram computed from successive blocks of samples, so a long recording never has to be in
  * memory: feed blocks of any size with `push`, then `finish`. Frames are cut across block edges exactly
  * as the whole-signal STFT cuts them, including the centre padding at both ends (which is why the last
- * frames wait for `finish`), and go through the same FrameEngine, so the output is identical to
- * `melSpectrogram` on the concatenated signal. Only the mel power is kept ([nMels x frames], float32 by
+ * frames wait for `finish`), and go through the same engine (the wasm SIMD kernels, or the JS FrameEngine
+ * where they do not apply), so the output is identical to `melSpectrogram` on the concatenated signal. Only the mel power is kept ([nMels x frames], float32 by
  * default: 64 bands x 360 000 frames for an hour at 32 kHz / hop 320 is 92 MB), so dB with ref='max'
  * at the end uses the whole-file maximum, as librosa's.
  */
@@ -21,6 +21,8 @@ export class MelStream {
   readonly stft: StftConfig;
   readonly filterbank: MelFilterbank;
   private readonly engine: FrameEngine;
+  /** The wasm SIMD path, when it serves these parameters (nativeSupports). */
+  private readonly native: NativeMel | undefined;
   private readonly options: SpectralOptions;
   /** Retained raw samples: buffer[j] is sample bufferStart + j. */
   private buffer = new Float32Array(0);
@@ -32,12 +34,15 @@ export class MelStream {
   private nextFrame = 0;
   private chunks: (Float32Array | Float64Array)[] = [];
   private finished = false;
+  private readonly precision: Precision;
 
   constructor(params: MelSpectrogramParamsInput = {}, options: SpectralOptions = {}) {
     const cfg = melSpectrogramConfig(params);
     this.stft = cfg.stft;
     this.filterbank = cfg.filterbank;
     this.engine = new FrameEngine(cfg.stft);
+    this.native = nativeSupports(cfg.stft) ? nativeEngine(cfg.stft, cfg.filterbank, cfg.precision) : undefined;
+    this.precision = cfg.precision;
     this.options = options;
     for (const w of cfg.filterbank.warnings) options.warn?.(w);
   }
@@ -68,12 +73,9 @@ export class MelStream {
     };
     // reflect padding of the head reads samples 1..pad: wait until they are all here
     if (pad > 0 && padMode === 'reflect' && this.total <= pad) return;
-    for (;;) {
-      const start = this.nextFrame * hopLength - pad;
-      if (start + nFft > this.total) break;
-      this.computeFrame(this.nextFrame, layout);
-      this.nextFrame++;
-    }
+    // frames whose last sample is here: start + nFft <= total
+    const ready = Math.max(this.nextFrame, Math.floor((this.total - nFft + pad) / hopLength) + 1);
+    this.computeFrames(ready, layout);
   }
 
   /**
@@ -88,20 +90,18 @@ export class MelStream {
     if (this.stft.center && this.stft.nFft > this.total) {
       this.options.warn?.(`nFft=${this.stft.nFft} is too large for a signal of ${this.total} samples`);
     }
-    for (; this.nextFrame < layout.frames; this.nextFrame++) this.computeFrame(this.nextFrame, layout);
+    this.computeFrames(layout.frames, layout);
     this.buffer = new Float32Array(0);
 
     const frames = layout.frames;
     const nMels = this.filterbank.nMels;
     const values = this.stft.dtype === 'float64' ? new Float64Array(nMels * frames) : new Float32Array(nMels * frames);
-    // transpose chunk by chunk, releasing each, so peak memory stays near one copy
+    // copy chunk by chunk, releasing each, so peak memory stays near one copy
     let t0 = 0;
     while (this.chunks.length > 0) {
       const chunk = this.chunks.shift() as Float32Array | Float64Array;
       const n = Math.min(CHUNK_FRAMES, frames - t0);
-      for (let f = 0; f < n; f++) {
-        for (let m = 0; m < nMels; m++) values[m * frames + t0 + f] = chunk[f * nMels + m];
-      }
+      for (let m = 0; m < nMels; m++) values.set(chunk.subarray(m * CHUNK_FRAMES, m * CHUNK_FRAMES + n), m * frames + t0);
       t0 += n;
     }
     const spec: Spectrogram = {
@@ -119,29 +119,34 @@ export class MelStream {
         fmax: this.filterbank.fmax,
         htk: this.filterbank.htk,
         norm: this.filterbank.norm,
+        precision: this.precision,
       },
     };
-    if (!options.db) return spec;
-    const p = parseParams(dbParams, options.db, 'power_to_db');
-    let refValue: number;
-    if (p.ref === 'max') {
-      refValue = -Infinity;
-      for (let i = 0; i < values.length; i++) if (values[i] > refValue) refValue = values[i];
-    } else {
-      refValue = p.ref;
-    }
-    powerToDbValues(values, refValue, p.amin, p.topDb, values);
-    return { ...spec, scale: 'db', params: { ...spec.params, db: 'power', ref: p.ref, amin: p.amin, topDb: p.topDb } };
+    // in place: the output is the largest thing a long stream holds
+    return options.db ? powerToDb(spec, options.db, { inPlace: true }) : spec;
   }
 
-  private computeFrame(t: number, layout: FrameLayout): void {
-    this.engine.computeFrame(t, layout, this.buffer, this.bufferStart);
+  /** Compute frames nextFrame .. end - 1 into the chunks ([nMels, CHUNK_FRAMES] each). */
+  private computeFrames(end: number, layout: FrameLayout): void {
     const nMels = this.filterbank.nMels;
-    const inChunk = t % CHUNK_FRAMES;
-    if (inChunk === 0) {
-      this.chunks.push(this.stft.dtype === 'float64' ? new Float64Array(CHUNK_FRAMES * nMels) : new Float32Array(CHUNK_FRAMES * nMels));
+    while (this.nextFrame < end) {
+      const t0 = this.nextFrame;
+      const inChunk = t0 % CHUNK_FRAMES;
+      if (inChunk === 0) {
+        this.chunks.push(this.stft.dtype === 'float64' ? new Float64Array(CHUNK_FRAMES * nMels) : new Float32Array(CHUNK_FRAMES * nMels));
+      }
+      const chunk = this.chunks[this.chunks.length - 1];
+      const t1 = Math.min(end, t0 - inChunk + CHUNK_FRAMES);
+      if (this.native) {
+        this.native.framesInto(this.buffer, this.bufferStart, layout, t0, t1, chunk, CHUNK_FRAMES, t0 - inChunk);
+      } else {
+        for (let t = t0; t < t1; t++) {
+          this.engine.computeFrame(t, layout, this.buffer, this.bufferStart);
+          applyMelFrame(this.filterbank, this.engine.spectrum, chunk, t % CHUNK_FRAMES, CHUNK_FRAMES);
+        }
+      }
+      this.nextFrame = t1;
     }
-    applyMelFrame(this.filterbank, this.engine.spectrum, this.chunks[this.chunks.length - 1], inChunk * nMels, 1);
   }
 
   /** Append a block, first dropping samples no remaining frame can read. */

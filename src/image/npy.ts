@@ -21,7 +21,23 @@ function shapeRepr(shape: number[]): string {
   return `(${shape.join(', ')})`;
 }
 
-/** Encodes float32 ('<f4') or float64 ('<f8') values in C order with the given shape. */
+/**
+ * Encodes float32 ('<f4') or float64 ('<f8') values in C order with the given shape: a .npy file that
+ * numpy.load reads.
+ *
+ * @param values - the values, row-major (a Spectrogram's `values` with shape [bins, frames]).
+ * @param shape - the array's dimensions; their product must equal `values.length`.
+ * @returns the file's bytes.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { encodeNpy, decodeNpy } from 'birdcall';
+ *
+ * const bytes = encodeNpy(Float32Array.of(1, 2, 3, 4, 5, 6), [2, 3]); // np.load gives a (2, 3) float32 array
+ * assert.deepEqual(decodeNpy(bytes).shape, [2, 3]);
+ * ```
+ */
 export function encodeNpy(values: Float32Array | Float64Array, shape: number[]): Uint8Array {
   if (!shape.every((n) => Number.isSafeInteger(n) && n >= 0)) {
     throw new BirdcallError('NPY_SHAPE', `shape ${JSON.stringify(shape)} must hold non-negative integers`);

@@ -1,11 +1,20 @@
 import { parseParams } from '../params.ts';
-import sharp, { type Sharp } from 'sharp';
+import type { default as sharpFn, Sharp } from 'sharp';
 import { z } from 'zod';
 import { BirdcallError } from '../errors.ts';
 import { normalizationOf } from '../dsp/normalize.ts';
 import type { Spectrogram } from '../dsp/types.ts';
 import { colormapTable, type ColormapName } from './colormap.ts';
 import { insertTextChunks, isPng, readTextChunks } from './png-chunks.ts';
+
+type SharpFn = typeof sharpFn;
+let sharpModule: Promise<SharpFn> | undefined;
+
+/** sharp, imported on first use: a native addon, it would slow the start of every command that writes no image. */
+export function loadSharp(): Promise<SharpFn> {
+  sharpModule ??= import('sharp').then((m) => m.default as SharpFn);
+  return sharpModule;
+}
 
 export const pngParams = z.object({
   bitDepth: z
@@ -160,6 +169,7 @@ export async function encodePng(
     }
   }
 
+  const sharp = await loadSharp();
   let image: Sharp;
   if (p.colormap === 'gray') {
     image = sharp(levels, { raw: { width: frames, height: bins, channels: 1 } }).toColourspace(
@@ -231,6 +241,7 @@ function metaFromText(texts: Record<string, string>, file?: string): PngMeta | u
 export async function decodePng(bytes: Uint8Array, file?: string): Promise<DecodedPng> {
   if (!isPng(bytes)) throw new BirdcallError('PNG_INVALID', 'not a PNG file (bad signature)', file);
   const meta = metaFromText(readTextChunks(bytes, file), file);
+  const sharp = await loadSharp();
   try {
     const info = await sharp(bytes).metadata();
     const sixteen = info.depth === 'ushort';

@@ -62,6 +62,15 @@ export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z
    * pipeline hash, so `convert` recomputes what the block made. Built-in blocks share the package version.
    */
   version?: string;
+  /**
+   * The part this block can play in the streaming runner (run-stream.ts), which takes a long WAV file
+   * through `decode -> [resample] -> chunk -> ...` in bounded memory by doing those steps itself, window by
+   * window, with the step's params: 'decode' reads WAV blocks, mixed to mono ({ maxSeconds }); 'resample'
+   * resamples each window with a margin (resampleParams); 'chunk' plans the chunks from the length
+   * (chunkParams). Declare it only for a block that computes exactly that. Unset: the block sees whole
+   * values, and a pipeline with it before chunk is never streamed.
+   */
+  streamAs?: StreamRole;
   run(
     value: KindMap[I],
     params: z.output<S>,
@@ -69,12 +78,41 @@ export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z
   ): KindMap[O] | KindMap[O][] | Promise<KindMap[O] | KindMap[O][]>;
 }
 
+export type StreamRole = 'decode' | 'resample' | 'chunk';
+
 const KINDS: readonly Kind[] = ['file', 'audio', 'spectrogram'];
+const STREAM_ROLES: readonly StreamRole[] = ['decode', 'resample', 'chunk'];
 const BLOCK_NAME = /^[a-z][a-z0-9-]*$/;
 
 /**
  * Makes a block, checking what TS cannot: the name (it is a pipeline-file word and a CLI subcommand) and the
  * kinds (a user block written in plain JS has no compiler to catch a typo).
+ *
+ * @param block - `name` (lower-case words joined by '-'), `doc` (one line for `birdcall blocks`), `input` and
+ *   `output` kinds ('file', 'audio', 'spectrogram'), `params` (a zod object: defaults, units in `.describe()`),
+ *   and `run(value, params, ctx)`, which returns the output, an array of outputs (fan-out) or [] (drop).
+ * @returns the same block, checked; use it with `stepOf(block)(params)` or name its module in a pipeline
+ *   file's `blocks:` list (see examples/my-block.ts).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { z } from 'zod';
+ * import { defineBlock, stepOf, pipeline, decode, melspec, runPipelineOnFile, encodeWav } from 'birdcall';
+ *
+ * const gain = defineBlock({
+ *   name: 'gain',
+ *   doc: 'multiplies every sample by `by`',
+ *   input: 'audio',
+ *   output: 'audio',
+ *   params: z.object({ by: z.number().positive().default(2).describe('factor (linear, not dB)') }),
+ *   run: (audio, { by }) => ({ ...audio, samples: audio.samples.map((v) => v * by) }),
+ * });
+ * const tone = Float32Array.from({ length: 22050 }, (_, i) => 0.25 * Math.sin((2 * Math.PI * 440 * i) / 22050));
+ * const p = pipeline(decode(), stepOf(gain)({ by: 2 }), melspec());
+ * const { items } = await runPipelineOnFile(p, { path: 'tone.wav', bytes: encodeWav(tone, 22050) });
+ * assert.equal(items.length, 1);
+ * ```
  */
 export function defineBlock<I extends Kind, O extends Kind, S extends z.ZodType>(block: Block<I, O, S>): Block<I, O, S> {
   if (!BLOCK_NAME.test(block.name)) {
@@ -84,6 +122,9 @@ export function defineBlock<I extends Kind, O extends Kind, S extends z.ZodType>
     if (!KINDS.includes(kind)) throw new TypeError(`block "${block.name}": ${side} kind "${String(kind)}" is not one of ${KINDS.join(', ')}`);
   }
   if (typeof block.run !== 'function') throw new TypeError(`block "${block.name}" has no run function`);
+  if (block.streamAs !== undefined && !STREAM_ROLES.includes(block.streamAs)) {
+    throw new TypeError(`block "${block.name}": streamAs "${String(block.streamAs)}" is not one of ${STREAM_ROLES.join(', ')}`);
+  }
   return Object.freeze({ ...block });
 }
 

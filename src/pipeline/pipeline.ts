@@ -11,6 +11,7 @@ import { describeParams, formatIssues, normalizeParamKeys, parseParams } from '.
 import { resolveInside } from '../store/paths.ts';
 import { presetNames, presets, type PresetName } from '../dsp/presets.ts';
 import { BIRDCALL_VERSION } from '../version.ts';
+import { COMPILED } from '../worker-bundle.ts';
 
 /** A pipeline as a file holds it: JSON-serialisable, block names and (possibly partial) params. */
 export interface PipelineSpec {
@@ -113,6 +114,23 @@ function resolveStep(block: AnyBlock, rawParams: unknown, index: number): Resolv
  * `pipeline(decode(), resample({ sampleRate: 32000 }), chunk({ seconds: 5 }), melspec(), db(), image())`.
  * Every param is validated and every neighbour checked now, before any file is read; a problem throws one
  * UsageError naming the step.
+ *
+ * @param steps - step factories called with their block's params: `decode()`, `resample({ sampleRate })`,
+ *   `chunk({ seconds })`, `melspec({ nFft, hopLength, nMels, ... })`, `db()`, `pcen()`, `normalize()`,
+ *   `image()`, `npy()`, or `stepOf(myBlock)(params)`. Every block's params, units and defaults:
+ *   [parameters](../parameters.md).
+ * @returns the resolved pipeline (every default filled in) for runPipelineOnFile, convert or pipelineHash.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { pipeline, decode, resample, chunk, melspec, db, image, pipelineHash } from 'birdcall';
+ *
+ * const p = pipeline(decode(), resample({ sampleRate: 32000 }), chunk({ seconds: 5 }), melspec({ nMels: 128 }), db(), image());
+ * assert.equal(p.steps[3].params.nFft, 2048); // melspec, its defaults filled in
+ * assert.match(pipelineHash(p), /^[0-9a-f]{64}$/);
+ * assert.throws(() => pipeline(decode(), db())); // db needs a spectrogram, decode gives audio
+ * ```
  */
 export function pipeline(...steps: Step[]): ResolvedPipeline {
   const resolved = steps.map((s, i) => resolveStep(s.block, s.params, i));
@@ -232,6 +250,22 @@ function isBlock(value: unknown): value is AnyBlock {
     typeof (v.params as { safeParse?: unknown } | undefined)?.safeParse === 'function';
 }
 
+let tsxRegistered = false;
+
+/**
+ * Imports one block module. A TypeScript module (`.ts`, `.mts`, `.cts`) needs a loader: the sources run under
+ * tsx already, but the built package (dist/) does not, so there tsx is registered before the first one.
+ * (Registered once: Node caches a failed import, so try-then-register would not work.)
+ */
+async function importBlockModule(abs: string): Promise<Record<string, unknown>> {
+  if (COMPILED && !tsxRegistered && /\.[cm]?ts$/.test(abs)) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    tsxRegistered = true;
+  }
+  return (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+}
+
 /**
  * Imports user block modules (absolute paths, already checked) and returns every block each exports
  * (the default export and named exports made with `defineBlock`).
@@ -241,7 +275,7 @@ export async function loadBlockModules(absPaths: string[]): Promise<AnyBlock[]> 
   for (const abs of absPaths) {
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(abs).href)) as Record<string, unknown>;
+      mod = await importBlockModule(abs);
     } catch (err) {
       throw new BirdcallError('BLOCK_MODULE', `cannot load block module: ${(err as Error).message.split('\n')[0]}`, abs);
     }
@@ -308,6 +342,19 @@ export function presetSettings(name: string): { sampleRate: number; melspec: Rec
 /**
  * The standard image pipeline for a dsp preset: decode -> resample to the preset's rate -> 5 s chunks ->
  * melspec -> db (ref max) -> 8-bit PNG. "default" is the BirdCLEF preset.
+ *
+ * @param name - 'default', or a dsp preset: 'librosa', 'birdclef', 'kaggle2020', 'birdnet'.
+ * @returns the resolved pipeline, as `birdcall convert --preset NAME` runs it.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { presetPipeline } from 'birdcall';
+ *
+ * const p = presetPipeline('kaggle2020');
+ * assert.deepEqual(p.steps.map((s) => s.block.name), ['decode', 'resample', 'chunk', 'melspec', 'db', 'image']);
+ * assert.equal(p.steps[1].params.sampleRate, 32000);
+ * ```
  */
 export function presetPipeline(name: string): ResolvedPipeline {
   const { sampleRate, melspec } = presetSettings(name);

@@ -1,17 +1,31 @@
 import { BirdcallError } from '../errors.ts';
 import { loadBlockModules, resolvePipeline, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
 import { runPipelineOnFile, type PipelineItem } from './run.ts';
+import { runWindow, streamShape, type AudioWindow } from './run-stream.ts';
 
 /**
  * The CPU half of `convert`, run in a worker thread: bytes in, artifacts out. It writes nothing (the main
  * thread writes atomically and keeps the state), so a killed worker can never leave a half-written output.
  */
 
-export interface WorkerTask {
+export type WorkerTask = FileTask | WindowTask;
+
+export interface FileTask {
   /** JSON of `toSpec(resolved)`; the worker rebuilds the pipeline from it once and reuses it. */
   specJson: string;
   path: string;
   bytes: Uint8Array;
+}
+
+/**
+ * One window of a streamed recording (run-stream.ts): the steps after chunk on its chunks. Long recordings
+ * are read in the main thread a window at a time and their windows spread over the workers.
+ */
+export interface WindowTask {
+  specJson: string;
+  path: string;
+  window: AudioWindow;
+  itemWarnings: string[];
 }
 
 /** What convert needs of an item: the last block's value stays in the worker (copying it back is waste). */
@@ -56,7 +70,15 @@ async function rebuild(specJson: string): Promise<ResolvedPipeline> {
 export async function runTask(task: WorkerTask): Promise<WorkerResult> {
   try {
     if (cached?.specJson !== task.specJson) cached = { specJson: task.specJson, pipeline: rebuild(task.specJson) };
-    const result = await runPipelineOnFile(await cached.pipeline, { path: task.path, bytes: task.bytes });
+    const pipeline = await cached.pipeline;
+    if ('window' in task) {
+      const shape = streamShape(pipeline);
+      if (!shape) throw new Error('a window task for a pipeline that does not stream');
+      const warnings: string[] = [];
+      const items = await runWindow(shape.rest, task.window, { path: task.path }, warnings, task.itemWarnings);
+      return { ok: true, items: items.map(({ value: _value, ...rest }) => rest), warnings };
+    }
+    const result = await runPipelineOnFile(pipeline, { path: task.path, bytes: task.bytes });
     return { ok: true, items: result.items.map(({ value: _value, ...rest }) => rest), warnings: result.warnings };
   } catch (err) {
     return { ok: false, error: errorToData(err) };

@@ -14,20 +14,16 @@
  * computes; they differ from it only by float32 rounding in the FFT low-pass (about 1e-7).
  */
 import { open } from 'node:fs/promises';
-import { openWavStream, type WavInfo, type WavStream } from '../audio/wav.ts';
+import { openWavStream } from '../audio/wav.ts';
+import { flacStreamable, openFlacStream } from '../audio/flac.ts';
 import { detectAudioFormat, formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
 import { resample, type ResampleParams } from '../audio/resample.ts';
 import { kaiserOrder } from '../audio/resample-kaiser.ts';
 import type { Chunk } from '../audio/types.ts';
 import { BirdcallError } from '../errors.ts';
-import { chunkBlock } from './blocks/chunk.ts';
-import { decodeBlock } from './blocks/decode.ts';
-import { resampleBlock } from './blocks/resample.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
-import { runSteps, type PipelineItem, type WorkItem } from './run.ts';
-import type { Audio } from '../audio/types.ts';
-import type { Spectrogram } from '../dsp/types.ts';
+import { pipelineItem, runSteps, type PipelineItem, type WorkItem } from './run.ts';
 
 /** Sources above this many bytes stream (64 MiB: about 17 minutes of 32 kHz 16-bit mono). */
 export const DEFAULT_STREAM_ABOVE = 64 * 2 ** 20;
@@ -60,45 +56,76 @@ export interface StreamShape {
 }
 
 /**
- * The pipeline's shape if it streams: built-in decode, optionally built-in resample, then built-in chunk.
- * Anything before chunk that looks at the whole recording (a quality gate on the file) would need a first
- * pass over all of it, so such pipelines keep the in-memory path.
+ * The pipeline's shape if it streams: blocks that declare `streamAs` decode, optionally resample, then
+ * chunk. Anything before chunk that looks at the whole recording (a quality gate on the file) would need a
+ * first pass over all of it, so such pipelines keep the in-memory path.
  */
 export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined {
   const [first, second, third] = resolved.steps;
-  if (first?.block !== decodeBlock) return undefined;
-  if (second?.block === chunkBlock) return { decode: first, chunk: second, rest: resolved.steps.slice(2) };
-  if (second?.block === resampleBlock && third?.block === chunkBlock) {
+  if (first?.block.streamAs !== 'decode') return undefined;
+  if (second?.block.streamAs === 'chunk') return { decode: first, chunk: second, rest: resolved.steps.slice(2) };
+  if (second?.block.streamAs === 'resample' && third?.block.streamAs === 'chunk') {
     return { decode: first, resample: second, chunk: third, rest: resolved.steps.slice(3) };
   }
   return undefined;
 }
 
+/** Decoded audio read in pieces (a WAV, or a FLAC whose header gives its length): mono blocks in order. */
+export interface SampleStream {
+  info: { sampleRate: number; numFrames: number; durationSeconds: number; encoding: string };
+  blocks(): AsyncIterable<Float32Array>;
+}
+
+/** The formats that can stream. convert streams WAV only; predict FLAC too. */
+export type StreamFormat = 'wav' | 'flac';
+
 /**
- * Whether a file on disk should stream: larger than `above` bytes, WAV by content, and named as a WAV or
- * not as audio at all (a mislabelled file gets decode's "the extension says..." warning on the in-memory
- * path; streaming it would drop that warning).
+ * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (a FLAC only
+ * when its header gives its length), and named as that format or not as audio at all (a mislabelled file
+ * gets decode's "the extension says..." warning on the in-memory path; streaming it would drop that warning).
  */
-export async function shouldStream(absPath: string, displayPath: string, size: number, above: number): Promise<boolean> {
+export async function shouldStream(absPath: string, displayPath: string, size: number, above: number, formats: readonly StreamFormat[] = ['wav']): Promise<boolean> {
   if (!(size > above)) return false;
   const byName = formatFromExtension(displayPath);
-  if (byName !== undefined && byName !== 'wav') return false;
   const fh = await open(absPath, 'r');
   try {
-    const head = new Uint8Array(16);
+    const head = new Uint8Array(1 << 16);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const guess = detectAudioFormat(head.subarray(0, bytesRead));
-    return guess.format === 'wav' && guess.name === 'WAV';
+    const format = guess.format === 'wav' && guess.name === 'WAV' ? 'wav' : guess.format === 'flac' && flacStreamable(head.subarray(0, bytesRead)) ? 'flac' : undefined;
+    return format !== undefined && formats.includes(format) && (byName === undefined || byName === format);
   } finally {
     await fh.close();
   }
 }
 
+/** Opens a file shouldStream accepted: WAV, or FLAC by its first bytes. */
+async function openSampleStream(absPath: string, source: string, opts: { onWarning: (message: string) => void; maxSeconds?: number }): Promise<SampleStream> {
+  const fh = await open(absPath, 'r');
+  const head = new Uint8Array(16);
+  try {
+    await fh.read(head, 0, head.length, 0);
+  } finally {
+    await fh.close();
+  }
+  if (detectAudioFormat(head).format !== 'flac') return openWavStream(absPath, opts);
+  const flac = await openFlacStream(absPath, source, opts);
+  if (flac === undefined) throw new TypeError('openSampleStream: a FLAC that cannot stream (see flacStreamable)');
+  return flac;
+}
+
 export interface StreamResult {
   /** The header, as read before any sample. */
-  info: WavInfo;
+  info: SampleStream['info'];
   /** Items in chunk order, made as they are iterated (once). */
   items: AsyncGenerator<PipelineItem, void, undefined>;
+  /**
+   * The same recording as windows of audio, for a caller that runs the steps after chunk elsewhere (worker
+   * threads) with runWindow: iterate either this or `items`, not both.
+   */
+  windows: AsyncGenerator<AudioWindow, void, undefined>;
+  /** Decode's warnings, which every item carries (runWindow's `itemWarnings`). */
+  itemWarnings: string[];
   /** Every warning, once each; complete when `items` is exhausted. */
   warnings: string[];
 }
@@ -124,14 +151,14 @@ export async function streamPipelineOnWav(
   const decodeRaised: string[] = [];
   const raiseDecode = (message: string): void => {
     decodeRaised.push(message);
-    addOnce(fileWarnings, `${decodeBlock.name}: ${message}`);
+    addOnce(fileWarnings, `${shape.decode.block.name}: ${message}`);
   };
   let afterHeader = false;
   const wav = await renamingErrors(file, () =>
-    openWavStream(file.absPath, {
+    openSampleStream(file.absPath, file.path, {
       // Once the header and the non-finite count are in, a late warning (the file shrank under us) can only
       // go to the file's list: earlier chunks have left already.
-      onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${decodeBlock.name}: ${message}`) : raiseDecode(message)),
+      onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${shape.decode.block.name}: ${message}`) : raiseDecode(message)),
       maxSeconds: (shape.decode.params as { maxSeconds?: number }).maxSeconds,
     }),
   );
@@ -140,48 +167,77 @@ export async function streamPipelineOnWav(
   if (wav.info.encoding === 'ieee_float') await renamingErrors(file, () => drain(wav));
   afterHeader = true;
   const streamable = shape;
-  const itemWarnings = decodeRaised.map((w) => `${decodeBlock.name}: ${w}`);
+  const itemWarnings = decodeRaised.map((w) => `${shape.decode.block.name}: ${w}`);
 
   async function* items(): AsyncGenerator<PipelineItem, void, undefined> {
-    const windows = new WindowReader(wav, file, streamable);
-    const { plan, total, rate } = windows;
-    const hop = plan.hop;
-    const perWindow = Math.max(1, Math.floor(((opts.windowSeconds ?? DEFAULT_WINDOW_SECONDS) * rate) / hop));
-    try {
-      for (let i0 = 0; i0 < plan.starts.length; i0 += perWindow) {
-        const i1 = Math.min(i0 + perWindow, plan.starts.length);
-        const from = plan.starts[i0];
-        const to = Math.min(plan.starts[i1 - 1] + plan.length, total);
-        const audio = await windows.read(from, to);
-        for (let index = i0; index < i1; index++) {
-          const chunk = cutChunk(audio, from, plan.starts[index], plan.length, total, rate, file.path, index);
-          const start: WorkItem = {
-            value: chunk,
-            chunkIndex: index,
-            startSeconds: chunk.startSeconds,
-            endSeconds: chunk.endSeconds,
-            artifacts: [],
-            warnings: [...itemWarnings],
-          };
-          for (const it of await runSteps(streamable.rest, [start], file, fileWarnings)) {
-            yield {
-              chunkIndex: it.chunkIndex,
-              startSeconds: it.startSeconds,
-              endSeconds: it.endSeconds,
-              artifacts: it.artifacts,
-              warnings: it.warnings,
-              value: it.value as Audio | Spectrogram,
-            };
-          }
-        }
-      }
-    } finally {
-      // Also when the consumer stops early (an error while writing): the stream's file handle closes.
-      await windows.close();
+    for await (const window of audioWindows(wav, file, streamable, opts)) {
+      for (const it of await runWindow(streamable.rest, window, file, fileWarnings, itemWarnings)) yield it;
     }
   }
 
-  return { info: wav.info, items: items(), warnings: fileWarnings };
+  return { info: wav.info, items: items(), warnings: fileWarnings, windows: audioWindows(wav, file, streamable, opts), itemWarnings };
+}
+
+/**
+ * A window of the recording after decode (and resample): whole chunks of it, as plain data that can cross to
+ * a worker thread. `samples[0]` is output sample `from`; chunk `firstIndex + k` starts at `starts[k]`.
+ */
+export interface AudioWindow {
+  samples: Float32Array;
+  sampleRate: number;
+  from: number;
+  starts: number[];
+  firstIndex: number;
+  /** Chunk length and the recording's length, in output samples (the last chunk is zero-padded past it). */
+  length: number;
+  total: number;
+}
+
+/** The recording in windows of whole chunks (each window's samples are its own copy). */
+async function* audioWindows(wav: SampleStream, file: { path: string; absPath: string }, shape: StreamShape, opts: StreamOptions): AsyncGenerator<AudioWindow, void, undefined> {
+  const windows = new WindowReader(wav, file, shape);
+  const { plan, total, rate } = windows;
+  const perWindow = Math.max(1, Math.floor(((opts.windowSeconds ?? DEFAULT_WINDOW_SECONDS) * rate) / plan.hop));
+  try {
+    for (let i0 = 0; i0 < plan.starts.length; i0 += perWindow) {
+      const i1 = Math.min(i0 + perWindow, plan.starts.length);
+      const from = plan.starts[i0];
+      const to = Math.min(plan.starts[i1 - 1] + plan.length, total);
+      const samples = (await windows.read(from, to)).slice();
+      yield { samples, sampleRate: rate, from, starts: plan.starts.slice(i0, i1), firstIndex: i0, length: plan.length, total };
+    }
+  } finally {
+    // Also when the consumer stops early (an error while writing): the stream's file handle closes.
+    await windows.close();
+  }
+}
+
+/**
+ * The steps after chunk on every chunk of a window, as runPipelineOnFile runs them: in this thread, or in a
+ * pipeline worker (pool-thread.ts). `itemWarnings` are decode's, which every item carries.
+ */
+export async function runWindow(
+  rest: readonly ResolvedStep[],
+  window: AudioWindow,
+  file: { path: string },
+  fileWarnings: string[],
+  itemWarnings: readonly string[],
+): Promise<PipelineItem[]> {
+  const out: PipelineItem[] = [];
+  for (let k = 0; k < window.starts.length; k++) {
+    const index = window.firstIndex + k;
+    const chunk = cutChunk(window.samples, window.from, window.starts[k], window.length, window.total, window.sampleRate, file.path, index);
+    const start: WorkItem = {
+      value: chunk,
+      chunkIndex: index,
+      startSeconds: chunk.startSeconds,
+      endSeconds: chunk.endSeconds,
+      artifacts: [],
+      warnings: [...itemWarnings],
+    };
+    for (const it of await runSteps(rest, [start], file, fileWarnings)) out.push(pipelineItem(it));
+  }
+  return out;
 }
 
 /** One chunk as chunkAudio cuts it: a copy (never a view of the window), zero-padded at the end. */
@@ -219,7 +275,7 @@ class WindowReader {
   private readonly resample?: { params: ResampleParams; up: number; down: number; margin: number };
 
   constructor(
-    wav: WavStream,
+    wav: SampleStream,
     private readonly file: { path: string; absPath: string },
     shape: StreamShape,
   ) {
@@ -278,7 +334,7 @@ class RollingSamples {
   private readonly blocks: AsyncIterator<Float32Array>;
 
   constructor(
-    wav: WavStream,
+    wav: SampleStream,
     private readonly file: { path: string },
   ) {
     this.frames = wav.info.numFrames;
@@ -346,7 +402,7 @@ function addOnce(list: string[], text: string): void {
 }
 
 /** Reads every block once, for the warnings a full pass raises. */
-async function drain(wav: WavStream): Promise<void> {
+async function drain(wav: SampleStream): Promise<void> {
   for await (const block of wav.blocks()) void block;
 }
 

@@ -49,22 +49,41 @@ function isAudio(value: Value): value is Audio {
  * written — artifacts come back for the caller (convert, predict) to write. A block returning an array fans
  * the item out (chunk); an empty array drops it (a quality check). A BirdcallError from a block propagates
  * unchanged: the caller decides whether the batch goes on.
+ *
+ * @param resolved - a pipeline from `pipeline(...)`, `loadPipelineFile` or `presetPipeline`.
+ * @param file - `{ path, bytes }`: the file's name (for errors, chunk ids and the format check) and its bytes.
+ * @returns `items`, one per output item (one per chunk after `chunk`), each with its final `value`, its
+ *   `artifacts` (name, extension and bytes, e.g. the PNG) and its chunk index and times; and `warnings`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { runPipelineOnFile, pipeline, decode, chunk, melspec, db, npy, encodeWav } from 'birdcall';
+ *
+ * const tone = Float32Array.from({ length: 2 * 22050 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 440 * i) / 22050));
+ * const p = pipeline(decode(), chunk({ seconds: 1 }), melspec({ nMels: 64 }), db(), npy());
+ * const { items } = await runPipelineOnFile(p, { path: 'tone.wav', bytes: encodeWav(tone, 22050) });
+ * assert.equal(items.length, 2); // two 1-second chunks
+ * assert.equal(items[0].artifacts[0].ext, 'npy');
+ * ```
  */
 export async function runPipelineOnFile(resolved: ResolvedPipeline, file: KindMap['file']): Promise<FileResult> {
   const fileWarnings: string[] = [];
   const start: WorkItem[] = [{ value: file, chunkIndex: 0, startSeconds: 0, endSeconds: 0, artifacts: [], warnings: [] }];
   const items = await runSteps(resolved.steps, start, file, fileWarnings);
 
+  return { items: items.map(pipelineItem), warnings: fileWarnings };
+}
+
+/** A finished work item as the runners hand it out (its value is the last block's: audio or spectrogram). */
+export function pipelineItem(it: WorkItem): PipelineItem {
   return {
-    items: items.map((it) => ({
-      chunkIndex: it.chunkIndex,
-      startSeconds: it.startSeconds,
-      endSeconds: it.endSeconds,
-      artifacts: it.artifacts,
-      warnings: it.warnings,
-      value: it.value as Audio | Spectrogram,
-    })),
-    warnings: fileWarnings,
+    chunkIndex: it.chunkIndex,
+    startSeconds: it.startSeconds,
+    endSeconds: it.endSeconds,
+    artifacts: it.artifacts,
+    warnings: it.warnings,
+    value: it.value as Audio | Spectrogram,
   };
 }
 

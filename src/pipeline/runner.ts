@@ -1,55 +1,110 @@
+import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { PIPELINE_WORKER, workerEntry } from '../worker-bundle.ts';
 import { toSpec, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from './pool-thread.ts';
 import { runPipelineOnFile } from './run.ts';
-import { streamShape, streamThreshold } from './run-stream.ts';
+import { streamPipelineOnWav, streamShape, streamThreshold } from './run-stream.ts';
 
-/** Runs one source through the pipeline, in-process or in a worker thread. */
-export type PipelineRunner = ((path: string, bytes: Uint8Array) => Promise<{ items: ItemOutput[]; warnings: string[] }>) & {
-  close?: () => Promise<void>;
-  /**
-   * Set when the pipeline can stream (run-stream.ts): a WAV source larger than `above` bytes is then run
-   * from disk in this thread, never read whole.
-   */
-  stream?: { pipeline: ResolvedPipeline; above: number };
-};
+/** One source: its name in messages and the manifest, and its bytes or the file to read them from. */
+export type RunSource = { path: string; bytes: Uint8Array } | { path: string; absPath: string };
+
+export interface RunResult {
+  /** Items in chunk order; a streamed source makes them as they are iterated (once). */
+  items: Iterable<ItemOutput> | AsyncIterable<ItemOutput>;
+  /** Every warning, once each; complete once `items` is exhausted. */
+  warnings: string[];
+}
+
+/** Runs one pipeline on sources: in this thread, in a pool of threads, or streamed from disk. */
+export interface Runner {
+  run(source: RunSource): Promise<RunResult>;
+  /** Frees the runner's threads; safe to call more than once. */
+  close(): Promise<void>;
+}
+
+/** In this thread, the whole source in memory (runPipelineOnFile). */
+export function inProcessRunner(pipeline: ResolvedPipeline): Runner {
+  return {
+    run: async (source) => runPipelineOnFile(pipeline, await sourceBytes(source)),
+    close: async () => {},
+  };
+}
 
 /**
- * Runs the pipeline in this thread, or in a pool of `threads` worker threads. The pool is what a caller
- * wants when the main thread must stay responsive (a queue worker renewing its job locks).
+ * In a pool of `threads` worker threads: the main thread stays responsive (a queue worker renewing its
+ * job locks) and the CPU work spreads over cores. Only the artifacts come back, never the last value.
+ */
+export function poolRunner(pipeline: ResolvedPipeline, threads: number): Runner {
+  const spec = toSpec(pipeline);
+  const pool = pipelineWorkerPool(spec, threads);
+  const specJson = JSON.stringify(spec);
+  let closed: Promise<void> | undefined;
+  return {
+    run: async (source) => {
+      const { path, bytes } = await sourceBytes(source);
+      const result = await pool.run({ specJson, path, bytes });
+      if (!result.ok) throw errorFromData(result.error);
+      return result;
+    },
+    close: () => (closed ??= pool.destroy()),
+  };
+}
+
+/**
+ * A WAV file streamed from disk in bounded memory, in this thread (run-stream.ts): for pipelines whose
+ * first blocks declare `streamAs` decode [-> resample] -> chunk. The source must be given by its file.
+ */
+export function streamingRunner(pipeline: ResolvedPipeline): Runner {
+  if (!streamShape(pipeline)) throw new TypeError('streamingRunner: the pipeline does not start with decode [-> resample] -> chunk');
+  return {
+    run: async (source) => {
+      if (!('absPath' in source)) throw new TypeError(`streamingRunner: ${source.path} must be given by its file (absPath), not its bytes`);
+      return streamPipelineOnWav(pipeline, source);
+    },
+    close: async () => {},
+  };
+}
+
+/**
+ * What convert and the queue workers run sources with: a source given by its file streams (the caller has
+ * checked it against `streamAbove` with shouldStream), one given by its bytes runs whole.
+ */
+export interface PipelineRunner extends Runner {
+  /**
+   * Set when the pipeline can stream: WAV sources larger than this many bytes should be given by their file,
+   * never read whole. Unset: give every source by its bytes.
+   */
+  readonly streamAbove?: number;
+}
+
+/**
+ * Runs the pipeline in this thread, or in a pool of `threads` worker threads, and streams long WAV files
+ * when the pipeline can. Streamed sources run in the calling thread whatever this chooses: their memory
+ * stays bounded only if nobody copies their samples to a worker.
  */
 export function createRunner(
   pipeline: ResolvedPipeline,
   options: { threads: number; inProcess: boolean; streamAbove?: number },
 ): PipelineRunner {
-  const runner = poolOrInProcess(pipeline, options);
-  if (streamShape(pipeline)) runner.stream = { pipeline, above: options.streamAbove ?? streamThreshold() };
-  return runner;
-}
-
-/**
- * Sources that stream (see PipelineRunner.stream) run in the calling thread whatever this chooses: their
- * memory stays bounded only if nobody copies their samples to a worker.
- */
-function poolOrInProcess(pipeline: ResolvedPipeline, options: { threads: number; inProcess: boolean }): PipelineRunner {
-  if (options.inProcess) return (path, bytes) => runPipelineOnFile(pipeline, { path, bytes });
-  const spec = toSpec(pipeline);
-  const pool = pipelineWorkerPool(spec, options.threads);
-  const specJson = JSON.stringify(spec);
-  const run: PipelineRunner = async (path, bytes) => {
-    const result = await pool.run({ specJson, path, bytes });
-    if (!result.ok) throw errorFromData(result.error);
-    return result;
+  const whole = options.inProcess ? inProcessRunner(pipeline) : poolRunner(pipeline, options.threads);
+  if (!streamShape(pipeline)) return whole;
+  const streaming = streamingRunner(pipeline);
+  return {
+    streamAbove: options.streamAbove ?? streamThreshold(),
+    run: (source) => ('absPath' in source ? streaming.run(source) : whole.run(source)),
+    close: () => whole.close(),
   };
-  let closed: Promise<void> | undefined;
-  run.close = () => (closed ??= pool.destroy());
-  return run;
+}
+
+async function sourceBytes(source: RunSource): Promise<{ path: string; bytes: Uint8Array }> {
+  if ('bytes' in source) return source;
+  return { path: source.path, bytes: new Uint8Array(await readFile(source.absPath)) };
 }
 
 /**
- * `threads` worker threads that run the pipeline (src/pipeline/worker.ts). User block modules may be
+ * `threads` worker threads that run the pipeline (src/pipeline/pool-thread.ts). User block modules may be
  * TypeScript, which only the tsx entry can import; without them the workers start from the esbuild bundle
  * (src/worker-bundle.ts): 0.3 s of CPU each instead of 1 s, which had made `convert --jobs 2` on 80 clips
  * slower than --jobs 1.

@@ -70,19 +70,9 @@ async function readRecord(manifest: string): Promise<ShardRecord | undefined> {
   }
 }
 
-export async function mergeManifests(options: MergeOptions): Promise<MergeSummary> {
-  if (options.shards.length === 0) throw new BirdcallError('USAGE', 'give at least one shard manifest to merge');
-  const outAbs = resolve(options.out);
-  const outDir = dirname(outAbs);
-  const shards: ShardInput[] = [];
-  for (const manifest of options.shards) {
-    const record = await readRecord(manifest);
-    shards.push({ manifest, record, label: record ? `shard ${record.shard.index}/${record.shard.count} (${manifest})` : manifest });
-  }
-  if (shards.every((s) => s.record)) shards.sort((a, b) => a.record!.shard.index - b.record!.shard.index);
+/** Whether the shard records agree on how the input was split, with no shard missing or doubled. */
+function recordProblems(shards: ShardInput[]): string[] {
   const problems: string[] = [];
-
-  // Shard records agree on how the input was split, and none is missing or doubled.
   const records = shards.flatMap((s) => (s.record ? [s.record] : []));
   if (records.length > 0) {
     const counts = new Set(records.map((r) => r.shard.count));
@@ -99,6 +89,21 @@ export async function mergeManifests(options: MergeOptions): Promise<MergeSummar
       if (doubled.length > 0) problems.push(`shard${doubled.length > 1 ? 's' : ''} ${listSome(doubled)} given twice`);
     }
   }
+  return problems;
+}
+
+export async function mergeManifests(options: MergeOptions): Promise<MergeSummary> {
+  if (options.shards.length === 0) throw new BirdcallError('USAGE', 'give at least one shard manifest to merge');
+  const outAbs = resolve(options.out);
+  const outDir = dirname(outAbs);
+  const shards: ShardInput[] = [];
+  for (const manifest of options.shards) {
+    const record = await readRecord(manifest);
+    shards.push({ manifest, record, label: record ? `shard ${record.shard.index}/${record.shard.count} (${manifest})` : manifest });
+  }
+  if (shards.every((s) => s.record)) shards.sort((a, b) => a.record!.shard.index - b.record!.shard.index);
+
+  const problems = recordProblems(shards);
 
   // First pass: coverage, duplicates, one pipeline, the column set.
   const owner = new Map<string, string>();

@@ -100,10 +100,6 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
   const opt = parseOptions(options);
   validate(evalSet, candidates);
   const data = prepareData(evalSet);
-  const notes: string[] = [];
-  if (data.unknownSecondary.length > 0) {
-    notes.push(`Secondary labels not in the class list were not scored: ${data.unknownSecondary.join(', ')}.`);
-  }
   const columns = resolveSliceColumns(evalSet, opt.sliceColumns);
   const sliceAssignments = columns.map((c) =>
     sliceColumn(evalSet, c, opt.minSliceSize, opt.smallSlices, opt.regionCellDegrees),
@@ -125,73 +121,16 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
     });
   }
   const sampled = bootstrapAll(data, evaluators, sliceAssignments, opt);
-
-  // Tie set.
-  const K = candidates.length;
-  const names = candidates.map((c) => c.name);
-  const best = argmaxFinite(sampled.main.map((s) => s.value));
-  if (best < 0) {
-    throw new BirdcallError(
-      'SELECT_METRIC_UNDEFINED',
-      `${opt.mainMetric} is undefined on this evaluation set (it needs at least two classes among the primary labels)`,
-    );
-  }
-  const diffs = sampled.main.map((s) => ({
-    value: s.value - sampled.main[best].value,
-    reps: pairedDifference(s.reps, sampled.main[best].reps),
-  }));
-  const diffEst = diffs.map((d) => estimate(d, opt.confidence));
-  const inTie = diffEst.map(
-    (d, k) => k === best || (d.value !== null && (containsZero(d) || Math.abs(d.value) < opt.epsilon)),
-  );
-  const tieIdx = [...Array(K).keys()].filter((k) => inTie[k]);
-
-  // Stability within the tie set: a second pass over the same resamples (same seed, same draws).
-  const stability = new Map<number, Sampled>();
-  if (tieIdx.length > 1) {
-    const tops = tieIdx.map((k) => evaluators[k].topByRecording);
-    const perRecording = tieIdx.map((_, j) => disagreement(tops, j));
-    tieIdx.forEach((k, j) => stability.set(k, { value: recordingMean(perRecording[j], null), reps: new Float64Array(opt.bootstrap) }));
-    let b = 0;
-    for (const { counts } of resampleWeights(data.rowRecording, data.recordings.length, opt.bootstrap, opt.seed)) {
-      tieIdx.forEach((k, j) => (stability.get(k)!.reps[b] = recordingMean(perRecording[j], counts)));
-      b++;
-    }
-  }
-
+  const tie = findTieSet(sampled, opt);
+  const stability = tieStability(data, evaluators, tie.members, opt);
   const calibrationTruth = candidateLabels(data);
-  const results: CandidateResult[] = candidates.map((cand, k) => {
-    const ece = expectedCalibrationError(calibrationTruth, cand.scores, opt.calibrationBins);
-    const slices: Record<string, Record<string, Estimate>> = {};
-    const worstByColumn: CandidateResult['worstSliceByColumn'] = {};
-    sliceAssignments.forEach((a, ci) => {
-      slices[a.info.column] = {};
-      a.info.slices.forEach((s, j) => (slices[a.info.column][s.name] = estimate(sampled.slices[k][ci][j], opt.confidence)));
-      const w = sampled.worstByColumn[k][ci];
-      if (w.slice !== null) worstByColumn[a.info.column] = { ...estimate(w, opt.confidence), slice: w.slice };
-    });
-    const worst = sampled.worst[k];
-    return {
-      name: cand.name,
-      ...(cand.info !== undefined ? { info: cand.info } : {}),
-      inTieSet: inTie[k],
-      main: estimate(sampled.main[k], opt.confidence),
-      diffToBest: diffEst[k],
-      top1Accuracy: top1Accuracy(data.primaryIndex, cand.scores),
-      secondary: data.secondaryClasses.length > 0 ? estimate(sampled.secondary[k], opt.confidence) : null,
-      worstSlice:
-        worst.slice !== null && worst.column !== null
-          ? { ...estimate(worst, opt.confidence), column: worst.column, slice: worst.slice }
-          : null,
-      worstSliceByColumn: worstByColumn,
-      slices,
-      calibration: estimate(sampled.calibration[k], opt.confidence),
-      reliability: ece.reliability,
-      stability: stability.has(k) ? estimate(stability.get(k)!, opt.confidence) : null,
-    };
-  });
+  const results = candidates.map((cand, k) =>
+    candidateResult(cand, k, { data, sampled, sliceAssignments, tie, stability, calibrationTruth, opt }),
+  );
 
   // Criteria per tie-set candidate, oriented higher-is-better.
+  const names = candidates.map((c) => c.name);
+  const tieIdx = tie.members;
   const criteria: Record<Criterion, CriterionData> = {
     worstSlice: criterionData('worstSlice', 1, tieIdx, names, (k) => (results[k].worstSlice ? sampled.worst[k] : null)),
     secondary: criterionData('secondary', 1, tieIdx, names, (k) => (results[k].secondary ? sampled.secondary[k] : null)),
@@ -201,8 +140,8 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
   const mainValue = new Map(names.map((n, k) => [n, sampled.main[k].value]));
   const tieNames = tieIdx.map((k) => names[k]);
   const ranked = rankTieSet(tieNames, criteria, mainValue, opt);
-  const outside = [...Array(K).keys()]
-    .filter((k) => !inTie[k])
+  const outside = [...Array(candidates.length).keys()]
+    .filter((k) => !tie.inTie[k])
     .sort((a, b) => sampled.main[b].value - sampled.main[a].value || a - b)
     .map((k) => names[k]);
   const ranking = [...ranked.order, ...outside];
@@ -211,7 +150,7 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
     version: 1,
     mainMetric: opt.mainMetric,
     chosen: ranking[0],
-    bestOnMain: names[best],
+    bestOnMain: names[tie.best],
     runnerUp: ranking[1] ?? null,
     tieSet: tieNames,
     ranking,
@@ -227,19 +166,120 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
       classes: [...evalSet.classes],
       secondaryPairs: data.secondaryPairs,
     },
-    settings: {
-      bootstrap: opt.bootstrap,
-      seed: opt.seed,
-      confidence: opt.confidence,
-      epsilon: opt.epsilon,
-      criterionEpsilon: opt.criterionEpsilon,
-      minSliceSize: opt.minSliceSize,
-      smallSlices: opt.smallSlices,
-      calibrationBins: opt.calibrationBins,
-    },
+    settings: settingsOf(opt),
     explanation: [],
-    notes,
+    notes: selectionNotes(data, sliceAssignments, columns, opt),
   };
+  selection.explanation = explain(selection);
+  return selection;
+}
+
+function settingsOf(opt: ResolvedSelectOptions): Selection['settings'] {
+  const { bootstrap, seed, confidence, epsilon, criterionEpsilon, minSliceSize, smallSlices, calibrationBins } = opt;
+  return { bootstrap, seed, confidence, epsilon, criterionEpsilon, minSliceSize, smallSlices, calibrationBins };
+}
+
+interface TieSet {
+  /** The candidate best on the main metric. */
+  best: number;
+  /** Each candidate's difference to the best, with its interval. */
+  diffToBest: Estimate[];
+  inTie: boolean[];
+  /** Indices of the tie-set candidates, in candidate order. */
+  members: number[];
+}
+
+/** The candidates whose difference to the best on the main metric is within noise (or under epsilon). */
+function findTieSet(sampled: SampledAll, opt: ResolvedSelectOptions): TieSet {
+  const best = argmaxFinite(sampled.main.map((s) => s.value));
+  if (best < 0) {
+    throw new BirdcallError(
+      'SELECT_METRIC_UNDEFINED',
+      `${opt.mainMetric} is undefined on this evaluation set (it needs at least two classes among the primary labels)`,
+    );
+  }
+  const diffs = sampled.main.map((s) => ({
+    value: s.value - sampled.main[best].value,
+    reps: pairedDifference(s.reps, sampled.main[best].reps),
+  }));
+  const diffToBest = diffs.map((d) => estimate(d, opt.confidence));
+  const inTie = diffToBest.map(
+    (d, k) => k === best || (d.value !== null && (containsZero(d) || Math.abs(d.value) < opt.epsilon)),
+  );
+  const members = [...inTie.keys()].filter((k) => inTie[k]);
+  return { best, diffToBest, inTie, members };
+}
+
+/** Stability within the tie set: a second pass over the same resamples (same seed, same draws). */
+function tieStability(
+  data: PreparedData,
+  evaluators: CandidateEvaluator[],
+  tieIdx: number[],
+  opt: ResolvedSelectOptions,
+): Map<number, Sampled> {
+  const stability = new Map<number, Sampled>();
+  if (tieIdx.length <= 1) return stability;
+  const tops = tieIdx.map((k) => evaluators[k].topByRecording);
+  const perRecording = tieIdx.map((_, j) => disagreement(tops, j));
+  tieIdx.forEach((k, j) => stability.set(k, { value: recordingMean(perRecording[j], null), reps: new Float64Array(opt.bootstrap) }));
+  let b = 0;
+  for (const { counts } of resampleWeights(data.rowRecording, data.recordings.length, opt.bootstrap, opt.seed)) {
+    tieIdx.forEach((k, j) => (stability.get(k)!.reps[b] = recordingMean(perRecording[j], counts)));
+    b++;
+  }
+  return stability;
+}
+
+/** Everything selectModels has measured, for one candidate's result. */
+interface Measured {
+  data: PreparedData;
+  sampled: SampledAll;
+  sliceAssignments: SliceAssignment[];
+  tie: TieSet;
+  stability: Map<number, Sampled>;
+  calibrationTruth: Float64Array[];
+  opt: ResolvedSelectOptions;
+}
+
+function candidateResult(cand: Candidate, k: number, m: Measured): CandidateResult {
+  const { data, sampled, opt } = m;
+  const ece = expectedCalibrationError(m.calibrationTruth, cand.scores, opt.calibrationBins);
+  const slices: Record<string, Record<string, Estimate>> = {};
+  const worstByColumn: CandidateResult['worstSliceByColumn'] = {};
+  m.sliceAssignments.forEach((a, ci) => {
+    slices[a.info.column] = {};
+    a.info.slices.forEach((s, j) => (slices[a.info.column][s.name] = estimate(sampled.slices[k][ci][j], opt.confidence)));
+    const w = sampled.worstByColumn[k][ci];
+    if (w.slice !== null) worstByColumn[a.info.column] = { ...estimate(w, opt.confidence), slice: w.slice };
+  });
+  const worst = sampled.worst[k];
+  const stability = m.stability.get(k);
+  return {
+    name: cand.name,
+    ...(cand.info !== undefined ? { info: cand.info } : {}),
+    inTieSet: m.tie.inTie[k],
+    main: estimate(sampled.main[k], opt.confidence),
+    diffToBest: m.tie.diffToBest[k],
+    top1Accuracy: top1Accuracy(data.primaryIndex, cand.scores),
+    secondary: data.secondaryClasses.length > 0 ? estimate(sampled.secondary[k], opt.confidence) : null,
+    worstSlice:
+      worst.slice !== null && worst.column !== null
+        ? { ...estimate(worst, opt.confidence), column: worst.column, slice: worst.slice }
+        : null,
+    worstSliceByColumn: worstByColumn,
+    slices,
+    calibration: estimate(sampled.calibration[k], opt.confidence),
+    reliability: ece.reliability,
+    stability: stability ? estimate(stability, opt.confidence) : null,
+  };
+}
+
+/** What the reader of a selection should know about the data: labels not scored, slices not used. */
+function selectionNotes(data: PreparedData, sliceAssignments: SliceAssignment[], columns: string[], opt: ResolvedSelectOptions): string[] {
+  const notes: string[] = [];
+  if (data.unknownSecondary.length > 0) {
+    notes.push(`Secondary labels not in the class list were not scored: ${data.unknownSecondary.join(', ')}.`);
+  }
   for (const a of sliceAssignments) {
     for (const s of a.info.slices) {
       if (s.status === 'flagged') {
@@ -253,8 +293,7 @@ export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?
   }
   if (columns.length === 0) notes.push('No metadata column to slice by (type, rating, latitude/longitude, recordist): worst slice not assessed.');
   if (data.secondaryClasses.length === 0) notes.push('No secondary labels in the evaluation set: secondary-label score not assessed.');
-  selection.explanation = explain(selection);
-  return selection;
+  return notes;
 }
 
 /** The calibration truth as rows (primary + secondary), for the point reliability diagram. */

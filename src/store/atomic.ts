@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { open, opendir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 
@@ -107,4 +107,62 @@ export async function writeStreamAtomic(
     await rm(temp, { force: true });
     throw err;
   }
+}
+
+/** A file being written atomically a piece at a time: `commit` puts it in place, `abort` leaves no trace. */
+export interface AtomicWriter {
+  write(text: string): Promise<void>;
+  /** Renames the temp file into place; returns the SHA-256 (hex) of everything written. */
+  commit(): Promise<string>;
+  /** Removes the temp file (safe to call after a failed write, or twice). */
+  abort(): Promise<void>;
+}
+
+/**
+ * Opens `path` for an atomic write made of many small pieces (rows of a table as they are computed). Pieces
+ * are gathered into ~1 MiB writes, and hashed as they go so the caller can record the file's hash.
+ */
+export async function openAtomicWriter(path: string, options: AtomicWriteOptions = {}): Promise<AtomicWriter> {
+  const temp = join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+  const handle = await open(temp, 'wx');
+  const hash = createHash('sha256');
+  let pending: string[] = [];
+  let pendingLength = 0;
+  let closed = false;
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return;
+    const text = pending.join('');
+    pending = [];
+    pendingLength = 0;
+    await handle.write(text);
+  };
+  const abort = async (): Promise<void> => {
+    if (!closed) {
+      closed = true;
+      await handle.close().catch(() => {});
+    }
+    await rm(temp, { force: true });
+  };
+  return {
+    async write(text) {
+      hash.update(text);
+      pending.push(text);
+      pendingLength += text.length;
+      if (pendingLength >= 1 << 20) await flush();
+    },
+    async commit() {
+      try {
+        await flush();
+        if (options.fsync) await handle.sync();
+        closed = true;
+        await handle.close();
+        await rename(temp, path);
+      } catch (err) {
+        await abort();
+        throw err;
+      }
+      return hash.digest('hex');
+    },
+    abort,
+  };
 }

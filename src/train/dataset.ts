@@ -84,12 +84,13 @@ function stratifiedGroups(rows: readonly OutputRow[], options: SplitOptions): nu
 /**
  * Train/validation split by recording (or by `groupBy`), stratified by primary label: about
  * `validationFraction` of each label's groups go to validation, at least one when the label has two or more
- * groups, never all of them. A label with a single group stays in training.
+ * groups, never all of them. A label with a single group stays in training. A fraction of 0 trains on every row.
  */
 export function splitByRecording(rows: readonly OutputRow[], options: SplitOptions & { validationFraction?: number } = {}): Split {
   const fraction = options.validationFraction ?? 0.2;
-  if (!(fraction > 0 && fraction < 1)) throw new BirdcallError('PARAM_INVALID', `validationFraction must be in (0, 1), got ${fraction}`);
+  if (!(fraction >= 0 && fraction < 1)) throw new BirdcallError('PARAM_INVALID', `validationFraction must be in [0, 1), got ${fraction}`);
   const split: Split = { train: [], validation: [] };
+  if (fraction === 0) return { train: rows.map((_, i) => i), validation: [] };
   for (const groups of stratifiedGroups(rows, options)) {
     const nVal = groups.length < 2 ? 0 : Math.min(groups.length - 1, Math.max(1, Math.round(fraction * groups.length)));
     groups.forEach((g, i) => (i < nVal ? split.validation : split.train).push(...g));
@@ -99,14 +100,8 @@ export function splitByRecording(rows: readonly OutputRow[], options: SplitOptio
   return split;
 }
 
-/**
- * K folds by recording (or `groupBy`), stratified by primary label: each label's shuffled groups are dealt
- * round-robin, continuing where the previous label stopped so fold sizes stay even. Fold i validates on its
- * groups and trains on the rest; every group is validated exactly once.
- */
-export function kFoldByRecording(rows: readonly OutputRow[], options: SplitOptions & { folds?: number } = {}): Split[] {
-  const k = options.folds ?? 5;
-  if (!Number.isInteger(k) || k < 2) throw new BirdcallError('PARAM_INVALID', `folds must be an integer >= 2, got ${k}`);
+/** Each label's shuffled recordings dealt round-robin, continuing where the previous label stopped. */
+function dealRecordings(rows: readonly OutputRow[], k: number, options: SplitOptions): Int32Array {
   const foldOf = new Int32Array(rows.length);
   let next = 0;
   for (const groups of stratifiedGroups(rows, options)) {
@@ -115,6 +110,43 @@ export function kFoldByRecording(rows: readonly OutputRow[], options: SplitOptio
       next = (next + 1) % k;
     }
   }
+  return foldOf;
+}
+
+/**
+ * Metadata groups (a recordist's recordings, often of several species, some groups far larger than others)
+ * packed greedily, largest first: each goes to the fold where its labels are rarest so far, then the
+ * smallest fold, so every fold keeps a mix of labels and sizes stay as even as the groups allow.
+ */
+function packGroups(rows: readonly OutputRow[], k: number, options: SplitOptions): Int32Array {
+  const rng = new TrainRng(options.seed ?? 0);
+  const groups = rng.shuffle(groupsOf(rows, options.groupBy)).sort((a, b) => b.rows.length - a.rows.length);
+  const labelCount = Array.from({ length: k }, () => new Map<string, number>());
+  const size = new Array<number>(k).fill(0);
+  const foldOf = new Int32Array(rows.length);
+  for (const g of groups) {
+    const mine = new Map<string, number>();
+    for (const i of g.rows) mine.set(rows[i].primaryLabel, (mine.get(rows[i].primaryLabel) ?? 0) + 1);
+    const clash = (f: number): number => [...mine].reduce((sum, [label, n]) => sum + n * (labelCount[f].get(label) ?? 0), 0);
+    let best = 0;
+    for (let f = 1; f < k; f++) if (clash(f) < clash(best) || (clash(f) === clash(best) && size[f] < size[best])) best = f;
+    for (const i of g.rows) foldOf[i] = best;
+    for (const [label, n] of mine) labelCount[best].set(label, (labelCount[best].get(label) ?? 0) + n);
+    size[best] += g.rows.length;
+  }
+  return foldOf;
+}
+
+/**
+ * K folds by recording (or `groupBy`), stratified by primary label: by recording, each label's shuffled
+ * recordings are dealt round-robin so fold sizes stay even; by a metadata group, groups are packed so each
+ * fold keeps a mix of labels. Fold i validates on its groups and trains on the rest; every group is
+ * validated exactly once.
+ */
+export function kFoldByRecording(rows: readonly OutputRow[], options: SplitOptions & { folds?: number } = {}): Split[] {
+  const k = options.folds ?? 5;
+  if (!Number.isInteger(k) || k < 2) throw new BirdcallError('PARAM_INVALID', `folds must be an integer >= 2, got ${k}`);
+  const foldOf = options.groupBy === undefined ? dealRecordings(rows, k, options) : packGroups(rows, k, options);
   return Array.from({ length: k }, (_, f) => {
     const split: Split = { train: [], validation: [] };
     foldOf.forEach((fold, i) => (fold === f ? split.validation : split.train).push(i));

@@ -37,9 +37,16 @@ export const trainParams = z.object({
   gain: z.number().min(0).default(0.05).describe('random brightness offset up to this much either way, in image units (pixels are linear in dB, so this is a gain)'),
   mixupAlpha: z.number().min(0).default(0.4).describe('mixup Beta(alpha, alpha) parameter; 0 turns mixup off'),
   mixupProbability: z.number().min(0).max(1).default(0.5).describe('fraction of examples mixed with another of the batch'),
+  mixupTarget: z.enum(['union', 'blend']).default('union').describe("mixup's target: the union of both label sets, or the labels blended with the images' weights"),
+  mixupPairs: z.enum(['any', 'same-label']).default('any').describe('mixup partners: any example of the batch, or only one with the same primary label (a chunk mixed with another recording of its species)'),
   monitor: z.enum(MONITORS).default('macroRocAuc').describe("validation metric for early stopping and the best epoch; 'last' keeps the final epoch's weights (validation is still reported)"),
   patience: z.number().int().min(0).default(8).describe('epochs without improvement before stopping early; 0 never stops early'),
-  validationFraction: z.number().gt(0).lt(1).default(0.2).describe('fraction of recordings (or groups) held out per primary label'),
+  validationFraction: z
+    .number()
+    .min(0)
+    .lt(1)
+    .default(0.2)
+    .describe('fraction of recordings (or groups) held out per primary label; 0 trains on all of them (no validation: the lowest-training-loss epoch is kept)'),
   threads: z
     .number()
     .int()

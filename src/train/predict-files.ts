@@ -1,17 +1,20 @@
-import { readFile, stat } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
 import type { Artifact, SourceFile } from '../pipeline/block.ts';
-import { openInputs } from '../store/inputs.ts';
+import { openInputs, type InputLayout } from '../store/inputs.ts';
+import type { InputRow } from '../store/manifest-types.ts';
 import { resolveInside } from '../store/paths.ts';
-import { loadPipelineFile, toSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
-import { pipelineWorkerPool } from '../pipeline/runner.ts';
+import { loadPipelineFile, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
-import { errorFromData, type ItemOutput } from '../pipeline/pool-thread.ts';
+import type { ItemOutput } from '../pipeline/pool-thread.ts';
 import { loadModel } from './artifacts.ts';
 import { decodeInput, type InputShape } from './dataset.ts';
 import { predictBatch } from './predict.ts';
+import { rowId } from '../detect/tables.ts';
+
+export { formatProbability, rowId } from '../detect/tables.ts';
 
 /**
  * `birdcall predict`: run a trained model on raw audio. The model folder's pipeline.json is re-run on every
@@ -72,15 +75,6 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
   };
 }
 
-/** `<file stem>_<end second>`: whole seconds as BirdCLEF writes them, else up to milliseconds. */
-export function rowId(source: string, endSeconds: number): string {
-  const name = basename(source);
-  const stem = name.slice(0, name.length - extname(name).length) || name;
-  const rounded = Math.round(endSeconds);
-  const end = Math.abs(endSeconds - rounded) < 1e-6 ? String(rounded) : String(Number(endSeconds.toFixed(3)));
-  return `${stem}_${end}`;
-}
-
 /**
  * Class probabilities for every chunk of one recording. A chunk's row_id ends at its nominal end (start +
  * chunk length), as BirdCLEF's do, even when the last chunk was zero-padded.
@@ -91,28 +85,14 @@ export async function predictSource(predictor: Predictor, file: SourceFile, batc
 }
 
 /** The chunks one recording's pipeline run made (here or in a worker thread), through the model. */
-export async function predictItems(predictor: Predictor, path: string, items: readonly ItemOutput[], batchSize = 32): Promise<ChunkPrediction[]> {
-  const inputs: Float32Array[] = [];
-  for (const item of items) {
-    const artifact: Artifact | undefined = item.artifacts.find((a) => a.name === predictor.input);
-    if (artifact === undefined) {
-      throw new BirdcallError(
-        'PREDICT_NO_INPUT',
-        `the model reads "${predictor.input}" artifacts but its pipeline made none for chunk ${item.chunkIndex}`,
-        path,
-      );
-    }
-    const decoded = await decodeInput(artifact.bytes, `${path}#${item.chunkIndex}.${artifact.ext}`);
-    inputs.push(decoded.data);
-    if (decoded.shape.some((d, i) => d !== predictor.inputShape[i])) {
-      throw new BirdcallError(
-        'INPUT_SHAPE_MISMATCH',
-        `chunk ${item.chunkIndex} gives an input of shape [${decoded.shape.join(', ')}] but the model expects [${predictor.inputShape.join(', ')}]`,
-        path,
-      );
-    }
-  }
-  const scores = inputs.length > 0 ? predictBatch(predictor.model, inputs, predictor.inputShape, batchSize) : [];
+export async function predictItems(predictor: Predictor, path: string, items: readonly ItemOutput[], batchSize = 32, tta = 1): Promise<ChunkPrediction[]> {
+  // Decoded all at once: sharp decodes on libuv's threads, so awaiting one image after another would leave
+  // them idle and this thread waiting (a quarter of the wall time on an hour-long recording).
+  const settled = await Promise.allSettled(items.map((item) => modelInput(predictor, path, item)));
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  const inputs = settled.map((r) => (r as PromiseFulfilledResult<Float32Array>).value);
+  const scores = inputs.length > 0 ? predictBatch(predictor.model, inputs, predictor.inputShape, batchSize, tta) : [];
   return items.map((item, i) => {
     const end = predictor.chunkSeconds !== undefined ? item.startSeconds + predictor.chunkSeconds : item.endSeconds;
     return {
@@ -126,17 +106,47 @@ export async function predictItems(predictor: Predictor, path: string, items: re
   });
 }
 
-/** A recording to predict: its path as the input lists it, and where to read it. */
+/** One chunk's artifact decoded to the model's input, checked against the model's input shape. */
+async function modelInput(predictor: Predictor, path: string, item: ItemOutput): Promise<Float32Array> {
+  const artifact: Artifact | undefined = item.artifacts.find((a) => a.name === predictor.input);
+  if (artifact === undefined) {
+    throw new BirdcallError(
+      'PREDICT_NO_INPUT',
+      `the model reads "${predictor.input}" artifacts but its pipeline made none for chunk ${item.chunkIndex}`,
+      path,
+    );
+  }
+  const decoded = await decodeInput(artifact.bytes, `${path}#${item.chunkIndex}.${artifact.ext}`);
+  if (decoded.shape.some((d, i) => d !== predictor.inputShape[i])) {
+    throw new BirdcallError(
+      'INPUT_SHAPE_MISMATCH',
+      `chunk ${item.chunkIndex} gives an input of shape [${decoded.shape.join(', ')}] but the model expects [${predictor.inputShape.join(', ')}]`,
+      path,
+    );
+  }
+  return decoded.data;
+}
+
+/** A recording to predict: its path as the input lists it, where to read it, and its input row. */
 export interface PredictionSource {
   path: string;
   abs: string;
+  row: InputRow;
 }
 
 /**
  * The recordings of INPUT: one audio file (any format the decode block reads), a folder, or a manifest CSV
  * (BirdCLEF train_metadata.csv or a birdcalls manifest), the last two read as `convert` reads them.
  */
-export async function predictionSources(input: string): Promise<{ count: number; sources: AsyncIterable<PredictionSource> }> {
+export async function predictionSources(
+  input: string,
+  options: {
+    /** Keep only the rows this returns true for (one shard). */
+    filter?: (row: InputRow) => boolean;
+    /** A row whose path cannot be used (outside the root, empty): reported here and skipped. */
+    onInvalid?: (path: string, error: BirdcallError) => void;
+  } = {},
+): Promise<{ count: number; layout: InputLayout | 'file'; sources: AsyncIterable<PredictionSource> }> {
   let info;
   try {
     info = await stat(input);
@@ -144,119 +154,31 @@ export async function predictionSources(input: string): Promise<{ count: number;
     throw new BirdcallError('INPUT_NOT_FOUND', 'no such file or folder', input);
   }
   if (info.isFile() && !input.toLowerCase().endsWith('.csv')) {
-    const single = { path: basename(input), abs: resolve(input) };
-    return { count: 1, sources: (async function* () { yield single; })() };
+    const single = { path: basename(input), abs: resolve(input), row: { path: basename(input), primaryLabel: '', secondaryLabels: [], metadata: {} } };
+    return { count: 1, layout: 'file', sources: (async function* () { yield single; })() };
   }
   const source = await openInputs(input);
   const count = await source.count();
+  // TODO(planSources): src/batch's shared source planning (filter, repeats, invalid rows) should replace this.
   const sources = (async function* () {
-    for await (const row of source.rows()) {
-      yield { path: row.path, abs: await resolveInside(source.root, row.path, row.origin ?? row.path) };
+    const seen = new Set<string>();
+    const { filter, onInvalid } = options;
+    const invalid = (path: string, error: unknown): void => {
+      if (!(onInvalid && error instanceof BirdcallError)) throw error;
+      onInvalid(path, error);
+    };
+    for await (const row of source.rows({ onInvalidRow: onInvalid && ((error, rawPath) => onInvalid(rawPath, error)) })) {
+      if ((filter && !filter(row)) || seen.has(row.path)) continue;
+      seen.add(row.path);
+      let abs: string;
+      try {
+        abs = await resolveInside(source.root, row.path, row.origin ?? row.path);
+      } catch (error) {
+        invalid(row.path, error);
+        continue;
+      }
+      yield { path: row.path, abs, row };
     }
   })();
-  return { count, sources };
-}
-
-export interface PredictFilesProgress {
-  done: number;
-  total: number;
-  failed: number;
-  chunks: number;
-  source: string;
-}
-
-export interface PredictFileError {
-  path: string;
-  code: string;
-  reason: string;
-}
-
-export interface PredictFilesOptions {
-  batchSize?: number;
-  /**
-   * Worker threads that run the pipeline (decode, resample, mel, image) while this thread runs the model;
-   * 1 runs everything here. Default 1. Predictions come out in input order either way.
-   */
-  jobs?: number;
-  /** Called with each recording's predictions as soon as they are made (e.g. to stream them to a CSV). */
-  onPredictions?: (rows: ChunkPrediction[]) => void | Promise<void>;
-  onProgress?: (progress: PredictFilesProgress) => void;
-  /** Called for a recording that failed (it is skipped; the rest go on). */
-  onError?: (error: PredictFileError) => void;
-}
-
-export interface PredictFilesSummary {
-  files: number;
-  failed: number;
-  chunks: number;
-  errors: PredictFileError[];
-}
-
-/** A recording's pipeline output, or why it has none. */
-type Prepared = { source: PredictionSource; items: readonly ItemOutput[] } | { source: PredictionSource; error: unknown };
-
-/** Predict every recording of INPUT; a bad recording is reported and skipped, never ends the run. */
-export async function predictFiles(predictor: Predictor, input: string, options: PredictFilesOptions = {}): Promise<PredictFilesSummary> {
-  const { count, sources } = await predictionSources(input);
-  const summary: PredictFilesSummary = { files: 0, failed: 0, chunks: 0, errors: [] };
-  const jobs = options.jobs ?? 1;
-  const spec = toSpec(predictor.pipeline);
-  const pool = jobs > 1 ? pipelineWorkerPool(spec, jobs) : undefined;
-  const specJson = JSON.stringify(spec);
-  const prepare = async (source: PredictionSource): Promise<Prepared> => {
-    try {
-      let bytes: Uint8Array;
-      try {
-        bytes = new Uint8Array(await readFile(source.abs));
-      } catch (error) {
-        const code = (error as NodeJS.ErrnoException).code;
-        throw new BirdcallError('SOURCE_NOT_FOUND', code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code ?? String(error)})`, source.path);
-      }
-      if (pool === undefined) return { source, items: (await runPipelineOnFile(predictor.pipeline, { path: source.path, bytes })).items };
-      const result = await pool.run({ specJson, path: source.path, bytes });
-      if (!result.ok) throw errorFromData(result.error);
-      return { source, items: result.items };
-    } catch (error) {
-      return { source, error };
-    }
-  };
-  const finish = async (prepared: Prepared): Promise<void> => {
-    const { source } = prepared;
-    summary.files++;
-    try {
-      if ('error' in prepared) throw prepared.error;
-      const rows = await predictItems(predictor, source.path, prepared.items, options.batchSize);
-      summary.chunks += rows.length;
-      await options.onPredictions?.(rows);
-    } catch (error) {
-      const failure =
-        error instanceof BirdcallError
-          ? { path: source.path, code: error.code, reason: error.file && error.file !== source.path ? `${error.file}: ${error.reason}` : error.reason }
-          : { path: source.path, code: 'INTERNAL', reason: error instanceof Error ? error.message : String(error) };
-      summary.failed++;
-      summary.errors.push(failure);
-      options.onError?.(failure);
-    }
-    options.onProgress?.({ done: summary.files, total: Math.max(count, summary.files), failed: summary.failed, chunks: summary.chunks, source: source.path });
-  };
-  // With workers, jobs + 1 recordings in flight keep every worker busy while this thread predicts the
-  // oldest; results are taken in input order.
-  const depth = pool === undefined ? 1 : jobs + 1;
-  const inFlight: Promise<Prepared>[] = [];
-  try {
-    for await (const source of sources) {
-      inFlight.push(prepare(source));
-      if (inFlight.length >= depth) await finish(await inFlight.shift()!);
-    }
-    while (inFlight.length > 0) await finish(await inFlight.shift()!);
-  } finally {
-    await Promise.allSettled(inFlight);
-    await pool?.destroy();
-  }
-  return summary;
-}
-
-/** A probability as text: 9 significant digits round-trip a float32 exactly, without float64 noise digits. */
-export function formatProbability(value: number): string {
-  return String(Number(value.toPrecision(9)));
+  return { count, layout: source.layout, sources };
 }

@@ -1,16 +1,19 @@
 import * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
+import { rollTime, ttaShifts } from './tta.ts';
 
 /**
  * Class probabilities for each input (inference mode: batchnorm uses its moving statistics).
  * `inputs` are [h * w * c] arrays in the layout the model was trained on (row-major, channels last);
- * `shape` is [h, w] or [h, w, c] (c defaults to 1). Runs in batches of `batchSize` to bound memory.
+ * `shape` is [h, w] or [h, w, c] (c defaults to 1). Runs in batches of `batchSize` to bound memory. With
+ * `tta` above 1, each input's probabilities are the mean over that many time-shifted copies (src/train/tta.ts).
  */
 export function predictBatch(
   model: tf.LayersModel,
   inputs: readonly Float32Array[],
   shape: readonly number[],
   batchSize = 32,
+  tta = 1,
 ): Float32Array[] {
   const [h, w, c = 1] = shape;
   const size = h * w * c;
@@ -26,7 +29,7 @@ export function predictBatch(
     const part = inputs.slice(start, start + batchSize);
     const x = new Float32Array(part.length * size);
     part.forEach((input, b) => x.set(input, b * size));
-    const probabilities = predictFlat(model, x, part.length, [h, w, c]);
+    const probabilities = predictFlatTta(model, x, part.length, [h, w, c], tta);
     const classes = probabilities.length / part.length;
     for (let b = 0; b < part.length; b++) results.push(probabilities.slice(b * classes, (b + 1) * classes));
   }
@@ -37,4 +40,23 @@ export function predictBatch(
 export function predictFlat(model: tf.LayersModel, x: Float32Array, rows: number, inputShape: readonly number[]): Float32Array {
   if (rows === 0) return new Float32Array(0);
   return tf.tidy(() => (model.predict(tf.tensor(x, [rows, ...inputShape])) as tf.Tensor).dataSync() as Float32Array);
+}
+
+/** Inference outputs of `rows` inputs stored flat in x, each the mean over `copies` time-shifted copies. */
+export function predictFlatTta(model: tf.LayersModel, x: Float32Array, rows: number, shape: readonly number[], copies: number): Float32Array {
+  if (copies <= 1 || rows === 0) return predictFlat(model, x, rows, shape);
+  const [h, w, c = 1] = shape;
+  const size = h * w * c;
+  const row = new Float32Array(w * c);
+  let sum: Float32Array | undefined;
+  for (const shift of ttaShifts(copies, w)) {
+    const shifted = x.slice(0, rows * size);
+    for (let b = 0; b < rows; b++) rollTime(shifted, b * size, shape, shift, row);
+    const scores = predictFlat(model, shifted, rows, shape);
+    if (sum === undefined) sum = Float32Array.from(scores);
+    else for (let i = 0; i < sum.length; i++) sum[i] += scores[i];
+  }
+  const out = sum ?? new Float32Array(0);
+  for (let i = 0; i < out.length; i++) out[i] /= copies;
+  return out;
 }

@@ -4,6 +4,7 @@ import { BirdcallError } from '../errors.ts';
 import { setReplicaReducer, type ReplicaReducer } from './kernels/batchnorm-train.ts';
 import { lossOf } from './loss.ts';
 import { predictFlat } from './predict.ts';
+import { threadEntry } from '../worker-bundle.ts';
 
 /**
  * Data-parallel training on several threads (issue 10: both cores). Each optimiser step's batch is cut into
@@ -130,7 +131,7 @@ export interface Batch {
   size: number;
 }
 
-const ENTRY = new URL('./replica-worker-entry.mjs', import.meta.url);
+const ENTRY = threadEntry('train/replica-worker', new URL('./replica-worker-entry.mjs', import.meta.url));
 
 /** The loss of `rows` rows of a batch of `batchSize`, and its gradients for `variables`. */
 export function shareGradients(

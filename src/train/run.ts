@@ -5,7 +5,8 @@ import { readOutputManifest } from '../store/manifest.ts';
 import { parsePipelineFile } from '../pipeline/pipeline.ts';
 import type { OutputRow } from '../store/manifest-types.ts';
 import { saveModelArtifacts, type HistoryRow } from './artifacts.ts';
-import { classList, kFoldByRecording, SpectrogramDataset, splitByRecording, type Split } from './dataset.ts';
+import { recipeTrainParams } from './recipes.ts';
+import { classList, SpectrogramDataset, splitByRecording, type Split } from './dataset.ts';
 import { resolveTrainParams, trainModel, type BatchProgress, type EpochReport, type TrainParamsInput, type TrainResult } from './train.ts';
 
 export interface TrainFromManifestOptions {
@@ -14,6 +15,11 @@ export interface TrainFromManifestOptions {
   /** Model folder to write, e.g. models/NAME. */
   out: string;
   params?: TrainParamsInput;
+  /**
+   * Start from this recipe's training settings (`params` override them); default: the recipe recorded beside
+   * the manifest by `convert`, else the trainer's defaults.
+   */
+  recipe?: string;
   /**
    * The pipeline that made the inputs, saved as pipeline.json so predict preprocesses identically: an object,
    * a path to a pipeline file, or undefined to look beside the manifest (pipeline.json / .yaml / .yml).
@@ -97,7 +103,8 @@ export async function findPipelineSpec(manifest: string, given: unknown): Promis
   return null;
 }
 
-async function manifestRows(path: string, where: Record<string, string> = {}): Promise<OutputRow[]> {
+/** The labelled rows of a convert output manifest, optionally only those matching `where`; none is an error. */
+export async function manifestRows(path: string, where: Record<string, string> = {}): Promise<OutputRow[]> {
   const rows = await readOutputManifest(path);
   const conditions = Object.entries(where);
   const kept = rows.filter((r) => r.primaryLabel !== '' && conditions.every(([column, value]) => (r.metadata[column] ?? '') === value));
@@ -113,8 +120,10 @@ async function manifestRows(path: string, where: Record<string, string> = {}): P
  * Rows without a primary label (unlabelled soundscapes) are left out.
  */
 export async function trainFromManifest(options: TrainFromManifestOptions): Promise<TrainFromManifestResult> {
-  const params = resolveTrainParams(options.params);
   const log = options.log ?? (() => undefined);
+  const resolved = await recipeTrainParams(dirname(options.manifest), options.params, options.recipe);
+  const params = resolveTrainParams(resolved.params);
+  log(resolved.recipe === undefined ? 'no recipe recorded beside the manifest: the trainer defaults, with the options given' : `recipe ${resolved.recipe.name} v${resolved.recipe.version}, with the options given on top`);
   const rows = await manifestRows(options.manifest, options.where);
   const pipeline = await findPipelineSpec(options.manifest, options.pipeline);
   if (pipeline === null) log(`warning: no pipeline spec found beside ${options.manifest}; predict will need one (--pipeline)`);
@@ -129,7 +138,7 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
     model: result.model,
     classes: result.classes,
     pipeline,
-    trainConfig: { ...result.params, manifest: options.manifest, input: dataset.column, inputShape: result.inputShape },
+    trainConfig: { ...result.params, recipe: resolved.recipe ?? null, manifest: options.manifest, input: dataset.column, inputShape: result.inputShape },
     history: result.history.map(historyRow),
     metrics: {
       bestEpoch: result.best.epoch,
@@ -144,32 +153,4 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
     backend: result.backend.description,
   });
   return { ...result, out: options.out, split, pipeline };
-}
-
-export interface FoldResult {
-  fold: number;
-  trainChunks: number;
-  validationChunks: number;
-  best: EpochReport;
-  secondsPerExample: number;
-}
-
-/**
- * Recording-level k-fold cross-validation on a manifest: one model per fold (not saved), each validated on
- * recordings it never saw. Returns each fold's best epoch.
- */
-export async function crossValidateManifest(options: Omit<TrainFromManifestOptions, 'out' | 'pipeline'> & { folds?: number }): Promise<FoldResult[]> {
-  const params = resolveTrainParams(options.params);
-  const rows = await manifestRows(options.manifest, options.where);
-  const classes = classList(rows);
-  const dataset = new SpectrogramDataset(rows, { root: dirname(options.manifest), classes, input: options.input, secondaryWeight: params.secondaryWeight });
-  const folds = kFoldByRecording(rows, { folds: options.folds ?? 5, groupBy: params.groupBy, seed: params.seed });
-  const results: FoldResult[] = [];
-  for (const [fold, split] of folds.entries()) {
-    options.log?.(`fold ${fold + 1}/${folds.length}: ${split.train.length} train / ${split.validation.length} validation chunks`);
-    const result = await trainModel({ dataset, split, params, onEpoch: options.onEpoch, onBatch: options.onBatch, log: options.log });
-    results.push({ fold: fold + 1, trainChunks: split.train.length, validationChunks: split.validation.length, best: result.best, secondsPerExample: result.secondsPerExample });
-    result.model.dispose();
-  }
-  return results;
 }

@@ -8,7 +8,8 @@ import { buildModel } from './models.ts';
 import { resolveTrainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
 import { TrainRng } from './random.ts';
 import { Adam } from './adam.ts';
-import { predictFlat } from './predict.ts';
+import { predictFlatTta } from './predict.ts';
+import { rollTime } from './tta.ts';
 import { canShare, ReplicaGroup, shareGradients } from './replicas.ts';
 
 export { MONITORS, resolveTrainParams, trainParams, type Monitor, type TrainParams, type TrainParamsInput } from './params.ts';
@@ -112,23 +113,23 @@ function epochOrder(rng: TrainRng, indices: readonly number[], primary: Int32Arr
  * Augment a batch in place: time shift, gain, SpecAugment masks, then mixup (which also merges targets).
  * x is [n, h, w, c] row-major. Masks fill with the example's mean so they add no artificial edges.
  */
-export function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape: InputShape, classes: number, params: TrainParams, rng: TrainRng): void {
+export function augmentBatch(
+  x: Float32Array,
+  y: Float32Array,
+  n: number,
+  shape: InputShape,
+  classes: number,
+  params: TrainParams,
+  rng: TrainRng,
+  primary?: ArrayLike<number>,
+): void {
   const [h, w, c] = shape;
   const size = h * w * c;
   const rowLength = w * c;
   const row = new Float32Array(rowLength);
   for (let b = 0; b < n; b++) {
     const base = b * size;
-    const shift = Math.round(rng.uniform(-params.timeShift, params.timeShift) * w);
-    if (shift !== 0) {
-      const offset = (((shift % w) + w) % w) * c;
-      for (let r = 0; r < h; r++) {
-        const start = base + r * rowLength;
-        row.set(x.subarray(start, start + rowLength));
-        x.set(row.subarray(rowLength - offset), start);
-        x.set(row.subarray(0, rowLength - offset), start + offset);
-      }
-    }
+    rollTime(x, base, shape, Math.round(rng.uniform(-params.timeShift, params.timeShift) * w), row);
     const gain = params.gain > 0 ? rng.uniform(-params.gain, params.gain) : 0;
     let sum = 0;
     for (let i = base; i < base + size; i++) {
@@ -148,28 +149,55 @@ export function augmentBatch(x: Float32Array, y: Float32Array, n: number, shape:
       for (let r = 0; r < h; r++) x.fill(mean, base + r * rowLength + left * c, base + r * rowLength + (left + width) * c);
     }
   }
-  if (params.mixupAlpha > 0 && params.mixupProbability > 0 && n > 1) {
-    const original = x.slice(0, n * size);
-    const targets = y.slice(0, n * classes);
-    for (let b = 0; b < n; b++) {
-      if (rng.next() >= params.mixupProbability) continue;
-      const other = (b + 1 + rng.int(n - 1)) % n;
-      const lambda = rng.beta(params.mixupAlpha, params.mixupAlpha);
-      for (let i = 0; i < size; i++) x[b * size + i] = lambda * original[b * size + i] + (1 - lambda) * original[other * size + i];
-      // Union of labels, not a blend: both birds are audible in the mix, so both are present.
-      for (let k = 0; k < classes; k++) y[b * classes + k] = Math.max(targets[b * classes + k], targets[other * classes + k]);
+  mixup(x, y, n, size, classes, params, rng, primary);
+}
+
+/**
+ * Mixup within a batch: a fraction `mixupProbability` of the examples are blended with another one of the
+ * batch (any, or one with the same primary label when `primary` is given and mixupPairs is 'same-label').
+ * The target is the union of the two label sets (both birds are audible in the mix) or, with mixupTarget
+ * 'blend', the labels weighted as the images were.
+ */
+function mixup(x: Float32Array, y: Float32Array, n: number, size: number, classes: number, params: TrainParams, rng: TrainRng, primary?: ArrayLike<number>): void {
+  if (!(params.mixupAlpha > 0 && params.mixupProbability > 0 && n > 1)) return;
+  const original = x.slice(0, n * size);
+  const targets = y.slice(0, n * classes);
+  const sameLabel = params.mixupPairs === 'same-label' && primary !== undefined;
+  for (let b = 0; b < n; b++) {
+    if (rng.next() >= params.mixupProbability) continue;
+    let other: number;
+    if (sameLabel) {
+      const partners = Array.from({ length: n }, (_, j) => j).filter((j) => j !== b && primary[j] === primary[b]);
+      if (partners.length === 0) continue;
+      other = partners[rng.int(partners.length)];
+    } else other = (b + 1 + rng.int(n - 1)) % n;
+    const lambda = rng.beta(params.mixupAlpha, params.mixupAlpha);
+    for (let i = 0; i < size; i++) x[b * size + i] = lambda * original[b * size + i] + (1 - lambda) * original[other * size + i];
+    for (let k = 0; k < classes; k++) {
+      const mine = targets[b * classes + k];
+      const theirs = targets[other * classes + k];
+      y[b * classes + k] = params.mixupTarget === 'blend' ? lambda * mine + (1 - lambda) * theirs : Math.max(mine, theirs);
     }
   }
 }
 
-/** Predict a set of rows in batches (inference mode), returning one probability row per example. */
-export async function predictRows(model: tf.LayersModel, dataset: SpectrogramDataset, indices: readonly number[], batchSize: number): Promise<Float32Array[]> {
+/**
+ * Predict a set of rows in batches (inference mode), returning one probability row per example; with `tta`
+ * above 1, each the mean over that many time-shifted copies (src/train/tta.ts).
+ */
+export async function predictRows(
+  model: tf.LayersModel,
+  dataset: SpectrogramDataset,
+  indices: readonly number[],
+  batchSize: number,
+  tta = 1,
+): Promise<Float32Array[]> {
   const shape = await dataset.inputShape();
   const out: Float32Array[] = [];
   for (let start = 0; start < indices.length; start += batchSize) {
     const part = indices.slice(start, start + batchSize);
     const batch = await dataset.batch(part);
-    const scores = predictFlat(model, batch.x, part.length, shape);
+    const scores = predictFlatTta(model, batch.x, part.length, shape, tta);
     const k = scores.length / part.length;
     for (let b = 0; b < part.length; b++) out.push(scores.slice(b * k, (b + 1) * k));
   }
@@ -262,6 +290,67 @@ export class EarlyStopping {
   }
 }
 
+/** What one epoch of training works with. */
+interface EpochContext {
+  model: tf.LayersModel;
+  variables: tf.Variable[];
+  optimizer: Adam;
+  group: ReplicaGroup | undefined;
+  dataset: SpectrogramDataset;
+  train: readonly number[];
+  primary: Int32Array;
+  /** Per-example loss weights (balance: 'weights'). */
+  weights: Map<number, number> | undefined;
+  inputShape: InputShape;
+  classes: number;
+  params: TrainParams;
+  rng: TrainRng;
+  onBatch?: (progress: BatchProgress) => void;
+  signal?: AbortSignal;
+}
+
+/** One pass over the training split in shuffled batches: the mean batch loss, the last learning rate, examples seen. */
+async function trainEpoch(ctx: EpochContext, epoch: number): Promise<{ loss: number; learningRate: number; examples: number }> {
+  const { model, variables, optimizer, group, dataset, params, rng } = ctx;
+  const steps = Math.ceil(ctx.train.length / params.batchSize);
+  const order = epochOrder(rng, ctx.train, ctx.primary, params.balance === 'oversample');
+  const batchOf = (s: number): number[] => order.slice(s * params.batchSize, (s + 1) * params.batchSize);
+  let pending = dataset.batch(batchOf(0));
+  let lossSum = 0;
+  let learningRate = params.learningRate;
+  let examples = 0;
+  for (let s = 0; s < steps; s++) {
+    // On wasm every await of a step settles as a microtask, so signal handlers would wait for the whole
+    // run: give them a turn of the event loop per batch (a few microseconds).
+    if (ctx.signal) await setImmediate();
+    if (ctx.signal?.aborted) throw new BirdcallError('INTERRUPTED', `stopped at epoch ${epoch}, batch ${s + 1} of ${steps}`);
+    const batch = await pending;
+    const indices = batchOf(s);
+    // Read the next batch from disk while this one trains.
+    if (s + 1 < steps) pending = dataset.batch(batchOf(s + 1));
+    augmentBatch(batch.x, batch.y, batch.size, ctx.inputShape, ctx.classes, params, rng, indices.map((i) => ctx.primary[i]));
+    learningRate = learningRateAt(params, epoch - 1 + s / steps);
+    // Read on every step; the schedule sets it between steps.
+    optimizer.learningRate = learningRate;
+    const sampleWeights = Float32Array.from(indices, (i) => ctx.weights?.get(i) ?? 1);
+    const share = { x: batch.x, y: batch.y, sampleWeights, rows: batch.size, batchSize: batch.size, focalGamma: params.focalGamma };
+    const { loss: cost, grads } =
+      group !== undefined && canShare(batch.size, group.threads)
+        ? await group.gradients(model, variables, { ...share, size: batch.size }, params.focalGamma)
+        : shareGradients(model, variables, share);
+    optimizer.applyGradients(variables, grads);
+    const loss = (await cost.data())[0];
+    tf.dispose([cost, ...Object.values(grads)]);
+    if (!Number.isFinite(loss)) {
+      throw new BirdcallError('TRAIN_DIVERGED', `the loss became ${loss} at epoch ${epoch}, step ${s + 1}; lower learningRate (now ${learningRate})`);
+    }
+    lossSum += loss;
+    examples += batch.size;
+    ctx.onBatch?.({ epoch, batch: s + 1, batches: steps, loss });
+  }
+  return { loss: lossSum / steps, learningRate, examples };
+}
+
 /**
  * Train a model from the zoo on `split.train`, validating on `split.validation` after every epoch; keeps the
  * weights of the best epoch by `monitor` and stops after `patience` epochs without improvement.
@@ -278,14 +367,9 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const rng = new TrainRng(params.seed);
   const model = buildModel({ name: params.model, inputShape, classes: classes.length, seed: rng.seed() });
   const optimizer = new Adam(params.learningRate);
-  // Read on every step; the schedule sets it between steps.
-  const setLearningRate = (value: number): void => {
-    optimizer.learningRate = value;
-  };
   const variables = model.trainableWeights.map((w) => w.read() as tf.Variable);
   const primary = dataset.primaryIndex();
   const weights = params.balance === 'weights' ? balanceWeights(primary, split.train) : undefined;
-  const steps = Math.ceil(split.train.length / params.batchSize);
 
   // Workers start after the model is built: they rebuild it from its topology.
   // Replicas are for wasm, which computes on one thread; native TensorFlow (tfjs-node) threads its own ops,
@@ -303,48 +387,21 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   let stoppedEarly = false;
   let trainSeconds = 0;
   let examplesSeen = 0;
+  const epochContext: EpochContext = {
+    model, variables, optimizer, group, dataset, primary, weights, inputShape, params, rng,
+    train: split.train, classes: classes.length, onBatch: options.onBatch, signal: options.signal,
+  };
   try {
     for (let epoch = 1; epoch <= params.epochs; epoch++) {
       const started = performance.now();
-      const order = epochOrder(rng, split.train, primary, params.balance === 'oversample');
-      const batchOf = (s: number): number[] => order.slice(s * params.batchSize, (s + 1) * params.batchSize);
-      let pending = dataset.batch(batchOf(0));
-      let lossSum = 0;
-      let learningRate = params.learningRate;
-      for (let s = 0; s < steps; s++) {
-        // On wasm every await of a step settles as a microtask, so signal handlers would wait for the whole
-        // run: give them a turn of the event loop per batch (a few microseconds).
-        if (options.signal) await setImmediate();
-        if (options.signal?.aborted) throw new BirdcallError('INTERRUPTED', `stopped at epoch ${epoch}, batch ${s + 1} of ${steps}`);
-        const batch = await pending;
-        const indices = batchOf(s);
-        // Read the next batch from disk while this one trains.
-        if (s + 1 < steps) pending = dataset.batch(batchOf(s + 1));
-        augmentBatch(batch.x, batch.y, batch.size, inputShape, classes.length, params, rng);
-        learningRate = learningRateAt(params, epoch - 1 + s / steps);
-        setLearningRate(learningRate);
-        const sampleWeights = Float32Array.from(indices, (i) => weights?.get(i) ?? 1);
-        const share = { x: batch.x, y: batch.y, sampleWeights, rows: batch.size, batchSize: batch.size, focalGamma: params.focalGamma };
-        const { loss: cost, grads } =
-          group !== undefined && canShare(batch.size, group.threads)
-            ? await group.gradients(model, variables, { ...share, size: batch.size }, params.focalGamma)
-            : shareGradients(model, variables, share);
-        optimizer.applyGradients(variables, grads);
-        const loss = (await cost.data())[0];
-        tf.dispose([cost, ...Object.values(grads)]);
-        if (!Number.isFinite(loss)) {
-          throw new BirdcallError('TRAIN_DIVERGED', `the loss became ${loss} at epoch ${epoch}, step ${s + 1}; lower learningRate (now ${learningRate})`);
-        }
-        lossSum += loss;
-        examplesSeen += batch.size;
-        options.onBatch?.({ epoch, batch: s + 1, batches: steps, loss });
-      }
+      const { loss, learningRate, examples } = await trainEpoch(epochContext, epoch);
+      examplesSeen += examples;
       trainSeconds += (performance.now() - started) / 1000;
       const validation =
         split.validation.length > 0
           ? evaluate(dataset, split.validation, await predictRows(model, dataset, split.validation, Math.max(params.batchSize, 32)))
           : undefined;
-      const report: EpochReport = { epoch, loss: lossSum / steps, validation, learningRate, seconds: (performance.now() - started) / 1000 };
+      const report: EpochReport = { epoch, loss, validation, learningRate, seconds: (performance.now() - started) / 1000 };
       history.push(report);
       options.onEpoch?.(report);
       const { improved, stop } = stopper.offer(report);

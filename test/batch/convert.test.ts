@@ -6,10 +6,9 @@ import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
-import { BirdcallError } from '../../src/errors.ts';
 import { decodeNpy } from '../../src/image/npy.ts';
 import { TEMP_SUFFIX } from '../../src/store/atomic.ts';
-import { convert, convertExitCode, parseByteSize, warningKind, type ConvertOptions } from '../../src/batch/convert.ts';
+import { convert, convertExitCode, warningKind, type ConvertOptions } from '../../src/batch/convert.ts';
 import { readOutputManifest } from '../../src/store/manifest.ts';
 import { loadPipelineFile, pipelineHash, resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
 import { ROOT } from '../helpers/shared.ts';
@@ -406,21 +405,5 @@ describe('quality checks', () => {
       'decode: N NaN or infinite float sample(s) replaced by N',
     );
     expect(warningKind('quality: chunk 3 (15.00 s): clipping: 2% of samples')).toBe('quality clipping: warned');
-  });
-});
-
-describe('parseByteSize', () => {
-  it.each([
-    ['1000', 1000],
-    ['50MB', 50_000_000],
-    ['48MiB', 48 * 2 ** 20],
-    ['1.5G', 1_500_000_000],
-    ['200k', 200_000],
-  ])('%s = %d bytes', (text, bytes) => {
-    expect(parseByteSize(text)).toBe(bytes);
-  });
-
-  it.each(['', 'lots', '-5MB', '0'])('refuses %j', (text) => {
-    expect(() => parseByteSize(text)).toThrow(BirdcallError);
   });
 });

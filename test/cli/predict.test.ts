@@ -1,55 +1,26 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { encodeNpy } from '../../src/image/npy.ts';
-import { convert } from '../../src/batch/convert.ts';
 import { readOutputManifest } from '../../src/store/manifest.ts';
-import { loadPipelineFile } from '../../src/pipeline/pipeline.ts';
 import { loadModel } from '../../src/train/artifacts.ts';
 import { decodeInput, loadInput } from '../../src/train/dataset.ts';
 import { rowId } from '../../src/train/predict-files.ts';
 import { predictBatch } from '../../src/train/predict.ts';
-import { trainFromManifest } from '../../src/train/run.ts';
 import { runCli } from './run-cli.ts';
-import { PIPELINE, RATE, tone } from './tiny-fixture.ts';
+import { RATE, TINY_SECONDS, tinyModelFixture, tone, type TinyModel } from './tiny-fixture.ts';
 
 process.env.BIRDCALL_BACKEND = 'wasm';
 
-const SECONDS = 3.5;
-
-interface Fixture {
-  dir: string;
-  audio: string;
-  manifest: string;
-  model: string;
-}
-
-/** Two classes of tones as WAVs in the folder layout, converted, and a tiny model trained on them (seconds). */
-async function fixture(): Promise<Fixture> {
-  const dir = await mkdtemp(join(tmpdir(), 'birdcall-predict-'));
-  const audio = join(dir, 'audio');
-  for (const [label, hz] of [['hitone', 2400], ['lowtone', 600]] as const) {
-    await mkdir(join(audio, label), { recursive: true });
-    for (let r = 0; r < 3; r++) await writeFile(join(audio, label, `${label}${r}.wav`), encodeWav(tone(hz * (1 + r / 20), SECONDS, r + 1), RATE));
-  }
-  const pipelineFile = join(dir, 'pipeline.yaml');
-  await writeFile(pipelineFile, PIPELINE);
-  const out = join(dir, 'converted');
-  await convert({ input: audio, outDir: out, pipeline: await loadPipelineFile(pipelineFile), jobs: 1 });
-  const manifest = join(out, 'manifest.csv');
-  const model = join(dir, 'model');
-  await trainFromManifest({ manifest, out: model, pipeline: pipelineFile, params: { model: 'tiny', epochs: 1, batchSize: 8, mixupAlpha: 0 } });
-  return { dir, audio, manifest, model };
-}
+const SECONDS = TINY_SECONDS;
 
 describe('birdcall predict', () => {
-  let fx: Fixture;
+  let fx: TinyModel;
   beforeAll(async () => {
-    fx = await fixture();
+    fx = await tinyModelFixture('birdcall-predict-');
   });
 
   it('writes one row per chunk with BirdCLEF row_ids and the probabilities predictBatch gives on the same inputs', async () => {

@@ -10,6 +10,5 @@ export const HAVE_SHARED = existsSync(join(SHARED, 'fixtures', 'index.json'));
 export const BIRDCALLS = join(SHARED, 'data', 'birdcalls');
 export const FIXTURES = join(SHARED, 'fixtures');
 
-/** Reason printed when tests that need ../shared are skipped (a user's fresh clone). */
+/** Reason printed once per run (test/helpers/global-setup.ts) when tests that need ../shared skip (a user's fresh clone). */
 export const SHARED_SKIP_REASON = `../shared not found at ${SHARED}: skipping tests on real recordings and librosa fixtures`;
-if (!HAVE_SHARED) console.warn(SHARED_SKIP_REASON);

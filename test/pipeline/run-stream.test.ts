@@ -10,7 +10,9 @@ import { convert } from '../../src/batch/convert.ts';
 import type { InputRow } from '../../src/store/manifest-types.ts';
 import { pipelineHash, resolvePipeline, type ResolvedPipeline, type StepSpec } from '../../src/pipeline/pipeline.ts';
 import { outputBaseFor, processSource, type SourceContext } from '../../src/batch/convert-file.ts';
-import { createRunner } from '../../src/pipeline/runner.ts';
+import { createRunner, type PipelineRunner } from '../../src/pipeline/runner.ts';
+import { defineBlock } from '../../src/pipeline/block.ts';
+import { decodeBlock } from '../../src/pipeline/blocks/decode.ts';
 import { runPipelineOnFile, type FileResult, type PipelineItem } from '../../src/pipeline/run.ts';
 import {
   STREAM_ABOVE_ENV,
@@ -161,6 +163,16 @@ describe('choosing the streaming path', () => {
     expect(streamShape(pipe(['decode', ...MEL]))).toBeUndefined();
   });
 
+  it('goes by what a block declares (streamAs), not by which object it is', () => {
+    const { streamAs: _role, ...plain } = decodeBlock;
+    const blocks = [defineBlock({ ...decodeBlock, name: 'my-decode' }), defineBlock({ ...plain, name: 'plain-decode' })];
+    const withRole = resolvePipeline({ version: 1, steps: [{ block: 'my-decode' }, { block: 'chunk' }] }, { blocks });
+    const withoutRole = resolvePipeline({ version: 1, steps: [{ block: 'plain-decode' }, { block: 'chunk' }] }, { blocks });
+    expect(streamShape(withRole)?.decode.block.name).toBe('my-decode');
+    expect(streamShape(withoutRole)).toBeUndefined();
+    expect(() => defineBlock({ ...decodeBlock, streamAs: 'melspec' as 'decode' })).toThrow(/streamAs "melspec"/);
+  });
+
   it('streams WAV content above the threshold, named .wav or not as audio; never other names or formats', async () => {
     const size = readFileSync(MONO16).length;
     expect(await shouldStream(MONO16, 'a/b.wav', size, size - 1)).toBe(true);
@@ -205,7 +217,11 @@ describe('processSource and convert through the streaming hook', () => {
     const base = outputBaseFor(row, new Map());
     // The streaming context's runner refuses to be called: the rows can only come from the stream.
     const streamCtx = ctxFor(resolved, root, 0);
-    const refusing = Object.assign(() => Promise.reject(new Error('read whole')), { stream: streamCtx.run.stream });
+    const refusing: PipelineRunner = {
+      streamAbove: streamCtx.run.streamAbove,
+      run: (source) => ('bytes' in source ? Promise.reject(new Error('read whole')) : streamCtx.run.run(source)),
+      close: () => streamCtx.run.close(),
+    };
     const streamed = await processSource({ ...streamCtx, run: refusing }, row, base);
     const whole = await processSource(ctxFor(resolved, root, Infinity), row, base);
     expect(streamed.state.rows.length).toBe(37);

@@ -1,68 +1,31 @@
 import type { SymbolicTensor } from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import type { OutputRow } from '../../src/store/manifest-types.ts';
 import { buildModel } from '../../src/train/models.ts';
-import { chance, poolByRecording, RECIPE, scoreLevel } from '../../scripts/cv-real.ts';
+import { DEFAULT_RECIPE, getRecipe } from '../../src/train/recipes.ts';
+import { planCvReal } from '../../scripts/cv-real.ts';
 
-function row(source: string, primaryLabel: string, chunkIndex: number): OutputRow {
-  return {
-    source,
-    chunkIndex,
-    startSeconds: chunkIndex,
-    endSeconds: chunkIndex + 3,
-    primaryLabel,
-    secondaryLabels: [],
-    outputs: {},
-    outputHashes: {},
-    outputMeta: {},
-    sourceSha256: '',
-    pipelineHash: '',
-    birdcallVersion: '',
-    metadata: {},
-  };
-}
-
-describe('recording-level pooling', () => {
-  it('averages each recording’s chunk probabilities, one row per recording in order of first appearance', () => {
-    const rows = [row('b.wav', 'B', 0), row('a.wav', 'A', 0), row('b.wav', 'B', 1), row('a.wav', 'A', 1)];
-    const scores = [
-      [0.2, 0.6],
-      [0.9, 0.1],
-      [0.4, 0.2],
-      [0.5, 0.3],
-    ];
-    const pooled = poolByRecording(rows, scores);
-    expect(pooled.rows.map((r) => r.source)).toEqual(['b.wav', 'a.wav']);
-    expect([...pooled.scores[0]].map((v) => +v.toFixed(6))).toEqual([0.3, 0.4]);
-    expect([...pooled.scores[1]].map((v) => +v.toFixed(6))).toEqual([0.7, 0.2]);
+describe('scripts/cv-real.ts', () => {
+  it('by default cross-validates the default recipe on the shared labelled clips, 5 folds by recording', () => {
+    const plan = planCvReal([]);
+    expect(plan.input).toMatch(/shared\/data\/birdcalls\/manifest\.csv$/);
+    expect(plan.convertDir).toMatch(/out\/real-clips$/);
+    expect(plan.reportDir).toMatch(/reports\/cv-real$/);
+    expect(plan.cv).toMatchObject({ folds: 5, recipe: DEFAULT_RECIPE, where: { subset: 'labelled_clips' }, tta: 1, pool: 'mean', params: {} });
+    expect(plan.cv.groupBy).toBeUndefined();
+    expect(plan.cv.only).toBeUndefined();
   });
 
-  it('lets confident chunks outvote a wrong one, so a recording can be right where a chunk is wrong', () => {
-    const rows = [row('a.wav', 'A', 0), row('a.wav', 'A', 1), row('a.wav', 'A', 2), row('b.wav', 'B', 0)];
-    const scores = [
-      [0.9, 0.1],
-      [0.8, 0.3],
-      [0.2, 0.5],
-      [0.1, 0.7],
-    ];
-    const classes = ['A', 'B'];
-    expect(scoreLevel(rows, scores, classes).top1).toBeCloseTo(3 / 4);
-    const pooled = poolByRecording(rows, scores);
-    expect(scoreLevel(pooled.rows, pooled.scores, classes).top1).toBe(1);
+  it('names the convert and report folders after another pipeline and the grouping, so runs never overwrite each other', () => {
+    const plan = planCvReal(['--pipeline', 'docs/experiments/real-clips-db.yaml', '--group-by', 'recordist', '--only', '1,3', '--params', '{"epochs":2}', '--tta', '3']);
+    expect(plan.convertDir).toMatch(/out\/real-clips-real-clips-db$/);
+    expect(plan.reportDir).toMatch(/reports\/cv-real-real-clips-db-by-recordist$/);
+    expect(plan.cv).toMatchObject({ groupBy: 'recordist', only: [1, 3], params: { epochs: 2 }, tta: 3 });
+    expect(planCvReal(['--name', 'x']).reportDir).toMatch(/reports\/cv-real-x$/);
+    expect(() => planCvReal(['--recipe', 'nope'])).toThrow(/unknown recipe/);
   });
 
-  it('refuses score rows that do not match the rows', () => {
-    expect(() => poolByRecording([row('a.wav', 'A', 0)], [])).toThrow(/1 rows but 0/);
-  });
-
-  it('puts chance at one in the number of classes for top-1 and 0.5 for ROC-AUC', () => {
-    expect(chance(10)).toEqual({ top1: 0.1, macroRocAuc: 0.5 });
-  });
-});
-
-describe('the recipe’s model', () => {
-  it('builds for the 64 x 94 images of the real-clips pipeline and gives one probability per species', () => {
-    const model = buildModel({ name: RECIPE.model ?? 'compact', inputShape: [64, 94, 1], classes: 10, seed: 0 });
+  it('the default recipe’s model builds for its 64 x 94 images and gives one probability per species', () => {
+    const model = buildModel({ name: getRecipe(DEFAULT_RECIPE).train.model ?? 'compact', inputShape: [64, 94, 1], classes: 10, seed: 0 });
     expect(model.outputs[0].shape).toEqual([null, 10]);
     // Three stride-2 stages: the pooled map is 8 x 12, so the global pool sees the whole clip.
     expect((model.getLayer('pool').input as SymbolicTensor).shape).toEqual([null, 8, 12, 96]);

@@ -1,8 +1,9 @@
-import { mkdtemp, mkdir, readdir, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isTempFile, removeTempFiles, writeFileAtomic } from '../../src/store/atomic.ts';
+import { isTempFile, openAtomicWriter, removeTempFiles, writeFileAtomic } from '../../src/store/atomic.ts';
 
 describe('removeTempFiles', () => {
   it('removes only the temp files an interrupted write leaves, in every folder below, and no other dotfile', async () => {
@@ -35,5 +36,34 @@ describe('removeTempFiles', () => {
     expect(isTempFile('.a.csv.1-00000000.birdcall-tmp')).toBe(true);
     expect(isTempFile('.a.csv')).toBe(false);
     expect(await removeTempFiles(join(dir, 'missing'))).toBe(0);
+  });
+});
+
+describe('openAtomicWriter', () => {
+  it('shows nothing under the name until commit, then the whole text, and returns its SHA-256', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'birdcall-atomic-writer-'));
+    const path = join(dir, 'table.csv');
+    await writeFile(path, 'old\n');
+    const writer = await openAtomicWriter(path);
+    const pieces = ['a,b\n', 'x'.repeat(1 << 20), '\n', '1,2\n'];
+    for (const piece of pieces) await writer.write(piece);
+    expect(await readFile(path, 'utf8')).toBe('old\n');
+    const sha = await writer.commit();
+    const text = pieces.join('');
+    expect(await readFile(path, 'utf8')).toBe(text);
+    expect(sha).toBe(createHash('sha256').update(text).digest('hex'));
+    expect(await readdir(dir)).toEqual(['table.csv']);
+  });
+
+  it('abort leaves the old file and no temp file', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'birdcall-atomic-writer-'));
+    const path = join(dir, 'table.csv');
+    await writeFile(path, 'old\n');
+    const writer = await openAtomicWriter(path);
+    await writer.write('new rows\n');
+    await writer.abort();
+    await writer.abort();
+    expect(await readFile(path, 'utf8')).toBe('old\n');
+    expect(await readdir(dir)).toEqual(['table.csv']);
   });
 });

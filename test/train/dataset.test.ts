@@ -99,8 +99,42 @@ describe('split by recording', () => {
     expect([...seen.values()].every((n) => n === 1)).toBe(true);
   });
 
-  it('rejects a fraction outside (0, 1)', () => {
+  it('rejects a fraction outside [0, 1), and trains on every row with 0', () => {
     expect(() => splitByRecording(clipRows(), { validationFraction: 1 })).toThrow(/validationFraction/);
+    expect(() => splitByRecording(clipRows(), { validationFraction: -0.1 })).toThrow(/validationFraction/);
+    const all = splitByRecording(clipRows(), { validationFraction: 0 });
+    expect(all).toEqual({ train: clipRows().map((_, i) => i), validation: [] });
+  });
+
+  it('k-fold by recordist keeps each recordist in one fold, spreads a many-species recordist, and keeps labels mixed', () => {
+    // Like the real clips: one recordist made 21 recordings of 7 species, the others 1-3 of one species.
+    const rows: OutputRow[] = [];
+    for (let k = 0; k < 10; k++) {
+      for (let r = 0; r < 8; r++) {
+        const recordist = r < 3 && k < 7 ? 'prolific' : `rec-${k}-${r % 3}`;
+        rows.push(row(`sp${k}/XC${k}${r}.wav`, 0, `sp${k}`, [], { metadata: { recordist } }));
+      }
+    }
+    const folds = kFoldByRecording(rows, { folds: 5, groupBy: 'recordist', seed: 0 });
+    const seen = new Map<string, number>();
+    folds.forEach((fold, f) => {
+      for (const i of fold.validation) {
+        const who = rows[i].metadata.recordist;
+        expect(seen.get(who) ?? f).toBe(f);
+        seen.set(who, f);
+      }
+      const train = sidesOf(rows, fold.train, (r) => r.metadata.recordist);
+      for (const who of sidesOf(rows, fold.validation, (r) => r.metadata.recordist)) expect(train.has(who)).toBe(false);
+    });
+    const sizes = folds.map((f) => f.validation.length).sort((a, b) => a - b);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(80);
+    // The 21-recording group fills one fold; the other 59 recordings share the other four about evenly.
+    expect(sizes[4]).toBe(21);
+    expect(sizes[3] - sizes[0]).toBeLessThanOrEqual(2);
+    // Each species' three other groups land in three different folds: every fold tests 7 or 8 of the 10
+    // species (30 groups over 4 folds allow 7.5 on average).
+    const labels = folds.map((f) => new Set(f.validation.map((i) => rows[i].primaryLabel)).size);
+    expect(labels.every((n) => n >= 7)).toBe(true);
   });
 });
 

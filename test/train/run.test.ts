@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it, vi } from 'vitest';
 import { register } from '../../src/cli/train.ts';
 import { writeOutputManifestRows } from '../../src/store/manifest.ts';
 import { loadModel } from '../../src/train/artifacts.ts';
-import { crossValidateManifest, trainFromManifest } from '../../src/train/run.ts';
+import { trainFromManifest } from '../../src/train/run.ts';
 import { syntheticSet, type SyntheticSet } from './synthetic.ts';
 
 process.env.BIRDCALL_BACKEND = 'wasm';
@@ -44,13 +44,6 @@ describe('training from a convert manifest', () => {
     const loaded = await loadModel(out);
     expect(loaded.classes).toEqual(set.classes);
     expect(loaded.pipeline).toMatchObject(PIPELINE);
-  });
-
-  it('runs recording-level k-fold cross-validation', async () => {
-    const folds = await crossValidateManifest({ manifest, folds: 3, params: { model: 'tiny', epochs: 1, batchSize: 8, mixupAlpha: 0 } });
-    expect(folds.map((f) => f.fold)).toEqual([1, 2, 3]);
-    expect(folds.reduce((n, f) => n + f.validationChunks, 0)).toBe(set.rows.length);
-    for (const f of folds) expect(f.best.validation?.top1).toBeGreaterThanOrEqual(0);
   });
 
   it('`birdcall train` parses its flags, prints one line per epoch and names the backend', async () => {

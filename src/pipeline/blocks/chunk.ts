@@ -7,5 +7,6 @@ export const chunkBlock = defineBlock({
   input: 'audio',
   output: 'audio',
   params: chunkParams,
+  streamAs: 'chunk',
   run: (audio, p) => chunkAudio(audio, p),
 });

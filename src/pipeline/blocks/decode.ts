@@ -17,6 +17,7 @@ export const decodeBlock = defineBlock({
   input: 'file',
   output: 'audio',
   params: decodeParams,
+  streamAs: 'decode',
   run: async (file, p, ctx) =>
     toMono(await decodeAudio(file.bytes, file.path, { onWarning: ctx.warn, maxSeconds: p.maxSeconds })),
 });

@@ -7,5 +7,6 @@ export const resampleBlock = defineBlock({
   input: 'audio',
   output: 'audio',
   params: resampleParams,
+  streamAs: 'resample',
   run: (audio, p) => resample(audio, p.sampleRate, { quality: p.quality }),
 });

@@ -1,0 +1,386 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { dirname, extname, join, posix } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { audacityFileName, audacityLabels } from '../detect/audacity.ts';
+import type { OutputFormat } from '../detect/formats.ts';
+import { DetectionCollector, type DetectOptions } from '../detect/detections.ts';
+import { GridAggregator, type GridOptions } from '../detect/grid.ts';
+import { ravenFileName, ravenTable } from '../detect/raven.ts';
+import { scoreHeader, scoreRows } from '../detect/tables.ts';
+import { BirdcallError } from '../errors.ts';
+import { openAtomicWriter, removeTempFiles, writeFileAtomic, writeStreamAtomic, type AtomicWriter } from '../store/atomic.ts';
+import type { InputRow, OutputRow } from '../store/manifest-types.ts';
+import { safeName } from '../store/paths.ts';
+import { acquireOutDirLock, outputsIntact, sha256Hex, StateStore, type SourceState } from '../store/state.ts';
+import { BIRDCALL_VERSION } from '../version.ts';
+import { predictionSources, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
+import { createEngine, failureOf, predictRecordings, type EngineOptions, type PredictFileError, type PreparedRecording, type RecordingSink } from './predict-stream.ts';
+
+/**
+ * `birdcall predict INPUT -o DIR`: a model over a whole archive, resumable like `convert`. Under DIR:
+ *   csv/<path>.csv                          one row per model chunk (per recording)
+ *   birdclef/<path>.csv                     one row per 5 s window on BirdCLEF's grid (per recording)
+ *   raven/<path>.birdcall.selections.txt    Raven Pro selection table of the detections
+ *   audacity/<path>.birdcall.labels.txt     Audacity label track of the detections
+ *   predictions.csv, submission.csv         the csv and birdclef tables of every recording, in input order
+ *   errors.csv, summary.json, .birdcall/    as convert: failures, counts, per-recording states and the lock
+ * <path> is the recording's path in the input without its extension, each folder name made safe. A
+ * recording's state is written after its outputs and records their hashes, the recording's hash and a key
+ * made of the model's files and the output options: a re-run skips what is done and intact.
+ */
+
+
+/** The combined table of a format, at the top of DIR. */
+export const COMBINED: Partial<Record<OutputFormat, string>> = { csv: 'predictions.csv', birdclef: 'submission.csv' };
+
+export interface ArchiveOptions extends EngineOptions {
+  input: string;
+  outDir: string;
+  formats: readonly OutputFormat[];
+  detect?: DetectOptions;
+  grid?: GridOptions;
+  /** Keep only the rows this returns true for (one shard, see scale/shard.ts). */
+  filter?: (row: InputRow) => boolean;
+  signal?: AbortSignal;
+  onProgress?: (progress: ArchiveProgress) => void;
+  onError?: (error: PredictFileError) => void;
+}
+
+export interface ArchiveProgress {
+  done: number;
+  total: number;
+  skipped: number;
+  failed: number;
+  /** Seconds of audio predicted this run, including the part of the recording in hand. */
+  audioSeconds: number;
+  elapsedSeconds: number;
+  /** Audio seconds per wall-clock second. */
+  realTimeFactor: number;
+  source: string;
+}
+
+export interface ArchiveSummary {
+  input: string;
+  outDir: string;
+  formats: OutputFormat[];
+  key: string;
+  files: number;
+  predicted: number;
+  skipped: number;
+  failed: number;
+  /** Stopped by the signal: the recordings done are complete and skipped by the next run. */
+  interrupted: boolean;
+  audioSeconds: number;
+  elapsedSeconds: number;
+  realTimeFactor: number;
+  errorsPath: string;
+  tables: string[];
+}
+
+/** 0 all done, 3 some failed, 1 none done (130 for an interrupted run is the CLI's). */
+export function archiveExitCode(summary: ArchiveSummary): 0 | 1 | 3 {
+  if (summary.failed === 0) return 0;
+  return summary.predicted + summary.skipped > 0 ? 3 : 1;
+}
+
+/** SHA-256 over the model folder's files (weights, topology, classes, pipeline, training config), by name. */
+export async function modelHash(dir: string): Promise<string> {
+  const hash = createHash('sha256');
+  const names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && /\.(json|bin)$/.test(e.name)).map((e) => e.name).sort();
+  for (const name of names) hash.update(`${name}\0`).update(await readFile(join(dir, name)));
+  return hash.digest('hex');
+}
+
+/**
+ * The band a model looked at, for Raven's boxes: the pipeline's mel fmin and fmax; fmax defaults to the
+ * Nyquist frequency of the resample block's rate, else of the recording's own.
+ */
+export function modelBand(predictor: Predictor, recordingRate?: number): { lowHz: number; highHz: number } {
+  const param = (block: string, name: string): number | undefined => {
+    const value = predictor.pipeline.steps.find((s) => s.block.name === block)?.params[name];
+    return typeof value === 'number' ? value : undefined;
+  };
+  const rate = param('resample', 'sampleRate') ?? recordingRate;
+  return { lowHz: param('melspec', 'fmin') ?? 0, highHz: param('melspec', 'fmax') ?? (rate !== undefined ? rate / 2 : 0) };
+}
+
+/** `site1/day 2/S01.wav` -> `site1/day 2/S01` with every part made safe, unique in the run (case-insensitively). */
+function outputStem(path: string, taken: Map<string, string>): string {
+  const parts = path.split('/');
+  const file = parts.pop()!;
+  const stem = file.slice(0, file.length - extname(file).length) || file;
+  let rel = posix.join(...parts.map(safeName), safeName(stem));
+  const owner = taken.get(rel.toLowerCase());
+  if (owner !== undefined && owner !== path) rel = `${rel}-${sha256Hex(path).slice(0, 12)}`;
+  taken.set(rel.toLowerCase(), path);
+  return rel;
+}
+
+function outputPath(format: OutputFormat, rel: string): string {
+  const stem = posix.basename(rel);
+  const dir = posix.join(format, posix.dirname(rel));
+  if (format === 'raven') return posix.join(dir, ravenFileName(stem));
+  if (format === 'audacity') return posix.join(dir, audacityFileName(stem));
+  return posix.join(dir, `${stem}.csv`);
+}
+
+async function sha256File(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const piece of createReadStream(path, { highWaterMark: 1 << 20 })) hash.update(piece as Buffer);
+  return hash.digest('hex');
+}
+
+export async function predictArchive(predictor: Predictor, options: ArchiveOptions): Promise<ArchiveSummary> {
+  const started = performance.now();
+  const formats = [...new Set(options.formats)];
+  let run: ArchiveRun | undefined;
+  const { count, sources } = await predictionSources(options.input, {
+    filter: options.filter,
+    onInvalid: (path, error) => run?.fail(failureOf(path, error)),
+  });
+  await mkdir(options.outDir, { recursive: true });
+  const releaseLock = await acquireOutDirLock(options.outDir);
+  const engine = createEngine(predictor, options);
+  try {
+    await removeTempFiles(options.outDir);
+    const key = sha256Hex(JSON.stringify({ model: await modelHash(predictor.dir), formats, detect: options.detect, grid: options.grid }));
+    run = new ArchiveRun(predictor, options, formats, key, count, started);
+    const current = run;
+    let interrupted = false;
+    try {
+      await predictRecordings(engine, run.inOrder(sources), {
+        signal: options.signal,
+        skip: (source) => current.upToDate(source),
+        open: (prepared) => current.open(prepared),
+        onError: (error) => current.fail(error),
+      });
+    } catch (error) {
+      if (!options.signal?.aborted) throw error;
+      interrupted = true;
+    }
+    await engine.close();
+    return await current.finish(interrupted);
+  } finally {
+    await engine.close();
+    await releaseLock();
+  }
+}
+
+/** The bookkeeping of one archive run: states, names, counts, and the tables written at the end. */
+class ArchiveRun {
+  private readonly store: StateStore;
+  private readonly taken = new Map<string, string>();
+  private readonly hashes = new Map<string, string>();
+  /** Every source of the run in input order, and the ones done (predicted now or before). */
+  private readonly order: string[] = [];
+  private readonly done = new Set<string>();
+  private readonly errors: (PredictFileError & { level: 'error' | 'warning' })[] = [];
+  private predicted = 0;
+  private skipped = 0;
+  private failed = 0;
+  private audioSeconds = 0;
+
+  constructor(
+    private readonly predictor: Predictor,
+    private readonly options: ArchiveOptions,
+    private readonly formats: OutputFormat[],
+    private readonly key: string,
+    private readonly total: number,
+    private readonly started: number,
+  ) {
+    this.store = new StateStore(options.outDir);
+  }
+
+  async *inOrder(sources: AsyncIterable<PredictionSource>): AsyncGenerator<PredictionSource, void, undefined> {
+    for await (const source of sources) {
+      this.order.push(source.path);
+      outputStem(source.path, this.taken);
+      yield source;
+    }
+  }
+
+  private stem(path: string): string {
+    return outputStem(path, this.taken);
+  }
+
+  /** True when the recording's state matches its audio, the key, and outputs that are all intact. */
+  async upToDate(source: PredictionSource): Promise<boolean> {
+    let sha: string;
+    try {
+      sha = await sha256File(source.abs);
+    } catch {
+      return false; // prepareRecording reports it
+    }
+    this.hashes.set(source.path, sha);
+    const previous = await this.store.read(source.path);
+    const fresh = previous?.sourceSha256 === sha && previous.pipelineHash === this.key && previous.outputBase.stem === this.stem(source.path);
+    if (!fresh || !(await outputsIntact(this.options.outDir, previous))) return false;
+    this.skipped++;
+    this.done.add(source.path);
+    for (const w of previous.warnings) this.errors.push({ path: source.path, code: 'WARNING', reason: w, level: 'warning' });
+    this.progress(source.path, 0);
+    return true;
+  }
+
+  fail(error: PredictFileError): void {
+    this.failed++;
+    this.errors.push({ ...error, level: 'error' });
+    this.options.onError?.(error);
+    this.progress(error.path, 0);
+  }
+
+  private progress(source: string, inHand: number): void {
+    if (!this.options.onProgress) return;
+    const elapsedSeconds = (performance.now() - this.started) / 1000;
+    const audioSeconds = this.audioSeconds + inHand;
+    const done = this.predicted + this.skipped + this.failed;
+    this.options.onProgress({
+      done,
+      total: Math.max(this.total, done),
+      skipped: this.skipped,
+      failed: this.failed,
+      audioSeconds,
+      elapsedSeconds,
+      realTimeFactor: elapsedSeconds > 0 ? audioSeconds / elapsedSeconds : 0,
+      source,
+    });
+  }
+
+  /** The writers of one recording: tables stream to temp files as chunks come, detections at the end. */
+  async open(prepared: PreparedRecording): Promise<RecordingSink> {
+    const { source } = prepared;
+    const { outDir } = this.options;
+    const rel = this.stem(source.path);
+    const paths = Object.fromEntries(this.formats.map((f) => [f, outputPath(f, rel)])) as Record<OutputFormat, string>;
+    for (const path of Object.values(paths)) await mkdir(join(outDir, dirname(path)), { recursive: true });
+    const writers = new Map<OutputFormat, AtomicWriter>();
+    const classes = this.predictor.classes;
+    try {
+      for (const format of this.formats.filter((f) => f === 'csv' || f === 'birdclef')) {
+        const writer = await openAtomicWriter(join(outDir, paths[format]));
+        writers.set(format, writer);
+        await writer.write(scoreHeader(classes));
+      }
+    } catch (error) {
+      for (const w of writers.values()) await w.abort();
+      throw error;
+    }
+    const grid = this.formats.includes('birdclef') ? new GridAggregator(classes.length, this.options.grid) : undefined;
+    const detections = this.formats.some((f) => f === 'raven' || f === 'audacity') ? new DetectionCollector(classes, this.options.detect) : undefined;
+    let lastEnd = 0;
+    const rows = async (chunks: ChunkPrediction[]): Promise<void> => {
+      await writers.get('csv')?.write(scoreRows(source.path, chunks));
+      if (grid) await writers.get('birdclef')!.write(scoreRows(source.path, chunks.flatMap((c) => grid.push(c))));
+      for (const c of chunks) detections?.push(c);
+      lastEnd = Math.max(lastEnd, ...chunks.map((c) => c.endSeconds));
+      this.progress(source.path, Math.min(lastEnd, prepared.durationSeconds ?? lastEnd));
+    };
+    const end = async (): Promise<void> => {
+      const duration = prepared.durationSeconds ?? lastEnd;
+      if (grid) await writers.get('birdclef')!.write(scoreRows(source.path, grid.finish(duration)));
+      const hashes: Record<string, string> = {};
+      for (const [format, writer] of writers) hashes[format] = await writer.commit();
+      writers.clear();
+      const found = detections?.finish() ?? [];
+      const texts: [OutputFormat, string][] = [];
+      if (this.formats.includes('raven')) texts.push(['raven', ravenTable(found, modelBand(this.predictor, prepared.sampleRate))]);
+      if (this.formats.includes('audacity')) texts.push(['audacity', audacityLabels(found)]);
+      for (const [format, text] of texts) {
+        await writeFileAtomic(join(outDir, paths[format]), text);
+        hashes[format] = sha256Hex(text);
+      }
+      await this.record(prepared, rel, paths, hashes, duration);
+    };
+    const abort = async (): Promise<void> => {
+      for (const w of writers.values()) await w.abort();
+    };
+    return { rows, end, abort };
+  }
+
+  private async record(prepared: PreparedRecording, rel: string, paths: Record<string, string>, hashes: Record<string, string>, duration: number): Promise<void> {
+    const { source } = prepared;
+    const sha = this.hashes.get(source.path) ?? (await sha256File(source.abs));
+    const row: OutputRow = {
+      source: source.path,
+      chunkIndex: 0,
+      startSeconds: 0,
+      endSeconds: duration,
+      primaryLabel: source.row.primaryLabel,
+      secondaryLabels: source.row.secondaryLabels,
+      outputs: paths,
+      outputHashes: hashes,
+      outputMeta: {},
+      sourceSha256: sha,
+      pipelineHash: this.key,
+      birdcallVersion: BIRDCALL_VERSION,
+      metadata: source.row.metadata,
+    };
+    const state: SourceState = {
+      format: 1,
+      input: source.row,
+      sourceSha256: sha,
+      pipelineHash: this.key,
+      birdcallVersion: BIRDCALL_VERSION,
+      outputBase: { label: '', stem: rel },
+      audioSeconds: duration,
+      rows: [row],
+      warnings: prepared.warnings,
+    };
+    await this.store.write(state);
+    for (const w of prepared.warnings) this.errors.push({ path: source.path, code: 'WARNING', reason: w, level: 'warning' });
+    this.predicted++;
+    this.audioSeconds += duration;
+    this.done.add(source.path);
+    this.progress(source.path, 0);
+  }
+
+  /** The combined tables of the recordings done (in input order), errors.csv and summary.json. */
+  async finish(interrupted: boolean): Promise<ArchiveSummary> {
+    const { outDir } = this.options;
+    // An empty shard of a small archive is fine (its tables are empty); an empty input is a mistake.
+    if (this.total === 0 && !interrupted) throw new BirdcallError('INPUT_EMPTY', 'no recordings to predict', this.options.input);
+    const done = this.order.filter((p) => this.done.has(p));
+    const tables: string[] = [];
+    for (const format of this.formats) {
+      const name = COMBINED[format];
+      if (name === undefined) continue;
+      await writeStreamAtomic(join(outDir, name), this.combined(format, done));
+      tables.push(join(outDir, name));
+    }
+    const errorsPath = join(outDir, 'errors.csv');
+    await writeFileAtomic(errorsPath, stringify([['path', 'code', 'reason', 'level'], ...this.errors.map((e) => [e.path, e.code, e.reason, e.level])]));
+    const elapsedSeconds = (performance.now() - this.started) / 1000;
+    const summary: ArchiveSummary = {
+      input: this.options.input,
+      outDir,
+      formats: this.formats,
+      key: this.key,
+      files: this.predicted + this.skipped + this.failed,
+      predicted: this.predicted,
+      skipped: this.skipped,
+      failed: this.failed,
+      interrupted,
+      audioSeconds: this.audioSeconds,
+      elapsedSeconds,
+      realTimeFactor: elapsedSeconds > 0 ? this.audioSeconds / elapsedSeconds : 0,
+      errorsPath,
+      tables,
+    };
+    await writeFileAtomic(join(outDir, 'summary.json'), JSON.stringify(summary, null, 2) + '\n');
+    return summary;
+  }
+
+  /** One header, then each recording's rows from its own table (read back one at a time). */
+  private async *combined(format: OutputFormat, done: string[]): AsyncGenerator<string, void, undefined> {
+    yield scoreHeader(this.predictor.classes);
+    for (const path of done) {
+      const state = await this.store.read(path);
+      const rel = state?.rows[0]?.outputs[format];
+      if (rel === undefined) continue;
+      const text = await readFile(join(this.options.outDir, rel), 'utf8');
+      yield text.slice(text.indexOf('\n') + 1);
+    }
+  }
+}

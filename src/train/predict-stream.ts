@@ -1,0 +1,317 @@
+import { readFile, stat } from 'node:fs/promises';
+import type { Piscina } from 'piscina';
+import { parseWavHeader } from '../audio/wav.ts';
+import { BirdcallError } from '../errors.ts';
+import { toSpec } from '../pipeline/pipeline.ts';
+import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
+import { runPipelineOnFile } from '../pipeline/run.ts';
+import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamPipelineOnWav, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
+import { pipelineWorkerPool } from '../pipeline/runner.ts';
+import { predictionSources, predictItems, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
+
+/**
+ * Predict on recordings of any length in bounded memory. A WAV or FLAC larger than the streaming threshold
+ * is read a window (60 s) at a time; each window's chunks go through the steps after `chunk` on a worker thread
+ * (several windows in flight) while this thread runs the model on the windows already done, so the
+ * predictions of a 10-hour file come out as it is read and memory holds a few windows, never the file.
+ * Other recordings (smaller ones; Ogg and MP3, whose decoders here work on whole files; a FLAC without its
+ * length in STREAMINFO) are read whole, as before, and their whole pipeline runs on a worker. Both paths give
+ * the same chunks (run-stream.ts) and so the same predictions.
+ */
+
+/**
+ * Predict streams WAVs above 16 MiB (8 min of 16-bit mono at 16 kHz, 4 min at 32 kHz) unless
+ * BIRDCALL_STREAM_ABOVE says otherwise: lower than convert's 64 MiB because a whole file in predict is
+ * held by a worker and again as model inputs (a 10-minute file: 690 MB peak read whole, 410 MB streamed,
+ * same CPU time; figures in the report of issue 20).
+ */
+export const PREDICT_STREAM_ABOVE = 16 * 2 ** 20;
+
+export function predictStreamThreshold(env: NodeJS.ProcessEnv = process.env): number {
+  return env[STREAM_ABOVE_ENV] === undefined || env[STREAM_ABOVE_ENV]?.trim() === '' ? PREDICT_STREAM_ABOVE : streamThreshold(env);
+}
+
+export interface EngineOptions {
+  /** Pipeline worker threads; 1 runs everything in this thread. */
+  jobs: number;
+  /** WAV and FLAC files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
+  streamAbove?: number;
+  batchSize?: number;
+  /** Time-shifted copies of each chunk whose probabilities are averaged (1: none). */
+  tta?: number;
+  /** Seconds of audio per streamed window (default 60). */
+  windowSeconds?: number;
+}
+
+export interface PredictEngine {
+  predictor: Predictor;
+  options: EngineOptions;
+  pool?: Piscina<WorkerTask, WorkerResult>;
+  specJson: string;
+  close(): Promise<void>;
+}
+
+export function createEngine(predictor: Predictor, options: EngineOptions): PredictEngine {
+  const spec = toSpec(predictor.pipeline);
+  const pool = options.jobs > 1 ? pipelineWorkerPool(spec, options.jobs) : undefined;
+  let closed: Promise<void> | undefined;
+  return { predictor, options, pool, specJson: JSON.stringify(spec), close: () => (closed ??= pool?.destroy() ?? Promise.resolve()) };
+}
+
+/** One recording on its way through the pipeline: its chunks in groups (windows), in chunk order. */
+export interface PreparedRecording {
+  source: PredictionSource;
+  /** Seconds of audio from the header when known (WAV); else the end of the last chunk is the best guess. */
+  durationSeconds?: number;
+  /** The recording's sample rate from its header (WAV), before any resample block. */
+  sampleRate?: number;
+  streamed: boolean;
+  groups: AsyncIterable<readonly ItemOutput[]>;
+  /** Warnings raised on the recording, once each; complete once `groups` is exhausted. */
+  warnings: string[];
+}
+
+/**
+ * Starts a recording: a whole-file one starts running on a worker right away (so callers can prepare the
+ * next recordings while predicting this one); a streamed one reads its header and starts with iteration.
+ */
+export async function prepareRecording(engine: PredictEngine, source: PredictionSource): Promise<PreparedRecording> {
+  let size: number;
+  try {
+    const info = await stat(source.abs);
+    if (!info.isFile()) throw new BirdcallError('SOURCE_NOT_FOUND', 'not a regular file', source.path);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof BirdcallError) throw error;
+    throw notReadable(error, source.path);
+  }
+  const { pipeline } = engine.predictor;
+  const above = engine.options.streamAbove ?? predictStreamThreshold();
+  if (streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above, ['wav', 'flac']))) return prepareStreamed(engine, source);
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await readFile(source.abs));
+  } catch (error) {
+    throw notReadable(error, source.path);
+  }
+  const running = engine.pool
+    ? engine.pool.run({ specJson: engine.specJson, path: source.path, bytes }).then((r) => (r.ok ? r : Promise.reject(errorFromData(r.error))))
+    : runPipelineOnFile(pipeline, { path: source.path, bytes });
+  const result = await running;
+  const header = wavHeader(bytes);
+  return { source, durationSeconds: header?.durationSeconds, sampleRate: header?.sampleRate, streamed: false, groups: once(result.items), warnings: result.warnings };
+}
+
+async function prepareStreamed(engine: PredictEngine, source: PredictionSource): Promise<PreparedRecording> {
+  const file = { path: source.path, absPath: source.abs };
+  const stream = await streamPipelineOnWav(engine.predictor.pipeline, file, { windowSeconds: engine.options.windowSeconds });
+  const warnings = stream.warnings;
+  const { pool, specJson } = engine;
+  const rest = streamShape(engine.predictor.pipeline)!.rest;
+  const run = pool
+    ? async (window: AudioWindow): Promise<ItemOutput[]> => {
+        const task = { specJson, path: source.path, window, itemWarnings: stream.itemWarnings };
+        const result = await pool.run(task, { transferList: [window.samples.buffer as ArrayBuffer] });
+        if (!result.ok) throw errorFromData(result.error);
+        for (const w of result.warnings) if (!warnings.includes(w)) warnings.push(w);
+        return result.items;
+      }
+    : (window: AudioWindow): Promise<ItemOutput[]> => runWindow(rest, window, file, warnings, stream.itemWarnings);
+  // jobs + 1 windows in flight keep every worker busy while this thread runs the model on the oldest.
+  const depth = pool ? engine.options.jobs + 1 : 1;
+  const { durationSeconds, sampleRate } = stream.info;
+  return { source, durationSeconds, sampleRate, streamed: true, groups: ahead(stream.windows, run, depth), warnings };
+}
+
+/** Maps `items` through `run`, up to `depth` at once, results in input order. */
+async function* ahead<T, R>(items: AsyncIterable<T>, run: (item: T) => Promise<R>, depth: number): AsyncGenerator<R, void, undefined> {
+  const inFlight: Promise<R>[] = [];
+  const start = (item: T): void => {
+    const p = run(item);
+    p.catch(() => {}); // awaited in order below; this only keeps a later failure from being "unhandled"
+    inFlight.push(p);
+  };
+  try {
+    for await (const item of items) {
+      start(item);
+      if (inFlight.length >= depth) yield await inFlight.shift()!;
+    }
+    while (inFlight.length > 0) yield await inFlight.shift()!;
+  } finally {
+    await Promise.allSettled(inFlight);
+  }
+}
+
+/** Chunks decoded and predicted at a time, at most. */
+const SLICE = 256;
+
+/**
+ * The chunk predictions of a prepared recording, a group at a time. Stops with an AbortError between
+ * groups once `signal` is aborted.
+ */
+export async function* predictPrepared(
+  engine: PredictEngine,
+  prepared: PreparedRecording,
+  signal?: AbortSignal,
+): AsyncGenerator<ChunkPrediction[], void, undefined> {
+  for await (const items of prepared.groups) {
+    // A whole-file recording is one group: slices keep a signal answered, and the decoded inputs small.
+    for (let at = 0; at < items.length; at += SLICE) {
+      signal?.throwIfAborted();
+      yield await predictItems(engine.predictor, prepared.source.path, items.slice(at, at + SLICE), engine.options.batchSize, engine.options.tta);
+    }
+  }
+}
+
+async function* once<T>(value: T): AsyncGenerator<T, void, undefined> {
+  yield value;
+}
+
+function wavHeader(bytes: Uint8Array): { durationSeconds: number; sampleRate: number } | undefined {
+  try {
+    return parseWavHeader(bytes, 'recording');
+  } catch {
+    return undefined;
+  }
+}
+
+function notReadable(error: unknown, path: string): BirdcallError {
+  const code = (error as NodeJS.ErrnoException).code;
+  return new BirdcallError('SOURCE_NOT_FOUND', code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code ?? String(error)})`, path);
+}
+
+/** A recording that could not be predicted (it is skipped; the rest go on). */
+export interface PredictFileError {
+  path: string;
+  code: string;
+  reason: string;
+}
+
+export function failureOf(path: string, error: unknown): PredictFileError {
+  if (error instanceof BirdcallError) {
+    return { path, code: error.code, reason: error.file && error.file !== path ? `${error.file}: ${error.reason}` : error.reason };
+  }
+  return { path, code: 'INTERNAL', reason: error instanceof Error ? error.message : String(error) };
+}
+
+/** Where one recording's predictions go. */
+export interface RecordingSink {
+  rows(rows: ChunkPrediction[]): void | Promise<void>;
+  /** Every chunk went to `rows`: complete the outputs. */
+  end(): void | Promise<void>;
+  /** The recording failed or the run stopped: drop whatever was started. */
+  abort(): void | Promise<void>;
+}
+
+export interface RecordingHandlers {
+  /** Decides before any work whether a recording is already done (it is then left alone). */
+  skip?(source: PredictionSource): Promise<boolean>;
+  open(prepared: PreparedRecording): Promise<RecordingSink>;
+  onError(error: PredictFileError): void;
+  /** Once aborted, the recording in hand is dropped (its sink aborted) and the call rejects. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The one loop over recordings: each is prepared ahead (jobs + 1 at a time, so the workers stay busy while
+ * this thread runs the model), predicted in input order into its sink; a failing recording is reported and
+ * the rest go on.
+ */
+export async function predictRecordings(engine: PredictEngine, sources: AsyncIterable<PredictionSource>, handlers: RecordingHandlers): Promise<void> {
+  type Started = { source: PredictionSource; prepared?: PreparedRecording; skipped?: boolean; error?: unknown };
+  const start = async (source: PredictionSource): Promise<Started> => {
+    try {
+      if (handlers.signal?.aborted) return { source, skipped: true };
+      if (await handlers.skip?.(source)) return { source, skipped: true };
+      return { source, prepared: await prepareRecording(engine, source) };
+    } catch (error) {
+      return { source, error };
+    }
+  };
+  const depth = engine.pool ? engine.options.jobs + 1 : 1;
+  for await (const started of ahead(sources, start, depth)) {
+    handlers.signal?.throwIfAborted();
+    if (started.skipped) continue;
+    let sink: RecordingSink | undefined;
+    try {
+      if (started.prepared === undefined) throw started.error;
+      sink = await handlers.open(started.prepared);
+      for await (const rows of predictPrepared(engine, started.prepared, handlers.signal)) await sink.rows(rows);
+      await sink.end();
+    } catch (error) {
+      await sink?.abort();
+      handlers.signal?.throwIfAborted();
+      handlers.onError(failureOf(started.source.path, error));
+    }
+  }
+}
+
+export interface PredictFilesProgress {
+  done: number;
+  total: number;
+  failed: number;
+  chunks: number;
+  source: string;
+}
+
+export interface PredictFilesOptions {
+  batchSize?: number;
+  /** Time-shifted copies of each chunk whose probabilities are averaged (1: none). */
+  tta?: number;
+  /**
+   * Worker threads that run the pipeline (decode, resample, mel, image) while this thread runs the model;
+   * 1 runs everything here. Default 1. Predictions come out in input order either way.
+   */
+  jobs?: number;
+  /** WAV files larger than this many bytes stream (see EngineOptions). */
+  streamAbove?: number;
+  /** Called with each group of chunk predictions as soon as they are made (e.g. to stream them to a CSV). */
+  onPredictions?: (rows: ChunkPrediction[]) => void | Promise<void>;
+  onProgress?: (progress: PredictFilesProgress) => void;
+  /** Called for a recording that failed (it is skipped; the rest go on). */
+  onError?: (error: PredictFileError) => void;
+  signal?: AbortSignal;
+}
+
+export interface PredictFilesSummary {
+  files: number;
+  failed: number;
+  chunks: number;
+  errors: PredictFileError[];
+}
+
+/** Predict every recording of INPUT (one file, a folder or a manifest) into a callback. */
+export async function predictFiles(predictor: Predictor, input: string, options: PredictFilesOptions = {}): Promise<PredictFilesSummary> {
+  const summary: PredictFilesSummary = { files: 0, failed: 0, chunks: 0, errors: [] };
+  const fail = (error: PredictFileError): void => {
+    summary.files++;
+    summary.failed++;
+    summary.errors.push(error);
+    options.onError?.(error);
+    progress(error.path);
+  };
+  const { count, sources } = await predictionSources(input, { onInvalid: (path, error) => fail(failureOf(path, error)) });
+  const progress = (source: string): void =>
+    options.onProgress?.({ done: summary.files, total: Math.max(count, summary.files), failed: summary.failed, chunks: summary.chunks, source });
+  const engine = createEngine(predictor, { jobs: options.jobs ?? 1, batchSize: options.batchSize, tta: options.tta, streamAbove: options.streamAbove });
+  try {
+    await predictRecordings(engine, sources, {
+      signal: options.signal,
+      open: async (prepared) => ({
+        rows: async (rows) => {
+          summary.chunks += rows.length;
+          await options.onPredictions?.(rows);
+        },
+        end: () => {
+          summary.files++;
+          progress(prepared.source.path);
+        },
+        abort: () => {},
+      }),
+      onError: fail,
+    });
+  } finally {
+    await engine.close();
+  }
+  return summary;
+}

@@ -1,0 +1,67 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeWav } from '../../src/audio/wav-encode.ts';
+import { resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
+import type { ItemOutput } from '../../src/pipeline/pool-thread.ts';
+import { createRunner, inProcessRunner, poolRunner, streamingRunner, type Runner } from '../../src/pipeline/runner.ts';
+import { testSignal } from '../dsp/reference.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'birdcall-runner-'));
+const wav = join(dir, 'x.wav');
+writeFileSync(wav, encodeWav(testSignal(3 * 16000, 16000), 16000));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const pipeline: ResolvedPipeline = resolvePipeline({
+  version: 1,
+  steps: [
+    { block: 'decode' },
+    { block: 'chunk', params: { seconds: 1 } },
+    { block: 'melspec', params: { nFft: 512, hopLength: 256, nMels: 32 } },
+    { block: 'db' },
+    { block: 'npy' },
+  ],
+});
+
+/** What a runner made, comparable across runners: offsets and artifact bytes per item. */
+async function outputs(runner: Runner, source: Parameters<Runner['run']>[0]): Promise<unknown[]> {
+  try {
+    const result = await runner.run(source);
+    const items: ItemOutput[] = [];
+    for await (const item of result.items) items.push(item);
+    return items.map((it) => ({ index: it.chunkIndex, start: it.startSeconds, npy: Buffer.from(it.artifacts[0].bytes).toString('base64') }));
+  } finally {
+    await runner.close();
+  }
+}
+
+describe('runners', () => {
+  const bytes = new Uint8Array(readFileSync(wav));
+
+  it('in-process, thread pool and streaming give the same items', async () => {
+    const inProcess = await outputs(inProcessRunner(pipeline), { path: 'x.wav', bytes });
+    expect(inProcess).toHaveLength(3);
+    expect(await outputs(poolRunner(pipeline, 1), { path: 'x.wav', bytes })).toEqual(inProcess);
+    expect(await outputs(streamingRunner(pipeline), { path: 'x.wav', absPath: wav })).toEqual(inProcess);
+    // A source given by its file is read by the whole-file runners too.
+    expect(await outputs(inProcessRunner(pipeline), { path: 'x.wav', absPath: wav })).toEqual(inProcess);
+  });
+
+  it('streams a source given by its file, runs one given by its bytes whole', async () => {
+    const runner = createRunner(pipeline, { threads: 1, inProcess: true, streamAbove: 0 });
+    expect(runner.streamAbove).toBe(0);
+    const streamed = await runner.run({ path: 'x.wav', absPath: wav });
+    const whole = await runner.run({ path: 'x.wav', bytes });
+    expect(Array.isArray(streamed.items)).toBe(false);
+    expect(Array.isArray(whole.items)).toBe(true);
+    await runner.close();
+  });
+
+  it('refuses bytes for streaming, and a pipeline that cannot stream', async () => {
+    await expect(streamingRunner(pipeline).run({ path: 'x.wav', bytes })).rejects.toThrow(/must be given by its file/);
+    const whole = resolvePipeline({ version: 1, steps: [{ block: 'decode' }, { block: 'quality' }, { block: 'chunk' }] });
+    expect(() => streamingRunner(whole)).toThrow(/does not start with decode/);
+    expect(createRunner(whole, { threads: 1, inProcess: true }).streamAbove).toBeUndefined();
+  });
+});
