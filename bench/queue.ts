@@ -80,15 +80,17 @@ function runWorkers(url: string, outDir: string, count: number): Promise<{ secon
       cwd: ROOT,
       stdio: ['ignore', 'ignore', 'pipe'],
     });
+    let tail = '';
     child.stderr.on('data', (data: Buffer) => {
       const now = performance.now();
+      tail = (tail + data.toString()).slice(-2000);
       for (const line of data.toString().split('\n')) {
         if (line.startsWith('start ')) firstStart = Math.min(firstStart, now);
         if (line.startsWith('done ')) lastDone = Math.max(lastDone, now);
       }
     });
     return new Promise<void>((resolveExit, reject) =>
-      child.once('exit', (code) => (code === 0 ? resolveExit() : reject(new Error(`worker exited with ${code}`)))),
+      child.once('exit', (code) => (code === 0 ? resolveExit() : reject(new Error(`worker exited with ${code}: ${tail}`)))),
     );
   });
   return Promise.all(exits).then(() => ({ seconds: (lastDone - started) / 1000, steadySeconds: (lastDone - firstStart) / 1000 }));
