@@ -123,10 +123,10 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'chaos',
-    what: 'queue mode: 400 files, 3 workers, a worker SIGKILLed every ~3 s, Redis restarted once, one SIGTERM mid-file; files lost/duplicated/corrupt',
+    what: 'queue mode: 400 files, 3 workers, a worker SIGKILLed every ~1.2 s, Redis restarted once, one SIGTERM mid-file; files lost/duplicated/corrupt',
     async run() {
       const { runChaos } = await import('../test/helpers/chaos.ts');
-      const r = await runChaos({ files: 400, workers: 3, killEveryMs: 3000, holdMs: 150, lockMs: 2000, redisDownMs: 2000, seed: 1, log: (l) => console.log(`  ${l}`) });
+      const r = await runChaos({ files: 400, workers: 3, killEveryMs: 1200, holdMs: 250, lockMs: 2000, redisDownMs: 2000, seed: 1, log: (l) => console.log(`  ${l}`) });
       const c = r.check;
       const text =
         `${r.files} files in ${r.seconds.toFixed(0)} s: ${r.workerKills} worker kills (${r.killsMidFile} mid-file), ${r.redisRestarts} Redis restart, ` +
