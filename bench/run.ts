@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, png, convert-rss, decode, resample, compressed, train, queue, startup, predict
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, png, convert-rss, decode, resample, compressed, train, chaos, queue, startup, predict
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -140,12 +140,27 @@ const SECTIONS: Section[] = [
     },
   },
   {
-    name: 'queue',
-    what: 'convert through the Redis queue with 1, 2, 4 workers vs plain convert --jobs (queue overhead)',
+    name: 'chaos',
+    what: 'queue mode: 400 files, 3 workers, a worker SIGKILLed every ~1.2 s, Redis restarted once, one SIGTERM mid-file; files lost/duplicated/corrupt',
     async run() {
-      const { benchQueue } = await import('./queue.ts');
-      const r = await benchQueue();
-      return { result: r, text: json(r) };
+      const { runChaos } = await import('../test/helpers/chaos.ts');
+      const r = await runChaos({ files: 400, workers: 3, killEveryMs: 1200, holdMs: 250, lockMs: 2000, redisDownMs: 2000, seed: 1, log: (l) => console.log(`  ${l}`) });
+      const c = r.check;
+      const text =
+        `${r.files} files in ${r.seconds.toFixed(0)} s: ${r.workerKills} worker kills (${r.killsMidFile} mid-file), ${r.redisRestarts} Redis restart, ` +
+        `SIGTERM mid-file exit ${r.sigterm?.code} after ${r.sigterm?.seconds.toFixed(2)} s; ${r.failedJobs} jobs failed in the queue (converted by finish); ` +
+        `lost ${c.missingSources.length}, duplicated ${c.duplicateRows.length + c.strayFiles.length}, corrupt ${c.corrupt.length}, temp files ${c.tempFiles.length}`;
+      return { result: r, text };
+    },
+  },
+  {
+    name: 'queue',
+    what: '10,000 small jobs (BIRDCALL_BENCH_QUEUE_FILES) through the Redis queue with 1, 2, 4 workers vs convert --jobs 1, 2, 4: jobs/s, Redis peak memory',
+    async run() {
+      const { benchQueue, formatQueueRun } = await import('./queue.ts');
+      const files = Number(process.env.BIRDCALL_BENCH_QUEUE_FILES ?? 10_000);
+      const r = await benchQueue({ files });
+      return { result: r, text: r.queue.map(formatQueueRun).join('\n') };
     },
   },
   {

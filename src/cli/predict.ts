@@ -10,6 +10,7 @@ import type { ArchiveOptions, ArchiveProgress } from '../train/predict-archive.t
 import { OUTPUT_FORMATS, type OutputFormat } from '../detect/formats.ts';
 import type { PredictFilesProgress } from '../train/predict-stream.ts';
 import { EXIT } from './exit.ts';
+import { handleStopSignals } from './signals.ts';
 import type { PoolMethod } from '../train/pool.ts';
 import { parseByteSize, positiveInteger, startProgress, type Progress } from './common.ts';
 
@@ -75,28 +76,6 @@ function parseFormats(values: string[] | undefined): OutputFormat[] {
   return [...new Set(formats)] as OutputFormat[];
 }
 
-/**
- * SIGINT/SIGTERM: the first stops the run at the next window (the recording in hand is dropped, its temp
- * files removed; finished ones stay and a re-run skips them); a second one exits at once.
- */
-function stopOnSignals(): { signal: AbortSignal; dispose: () => void } {
-  const controller = new AbortController();
-  let signals = 0;
-  const stop = (): void => {
-    if (++signals > 1) process.exit(EXIT_INTERRUPTED);
-    process.stderr.write('predict: stopping (signal again to quit at once)\n');
-    controller.abort();
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
-  return {
-    signal: controller.signal,
-    dispose: () => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-    },
-  };
-}
 
 /** 128 + SIGINT, what shells report for a run stopped by Ctrl-C. */
 const EXIT_INTERRUPTED = 130;
@@ -153,7 +132,9 @@ export function register(program: Command): void {
           `${predictor.chunkSeconds ?? 'whole-file'}${predictor.chunkSeconds !== undefined ? ' s' : ''} chunks\n`,
       );
       const detect = detectOptions(flags, predictor.classes, parseThresholds);
-      const stop = stopOnSignals();
+      // SIGINT/SIGTERM: the first stops the run at the next window (the recording in hand is dropped, its temp
+      // files removed; finished ones stay and a re-run skips them); a second one exits at once.
+      const stop = handleStopSignals(() => process.stderr.write('predict: stopping (signal again to quit at once)\n'));
       const engine = { jobs, batchSize, tta, streamAbove, signal: stop.signal };
       try {
         if (toFile) await predictToFile(predictor, input, flags, engine, pool);

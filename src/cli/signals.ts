@@ -1,32 +1,34 @@
 /**
- * SIGINT / SIGTERM for long commands. The first signal asks the work to stop (an AbortSignal whose reason is
- * the signal's name): it stops taking new items, lets the running ones finish within a grace period and
- * leaves resumable state. A second signal exits at once with the signal's code.
+ * SIGINT/SIGTERM for long commands: the first signal asks the command to stop cleanly (it stops taking new
+ * work, lets or makes the work in hand end within a grace, and leaves resumable state); a second one exits
+ * at once. Exit codes follow the shell's 128 + signal number: 130 for SIGINT (Ctrl-C), 143 for SIGTERM, so
+ * scripts can tell "interrupted" from "failed" (1).
  */
 
-/** Exit code of a command stopped by a signal: 128 + its number, as shells report it. */
-export const SIGNAL_EXIT: Record<'SIGINT' | 'SIGTERM', number> = { SIGINT: 130, SIGTERM: 143 };
+export const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
+export type StopSignal = keyof typeof SIGNAL_EXIT;
 
 export interface StopSignals {
+  /** Aborted on the first signal (its reason is the signal's name). */
   signal: AbortSignal;
-  /** The signal received first, if any. */
-  received(): 'SIGINT' | 'SIGTERM' | undefined;
-  /** Removes the handlers (Node's defaults apply again). */
+  /** The first signal received, if any. */
+  received(): StopSignal | undefined;
+  /** Removes the handlers (default behaviour returns: the next signal kills the process). */
   dispose(): void;
 }
 
-export function stopOnSignals(what: string, graceSeconds: number, onFirst?: () => void): StopSignals {
+/** Installs the handlers; `onFirst` says what stopping means for this command. */
+export function handleStopSignals(onFirst: (signal: StopSignal) => void): StopSignals {
   const controller = new AbortController();
-  let first: 'SIGINT' | 'SIGTERM' | undefined;
-  const handler = (name: 'SIGINT' | 'SIGTERM'): void => {
-    if (first) {
-      process.stderr.write(`birdcall: ${name} again: ${what} stops now\n`);
-      process.exit(SIGNAL_EXIT[name]);
+  let first: StopSignal | undefined;
+  const handler = (signal: StopSignal): void => {
+    if (first !== undefined) {
+      process.stderr.write(`birdcall: ${signal} again: stopping now\n`);
+      process.exit(SIGNAL_EXIT[signal]);
     }
-    first = name;
-    onFirst?.();
-    process.stderr.write(`birdcall: ${name}: ${what} stops after the files in progress (at most ${graceSeconds} s); send it again to stop at once\n`);
-    controller.abort(name);
+    first = signal;
+    onFirst(signal);
+    controller.abort(signal);
   };
   const onInt = (): void => handler('SIGINT');
   const onTerm = (): void => handler('SIGTERM');
@@ -40,4 +42,12 @@ export function stopOnSignals(what: string, graceSeconds: number, onFirst?: () =
       process.off('SIGTERM', onTerm);
     },
   };
+}
+
+/** The usual first-signal line for a batch command: what stops, and within how long. */
+export function stopOnSignals(what: string, graceSeconds: number, onFirst?: () => void): StopSignals {
+  return handleStopSignals((signal) => {
+    onFirst?.();
+    process.stderr.write(`birdcall: ${signal}: ${what} stops after the files in progress (at most ${graceSeconds} s); send it again to stop at once\n`);
+  });
 }

@@ -1,11 +1,12 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import cliProgress from 'cli-progress';
-import { UsageError } from '../errors.ts';
+import { BirdcallError, UsageError } from '../errors.ts';
 import { trainParams } from '../train/params.ts';
 import { recipeTrainParams } from '../train/recipes.ts';
 import type { BatchProgress } from '../train/train.ts';
 import { addParamOptions, readParamOptions } from './blocks.ts';
+import { handleStopSignals, SIGNAL_EXIT } from './signals.ts';
 
 interface TrainFlags {
   data: string;
@@ -80,7 +81,8 @@ export function register(program: Command): void {
     .option('--pipeline <file>', 'pipeline file that made the inputs (default: pipeline.json/.yaml beside the manifest)')
     .option('--input <name>', 'artifact column to train on, e.g. png or npy (default: png when every row has one)')
     .option('--where <column=value...>', 'train only on rows whose manifest column has this value (repeatable)')
-    .option('--no-progress', 'no progress output within epochs');
+    .option('--no-progress', 'no progress output within epochs')
+    .addHelpText('after', '\nSIGINT/SIGTERM stop before the next batch and leave the model folder as it was; exit 130/143.');
   const infos = addParamOptions(command, trainParams);
   command.action(async (flags: TrainFlags) => {
     const params = readParamOptions(command, infos);
@@ -89,6 +91,12 @@ export function register(program: Command): void {
     // For the "epoch i/N" lines: the recipe's epoch count unless --epochs says otherwise.
     const { params: start } = await recipeTrainParams(dirname(flags.data), params, flags.recipe);
     const epochs = start.epochs ?? trainParams.shape.epochs.parse(undefined);
+    // Training stops before its next batch and writes nothing; a save already under way completes (it is
+    // one folder rename). Exit 130 (SIGINT) or 143 (SIGTERM) either way.
+    const stop = handleStopSignals((signal) => {
+      progress.stop();
+      process.stderr.write(`train: ${signal}: stopping before the next batch; ${flags.out} is left as it was (${signal} again to quit at once)\n`);
+    });
     try {
       // Loaded here, not at the top: every other command starts without TensorFlow.js.
       const { formatEpoch, trainFromManifest } = await import('../train/run.ts');
@@ -100,6 +108,7 @@ export function register(program: Command): void {
         pipeline: flags.pipeline,
         input: flags.input,
         where,
+        signal: stop.signal,
         log: (line) => process.stderr.write(`${line}\n`),
         onBatch: progress.update,
         onEpoch: (report) => {
@@ -114,8 +123,14 @@ export function register(program: Command): void {
           (best?.macroRocAuc !== undefined ? `, roc_auc ${best.macroRocAuc.toFixed(3)}` : '') +
           `; ${result.secondsPerExample.toFixed(4)} s per training example on ${result.backend.name}; saved ${result.out}\n`,
       );
+    } catch (err) {
+      if (!(err instanceof BirdcallError && err.code === 'INTERRUPTED' && stop.signal.aborted)) throw err;
+      process.stderr.write(`train: interrupted (${err.message}); nothing written to ${flags.out}\n`);
     } finally {
       progress.stop();
+      stop.dispose();
+      const signal = stop.received();
+      if (signal !== undefined) process.exitCode = SIGNAL_EXIT[signal];
     }
   });
 }

@@ -90,10 +90,74 @@ export function redisOptions(target: RedisTarget): RedisOptions {
  * worker should ride out a Redis restart. Not connected yet; close it with `closeRedis`.
  */
 export function workerRedis(target: RedisTarget): Redis {
-  const client = new Redis(redisOptions(target));
+  // disconnectTimeout: ioredis waits this long for a socket to close after disconnect(), even one Redis already
+  // dropped (its 'close' came earlier), and that timer holds the process: 2 s by default, 200 ms here.
+  const client = new Redis({ ...redisOptions(target), retryStrategy: reconnectDelay, disconnectTimeout: 200 });
   // BullMQ listens on the duplicates it uses; this one only needs its errors kept off the console.
   client.on('error', () => {});
   return client;
+}
+
+/** Longest wait between two reconnection attempts while Redis is gone (ms). */
+export const RECONNECT_MAX_MS = 2000;
+
+/**
+ * ioredis retryStrategy of long-running clients: 100 ms, 200 ms, 400 ms … then every RECONNECT_MAX_MS for as
+ * long as Redis stays away, so a restarted Redis is found within two seconds and a dead one costs a few
+ * connection attempts a second, not hundreds. BullMQ's duplicates copy it.
+ */
+export function reconnectDelay(attempt: number): number {
+  return Math.min(100 * 2 ** Math.min(attempt - 1, 10), RECONNECT_MAX_MS);
+}
+
+const CONNECTION_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** True for errors that say Redis is out of reach (socket level), as opposed to a command's own failure. */
+export function isConnectionError(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code !== undefined && CONNECTION_CODES.has(code)) return true;
+  return err.name === 'ConnectionClosedError' || err.message === 'Connection is closed.' || /\b(ECONNREFUSED|ECONNRESET|EPIPE|ETIMEDOUT)\b/.test(err.message);
+}
+
+/** Whether a long-running process can reach Redis, as seen on one of its clients. */
+export interface RedisLink {
+  readonly down: boolean;
+  /** Stop reporting (before closing the client on purpose). */
+  stop(): void;
+}
+
+/**
+ * Watches one reconnecting client and reports a lost connection once, and its return once, however many
+ * reconnection attempts fail in between (each would otherwise be an 'error' event). The other connections of
+ * the process (BullMQ's duplicates) go and come back with it; their own connection errors carry no news.
+ */
+export function watchRedis(client: Redis, on: { lost(reason: string): void; back(downSeconds: number): void }): RedisLink {
+  let downSince: number | undefined;
+  let stopped = false;
+  const lost = (reason: string): void => {
+    if (stopped || downSince !== undefined) return;
+    downSince = performance.now();
+    on.lost(reason);
+  };
+  client.on('close', () => lost('connection closed'));
+  client.on('error', (err: Error) => {
+    if (isConnectionError(err)) lost(err.message);
+  });
+  client.on('ready', () => {
+    if (stopped || downSince === undefined) return;
+    const seconds = (performance.now() - downSince) / 1000;
+    downSince = undefined;
+    on.back(seconds);
+  });
+  return {
+    get down() {
+      return downSince !== undefined;
+    },
+    stop: () => {
+      stopped = true;
+    },
+  };
 }
 
 /**

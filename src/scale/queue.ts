@@ -1,17 +1,15 @@
 import { resolve } from 'node:path';
-import { Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BirdcallError } from '../errors.ts';
-import { StateStore } from '../store/state.ts';
 import { convert, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
 import { planSources } from '../batch/plan.ts';
 import type { InputLayout } from '../store/inputs.ts';
 import { loadBlockModules, pipelineHash, resolvePipeline, toSpec, type PipelineSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
-import { processQueuedSource, type ProcessResult, type QueueJobData } from './queue-job.ts';
-import { closeRedis, connectRedis, parseQueueUrl, workerRedis, type QueueTarget } from './queue-redis.ts';
+import type { QueueJobData } from './queue-job.ts';
+import { closeRedis, connectRedis, parseQueueUrl, type QueueTarget } from './queue-redis.ts';
 import { sha256Hex } from '../store/state.ts';
 import { BIRDCALL_VERSION } from '../version.ts';
-import { createRunner } from '../pipeline/runner.ts';
 
 /**
  * Queue mode of `convert` on Redis with BullMQ: one job per source file, any number of worker processes on
@@ -82,17 +80,17 @@ export interface EnqueueSummary {
 const BATCH = 500;
 const JOB_NAME = 'convert';
 
-function target(queue: string | QueueTarget): QueueTarget {
+export function target(queue: string | QueueTarget): QueueTarget {
   return typeof queue === 'string' ? parseQueueUrl(queue) : queue;
 }
 
 /**
- * A BullMQ Queue on its own client. BullMQ leaves a client it was given open (it may be shared), so closing
- * goes through here: the queue first, then its connection. Short commands fail at once when Redis is out of
- * reach; a worker's queue (`reconnect`) waits for Redis to come back instead, as the worker itself does.
+ * A BullMQ Queue on its own client, for short commands: it fails at once when Redis is out of reach. BullMQ
+ * leaves a client it was given open (it may be shared), so closing goes through here: the queue first, then
+ * its connection. (A worker's queue waits for Redis instead: see queue-worker.ts.)
  */
-async function openQueue<T>(t: QueueTarget, options: { reconnect?: boolean } = {}): Promise<{ queue: Queue<T>; close: () => Promise<void> }> {
-  const client = options.reconnect ? workerRedis(t.redis) : await connectRedis(t.redis);
+async function openQueue<T>(t: QueueTarget): Promise<{ queue: Queue<T>; close: () => Promise<void> }> {
+  const client = await connectRedis(t.redis);
   const queue = new Queue<T>(t.name, { connection: client });
   return {
     queue,
@@ -129,7 +127,7 @@ export async function readQueueMeta(queue: string | QueueTarget): Promise<QueueM
   return JSON.parse(text) as QueueMeta;
 }
 
-async function requireMeta(t: QueueTarget): Promise<QueueMeta> {
+export async function requireMeta(t: QueueTarget): Promise<QueueMeta> {
   const meta = await readQueueMeta(t);
   if (!meta) {
     throw new BirdcallError('QUEUE_EMPTY', `no conversion was queued on ${t.display}; run \`birdcall convert INPUT -o OUT --queue ${t.display}\` first`);
@@ -248,126 +246,6 @@ export async function queuePipeline(meta: QueueMeta, t: QueueTarget, own?: Resol
   return pipeline;
 }
 
-export type WorkerEvent =
-  | { type: 'ready'; pipelineHash: string; threads: number }
-  | { type: 'start'; source: string; attempt: number }
-  | { type: 'done'; source: string; outcome: ProcessResult['outcome']; chunks: number }
-  | { type: 'failed'; source: string; reason: string; willRetry: boolean }
-  | { type: 'drained' };
-
-export interface RunWorkerOptions {
-  queue: string | QueueTarget;
-  outDir: string;
-  /** The pipeline the user expects (checked against the queue's); the queue's own spec is what runs. */
-  pipeline?: ResolvedPipeline;
-  /** Jobs at once = worker threads in this process. Default 1. */
-  concurrency?: number;
-  /** How long a job's lock lasts without renewal (ms): a dead worker's job is back after about this. Default 30000. */
-  lockDurationMs?: number;
-  /** How often this worker looks for stalled jobs (ms). Default: lockDurationMs. */
-  stalledIntervalMs?: number;
-  /** Return once nothing is waiting, delayed or running anywhere (batch jobs); otherwise run until `signal`. */
-  exitWhenDrained?: boolean;
-  /** The input root on this machine, when it is mounted elsewhere than on the enqueuer's. */
-  inputRoot?: string;
-  fsync?: boolean;
-  /** WAV sources above this many bytes stream from disk, as in convert (default BIRDCALL_STREAM_ABOVE or 64 MiB). */
-  streamAbove?: number;
-  signal?: AbortSignal;
-  onEvent?: (event: WorkerEvent) => void;
-}
-
-export interface WorkerSummary {
-  converted: number;
-  skipped: number;
-  failed: number;
-  elapsedSeconds: number;
-}
-
-/** Processes jobs until drained (with exitWhenDrained) or aborted. */
-export async function runWorker(options: RunWorkerOptions): Promise<WorkerSummary> {
-  const started = performance.now();
-  const t = target(options.queue);
-  const meta = await requireMeta(t);
-  const pipeline = await queuePipeline(meta, t, options.pipeline);
-  const concurrency = options.concurrency ?? 1;
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new BirdcallError('USAGE', `--concurrency must be a positive integer, got ${concurrency}`);
-  const lockDuration = options.lockDurationMs ?? 30_000;
-  const { queue, close: closeQueue } = await openQueue(t, { reconnect: true });
-  // The pipeline runs in worker threads even for one job at a time: a long synchronous run on the main
-  // thread would starve BullMQ's lock renewal and get a live job taken for stalled. Long WAVs stream from
-  // disk in this thread instead, as in convert (a 60-minute file read whole took 1.8 GB): window by window,
-  // each awaiting its read, so the event loop still renews the locks between windows.
-  const runner = createRunner(pipeline, { threads: concurrency, inProcess: false, streamAbove: options.streamAbove });
-  const ctx = {
-    inputRoot: options.inputRoot ? resolve(options.inputRoot) : meta.inputRoot,
-    outDir: options.outDir,
-    pipelineHash: meta.pipelineHash,
-    birdcallVersion: BIRDCALL_VERSION,
-    store: new StateStore(options.outDir),
-    fsync: options.fsync,
-    run: runner,
-  };
-  const summary: WorkerSummary = { converted: 0, skipped: 0, failed: 0, elapsedSeconds: 0 };
-  const emit = options.onEvent ?? (() => {});
-  const processor = async (job: Job<QueueJobData>): Promise<ProcessResult> => {
-    emit({ type: 'start', source: job.data.row.path, attempt: job.attemptsMade + 1 });
-    try {
-      const result = await processQueuedSource(ctx, job.data);
-      summary[result.outcome]++;
-      emit({ type: 'done', source: job.data.row.path, outcome: result.outcome, chunks: result.chunks });
-      return result;
-    } catch (err) {
-      const willRetry = !(err instanceof BirdcallError) && job.attemptsMade + 1 < (job.opts.attempts ?? 1);
-      if (!willRetry) summary.failed++;
-      emit({ type: 'failed', source: job.data.row.path, reason: err instanceof Error ? err.message : String(err), willRetry });
-      // A data error gives the same answer on every try: fail now instead of retrying.
-      if (err instanceof BirdcallError) throw new UnrecoverableError(`${err.code}: ${err.message}`);
-      throw err;
-    }
-  };
-  // Never connected itself: the worker duplicates it for its connections and closes those.
-  const workerClient = workerRedis(t.redis);
-  const worker = new Worker<QueueJobData, ProcessResult>(t.name, processor, {
-    connection: workerClient,
-    concurrency,
-    lockDuration,
-    stalledInterval: options.stalledIntervalMs ?? lockDuration,
-    // A job may stall twice (two workers killed under it) before it is failed.
-    maxStalledCount: 2,
-    autorun: false,
-  });
-  worker.on('error', (err) => emit({ type: 'failed', source: '(worker)', reason: err.message, willRetry: true }));
-  emit({ type: 'ready', pipelineHash: meta.pipelineHash, threads: concurrency });
-  const running = worker.run();
-  try {
-    await new Promise<void>((resolveDone) => {
-      const stop = () => resolveDone();
-      options.signal?.addEventListener('abort', stop, { once: true });
-      if (options.signal?.aborted) stop();
-      if (!options.exitWhenDrained) return;
-      const poll = async (): Promise<void> => {
-        if (options.signal?.aborted) return;
-        const counts = await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized').catch(() => undefined);
-        if (counts && Object.values(counts).every((n) => n === 0)) {
-          emit({ type: 'drained' });
-          stop();
-          return;
-        }
-        setTimeout(() => void poll(), 300);
-      };
-      void poll();
-    });
-  } finally {
-    // close() lets the jobs in hand finish and closes the worker's own connections (duplicates of
-    // workerClient); the stalled check needs no cleanup. Every step runs even if one before it failed, so no
-    // socket or thread is left to keep the process alive.
-    const steps = [() => worker.close(), () => running, () => closeRedis(workerClient), closeQueue, () => runner.close?.() ?? Promise.resolve()];
-    for (const step of steps) await step().catch(() => {});
-  }
-  summary.elapsedSeconds = (performance.now() - started) / 1000;
-  return summary;
-}
 
 export interface QueueStatus {
   queue: string;

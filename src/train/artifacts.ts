@@ -1,9 +1,10 @@
-import { mkdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { stringify } from 'csv-stringify/sync';
 import { BirdcallError } from '../errors.ts';
-import { writeFileAtomic } from '../store/atomic.ts';
+import { TEMP_SUFFIX, writeFileAtomic } from '../store/atomic.ts';
 import { foldBatchNorm } from './fold.ts';
 
 /**
@@ -83,8 +84,40 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
   return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: parsed.modelTopology, weightSpecs: specs, weightData: buffers }));
 }
 
-/** Write every file of a model folder. */
+/**
+ * Writes a model folder as a whole: its files go to a temp folder beside it, which is then renamed into
+ * place (a previous folder of the same name is moved aside first, and removed after). A run stopped or
+ * killed at any point leaves the old folder or the new one, never a mix of both; at worst a
+ * `.NAME.*.birdcall-tmp` folder beside it.
+ */
 export async function saveModelArtifacts(dir: string, artifacts: ModelArtifacts): Promise<void> {
+  const target = resolve(dir);
+  await mkdir(dirname(target), { recursive: true });
+  const temp = join(dirname(target), `.${basename(target)}.${process.pid}-${randomBytes(4).toString('hex')}`);
+  const staging = `${temp}${TEMP_SUFFIX}`;
+  const previous = `${temp}.old${TEMP_SUFFIX}`;
+  try {
+    await writeModelFiles(staging, artifacts);
+    const replacing = await rename(target, previous).then(
+      () => true,
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return false;
+        throw err;
+      },
+    );
+    try {
+      await rename(staging, target);
+    } catch (err) {
+      if (replacing) await rename(previous, target);
+      throw err;
+    }
+    if (replacing) await rm(previous, { recursive: true, force: true });
+  } finally {
+    await rm(staging, { recursive: true, force: true });
+  }
+}
+
+async function writeModelFiles(dir: string, artifacts: ModelArtifacts): Promise<void> {
   await saveLayersModel(artifacts.model, dir);
   await writeFileAtomic(join(dir, 'classes.json'), json(artifacts.classes));
   await writeFileAtomic(join(dir, 'pipeline.json'), json(artifacts.pipeline ?? null));

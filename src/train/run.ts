@@ -31,6 +31,8 @@ export interface TrainFromManifestOptions {
   where?: Record<string, string>;
   onEpoch?: (report: EpochReport) => void;
   onBatch?: (progress: BatchProgress) => void;
+  /** Abort to stop before the next batch: throws INTERRUPTED and writes nothing. */
+  signal?: AbortSignal;
   log?: (line: string) => void;
 }
 
@@ -130,7 +132,7 @@ export async function trainFromManifest(options: TrainFromManifestOptions): Prom
   const split = splitByRecording(rows, { validationFraction: params.validationFraction, groupBy: params.groupBy, seed: params.seed });
   const shape = await dataset.inputShape();
   log(`${rows.length} chunks, ${classes.length} classes, input ${shape.join('x')} (${dataset.column}); ${split.train.length} train / ${split.validation.length} validation chunks`);
-  const result = await trainModel({ dataset, split, params, onEpoch: options.onEpoch, onBatch: options.onBatch, log });
+  const result = await trainModel({ dataset, split, params, onEpoch: options.onEpoch, onBatch: options.onBatch, log, signal: options.signal });
   const best = result.best.validation;
   await saveModelArtifacts(options.out, {
     model: result.model,

@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import * as tf from '@tensorflow/tfjs';
 import { macroRocAuc, paddedCmap, rocAuc, rowwiseMicroF1, top1Accuracy } from '../metrics/index.ts';
 import { BirdcallError } from '../errors.ts';
@@ -48,6 +49,8 @@ export interface TrainOptions {
   onBatch?: (progress: BatchProgress) => void;
   /** Free-text lines (backend choice, early stop). */
   log?: (line: string) => void;
+  /** Abort to stop before the next batch (SIGINT/SIGTERM): throws INTERRUPTED, nothing is returned. */
+  signal?: AbortSignal;
 }
 
 export interface TrainResult {
@@ -303,6 +306,7 @@ interface EpochContext {
   params: TrainParams;
   rng: TrainRng;
   onBatch?: (progress: BatchProgress) => void;
+  signal?: AbortSignal;
 }
 
 /** One pass over the training split in shuffled batches: the mean batch loss, the last learning rate, examples seen. */
@@ -316,6 +320,10 @@ async function trainEpoch(ctx: EpochContext, epoch: number): Promise<{ loss: num
   let learningRate = params.learningRate;
   let examples = 0;
   for (let s = 0; s < steps; s++) {
+    // On wasm every await of a step settles as a microtask, so signal handlers would wait for the whole
+    // run: give them a turn of the event loop per batch (a few microseconds).
+    if (ctx.signal) await setImmediate();
+    if (ctx.signal?.aborted) throw new BirdcallError('INTERRUPTED', `stopped at epoch ${epoch}, batch ${s + 1} of ${steps}`);
     const batch = await pending;
     const indices = batchOf(s);
     // Read the next batch from disk while this one trains.
@@ -381,7 +389,7 @@ export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   let examplesSeen = 0;
   const epochContext: EpochContext = {
     model, variables, optimizer, group, dataset, primary, weights, inputShape, params, rng,
-    train: split.train, classes: classes.length, onBatch: options.onBatch,
+    train: split.train, classes: classes.length, onBatch: options.onBatch, signal: options.signal,
   };
   try {
     for (let epoch = 1; epoch <= params.epochs; epoch++) {

@@ -18,6 +18,12 @@ export interface TestRedis {
   port: number;
   /** redis://[:PASSWORD@]127.0.0.1:PORT/NAME, with the server's password when it has one. */
   url(name: string): string;
+  /** Stops the server (SIGTERM: it writes its append-only file first) and keeps its data folder for `start`. */
+  down(): Promise<void>;
+  /** Starts it again on the same port and data folder (with `appendonly`, the data comes back). */
+  up(): Promise<void>;
+  /** Current server process id (changes on `up`). */
+  pid(): number | undefined;
   stop(): Promise<void>;
 }
 
@@ -34,16 +40,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** `password`: start the server with `requirepass`, to test logins. */
-export async function startRedis(options: { password?: string } = {}): Promise<TestRedis> {
-  const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'birdcall-redis-'));
-  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
-  const child: ChildProcess = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--protected-mode', 'yes', ...auth],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+async function launch(args: string[], port: number): Promise<ChildProcess> {
+  const child: ChildProcess = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await new Promise<void>((resolve, reject) => {
     let log = '';
     const timer = setTimeout(() => reject(new Error(`redis-server did not start on port ${port}: ${log}`)), 15_000);
@@ -60,15 +58,41 @@ export async function startRedis(options: { password?: string } = {}): Promise<T
     });
   });
   child.stdout?.resume();
+  return child;
+}
+
+async function halt(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+/**
+ * `password`: start the server with `requirepass`, to test logins. `appendonly`: persist every write (fsync
+ * every second), so the queue survives `down()`/`up()` as a production Redis would.
+ */
+export async function startRedis(options: { password?: string; appendonly?: boolean } = {}): Promise<TestRedis> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'birdcall-redis-'));
+  const auth = options.password === undefined ? [] : ['--requirepass', options.password];
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', options.appendonly ? 'yes' : 'no'];
+  args.push('--dir', dir, '--protected-mode', 'yes', ...auth);
+  let child: ChildProcess | undefined = await launch(args, port);
   return {
     port,
     url: (name) => `redis://${options.password === undefined ? '' : `:${encodeURIComponent(options.password)}@`}127.0.0.1:${port}/${name}`,
+    down: async () => {
+      if (child) await halt(child);
+      child = undefined;
+    },
+    up: async () => {
+      child ??= await launch(args, port);
+    },
+    pid: () => child?.pid,
     stop: async () => {
-      if (child.exitCode === null) {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        child.kill('SIGTERM');
-        await exited;
-      }
+      if (child) await halt(child);
+      child = undefined;
       rmSync(dir, { recursive: true, force: true });
     },
   };
