@@ -17,13 +17,13 @@ export interface StopSignals {
   dispose(): void;
 }
 
-/** Installs the handlers; `onFirst` says what stopping means for this command. */
-export function handleStopSignals(onFirst: (signal: StopSignal) => void): StopSignals {
+/** Installs the handlers; `onFirst` says what stopping means for this command (`what`, e.g. "convert"). */
+export function handleStopSignals(onFirst: (signal: StopSignal) => void, what = 'birdcall'): StopSignals {
   const controller = new AbortController();
   let first: StopSignal | undefined;
   const handler = (signal: StopSignal): void => {
     if (first !== undefined) {
-      process.stderr.write(`birdcall: ${signal} again: stopping now\n`);
+      process.stderr.write(`birdcall: ${signal} again: ${what} stops now\n`);
       process.exit(SIGNAL_EXIT[signal]);
     }
     first = signal;
@@ -49,5 +49,5 @@ export function stopOnSignals(what: string, graceSeconds: number, onFirst?: () =
   return handleStopSignals((signal) => {
     onFirst?.();
     process.stderr.write(`birdcall: ${signal}: ${what} stops after the files in progress (at most ${graceSeconds} s); send it again to stop at once\n`);
-  });
+  }, what);
 }
