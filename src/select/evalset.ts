@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { BirdcallError } from '../errors.ts';
-import { parseLabelList } from '../store/inputs.ts';
 import { readOutputManifest } from '../store/manifest.ts';
 import type { OutputRow } from '../store/manifest-types.ts';
 import { loadModel } from '../train/artifacts.ts';
