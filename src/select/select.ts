@@ -110,107 +110,161 @@ export function selectUnderRules(evalSet: EvalSet, candidates: Candidate[], opti
   const opt = parseOptions(options);
   validate(evalSet, candidates);
   const data = prepareData(evalSet);
-  const notes: string[] = [];
-  if (data.unknownSecondary.length > 0) {
-    notes.push(`Secondary labels not in the class list were not scored: ${data.unknownSecondary.join(', ')}.`);
-  }
   const columns = resolveSliceColumns(evalSet, opt.sliceColumns);
-  const sliceAssignments = columns.map((c) =>
-    sliceColumn(evalSet, c, opt.minSliceSize, opt.smallSlices, opt.regionCellDegrees),
-  );
+  const sliceAssignments = columns.map((c) => sliceColumn(evalSet, c, opt.minSliceSize, opt.smallSlices, opt.regionCellDegrees));
   const evaluators = candidates.map(
-    (c) =>
-      new CandidateEvaluator(data, c, opt.mainMetric, {
-        threshold: opt.threshold,
-        padding: opt.padding,
-        calibrationBins: opt.calibrationBins,
-      }),
+    (c) => new CandidateEvaluator(data, c, opt.mainMetric, { threshold: opt.threshold, padding: opt.padding, calibrationBins: opt.calibrationBins }),
   );
-  // A slice where the metric is undefined on the full set (e.g. macro AUC with one species) cannot rank.
+  markUndefinedSlices(evaluators[0], sliceAssignments);
+  const sampled = bootstrapAll(data, evaluators, sliceAssignments, opt);
+  const names = candidates.map((c) => c.name);
+  const tie = findTieSet(sampled, names, opt);
+  const stability = tieStability(data, evaluators, tie.members, opt);
+  const calibrationTruth = candidateLabels(data);
+  const results = candidates.map((cand, k) =>
+    candidateResult(cand, k, { data, sampled, sliceAssignments, tie, stability, calibrationTruth, opt }),
+  );
+  // Criteria per tie-set candidate, oriented higher-is-better.
+  const criteria: Record<Criterion, CriterionData> = {
+    worstSlice: criterionData('worstSlice', 1, tie.members, names, (k) => (results[k].worstSlice ? sampled.worst[k] : null)),
+    secondary: criterionData('secondary', 1, tie.members, names, (k) => (results[k].secondary ? sampled.secondary[k] : null)),
+    calibration: criterionData('calibration', -1, tie.members, names, (k) => sampled.calibration[k]),
+    stability: criterionData('stability', -1, tie.members, names, (k) => stability.get(k) ?? null),
+  };
+  const notes = selectionNotes(data, columns.length, sliceAssignments, opt);
+  const mainValue = new Map(names.map((n, k) => [n, sampled.main[k].value]));
+  const tieNames = tie.members.map((k) => names[k]);
+  const outside = [...names.keys()]
+    .filter((k) => !tie.inTie[k])
+    .sort((a, b) => byMainThenName(sampled.main[a].value, sampled.main[b].value, names[a], names[b]))
+    .map((k) => names[k]);
+  const finish = (rule: Rule): Selection => {
+    const ranked = rankTieSet(tieNames, criteria, mainValue, { ...opt, rule });
+    const ranking = [...ranked.order, ...outside];
+    const selection: Selection = {
+      version: 1,
+      mainMetric: opt.mainMetric,
+      chosen: ranking[0],
+      bestOnMain: names[tie.best],
+      runnerUp: ranking[1] ?? null,
+      tieSet: tieNames,
+      ranking,
+      rule,
+      steps: ranked.steps,
+      undecided: ranked.undecided,
+      ...(ranked.weightedScores ? { weightedScores: ranked.weightedScores } : {}),
+      candidates: results,
+      slices: sliceAssignments.map((a) => a.info),
+      data: { rows: data.rows, recordings: data.recordings.length, classes: [...evalSet.classes], secondaryPairs: data.secondaryPairs },
+      settings: settingsOf(opt),
+      explanation: [],
+      notes: [...notes],
+    };
+    selection.explanation = explain(selection);
+    return selection;
+  };
+  return [opt.rule, ...rules.map((r) => parseOptions({ ...options, rule: r }).rule)].map(finish);
+}
+
+/** A slice where the metric is undefined on the full set (e.g. macro AUC with one species) cannot rank. */
+function markUndefinedSlices(evaluator: CandidateEvaluator, sliceAssignments: SliceAssignment[]): void {
   for (const a of sliceAssignments) {
     const full = new Float64Array(a.info.slices.length);
-    evaluators[0].mainBySlice(null, a.rowSlice, full);
+    evaluator.mainBySlice(null, a.rowSlice, full);
     a.info.slices.forEach((s, j) => {
       if (s.status === 'ok' && Number.isNaN(full[j])) s.status = 'undefined';
     });
   }
-  const sampled = bootstrapAll(data, evaluators, sliceAssignments, opt);
+}
 
-  // Tie set.
-  const K = candidates.length;
-  const names = candidates.map((c) => c.name);
-  const best = argmaxFinite(sampled.main.map((s) => s.value), candidates.map((c) => c.name));
+interface TieSet {
+  /** The best candidate on the main metric. */
+  best: number;
+  /** Each candidate's paired difference to the best. */
+  diffEst: Estimate[];
+  inTie: boolean[];
+  /** The tie set, best first (main metric, then name): the same whatever order the candidates came in. */
+  members: number[];
+}
+
+function findTieSet(sampled: SampledAll, names: string[], opt: ResolvedSelectOptions): TieSet {
+  const best = argmaxFinite(sampled.main.map((s) => s.value), names);
   if (best < 0) {
     throw new BirdcallError(
       'SELECT_METRIC_UNDEFINED',
       `${opt.mainMetric} is undefined on this evaluation set (it needs at least two classes among the primary labels)`,
     );
   }
-  const diffs = sampled.main.map((s) => ({
-    value: s.value - sampled.main[best].value,
-    reps: pairedDifference(s.reps, sampled.main[best].reps),
-  }));
-  const diffEst = diffs.map((d) => estimate(d, opt.confidence));
-  const inTie = diffEst.map(
-    (d, k) => k === best || (d.value !== null && (containsZero(d) || Math.abs(d.value) < opt.epsilon)),
+  const diffEst = sampled.main.map((s) =>
+    estimate({ value: s.value - sampled.main[best].value, reps: pairedDifference(s.reps, sampled.main[best].reps) }, opt.confidence),
   );
-  // Best first (main metric, then name): the tie set reads the same whatever order the candidates came in.
-  const tieIdx = [...Array(K).keys()]
+  const inTie = diffEst.map((d, k) => k === best || (d.value !== null && (containsZero(d) || Math.abs(d.value) < opt.epsilon)));
+  const members = [...names.keys()]
     .filter((k) => inTie[k])
     .sort((a, b) => byMainThenName(sampled.main[a].value, sampled.main[b].value, names[a], names[b]));
+  return { best, diffEst, inTie, members };
+}
 
-  // Stability within the tie set: a second pass over the same resamples (same seed, same draws).
+/** Stability within the tie set: a second pass over the same resamples (same seed, same draws). */
+function tieStability(data: PreparedData, evaluators: CandidateEvaluator[], members: number[], opt: ResolvedSelectOptions): Map<number, Sampled> {
   const stability = new Map<number, Sampled>();
-  if (tieIdx.length > 1) {
-    const tops = tieIdx.map((k) => evaluators[k].topByRecording);
-    const perRecording = tieIdx.map((_, j) => disagreement(tops, j));
-    tieIdx.forEach((k, j) => stability.set(k, { value: recordingMean(perRecording[j], null), reps: new Float64Array(opt.bootstrap) }));
-    let b = 0;
-    for (const { counts } of resampleWeights(data.rowRecording, data.recordings.length, opt.bootstrap, opt.seed)) {
-      tieIdx.forEach((k, j) => (stability.get(k)!.reps[b] = recordingMean(perRecording[j], counts)));
-      b++;
-    }
+  if (members.length <= 1) return stability;
+  const tops = members.map((k) => evaluators[k].topByRecording);
+  const perRecording = members.map((_, j) => disagreement(tops, j));
+  members.forEach((k, j) => stability.set(k, { value: recordingMean(perRecording[j], null), reps: new Float64Array(opt.bootstrap) }));
+  let b = 0;
+  for (const { counts } of resampleWeights(data.rowRecording, data.recordings.length, opt.bootstrap, opt.seed)) {
+    members.forEach((k, j) => (stability.get(k)!.reps[b] = recordingMean(perRecording[j], counts)));
+    b++;
   }
+  return stability;
+}
 
-  const calibrationTruth = candidateLabels(data);
-  const results: CandidateResult[] = candidates.map((cand, k) => {
-    const ece = expectedCalibrationError(calibrationTruth, cand.scores, opt.calibrationBins);
-    const slices: Record<string, Record<string, Estimate>> = {};
-    const worstByColumn: CandidateResult['worstSliceByColumn'] = {};
-    sliceAssignments.forEach((a, ci) => {
-      slices[a.info.column] = {};
-      a.info.slices.forEach((s, j) => (slices[a.info.column][s.name] = estimate(sampled.slices[k][ci][j], opt.confidence)));
-      const w = sampled.worstByColumn[k][ci];
-      if (w.slice !== null) worstByColumn[a.info.column] = { ...estimate(w, opt.confidence), slice: w.slice };
-    });
-    const worst = sampled.worst[k];
-    return {
-      name: cand.name,
-      ...(cand.info !== undefined ? { info: cand.info } : {}),
-      inTieSet: inTie[k],
-      main: estimate(sampled.main[k], opt.confidence),
-      diffToBest: diffEst[k],
-      top1Accuracy: top1Accuracy(data.primaryIndex, cand.scores),
-      secondary: data.secondaryClasses.length > 0 ? estimate(sampled.secondary[k], opt.confidence) : null,
-      worstSlice:
-        worst.slice !== null && worst.column !== null
-          ? { ...estimate(worst, opt.confidence), column: worst.column, slice: worst.slice }
-          : null,
-      worstSliceByColumn: worstByColumn,
-      slices,
-      calibration: estimate(sampled.calibration[k], opt.confidence),
-      reliability: ece.reliability,
-      stability: stability.has(k) ? estimate(stability.get(k)!, opt.confidence) : null,
-    };
+interface ResultContext {
+  data: PreparedData;
+  sampled: SampledAll;
+  sliceAssignments: SliceAssignment[];
+  tie: TieSet;
+  stability: Map<number, Sampled>;
+  calibrationTruth: Float64Array[];
+  opt: ResolvedSelectOptions;
+}
+
+/** What the report shows of candidate `k`: every estimate with its interval. */
+function candidateResult(cand: Candidate, k: number, ctx: ResultContext): CandidateResult {
+  const { data, sampled, opt } = ctx;
+  const ece = expectedCalibrationError(ctx.calibrationTruth, cand.scores, opt.calibrationBins);
+  const slices: Record<string, Record<string, Estimate>> = {};
+  const worstByColumn: CandidateResult['worstSliceByColumn'] = {};
+  ctx.sliceAssignments.forEach((a, ci) => {
+    slices[a.info.column] = {};
+    a.info.slices.forEach((s, j) => (slices[a.info.column][s.name] = estimate(sampled.slices[k][ci][j], opt.confidence)));
+    const w = sampled.worstByColumn[k][ci];
+    if (w.slice !== null) worstByColumn[a.info.column] = { ...estimate(w, opt.confidence), slice: w.slice };
   });
-
-  // Criteria per tie-set candidate, oriented higher-is-better.
-  const criteria: Record<Criterion, CriterionData> = {
-    worstSlice: criterionData('worstSlice', 1, tieIdx, names, (k) => (results[k].worstSlice ? sampled.worst[k] : null)),
-    secondary: criterionData('secondary', 1, tieIdx, names, (k) => (results[k].secondary ? sampled.secondary[k] : null)),
-    calibration: criterionData('calibration', -1, tieIdx, names, (k) => sampled.calibration[k]),
-    stability: criterionData('stability', -1, tieIdx, names, (k) => stability.get(k) ?? null),
+  const worst = sampled.worst[k];
+  return {
+    name: cand.name,
+    ...(cand.info !== undefined ? { info: cand.info } : {}),
+    inTieSet: ctx.tie.inTie[k],
+    main: estimate(sampled.main[k], opt.confidence),
+    diffToBest: ctx.tie.diffEst[k],
+    top1Accuracy: top1Accuracy(data.primaryIndex, cand.scores),
+    secondary: data.secondaryClasses.length > 0 ? estimate(sampled.secondary[k], opt.confidence) : null,
+    worstSlice:
+      worst.slice !== null && worst.column !== null ? { ...estimate(worst, opt.confidence), column: worst.column, slice: worst.slice } : null,
+    worstSliceByColumn: worstByColumn,
+    slices,
+    calibration: estimate(sampled.calibration[k], opt.confidence),
+    reliability: ece.reliability,
+    stability: ctx.stability.has(k) ? estimate(ctx.stability.get(k)!, opt.confidence) : null,
   };
+}
+
+/** What the selection could not assess, or assessed only in part. */
+function selectionNotes(data: PreparedData, columns: number, sliceAssignments: SliceAssignment[], opt: ResolvedSelectOptions): string[] {
+  const notes: string[] = [];
+  if (data.unknownSecondary.length > 0) notes.push(`Secondary labels not in the class list were not scored: ${data.unknownSecondary.join(', ')}.`);
   for (const a of sliceAssignments) {
     for (const s of a.info.slices) {
       if (s.status === 'flagged') {
@@ -222,55 +276,22 @@ export function selectUnderRules(evalSet: EvalSet, candidates: Candidate[], opti
       }
     }
   }
-  if (columns.length === 0) notes.push('No metadata column to slice by (type, rating, latitude/longitude, recordist): worst slice not assessed.');
+  if (columns === 0) notes.push('No metadata column to slice by (type, rating, latitude/longitude, recordist): worst slice not assessed.');
   if (data.secondaryClasses.length === 0) notes.push('No secondary labels in the evaluation set: secondary-label score not assessed.');
-  const mainValue = new Map(names.map((n, k) => [n, sampled.main[k].value]));
-  const tieNames = tieIdx.map((k) => names[k]);
-  const outside = [...Array(K).keys()]
-    .filter((k) => !inTie[k])
-    .sort((a, b) => byMainThenName(sampled.main[a].value, sampled.main[b].value, names[a], names[b]))
-    .map((k) => names[k]);
-  const finish = (rule: Rule): Selection => {
-    const ranked = rankTieSet(tieNames, criteria, mainValue, { ...opt, rule });
-    const ranking = [...ranked.order, ...outside];
+  return notes;
+}
 
-    const selection: Selection = {
-      version: 1,
-      mainMetric: opt.mainMetric,
-      chosen: ranking[0],
-      bestOnMain: names[best],
-      runnerUp: ranking[1] ?? null,
-      tieSet: tieNames,
-      ranking,
-      rule,
-      steps: ranked.steps,
-      undecided: ranked.undecided,
-      ...(ranked.weightedScores ? { weightedScores: ranked.weightedScores } : {}),
-      candidates: results,
-      slices: sliceAssignments.map((a) => a.info),
-      data: {
-        rows: data.rows,
-        recordings: data.recordings.length,
-        classes: [...evalSet.classes],
-        secondaryPairs: data.secondaryPairs,
-      },
-      settings: {
-        bootstrap: opt.bootstrap,
-        seed: opt.seed,
-        confidence: opt.confidence,
-        epsilon: opt.epsilon,
-        criterionEpsilon: opt.criterionEpsilon,
-        minSliceSize: opt.minSliceSize,
-        smallSlices: opt.smallSlices,
-        calibrationBins: opt.calibrationBins,
-      },
-      explanation: [],
-      notes: [...notes],
-    };
-    selection.explanation = explain(selection);
-    return selection;
+function settingsOf(opt: ResolvedSelectOptions): Selection['settings'] {
+  return {
+    bootstrap: opt.bootstrap,
+    seed: opt.seed,
+    confidence: opt.confidence,
+    epsilon: opt.epsilon,
+    criterionEpsilon: opt.criterionEpsilon,
+    minSliceSize: opt.minSliceSize,
+    smallSlices: opt.smallSlices,
+    calibrationBins: opt.calibrationBins,
   };
-  return [opt.rule, ...rules.map((r) => parseOptions({ ...options, rule: r }).rule)].map(finish);
 }
 
 /** The calibration truth as rows (primary + secondary), for the point reliability diagram. */
