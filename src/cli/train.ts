@@ -1,11 +1,11 @@
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import cliProgress from 'cli-progress';
 import { BirdcallError, UsageError } from '../errors.ts';
 import { trainParams } from '../train/params.ts';
 import { recipeTrainParams } from '../train/recipes.ts';
 import type { BatchProgress } from '../train/train.ts';
 import { addParamOptions, readParamOptions } from './blocks.ts';
+import { loadCliProgress } from './common.ts';
 import { handleStopSignals, SIGNAL_EXIT } from './signals.ts';
 
 interface TrainFlags {
@@ -36,6 +36,7 @@ export function parseWhere(items: string[] = []): Record<string, string> {
 function makeBatchProgress(enabled: boolean): { update: (p: BatchProgress) => void; stop: () => void } {
   if (!enabled) return { update: () => {}, stop: () => {} };
   if (process.stderr.isTTY) {
+    const cliProgress = loadCliProgress();
     const bar = new cliProgress.SingleBar(
       { stream: process.stderr, format: 'epoch {epoch} {bar} {value}/{total} batches | loss {loss}', hideCursor: true, clearOnComplete: true },
       cliProgress.Presets.shades_classic,
