@@ -42,9 +42,7 @@ export function poolBySource<T extends { source: string }>(
 }
 
 /** A recording's row_id in a predictions CSV: the file stem (chunk rows are `<stem>_<end second>`). */
-export function recordingRowId(source: string): string {
-  return recordingStem(source);
-}
+export { recordingStem as recordingRowId };
 
 /**
  * One recording's rows in a predictions CSV: its chunk rows (row_id, then a probability per class), then,
@@ -58,7 +56,7 @@ export function predictionRecords(
 ): string[][] {
   const records = chunks.map((c) => [c.rowId, ...Array.from(c.scores, format)]);
   if (pool !== undefined && chunks.length > 0) {
-    records.push([recordingRowId(chunks[0].source), ...Array.from(poolScores(chunks.map((c) => c.scores), pool), format)]);
+    records.push([recordingStem(chunks[0].source), ...Array.from(poolScores(chunks.map((c) => c.scores), pool), format)]);
   }
   return records;
 }
