@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { open, opendir, rename, rm } from 'node:fs/promises';
+import { open, opendir, rename, rm, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { asFsFault } from '../errors.ts';
 
@@ -92,43 +92,20 @@ export async function writeStreamAtomic(
   chunks: AsyncIterable<string | Uint8Array> | Iterable<string | Uint8Array>,
   options: AtomicWriteOptions = {},
 ): Promise<void> {
-  const temp = tempName(path);
-  let handle;
+  const writer = await openAtomicWriter(path, options);
   try {
-    handle = await open(temp, 'wx');
+    for await (const chunk of chunks) await writer.write(chunk);
   } catch (err) {
-    throw asFsFault(err, 'write', path);
-  }
-  try {
-    // Batch small strings into ~1 MiB writes: one syscall per CSV row would dominate a large manifest.
-    let pending: string[] = [];
-    let pendingLength = 0;
-    for await (const chunk of chunks) {
-      if (typeof chunk === 'string') {
-        pending.push(chunk);
-        pendingLength += chunk.length;
-        if (pendingLength < 1 << 20) continue;
-      }
-      if (pending.length > 0) await handle.writeFile(pending.join(''));
-      pending = [];
-      pendingLength = 0;
-      if (typeof chunk !== 'string') await handle.writeFile(chunk);
-    }
-    if (pending.length > 0) await handle.writeFile(pending.join(''));
-    if (options.fsync) await handle.sync();
-    await handle.close();
-    await rename(temp, path);
-  } catch (err) {
-    await handle.close().catch(() => {});
-    await rm(temp, { force: true }).catch(() => {});
+    await writer.abort().catch(() => {});
     // One line naming the file the user asked for, not the temp file: `cannot write out/manifest.csv: …`.
     throw asFsFault(err, 'write', path);
   }
+  await writer.commit();
 }
 
 /** A file being written atomically a piece at a time: `commit` puts it in place, `abort` leaves no trace. */
 export interface AtomicWriter {
-  write(text: string): Promise<void>;
+  write(piece: string | Uint8Array): Promise<void>;
   /** Renames the temp file into place; returns the SHA-256 (hex) of everything written. */
   commit(): Promise<string>;
   /** Removes the temp file (safe to call after a failed write, or twice). */
@@ -141,7 +118,12 @@ export interface AtomicWriter {
  */
 export async function openAtomicWriter(path: string, options: AtomicWriteOptions = {}): Promise<AtomicWriter> {
   const temp = tempName(path);
-  const handle = await open(temp, 'wx');
+  let handle: FileHandle;
+  try {
+    handle = await open(temp, 'wx');
+  } catch (err) {
+    throw asFsFault(err, 'write', path);
+  }
   const hash = createHash('sha256');
   let pending: string[] = [];
   let pendingLength = 0;
@@ -151,7 +133,7 @@ export async function openAtomicWriter(path: string, options: AtomicWriteOptions
     const text = pending.join('');
     pending = [];
     pendingLength = 0;
-    await handle.write(text);
+    await handle.writeFile(text);
   };
   const abort = async (): Promise<void> => {
     if (!closed) {
@@ -161,10 +143,16 @@ export async function openAtomicWriter(path: string, options: AtomicWriteOptions
     await rm(temp, { force: true });
   };
   return {
-    async write(text) {
-      hash.update(text);
-      pending.push(text);
-      pendingLength += text.length;
+    async write(piece) {
+      hash.update(piece);
+      if (typeof piece !== 'string') {
+        await flush();
+        await handle.writeFile(piece);
+        return;
+      }
+      // Small strings (CSV rows) gathered into ~1 MiB writes: one syscall per row would dominate a large file.
+      pending.push(piece);
+      pendingLength += piece.length;
       if (pendingLength >= 1 << 20) await flush();
     },
     async commit() {
