@@ -53,6 +53,31 @@ export function percentileInterval(value: number, replicates: Float64Array, conf
   };
 }
 
+/**
+ * The bootstrap of a biased statistic (the calibration error) turned into its bias-corrected estimate and
+ * basic interval. The plug-in ECE sums |gap| per bin, so sampling noise only ever adds to it: a perfectly
+ * calibrated model scores about 0.1 on 120 recordings. A resample adds that noise once more, so the
+ * replicates sit above the full-sample value by about the bias itself, and their percentile interval is an
+ * interval for "ECE plus twice the bias": it can exclude the full-sample value and, for a calibrated model,
+ * never contains the true 0. The basic bootstrap reads the replicates as errors instead: theta_hat - theta
+ * is distributed like theta* - theta_hat, giving theta in [2 theta_hat - q_hi, 2 theta_hat - q_lo], and
+ * the bias-corrected value 2 theta_hat - median(theta*) (the median, not the mean: it always lies inside
+ * that interval, and one wild resample cannot move it). Returned as reflected replicates 2 theta_hat -
+ * theta*, so `percentileInterval` of the result is exactly the basic interval and paired differences of two
+ * candidates' results are the basic interval of the difference.
+ */
+export function biasCorrected(value: number, replicates: Float64Array): { value: number; reps: Float64Array } {
+  const reps = replicates.map((r) => 2 * value - r);
+  const finite = reps.filter((x) => !Number.isNaN(x)).sort();
+  return { value: finite.length > 0 ? quantile(finite, 0.5) : Number.NaN, reps };
+}
+
+/** An estimate of a quantity that cannot be negative (an error), with the parts below 0 cut off. */
+export function atLeastZero(e: Estimate): Estimate {
+  const cut = (x: number | null): number | null => (x === null ? null : Math.max(0, x));
+  return { value: cut(e.value), lo: cut(e.lo), hi: cut(e.hi) };
+}
+
 /** Replicates of a - b, paired per resample. */
 export function pairedDifference(a: Float64Array, b: Float64Array): Float64Array {
   return a.map((x, i) => x - b[i]);

@@ -1,7 +1,7 @@
 import { parseParams } from '../params.ts';
 import { BirdcallError } from '../errors.ts';
 import { expectedCalibrationError, top1Accuracy } from '../metrics/index.ts';
-import { containsZero, pairedDifference, percentileInterval, resampleWeights } from './bootstrap.ts';
+import { atLeastZero, biasCorrected, containsZero, pairedDifference, percentileInterval, resampleWeights } from './bootstrap.ts';
 import { CandidateEvaluator, disagreement, prepareData, recordingMean, type PreparedData } from './criteria.ts';
 import { explain } from './explain.ts';
 import { byMainThenName } from './tie-break.ts';
@@ -255,7 +255,7 @@ function candidateResult(cand: Candidate, k: number, ctx: ResultContext): Candid
       worst.slice !== null && worst.column !== null ? { ...estimate(worst, opt.confidence), column: worst.column, slice: worst.slice } : null,
     worstSliceByColumn: worstByColumn,
     slices,
-    calibration: estimate(sampled.calibration[k], opt.confidence),
+    calibration: atLeastZero(estimate(sampled.calibration[k], opt.confidence)),
     reliability: ece.reliability,
     stability: ctx.stability.has(k) ? estimate(ctx.stability.get(k)!, opt.confidence) : null,
   };
@@ -379,7 +379,10 @@ function bootstrapAll(
       slice: at >= 0 ? cols[at].slice : null,
     };
   });
-  return { main, secondary, calibration, slices, worst, worstByColumn };
+  // The calibration error is biased upwards (see biasCorrected): its estimate and intervals, and the paired
+  // differences the rule decides on, are the bias-corrected value and basic intervals.
+  const corrected = calibration.map((s) => biasCorrected(s.value, s.reps));
+  return { main, secondary, calibration: corrected, slices, worst, worstByColumn };
 }
 
 function criterionData(

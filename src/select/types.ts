@@ -158,7 +158,11 @@ export interface CandidateResult {
   worstSliceByColumn: Record<string, Estimate & { slice: string }>;
   /** column -> slice -> main metric on that slice. */
   slices: Record<string, Record<string, Estimate>>;
-  /** ECE per class, averaged (lower is better), on primary + secondary labels. */
+  /**
+   * ECE per class, averaged (lower is better), on primary + secondary labels: bias-corrected by the bootstrap,
+   * with the basic interval (see `biasCorrected` in select/bootstrap.ts). The plain plug-in ECE of the full set
+   * is `metrics.expectedCalibrationError`, which is higher by the binning-noise bias.
+   */
   calibration: Estimate;
   reliability: Reliability;
   /** Mean fraction of the other tie-set members choosing a different top label per recording; tie set only. */
