@@ -7,6 +7,20 @@ import { checkMatrices, column, type LabelMatrix, type ScoreMatrix } from './typ
  * Empty-row convention of Cornell 2020, where a row without birds carried the label `nocall` and a
  * prediction of nothing meant `nocall`: both empty scores 1, exactly one empty scores 0.
  * A weighted label t counts t in the true set (soft set sizes), so 0/1 labels give the plain set F1.
+ *
+ * @param truth - one row's labels, 0/1 or weights in [0, 1].
+ * @param scores - the row's scores.
+ * @param threshold - a class is predicted when its score is at least this (probability).
+ * @returns the F1 in [0, 1].
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * assert.equal(metrics.rowF1([0, 1, 1], [0.1, 0.8, 0.3], 0.5), 2 / 3); // predicted {1}, true {1, 2}
+ * assert.equal(metrics.rowF1([0, 0], [0.1, 0.2], 0.5), 1); // nocall predicted for a nocall row
+ * ```
  */
 export function rowF1(truth: ArrayLike<number>, scores: ArrayLike<number>, threshold: number): number {
   let tp = 0;
@@ -31,6 +45,23 @@ export function rowF1(truth: ArrayLike<number>, scores: ArrayLike<number>, thres
  * Row-wise micro F1 (Cornell Birdcall Identification 2020): the F1 of each row's predicted label set against
  * its true set, averaged over rows (sklearn `f1_score(average='samples')` with `nocall` as an extra label).
  * A class is predicted when its score is at least `threshold`. See `rowF1` for the empty-row convention.
+ *
+ * @param truth - labels, rows x classes, 0/1 or weights in [0, 1].
+ * @param scores - scores, same shape.
+ * @param threshold - probability at or above which a class is predicted (default 0.5).
+ * @returns the mean row F1, in [0, 1].
+ * @throws BirdcallError METRIC_SHAPE, METRIC_EMPTY, METRIC_LABEL or METRIC_SCORE for bad matrices.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * const truth = [[1, 0, 0], [0, 1, 1]];
+ * const scores = [[0.9, 0.2, 0.1], [0.1, 0.8, 0.3]];
+ * assert.equal(metrics.rowwiseMicroF1(truth, scores), (1 + 2 / 3) / 2); // row 2 misses class 2
+ * assert.equal(metrics.rowwiseMicroF1(truth, scores, 0.25), 1); // a lower threshold catches it
+ * ```
  */
 export function rowwiseMicroF1(truth: LabelMatrix, scores: ScoreMatrix, threshold = 0.5): number {
   checkMatrices(truth, scores, 'rowwiseMicroF1');
@@ -43,6 +74,23 @@ export function rowwiseMicroF1(truth: LabelMatrix, scores: ScoreMatrix, threshol
  * Padded cmAP (BirdCLEF 2023): `padding` rows of ones are appended to both labels and scores, then the
  * macro average over classes of sklearn's average precision. The padding gives every class positives (so
  * none is undefined) and lifts classes with few positives towards 1, as in the competition.
+ *
+ * @param truth - labels, rows x classes, 0/1 or weights in [0, 1].
+ * @param scores - scores, same shape.
+ * @param padding - rows of ones appended (rows, a whole number >= 0; default 5 as in BirdCLEF 2023; 0 gives plain macro AP).
+ * @returns the padded cmAP, in [0, 1].
+ * @throws BirdcallError METRIC_SHAPE, METRIC_EMPTY, METRIC_LABEL or METRIC_SCORE for bad matrices, PARAM_INVALID for padding.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * const truth = [[1, 0, 0], [0, 1, 0], [1, 0, 1], [0, 0, 0]];
+ * const scores = [[0.8, 0.1, 0.3], [0.3, 0.7, 0.2], [0.6, 0.4, 0.1], [0.2, 0.3, 0.4]];
+ * assert.equal(metrics.paddedCmap(truth, scores, 0), 0.75); // classes 0 and 1 perfect, class 2's positive ranked last (AP 0.25)
+ * assert.ok(metrics.paddedCmap(truth, scores) > 0.98); // five rows of ones swamp that one bad class
+ * ```
  */
 export function paddedCmap(truth: LabelMatrix, scores: ScoreMatrix, padding = 5): number {
   const classes = checkMatrices(truth, scores, 'paddedCmap');
@@ -67,7 +115,27 @@ export interface MacroRocAuc {
   skipped: number[];
 }
 
-/** Macro ROC-AUC (BirdCLEF 2024): mean one-vs-rest AUC over classes that have positives and negatives. */
+/**
+ * Macro ROC-AUC (BirdCLEF 2024): mean one-vs-rest AUC over classes that have positives and negatives.
+ *
+ * @param truth - labels, rows x classes, 0/1 or weights in [0, 1].
+ * @param scores - scores, same shape (only each column's order matters).
+ * @returns `value` (in [0, 1], 0.5 is chance; NaN if no class can be scored), each class's AUC and the skipped classes.
+ * @throws BirdcallError METRIC_SHAPE, METRIC_EMPTY, METRIC_LABEL or METRIC_SCORE for bad matrices.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * const truth = [[1, 0, 0], [0, 1, 0], [1, 0, 1], [0, 0, 0]];
+ * const scores = [[0.8, 0.1, 0.3], [0.3, 0.7, 0.2], [0.6, 0.4, 0.1], [0.2, 0.3, 0.4]];
+ * const auc = metrics.macroRocAuc(truth, scores);
+ * assert.deepEqual(auc.perClass, [1, 1, 0]);
+ * assert.equal(auc.value, 2 / 3);
+ * assert.deepEqual(metrics.macroRocAuc([[1, 0], [1, 0]], [[0.9, 0.1], [0.8, 0.3]]).skipped, [0, 1]); // no negatives, no positives
+ * ```
+ */
 export function macroRocAuc(truth: LabelMatrix, scores: ScoreMatrix): MacroRocAuc {
   const classes = checkMatrices(truth, scores, 'macroRocAuc');
   const perClass: (number | null)[] = [];
@@ -92,6 +160,23 @@ export function macroRocAuc(truth: LabelMatrix, scores: ScoreMatrix): MacroRocAu
  * Precision and recall of each class at a threshold (predicted when score >= threshold). A class never
  * predicted has precision 0 and one with no positives has recall 0 (sklearn's `zero_division=0`).
  * `support` is the positive mass (the count of positives for 0/1 labels).
+ *
+ * @param truth - labels, rows x classes, 0/1 or weights in [0, 1].
+ * @param scores - scores, same shape.
+ * @param threshold - probability at or above which a class is predicted (default 0.5).
+ * @returns per class: precision and recall in [0, 1], and support.
+ * @throws BirdcallError METRIC_SHAPE, METRIC_EMPTY, METRIC_LABEL or METRIC_SCORE for bad matrices.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * const pr = metrics.perClassPrecisionRecall([[1, 0], [1, 1], [0, 1]], [[0.9, 0.6], [0.3, 0.7], [0.2, 0.1]]);
+ * assert.deepEqual(pr.precision, [1, 0.5]); // class 1 predicted twice, right once
+ * assert.deepEqual(pr.recall, [0.5, 0.5]);
+ * assert.deepEqual(pr.support, [2, 2]);
+ * ```
  */
 export function perClassPrecisionRecall(
   truth: LabelMatrix,
@@ -121,14 +206,39 @@ export function perClassPrecisionRecall(
   return { precision, recall, support };
 }
 
-/** Index of the highest score; the first one on ties (as numpy's argmax). */
+/**
+ * Index of the highest score; the first one on ties (as numpy's argmax).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * assert.equal(metrics.argmax([0.1, 0.7, 0.7]), 1);
+ * ```
+ */
 export function argmax(scores: ArrayLike<number>): number {
   let best = 0;
   for (let c = 1; c < scores.length; c++) if (scores[c] > scores[best]) best = c;
   return best;
 }
 
-/** Fraction of rows whose highest-scoring class is the primary label (`primaryIndex[i]`, 0-based). */
+/**
+ * Fraction of rows whose highest-scoring class is the primary label (`primaryIndex[i]`, 0-based).
+ *
+ * @param primaryIndex - each row's primary class index.
+ * @param scores - scores, rows x classes.
+ * @returns the accuracy, in [0, 1].
+ * @throws BirdcallError METRIC_SHAPE, METRIC_EMPTY, or METRIC_LABEL for an index outside the classes.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * assert.equal(metrics.top1Accuracy([0, 1], [[0.9, 0.1], [0.6, 0.4]]), 0.5);
+ * ```
+ */
 export function top1Accuracy(primaryIndex: ArrayLike<number>, scores: ScoreMatrix): number {
   if (primaryIndex.length !== scores.length) {
     throw new BirdcallError(

@@ -11,6 +11,22 @@ export interface RankedScores {
   groupStarts: Int32Array;
 }
 
+/**
+ * Sort one class's scores once, for `aucFromRanking` and `apFromRanking` (which then cost one pass each).
+ *
+ * @param scores - one score per example (any real numbers; only their order matters).
+ * @returns example indices by descending score (ties by index) and the start of each run of equal scores.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * const ranked = metrics.rankScores([0.2, 0.9, 0.2]);
+ * assert.deepEqual(Array.from(ranked.order), [1, 0, 2]); // 0.9 first, then the two tied 0.2s
+ * assert.deepEqual(Array.from(ranked.groupStarts), [0, 1, 3]); // groups [0, 1) and [1, 3), then n
+ * ```
+ */
 export function rankScores(scores: ArrayLike<number>): RankedScores {
   const n = scores.length;
   const order = Int32Array.from({ length: n }, (_, i) => i);
@@ -27,6 +43,24 @@ export function rankScores(scores: ArrayLike<number>): RankedScores {
  * negative mass (t and 1 - t for a label t), `weight[i]` multiplies both (null = all ones).
  * Returns NaN when there are no positives or no negatives.
  * Hot loop (called classes x candidates x resamples times): one pass, no allocation.
+ *
+ * @param ranked - `rankScores` of the class's scores.
+ * @param pos - positive mass per example (the label t, in [0, 1]).
+ * @param neg - negative mass per example (1 - t; 0 for an example to leave out of the negatives).
+ * @param weight - multiplicity per example (e.g. bootstrap counts), or null for all ones.
+ * @returns the AUC in [0, 1]: the weighted fraction of positive-negative pairs ranked the right way.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * const scores = [0.1, 0.4, 0.35, 0.8];
+ * const ranked = metrics.rankScores(scores);
+ * assert.equal(metrics.aucFromRanking(ranked, [0, 0, 1, 1], [1, 1, 0, 0], null), 0.75);
+ * // Counting the negative at 0.4 twice: 4 of 6 pairs right, as if its row were duplicated.
+ * assert.equal(metrics.aucFromRanking(ranked, [0, 0, 1, 1], [1, 1, 0, 0], [1, 2, 1, 1]), 4 / 6);
+ * ```
  */
 export function aucFromRanking(
   ranked: RankedScores,
@@ -63,6 +97,26 @@ export function aucFromRanking(
  * and AP is 0, as in sklearn. `extraTop` positives of weight 1 score above or tied with everything (the cmAP
  * padding rows, score 1): they are passed as a count so the bootstrap need not copy arrays.
  * Hot loop: one pass, no allocation.
+ *
+ * @param ranked - `rankScores(scores)`.
+ * @param scores - the scores themselves (only read to find those tied with the padding rows at 1).
+ * @param pos - positive mass per example (the label t, in [0, 1]).
+ * @param neg - negative mass per example (1 - t).
+ * @param weight - multiplicity per example, or null for all ones.
+ * @param extraTop - rows of label 1 and score 1 appended (cmAP padding; default 0).
+ * @returns the AP in [0, 1]; 0 without positive mass.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * const scores = [0.1, 0.4, 0.35, 0.8];
+ * const ranked = metrics.rankScores(scores);
+ * assert.equal(metrics.apFromRanking(ranked, scores, [0, 0, 1, 1], [1, 1, 0, 0], null), 5 / 6); // sklearn: 0.8333
+ * // Five padding rows (BirdCLEF 2023) lift it towards 1.
+ * assert.equal(metrics.apFromRanking(ranked, scores, [0, 0, 1, 1], [1, 1, 0, 0], null, 5), metrics.paddedCmap([[0], [0], [1], [1]], [[0.1], [0.4], [0.35], [0.8]]));
+ * ```
  */
 export function apFromRanking(
   ranked: RankedScores,
@@ -124,6 +178,20 @@ export function labelMasses(truth: ArrayLike<number>): { pos: Float64Array; neg:
 /**
  * ROC-AUC of one class (sklearn `roc_auc_score` for binary labels; ties get half credit).
  * NaN when the labels hold no positive or no negative, where sklearn raises.
+ *
+ * @param truth - one label per example, 0/1 or a weight in [0, 1] (counted as t positive and 1 - t negative).
+ * @param scores - one finite score per example (probabilities or logits: only the order matters).
+ * @returns the AUC in [0, 1] (0.5 is chance), or NaN.
+ * @throws BirdcallError METRIC_SHAPE, METRIC_EMPTY, METRIC_LABEL or METRIC_SCORE for mismatched, empty or invalid input.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * assert.equal(metrics.rocAuc([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 0.75); // as sklearn's roc_auc_score
+ * assert.ok(Number.isNaN(metrics.rocAuc([1, 1], [0.2, 0.9]))); // no negatives: undefined
+ * ```
  */
 export function rocAuc(truth: ArrayLike<number>, scores: ArrayLike<number>): number {
   checkVectors(truth, scores, 'rocAuc');
@@ -131,7 +199,22 @@ export function rocAuc(truth: ArrayLike<number>, scores: ArrayLike<number>): num
   return aucFromRanking(rankScores(scores), pos, neg, null);
 }
 
-/** Average precision of one class (sklearn `average_precision_score`); 0 when there is no positive. */
+/**
+ * Average precision of one class (sklearn `average_precision_score`); 0 when there is no positive.
+ *
+ * @param truth - one label per example, 0/1 or a weight in [0, 1].
+ * @param scores - one finite score per example.
+ * @returns the AP in [0, 1]: precision averaged over the recall steps, from the highest score down.
+ * @throws BirdcallError METRIC_SHAPE, METRIC_EMPTY, METRIC_LABEL or METRIC_SCORE for mismatched, empty or invalid input.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { metrics } from 'birdcall';
+ *
+ * assert.equal(metrics.averagePrecision([0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]), 5 / 6); // sklearn: 0.8333
+ * ```
+ */
 export function averagePrecision(truth: ArrayLike<number>, scores: ArrayLike<number>): number {
   checkVectors(truth, scores, 'averagePrecision');
   const { pos, neg } = labelMasses(truth);

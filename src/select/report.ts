@@ -44,7 +44,7 @@ ${secondaryOk ? forestPlot('secondary', sel, (c) => c.secondary, `secondary-labe
 <p class="note">Slices with fewer than ${sel.settings.minSliceSize} recordings are merged into 'other' or flagged, never used silently. The worst slice is a minimum, so on resamples it runs low and its interval can sit below the full-set value.</p>
 <div class="scroll">${heatmap(sel)}</div>
 <h2>Calibration: reliability diagram</h2>
-<p class="note">Mean predicted probability against the observed frequency of the label, per score bin, pooled over classes (primary and secondary labels). The diagonal is perfect calibration. The plain ECE of the full set (in the legend) grows with binning noise even for a calibrated model; the table shows it bias-corrected by the bootstrap, with the basic bootstrap interval.</p>
+<p class="note">Mean predicted probability against the observed frequency of the label, per score bin, pooled over classes (primary and secondary labels). The diagonal is perfect calibration. The ECE (legend, and the table above) is bias-corrected by the bootstrap, with the basic bootstrap interval: the plain ECE of a finite set grows with binning noise, even for a perfectly calibrated model.</p>
 ${reliabilityPlot(sel)}
 ${sel.notes.length > 0 ? `<h2>Notes</h2><ul>${sel.notes.map((n) => `<li>${esc(n)}</li>`).join('\n')}</ul>` : ''}
 <h2>Settings</h2>
