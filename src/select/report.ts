@@ -5,6 +5,21 @@ import type { CandidateResult, Estimate, Selection } from './types.ts';
  * The selection as one self-contained HTML page: inline CSS and inline SVG only (no scripts, fonts or
  * network), so it opens from a mail attachment or an offline machine. Every plot is an
  * `<svg class="plot" data-plot="…">` so tests and readers can find it.
+ *
+ * @param sel - a `selectModels` result (or a selection.json read back).
+ * @returns the HTML page.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { renderReport, selectModels } from 'birdcall';
+ *
+ * const rows = Array.from({ length: 20 }, (_, i) => ({ recording: `XC${i}`, primary: i % 2 ? 'wren' : 'robin', secondary: [], metadata: {} }));
+ * const scores = rows.map((_, i) => (i % 2 ? Float32Array.of(0.3, 0.7) : Float32Array.of(0.8, 0.2)));
+ * const html = renderReport(selectModels({ classes: ['robin', 'wren'], rows }, [{ name: 'm', scores }]));
+ * assert.ok(html.includes('data-plot="main-metric"')); // the main metric with its interval
+ * assert.ok(!html.includes('<script')); // self-contained: opens offline, runs nothing
+ * ```
  */
 export function renderReport(sel: Selection): string {
   const metric = METRIC_LABEL[sel.mainMetric];

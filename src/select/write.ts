@@ -17,7 +17,29 @@ async function writeAtomic(path: string, text: string): Promise<void> {
   }
 }
 
-/** Writes `selection.json` and `report.html` into `outDir` (created if needed). */
+/**
+ * Writes `selection.json` and `report.html` into `outDir` (created if needed), each atomically.
+ *
+ * @param outDir - the report folder.
+ * @param selection - a `selectModels` result.
+ * @returns the two paths written.
+ * @throws BirdcallError SELECT_WRITE naming the path that could not be written.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, readFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { selectModels, writeSelection } from 'birdcall';
+ *
+ * const rows = Array.from({ length: 20 }, (_, i) => ({ recording: `XC${i}`, primary: i % 2 ? 'wren' : 'robin', secondary: [], metadata: {} }));
+ * const scores = rows.map((_, i) => (i % 2 ? Float32Array.of(0.3, 0.7) : Float32Array.of(0.8, 0.2)));
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const { jsonPath } = await writeSelection(join(dir, 'report'), selectModels({ classes: ['robin', 'wren'], rows }, [{ name: 'm', scores }]));
+ * assert.equal(JSON.parse(await readFile(jsonPath, 'utf8')).chosen, 'm');
+ * ```
+ */
 export async function writeSelection(outDir: string, selection: Selection): Promise<{ jsonPath: string; htmlPath: string }> {
   try {
     await mkdir(outDir, { recursive: true });
@@ -31,7 +53,20 @@ export async function writeSelection(outDir: string, selection: Selection): Prom
   return { jsonPath, htmlPath };
 }
 
-/** A few lines for the terminal: the choice, the tie set, and the sentences that justify it. */
+/**
+ * A few lines for the terminal: the choice, the tie set, and the sentences that justify it.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { selectModels, summarize } from 'birdcall';
+ *
+ * const rows = Array.from({ length: 20 }, (_, i) => ({ recording: `XC${i}`, primary: i % 2 ? 'wren' : 'robin', secondary: [], metadata: {} }));
+ * const scores = rows.map((_, i) => (i % 2 ? Float32Array.of(0.3, 0.7) : Float32Array.of(0.8, 0.2)));
+ * const text = summarize(selectModels({ classes: ['robin', 'wren'], rows }, [{ name: 'm', scores }]));
+ * assert.equal(text.split('\n')[0], 'Chosen: m (macro ROC-AUC 1.000 [1.000, 1.000])');
+ * ```
+ */
 export function summarize(selection: Selection): string {
   const by = new Map(selection.candidates.map((c) => [c.name, c]));
   const chosen = by.get(selection.chosen)!;
