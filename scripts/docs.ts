@@ -12,12 +12,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
 import { chunkParams, dbParams, describeParams, listBlocks, melSpectrogramParams, normalizeParams, pcenParams, pngParams, qualityParams, resampleParams, stftParams, type ParamInfo } from '../src/index.ts';
+import { SelectOptionsSchema } from '../src/select/index.ts';
 import { trainParams } from '../src/train/params.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-/** The plain functions' schemas, in the order a reader meets them. */
-const SCHEMAS: [string, string, z.ZodType][] = [
+/**
+ * The plain functions' schemas, in the order a reader meets them. `flags`: whether the CLI flag and pipeline-file
+ * spelling apply (the selector's options are a TS object; `birdcall select --help` names its own flags).
+ */
+const SCHEMAS: [string, string, z.ZodType, { flags: boolean }?][] = [
   ['stftParams', 'stft', stftParams],
   ['melSpectrogramParams', 'melSpectrogram', melSpectrogramParams],
   ['dbParams', 'powerToDb', dbParams],
@@ -27,17 +31,20 @@ const SCHEMAS: [string, string, z.ZodType][] = [
   ['qualityParams', 'qualityGate', qualityParams],
   ['normalizeParams', 'normalizeSpectrogram', normalizeParams],
   ['pngParams', 'encodePng', pngParams],
-  ['trainParams', 'trainModel, trainFromManifest (birdcall/train) and `birdcall train`', trainParams],
+  ['trainParams', 'trainModel, trainFromManifest, crossValidate (birdcall/train), `birdcall train` and `birdcall cv`', trainParams],
+  ['SelectOptionsSchema', 'selectModels (the options object; `birdcall select --help` lists the flags)', SelectOptionsSchema, { flags: false }],
 ];
 
 const cell = (text: string): string => text.replaceAll('|', '\\|').replaceAll('\n', ' ');
 
-function table(infos: ParamInfo[]): string {
+function table(infos: ParamInfo[], flags = true): string {
   const rows = infos.map((p) => {
     const fallback = p.default === undefined ? (p.required ? 'required' : '—') : `\`${JSON.stringify(p.default)}\``;
-    return `| \`${p.name}\` | \`--${p.flag}\`, \`${p.snake}\` | ${cell(p.type)} | ${fallback} | ${cell(p.description)} |`;
+    const spelling = flags ? ` \`--${p.flag}\`, \`${p.snake}\` |` : '';
+    return `| \`${p.name}\` |${spelling} ${cell(p.type)} | ${fallback} | ${cell(p.description)} |`;
   });
-  return ['| parameter | CLI flag, pipeline file | type | default | meaning and units |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+  const head = flags ? ['| parameter | CLI flag, pipeline file | type | default | meaning and units |', '| --- | --- | --- | --- | --- |'] : ['| parameter | type | default | meaning and units |', '| --- | --- | --- | --- |'];
+  return [...head, ...rows].join('\n');
 }
 
 function parametersPage(): string {
@@ -55,7 +62,7 @@ function parametersPage(): string {
     parts.push(`### ${block.name}`, '', `${block.doc} (${block.input} → ${block.output})`, '', table(describeParams(block.params)), '');
   }
   parts.push('## Function parameters', '');
-  for (const [name, usedBy, schema] of SCHEMAS) parts.push(`### ${name}`, '', `Used by ${usedBy}.`, '', table(describeParams(schema)), '');
+  for (const [name, usedBy, schema, how] of SCHEMAS) parts.push(`### ${name}`, '', `Used by ${usedBy}.`, '', table(describeParams(schema), how?.flags ?? true), '');
   return parts.join('\n');
 }
 

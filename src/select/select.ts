@@ -105,7 +105,8 @@ function finiteMin(values: number[]): number {
  * @param candidates - each model's name and scores (probabilities, one Float32Array per row, in class order).
  * @param options - `mainMetric` ('macroRocAuc'), `bootstrap` (resamples, 1000), `seed` (42), `confidence`
  *   (0.95), `epsilon` (main-metric units, 0.005), `rule` (default lexicographic: calibration, worstSlice,
- *   secondary, stability) and more: every option with its default and unit is in SelectOptionsSchema.
+ *   secondary, stability) and more: every option with its default and unit is in
+ *   [SelectOptionsSchema](../parameters.md#selectoptionsschema).
  * @returns the choice, runner-up, tie set, ranking, the rule's steps, every candidate's estimates and the explanation.
  * @throws UsageError for invalid options; BirdcallError SELECT_* for inconsistent inputs (naming the candidate and row).
  *
@@ -125,7 +126,7 @@ function finiteMin(values: number[]): number {
  * assert.deepEqual(selection.tieSet, ['sure', 'unsure']);
  * assert.equal(selection.chosen, 'sure');
  * assert.equal(selection.steps[0].criterion, 'calibration'); // the first criterion of the default rule decided
- * console.log(summarize(selection)); // Chosen: sure (macro ROC-AUC 0.900 [0.813, 0.976]) …
+ * assert.ok(summarize(selection).startsWith('Chosen: sure (macro ROC-AUC 0.900 [0.813, 0.976])'));
  * ```
  */
 export function selectModels(evalSet: EvalSet, candidates: Candidate[], options?: SelectOptions): Selection {

@@ -71,7 +71,7 @@ export const SelectOptionsSchema = z
       .default(1000)
       .describe('number of paired bootstrap resamples over recordings (count, >= 1000)'),
     seed: z.number().int().default(42).describe('seed of the resampling PRNG (integer); same seed, same intervals'),
-    confidence: z.number().gt(0).lt(1).default(0.95).describe('coverage of the percentile intervals (fraction)'),
+    confidence: z.number().gt(0).lt(1).default(0.95).describe('coverage of the bootstrap intervals (fraction; percentile intervals, basic for the calibration error)'),
     epsilon: z
       .number()
       .min(0)

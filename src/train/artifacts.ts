@@ -89,6 +89,24 @@ export async function loadLayersModel(dir: string): Promise<tf.LayersModel> {
  * place (a previous folder of the same name is moved aside first, and removed after). A run stopped or
  * killed at any point leaves the old folder or the new one, never a mix of both; at worst a
  * `.NAME.*.birdcall-tmp` folder beside it.
+ *
+ * @param dir - the model folder (replaced if it exists).
+ * @param artifacts - the model, its classes, the pipeline spec, the training config, history, metrics and backend line.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { buildModel, initBackend, loadModel, saveModelArtifacts } from 'birdcall/train';
+ *
+ * const backend = await initBackend();
+ * const model = buildModel({ name: 'tiny', inputShape: [16, 16, 1], classes: 2, seed: 0 });
+ * const dir = join(await mkdtemp(join(tmpdir(), 'birdcall-')), 'model');
+ * await saveModelArtifacts(dir, { model, classes: ['robin', 'wren'], pipeline: null, trainConfig: {}, history: [], metrics: {}, backend: backend.description });
+ * assert.deepEqual((await loadModel(dir)).classes, ['robin', 'wren']);
+ * ```
  */
 export async function saveModelArtifacts(dir: string, artifacts: ModelArtifacts): Promise<void> {
   const target = resolve(dir);
@@ -146,6 +164,30 @@ export interface LoadedModel {
   trainConfig: Record<string, unknown>;
 }
 
+/**
+ * A model folder read back for inference (what `predict` and `select --models` load): the model with batchnorm
+ * folded into its convolutions, the class list, the pipeline spec and the training config.
+ *
+ * @param dir - a folder written by `trainFromManifest` or `saveModelArtifacts`.
+ * @throws BirdcallError MODEL_INVALID naming the file when classes.json is missing or does not match the model.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { buildModel, initBackend, loadModel, saveModelArtifacts } from 'birdcall/train';
+ *
+ * await initBackend();
+ * const model = buildModel({ name: 'tiny', inputShape: [16, 24, 1], classes: 3, seed: 0 });
+ * const dir = join(await mkdtemp(join(tmpdir(), 'birdcall-')), 'model');
+ * await saveModelArtifacts(dir, { model, classes: ['a', 'b', 'c'], pipeline: null, trainConfig: { epochs: 1 }, history: [], metrics: {}, backend: 'example' });
+ * const loaded = await loadModel(dir);
+ * assert.deepEqual(loaded.inputShape, [16, 24, 1]);
+ * assert.deepEqual(loaded.trainConfig, { epochs: 1 });
+ * ```
+ */
 export async function loadModel(dir: string): Promise<LoadedModel> {
   const saved = await loadLayersModel(dir);
   const model = foldBatchNorm(saved);

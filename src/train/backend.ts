@@ -19,7 +19,21 @@ let ready: Promise<BackendInfo> | undefined;
 /**
  * Choose and initialise the backend once per process: tfjs-node when it loads, else wasm. Never the stock
  * cpu backend, which trains about 50x slower than wasm (6.7 s per example on the compact model): if neither
- * loads, this throws rather than letting a run crawl.
+ * loads, this throws rather than letting a run crawl. Every trainer and predictor calls it; call it yourself
+ * before using `buildModel` or tfjs directly.
+ *
+ * @returns which backend runs, the tfjs version, and a one-line description for logs.
+ * @throws BirdcallError when neither tfjs-node nor the wasm backend can start.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { initBackend } from 'birdcall/train';
+ *
+ * const backend = await initBackend();
+ * assert.ok(backend.name === 'wasm' || backend.name === 'tensorflow');
+ * assert.match(backend.description, /tfjs/); // e.g. 'wasm (tfjs 4.22.0, 1 thread; @tensorflow/tfjs-node not available)'
+ * ```
  */
 export function initBackend(): Promise<BackendInfo> {
   ready ??= chooseBackend().catch((error: unknown) => {

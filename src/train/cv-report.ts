@@ -12,6 +12,36 @@ import { formatProbability, rowId } from './predict-files.ts';
  *   oof.csv     out-of-fold predictions in the `predict --pool` layout: row_id then one probability column per
  *               class; each recording's chunk rows (`<stem>_<end second>`) then its pooled row (`<stem>`)
  *   index.html  the per-fold table and the recording-level confusion matrix
+ *
+ * @param dir - the report folder (created if needed).
+ * @param cv - a `crossValidate` result.
+ * @returns the three paths written.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { readFile } from 'node:fs/promises';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { convert, pipeline, decode, melspec, db, npy, encodeWav } from 'birdcall';
+ * import { crossValidate, writeCrossValidation } from 'birdcall/train';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true }); // the folder names the label
+ *   for (let k = 0; k < 4; k++) {
+ *     const tone = Float32Array.from({ length: 11025 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * (1 + k / 10) * i) / 22050));
+ *     await writeFile(join(dir, 'in', label, `${label}${k}.wav`), encodeWav(tone, 22050));
+ *   }
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * const cv = await crossValidate({ manifest: join(dir, 'out', 'manifest.csv'), folds: 2, params: { model: 'tiny', epochs: 1 } });
+ * const { csv } = await writeCrossValidation(join(dir, 'cv'), cv);
+ * const lines = (await readFile(csv, 'utf8')).trim().split('\n');
+ * assert.equal(lines[0], 'row_id,high,low');
+ * assert.equal(lines.length, 1 + 8 + 8); // one chunk per recording, then its pooled row
+ * ```
  */
 export async function writeCrossValidation(dir: string, cv: CrossValidation): Promise<{ json: string; csv: string; html: string }> {
   await mkdir(dir, { recursive: true });

@@ -194,7 +194,42 @@ function levelMeans(perFold: readonly FoldScores[], pick: (s: FoldScores) => { r
   };
 }
 
-/** Cross-validate: train one model per fold on the other folds, score it on its own, pool the out-of-fold predictions. */
+/**
+ * Cross-validate: train one model per fold on the other folds, score it on its own, pool the out-of-fold
+ * predictions. What `birdcall cv` runs; `writeCrossValidation` writes the result as cv.json, oof.csv and index.html.
+ *
+ * @param options - `manifest` (convert's manifest.csv), `folds` (default 5), `groupBy` (metadata column kept
+ *   within one fold; default the recording), `recipe`, `params` (every option and default:
+ *   [trainParams](parameters.md#trainparams)), `where`, `input`, `tta` (time-shifted copies per chunk,
+ *   default 1), `pool` ('mean' or 'max' over a recording's chunks, default 'mean'), `only` (1-based folds to run).
+ * @returns per fold and mean ± sd: top-1 and macro ROC-AUC at chunk and recording level, timings; the
+ *   out-of-fold scores of every chunk and recording; the recording-level confusion matrix.
+ * @throws BirdcallError MANIFEST_EMPTY; an Error when a fold has no rows (fewer groups than folds).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { convert, pipeline, decode, melspec, db, npy, encodeWav } from 'birdcall';
+ * import { crossValidate } from 'birdcall/train';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true }); // the folder names the label
+ *   for (let k = 0; k < 4; k++) {
+ *     const tone = Float32Array.from({ length: 11025 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * (1 + k / 10) * i) / 22050));
+ *     await writeFile(join(dir, 'in', label, `${label}${k}.wav`), encodeWav(tone, 22050));
+ *   }
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * const cv = await crossValidate({ manifest: join(dir, 'out', 'manifest.csv'), folds: 2, params: { model: 'tiny', epochs: 1 } });
+ * assert.equal(cv.perFold.length, 2);
+ * assert.equal(cv.recordings.length, 8); // every recording predicted once, by the fold model that never saw it
+ * assert.ok(cv.mean.recordingTop1.mean >= 0 && cv.mean.recordingTop1.mean <= 1);
+ * ```
+ */
 export async function crossValidate(options: CrossValidateOptions): Promise<CrossValidation> {
   const manifestDir = dirname(options.manifest);
   const resolved = await recipeTrainParams(manifestDir, options.params, options.recipe);

@@ -9,7 +9,22 @@ import { TrainRng } from './random.ts';
 /** Input tensor shape of one example: [height (frequency bins), width (frames), channels]. */
 export type InputShape = [number, number, number];
 
-/** Every label in the rows (primary and secondary), sorted, so a class list is stable across runs. */
+/**
+ * Every label in the rows (primary and secondary), sorted, so a class list is stable across runs.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import type { OutputRow } from 'birdcall';
+ * import { classList } from 'birdcall/train';
+ *
+ * const row = (source: string, primaryLabel: string, secondaryLabels: string[] = []): OutputRow => ({
+ *   source, chunkIndex: 0, startSeconds: 0, endSeconds: 5, primaryLabel, secondaryLabels,
+ *   outputs: {}, outputHashes: {}, outputMeta: {}, sourceSha256: '', pipelineHash: '', birdcallVersion: '', metadata: {},
+ * });
+ * assert.deepEqual(classList([row('a.wav', 'wren', ['robin']), row('b.wav', 'amecro')]), ['amecro', 'robin', 'wren']);
+ * ```
+ */
 export function classList(rows: readonly OutputRow[]): string[] {
   const set = new Set<string>();
   for (const row of rows) {
@@ -22,6 +37,23 @@ export function classList(rows: readonly OutputRow[]): string[] {
 /**
  * Multi-hot target over `classes`: the primary label 1, each secondary label `secondaryWeight` (a soft target:
  * background species are often faint or absent from a given chunk). Labels not in `classes` are ignored.
+ *
+ * @param row - a manifest row (its primary and secondary labels are read).
+ * @param classes - the class list (column order).
+ * @param secondaryWeight - target for secondary labels, 0 to 1 (default 1).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import type { OutputRow } from 'birdcall';
+ * import { multiHot } from 'birdcall/train';
+ *
+ * const row = (source: string, primaryLabel: string, secondaryLabels: string[] = []): OutputRow => ({
+ *   source, chunkIndex: 0, startSeconds: 0, endSeconds: 5, primaryLabel, secondaryLabels,
+ *   outputs: {}, outputHashes: {}, outputMeta: {}, sourceSha256: '', pipelineHash: '', birdcallVersion: '', metadata: {},
+ * });
+ * assert.deepEqual(Array.from(multiHot(row('a.wav', 'wren', ['robin']), ['amecro', 'robin', 'wren'], 0.5)), [0, 0.5, 1]);
+ * ```
  */
 export function multiHot(row: OutputRow, classes: readonly string[], secondaryWeight = 1): Float32Array {
   const target = new Float32Array(classes.length);
@@ -85,6 +117,28 @@ function stratifiedGroups(rows: readonly OutputRow[], options: SplitOptions): nu
  * Train/validation split by recording (or by `groupBy`), stratified by primary label: about
  * `validationFraction` of each label's groups go to validation, at least one when the label has two or more
  * groups, never all of them. A label with a single group stays in training. A fraction of 0 trains on every row.
+ *
+ * @param rows - the manifest rows (chunks).
+ * @param options - `validationFraction` (0 to < 1, default 0.2), `groupBy` (metadata column), `seed` (default 0).
+ * @returns row indices of each side, ascending.
+ * @throws BirdcallError PARAM_INVALID for a fraction outside [0, 1).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import type { OutputRow } from 'birdcall';
+ * import { splitByRecording } from 'birdcall/train';
+ *
+ * const row = (source: string, primaryLabel: string, secondaryLabels: string[] = []): OutputRow => ({
+ *   source, chunkIndex: 0, startSeconds: 0, endSeconds: 5, primaryLabel, secondaryLabels,
+ *   outputs: {}, outputHashes: {}, outputMeta: {}, sourceSha256: '', pipelineHash: '', birdcallVersion: '', metadata: {},
+ * });
+ * // Two chunks of each of four recordings (two per species).
+ * const rows = ['w1', 'w1', 'w2', 'w2', 'r1', 'r1', 'r2', 'r2'].map((s) => row(`${s}.wav`, s.startsWith('w') ? 'wren' : 'robin'));
+ * const split = splitByRecording(rows, { validationFraction: 0.5 });
+ * assert.equal(split.validation.length, 4); // one recording of each species, both its chunks
+ * assert.ok(split.validation.every((i) => !split.train.some((j) => rows[j].source === rows[i].source)));
+ * ```
  */
 export function splitByRecording(rows: readonly OutputRow[], options: SplitOptions & { validationFraction?: number } = {}): Split {
   const fraction = options.validationFraction ?? 0.2;
@@ -142,6 +196,27 @@ function packGroups(rows: readonly OutputRow[], k: number, options: SplitOptions
  * recordings are dealt round-robin so fold sizes stay even; by a metadata group, groups are packed so each
  * fold keeps a mix of labels. Fold i validates on its groups and trains on the rest; every group is
  * validated exactly once.
+ *
+ * @param rows - the manifest rows (chunks).
+ * @param options - `folds` (>= 2, default 5), `groupBy` (metadata column), `seed` (default 0).
+ * @returns one split per fold.
+ * @throws BirdcallError PARAM_INVALID for fewer than 2 folds.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import type { OutputRow } from 'birdcall';
+ * import { kFoldByRecording } from 'birdcall/train';
+ *
+ * const row = (source: string, primaryLabel: string, secondaryLabels: string[] = []): OutputRow => ({
+ *   source, chunkIndex: 0, startSeconds: 0, endSeconds: 5, primaryLabel, secondaryLabels,
+ *   outputs: {}, outputHashes: {}, outputMeta: {}, sourceSha256: '', pipelineHash: '', birdcallVersion: '', metadata: {},
+ * });
+ * const rows = ['w1', 'w2', 'w3', 'r1', 'r2', 'r3'].map((s) => row(`${s}.wav`, s.startsWith('w') ? 'wren' : 'robin'));
+ * const folds = kFoldByRecording(rows, { folds: 3 });
+ * assert.deepEqual(folds.map((f) => f.validation.length), [2, 2, 2]); // a wren and a robin in each
+ * assert.deepEqual(folds.flatMap((f) => f.validation).sort(), [0, 1, 2, 3, 4, 5]); // each row validated once
+ * ```
  */
 export function kFoldByRecording(rows: readonly OutputRow[], options: SplitOptions & { folds?: number } = {}): Split[] {
   const k = options.folds ?? 5;
@@ -164,6 +239,26 @@ export interface LoadedInput {
  * Read a training input. PNG: converted to greyscale, 8 or 16 bit, scaled to [0, 1] by the bit depth
  * (the image writer already mapped its dB range onto the pixel range). .npy: a [bins, frames] array of any
  * scale, min-max scaled per example to [0, 1] so augmentation parameters mean the same for both kinds.
+ *
+ * @param path - a .png or .npy file.
+ * @returns the values (channels last, in [0, 1]) and the [height, width, channels] shape.
+ * @throws BirdcallError INPUT_UNREADABLE or INPUT_INVALID naming the file.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { encodeNpy } from 'birdcall';
+ * import { loadInput } from 'birdcall/train';
+ *
+ * const path = join(await mkdtemp(join(tmpdir(), 'birdcall-')), 'x.npy');
+ * await writeFile(path, encodeNpy(Float32Array.of(-80, -40, -20, 0), [2, 2])); // dB, 2 bins x 2 frames
+ * const input = await loadInput(path);
+ * assert.deepEqual(input.shape, [2, 2, 1]);
+ * assert.deepEqual(Array.from(input.data), [0, 0.5, 0.75, 1]); // min-max scaled
+ * ```
  */
 export async function loadInput(path: string): Promise<LoadedInput> {
   let bytes: Buffer;
@@ -180,6 +275,21 @@ export async function loadInput(path: string): Promise<LoadedInput> {
  * extension and names the input in errors. Training (loadInput) and predict (on freshly made artifacts) both
  * come through here, so a model sees the same numbers either way: images to greyscale scaled by bit depth to
  * [0, 1]; .npy min-max scaled per example to [0, 1].
+ *
+ * @param bytes - the file's bytes.
+ * @param name - a path or name whose extension (.npy, else an image) says how to decode.
+ * @throws BirdcallError INPUT_INVALID naming the input.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { encodeNpy } from 'birdcall';
+ * import { decodeInput } from 'birdcall/train';
+ *
+ * const input = await decodeInput(encodeNpy(Float32Array.of(1, 3, 5), [1, 3]), 'chunk.npy');
+ * assert.deepEqual(Array.from(input.data), [0, 0.5, 1]);
+ * await assert.rejects(decodeInput(Uint8Array.of(1, 2, 3), 'chunk.png'), /not a readable image/);
+ * ```
  */
 export async function decodeInput(bytes: Uint8Array, name: string): Promise<LoadedInput> {
   if (name.toLowerCase().endsWith('.npy')) return npyInput(bytes, name);
@@ -254,6 +364,37 @@ export function chooseInputColumn(rows: readonly OutputRow[], preferred?: string
 /**
  * Examples streamed from disk batch by batch: only the requested batch is assembled in memory, plus a
  * bounded LRU cache of decoded inputs (so a small set is decoded once and epochs after the first are fast).
+ * Constructor options: `root` (the folder artifact paths are relative to), `classes`, `input` (artifact
+ * column; default png if every row has one, else npy), `secondaryWeight` (target of secondary labels,
+ * default 1), `cacheBytes` (decoded inputs kept, default 512 MiB).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { convert, pipeline, decode, melspec, db, npy, encodeWav } from 'birdcall';
+ * import { readOutputManifest } from 'birdcall';
+ * import { SpectrogramDataset, classList } from 'birdcall/train';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true }); // the folder names the label
+ *   for (let k = 0; k < 4; k++) {
+ *     const tone = Float32Array.from({ length: 11025 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * (1 + k / 10) * i) / 22050));
+ *     await writeFile(join(dir, 'in', label, `${label}${k}.wav`), encodeWav(tone, 22050));
+ *   }
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * const rows = await readOutputManifest(join(dir, 'out', 'manifest.csv'));
+ * const dataset = new SpectrogramDataset(rows, { root: join(dir, 'out'), classes: classList(rows) });
+ * assert.equal(dataset.column, 'npy');
+ * assert.deepEqual(await dataset.inputShape(), [32, 22, 1]);
+ * const batch = await dataset.batch([0, 1, 2]);
+ * assert.equal(batch.x.length, 3 * 32 * 22); // [n, h, w, c], row-major
+ * assert.equal(batch.y.length, 3 * 2); // [n, classes]
+ * ```
  */
 export class SpectrogramDataset {
   readonly rows: readonly OutputRow[];

@@ -28,6 +28,27 @@ export interface ModelOptions {
   seed: number;
 }
 
+/**
+ * One untrained model from the zoo (MODEL_NAMES; `MODEL_DOCS` says what each is), for a [bins, frames, 1]
+ * input and `classes` sigmoid outputs. `trainModel` calls it; call `initBackend` first if you use it directly.
+ *
+ * @param options - `name` (from MODEL_NAMES), `inputShape` ([height = frequency bins, width = frames,
+ *   channels = 1]; at least 4 (tiny) or 8 (compact, resnet, strided) or 16 (wide) in each of height and width),
+ *   `classes` (outputs, >= 1) and `seed` (initial weights).
+ * @returns a tfjs LayersModel (not compiled: the trainer has its own optimiser and loss).
+ * @throws BirdcallError PARAM_INVALID for an unknown name, no class, or an input too small for the model's pooling.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { buildModel, initBackend } from 'birdcall/train';
+ *
+ * await initBackend();
+ * const model = buildModel({ name: 'tiny', inputShape: [32, 22, 1], classes: 3, seed: 0 });
+ * assert.deepEqual(model.outputs[0].shape, [null, 3]); // one probability per class
+ * assert.throws(() => buildModel({ name: 'wide', inputShape: [8, 8, 1], classes: 3, seed: 0 }), /too small/);
+ * ```
+ */
 export function buildModel(options: ModelOptions): tf.LayersModel {
   if (!(MODEL_NAMES as readonly string[]).includes(options.name)) {
     throw new BirdcallError('PARAM_INVALID', `unknown model "${options.name}"; choose one of ${MODEL_NAMES.join(', ')}`);

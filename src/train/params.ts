@@ -59,6 +59,24 @@ export const trainParams = z.object({
 export type TrainParams = z.output<typeof trainParams>;
 export type TrainParamsInput = z.input<typeof trainParams>;
 
+/**
+ * Every training option, defaults filled in and checked (the table with units: [trainParams](parameters.md#trainparams)).
+ *
+ * @param raw - the options given (camelCase), or undefined for all defaults.
+ * @returns the complete options, as saved in train-config.json.
+ * @throws UsageError naming the option that is out of range or unknown.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { resolveTrainParams } from 'birdcall/train';
+ *
+ * const params = resolveTrainParams({ model: 'tiny', epochs: 5 });
+ * assert.equal(params.batchSize, 16); // the default
+ * assert.equal(params.learningRate, 1e-3);
+ * assert.throws(() => resolveTrainParams({ epochs: 0 }), /epochs/);
+ * ```
+ */
 export function resolveTrainParams(raw: TrainParamsInput | undefined): TrainParams {
   return parseParams(trainParams, raw ?? {}, 'train', { usage: true });
 }

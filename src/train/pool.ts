@@ -8,7 +8,23 @@ import { recordingStem } from '../detect/tables.ts';
 export const POOL_METHODS = ['mean', 'max'] as const;
 export type PoolMethod = (typeof POOL_METHODS)[number];
 
-/** One recording's class scores from its chunks' (all the same length). */
+/**
+ * One recording's class scores from its chunks' (all the same length).
+ *
+ * @param chunks - each chunk's class scores.
+ * @param method - 'mean' or 'max' per class.
+ * @returns one score per class.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { poolScores } from 'birdcall/train';
+ *
+ * const chunks = [[0.25, 0.75], [0.5, 0.5]];
+ * assert.deepEqual(Array.from(poolScores(chunks, 'mean')), [0.375, 0.625]);
+ * assert.deepEqual(Array.from(poolScores(chunks, 'max')), [0.5, 0.75]);
+ * ```
+ */
 export function poolScores(chunks: readonly ArrayLike<number>[], method: PoolMethod): Float32Array {
   if (chunks.length === 0) throw new Error('poolScores: a recording without chunks has no scores');
   const out = Float32Array.from(chunks[0]);
@@ -24,6 +40,21 @@ export function poolScores(chunks: readonly ArrayLike<number>[], method: PoolMet
 /**
  * Items grouped by `source` and pooled: one item per source (its first, which carries the recording's labels)
  * in order of first appearance, with the pooled scores.
+ *
+ * @param items - one per chunk, each with its recording's `source` (e.g. manifest rows).
+ * @param scores - each chunk's class scores, in the same order.
+ * @param method - 'mean' (default) or 'max'.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { poolBySource } from 'birdcall/train';
+ *
+ * const chunks = [{ source: 'a.wav' }, { source: 'b.wav' }, { source: 'a.wav' }];
+ * const pooled = poolBySource(chunks, [[0.25, 0.75], [1, 0], [0.5, 0.5]]);
+ * assert.deepEqual(pooled.items.map((i) => i.source), ['a.wav', 'b.wav']);
+ * assert.deepEqual(Array.from(pooled.scores[0]), [0.375, 0.625]);
+ * ```
  */
 export function poolBySource<T extends { source: string }>(
   items: readonly T[],

@@ -68,6 +68,21 @@ export const RECIPES: readonly Recipe[] = [REAL_CLIPS];
 /** What `convert` uses when given neither --pipeline, --preset nor --recipe: the best measured on real recordings. */
 export const DEFAULT_RECIPE = REAL_CLIPS.name;
 
+/**
+ * A recipe by name (`birdcall recipes` lists them).
+ *
+ * @throws UsageError listing the recipes when the name is unknown.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { DEFAULT_RECIPE, getRecipe } from 'birdcall/train';
+ *
+ * const recipe = getRecipe(DEFAULT_RECIPE); // 'real-clips'
+ * assert.equal(recipe.train.model, 'strided');
+ * assert.throws(() => getRecipe('nope'), /unknown recipe/);
+ * ```
+ */
 export function getRecipe(name: string): Recipe {
   const recipe = RECIPES.find((r) => r.name === name);
   if (recipe === undefined) throw new UsageError(`unknown recipe "${name}"; recipes: ${RECIPES.map((r) => r.name).join(', ')}`);
@@ -77,12 +92,42 @@ export function getRecipe(name: string): Recipe {
 /** The file beside manifest.csv that records which recipe made a conversion. */
 export const RECIPE_FILE = 'recipe.json';
 
-/** Record the recipe that made the outputs in `outDir` (a full copy: train uses it even if the registry moves on). */
+/**
+ * Record the recipe that made the outputs in `outDir` (a full copy: train uses it even if the registry moves on),
+ * as recipe.json, atomically. `convert --recipe` calls it.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { getRecipe, recordRecipe, recordedRecipe } from 'birdcall/train';
+ *
+ * const dir = await mkdtemp(`${tmpdir()}/birdcall-`);
+ * await recordRecipe(dir, getRecipe('real-clips'));
+ * assert.equal((await recordedRecipe(dir))?.version, getRecipe('real-clips').version);
+ * ```
+ */
 export async function recordRecipe(outDir: string, recipe: Recipe): Promise<void> {
   await writeFileAtomic(join(outDir, RECIPE_FILE), `${JSON.stringify(recipe, null, 2)}\n`);
 }
 
-/** The recipe recorded beside a manifest, or undefined when the conversion used a plain pipeline or preset. */
+/**
+ * The recipe recorded beside a manifest, or undefined when the conversion used a plain pipeline or preset.
+ *
+ * @param manifestDir - the convert output folder (where manifest.csv and recipe.json are).
+ * @throws BirdcallError RECIPE_INVALID naming recipe.json when it is not a recipe.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { recordedRecipe } from 'birdcall/train';
+ *
+ * assert.equal(await recordedRecipe(await mkdtemp(`${tmpdir()}/birdcall-`)), undefined); // no recipe.json
+ * ```
+ */
 export async function recordedRecipe(manifestDir: string): Promise<Recipe | undefined> {
   const path = join(manifestDir, RECIPE_FILE);
   let text: string;

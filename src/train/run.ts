@@ -118,6 +118,38 @@ export async function manifestRows(path: string, where: Record<string, string> =
 /**
  * `birdcall train`: read a convert output manifest, split by recording, train, and write the model folder.
  * Rows without a primary label (unlabelled soundscapes) are left out.
+ *
+ * @param options - `manifest` (convert's manifest.csv), `out` (the model folder to write), `params` (every
+ *   option and default: [trainParams](parameters.md#trainparams)), `recipe` (start from a recipe's
+ *   settings), `pipeline` (default: found beside the manifest), `input` (artifact column: png, else npy),
+ *   `where` (metadata filter), `onEpoch`, `onBatch`, `signal`, `log`.
+ * @returns what trainModel returns, plus the folder, the split and the pipeline saved.
+ * @throws BirdcallError MANIFEST_EMPTY when no labelled row is left, INTERRUPTED (nothing written) on abort.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { convert, pipeline, decode, melspec, db, npy, encodeWav } from 'birdcall';
+ * import { loadModel, trainFromManifest } from 'birdcall/train';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true }); // the folder names the label
+ *   for (let k = 0; k < 4; k++) {
+ *     const tone = Float32Array.from({ length: 11025 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * (1 + k / 10) * i) / 22050));
+ *     await writeFile(join(dir, 'in', label, `${label}${k}.wav`), encodeWav(tone, 22050));
+ *   }
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * const result = await trainFromManifest({ manifest: join(dir, 'out', 'manifest.csv'), out: join(dir, 'model'), params: { model: 'tiny', epochs: 1 } });
+ * assert.equal(result.history.length, 1);
+ * const saved = await loadModel(join(dir, 'model')); // model.json, classes.json, pipeline.json, history.csv…
+ * assert.deepEqual(saved.classes, ['high', 'low']);
+ * assert.deepEqual(saved.inputShape, [32, 22, 1]); // 32 mel bands x 22 frames of 0.5 s
+ * ```
  */
 export async function trainFromManifest(options: TrainFromManifestOptions): Promise<TrainFromManifestResult> {
   const log = options.log ?? (() => undefined);

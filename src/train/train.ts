@@ -354,6 +354,43 @@ async function trainEpoch(ctx: EpochContext, epoch: number): Promise<{ loss: num
 /**
  * Train a model from the zoo on `split.train`, validating on `split.validation` after every epoch; keeps the
  * weights of the best epoch by `monitor` and stops after `patience` epochs without improvement.
+ * `trainFromManifest` wraps it for a convert output folder and writes the model folder.
+ *
+ * @param options - `dataset` (a SpectrogramDataset), `split` (row indices to train and validate on; see
+ *   splitByRecording), `params` (every option and default: [trainParams](parameters.md#trainparams);
+ *   e.g. `model` 'compact', `epochs` 30, `batchSize` 16, `learningRate` 1e-3), `onEpoch`, `onBatch`, `log`,
+ *   and `signal` (abort between batches).
+ * @returns the model with the best epoch's weights, the resolved params, the classes, the input shape, each
+ *   epoch's loss and validation metrics, the best epoch, and seconds per example.
+ * @throws BirdcallError TRAIN_EMPTY for an empty training split, INTERRUPTED when `signal` aborted.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { convert, pipeline, decode, melspec, db, npy, encodeWav } from 'birdcall';
+ * import { readOutputManifest } from 'birdcall';
+ * import { SpectrogramDataset, classList, splitByRecording, trainModel } from 'birdcall/train';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true }); // the folder names the label
+ *   for (let k = 0; k < 4; k++) {
+ *     const tone = Float32Array.from({ length: 11025 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * (1 + k / 10) * i) / 22050));
+ *     await writeFile(join(dir, 'in', label, `${label}${k}.wav`), encodeWav(tone, 22050));
+ *   }
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * const rows = await readOutputManifest(join(dir, 'out', 'manifest.csv'));
+ * const dataset = new SpectrogramDataset(rows, { root: join(dir, 'out'), classes: classList(rows) });
+ * const split = splitByRecording(rows, { validationFraction: 0.25 }); // one recording per species validates
+ * const result = await trainModel({ dataset, split, params: { model: 'tiny', epochs: 2, patience: 0 } });
+ * assert.equal(result.history.length, 2);
+ * assert.ok(result.best.validation !== undefined); // loss, top-1, macro ROC-AUC… on the validation rows
+ * assert.deepEqual(result.classes, ['high', 'low']);
+ * ```
  */
 export async function trainModel(options: TrainOptions): Promise<TrainResult> {
   const params = resolveTrainParams(options.params);

@@ -9,6 +9,19 @@ export const TTA_MAX_SHIFT = 0.25;
 /**
  * The shifts, in frames, of `copies` copies: 0, then +d, -d, +2d, -2d, ... up to `maxFraction` of `width`
  * either way. One copy is the chunk itself.
+ *
+ * @param copies - copies per chunk (a whole number >= 1).
+ * @param width - the input's width (frames).
+ * @param maxFraction - the largest shift as a fraction of the width (default 0.25, the trainer's `timeShift`).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { ttaShifts } from 'birdcall/train';
+ *
+ * assert.deepEqual(ttaShifts(5, 100), [0, 13, -13, 25, -25]); // steps of 12.5 frames, rounded
+ * assert.deepEqual(ttaShifts(1, 100), [0]);
+ * ```
  */
 export function ttaShifts(copies: number, width: number, maxFraction = TTA_MAX_SHIFT): number[] {
   if (!Number.isInteger(copies) || copies < 1) throw new Error(`tta copies must be a positive integer, got ${copies}`);

@@ -34,6 +34,22 @@ async function allExamples(): Promise<Example[]> {
 }
 
 const examples = await allExamples();
+
+/**
+ * Public functions of birdcall/train without an example yet, and why. src/train/predict*.ts is being reworked
+ * on another branch; its examples belong with that work (a tiny saved model predicting a synthetic tone).
+ */
+const WITHOUT_EXAMPLE: Record<string, string> = {
+  predictBatch: 'src/train/predict.ts is reworked on another branch',
+  loadPredictor: 'src/train/predict-files.ts is reworked on another branch',
+  predictSource: 'src/train/predict-files.ts is reworked on another branch',
+  rowId: 'src/train/predict-files.ts is reworked on another branch',
+  predictFiles: 'src/train/predict-stream.ts is reworked on another branch',
+  predictRecordings: 'src/train/predict-stream.ts is reworked on another branch',
+  createEngine: 'src/train/predict-stream.ts is reworked on another branch',
+  predictArchive: 'src/train/predict-archive.ts is reworked on another branch',
+  archiveExitCode: 'src/train/predict-archive.ts is reworked on another branch',
+};
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'birdcall-examples-'));
@@ -48,6 +64,18 @@ describe('the API reference examples', () => {
     for (const name of ['melSpectrogram', 'stft', 'powerToDb', 'pcen', 'resample', 'decodeAudio', 'pipeline', 'runPipelineOnFile', 'convert', 'defineBlock']) {
       expect(documented, name).toContain(name);
     }
+  });
+
+  it('cover every public function of the metrics, the selector and birdcall/train', async () => {
+    const documented = new Set(examples.map((e) => e.symbol));
+    const api = await import('../../src/index.ts');
+    const train = await import('../../src/train/index.ts');
+    const functions = (module: object): string[] => Object.entries(module).flatMap(([name, v]) => (typeof v === 'function' ? [name] : []));
+    const wanted = [...functions(api.metrics), 'selectModels', 'renderReport', 'writeSelection', 'summarize', ...functions(train)];
+    const missing = wanted.filter((name) => !documented.has(name) && !(name in WITHOUT_EXAMPLE));
+    expect(missing).toEqual([]);
+    // An exemption lapses once the function has its example.
+    expect(Object.keys(WITHOUT_EXAMPLE).filter((name) => documented.has(name))).toEqual([]);
   });
 
   it.each(examples.map((e) => [`${e.symbol} (${e.file})`, e] as const))('%s runs', async (_, example) => {
