@@ -12,6 +12,7 @@ import {
   rankScores,
   aucFromRanking,
   apFromRanking,
+  rowF1,
 } from '../../src/metrics/index.ts';
 import { BirdcallError } from '../../src/errors.ts';
 
@@ -115,6 +116,29 @@ describe('ranking kernels with sample weights (what the bootstrap uses)', () => 
   });
 });
 
+describe('rankScores', () => {
+  it('orders by score, ties by index, and marks each run of equal scores', () => {
+    const ranked = rankScores([0.2, 0.9, 0.2, 0.5, 0.9]);
+    expect(Array.from(ranked.order)).toEqual([1, 4, 3, 0, 2]);
+    expect(Array.from(ranked.groupStarts)).toEqual([0, 2, 3, 5]);
+  });
+});
+
+describe('padding rows in apFromRanking', () => {
+  it('weight the rows tied with the padding like every other row', () => {
+    // Scores of exactly 1 share the padding's threshold; a weight of 3 counts the row three times.
+    const scores = [1, 1, 0.4, 0.2];
+    const truth = [0, 1, 1, 0];
+    const weight = [3, 1, 2, 1];
+    const repeatedScores = scores.flatMap((s, i) => Array<number>(weight[i]).fill(s));
+    const repeatedTruth = truth.flatMap((t, i) => Array<number>(weight[i]).fill(t));
+    const neg = truth.map((t) => 1 - t);
+    const weighted = apFromRanking(rankScores(scores), scores, truth, neg, weight, 2);
+    const repeated = apFromRanking(rankScores(repeatedScores), repeatedScores, repeatedTruth, repeatedTruth.map((t) => 1 - t), null, 2);
+    expect(weighted).toBeCloseTo(repeated, 12);
+  });
+});
+
 describe('paddedCmap', () => {
   const truth = [
     [1, 0],
@@ -131,6 +155,16 @@ describe('paddedCmap', () => {
   it('is the plain macro AP without padding', () => {
     // class 1 without padding: .6(-), .4(+) -> P 1/2 at R 1
     expect(paddedCmap(truth, scores, 0)).toBeCloseTo((1 + 0.5) / 2, 12);
+  });
+  it('equals the plain macro AP of the data with the rows of ones written out', () => {
+    const t = [[1, 0], [0, 1], [1, 1], [0, 0], [1, 0]];
+    const s = [[1, 0.2], [0.7, 0.9], [0.1, 1], [0.8, 0.3], [0.5, 0.5]];
+    const ones = Array.from({ length: 3 }, () => [1, 1]);
+    expect(paddedCmap(t, s, 3)).toBeCloseTo(paddedCmap([...t, ...ones], [...s, ...ones], 0), 12);
+  });
+  it('refuses a padding that is not a whole number >= 0', () => {
+    expect(() => paddedCmap(truth, scores, -1)).toThrow(/paddedCmap: padding/);
+    expect(() => paddedCmap(truth, scores, 1.5)).toThrow(/paddedCmap: padding/);
   });
   it('scores a class without positives 1 when nothing ties with the padding', () => {
     expect(paddedCmap([[0], [0]], [[0.2], [0.7]])).toBeCloseTo(1, 12);
@@ -162,7 +196,21 @@ describe('rowwiseMicroF1', () => {
   });
 });
 
+describe('rowF1', () => {
+  it('is the set F1 of one row, with nocall on both sides scoring 1 and on one side 0', () => {
+    expect(rowF1([1, 1, 1, 0], [0.9, 0.8, 0.1, 0.2], 0.5)).toBeCloseTo(0.8, 12); // 2 tp, 1 fn: 4 / 5
+    expect(rowF1([0, 0], [0.1, 0.2], 0.5)).toBe(1);
+    expect(rowF1([0, 0], [0.9, 0.2], 0.5)).toBe(0);
+    expect(rowF1([1, 0], [0.1, 0.2], 0.5)).toBe(0);
+  });
+});
+
 describe('perClassPrecisionRecall', () => {
+  it('predicts at a score equal to the threshold and counts right and wrong predictions', () => {
+    const r = perClassPrecisionRecall([[1, 0], [0, 0], [1, 0]], [[0.5, 0.1], [0.7, 0.2], [0.2, 0.3]]);
+    expect(r.precision).toEqual([0.5, 0]); // class 0 predicted at 0.5 (right) and 0.7 (wrong)
+    expect(r.recall).toEqual([0.5, 0]); // class 1 has no positive: recall 0, not 0/0
+  });
   it('counts predictions at the threshold per class, 0 when undefined', () => {
     const truth = [
       [1, 0, 0],
@@ -224,6 +272,13 @@ describe('top1Accuracy', () => {
   });
   it('refuses a primary index that is not a class', () => {
     expect(() => top1Accuracy([3], [[0.5, 0.5]])).toThrow(BirdcallError);
+    expect(() => top1Accuracy([2], [[0.5, 0.5]])).toThrow(/top1Accuracy: primary index 2 in row 0 is not a class index \(0\.\.1\)/);
+    expect(() => top1Accuracy([-1], [[0.5, 0.5]])).toThrow(/primary index -1/);
+    expect(() => top1Accuracy([0.5], [[0.5, 0.5]])).toThrow(/primary index 0.5/);
+  });
+  it('refuses labels and rows that do not match, and no rows', () => {
+    expect(() => top1Accuracy([0, 1], [[0.5, 0.5]])).toThrow(/top1Accuracy: 2 primary labels but 1 score rows/);
+    expect(() => top1Accuracy([], [])).toThrow(/top1Accuracy: no rows/);
   });
 });
 
@@ -249,6 +304,17 @@ describe('expectedCalibrationError', () => {
     expect(r.value).toBe(0);
     expect(r.reliability.count).toEqual([0, 0, 0, 1]);
     expect(r.reliability.meanConfidence.slice(0, 3)).toEqual([null, null, null]);
+    expect(r.reliability.observedFrequency.slice(0, 3)).toEqual([null, null, null]);
+  });
+  it('puts scores outside [0, 1] (logits) in the end bins instead of dropping them', () => {
+    const r = expectedCalibrationError([[0], [1]], [[-0.5], [1.5]], 2);
+    expect(r.reliability.count).toEqual([1, 1]);
+    expect(r.perClass).toEqual([0.5]); // |-0.5 - 0| / 2 + |1.5 - 1| / 2
+  });
+  it('has one entry per class and refuses a bin count that is not a whole number >= 1', () => {
+    expect(expectedCalibrationError([[1, 0, 0]], [[0.5, 0.5, 0.5]]).perClass).toHaveLength(3);
+    expect(() => expectedCalibrationError([[1]], [[0.5]], 0)).toThrow(/expectedCalibrationError: bins must be a whole number/);
+    expect(() => expectedCalibrationError([[1]], [[0.5]], 2.5)).toThrow(/expectedCalibrationError: bins/);
   });
 });
 
@@ -258,5 +324,15 @@ describe('input checks', () => {
     expect(() => rocAuc([1, 0], [0.5, Number.NaN])).toThrow(/not finite/);
     expect(() => paddedCmap([[2]], [[0.5]])).toThrow(/outside \[0, 1\]/);
     expect(() => rowwiseMicroF1([], [])).toThrow(BirdcallError);
+  });
+  it('refuse unequal lengths, no rows, ragged rows, labels outside [0, 1] and non-finite scores', () => {
+    expect(() => macroRocAuc([[1], [0]], [[0.5]])).toThrow(/macroRocAuc: 2 label rows but 1 score rows/);
+    expect(() => paddedCmap([], [])).toThrow(/paddedCmap: no rows to score/);
+    expect(() => perClassPrecisionRecall([[1, 0], [1]], [[0.5, 0.5], [0.5, 0.5]])).toThrow(/perClassPrecisionRecall: row 1 has 1 labels and 2 scores, expected 2/);
+    expect(() => expectedCalibrationError([[-0.5]], [[0.5]])).toThrow(/expectedCalibrationError: label -0.5 in row 0 is outside/);
+    expect(() => rowwiseMicroF1([[1]], [[Number.POSITIVE_INFINITY]])).toThrow(/rowwiseMicroF1: score Infinity in row 0 is not finite/);
+    expect(() => rocAuc([1, 0], [0.5])).toThrow(/rocAuc: 2 labels but 1 scores/);
+    expect(() => averagePrecision([], [])).toThrow(/averagePrecision: no rows to score/);
+    expect(() => averagePrecision([1.5], [0.5])).toThrow(/averagePrecision: label 1.5/);
   });
 });
