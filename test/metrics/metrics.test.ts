@@ -313,6 +313,7 @@ describe('expectedCalibrationError', () => {
   });
   it('has one entry per class and refuses a bin count that is not a whole number >= 1', () => {
     expect(expectedCalibrationError([[1, 0, 0]], [[0.5, 0.5, 0.5]]).perClass).toHaveLength(3);
+    expect(expectedCalibrationError([[1], [0]], [[0.9], [0.3]], 1).value).toBeCloseTo(0.1, 12); // one bin: |mean gap|
     expect(() => expectedCalibrationError([[1]], [[0.5]], 0)).toThrow(/expectedCalibrationError: bins must be a whole number/);
     expect(() => expectedCalibrationError([[1]], [[0.5]], 2.5)).toThrow(/expectedCalibrationError: bins/);
   });
@@ -324,6 +325,28 @@ describe('input checks', () => {
     expect(() => rocAuc([1, 0], [0.5, Number.NaN])).toThrow(/not finite/);
     expect(() => paddedCmap([[2]], [[0.5]])).toThrow(/outside \[0, 1\]/);
     expect(() => rowwiseMicroF1([], [])).toThrow(BirdcallError);
+  });
+  it('carry a code per kind of problem', () => {
+    const code = (f: () => unknown): string | undefined => {
+      try {
+        f();
+      } catch (error) {
+        return (error as BirdcallError).code;
+      }
+      return undefined;
+    };
+    expect(code(() => macroRocAuc([[1], [0]], [[0.5]]))).toBe('METRIC_SHAPE');
+    expect(code(() => macroRocAuc([[1, 0]], [[0.5]]))).toBe('METRIC_SHAPE');
+    expect(code(() => rocAuc([1, 0], [0.5]))).toBe('METRIC_SHAPE');
+    expect(code(() => top1Accuracy([0, 1], [[0.5, 0.5]]))).toBe('METRIC_SHAPE');
+    expect(code(() => paddedCmap([], []))).toBe('METRIC_EMPTY');
+    expect(code(() => rocAuc([], []))).toBe('METRIC_EMPTY');
+    expect(code(() => top1Accuracy([], []))).toBe('METRIC_EMPTY');
+    expect(code(() => rocAuc([2], [0.5]))).toBe('METRIC_LABEL');
+    expect(code(() => top1Accuracy([5], [[0.5]]))).toBe('METRIC_LABEL');
+    expect(code(() => rocAuc([1], [Number.NaN]))).toBe('METRIC_SCORE');
+    expect(code(() => paddedCmap([[1]], [[0.5]], -1))).toBe('PARAM_INVALID');
+    expect(code(() => expectedCalibrationError([[1]], [[0.5]], 0))).toBe('PARAM_INVALID');
   });
   it('refuse unequal lengths, no rows, ragged rows, labels outside [0, 1] and non-finite scores', () => {
     expect(() => macroRocAuc([[1], [0]], [[0.5]])).toThrow(/macroRocAuc: 2 label rows but 1 score rows/);
