@@ -2,8 +2,10 @@
  * `npm run docs:report-image`: the README's picture of the selector report (docs/img/report.png), taken by
  * headless Chromium from the report `npm start` writes. Run `npm start` first so the report is current.
  *   npx tsx scripts/report-screenshot.ts [REPORT_HTML] [OUT_PNG] [--width PX]
- * Chromium's --screenshot captures the window, not the page, so a first pass measures the page height
- * (--dump-dom with a script that writes it into the DOM) and the second takes the window at that height.
+ * Chromium's --screenshot captures the window, not the page, so a first pass measures the page (--dump-dom
+ * with a script that writes the sizes into the DOM) and the second takes the window at the page's height. The
+ * candidate table and the slice heatmap are wider than the report's 1100 px text column (a browser scrolls
+ * them sideways, which a picture cannot), so the picture widens the page to the widest of them.
  */
 import { execFileSync } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -14,7 +16,22 @@ import { Command, InvalidArgumentError } from 'commander';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-const MEASURE = `<script>document.body.setAttribute('data-height', String(Math.ceil(document.documentElement.scrollHeight)));</script>`;
+/** Writes the page height and the widest scrolled content (px) into the DOM. */
+const MEASURE = `<script>
+document.body.setAttribute('data-height', String(Math.ceil(document.documentElement.scrollHeight)));
+document.body.setAttribute('data-wide', String(Math.max(0, ...[...document.querySelectorAll('.scroll')].map((e) => e.scrollWidth))));
+</script>`;
+
+/** Lets the text column grow to the widest table, so nothing sits behind a sideways scroll. */
+const WIDEN = '<style>body { max-width: none; }</style>';
+
+function measure(profile: string, page: string, width: number): { height: number; wide: number } {
+  const dom = chromium(profile, [`--window-size=${width},1000`, '--dump-dom', `file://${page}`]);
+  const height = Number(/data-height="(\d+)"/.exec(dom)?.[1]);
+  const wide = Number(/data-wide="(\d+)"/.exec(dom)?.[1]);
+  if (!(height > 0) || !(wide >= 0)) throw new Error('could not measure the page');
+  return { height, wide };
+}
 
 function chromium(profile: string, args: string[]): string {
   const common = ['--headless', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', '--no-first-run', '--disable-dev-shm-usage', `--user-data-dir=${profile}`];
@@ -41,16 +58,20 @@ function main(): void {
   statSync(html); // a missing report fails here, naming it
   const dir = mkdtempSync(join(tmpdir(), 'birdcall-shot-'));
   try {
-    // The measuring script goes into a copy: the report itself stays script-free.
-    const measured = join(dir, 'measured.html');
-    writeFileSync(measured, readFileSync(html, 'utf8').replace('</body>', `${MEASURE}</body>`));
-    const dom = chromium(join(dir, 'profile'), [`--window-size=${width},1000`, '--dump-dom', `file://${measured}`]);
-    const height = Number(/data-height="(\d+)"/.exec(dom)?.[1]);
-    if (!(height > 0)) throw new Error('could not measure the page height');
+    // The script and style go into copies: the report itself stays script-free and unchanged.
+    const report = readFileSync(html, 'utf8');
+    const narrow = join(dir, 'narrow.html');
+    writeFileSync(narrow, report.replace('</body>', `${MEASURE}</body>`));
+    // 2em of body padding and margin either side of the widest table, as the report's CSS has them.
+    const fit = Math.max(width, measure(join(dir, 'profile'), narrow, width).wide + 64);
+    const page = join(dir, 'page.html');
+    writeFileSync(page, fit > width ? report.replace('</head>', `${WIDEN}</head>`) : report);
+    writeFileSync(narrow, readFileSync(page, 'utf8').replace('</body>', `${MEASURE}</body>`));
+    const { height } = measure(join(dir, 'profile'), narrow, fit);
     const shot = join(dir, 'shot.png');
-    chromium(join(dir, 'profile'), [`--window-size=${width},${height}`, `--screenshot=${shot}`, `file://${resolve(html)}`]);
+    chromium(join(dir, 'profile'), [`--window-size=${fit},${height}`, `--screenshot=${shot}`, `file://${page}`]);
     copyFileSync(shot, png);
-    console.log(`report-screenshot: ${png} (${width} x ${height} px) from ${html}`);
+    console.log(`report-screenshot: ${png} (${fit} x ${height} px) from ${html}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
