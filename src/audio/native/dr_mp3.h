@@ -2067,6 +2067,27 @@ static void drmp3d_synth(float *xl, drmp3d_sample_t *dstl, int nch, float *lins)
 #define DRMP3_V1(k) { DRMP3_VLOAD(k) b = DRMP3_VADD(b, DRMP3_VADD(DRMP3_VMUL(vz, w1), DRMP3_VMUL(vy, w0))); a = DRMP3_VADD(a, DRMP3_VSUB(DRMP3_VMUL(vz, w0), DRMP3_VMUL(vy, w1))); }
 #define DRMP3_V2(k) { DRMP3_VLOAD(k) b = DRMP3_VADD(b, DRMP3_VADD(DRMP3_VMUL(vz, w1), DRMP3_VMUL(vy, w0))); a = DRMP3_VADD(a, DRMP3_VSUB(DRMP3_VMUL(vy, w1), DRMP3_VMUL(vz, w0))); }
         drmp3_f4 a, b;
+#if defined(__wasm_simd128__)
+        /* birdcall patch (wasm): the two vectors this step reads right after writing them are built in
+           registers and stored whole, instead of loaded back over 4 scalar stores (a store-to-load
+           forwarding stall each); same values, same arithmetic. */
+        {
+            drmp3_f4 z0 = wasm_f32x4_make(xl[18*(31 - i)], xr[18*(31 - i)], xl[1 + 18*(31 - i)], xr[1 + 18*(31 - i)]);
+            drmp3_f4 z1 = wasm_f32x4_make(zlin[4*i - 64], zlin[4*i - 64 + 1], xl[18*(1 + i)], xr[18*(1 + i)]);
+            drmp3_f4 w0, w1, vy;
+            DRMP3_VSTORE(&zlin[4*i], z0);
+            DRMP3_VSTORE(&zlin[4*i - 64], z1);
+            zlin[4*i + 64] = xl[1 + 18*(1 + i)];
+            zlin[4*i + 64 + 1] = xr[1 + 18*(1 + i)];
+            w0 = DRMP3_VSET(*w++); w1 = DRMP3_VSET(*w++); vy = DRMP3_VLD(&zlin[4*i - 64*15]);
+            b = DRMP3_VADD(DRMP3_VMUL(z0, w1), DRMP3_VMUL(vy, w0));
+            a = DRMP3_VSUB(DRMP3_VMUL(z0, w0), DRMP3_VMUL(vy, w1));
+            w0 = DRMP3_VSET(*w++); w1 = DRMP3_VSET(*w++); vy = DRMP3_VLD(&zlin[4*i - 64*14]);
+            b = DRMP3_VADD(b, DRMP3_VADD(DRMP3_VMUL(z1, w1), DRMP3_VMUL(vy, w0)));
+            a = DRMP3_VADD(a, DRMP3_VSUB(DRMP3_VMUL(vy, w1), DRMP3_VMUL(z1, w0)));
+        }
+        DRMP3_V1(2) DRMP3_V2(3) DRMP3_V1(4) DRMP3_V2(5) DRMP3_V1(6) DRMP3_V2(7)
+#else
         zlin[4*i]     = xl[18*(31 - i)];
         zlin[4*i + 1] = xr[18*(31 - i)];
         zlin[4*i + 2] = xl[1 + 18*(31 - i)];
@@ -2077,6 +2098,7 @@ static void drmp3d_synth(float *xl, drmp3d_sample_t *dstl, int nch, float *lins)
         zlin[4*i - 64 + 3] = xr[18*(1 + i)];
 
         DRMP3_V0(0) DRMP3_V2(1) DRMP3_V1(2) DRMP3_V2(3) DRMP3_V1(4) DRMP3_V2(5) DRMP3_V1(6) DRMP3_V2(7)
+#endif
 
         {
 #ifndef DR_MP3_FLOAT_OUTPUT

@@ -1,7 +1,8 @@
 /*
  * MP3 (MPEG-1/2/2.5 Layer III) decoding in wasm: dr_mp3 v0.6.33 (public domain / MIT-0, based on minimp3;
- * vendored unchanged as dr_mp3.h, see docs/decisions/compressed-decoders.md) on the few C library
- * functions it needs, written here. Built by scripts/build-wasm.ts into mp3.wasm; driven by
+ * vendored as dr_mp3.h from Debian's libsdl2-mixer 2.6.2 source, with speed patches for wasm marked
+ * "birdcall patch" in it; see docs/decisions/compressed-decoders.md) on the few C library functions it
+ * needs, written here. Built by scripts/build-wasm.ts into mp3.wasm; driven by
  * src/audio/mp3-native.ts.
  *
  * SIMD: dr_mp3 has SSE and NEON paths written against a handful of intrinsics. Defining __ARM_NEON makes it
