@@ -2018,29 +2018,31 @@ static void drmp3d_synth_pair(drmp3d_sample_t *pcm, int nch, const float *z)
     pcm[16*nch] = drmp3d_scale_pcm(a);
 }
 
+/* birdcall patch: g_win moved out of drmp3d_synth, unchanged, for drmp3d_synth_granule_mono below. */
+static const float g_win[] = {
+    -1,26,-31,208,218,401,-519,2063,2000,4788,-5517,7134,5959,35640,-39336,74992,
+    -1,24,-35,202,222,347,-581,2080,1952,4425,-5879,7640,5288,33791,-41176,74856,
+    -1,21,-38,196,225,294,-645,2087,1893,4063,-6237,8092,4561,31947,-43006,74630,
+    -1,19,-41,190,227,244,-711,2085,1822,3705,-6589,8492,3776,30112,-44821,74313,
+    -1,17,-45,183,228,197,-779,2075,1739,3351,-6935,8840,2935,28289,-46617,73908,
+    -1,16,-49,176,228,153,-848,2057,1644,3004,-7271,9139,2037,26482,-48390,73415,
+    -2,14,-53,169,227,111,-919,2032,1535,2663,-7597,9389,1082,24694,-50137,72835,
+    -2,13,-58,161,224,72,-991,2001,1414,2330,-7910,9592,70,22929,-51853,72169,
+    -2,11,-63,154,221,36,-1064,1962,1280,2006,-8209,9750,-998,21189,-53534,71420,
+    -2,10,-68,147,215,2,-1137,1919,1131,1692,-8491,9863,-2122,19478,-55178,70590,
+    -3,9,-73,139,208,-29,-1210,1870,970,1388,-8755,9935,-3300,17799,-56778,69679,
+    -3,8,-79,132,200,-57,-1283,1817,794,1095,-8998,9966,-4533,16155,-58333,68692,
+    -4,7,-85,125,189,-83,-1356,1759,605,814,-9219,9959,-5818,14548,-59838,67629,
+    -4,7,-91,117,177,-106,-1428,1698,402,545,-9416,9916,-7154,12980,-61289,66494,
+    -5,6,-97,111,163,-127,-1498,1634,185,288,-9585,9838,-8540,11455,-62684,65290
+};
+
 static void drmp3d_synth(float *xl, drmp3d_sample_t *dstl, int nch, float *lins)
 {
     int i;
     float *xr = xl + 576*(nch - 1);
     drmp3d_sample_t *dstr = dstl + (nch - 1);
 
-    static const float g_win[] = {
-        -1,26,-31,208,218,401,-519,2063,2000,4788,-5517,7134,5959,35640,-39336,74992,
-        -1,24,-35,202,222,347,-581,2080,1952,4425,-5879,7640,5288,33791,-41176,74856,
-        -1,21,-38,196,225,294,-645,2087,1893,4063,-6237,8092,4561,31947,-43006,74630,
-        -1,19,-41,190,227,244,-711,2085,1822,3705,-6589,8492,3776,30112,-44821,74313,
-        -1,17,-45,183,228,197,-779,2075,1739,3351,-6935,8840,2935,28289,-46617,73908,
-        -1,16,-49,176,228,153,-848,2057,1644,3004,-7271,9139,2037,26482,-48390,73415,
-        -2,14,-53,169,227,111,-919,2032,1535,2663,-7597,9389,1082,24694,-50137,72835,
-        -2,13,-58,161,224,72,-991,2001,1414,2330,-7910,9592,70,22929,-51853,72169,
-        -2,11,-63,154,221,36,-1064,1962,1280,2006,-8209,9750,-998,21189,-53534,71420,
-        -2,10,-68,147,215,2,-1137,1919,1131,1692,-8491,9863,-2122,19478,-55178,70590,
-        -3,9,-73,139,208,-29,-1210,1870,970,1388,-8755,9935,-3300,17799,-56778,69679,
-        -3,8,-79,132,200,-57,-1283,1817,794,1095,-8998,9966,-4533,16155,-58333,68692,
-        -4,7,-85,125,189,-83,-1356,1759,605,814,-9219,9959,-5818,14548,-59838,67629,
-        -4,7,-91,117,177,-106,-1428,1698,402,545,-9416,9916,-7154,12980,-61289,66494,
-        -5,6,-97,111,163,-127,-1498,1634,185,288,-9585,9838,-8540,11455,-62684,65290
-    };
     float *zlin = lins + 15*64;
     const float *w = g_win;
 
@@ -2195,9 +2197,98 @@ static void drmp3d_synth(float *xl, drmp3d_sample_t *dstl, int nch, float *lins)
 #endif
 }
 
+#if defined(__wasm_simd128__) && defined(DR_MP3_FLOAT_OUTPUT)
+/*
+ * birdcall patch (wasm): the synthesis of a mono Layer III granule (18 slots) in half the vector work.
+ * drmp3d_synth computes [left, right] lanes; for mono both are the same channel, so half the work is
+ * repeated. The filter bank is a FIR over the DCT outputs, which are all known for the granule, so the
+ * right lanes can carry slots 10-17 while the left lanes carry slots 0-9: first every row the calls of
+ * drmp3d_synth would write is written (left lanes, the same values at the same places), then the right
+ * lanes of rows -15..7 receive the left lanes of rows -5..17, then 5 passes of drmp3d_synth's arithmetic
+ * (loads only) give slots (i, i+1) in the left lanes and (i+10, i+11) in the right ones. The same
+ * operations on the same values as drmp3d_synth, so the same samples; the left lanes of the rows, which
+ * qmf_state keeps for the next granule, are those drmp3d_synth writes.
+ */
+static void drmp3d_synth_granule_mono(float *qmf_state, float *grbuf, float *pcm, float *lins)
+{
+    int i, k;
+    float discard[64];
+    drmp3d_DCT_II(grbuf, 18);
+    DRMP3_COPY_MEMORY(lins, qmf_state, sizeof(float)*15*64);
+    for (i = 0; i < 18; i += 2)
+    {
+        const float *xl = grbuf + i;
+        float *zlin = lins + 15*64 + i*64;
+        zlin[4*15] = xl[18*16];
+        zlin[4*15 + 2] = xl[0];
+        zlin[4*31] = xl[1 + 18*16];
+        zlin[4*31 + 2] = xl[1];
+        for (k = 14; k >= 0; k--)
+        {
+            zlin[4*k] = xl[18*(31 - k)];
+            zlin[4*k + 2] = xl[1 + 18*(31 - k)];
+            zlin[4*k + 64] = xl[1 + 18*(1 + k)];
+            zlin[4*k - 64 + 2] = xl[18*(1 + k)];
+        }
+    }
+    for (i = 0; i < 25*64; i += 4)
+    {
+        /* lins row r (0-based from the first history row) takes the left lanes of row r + 10 */
+        drmp3_f4 v = DRMP3_VLD(lins + i);
+        drmp3_f4 u = i + 640 < 33*64 ? DRMP3_VLD(lins + i + 640) : DRMP3_VSET(0);
+        DRMP3_VSTORE(lins + i, wasm_i32x4_shuffle(v, u, 0, 4, 2, 6));
+    }
+    for (i = 0; i < 10; i += 2)
+    {
+        float *l = lins + i*64, *zlin = l + 15*64;
+        float *dstl = pcm + 32*i, *dstr = i + 10 < 18 ? pcm + 32*(i + 10) : discard;
+        const float *w = g_win;
+        drmp3d_synth_pair(dstr, 1, l + 4*15 + 1);
+        drmp3d_synth_pair(dstr + 32, 1, l + 4*15 + 64 + 1);
+        drmp3d_synth_pair(dstl, 1, l + 4*15);
+        drmp3d_synth_pair(dstl + 32, 1, l + 4*15 + 64);
+        for (k = 14; k >= 0; k--)
+        {
+            drmp3_f4 a, b, w0, w1, vz, vy;
+            int j;
+            w0 = DRMP3_VSET(*w++); w1 = DRMP3_VSET(*w++); vz = DRMP3_VLD(&zlin[4*k]); vy = DRMP3_VLD(&zlin[4*k - 64*15]);
+            b = DRMP3_VADD(DRMP3_VMUL(vz, w1), DRMP3_VMUL(vy, w0));
+            a = DRMP3_VSUB(DRMP3_VMUL(vz, w0), DRMP3_VMUL(vy, w1));
+            for (j = 1; j < 8; j++)
+            {
+                w0 = DRMP3_VSET(*w++); w1 = DRMP3_VSET(*w++); vz = DRMP3_VLD(&zlin[4*k - 64*j]); vy = DRMP3_VLD(&zlin[4*k - 64*(15 - j)]);
+                b = DRMP3_VADD(b, DRMP3_VADD(DRMP3_VMUL(vz, w1), DRMP3_VMUL(vy, w0)));
+                a = DRMP3_VADD(a, (j & 1) ? DRMP3_VSUB(DRMP3_VMUL(vy, w1), DRMP3_VMUL(vz, w0)) : DRMP3_VSUB(DRMP3_VMUL(vz, w0), DRMP3_VMUL(vy, w1)));
+            }
+            a = DRMP3_VMUL(a, DRMP3_VSET(1.0f/32768.0f));
+            b = DRMP3_VMUL(b, DRMP3_VSET(1.0f/32768.0f));
+            dstr[15 - k] = wasm_f32x4_extract_lane(a, 1);
+            dstr[17 + k] = wasm_f32x4_extract_lane(b, 1);
+            dstl[15 - k] = wasm_f32x4_extract_lane(a, 0);
+            dstl[17 + k] = wasm_f32x4_extract_lane(b, 0);
+            dstr[47 - k] = wasm_f32x4_extract_lane(a, 3);
+            dstr[49 + k] = wasm_f32x4_extract_lane(b, 3);
+            dstl[47 - k] = wasm_f32x4_extract_lane(a, 2);
+            dstl[49 + k] = wasm_f32x4_extract_lane(b, 2);
+        }
+    }
+    for (i = 0; i < 15*64; i += 2)
+    {
+        qmf_state[i] = lins[18*64 + i];
+    }
+}
+#endif
+
 static void drmp3d_synth_granule(float *qmf_state, float *grbuf, int nbands, int nch, drmp3d_sample_t *pcm, float *lins)
 {
     int i;
+#if defined(__wasm_simd128__) && defined(DR_MP3_FLOAT_OUTPUT)
+    if (nch == 1 && nbands == 18)
+    {
+        drmp3d_synth_granule_mono(qmf_state, grbuf, pcm, lins);  /* birdcall patch */
+        return;
+    }
+#endif
     for (i = 0; i < nch; i++)
     {
         drmp3d_DCT_II(grbuf + 576*i, nbands);
