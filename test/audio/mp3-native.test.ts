@@ -54,12 +54,17 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
     sox([robin, '-r', '8000', '-c', '1', join(dir, 'mpeg25.mp3')]); // MPEG-2.5
     sox([robin, '-C', '-4.2', join(dir, 'vbr.mp3')]); // VBR: a Xing frame with the LAME delay and padding
     sox([junco, '-C', '-2.2', join(dir, 'vbr-mono.mp3')]);
+    // a few frames only (dr_mp3 syncs on a run of frames): 10 ms and 30 ms of tone, VBR and CBR
+    sox(['-n', '-r', '32000', '-b', '16', '-c', '1', join(dir, 'tiny.wav'), 'synth', '0.01', 'sine', '440']);
+    sox([join(dir, 'tiny.wav'), '-C', '-4.2', join(dir, 'tiny-vbr.mp3')]);
+    sox(['-n', '-r', '44100', '-b', '16', '-c', '2', join(dir, 'short.wav'), 'synth', '0.03', 'pinknoise']);
+    sox([join(dir, 'short.wav'), join(dir, 'short-cbr.mp3')]);
   }, 60_000);
   afterAll(() => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it.each(['mono32k', 'stereo44k', 'stereo320', 'mpeg2', 'mpeg25', 'vbr', 'vbr-mono'])(
+  it.each(['mono32k', 'stereo44k', 'stereo320', 'mpeg2', 'mpeg25', 'vbr', 'vbr-mono', 'tiny-vbr', 'short-cbr'])(
     '%s: the same length, start and channels as libmpg123, samples within 2e-6',
     async (name) => {
       const bytes = file(`${name}.mp3`);
