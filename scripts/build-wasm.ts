@@ -108,27 +108,13 @@ export const MP3_SOURCES = [
 ];
 
 /**
- * The MP3 decoder (dr_mp3) owns its memory like the Vorbis one (static tables, the decoder state, ~20 KiB
- * of stack per frame), with no imports. -ffp-contract=off: with clang 14's default contraction at -O3 some
- * frames decoded up to 0.3 away from libmad's and native dr_mp3's samples (at -O1, or without
- * contraction, they match within 1e-6). Its #include <stdlib.h>, <string.h> and <arm_neon.h> resolve to libc/ (added as -I by
- * buildModule, not recorded: an absolute path).
+ * The MP3 decoder (dr_mp3) owns its memory like the FLAC one (static tables, the decoder state, ~20 KiB
+ * of stack per frame), with no imports: FLAC's flags, -ffp-contract=off in the place of -fwrapv. With
+ * clang 14's default contraction at -O3 some frames decoded up to 0.3 away from libmad's and native
+ * dr_mp3's samples (at -O1, or without contraction, within 1e-6). Its #include <stdlib.h>, <string.h>
+ * and <arm_neon.h> resolve to libc/ (added as -I by buildModule, not recorded: an absolute path).
  */
-export const MP3_FLAGS = [
-  '--target=wasm32',
-  '-O3',
-  '-msimd128',
-  '-mbulk-memory',
-  '-ffp-contract=off',
-  '-nostdlib',
-  '-ffreestanding',
-  '-Wall',
-  '-Werror',
-  '-Wl,--no-entry',
-  '-Wl,--export=__heap_base',
-  '-Wl,--strip-all',
-  '-Wl,-z,stack-size=65536',
-];
+export const MP3_FLAGS = FLAC_FLAGS.map((f) => (f === '-fwrapv' ? '-ffp-contract=off' : f));
 
 /** A module this script builds: its sources (the first is compiled), flags, and whether it must own no memory. */
 interface WasmModule {
