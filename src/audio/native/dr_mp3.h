@@ -2249,16 +2249,10 @@ static void drmp3d_synth_granule_mono(float *qmf_state, float *grbuf, float *pcm
         drmp3d_synth_pair(dstl + 32, 1, l + 4*15 + 64);
         for (k = 14; k >= 0; k--)
         {
-            drmp3_f4 a, b, w0, w1, vz, vy;
-            int j;
-            w0 = DRMP3_VSET(*w++); w1 = DRMP3_VSET(*w++); vz = DRMP3_VLD(&zlin[4*k]); vy = DRMP3_VLD(&zlin[4*k - 64*15]);
-            b = DRMP3_VADD(DRMP3_VMUL(vz, w1), DRMP3_VMUL(vy, w0));
-            a = DRMP3_VSUB(DRMP3_VMUL(vz, w0), DRMP3_VMUL(vy, w1));
-            for (j = 1; j < 8; j++)
+            drmp3_f4 a, b;
             {
-                w0 = DRMP3_VSET(*w++); w1 = DRMP3_VSET(*w++); vz = DRMP3_VLD(&zlin[4*k - 64*j]); vy = DRMP3_VLD(&zlin[4*k - 64*(15 - j)]);
-                b = DRMP3_VADD(b, DRMP3_VADD(DRMP3_VMUL(vz, w1), DRMP3_VMUL(vy, w0)));
-                a = DRMP3_VADD(a, (j & 1) ? DRMP3_VSUB(DRMP3_VMUL(vy, w1), DRMP3_VMUL(vz, w0)) : DRMP3_VSUB(DRMP3_VMUL(vz, w0), DRMP3_VMUL(vy, w1)));
+                int i = k; /* drmp3d_synth's steps, which index zlin by i */
+                DRMP3_V0(0) DRMP3_V2(1) DRMP3_V1(2) DRMP3_V2(3) DRMP3_V1(4) DRMP3_V2(5) DRMP3_V1(6) DRMP3_V2(7)
             }
             a = DRMP3_VMUL(a, DRMP3_VSET(1.0f/32768.0f));
             b = DRMP3_VMUL(b, DRMP3_VSET(1.0f/32768.0f));
