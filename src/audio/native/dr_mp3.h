@@ -1584,52 +1584,140 @@ static void drmp3_L3_antialias(float *grbuf, int nbands)
     }
 }
 
-static void drmp3_L3_dct3_9(float *y)
-{
-    float s0, s1, s2, s3, s4, s5, s6, s7, s8, t0, t2, t4;
-
-    s0 = y[0]; s2 = y[2]; s4 = y[4]; s6 = y[6]; s8 = y[8];
-    t0 = s0 + s6*0.5f;
-    s0 -= s6;
-    t4 = (s4 + s2)*0.93969262f;
-    t2 = (s8 + s2)*0.76604444f;
-    s6 = (s4 - s8)*0.17364818f;
-    s4 += s8 - s2;
-
-    s2 = s0 - s4*0.5f;
-    y[4] = s4 + s0;
-    s8 = t0 - t2 + s6;
-    s0 = t0 - t4 + t2;
-    s4 = t0 + t4 - s6;
-
-    s1 = y[1]; s3 = y[3]; s5 = y[5]; s7 = y[7];
-
-    s3 *= 0.86602540f;
-    t0 = (s5 + s1)*0.98480775f;
-    t4 = (s5 - s7)*0.34202014f;
-    t2 = (s1 + s7)*0.64278761f;
-    s1 = (s1 - s5 - s7)*0.86602540f;
-
-    s5 = t0 - s3 - t2;
-    s7 = t4 - s3 - t0;
-    s3 = t4 + s3 - t2;
-
-    y[0] = s4 - s7;
-    y[1] = s2 + s1;
-    y[2] = s0 - s3;
-    y[3] = s8 + s5;
-    y[5] = s8 - s5;
-    y[6] = s0 + s3;
-    y[7] = s2 - s1;
-    y[8] = s4 + s7;
+/* birdcall patch: drmp3_L3_dct3_9 unchanged, as a macro of its float type, so that the wasm build also
+   has it on four bands at once (drmp3_L3_imdct36_x4). */
+#define DRMP3_DCT3_9(name, T) \
+static void name(T *y) \
+{ \
+    T s0, s1, s2, s3, s4, s5, s6, s7, s8, t0, t2, t4; \
+ \
+    s0 = y[0]; s2 = y[2]; s4 = y[4]; s6 = y[6]; s8 = y[8]; \
+    t0 = s0 + s6*0.5f; \
+    s0 -= s6; \
+    t4 = (s4 + s2)*0.93969262f; \
+    t2 = (s8 + s2)*0.76604444f; \
+    s6 = (s4 - s8)*0.17364818f; \
+    s4 += s8 - s2; \
+ \
+    s2 = s0 - s4*0.5f; \
+    y[4] = s4 + s0; \
+    s8 = t0 - t2 + s6; \
+    s0 = t0 - t4 + t2; \
+    s4 = t0 + t4 - s6; \
+ \
+    s1 = y[1]; s3 = y[3]; s5 = y[5]; s7 = y[7]; \
+ \
+    s3 *= 0.86602540f; \
+    t0 = (s5 + s1)*0.98480775f; \
+    t4 = (s5 - s7)*0.34202014f; \
+    t2 = (s1 + s7)*0.64278761f; \
+    s1 = (s1 - s5 - s7)*0.86602540f; \
+ \
+    s5 = t0 - s3 - t2; \
+    s7 = t4 - s3 - t0; \
+    s3 = t4 + s3 - t2; \
+ \
+    y[0] = s4 - s7; \
+    y[1] = s2 + s1; \
+    y[2] = s0 - s3; \
+    y[3] = s8 + s5; \
+    y[5] = s8 - s5; \
+    y[6] = s0 + s3; \
+    y[7] = s2 - s1; \
+    y[8] = s4 + s7; \
 }
+DRMP3_DCT3_9(drmp3_L3_dct3_9, float)
+
+/* birdcall patch: g_twid9 moved out of drmp3_L3_imdct36, unchanged, for drmp3_L3_imdct36_x4. */
+static const float g_twid9[18] = {
+    0.73727734f,0.79335334f,0.84339145f,0.88701083f,0.92387953f,0.95371695f,0.97629601f,0.99144486f,0.99904822f,0.67559021f,0.60876143f,0.53729961f,0.46174861f,0.38268343f,0.30070580f,0.21643961f,0.13052619f,0.04361938f
+};
+
+#if defined(__wasm_simd128__)
+/* birdcall patch (wasm): drmp3_L3_imdct36 on four bands at once, one band per lane: the same operations
+   in the same order on each band as the scalar code (so the same samples), with the bands' values
+   gathered and scattered by 4x4 transposes. */
+typedef float drmp3_f32v __attribute__((vector_size(16)));
+DRMP3_DCT3_9(drmp3_L3_dct3_9_x4, drmp3_f32v)
+
+static void drmp3_transpose4(drmp3_f32v *r)
+{
+    v128_t t0 = wasm_i32x4_shuffle((v128_t)r[0], (v128_t)r[1], 0, 4, 1, 5);
+    v128_t t1 = wasm_i32x4_shuffle((v128_t)r[0], (v128_t)r[1], 2, 6, 3, 7);
+    v128_t t2 = wasm_i32x4_shuffle((v128_t)r[2], (v128_t)r[3], 0, 4, 1, 5);
+    v128_t t3 = wasm_i32x4_shuffle((v128_t)r[2], (v128_t)r[3], 2, 6, 3, 7);
+    r[0] = (drmp3_f32v)wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5);
+    r[1] = (drmp3_f32v)wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7);
+    r[2] = (drmp3_f32v)wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5);
+    r[3] = (drmp3_f32v)wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7);
+}
+
+/* Bands are 18 values apart in grbuf and 9 in overlap; the loads past a band's end (values 18-19, overlap
+   9-11 of the fourth band) stay inside the decoder's scratch and state, and are not used. */
+static void drmp3_L3_imdct36_x4(float *grbuf, float *overlap, const float *window)
+{
+    drmp3_f32v g[20], co[9], si[9], ov[12], out[18];
+    int i, b;
+    for (i = 0; i < 20; i += 4)
+    {
+        for (b = 0; b < 4; b++) g[i + b] = (drmp3_f32v)wasm_v128_load(grbuf + 18*b + i);
+        drmp3_transpose4(g + i);
+    }
+    for (i = 0; i < 12; i += 4)
+    {
+        for (b = 0; b < 4; b++) ov[i + b] = (drmp3_f32v)wasm_v128_load(overlap + 9*b + i);
+        drmp3_transpose4(ov + i);
+    }
+    co[0] = -g[0];
+    si[0] = g[17];
+    for (i = 0; i < 4; i++)
+    {
+        si[8 - 2*i] =   g[4*i + 1] - g[4*i + 2];
+        co[1 + 2*i] =   g[4*i + 1] + g[4*i + 2];
+        si[7 - 2*i] =   g[4*i + 4] - g[4*i + 3];
+        co[2 + 2*i] = -(g[4*i + 3] + g[4*i + 4]);
+    }
+    drmp3_L3_dct3_9_x4(co);
+    drmp3_L3_dct3_9_x4(si);
+    si[1] = -si[1];
+    si[3] = -si[3];
+    si[5] = -si[5];
+    si[7] = -si[7];
+    for (i = 0; i < 9; i++)
+    {
+        drmp3_f32v ovl = ov[i];
+        drmp3_f32v sum = co[i]*g_twid9[9 + i] + si[i]*g_twid9[0 + i];
+        ov[i] = co[i]*g_twid9[0 + i] - si[i]*g_twid9[9 + i];
+        out[i]      = ovl*window[0 + i] - sum*window[9 + i];
+        out[17 - i] = ovl*window[9 + i] + sum*window[0 + i];
+    }
+    for (i = 0; i < 16; i += 4)
+    {
+        drmp3_transpose4(out + i);
+        for (b = 0; b < 4; b++) wasm_v128_store(grbuf + 18*b + i, (v128_t)out[i + b]);
+    }
+    drmp3_transpose4(ov);
+    drmp3_transpose4(ov + 4);
+    for (b = 0; b < 4; b++)
+    {
+        wasm_v128_store(overlap + 9*b, (v128_t)ov[b]);
+        wasm_v128_store(overlap + 9*b + 4, (v128_t)ov[4 + b]);
+        overlap[9*b + 8] = ov[8][b];
+        grbuf[18*b + 16] = out[16][b];
+        grbuf[18*b + 17] = out[17][b];
+    }
+}
+#endif
 
 static void drmp3_L3_imdct36(float *grbuf, float *overlap, const float *window, int nbands)
 {
     int i, j;
-    static const float g_twid9[18] = {
-        0.73727734f,0.79335334f,0.84339145f,0.88701083f,0.92387953f,0.95371695f,0.97629601f,0.99144486f,0.99904822f,0.67559021f,0.60876143f,0.53729961f,0.46174861f,0.38268343f,0.30070580f,0.21643961f,0.13052619f,0.04361938f
-    };
+#if defined(__wasm_simd128__)
+    for (; nbands >= 4; nbands -= 4, grbuf += 4*18, overlap += 4*9)
+    {
+        drmp3_L3_imdct36_x4(grbuf, overlap, window);  /* birdcall patch */
+    }
+#endif
 
     for (j = 0; j < nbands; j++, grbuf += 18, overlap += 9)
     {
