@@ -1302,17 +1302,35 @@ static void drmp3_L3_huffman(float *dst, drmp3_bs *bs, const drmp3_L3_gr_info *g
     static const drmp3_int16 tabindex[2*16] = { 0,32,64,98,0,132,180,218,292,364,426,538,648,746,0,1126,1460,1460,1460,1460,1460,1460,1460,1460,1842,1842,1842,1842,1842,1842,1842,1842 };
     static const drmp3_uint8 g_linbits[] =  { 0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,1,2,3,4,6,8,10,13,4,5,6,7,8,9,11,13 };
 
+#if defined(__wasm_simd128__)
+/* birdcall patch (wasm): a 64-bit bit cache holding bs_sh valid bits at its top, refilled 4 bytes at once
+   whenever fewer than 32 are left (one branch instead of a loop of byte loads); DRMP3_CACHE32 is what the
+   32-bit cache held: its next 32 bits. The same bits are read at the same positions (the cache only looks
+   further ahead, into bytes of the same buffer). */
+#define DRMP3_CACHE32         ((drmp3_uint32)(bs_cache >> 32))
+#define DRMP3_PEEK_BITS(n)    ((drmp3_uint32)(bs_cache >> (64 - (n))))
+#define DRMP3_FLUSH_BITS(n)   { bs_cache <<= (n); bs_sh -= (n); }
+#define DRMP3_CHECK_BITS      if (bs_sh < 32) { drmp3_uint32 next_; DRMP3_COPY_MEMORY(&next_, bs_next_ptr, 4); bs_cache |= (drmp3_uint64)__builtin_bswap32(next_) << (32 - bs_sh); bs_next_ptr += 4; bs_sh += 32; }
+#define DRMP3_BSPOS           ((bs_next_ptr - bs->buf)*8 - bs_sh)
+#else
+#define DRMP3_CACHE32         bs_cache
 #define DRMP3_PEEK_BITS(n)    (bs_cache >> (32 - n))
 #define DRMP3_FLUSH_BITS(n)   { bs_cache <<= (n); bs_sh += (n); }
 #define DRMP3_CHECK_BITS      while (bs_sh >= 0) { bs_cache |= (drmp3_uint32)*bs_next_ptr++ << bs_sh; bs_sh -= 8; }
 #define DRMP3_BSPOS           ((bs_next_ptr - bs->buf)*8 - 24 + bs_sh)
+#endif
 
     float one = 0.0f;
     int ireg = 0, big_val_cnt = gr_info->big_values;
     const drmp3_uint8 *sfb = gr_info->sfbtab;
     const drmp3_uint8 *bs_next_ptr = bs->buf + bs->pos/8;
+#if defined(__wasm_simd128__)
+    drmp3_uint64 bs_cache = (drmp3_uint64)((((bs_next_ptr[0]*256u + bs_next_ptr[1])*256u + bs_next_ptr[2])*256u + bs_next_ptr[3]) << (bs->pos & 7)) << 32;
+    int pairs_to_decode, np, bs_sh = 32 - (bs->pos & 7);
+#else
     drmp3_uint32 bs_cache = (((bs_next_ptr[0]*256u + bs_next_ptr[1])*256u + bs_next_ptr[2])*256u + bs_next_ptr[3]) << (bs->pos & 7);
     int pairs_to_decode, np, bs_sh = (bs->pos & 7) - 8;
+#endif
     bs_next_ptr += 4;
 
     while (big_val_cnt > 0)
@@ -1348,10 +1366,10 @@ static void drmp3_L3_huffman(float *dst, drmp3_bs *bs, const drmp3_L3_gr_info *g
                             lsb += DRMP3_PEEK_BITS(linbits);
                             DRMP3_FLUSH_BITS(linbits);
                             DRMP3_CHECK_BITS;
-                            *dst = one*drmp3_L3_pow_43(lsb)*((drmp3_int32)bs_cache < 0 ? -1: 1);
+                            *dst = one*drmp3_L3_pow_43(lsb)*((drmp3_int32)DRMP3_CACHE32 < 0 ? -1: 1);
                         } else
                         {
-                            *dst = g_drmp3_pow43[16 + lsb - 16*(bs_cache >> 31)]*one;
+                            *dst = g_drmp3_pow43[16 + lsb - 16*(DRMP3_CACHE32 >> 31)]*one;
                         }
                         DRMP3_FLUSH_BITS(lsb ? 1 : 0);
                     }
@@ -1380,7 +1398,7 @@ static void drmp3_L3_huffman(float *dst, drmp3_bs *bs, const drmp3_L3_gr_info *g
                     for (j = 0; j < 2; j++, dst++, leaf >>= 4)
                     {
                         int lsb = leaf & 0x0F;
-                        *dst = g_drmp3_pow43[16 + lsb - 16*(bs_cache >> 31)]*one;
+                        *dst = g_drmp3_pow43[16 + lsb - 16*(DRMP3_CACHE32 >> 31)]*one;
                         DRMP3_FLUSH_BITS(lsb ? 1 : 0);
                     }
                     DRMP3_CHECK_BITS;
@@ -1395,7 +1413,7 @@ static void drmp3_L3_huffman(float *dst, drmp3_bs *bs, const drmp3_L3_gr_info *g
         int leaf = codebook_count1[DRMP3_PEEK_BITS(4)];
         if (!(leaf & 8))
         {
-            leaf = codebook_count1[(leaf >> 3) + (bs_cache << 4 >> (32 - (leaf & 3)))];
+            leaf = codebook_count1[(leaf >> 3) + (DRMP3_CACHE32 << 4 >> (32 - (leaf & 3)))];
         }
         DRMP3_FLUSH_BITS(leaf & 7);
         if (DRMP3_BSPOS > layer3gr_limit)
@@ -1403,7 +1421,7 @@ static void drmp3_L3_huffman(float *dst, drmp3_bs *bs, const drmp3_L3_gr_info *g
             break;
         }
 #define DRMP3_RELOAD_SCALEFACTOR  if (!--np) { np = *sfb++/2; if (!np) break; one = *scf++; }
-#define DRMP3_DEQ_COUNT1(s) if (leaf & (128 >> s)) { dst[s] = ((drmp3_int32)bs_cache < 0) ? -one : one; DRMP3_FLUSH_BITS(1) }
+#define DRMP3_DEQ_COUNT1(s) if (leaf & (128 >> s)) { dst[s] = ((drmp3_int32)DRMP3_CACHE32 < 0) ? -one : one; DRMP3_FLUSH_BITS(1) }
         DRMP3_RELOAD_SCALEFACTOR;
         DRMP3_DEQ_COUNT1(0);
         DRMP3_DEQ_COUNT1(1);
