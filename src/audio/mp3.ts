@@ -162,7 +162,7 @@ export async function decodeMp3(bytes: Uint8Array, source: string, opts: Compres
   if (scan.samples > 0) checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
   // dr_mp3 only where mpg123 would have nothing to warn about; it declines what it cannot match exactly.
   const clean = !scan.freeFormat && !scan.truncated && scan.junkBytes === 0 && scan.sampleRates.length === 1;
-  const ours = clean ? decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples) : undefined;
+  const ours = clean ? decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels) : undefined;
   if (ours) {
     const frames = ours.channelData[0].length;
     checkDuration('MP3', frames / ours.sampleRate, opts, source);

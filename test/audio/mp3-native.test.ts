@@ -21,7 +21,7 @@ const TOLERANCE = 2e-6;
 /** dr_mp3 alone (no fallback), on the audio region the scan finds. */
 function ours(bytes: Uint8Array): Mp3NativeAudio | undefined {
   const scan = scanMpeg(bytes);
-  return decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples);
+  return decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels);
 }
 
 /** libmpg123 (mpg123-decoder), what decodeMp3 used for every file before: its two channels and length. */
@@ -134,7 +134,7 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
     junk.fill(0x20, cut, cut + 300);
     junk.set(bytes.subarray(cut), cut + 300);
     const scan = scanMpeg(junk);
-    expect(decodeMp3Native(junk.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples)).toBeUndefined();
+    expect(decodeMp3Native(junk.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels)).toBeUndefined();
     const warnings: string[] = [];
     await decodeMp3(junk, 'junk.mp3', { onWarning: (m) => void warnings.push(m) });
     expect(warnings.join('\n')).toMatch(/skipped \d+ bytes/);

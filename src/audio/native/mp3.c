@@ -47,9 +47,9 @@ void *memset(void *dst, int c, size_t n) {
 static drmp3dec dec;
 static float pcm[DRMP3_MAX_SAMPLES_PER_FRAME];
 
-enum { ERR_JUNK = -1, ERR_CHANGES = -2, ERR_CAPACITY = -3, ERR_NO_SAMPLES = -4, ERR_TAG = -5, ERR_EMPTY = -6 };
+enum { ERR_JUNK = -1, ERR_CHANGES = -2, ERR_NO_SAMPLES = -4, ERR_TAG = -5 };
 
-/* What mp3_decode reports in info[]. */
+/* What mp3_begin and mp3_read report in info[]. */
 enum { INFO_CHANNELS, INFO_RATE, INFO_FRAMES, INFO_TAG, INFO_DELAY, INFO_PADDING, INFO_TAG_FRAMES };
 
 static unsigned be32(const u8 *p) { return (unsigned)p[0] << 24 | (unsigned)p[1] << 16 | (unsigned)p[2] << 8 | p[3]; }
@@ -86,39 +86,57 @@ static int lameTag(const u8 *h, int bytes, int *info) {
   return 1;
 }
 
+/* The stream being decoded (mp3_begin, then mp3_read until it returns 0). */
+static struct {
+  const u8 *data;
+  int length, pos;
+  int *info;
+} S;
+
 /*
- * Decodes the `length` bytes of MPEG frames at `data` (the first frame at data[0], tags cut off) into the
- * planes out0 (and out1 for stereo) of `capacity` samples each. Returns the samples per channel decoded
- * (LAME's Info frame excluded, nothing trimmed), or a negative error: bytes that are not frames, a change of
- * channels or rate, more than `capacity`, a frame that decodes to nothing (a missing bit reservoir), a
- * Xing/Info frame without a LAME tag, or no frame. info[] receives INFO_*.
+ * Start decoding the `length` bytes of MPEG frames at `data` (the first frame at data[0], tags cut off).
+ * info[] receives INFO_CHANNELS and INFO_RATE of the first frame and, when it is LAME's Xing/Info frame
+ * (skipped: no audio), INFO_TAG = 1 with its delay, padding and frame count; INFO_FRAMES counts the frames
+ * mp3_read decodes. Returns 0, or an error: no valid Layer III header at data[0], or a Xing/Info frame
+ * without the LAME extension.
  */
-EXPORT(mp3_decode) int mp3_decode(const u8 *data, int length, float *out0, float *out1, int capacity, int *info) {
+EXPORT(mp3_begin) int mp3_begin(const u8 *data, int length, int *info) {
   drmp3dec_init(&dec);
   for (int i = 0; i <= INFO_TAG_FRAMES; i++) info[i] = 0;
-  int pos = 0, filled = 0, frames = 0;
-  while (pos < length) {
+  S.data = data;
+  S.length = length;
+  S.pos = 0;
+  S.info = info;
+  if (length < 4 || !drmp3_hdr_valid(data) || DRMP3_HDR_GET_LAYER(data) != 1) return ERR_NO_SAMPLES;
+  int bytes = drmp3_hdr_frame_bytes(data, 0) + drmp3_hdr_padding(data);
+  if (bytes <= 4 || bytes > length) return ERR_JUNK;
+  info[INFO_CHANNELS] = DRMP3_HDR_IS_MONO(data) ? 1 : 2;
+  info[INFO_RATE] = (int)drmp3_hdr_sample_rate_hz(data);
+  int tag = lameTag(data, bytes, info);
+  if (tag < 0) return tag;
+  info[INFO_TAG] = tag;
+  if (tag) S.pos = bytes;
+  return 0;
+}
+
+/*
+ * Decodes the next frames into the planes out0 (and out1 for stereo) of `capacity` samples (at least one
+ * frame's, 1152) while a whole frame still fits. Returns the samples per channel decoded, 0 at the end of
+ * the data, or a negative error: bytes that are not frames, a change of channels or rate, a frame that
+ * decodes to nothing (its bit reservoir lies before the data), or Layer I/II.
+ */
+EXPORT(mp3_read) int mp3_read(float *out0, float *out1, int capacity) {
+  int *info = S.info, filled = 0;
+  while (S.pos < S.length && filled + DRMP3_MAX_SAMPLES_PER_FRAME / 2 <= capacity) {
     drmp3dec_frame_info fi;
-    int n = drmp3dec_decode_frame(&dec, data + pos, length - pos, pcm, &fi);
+    int n = drmp3dec_decode_frame(&dec, S.data + S.pos, S.length - S.pos, pcm, &fi);
     if (fi.frame_bytes == 0) break;
     /* The frame must start at pos (no bytes skipped) and be as long as its header says. */
-    const u8 *h = data + pos;
+    const u8 *h = S.data + S.pos;
     if (fi.layer != 3) return ERR_NO_SAMPLES;
     if (!drmp3_hdr_valid(h) || drmp3_hdr_frame_bytes(h, 0) + drmp3_hdr_padding(h) != fi.frame_bytes) return ERR_JUNK;
-    if (pos == 0) {
-      info[INFO_CHANNELS] = fi.channels;
-      info[INFO_RATE] = fi.hz;
-      int tag = lameTag(data, fi.frame_bytes, info);
-      if (tag < 0) return tag;
-      info[INFO_TAG] = tag;
-      if (tag) {
-        pos += fi.frame_bytes;
-        continue;
-      }
-    }
     if (fi.channels != info[INFO_CHANNELS] || fi.hz != info[INFO_RATE]) return ERR_CHANGES;
     if (n == 0) return ERR_NO_SAMPLES;
-    if (filled + n > capacity) return ERR_CAPACITY;
     if (fi.channels == 1) {
       __builtin_memcpy(out0 + filled, pcm, (size_t)n * sizeof(float));
     } else {
@@ -126,9 +144,8 @@ EXPORT(mp3_decode) int mp3_decode(const u8 *data, int length, float *out0, float
       for (int i = 0; i < n; i++) l[i] = pcm[2 * i], r[i] = pcm[2 * i + 1];
     }
     filled += n;
-    frames++;
-    pos += fi.frame_bytes;
+    info[INFO_FRAMES]++;
+    S.pos += fi.frame_bytes;
   }
-  info[INFO_FRAMES] = frames;
-  return frames == 0 ? ERR_EMPTY : filled;
+  return filled;
 }
