@@ -1,3 +1,6 @@
+/* birdcall: vendored from SDL2_mixer-2.6.2/src/codecs/dr_libs/dr_mp3.h (Debian's libsdl2-mixer_2.6.2+dfsg
+   source), with speed patches for wasm SIMD, each marked "birdcall patch" (same samples as unpatched);
+   see docs/decisions/compressed-decoders.md. The original header and licence follow, unchanged. */
 /*
 MP3 audio decoder. Choice of public domain or MIT-0. See license statements at the end of this file.
 dr_mp3 - v0.6.33 - 2022-04-10
