@@ -1,15 +1,18 @@
 /**
  * Decode speed of the compressed formats (issue 9), in seconds of audio per second of decoding, on FLAC,
  * Ogg Vorbis and MP3 copies of real recordings from ../shared/data/birdcalls made with sox:
- *  - `decodeAudio`: what the pipeline runs (detection, container walk; our FLAC decoder and stb_vorbis on
- *    clean streams, the pooled packages on the others, a fresh MP3 decoder per file; the FLAC MD5 check);
+ *  - `decodeAudio`: what the pipeline runs with its defaults (detection, container walk; on clean streams
+ *    our FLAC decoder, stb_vorbis and dr_mp3 in wasm, on the others the packages; frame CRCs checked, the
+ *    FLAC MD5 not, as in libsndfile);
  *  - `wasm reused`: the bare package (libFLAC, libvorbis, libmpg123) with one decoder instance kept across
  *    files and no checks, for scale (with a fresh instance per file, FLAC and Ogg were 1.5-2x slower in
  *    CPU time on these 6 s clips, which is why src/audio/compressed.ts pools them);
  *  - `sox process`: decoding each file to WAV with the sox command line (start-up included), for scale;
  *  - `libsndfile`: soundfile.read (libsndfile, native) on the same bytes in one Python process, the peer
  *    the issue sets (issue 16: decode >= 0.8x libsndfile), timed in that process like ours (wall and
- *    CPU seconds of the decoding alone, median of the same number of runs), right after ours.
+ *    CPU seconds of the decoding alone, median of the same number of runs). Ours and libsndfile alternate
+ *    in `rounds` rounds (the machine is shared: load changes between rounds); each x real time is the
+ *    median over the rounds, and `ours / libsndfile` is the median of the rounds' ratios.
  *
  *   npx tsx bench/decode-compressed.ts          # prints a table; add --json for machine-readable output
  */
@@ -53,6 +56,8 @@ export interface CompressedDecodeRow {
   /** soundfile.read (libsndfile) in /usr/bin/python3, x real time in wall and CPU time; null without soundfile. */
   libsndfile: number | null;
   libsndfileCpu: number | null;
+  /** Median over the rounds of decodeAudioCpu / libsndfileCpu measured in the same round; null without soundfile. */
+  ratioCpu: number | null;
 }
 
 // soundfile.read on each file's bytes (from memory, as ours decodes bytes), float32 like ours.
@@ -84,6 +89,8 @@ export interface CompressedDecodeBench {
   skipped?: string;
   audioSeconds: number;
   runs: number;
+  /** Rounds of ours then libsndfile (see oursAgainstLibsndfile). */
+  rounds: number;
   rows: CompressedDecodeRow[];
 }
 
@@ -144,9 +151,40 @@ async function reusedDecoder(format: Format): Promise<{ decode(b: Uint8Array): P
   };
 }
 
-export async function benchCompressedDecode(runs = 3): Promise<CompressedDecodeBench> {
-  if (!existsSync(SHARED)) return { skipped: `${SHARED} not found`, audioSeconds: 0, runs, rows: [] };
-  if (!haveSox()) return { skipped: 'sox with MP3 support not found (apt-get install sox libsox-fmt-mp3)', audioSeconds: 0, runs, rows: [] };
+/** Ours and libsndfile alternately, `rounds` times: median x real time of each, and of the rounds' CPU ratios. */
+async function oursAgainstLibsndfile(
+  bytes: Uint8Array[],
+  paths: string[],
+  audioSeconds: number,
+  runs: number,
+  rounds: number,
+): Promise<Pick<CompressedDecodeRow, 'decodeAudio' | 'decodeAudioCpu' | 'libsndfile' | 'libsndfileCpu' | 'ratioCpu'>> {
+  // The library's warnings would interleave with the table; a clean encode has none anyway.
+  const quiet = { onWarning: () => undefined };
+  const ours: { wall: number; cpu: number }[] = [];
+  const peers: { wall: number; cpu: number }[] = [];
+  for (let r = 0; r < rounds; r++) {
+    ours.push(
+      await timeIt(async () => {
+        for (let i = 0; i < bytes.length; i++) await decodeAudio(bytes[i], paths[i], quiet);
+      }, runs),
+    );
+    const peer = libsndfileTimes(paths, runs);
+    if (peer) peers.push(peer);
+  }
+  const have = peers.length === rounds;
+  return {
+    decodeAudio: audioSeconds / median(ours.map((t) => t.wall)),
+    decodeAudioCpu: audioSeconds / median(ours.map((t) => t.cpu)),
+    libsndfile: have ? audioSeconds / median(peers.map((t) => t.wall)) : null,
+    libsndfileCpu: have ? audioSeconds / median(peers.map((t) => t.cpu)) : null,
+    ratioCpu: have ? median(peers.map((p, r) => p.cpu / ours[r].cpu)) : null,
+  };
+}
+
+export async function benchCompressedDecode(runs = 5, rounds = 3): Promise<CompressedDecodeBench> {
+  if (!existsSync(SHARED)) return { skipped: `${SHARED} not found`, audioSeconds: 0, runs, rounds, rows: [] };
+  if (!haveSox()) return { skipped: 'sox with MP3 support not found (apt-get install sox libsox-fmt-mp3)', audioSeconds: 0, runs, rounds, rows: [] };
   const wavs = sourcePaths();
   const audioSeconds = wavs.reduce((s, w) => {
     const a = decodeWav(readFileSync(w), w);
@@ -154,8 +192,6 @@ export async function benchCompressedDecode(runs = 3): Promise<CompressedDecodeB
   }, 0);
   const dir = mkdtempSync(join(tmpdir(), 'birdcall-bench-compressed-'));
   const rows: CompressedDecodeRow[] = [];
-  // The library's warnings would interleave with the table; a clean encode has none anyway.
-  const quiet = { onWarning: () => undefined };
   try {
     for (const format of FORMATS) {
       const paths = wavs.map((w) => {
@@ -164,10 +200,7 @@ export async function benchCompressedDecode(runs = 3): Promise<CompressedDecodeB
         return out;
       });
       const bytes = paths.map((p) => new Uint8Array(readFileSync(p)));
-      const ours = await timeIt(async () => {
-        for (let i = 0; i < bytes.length; i++) await decodeAudio(bytes[i], paths[i], quiet);
-      }, runs);
-      const peer = libsndfileTimes(paths, runs);
+      const vsPeer = await oursAgainstLibsndfile(bytes, paths, audioSeconds, runs, rounds);
       const reused = await reusedDecoder(format);
       const theirs = await timeIt(async () => {
         for (const b of bytes) await reused.decode(b);
@@ -180,19 +213,16 @@ export async function benchCompressedDecode(runs = 3): Promise<CompressedDecodeB
         format,
         files: paths.length,
         megabytes: bytes.reduce((n, b) => n + b.length, 0) / 1e6,
-        decodeAudio: audioSeconds / ours.wall,
+        ...vsPeer,
         wasmReused: audioSeconds / theirs.wall,
-        decodeAudioCpu: audioSeconds / ours.cpu,
         wasmReusedCpu: audioSeconds / theirs.cpu,
         soxProcess: audioSeconds / sox.wall,
-        libsndfile: peer === null ? null : audioSeconds / peer.wall,
-        libsndfileCpu: peer === null ? null : audioSeconds / peer.cpu,
       });
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  return { audioSeconds, runs, rows };
+  return { audioSeconds, runs, rounds, rows };
 }
 
 async function main(): Promise<void> {
@@ -206,7 +236,10 @@ async function main(): Promise<void> {
     console.log(`skipped: ${result.skipped}`);
     return;
   }
-  console.log(`\nCompressed decode, ${result.rows[0]?.files} files, ${result.audioSeconds.toFixed(1)} s of audio, x real time (median of ${result.runs}; CPU = per CPU second of this process):`);
+  console.log(
+    `\nCompressed decode, ${result.rows[0]?.files} files, ${result.audioSeconds.toFixed(1)} s of audio, x real time (median of ${result.runs} runs, ` +
+      `${result.rounds} rounds of ours then libsndfile; CPU = per CPU second of the decoding process):`,
+  );
   console.table(
     result.rows.map((r) => ({
       format: r.format,
@@ -218,7 +251,7 @@ async function main(): Promise<void> {
       'sox process': Math.round(r.soxProcess),
       libsndfile: r.libsndfile === null ? '-' : Math.round(r.libsndfile),
       'libsndfile (CPU)': r.libsndfileCpu === null ? '-' : Math.round(r.libsndfileCpu),
-      'ours / libsndfile (CPU)': r.libsndfileCpu === null ? '-' : (r.decodeAudioCpu / r.libsndfileCpu).toFixed(2),
+      'ours / libsndfile (CPU)': r.ratioCpu === null ? '-' : r.ratioCpu.toFixed(2),
     })),
   );
 }

@@ -114,7 +114,7 @@ const SECTIONS: Section[] = [
         .map(
           (row) =>
             `${row.format.padEnd(5)} decodeAudio ${row.decodeAudio.toFixed(0)}x real time (CPU ${row.decodeAudioCpu.toFixed(0)}x)   ` +
-            `libsndfile ${row.libsndfile?.toFixed(0) ?? '-'}x (CPU ${row.libsndfileCpu?.toFixed(0) ?? '-'}x; ours/libsndfile CPU ${row.libsndfileCpu ? (row.decodeAudioCpu / row.libsndfileCpu).toFixed(2) : '-'})   sox process ${row.soxProcess.toFixed(0)}x`,
+            `libsndfile ${row.libsndfile?.toFixed(0) ?? '-'}x (CPU ${row.libsndfileCpu?.toFixed(0) ?? '-'}x; ours/libsndfile CPU ${row.ratioCpu?.toFixed(2) ?? '-'}, median of ${r.rounds} alternating rounds)   sox process ${row.soxProcess.toFixed(0)}x`,
         )
         .join('\n');
       return { result: r, text };

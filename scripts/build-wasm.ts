@@ -6,7 +6,9 @@
  *   own that src/dsp/native.ts creates);
  * - src/audio/native/vorbis.wasm from vorbis.c + the vendored stb_vorbis.c (the Ogg Vorbis decoder,
  *   src/audio/stb-vorbis.ts);
- * - src/audio/native/flac.wasm from flac.c (our FLAC decoder, src/audio/flac-native.ts).
+ * - src/audio/native/flac.wasm from flac.c (our FLAC decoder, src/audio/flac-native.ts);
+ * - src/audio/native/mp3.wasm from mp3.c + the vendored dr_mp3.h + the libc/ headers it includes (the MP3
+ *   decoder, src/audio/mp3-native.ts).
  * The .wasm files are committed, so installing birdcall needs no C compiler; test/train/native.test.ts,
  * test/dsp/native.test.ts and test/scripts/build-wasm.test.ts check that each committed module was built
  * from the committed source (and
@@ -97,12 +99,31 @@ export const FLAC_FLAGS = [
   '-Wl,-z,stack-size=65536',
 ];
 
+export const MP3_LIBC_DIR = join(VORBIS_DIR, 'libc');
+/** mp3.c, the dr_mp3.h it includes, and the headers in libc/ that stand in for the C library's and NEON's. */
+export const MP3_SOURCES = [
+  join(VORBIS_DIR, 'mp3.c'),
+  join(VORBIS_DIR, 'dr_mp3.h'),
+  ...['arm_neon.h', 'stdlib.h', 'string.h'].map((h) => join(MP3_LIBC_DIR, h)),
+];
+
+/**
+ * The MP3 decoder (dr_mp3) owns its memory like the FLAC one (static tables, the decoder state, ~20 KiB
+ * of stack per frame), with no imports: FLAC's flags, -ffp-contract=off in the place of -fwrapv. With
+ * clang 14's default contraction at -O3 some frames decoded up to 0.3 away from libmad's and native
+ * dr_mp3's samples (at -O1, or without contraction, within 1e-6). Its #include <stdlib.h>, <string.h>
+ * and <arm_neon.h> resolve to libc/ (added as -I by buildModule, not recorded: an absolute path).
+ */
+export const MP3_FLAGS = FLAC_FLAGS.map((f) => (f === '-fwrapv' ? '-ffp-contract=off' : f));
+
 /** A module this script builds: its sources (the first is compiled), flags, and whether it must own no memory. */
 interface WasmModule {
   dir: string;
   name: string;
   sources: string[];
   flags: string[];
+  /** Directories searched first for #include <...> (passed as -I, not recorded in the build record). */
+  includes?: string[];
   /** Runs on memory another module owns (tfjs's, or one the caller lays out): no data, no stack. */
   ownsNoMemory: boolean;
   /**
@@ -117,6 +138,7 @@ export const MODULES: WasmModule[] = [
   { dir: DSP_DIR, name: 'dsp', sources: [DSP_SOURCE], flags: CLANG_FLAGS, ownsNoMemory: true, embed: true },
   { dir: VORBIS_DIR, name: 'vorbis', sources: VORBIS_SOURCES, flags: VORBIS_FLAGS, ownsNoMemory: false, embed: true },
   { dir: VORBIS_DIR, name: 'flac', sources: [FLAC_SOURCE], flags: FLAC_FLAGS, ownsNoMemory: false, embed: true },
+  { dir: VORBIS_DIR, name: 'mp3', sources: MP3_SOURCES, flags: MP3_FLAGS, includes: [MP3_LIBC_DIR], ownsNoMemory: false, embed: true },
 ];
 
 /** The build record's source hash: sha256 of the one source, or of all sources' bytes in order. */
@@ -125,7 +147,7 @@ export function sourceHash(sources: string[]): string {
 }
 
 export interface BuildRecord {
-  /** sha256 of the C source(s) (kernels.c, dsp.c, flac.c, or vorbis.c + stb_vorbis.c). */
+  /** sha256 of the C source(s) (kernels.c, dsp.c, flac.c, vorbis.c + stb_vorbis.c, or mp3.c + dr_mp3.h + libc/). */
   source: string;
   /** `clang --version`'s first line. */
   clang: string;
@@ -187,7 +209,8 @@ export function buildModule(m: WasmModule, outDir: string): Uint8Array {
   const out = join(outDir, `${m.name}.wasm`);
   const clang = clangCommand();
   if (clang === undefined) throw new Error('clang not found; on Debian: apt-get install clang lld');
-  const r = spawnSync(clang, [...m.flags, '-o', out, m.sources[0]], { encoding: 'utf8' });
+  const includes = (m.includes ?? []).map((d) => `-I${d}`);
+  const r = spawnSync(clang, [...m.flags, ...includes, '-o', out, m.sources[0]], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`clang failed:\n${r.stderr}`);
   const bytes = readFileSync(out);
   if (!m.ownsNoMemory) return bytes;

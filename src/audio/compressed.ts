@@ -18,6 +18,12 @@ export interface CompressedReadOptions {
    * any sample is decoded when the container says how long it is, and after decoding otherwise.
    */
   maxSeconds?: number;
+  /**
+   * FLAC only: also check the decoded samples against the MD5 in STREAMINFO (a mismatch is a warning).
+   * Off by default, as in libFLAC and libsndfile: every frame's CRC-8 and CRC-16 are always checked, and
+   * a frame that fails them is decoded by libFLAC with a warning; the MD5 adds a quarter to the decode time.
+   */
+  verifyMd5?: boolean;
 }
 
 /** The error-code prefix of each compressed format, as WAV errors start with 'WAV_'. */

@@ -12,7 +12,7 @@ import { decodeOggVorbis } from './ogg.ts';
 import { decodeMp3 } from './mp3.ts';
 import type { CompressedReadOptions } from './compressed.ts';
 
-/** The same options for every format (WavReadOptions has exactly these fields). */
+/** The same options for every format (WavReadOptions has these fields but the FLAC-only verifyMd5). */
 export type DecodeAudioOptions = CompressedReadOptions;
 
 const NAMES: Record<AudioFormat, string> = { wav: 'WAV', flac: 'FLAC', ogg: 'Ogg', mp3: 'MP3' };
@@ -27,7 +27,8 @@ const NAMES: Record<AudioFormat, string> = { wav: 'WAV', flac: 'FLAC', ogg: 'Ogg
  * @param bytes - the whole file's bytes (readFile's Buffer is a Uint8Array).
  * @param source - the file's name or path, for errors and for the extension check.
  * @param opts - `maxSeconds`: refuse longer files (checked from the header when it says, before decoding);
- *   `onWarning`: receives non-fatal problems (e.g. the extension names another format).
+ *   `onWarning`: receives non-fatal problems (e.g. the extension names another format); `verifyMd5`: also
+ *   check FLAC samples against STREAMINFO's MD5 (off by default; frame CRCs are always checked).
  * @returns one Float32Array per channel, in [-1, 1], with the file's sample rate (Hz).
  *
  * @example

@@ -6,8 +6,8 @@ import { WASM_BASE64 } from './native/flac-wasm.ts';
  * FLAC decoding with our own decoder (native/flac.c, written from RFC 9639 and compiled to wasm SIMD by
  * npm run build:wasm). It declines, and src/audio/flac.ts falls back to libFLAC (the
  * @wasm-audio-decoders/flac package), for any stream that is not perfectly clean: a CRC that fails, a
- * frame out of sequence or unlike STREAMINFO, trailing bytes, more than 24 bits, or a decoded length or
- * MD5 other than STREAMINFO declares. Damaged files thus get libFLAC's recovery and warnings as before.
+ * frame out of sequence or unlike STREAMINFO, trailing bytes, more than 24 bits, a decoded length other
+ * than STREAMINFO declares, or (with `verifyMd5`) an MD5 other than STREAMINFO declares. Damaged files thus get libFLAC's recovery and warnings as before.
  *
  * One module instance per thread, its memory reused from file to file (it grows to the largest file
  * decoded, and a wasm memory never shrinks).
@@ -36,6 +36,11 @@ export interface FlacStreamShape {
   maxBlockSize: number;
   /** The MD5 STREAMINFO declares, hex; all zeros when the encoder did not compute it. */
   md5Hex: string;
+  /**
+   * Hash the decoded samples and decline on a mismatch with md5Hex. Off, the frames' CRC-8 and CRC-16 are
+   * the checks (as libFLAC's and libsndfile's decoding by default); the MD5 costs a quarter of the time.
+   */
+  verifyMd5: boolean;
 }
 
 /** Zero bytes after the data: the bit reader loads 8 bytes at a time, up to 8 past the end (flac.c). */
@@ -69,13 +74,13 @@ export function decodeFlacNative(frames: Uint8Array, info: FlacStreamShape): Flo
   const capacity = Math.max(CHUNK, maxBlock);
   const outAt = align(workAt + channels * (MARGIN + maxBlock) * 4);
   const md5At = align(outAt + channels * capacity * 4);
-  reserve(ex.memory, md5At + capacity * channels * width);
+  reserve(ex.memory, md5At + (info.verifyMd5 ? capacity * channels * width : 0));
   const heap = new Uint8Array(ex.memory.buffer);
   heap.set(frames, dataAt);
   heap.fill(0, dataAt + frames.length, dataAt + frames.length + PADDING);
-  if (ex.flac_begin(dataAt, frames.length, channels, bits, info.sampleRate, maxBlock, workAt, outAt, md5At, capacity) !== 0) return undefined;
+  if (ex.flac_begin(dataAt, frames.length, channels, bits, info.sampleRate, maxBlock, workAt, outAt, info.verifyMd5 ? md5At : 0, capacity) !== 0) return undefined;
   const floats = new Float32Array(ex.memory.buffer);
-  const hash = createHash('md5');
+  const hash = info.verifyMd5 ? createHash('md5') : undefined;
   let out = Array.from({ length: channels }, () => new Float32Array(info.totalSamples > 0 ? info.totalSamples : 1 << 16));
   let done = 0;
   for (;;) {
@@ -93,10 +98,10 @@ export function decodeFlacNative(frames: Uint8Array, info: FlacStreamShape): Flo
       const plane = (outAt >> 2) + c * capacity;
       out[c].set(floats.subarray(plane, plane + got), done);
     }
-    hash.update(heap.subarray(md5At, md5At + got * channels * width));
+    hash?.update(heap.subarray(md5At, md5At + got * channels * width));
     done += got;
   }
   if (done === 0 || (info.totalSamples > 0 && done !== info.totalSamples)) return undefined;
-  if (info.md5Hex !== '0'.repeat(32) && hash.digest('hex') !== info.md5Hex) return undefined;
+  if (hash && info.md5Hex !== '0'.repeat(32) && hash.digest('hex') !== info.md5Hex) return undefined;
   return out.map((p) => (p.length === done ? p : p.slice(0, done)));
 }

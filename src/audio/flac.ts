@@ -2,7 +2,8 @@
  * FLAC reader returning exactly the samples libsndfile (so librosa.load) returns: integer / 2^(bits-1).
  *
  * Clean streams of up to 24 bits decode with our own decoder (src/audio/flac-native.ts: native/flac.c in
- * wasm SIMD), which checks every CRC and the STREAMINFO MD5 itself and declines anything else. Those go to
+ * wasm SIMD), which checks every frame's CRCs (and, with `verifyMd5`, the STREAMINFO MD5) itself and
+ * declines anything else. Those go to
  * @wasm-audio-decoders/flac (libFLAC in WebAssembly), as before: it scales integers by 1 / (2^(bits-1) - 1);
  * for up to 24 bits that float still identifies the integer uniquely, so we recover it and rescale, and
  * check it against STREAMINFO's MD5 on the way, which is what catches corruption the decoder itself stays
@@ -145,14 +146,17 @@ function rescaleInto(channels: Float32Array[], frames: number, bits: number, has
  * Decodes a FLAC file (optionally behind an ID3v2 tag) to float samples scaled as libsndfile does: clean
  * streams of up to 24 bits with our own decoder (src/audio/flac-native.ts), everything else with libFLAC.
  * Truncated streams return the samples before the cut with a warning; an MD5 mismatch is a warning
- * (the audio is damaged somewhere); no decodable frame at all is FLAC_CORRUPT.
+ * (the audio is damaged somewhere), checked on clean streams only with `opts.verifyMd5` (libFLAC's
+ * default too: frame CRCs catch damage) and always on streams our decoder declines (a failed CRC...);
+ * no decodable frame at all is FLAC_CORRUPT.
  */
 export async function decodeFlac(bytes: Uint8Array, source: string, opts: CompressedReadOptions = {}): Promise<MultiChannelAudio> {
   const info = parseFlacStreamInfo(bytes, source);
   if (info.totalSamples > 0) checkDuration('FLAC', info.totalSamples / info.sampleRate, opts, source);
   const framesAt = firstFrameOffset(bytes, info);
   const md5Hex = Buffer.from(info.md5).toString('hex');
-  const ours = framesAt === undefined ? undefined : decodeFlacNative(bytes.subarray(framesAt), { ...info, md5Hex });
+  const verifyMd5 = opts.verifyMd5 ?? false;
+  const ours = framesAt === undefined ? undefined : decodeFlacNative(bytes.subarray(framesAt), { ...info, md5Hex, verifyMd5 });
   if (ours) {
     checkDuration('FLAC', ours[0].length / info.sampleRate, opts, source);
     return toAudio(ours, ours[0].length, info.sampleRate, source);

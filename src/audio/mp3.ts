@@ -1,7 +1,9 @@
 /**
- * MP3 (MPEG-1/2/2.5 Layer I-III) reader on mpg123-decoder (libmpg123 in WebAssembly, the library
- * libsndfile >= 1.1 uses for MP3, so what recent soundfile/librosa decode too). Gapless decoding is on: the
- * encoder delay and padding a LAME/Info tag records are trimmed, as mpg123 and ffmpeg do.
+ * MP3 (MPEG-1/2/2.5 Layer I-III) reader. Clean Layer III streams decode with dr_mp3 in wasm SIMD
+ * (src/audio/mp3-native.ts), everything else with mpg123-decoder (libmpg123 in WebAssembly, the library
+ * libsndfile >= 1.1 uses for MP3, so what recent soundfile/librosa decode too); both return the same length
+ * and start. Gapless decoding is on: the encoder delay and padding a LAME/Info tag records are trimmed, as
+ * mpg123 and ffmpeg do.
  *
  * The package always returns two channels and resynchronises silently over damage, so we walk the frame
  * headers first: that gives the real channel count, the length before decoding (for maxSeconds), and how
@@ -20,6 +22,7 @@ import {
   freshDecoders,
   type CompressedReadOptions,
 } from './compressed.ts';
+import { decodeMp3Native } from './mp3-native.ts';
 
 /** What a walk over the MPEG frame headers found, before any audio is decoded. */
 export interface MpegScan {
@@ -157,7 +160,19 @@ export async function decodeMp3(bytes: Uint8Array, source: string, opts: Compres
     );
   }
   if (scan.samples > 0) checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
+  // dr_mp3 only where mpg123 would have nothing to warn about; it declines what it cannot match exactly.
+  const clean = !scan.freeFormat && !scan.truncated && scan.junkBytes === 0 && scan.sampleRates.length === 1;
+  const ours = clean ? decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels) : undefined;
+  if (ours) {
+    const frames = ours.channelData[0].length;
+    checkDuration('MP3', frames / ours.sampleRate, opts, source);
+    return toAudio(ours.channelData, frames, ours.sampleRate, source);
+  }
+  return decodeMp3Mpg123(bytes, scan, source, opts);
+}
 
+/** The fallback: mpg123-decoder, with its resynchronisation over damage and our warnings. */
+async function decodeMp3Mpg123(bytes: Uint8Array, scan: MpegScan, source: string, opts: CompressedReadOptions): Promise<MultiChannelAudio> {
   const { MPEGDecoder } = await import('mpg123-decoder');
   const decoded = await withDecoder(
     // Fresh per file: mpg123-decoder's reset() re-instantiates the wasm module anyway, and without a reset

@@ -13,12 +13,12 @@ import { firstDifference } from './compare.ts';
 
 if (HAVE_SHARED && !HAVE_SOX) console.warn(`${SOX_SKIP_REASON}: skipping the FLAC tests on sox encodes`);
 
-/** Our decoder alone (no fallback): the channels, or undefined when it declines. */
-function ours(bytes: Uint8Array): Float32Array[] | undefined {
+/** Our decoder alone (no fallback): the channels, or undefined when it declines. The MD5 is checked unless told. */
+function ours(bytes: Uint8Array, verifyMd5 = true): Float32Array[] | undefined {
   const info = parseFlacStreamInfo(bytes, 'x.flac');
   const at = firstFrameOffset(bytes, info);
   if (at === undefined) return undefined;
-  return decodeFlacNative(bytes.subarray(at), { ...info, md5Hex: Buffer.from(info.md5).toString('hex') });
+  return decodeFlacNative(bytes.subarray(at), { ...info, md5Hex: Buffer.from(info.md5).toString('hex'), verifyMd5 });
 }
 
 function expectExactly(got: Float32Array[] | undefined, want: Float32Array[]): void {
@@ -77,10 +77,32 @@ describe('our FLAC decoder on streams our test writer makes (variable block size
     for (let c = 0; c < 2; c++) expect(firstDifference(Float32Array.from(ref.channelData[c], (v) => Math.round(v * 32767)), Float32Array.from(chs[c]))).toBe(-1);
   });
 
-  it('declines a stream whose STREAMINFO MD5 does not match the samples', () => {
+  it('declines a stream whose STREAMINFO MD5 does not match the samples, when asked to check it', () => {
     const bytes = writeFlac(signal(16, 5), 16, 22050, sizes, ['fixed2']);
     bytes[8 + 18 + 5] ^= 1; // a byte of the MD5 in STREAMINFO
     expect(ours(bytes)).toBeUndefined();
+  });
+
+  it('by default leaves the MD5 to the caller (as libFLAC does): CRC-clean frames decode exactly, a wrong STREAMINFO MD5 is not looked at', async () => {
+    const chs = signal(16, 5);
+    const bytes = writeFlac(chs, 16, 22050, sizes, ['fixed2']);
+    bytes[8 + 18 + 5] ^= 1;
+    expectExactly(ours(bytes, false), scaled(chs, 16));
+    const { warnings, onWarning } = { warnings: [] as string[], onWarning: (m: string) => void warnings.push(m) };
+    expectExactly((await decodeFlac(bytes, 'md5.flac', { onWarning })).channels, scaled(chs, 16));
+    expect(warnings).toEqual([]);
+    await decodeFlac(bytes, 'md5.flac', { onWarning, verifyMd5: true });
+    expect(warnings.join('\n')).toMatch(/MD5/);
+  });
+
+  it('without the MD5 check, a flipped bit in a frame is still declined (CRC-16) and decodeFlac warns', async () => {
+    const bytes = writeFlac(signal(16, 6), 16, 22050, sizes, ['fixed2']);
+    const flipped = bytes.slice();
+    flipped[flipped.length - 200] ^= 0x10; // inside the last big frame's residual
+    expect(ours(flipped, false)).toBeUndefined();
+    const warnings: string[] = [];
+    await decodeFlac(flipped, 'flip.flac', { onWarning: (m) => void warnings.push(m) });
+    expect(warnings.length).toBeGreaterThan(0);
   });
 });
 

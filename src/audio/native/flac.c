@@ -523,6 +523,7 @@ static void emit(int block) {
     const i32 *s = S.work + c * (MARGIN + S.maxBlock) + MARGIN;
     float *o = S.out + c * S.capacity + S.filled;
     for (int i = 0; i < block; i++) o[i] = (float)s[i] * scale;
+    if (!S.md5) continue; /* the caller does not check the MD5 (the default, as libFLAC and libsndfile) */
     int stride = channels * width;
     u8 *m = S.md5 + S.filled * stride + c * width;
     if (width == 2 && channels <= 2) {
@@ -549,7 +550,8 @@ static void emit(int block) {
 /*
  * Start decoding `length` bytes of frames at `data` (followed by 16 zero bytes), for a stream of the given
  * STREAMINFO, into `work` (channels * (4 + maxBlock) int32), `out` (channels planes of `capacity`
- * float32) and `md5` (capacity * channels * ceil(bits/8) bytes). Returns 0, or ERR_UNSUPPORTED.
+ * float32) and `md5` (capacity * channels * ceil(bits/8) bytes; 0 to skip the MD5 bytes when the caller
+ * does not check the MD5). Returns 0, or ERR_UNSUPPORTED.
  */
 EXPORT(flac_begin) int flac_begin(const u8 *data, u32 length, int channels, int bits, int rate, int maxBlock, i32 *work, float *out, u8 *md5, int capacity) {
   if (crc16Tables[0][1] == 0) makeCrcTables();
