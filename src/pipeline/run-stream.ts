@@ -1,5 +1,6 @@
 /**
- * The streaming runner: a long WAV through `decode -> [resample] -> chunk -> ...` without ever holding the
+ * The streaming runner: a long recording (a WAV; in predict a FLAC or Ogg Vorbis too, see
+ * audio/stream.ts) through `decode -> [resample] -> chunk -> ...` without ever holding the
  * whole recording. runPipelineOnFile decodes the file whole, which for a 60-minute recording means the file
  * bytes, the decoded samples and the resampled samples all at once (over a gigabyte at 48 kHz). Here the
  * chunk plan comes from the header's frame count, and the audio goes through in windows of whole chunks:
@@ -7,16 +8,16 @@
  * through the same code runPipelineOnFile uses (runSteps). Items come out in the same order, with the same
  * offsets and artifacts; memory stays at one window whatever the length.
  *
- * Exactness: decoding is the same code (openWavStream's blocks equal toMono(decodeWav(file))). Chunk
+ * Exactness: decoding gives the same samples (a stream's blocks equal toMono(decodeAudio(file))). Chunk
  * geometry is planChunks on the same sample count chunkAudio would see. Resampling is not block-local, so
  * each window reads a margin of input on both sides, wider than the resampler's filter reaches, and starts
  * on a whole period of the rate ratio, so its outputs sit at exactly the positions the whole-file resample
  * computes; they differ from it only by float32 rounding in the FFT low-pass (about 1e-7).
  */
 import { open } from 'node:fs/promises';
-import { openWavStream } from '../audio/wav.ts';
-import { flacStreamable, openFlacStream } from '../audio/flac.ts';
-import { detectAudioFormat, formatFromExtension } from '../audio/detect.ts';
+import { openAudioStream, streamFormat, STREAM_HEAD_BYTES, type StreamFormat } from '../audio/decode.ts';
+import type { SampleStream } from '../audio/stream.ts';
+import { formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
 import { resample, type ResampleParams } from '../audio/resample.ts';
 import { kaiserOrder } from '../audio/resample-kaiser.ts';
@@ -70,48 +71,26 @@ export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined
   return undefined;
 }
 
-/** Decoded audio read in pieces (a WAV, or a FLAC whose header gives its length): mono blocks in order. */
-export interface SampleStream {
-  info: { sampleRate: number; numFrames: number; durationSeconds: number; encoding: string };
-  blocks(): AsyncIterable<Float32Array>;
-}
-
-/** The formats that can stream. convert streams WAV only; predict FLAC too. */
-export type StreamFormat = 'wav' | 'flac';
+/** The formats that can stream. convert streams WAV only; predict every format openAudioStream reads. */
+export type { StreamFormat } from '../audio/decode.ts';
 
 /**
- * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (a FLAC only
- * when its header gives its length), and named as that format or not as audio at all (a mislabelled file
- * gets decode's "the extension says..." warning on the in-memory path; streaming it would drop that warning).
+ * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (see
+ * streamFormat), and named as that format or not as audio at all (a mislabelled file gets decode's "the
+ * extension says..." warning on the in-memory path; streaming it would drop that warning).
  */
 export async function shouldStream(absPath: string, displayPath: string, size: number, above: number, formats: readonly StreamFormat[] = ['wav']): Promise<boolean> {
   if (!(size > above)) return false;
   const byName = formatFromExtension(displayPath);
   const fh = await open(absPath, 'r');
   try {
-    const head = new Uint8Array(1 << 16);
+    const head = new Uint8Array(STREAM_HEAD_BYTES);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const guess = detectAudioFormat(head.subarray(0, bytesRead));
-    const format = guess.format === 'wav' && guess.name === 'WAV' ? 'wav' : guess.format === 'flac' && flacStreamable(head.subarray(0, bytesRead)) ? 'flac' : undefined;
+    const format = streamFormat(head.subarray(0, bytesRead));
     return format !== undefined && formats.includes(format) && (byName === undefined || byName === format);
   } finally {
     await fh.close();
   }
-}
-
-/** Opens a file shouldStream accepted: WAV, or FLAC by its first bytes. */
-async function openSampleStream(absPath: string, source: string, opts: { onWarning: (message: string) => void; maxSeconds?: number }): Promise<SampleStream> {
-  const fh = await open(absPath, 'r');
-  const head = new Uint8Array(16);
-  try {
-    await fh.read(head, 0, head.length, 0);
-  } finally {
-    await fh.close();
-  }
-  if (detectAudioFormat(head).format !== 'flac') return openWavStream(absPath, opts);
-  const flac = await openFlacStream(absPath, source, opts);
-  if (flac === undefined) throw new TypeError('openSampleStream: a FLAC that cannot stream (see flacStreamable)');
-  return flac;
 }
 
 export interface StreamResult {
@@ -155,7 +134,7 @@ export async function streamPipelineOnWav(
   };
   let afterHeader = false;
   const wav = await renamingErrors(file, () =>
-    openSampleStream(file.absPath, file.path, {
+    openAudioStream(file.absPath, file.path, {
       // Once the header and the non-finite count are in, a late warning (the file shrank under us) can only
       // go to the file's list: earlier chunks have left already.
       onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${shape.decode.block.name}: ${message}`) : raiseDecode(message)),
@@ -206,6 +185,9 @@ async function* audioWindows(wav: SampleStream, file: { path: string; absPath: s
       const samples = (await windows.read(from, to)).slice();
       yield { samples, sampleRate: rate, from, starts: plan.starts.slice(i0, i1), firstIndex: i0, length: plan.length, total };
     }
+    // To the end of the stream, past the last chunk's samples: its end checks (a compressed stream's
+    // length and checksum, StreamDeclined on damage) run before the recording counts as done.
+    await windows.drain();
   } finally {
     // Also when the consumer stops early (an error while writing): the stream's file handle closes.
     await windows.close();
@@ -315,6 +297,10 @@ class WindowReader {
     return out.samples.subarray(from - m * r.up, to - m * r.up);
   }
 
+  drain(): Promise<void> {
+    return this.input.drain();
+  }
+
   close(): Promise<void> {
     return this.input.close();
   }
@@ -362,6 +348,10 @@ class RollingSamples {
       this.length -= drop;
     }
     return this.buf.subarray(a - this.start, b - this.start);
+  }
+
+  async drain(): Promise<void> {
+    while (!(await this.blocks.next()).done);
   }
 
   async close(): Promise<void> {

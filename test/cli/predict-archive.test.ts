@@ -83,6 +83,44 @@ describe('predict on long recordings and archives', () => {
     expect((await prepareRecording(engine, source)).streamed).toBe(true);
   });
 
+  it.skipIf(!HAVE_SOX)(
+    `streams Ogg Vorbis and FLAC just over the threshold with every output of the whole-file path; a FLAC damaged mid-file too (${HAVE_SOX ? 'sox makes them' : SOX_SKIP_REASON})`,
+    async () => {
+      const input = join(fx.dir, 'compressed');
+      await mkdir(input, { recursive: true });
+      sox([long, join(input, 'S_0001.ogg')]);
+      sox([long, join(input, 'S_0002.flac')]);
+      // Damage in the middle of the FLAC: frames there fail their CRC.
+      const damaged = new Uint8Array(await readFile(join(input, 'S_0002.flac')));
+      for (let i = 0; i < 64; i++) damaged[(damaged.length >> 1) + 97 * i] ^= 0x5a;
+      await writeFile(join(input, 'S_0003.flac'), damaged);
+      const smallest = Math.min(...['S_0001.ogg', 'S_0002.flac', 'S_0003.flac'].map((f) => statSync(join(input, f)).size));
+      await initBackend();
+      const predictor = await loadPredictor(fx.model);
+      const engine = createEngine(predictor, { jobs: 1, streamAbove: smallest - 1 });
+      for (const name of ['S_0001.ogg', 'S_0002.flac', 'S_0003.flac']) {
+        const source = { path: name, abs: join(input, name), row: { path: name, primaryLabel: '', secondaryLabels: [], metadata: {} } };
+        expect((await prepareRecording(engine, source)).streamed).toBe(true);
+      }
+      const run = async (name: string, streamAbove: number, jobs: number): Promise<string> => {
+        const outDir = join(fx.dir, name);
+        const detect = { thresholds: { default: 0, perClass: new Map<string, number>() }, topK: 1 };
+        await predictArchive(predictor, { input, outDir, formats: ['csv', 'birdclef', 'raven', 'audacity'], detect, jobs, streamAbove });
+        return outDir;
+      };
+      const whole = await run('compressed-whole', Infinity, 1);
+      const errors = table(await readFile(join(whole, 'errors.csv'), 'utf8'));
+      expect(errors.map((e) => e.path)).toContain('S_0003.flac');
+      const outputs = allFiles(whole).filter((f) => !f.startsWith('.birdcall') && f !== 'summary.json');
+      expect(outputs).toEqual(expect.arrayContaining(['raven/S_0001.birdcall.selections.txt', 'birdclef/S_0002.csv', 'submission.csv']));
+      for (const jobs of [1, 2]) {
+        const streamed = await run(`compressed-streamed${jobs}`, smallest - 1, jobs);
+        expect(allFiles(streamed).filter((f) => !f.startsWith('.birdcall') && f !== 'summary.json').sort()).toEqual([...outputs].sort());
+        for (const f of outputs) expect(await readFile(join(streamed, f), 'utf8'), f).toBe(await readFile(join(whole, f), 'utf8'));
+      }
+    },
+  );
+
   it('writes every format per recording, and the Raven and Audacity tables load back with the chunk times', async () => {
     const dir = join(fx.dir, 'formats');
     const args = ['predict', '--model', fx.model, archive, '-o', dir, '--format', 'csv,birdclef', '--format', 'raven,audacity', '--threshold', '0', '--top-k', '1'];
