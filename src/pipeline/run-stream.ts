@@ -9,18 +9,16 @@
  * offsets and artifacts; memory stays at one window whatever the length.
  *
  * Exactness: decoding gives the same samples (a stream's blocks equal toMono(decodeAudio(file))). Chunk
- * geometry is planChunks on the same sample count chunkAudio would see. Resampling is not block-local, so
- * each window reads a margin of input on both sides, wider than the resampler's filter reaches, and starts
- * on a whole period of the rate ratio, so its outputs sit at exactly the positions the whole-file resample
- * computes; they differ from it only by float32 rounding in the FFT low-pass (about 1e-7).
+ * geometry is planChunks on the same sample count chunkAudio would see. Resampling runs on the decoded
+ * blocks through audio/resample.ts's ResampleStream, whose outputs are the whole-file resample's bit for
+ * bit; so every chunk, and every artifact made from it, is the in-memory path's exactly.
  */
 import { open } from 'node:fs/promises';
 import { openAudioStream, streamFormat, STREAM_HEAD_BYTES, type StreamFormat } from '../audio/decode.ts';
 import type { SampleStream } from '../audio/stream.ts';
 import { formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
-import { resample, type ResampleParams } from '../audio/resample.ts';
-import { kaiserOrder } from '../audio/resample-kaiser.ts';
+import { ResampleStream, type ResampleParams } from '../audio/resample.ts';
 import type { Chunk } from '../audio/types.ts';
 import { BirdcallError } from '../errors.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
@@ -245,7 +243,7 @@ function cutChunk(
 
 /**
  * The audio after decode (and resample) for any range of output samples, asked for in increasing order.
- * Holds the input between the last range's start (less the margin) and its end: one window.
+ * Holds the output between the last range's start and its end: one window.
  */
 class WindowReader {
   readonly plan: ReturnType<typeof planChunks>;
@@ -253,66 +251,53 @@ class WindowReader {
   readonly total: number;
   /** Output sample rate. */
   readonly rate: number;
-  private readonly input: RollingSamples;
-  private readonly resample?: { params: ResampleParams; up: number; down: number; margin: number };
+  private readonly output: RollingSamples;
 
-  constructor(
-    wav: SampleStream,
-    private readonly file: { path: string; absPath: string },
-    shape: StreamShape,
-  ) {
+  constructor(wav: SampleStream, file: { path: string; absPath: string }, shape: StreamShape) {
     const { sampleRate: inRate, numFrames } = wav.info;
     const params = shape.resample?.params as ResampleParams | undefined;
+    let blocks = wav.blocks();
     if (params && params.sampleRate !== inRate) {
-      const g = gcd(inRate, params.sampleRate);
-      const up = params.sampleRate / g;
-      const down = inRate / g;
-      this.resample = { params, up, down, margin: resampleMargin(inRate, params.sampleRate) };
+      const stream = new ResampleStream(inRate, params.sampleRate, params.quality, file.path);
       this.rate = params.sampleRate;
-      this.total = Math.ceil((numFrames * up) / down);
+      this.total = Math.ceil((numFrames * params.sampleRate) / inRate);
+      blocks = resampled(blocks, stream);
     } else {
       this.rate = inRate;
       this.total = numFrames;
     }
     this.plan = planChunks(this.total, this.rate, shape.chunk.params as ChunkParams, file.path);
-    this.input = new RollingSamples(wav, file);
+    this.output = new RollingSamples(blocks, this.total, file);
   }
 
   /** Output samples [from, to), as a view valid until the next call. */
-  async read(from: number, to: number): Promise<Float32Array> {
-    const r = this.resample;
-    if (!r) return this.input.get(from, to);
-    // Start on a whole period of the ratio (m * down input samples = m * up output samples), so segment
-    // output k is whole-file output m * up + k at the same filter phase; then at least `margin` inputs
-    // before and after the range, beyond which the filter sees nothing, so the segment's zero ends are
-    // invisible in the outputs kept. At the file's ends the segment ends where the file does, as the
-    // whole-file resample's zeros do.
-    const m = Math.max(0, Math.floor(from / r.up) - Math.ceil(r.margin / r.down));
-    const a = m * r.down;
-    const b = Math.min(this.input.frames, Math.ceil((to * r.down) / r.up) + r.margin);
-    const segment = await this.input.get(a, b);
-    const out = resample({ samples: segment, sampleRate: this.input.rate, source: this.file.path }, this.rate, {
-      quality: r.params.quality,
-    });
-    return out.samples.subarray(from - m * r.up, to - m * r.up);
+  read(from: number, to: number): Promise<Float32Array> {
+    return this.output.get(from, to);
   }
 
   drain(): Promise<void> {
-    return this.input.drain();
+    return this.output.drain();
   }
 
   close(): Promise<void> {
-    return this.input.close();
+    return this.output.close();
   }
 }
 
+/** Decoded blocks through the resampler: its outputs equal resample() of the whole recording, bit for bit. */
+async function* resampled(blocks: AsyncIterable<Float32Array>, stream: ResampleStream): AsyncGenerator<Float32Array, void, undefined> {
+  for await (const block of blocks) {
+    const out = stream.push(block);
+    if (out.length > 0) yield out;
+  }
+  yield stream.end();
+}
+
 /**
- * Input samples (mono, as decode gives them) for ranges whose starts never decrease: blocks from the WAV
- * stream are appended to one buffer and what lies before the latest start is dropped.
+ * Samples for ranges whose starts never decrease: blocks from the stream (decoded, or resampled) are
+ * appended to one buffer and what lies before the latest start is dropped.
  */
 class RollingSamples {
-  readonly frames: number;
-  readonly rate: number;
   private buf = new Float32Array(0);
   /** Input index of buf[0]. */
   private start = 0;
@@ -320,12 +305,12 @@ class RollingSamples {
   private readonly blocks: AsyncIterator<Float32Array>;
 
   constructor(
-    wav: SampleStream,
+    blocks: AsyncIterable<Float32Array>,
+    /** Samples the whole recording has. */
+    private readonly frames: number,
     private readonly file: { path: string },
   ) {
-    this.frames = wav.info.numFrames;
-    this.rate = wav.info.sampleRate;
-    this.blocks = wav.blocks()[Symbol.asyncIterator]();
+    this.blocks = blocks[Symbol.asyncIterator]();
   }
 
   async get(a: number, b: number): Promise<Float32Array> {
@@ -369,22 +354,6 @@ class RollingSamples {
     this.buf.set(block, this.length);
     this.length += block.length;
   }
-}
-
-/**
- * Input samples either side of an output position that the resampler's filters can reach, with room to
- * spare. Kaiser's length for the sharpest filter resample.ts designs (the one-stage polyphase, 10% of the
- * lower Nyquist as transition band, 110 dB plus its 10 dB short-filter margin) bounds the one-stage reach
- * (about half of it) and the two-stage reach (half of it, plus a second stage at most a third as long).
- */
-export function resampleMargin(inRate: number, outRate: number): number {
-  const transition = (0.1 * Math.min(inRate, outRate)) / 2 / inRate;
-  return Math.ceil(kaiserOrder(120, transition)) + 64;
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
 }
 
 function addOnce(list: string[], text: string): void {
