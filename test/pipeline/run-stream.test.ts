@@ -7,7 +7,10 @@ import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { StateStore } from '../../src/store/state.ts';
 import { convert } from '../../src/batch/convert.ts';
 import type { InputRow } from '../../src/store/manifest-types.ts';
-import { pipelineHash, resolvePipeline, type ResolvedPipeline, type StepSpec } from '../../src/pipeline/pipeline.ts';
+import { loadPipelineFile, pipelineHash, presetPipeline, resolvePipeline, type ResolvedPipeline, type StepSpec } from '../../src/pipeline/pipeline.ts';
+import { presetNames } from '../../src/dsp/presets.ts';
+import { DEFAULT_RECIPE, getRecipe } from '../../src/train/recipes.ts';
+import { ROOT } from '../helpers/shared.ts';
 import { outputBaseFor, processSource, type SourceContext } from '../../src/batch/convert-file.ts';
 import { createRunner, type PipelineRunner } from '../../src/pipeline/runner.ts';
 import { defineBlock } from '../../src/pipeline/block.ts';
@@ -150,6 +153,13 @@ describe('choosing the streaming path', () => {
     // A quality gate on the whole recording needs all of it first; no chunk block means one whole item.
     expect(streamShape(pipe(['decode', 'quality', 'chunk']))).toBeUndefined();
     expect(streamShape(pipe(['decode', ...MEL]))).toBeUndefined();
+  });
+
+  it('streams the default recipe, every preset and the demo pipeline (all start decode -> resample -> chunk)', async () => {
+    const recipe = getRecipe(DEFAULT_RECIPE).pipeline;
+    expect(streamShape(resolvePipeline(recipe))?.resample?.block.name).toBe('resample');
+    for (const name of presetNames) expect(streamShape(presetPipeline(name))?.resample, name).toBeDefined();
+    expect(streamShape(await loadPipelineFile(join(ROOT, 'examples', 'demo-pipeline.yaml')))?.resample).toBeDefined();
   });
 
   it('goes by what a block declares (streamAs), not by which object it is', () => {
