@@ -5,7 +5,7 @@ import { parse } from 'csv-parse/sync';
 import { BirdcallError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { convert, type ConvertOptions, type ConvertSummary } from '../batch/convert.ts';
-import { planSources } from '../batch/plan.ts';
+import { planSources } from '../store/plan.ts';
 import type { InputRow } from '../store/manifest-types.ts';
 import { pipelineHash } from '../pipeline/pipeline.ts';
 

@@ -11,7 +11,8 @@ import { loadPipelineFile, pipelineHash, presetPipeline, resolvePipeline, type R
 import { presetNames } from '../../src/dsp/presets.ts';
 import { DEFAULT_RECIPE, getRecipe } from '../../src/train/recipes.ts';
 import { ROOT } from '../helpers/shared.ts';
-import { outputBaseFor, processSource, type SourceContext } from '../../src/batch/convert-file.ts';
+import { processSource, type SourceContext } from '../../src/batch/convert-file.ts';
+import { outputBaseFor } from '../../src/store/plan.ts';
 import { createRunner, type PipelineRunner } from '../../src/pipeline/runner.ts';
 import { defineBlock } from '../../src/pipeline/block.ts';
 import { decodeBlock } from '../../src/pipeline/blocks/decode.ts';
