@@ -220,6 +220,33 @@ describe('predict on long recordings and archives', () => {
     expect([...ids[0], ...ids[1]].sort()).toEqual(['S_0001', 'hitone0', 'hitone1', 'hitone2', 'lowtone0', 'lowtone1', 'lowtone2']);
   });
 
+  it('manifest merge joins predict shards into the tables of one unsharded run, byte for byte', async () => {
+    const input = join(fx.dir, 'sharded-in');
+    await cp(archive, input, { recursive: true });
+    await writeFile(join(input, 'broken.wav'), 'RIFF but not really a wave file');
+    const common = ['--model', fx.model, input, '--format', 'csv,birdclef,raven,audacity', '--threshold', '0.5', '--no-progress'];
+    const whole = join(fx.dir, 'unsharded');
+    expect((await runCli(['predict', ...common, '-o', whole])).code).toBe(3);
+    const shardDirs = [0, 1, 2].map((k) => join(fx.dir, 'sharded', `shard-${k}`));
+    for (const [k, dir] of shardDirs.entries()) {
+      expect([0, 3]).toContain((await runCli(['predict', ...common, '-o', dir, '--shard', `${k}/3`])).code);
+      expect(existsSync(join(dir, 'shard.json'))).toBe(true);
+    }
+    const merged = join(fx.dir, 'sharded', 'all');
+    // A shard missing: refused, nothing written.
+    const partial = await runCli(['manifest', 'merge', merged, ...shardDirs.slice(0, 2)]);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toMatch(/shard 2\/3 missing/);
+    expect(existsSync(merged)).toBe(false);
+    const result = await runCli(['manifest', 'merge', merged, ...shardDirs]);
+    expect(result.stderr).toMatch(/merged 3 predict shard\(s\): 8 recordings/);
+    expect(result.code).toBe(3); // broken.wav failed in its shard, as in the unsharded run
+    const tables = (dir: string): string[] => allFiles(dir).filter((f) => !f.startsWith('.birdcall') && f !== 'summary.json').sort();
+    expect(tables(merged)).toEqual(tables(whole));
+    expect(tables(whole)).toEqual(expect.arrayContaining(['predictions.csv', 'submission.csv', 'errors.csv', 'raven/site1/S_0001.birdcall.selections.txt']));
+    for (const f of tables(whole)) expect(await readFile(join(merged, f), 'utf8'), f).toBe(await readFile(join(whole, f), 'utf8'));
+  });
+
   it('stops on a signal mid-recording with no temp file and valid tables, and the next run finishes the rest', async () => {
     await initBackend();
     const predictor = await loadPredictor(fx.model);
