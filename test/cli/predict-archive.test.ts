@@ -111,6 +111,14 @@ describe('predict on long recordings and archives', () => {
         await predictArchive(predictor, { input, outDir, formats: ['csv', 'birdclef', 'raven', 'audacity'], detect, jobs, streamAbove });
         return outDir;
       };
+      // Each file just over the threshold (its size less one byte), through the CLI: the CSV read whole.
+      for (const name of ['S_0001.ogg', 'S_0002.flac']) {
+        const file = join(input, name);
+        const csv = (above: string): string => join(fx.dir, `${name}-${above}.csv`);
+        const size = String(statSync(file).size - 1);
+        for (const above of [size, '1TB']) expect((await runCli(['predict', '--model', fx.model, file, '-o', csv(above), '--stream-above', above, '--no-progress'])).code).toBe(0);
+        expect(await readFile(csv(size), 'utf8')).toBe(await readFile(csv('1TB'), 'utf8'));
+      }
       const whole = await run('compressed-whole', Infinity, 1);
       const errors = table(await readFile(join(whole, 'errors.csv'), 'utf8'));
       expect(errors.map((e) => e.path)).toEqual(expect.arrayContaining(['S_0003.flac', 'S_0004.ogg']));
