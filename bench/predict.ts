@@ -5,12 +5,14 @@
  * `--model strided`), both trained briefly on the 80 shared clips (speed does not depend on accuracy).
  * Each run is done streamed (the default) and read whole (BIRDCALL_STREAM_ABOVE=off), alternately, so the
  * ratio is measured under the same load. CPU x real time (audio seconds per CPU second of the process)
- * says what the work costs whatever the load; wall x real time is what the user saw.
+ * says what the work costs whatever the load; wall x real time is what the user saw. The 60-minute file is
+ * also run as Ogg Vorbis (sox's default quality, made once beside the WAV): streamed through stb_vorbis's
+ * pushdata decoder, and read whole.
  *
- *   npx tsx bench/predict.ts [--json] [--minutes 10,60]
+ *   npx tsx bench/predict.ts [--json] [--minutes 10,60] [--ogg-minutes 60]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +25,7 @@ const WORK = join(tmpdir(), 'birdcall-bench-predict');
 export interface PredictRun {
   model: string;
   minutes: number;
+  format: 'wav' | 'ogg';
   mode: 'stream' | 'whole';
   wallSeconds: number;
   cpuSeconds: number;
@@ -56,7 +59,19 @@ function ensureWav(minutes: number): string {
   return path;
 }
 
+/** The same recording as Ogg Vorbis (sox, its default quality), written beside the WAV once. */
+function ensureOgg(minutes: number): string {
+  const path = join(WORK, `long${minutes}.ogg`);
+  if (!existsSync(path)) {
+    const partial = `${path}.part.ogg`;
+    execFileSync('sox', [ensureWav(minutes), partial], { stdio: 'ignore' });
+    renameSync(partial, path);
+  }
+  return path;
+}
+
 export function predictRun(model: string, modelName: string, wav: string, minutes: number, mode: 'stream' | 'whole'): PredictRun {
+  const format = wav.endsWith('.ogg') ? 'ogg' : 'wav';
   const out = mkdtempSync(join(tmpdir(), 'birdcall-bench-predict-out-'));
   const args = ['-f', '%M %e %U %S', process.execPath, join(ROOT, 'bin', 'birdcall.js'), 'predict', '--model', model, wav, '-o', out, '--no-progress'];
   const env = { ...process.env, BIRDCALL_STREAM_ABOVE: mode === 'stream' ? '' : 'off' };
@@ -70,6 +85,7 @@ export function predictRun(model: string, modelName: string, wav: string, minute
   return {
     model: modelName,
     minutes,
+    format,
     mode,
     wallSeconds,
     cpuSeconds,
@@ -80,14 +96,14 @@ export function predictRun(model: string, modelName: string, wav: string, minute
   };
 }
 
-export async function benchPredict(minutesList: number[] = [10, 60]): Promise<{ runs: PredictRun[] }> {
+export async function benchPredict(minutesList: number[] = [10, 60], oggMinutes: number[] = [60]): Promise<{ runs: PredictRun[] }> {
   if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is needed to measure the peak RSS of a child process');
   const models = ensureModels();
+  const files = [...minutesList.map((m) => [m, ensureWav(m)] as const), ...oggMinutes.map((m) => [m, ensureOgg(m)] as const)];
   const runs: PredictRun[] = [];
-  for (const minutes of minutesList) {
-    const wav = ensureWav(minutes);
+  for (const [minutes, file] of files) {
     for (const [name, dir] of Object.entries(models)) {
-      for (const mode of ['stream', 'whole'] as const) runs.push(predictRun(dir, name, wav, minutes, mode));
+      for (const mode of ['stream', 'whole'] as const) runs.push(predictRun(dir, name, file, minutes, mode));
     }
   }
   return { runs };
@@ -97,7 +113,7 @@ export function formatPredictBench(result: { runs: PredictRun[] }): string {
   return result.runs
     .map(
       (r) =>
-        `${String(r.minutes).padStart(3)} min  ${r.model.padEnd(8)} ${r.mode.padEnd(7)} ${r.realTime.toFixed(0).padStart(4)}x real time ` +
+        `${String(r.minutes).padStart(3)} min ${r.format}  ${r.model.padEnd(8)} ${r.mode.padEnd(7)} ${r.realTime.toFixed(0).padStart(4)}x real time ` +
         `(${r.wallSeconds.toFixed(1)} s; CPU ${r.cpuRealTime.toFixed(0)}x, 2-core bound ${(2 * r.cpuRealTime).toFixed(0)}x)  ` +
         `peak RSS ${r.maxRssMB.toFixed(0)} MB  load ${r.load1.toFixed(1)}`,
     )
@@ -105,8 +121,10 @@ export function formatPredictBench(result: { runs: PredictRun[] }): string {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  const at = process.argv.indexOf('--minutes');
-  const minutes = at >= 0 ? process.argv[at + 1].split(',').map(Number) : undefined;
-  const result = await benchPredict(minutes);
+  const list = (flag: string): number[] | undefined => {
+    const at = process.argv.indexOf(flag);
+    return at >= 0 ? process.argv[at + 1].split(',').filter((v) => v !== '').map(Number) : undefined;
+  };
+  const result = await benchPredict(list('--minutes'), list('--ogg-minutes'));
   console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 2) : formatPredictBench(result));
 }

@@ -124,21 +124,25 @@ export async function withDecoder<D extends WasmDecoder, R extends WasmDecoded>(
   let decoder: D | undefined;
   try {
     decoder = await decoders.acquire();
-    const original = console.error;
-    console.error = () => undefined;
-    let pending: R | Promise<R>;
-    try {
-      pending = decode(decoder);
-    } finally {
-      console.error = original;
-    }
-    const result = await pending;
+    const d = decoder;
+    const result = await quietly(() => decode(d));
     decoders.release(decoder);
     return result;
   } catch (err) {
     if (decoder) decoders.discard(decoder);
     if (err instanceof BirdcallError) throw err;
     throw new BirdcallError(`${prefix}_CORRUPT`, `the decoder failed: ${(err as Error).message}`, source);
+  }
+}
+
+/** Calls `fn` with console.error silenced for its synchronous part (see withDecoder). */
+export function quietly<T>(fn: () => T): T {
+  const original = console.error;
+  console.error = () => undefined;
+  try {
+    return fn();
+  } finally {
+    console.error = original;
   }
 }
 

@@ -11,6 +11,11 @@ import { decodeFlac } from './flac.ts';
 import { decodeOggVorbis } from './ogg.ts';
 import { decodeMp3 } from './mp3.ts';
 import type { CompressedReadOptions } from './compressed.ts';
+import { open } from 'node:fs/promises';
+import { flacStreamable, openFlacStream, parseFlacStreamInfo } from './flac.ts';
+import { lastPage, OGG_TAIL_BYTES, oggStreamable, openOggStream, scanOgg } from './ogg.ts';
+import { openWavStream, parseWavHeader } from './wav.ts';
+import { StreamDeclined, type SampleStream } from './stream.ts';
 
 /** The same options for every format (WavReadOptions has these fields but the FLAC-only verifyMd5). */
 export type DecodeAudioOptions = CompressedReadOptions;
@@ -76,4 +81,62 @@ async function decodeAs(format: AudioFormat, bytes: Uint8Array, source: string, 
     case 'mp3':
       return decodeMp3(bytes, source, opts);
   }
+}
+
+/** The formats that can stream: MP3 (no length before decoding it all) is read whole. */
+export type StreamFormat = 'wav' | 'flac' | 'ogg';
+
+/** Bytes of a file's start that streamFormat needs to see (after an ID3v2 tag of a reasonable size). */
+export const STREAM_HEAD_BYTES = 1 << 16;
+
+/**
+ * The format a file streams as, from its first bytes: a WAV; a FLAC whose STREAMINFO gives its length; an
+ * Ogg whose first stream is Vorbis. Undefined for anything else (read whole).
+ */
+export function streamFormat(head: Uint8Array): StreamFormat | undefined {
+  const guess = detectAudioFormat(head);
+  if (guess.format === 'wav' && guess.name === 'WAV') return 'wav';
+  if (guess.format === 'flac' && flacStreamable(head)) return 'flac';
+  if (guess.format === 'ogg' && oggStreamable(head)) return 'ogg';
+  return undefined;
+}
+
+/** Opens a file streamFormat accepted; StreamDeclined when its header or end says it must be read whole. */
+export async function openAudioStream(absPath: string, source: string, opts: CompressedReadOptions): Promise<SampleStream> {
+  const fh = await open(absPath, 'r');
+  const head = new Uint8Array(STREAM_HEAD_BYTES);
+  let bytesRead: number;
+  try {
+    ({ bytesRead } = await fh.read(head, 0, head.length, 0));
+  } finally {
+    await fh.close();
+  }
+  const format = streamFormat(head.subarray(0, bytesRead));
+  if (format === 'flac') return (await openFlacStream(absPath, source, opts)) ?? Promise.reject(new StreamDeclined(source, 'the FLAC header does not give its length'));
+  if (format === 'ogg') return openOggStream(absPath, source, opts);
+  return openWavStream(absPath, opts);
+}
+
+
+/**
+ * A file's length as its header declares it (WAV, FLAC STREAMINFO, an Ogg Vorbis stream's last page), from
+ * its bytes; undefined when it says none (MP3) or cannot be read. A stream's `info` gives the same figures.
+ */
+export function declaredLength(bytes: Uint8Array): { sampleRate: number; durationSeconds: number } | undefined {
+  try {
+    const format = streamFormat(bytes.subarray(0, STREAM_HEAD_BYTES));
+    if (format === 'wav') return parseWavHeader(bytes, 'recording');
+    if (format === 'flac') {
+      const info = parseFlacStreamInfo(bytes, 'recording');
+      return { sampleRate: info.sampleRate, durationSeconds: info.totalSamples / info.sampleRate };
+    }
+    if (format === 'ogg') {
+      const rate = scanOgg(bytes.subarray(0, STREAM_HEAD_BYTES)).sampleRate;
+      const last = lastPage(bytes.subarray(Math.max(0, bytes.length - OGG_TAIL_BYTES)));
+      return last?.endOfStream ? { sampleRate: rate, durationSeconds: last.granule / rate } : undefined;
+    }
+  } catch {
+    // An unreadable header: the whole-file decode says why.
+  }
+  return undefined;
 }

@@ -24,11 +24,13 @@ import {
   toAudio,
   withDecoder,
   pooledDecoders,
+  quietly,
   type CompressedReadOptions,
   type DecoderSource,
 } from './compressed.ts';
 import type { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { decodeFlacNative } from './flac-native.ts';
+import { StreamDeclined } from './stream.ts';
 
 let pool: DecoderSource<FLACDecoder> | undefined;
 /** Loaded on first use, so reading only WAV never loads the wasm package. */
@@ -234,8 +236,10 @@ export function flacStreamable(head: Uint8Array): FlacStreamInfo | undefined {
 
 /**
  * Opens a long FLAC file for reading in pieces (1 MiB of file at a time through libFLAC's incremental
- * decoder); memory stays at a piece whatever the length. The MD5 and length checks of decodeFlac run at
- * the end, as warnings through `opts.onWarning`. Undefined when the file cannot stream (flacStreamable).
+ * decoder); memory stays at a piece whatever the length. A clean stream gives decodeFlac's samples (both
+ * decoders are exact); a frame that fails, a length or an MD5 other than STREAMINFO's is StreamDeclined,
+ * so a damaged file gets decodeFlac's recovery and warnings, read whole. Undefined when the file cannot
+ * stream (flacStreamable).
  */
 export async function openFlacStream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<FlacStream | undefined> {
   const fh = await open(path, 'r');
@@ -253,11 +257,11 @@ export async function openFlacStream(path: string, source: string, opts: Compres
   const streamInfo = info;
   return {
     info: { sampleRate, numFrames: totalSamples, durationSeconds: totalSamples / sampleRate, channels, encoding: 'flac' },
-    blocks: () => flacBlocks(path, source, streamInfo, opts),
+    blocks: () => flacBlocks(path, source, streamInfo),
   };
 }
 
-async function* flacBlocks(path: string, source: string, info: FlacStreamInfo, opts: CompressedReadOptions): AsyncGenerator<Float32Array, void, undefined> {
+async function* flacBlocks(path: string, source: string, info: FlacStreamInfo): AsyncGenerator<Float32Array, void, undefined> {
   const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
   // Its own decoder, freed at the end: a pooled one expects decodeFile's reset after each file.
   const decoder = new FLACDecoder();
@@ -267,8 +271,10 @@ async function* flacBlocks(path: string, source: string, info: FlacStreamInfo, o
   const mono = (decoded: Awaited<ReturnType<FLACDecoder['decode']>>): Float32Array | undefined => {
     const n = decoded.samplesDecoded;
     if (n === 0) return undefined;
+    // Damage: decodeFlac's recovery and warnings decide what comes of the file, read whole.
+    if (decoded.errors.length > 0) throw new StreamDeclined(source, `a frame near ${secondsText(frames, info.sampleRate)} does not decode`);
     if (decoded.sampleRate !== info.sampleRate || decoded.channelData.length !== info.channels) {
-      throw new BirdcallError('FLAC_CORRUPT', `frames at ${secondsText(frames, info.sampleRate)} disagree with STREAMINFO (rate or channels)`, source);
+      throw new StreamDeclined(source, `frames at ${secondsText(frames, info.sampleRate)} disagree with STREAMINFO (rate or channels)`);
     }
     rescaleInto(decoded.channelData, n, decoded.bitDepth > 0 ? decoded.bitDepth : info.bitsPerSample, hash);
     const out = new Float32Array(n);
@@ -278,10 +284,10 @@ async function* flacBlocks(path: string, source: string, info: FlacStreamInfo, o
   };
   try {
     for await (const piece of createReadStream(path, { start: info.offset, highWaterMark: 1 << 20 })) {
-      const block = mono(await decoder.decode(piece as Buffer));
+      const block = mono(await quietly(() => decoder.decode(piece as Buffer)));
       if (block) yield block;
     }
-    const last = mono(await decoder.flush());
+    const last = mono(await quietly(() => decoder.flush()));
     if (last) yield last;
   } finally {
     try {
@@ -291,7 +297,6 @@ async function* flacBlocks(path: string, source: string, info: FlacStreamInfo, o
     }
   }
   const declared = Buffer.from(info.md5).toString('hex');
-  if (frames === info.totalSamples && declared !== '0'.repeat(32) && hash.digest('hex') !== declared) {
-    opts.onWarning?.('the decoded audio does not match the MD5 the encoder stored: the stream is corrupt somewhere');
-  }
+  if (frames !== info.totalSamples) throw new StreamDeclined(source, `decoded ${frames} of the ${info.totalSamples} frames STREAMINFO declares`);
+  if (declared !== '0'.repeat(32) && hash.digest('hex') !== declared) throw new StreamDeclined(source, 'the decoded audio does not match the MD5 the encoder stored');
 }

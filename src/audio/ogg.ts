@@ -7,6 +7,8 @@
  * gives the length before decoding (for maxSeconds); CRC failures, junk between pages and a missing
  * end-of-stream page become warnings.
  */
+import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
 import {
@@ -21,7 +23,9 @@ import {
   type DecoderSource,
 } from './compressed.ts';
 import type { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
-import { decodeVorbisStb } from './stb-vorbis.ts';
+import { decodeVorbisStb, decodeVorbisStbPieces, VorbisPushError } from './stb-vorbis.ts';
+import { mixToMono } from './mono.ts';
+import { StreamDeclined, type SampleStream } from './stream.ts';
 
 let pool: DecoderSource<OggVorbisDecoder> | undefined;
 /** Loaded on first use, so reading only WAV never loads the wasm package. */
@@ -238,4 +242,124 @@ export async function decodeOggVorbis(bytes: Uint8Array, source: string, opts: C
     opts.onWarning?.(`the file chains ${scan.streams} logical Ogg streams; they are decoded one after another`);
   }
   return toAudio(decoded.channelData, frames, scan.sampleRate, source);
+}
+
+/** An Ogg file whose first logical stream is Vorbis, from its first bytes (streamFormat's test). */
+export function oggStreamable(head: Uint8Array): boolean {
+  const scan = scanOgg(head);
+  return scan.codec === 'vorbis' && scan.channels > 0 && scan.sampleRate > 0;
+}
+
+/** The last page of `tail` (the end of a file): the one that ends exactly where the file does. */
+export function lastPage(tail: Uint8Array): { granule: number; serial: number; endOfStream: boolean } | undefined {
+  for (let at = tail.length - 27; at >= 0; at--) {
+    if (!isCapture(tail, at) || tail[at + 4] !== 0) continue;
+    const segments = tail[at + 26];
+    let end = at + 27 + segments;
+    if (end > tail.length) continue;
+    for (let i = at + 27; i < at + 27 + segments; i++) end += tail[i];
+    if (end !== tail.length || pageCrc(tail, at, end) !== u32(tail, at + 22)) continue;
+    return { granule: u32(tail, at + 10) * 2 ** 32 + u32(tail, at + 6), serial: u32(tail, at + 14), endOfStream: (tail[at + 5] & 0x04) !== 0 };
+  }
+  return undefined;
+}
+
+/**
+ * Checks the pages of a file as its pieces pass: what scanOgg's "clean" asks (every CRC good, no bytes
+ * between pages, one logical stream ending on its end-of-stream page), else StreamDeclined.
+ */
+class OggPageCheck {
+  private carry = new Uint8Array(0);
+  private serial: number | undefined;
+  private ended = false;
+
+  constructor(private readonly source: string) {}
+
+  push(piece: Uint8Array): void {
+    const b = this.carry.length === 0 ? piece : Buffer.concat([this.carry, piece]);
+    let pos = 0;
+    while (b.length - pos >= 27) {
+      if (!isCapture(b, pos) || b[pos + 4] !== 0) this.decline(`bytes that are not an Ogg page at page ${pos}`);
+      const tableEnd = pos + 27 + b[pos + 26];
+      if (tableEnd > b.length) break;
+      let end = tableEnd;
+      for (let i = pos + 27; i < tableEnd; i++) end += b[i];
+      if (end > b.length) break;
+      if (pageCrc(b, pos, end) !== u32(b, pos + 22)) this.decline('an Ogg page fails its CRC check');
+      const serial = u32(b, pos + 14);
+      if (this.ended || (this.serial !== undefined && serial !== this.serial)) this.decline('more than one logical Ogg stream');
+      this.serial = serial;
+      this.ended = (b[pos + 5] & 0x04) !== 0;
+      pos = end;
+    }
+    this.carry = b.slice(pos);
+  }
+
+  finish(): void {
+    if (this.carry.length > 0 || !this.ended) this.decline('the stream does not end on its end-of-stream page');
+  }
+
+  private decline(reason: string): never {
+    throw new StreamDeclined(this.source, reason);
+  }
+}
+
+/** Bytes read from the end of a file to find its last page (Ogg pages are at most 65307 bytes). */
+export const OGG_TAIL_BYTES = 65536 + 512;
+
+/**
+ * Opens a long Ogg Vorbis file for reading in pieces with stb_vorbis's pushdata decoder: the samples of
+ * decodeOggVorbis's fast path, which serves clean streams. The length comes from the last page's granule
+ * position (read from the file's end); anything that is not clean, found on the way, is StreamDeclined.
+ */
+export async function openOggStream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<SampleStream> {
+  const fh = await open(path, 'r');
+  let head: Uint8Array;
+  let tail: Uint8Array;
+  try {
+    const { size } = await fh.stat();
+    head = new Uint8Array(Math.min(size, 1 << 16));
+    await fh.read(head, 0, head.length, 0);
+    tail = new Uint8Array(Math.min(size, OGG_TAIL_BYTES));
+    await fh.read(tail, 0, tail.length, size - tail.length);
+  } finally {
+    await fh.close();
+  }
+  const first = scanOgg(head);
+  const last = lastPage(tail);
+  const firstSerial = u32(head, 14);
+  if (!last || !last.endOfStream || last.serial !== firstSerial || !(last.granule > 0 && last.granule <= 2 ** 31)) {
+    throw new StreamDeclined(source, 'the last Ogg page does not end the stream with its length');
+  }
+  checkDuration('OGG', last.granule / first.sampleRate, opts, source);
+  const total = last.granule;
+  return {
+    info: { sampleRate: first.sampleRate, numFrames: total, durationSeconds: total / first.sampleRate, encoding: 'vorbis' },
+    blocks: () => oggBlocks(path, source, total, first.channels),
+  };
+}
+
+async function* oggBlocks(path: string, source: string, total: number, channels: number): AsyncGenerator<Float32Array, void, undefined> {
+  const check = new OggPageCheck(source);
+  async function* pieces(): AsyncGenerator<Uint8Array, void, undefined> {
+    for await (const piece of createReadStream(path, { highWaterMark: 1 << 20 })) {
+      check.push(piece as Buffer);
+      yield piece as Buffer;
+    }
+    check.finish();
+  }
+  let frames = 0;
+  try {
+    for await (const block of decodeVorbisStbPieces(pieces())) {
+      const n = block[0].length;
+      frames += n;
+      if (block.length !== channels || frames > total) throw new StreamDeclined(source, 'the audio is not what the Vorbis headers declare');
+      const mono = new Float32Array(n);
+      mixToMono(block, mono, n);
+      yield mono;
+    }
+  } catch (error) {
+    throw error instanceof VorbisPushError ? new StreamDeclined(source, error.message) : error;
+  }
+  if (frames !== total) throw new StreamDeclined(source, `decoded ${frames} frames where the last page declares ${total}`);
 }

@@ -270,34 +270,130 @@ export function resample(audio: Audio, targetRate: number, opts: { quality?: Res
   checkRate(targetRate, 'target sample rate', audio.source);
   checkRate(audio.sampleRate, 'source sample rate', audio.source);
   if (targetRate === audio.sampleRate) return audio;
-  const quality = opts.quality ?? 'best';
-  const g = gcd(audio.sampleRate, targetRate);
-  const up = targetRate / g;
-  const down = audio.sampleRate / g;
-  const x = audio.samples;
-  const outLength = Math.ceil((x.length * up) / down);
-  const out = new Float32Array(outLength);
-  if (outLength === 0) return { samples: out, sampleRate: targetRate, source: audio.source };
+  const samples = new ResampleStream(audio.sampleRate, targetRate, opts.quality ?? 'best', audio.source).end(audio.samples);
+  return { samples, sampleRate: targetRate, source: audio.source };
+}
 
-  const { prefilter, poly, exact } = makePlan(audio.sampleRate, targetRate, up, quality);
-  const { taps, half } = poly;
-  const cursor: Cursor = { k: 0, j0: 0, p: 0 };
-  if (!prefilter) {
-    // Padded so the polyphase loop needs no bounds checks: input sample i at padded[i + half - 1].
-    const padded = new Float32Array(x.length + taps + 2);
-    padded.set(x, half - 1);
-    runPolyphase(padded, 0, padded.length, poly, exact, up, down, out, cursor);
-    return { samples: out, sampleRate: targetRate, source: audio.source };
+/**
+ * The resampler fed a block of input at a time, as a long recording is read: its outputs, joined, are
+ * resample()'s bit for bit (resample() is this stream fed once), because every output is computed from
+ * the same input positions in the same order: the polyphase cursor runs on unchanged, and the FFT stage
+ * filters the same blocks at the same offsets as it would on the whole signal. An output leaves once no
+ * later input can change it; memory holds the input a block still needs (one FFT block and the filters'
+ * reach), however long the recording.
+ */
+export class ResampleStream {
+  private readonly plan: Plan;
+  private readonly up: number;
+  private readonly down: number;
+  private readonly cursor: Cursor = { k: 0, j0: 0, p: 0 };
+  /** Input held (padded with half - 1 zeros in front when there is no FFT stage), from index `from` on. */
+  private held: Float32Array = new Float32Array(0);
+  private from = 0;
+  private length = 0;
+  /** Input samples pushed so far. */
+  private count = 0;
+  /** The FFT stage's block (a whole number of its transform pairs) and its output buffer. */
+  private readonly block: number;
+  private readonly filtered: Float32Array;
+
+  constructor(inRate: number, outRate: number, quality: ResampleQuality = 'best', source?: string) {
+    checkRate(outRate, 'target sample rate', source);
+    checkRate(inRate, 'source sample rate', source);
+    const g = gcd(inRate, outRate);
+    this.up = outRate / g;
+    this.down = inRate / g;
+    this.plan = makePlan(inRate, outRate, this.up, quality);
+    const { prefilter, poly } = this.plan;
+    this.block = prefilter ? Math.max(BLOCK_SAMPLES - (BLOCK_SAMPLES % prefilter.step), prefilter.step) : 0;
+    this.filtered = new Float32Array(this.block);
+    // Without an FFT stage, held is resample's padded input: sample i at index i + half - 1.
+    if (!prefilter) this.append(new Float32Array(poly.half - 1));
   }
-  // Both stages a block at a time through one small buffer that stays in cache, rather than a filtered
-  // copy of the whole input: on a 10-minute file that copy is 100 MB written once and read once.
-  // Consecutive blocks overlap by less than one window; the block is a whole number of FFT block pairs.
-  const block = Math.max(BLOCK_SAMPLES - (BLOCK_SAMPLES % prefilter.step), prefilter.step);
-  const buf = new Float32Array(block);
-  while (cursor.k < outLength) {
-    const base = cursor.j0;
-    applyFftLowpass(prefilter, x, buf, base - (half - 1));
-    runPolyphase(buf, base, base + block, poly, exact, up, down, out, cursor);
+
+  /** Outputs that `x`, the next input samples, makes final (often none for a short block). */
+  push(x: Float32Array): Float32Array {
+    this.count += x.length;
+    this.append(x);
+    return this.run(undefined);
   }
-  return { samples: out, sampleRate: targetRate, source: audio.source };
+
+  /** The remaining outputs, after `last` (the final input samples, if any): the input ends there. */
+  end(last: Float32Array = new Float32Array(0)): Float32Array {
+    this.count += last.length;
+    const outLength = Math.ceil((this.count * this.up) / this.down);
+    if (this.plan.prefilter) {
+      this.append(last, true);
+    } else {
+      // resample's zeros past the end: the polyphase window's reach (its padded array's tail).
+      const zeros = this.plan.poly.taps + 2 - (this.plan.poly.half - 1);
+      this.reserve(last.length + zeros);
+      this.append(last);
+      this.held.fill(0, this.length, this.length + zeros);
+      this.length += zeros;
+    }
+    return this.run(outLength);
+  }
+
+  /** Runs the stages as far as the input allows (to `outLength` outputs once it has ended). */
+  private run(outLength: number | undefined): Float32Array {
+    const { prefilter, poly, exact } = this.plan;
+    const { up, down, cursor } = this;
+    const ended = outLength !== undefined;
+    // At most every output whose position the input reaches (+2 for rounding): never cut short.
+    const room = ended ? outLength - cursor.k : Math.max(0, Math.ceil((this.count * up) / down) + 2 - cursor.k);
+    const out = new Float32Array(room);
+    const c: Cursor = { k: 0, j0: cursor.j0, p: cursor.p };
+    const held = this.held.subarray(0, this.length);
+    if (!prefilter) {
+      runPolyphase(held, this.from, this.from + this.length, poly, exact, up, down, out, c);
+    } else {
+      const { half } = poly;
+      for (;;) {
+        // One block of resample's loop: FFT-filter input from s on (reading s - prefilter.half up to
+        // s + block + prefilter.half), then the polyphase FIR over it.
+        const base = c.j0;
+        const s = base - (half - 1);
+        if (ended ? c.k >= out.length : this.count < s + this.block + prefilter.half) break;
+        applyFftLowpass(prefilter, held, this.filtered, s - this.from);
+        runPolyphase(this.filtered, base, base + this.block, poly, exact, up, down, out, c);
+      }
+    }
+    cursor.k += c.k;
+    cursor.j0 = c.j0;
+    cursor.p = c.p;
+    // Drop what no later output reads: before the cursor (less the FFT stage's reach).
+    this.dropBefore(prefilter ? Math.max(0, cursor.j0 - (poly.half - 1) - prefilter.half) : cursor.j0);
+    return c.k === out.length ? out : out.slice(0, c.k);
+  }
+
+  /** `borrow`: hold x itself when nothing else is held (end's whole signal: no copy of a long recording). */
+  private append(x: Float32Array, borrow = false): void {
+    if (x.length === 0) return;
+    if (borrow && this.length === 0) {
+      this.held = x;
+      this.length = x.length;
+      return;
+    }
+    this.reserve(x.length);
+    this.held.set(x, this.length);
+    this.length += x.length;
+  }
+
+  /** Room for `extra` more samples in an array of our own. */
+  private reserve(extra: number): void {
+    if (this.length + extra <= this.held.length) return;
+    const bigger = new Float32Array(Math.max(this.length + extra, 2 * this.length));
+    bigger.set(this.held.subarray(0, this.length));
+    this.held = bigger;
+  }
+
+  private dropBefore(index: number): void {
+    const drop = Math.min(this.length, index - this.from);
+    if (drop <= 0) return;
+    // A copy, not copyWithin: the array held may be a caller's (see append).
+    this.held = this.held.slice(drop, this.length);
+    this.from += drop;
+    this.length -= drop;
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { basename, extname, join, posix } from 'node:path';
+import { join, posix } from 'node:path';
 import { openWavStream, parseWavHeader } from '../audio/wav.ts';
 import { asFsFault, BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
@@ -10,7 +10,8 @@ import type { PipelineRunner } from '../pipeline/runner.ts';
 import { shouldStream } from '../pipeline/run-stream.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
-import { checkRelativePath, resolveInside, safeName } from '../store/paths.ts';
+import { checkRelativePath, resolveInside } from '../store/paths.ts';
+import type { OutputBase } from '../store/plan.ts';
 import { outputsIntact, sha256Hex, type SourceState, type StateStore } from '../store/state.ts';
 
 /**
@@ -21,12 +22,6 @@ import { outputsIntact, sha256Hex, type SourceState, type StateStore } from '../
  * What a caller does with the outcome (manifest rows, warnings, deleting outputs a source no longer makes)
  * stays with the caller: convert defers deletions to the end of the run, a queue worker cannot.
  */
-
-/** Where a source's outputs go: label folder and stem, unique in the run even on case-insensitive disks. */
-export interface OutputBase {
-  label: string;
-  stem: string;
-}
 
 export interface SourceContext {
   /** Absolute folder every row path is relative to. */
@@ -195,28 +190,6 @@ export async function removeOutputs(outDir: string, paths: string[]): Promise<vo
     const path = await resolveInside(outDir, rel, 'stale output').catch(() => undefined);
     if (path) await rm(path, { force: true });
   }
-}
-
-/**
- * Label folder and file stem of a source. Sanitized with safeName; if another source of this run already has
- * the same folder and stem (same file name under two folders, or names differing only in case), this one
- * gets a hash of its path appended, so no two sources ever write the same output file. Called on every
- * source in input order, with one `taken` map carried from row to row.
- */
-export function outputBaseFor(row: InputRow, taken: Map<string, string>): OutputBase {
-  const label = safeName(row.primaryLabel === '' ? 'unlabelled' : row.primaryLabel);
-  const fileName = basename(row.path);
-  const stem = safeName(fileName.slice(0, fileName.length - extname(fileName).length) || fileName);
-  let base = { label, stem };
-  const owner = taken.get(baseKey(base));
-  if (owner !== undefined && owner !== row.path) base = { label, stem: `${stem}-${sha256Hex(row.path).slice(0, 12)}` };
-  taken.set(baseKey(base), row.path);
-  return base;
-}
-
-/** Output names compared case-insensitively: `XC1` and `xc1` are one file on macOS and Windows disks. */
-export function baseKey(base: OutputBase): string {
-  return `${base.label}/${base.stem}`.toLowerCase();
 }
 
 export function sameBase(a: OutputBase | undefined, b: OutputBase): boolean {

@@ -6,7 +6,7 @@ import { ManifestColumns, writeOutputManifest } from '../store/manifest.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
 import type { StateStore } from '../store/state.ts';
 import { removeOutputs, type SourceOutcome, type StaleOutputs } from './convert-file.ts';
-import { ownerOf, type SourcePlan } from './plan.ts';
+import { ownerOf, type SourcePlan } from '../store/plan.ts';
 
 /**
  * The bookkeeping of one `convert` run, on the main thread: counts, errors and warnings, progress, the

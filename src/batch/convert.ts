@@ -9,7 +9,7 @@ import type { InputRow } from '../store/manifest-types.ts';
 import { pipelineHash, toSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import { BIRDCALL_VERSION } from '../version.ts';
 import { ConvertRun, type ConvertProgress, type ConvertSummary, type RunFacts } from './convert-run.ts';
-import { planSources, type SourcePlan } from './plan.ts';
+import { planSources, type SourcePlan } from '../store/plan.ts';
 import { createSourceRunner, type SourceRunner } from './source-pool.ts';
 import type { ConvertSetup } from './source-thread.ts';
 

@@ -3,7 +3,8 @@ import { Piscina } from 'piscina';
 import { errorFromData } from '../pipeline/pool-thread.ts';
 import type { InputRow } from '../store/manifest-types.ts';
 import { workerEntry, type BundledWorker } from '../worker-bundle.ts';
-import type { OutputBase, SourceOutcome } from './convert-file.ts';
+import type { SourceOutcome } from './convert-file.ts';
+import type { OutputBase } from '../store/plan.ts';
 import { convertSource, sourceContext, type ConvertSetup, type ConvertTask, type ConvertTaskResult } from './source-thread.ts';
 
 /**

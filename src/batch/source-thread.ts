@@ -2,7 +2,8 @@ import { errorToData, rebuild, type WorkerError } from '../pipeline/pool-thread.
 import { createRunner } from '../pipeline/runner.ts';
 import type { InputRow } from '../store/manifest-types.ts';
 import { StateStore, type SourceState } from '../store/state.ts';
-import { processSource, type OutputBase, type SourceContext, type SourceOutcome } from './convert-file.ts';
+import { processSource, type SourceContext, type SourceOutcome } from './convert-file.ts';
+import type { OutputBase } from '../store/plan.ts';
 
 /**
  * One source of `convert`, whole: read, hash, decode, compute, encode, write every output atomically, write

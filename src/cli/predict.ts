@@ -8,7 +8,8 @@ import { BirdcallError, UsageError } from '../errors.ts';
 import type { ChunkPrediction, Predictor } from '../train/predict-files.ts';
 import type { ArchiveOptions, ArchiveProgress } from '../train/predict-archive.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from '../detect/formats.ts';
-import type { PredictFilesProgress } from '../train/predict-stream.ts';
+import type { PredictFileError, PredictFilesProgress } from '../train/predict-stream.ts';
+import type { ShardSpec } from '../scale/shard.ts';
 import { EXIT } from './exit.ts';
 import { handleStopSignals } from './signals.ts';
 import type { PoolMethod } from '../train/pool.ts';
@@ -99,12 +100,12 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'worker threads for the pipeline (decode, mel, image) while the main thread runs the model; 1 runs everything in-process (default: all cores)')
     .option('--pool <mean|max>', "with -o FILE.csv: also write one row per recording after its chunks: row_id = the file stem, each class the mean (or max) of its chunks'")
     .option('--tta <n>', 'average n time-shifted copies of each chunk (default: 1, none)')
-    .option('--stream-above <size>', 'stream WAV and FLAC files larger than this instead of reading them whole (bounded memory, same predictions): bytes or 16MiB (default 16MiB)')
-    .option('--shard <K/N|auto>', 'with -o DIR: predict only shard K of N (from 0) of the input; auto: from Kubernetes/Slurm job-array variables')
+    .option('--stream-above <size>', 'stream WAV, FLAC and Ogg Vorbis files larger than this instead of reading them whole (bounded memory, same predictions): bytes or 16MiB (default 16MiB)')
+    .option('--shard <K/N|auto>', 'with -o DIR: predict only shard K of N (from 0) of the input (auto: from Kubernetes/Slurm job-array variables); `birdcall manifest merge OUT DIR…` joins the shard folders')
     .option('--no-progress', 'no progress output')
     .action(async (input: string, flags: PredictFlags) => {
       // Loaded when the command runs, not at the top: `birdcall predict --help` starts without them.
-      const [{ parsePool }, { resolveShard, shardFilter }] = await Promise.all([import('./cv.ts'), import('../scale/shard.ts')]);
+      const [{ parsePool }, { resolveShard }] = await Promise.all([import('./cv.ts'), import('../scale/shard.ts')]);
       const pool = flags.pool === undefined ? undefined : parsePool(flags.pool);
       const tta = positiveInteger(flags.tta, '--tta') ?? 1;
       const jobs = positiveInteger(flags.jobs, '--jobs') ?? availableParallelism();
@@ -120,7 +121,7 @@ export function register(program: Command): void {
       if (flags.aggregate !== undefined && !(AGGREGATES as readonly string[]).includes(flags.aggregate)) {
         throw new UsageError(`--aggregate must be max or mean, got "${flags.aggregate}"`);
       }
-      const filter = flags.shard === undefined ? undefined : shardFilter(resolveShard(flags.shard));
+      const shard = flags.shard === undefined ? undefined : resolveShard(flags.shard);
       // Loaded here, not at the top: every other command starts without TensorFlow.js.
       const { initBackend } = await import('../train/backend.ts');
       const { loadPredictor } = await import('../train/predict-files.ts');
@@ -138,7 +139,7 @@ export function register(program: Command): void {
       const engine = { jobs, batchSize, tta, streamAbove, signal: stop.signal };
       try {
         if (toFile) await predictToFile(predictor, input, flags, engine, pool);
-        else await predictToFolder(predictor, input, flags, { ...engine, formats, detect, filter, grid: { aggregate: flags.aggregate as Aggregate | undefined } });
+        else await predictToFolder(predictor, input, flags, { ...engine, formats, detect, shard, grid: { aggregate: flags.aggregate as Aggregate | undefined } });
       } catch (err) {
         if (err instanceof BirdcallError && INPUT_USAGE_CODES.has(err.code)) throw new UsageError(err.reason, err.file);
         throw err;
@@ -206,19 +207,22 @@ async function predictToFolder(
   predictor: Predictor,
   input: string,
   flags: PredictFlags,
-  options: EngineFlags & Pick<ArchiveOptions, 'formats' | 'detect' | 'filter' | 'grid'>,
+  options: EngineFlags & Pick<ArchiveOptions, 'formats' | 'detect' | 'grid'> & { shard?: ShardSpec },
 ): Promise<void> {
-  const { archiveExitCode, predictArchive } = await import('../train/predict-archive.ts');
+  const [{ archiveExitCode, predictArchive }, { predictShard }] = await Promise.all([import('../train/predict-archive.ts'), import('../scale/shard.ts')]);
   const progress = archiveProgress(flags.progress !== false);
   let summary;
   try {
-    summary = await predictArchive(predictor, {
-      ...options,
+    const { shard, ...rest } = options;
+    const archive = {
+      ...rest,
       input,
       outDir: flags.out,
       onProgress: progress.update,
-      onError: (e) => process.stderr.write(`birdcall: ${e.path}: ${e.reason} [${e.code}]\n`),
-    });
+      onError: (e: PredictFileError) => process.stderr.write(`birdcall: ${e.path}: ${e.reason} [${e.code}]\n`),
+    };
+    // A shard also writes shard.json, for `manifest merge` to join the shards into one run's tables.
+    summary = shard === undefined ? await predictArchive(predictor, archive) : await predictShard(predictor, { ...archive, shard });
   } finally {
     progress.stop();
   }

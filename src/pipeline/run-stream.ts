@@ -1,5 +1,6 @@
 /**
- * The streaming runner: a long WAV through `decode -> [resample] -> chunk -> ...` without ever holding the
+ * The streaming runner: a long recording (a WAV; in predict a FLAC or Ogg Vorbis too, see
+ * audio/stream.ts) through `decode -> [resample] -> chunk -> ...` without ever holding the
  * whole recording. runPipelineOnFile decodes the file whole, which for a 60-minute recording means the file
  * bytes, the decoded samples and the resampled samples all at once (over a gigabyte at 48 kHz). Here the
  * chunk plan comes from the header's frame count, and the audio goes through in windows of whole chunks:
@@ -7,19 +8,17 @@
  * through the same code runPipelineOnFile uses (runSteps). Items come out in the same order, with the same
  * offsets and artifacts; memory stays at one window whatever the length.
  *
- * Exactness: decoding is the same code (openWavStream's blocks equal toMono(decodeWav(file))). Chunk
- * geometry is planChunks on the same sample count chunkAudio would see. Resampling is not block-local, so
- * each window reads a margin of input on both sides, wider than the resampler's filter reaches, and starts
- * on a whole period of the rate ratio, so its outputs sit at exactly the positions the whole-file resample
- * computes; they differ from it only by float32 rounding in the FFT low-pass (about 1e-7).
+ * Exactness: decoding gives the same samples (a stream's blocks equal toMono(decodeAudio(file))). Chunk
+ * geometry is planChunks on the same sample count chunkAudio would see. Resampling runs on the decoded
+ * blocks through audio/resample.ts's ResampleStream, whose outputs are the whole-file resample's bit for
+ * bit; so every chunk, and every artifact made from it, is the in-memory path's exactly.
  */
 import { open } from 'node:fs/promises';
-import { openWavStream } from '../audio/wav.ts';
-import { flacStreamable, openFlacStream } from '../audio/flac.ts';
-import { detectAudioFormat, formatFromExtension } from '../audio/detect.ts';
+import { openAudioStream, streamFormat, STREAM_HEAD_BYTES, type StreamFormat } from '../audio/decode.ts';
+import type { SampleStream } from '../audio/stream.ts';
+import { formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
-import { resample, type ResampleParams } from '../audio/resample.ts';
-import { kaiserOrder } from '../audio/resample-kaiser.ts';
+import { ResampleStream, type ResampleParams } from '../audio/resample.ts';
 import type { Chunk } from '../audio/types.ts';
 import { BirdcallError } from '../errors.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
@@ -70,48 +69,26 @@ export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined
   return undefined;
 }
 
-/** Decoded audio read in pieces (a WAV, or a FLAC whose header gives its length): mono blocks in order. */
-export interface SampleStream {
-  info: { sampleRate: number; numFrames: number; durationSeconds: number; encoding: string };
-  blocks(): AsyncIterable<Float32Array>;
-}
-
-/** The formats that can stream. convert streams WAV only; predict FLAC too. */
-export type StreamFormat = 'wav' | 'flac';
+/** The formats that can stream. convert streams WAV only; predict every format openAudioStream reads. */
+export type { StreamFormat } from '../audio/decode.ts';
 
 /**
- * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (a FLAC only
- * when its header gives its length), and named as that format or not as audio at all (a mislabelled file
- * gets decode's "the extension says..." warning on the in-memory path; streaming it would drop that warning).
+ * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (see
+ * streamFormat), and named as that format or not as audio at all (a mislabelled file gets decode's "the
+ * extension says..." warning on the in-memory path; streaming it would drop that warning).
  */
 export async function shouldStream(absPath: string, displayPath: string, size: number, above: number, formats: readonly StreamFormat[] = ['wav']): Promise<boolean> {
   if (!(size > above)) return false;
   const byName = formatFromExtension(displayPath);
   const fh = await open(absPath, 'r');
   try {
-    const head = new Uint8Array(1 << 16);
+    const head = new Uint8Array(STREAM_HEAD_BYTES);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const guess = detectAudioFormat(head.subarray(0, bytesRead));
-    const format = guess.format === 'wav' && guess.name === 'WAV' ? 'wav' : guess.format === 'flac' && flacStreamable(head.subarray(0, bytesRead)) ? 'flac' : undefined;
+    const format = streamFormat(head.subarray(0, bytesRead));
     return format !== undefined && formats.includes(format) && (byName === undefined || byName === format);
   } finally {
     await fh.close();
   }
-}
-
-/** Opens a file shouldStream accepted: WAV, or FLAC by its first bytes. */
-async function openSampleStream(absPath: string, source: string, opts: { onWarning: (message: string) => void; maxSeconds?: number }): Promise<SampleStream> {
-  const fh = await open(absPath, 'r');
-  const head = new Uint8Array(16);
-  try {
-    await fh.read(head, 0, head.length, 0);
-  } finally {
-    await fh.close();
-  }
-  if (detectAudioFormat(head).format !== 'flac') return openWavStream(absPath, opts);
-  const flac = await openFlacStream(absPath, source, opts);
-  if (flac === undefined) throw new TypeError('openSampleStream: a FLAC that cannot stream (see flacStreamable)');
-  return flac;
 }
 
 export interface StreamResult {
@@ -155,7 +132,7 @@ export async function streamPipelineOnWav(
   };
   let afterHeader = false;
   const wav = await renamingErrors(file, () =>
-    openSampleStream(file.absPath, file.path, {
+    openAudioStream(file.absPath, file.path, {
       // Once the header and the non-finite count are in, a late warning (the file shrank under us) can only
       // go to the file's list: earlier chunks have left already.
       onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${shape.decode.block.name}: ${message}`) : raiseDecode(message)),
@@ -206,6 +183,9 @@ async function* audioWindows(wav: SampleStream, file: { path: string; absPath: s
       const samples = (await windows.read(from, to)).slice();
       yield { samples, sampleRate: rate, from, starts: plan.starts.slice(i0, i1), firstIndex: i0, length: plan.length, total };
     }
+    // To the end of the stream, past the last chunk's samples: its end checks (a compressed stream's
+    // length and checksum, StreamDeclined on damage) run before the recording counts as done.
+    await windows.drain();
   } finally {
     // Also when the consumer stops early (an error while writing): the stream's file handle closes.
     await windows.close();
@@ -263,7 +243,7 @@ function cutChunk(
 
 /**
  * The audio after decode (and resample) for any range of output samples, asked for in increasing order.
- * Holds the input between the last range's start (less the margin) and its end: one window.
+ * Holds the output between the last range's start and its end: one window.
  */
 class WindowReader {
   readonly plan: ReturnType<typeof planChunks>;
@@ -271,62 +251,53 @@ class WindowReader {
   readonly total: number;
   /** Output sample rate. */
   readonly rate: number;
-  private readonly input: RollingSamples;
-  private readonly resample?: { params: ResampleParams; up: number; down: number; margin: number };
+  private readonly output: RollingSamples;
 
-  constructor(
-    wav: SampleStream,
-    private readonly file: { path: string; absPath: string },
-    shape: StreamShape,
-  ) {
+  constructor(wav: SampleStream, file: { path: string; absPath: string }, shape: StreamShape) {
     const { sampleRate: inRate, numFrames } = wav.info;
     const params = shape.resample?.params as ResampleParams | undefined;
+    let blocks = wav.blocks();
     if (params && params.sampleRate !== inRate) {
-      const g = gcd(inRate, params.sampleRate);
-      const up = params.sampleRate / g;
-      const down = inRate / g;
-      this.resample = { params, up, down, margin: resampleMargin(inRate, params.sampleRate) };
+      const stream = new ResampleStream(inRate, params.sampleRate, params.quality, file.path);
       this.rate = params.sampleRate;
-      this.total = Math.ceil((numFrames * up) / down);
+      this.total = Math.ceil((numFrames * params.sampleRate) / inRate);
+      blocks = resampled(blocks, stream);
     } else {
       this.rate = inRate;
       this.total = numFrames;
     }
     this.plan = planChunks(this.total, this.rate, shape.chunk.params as ChunkParams, file.path);
-    this.input = new RollingSamples(wav, file);
+    this.output = new RollingSamples(blocks, this.total, file);
   }
 
   /** Output samples [from, to), as a view valid until the next call. */
-  async read(from: number, to: number): Promise<Float32Array> {
-    const r = this.resample;
-    if (!r) return this.input.get(from, to);
-    // Start on a whole period of the ratio (m * down input samples = m * up output samples), so segment
-    // output k is whole-file output m * up + k at the same filter phase; then at least `margin` inputs
-    // before and after the range, beyond which the filter sees nothing, so the segment's zero ends are
-    // invisible in the outputs kept. At the file's ends the segment ends where the file does, as the
-    // whole-file resample's zeros do.
-    const m = Math.max(0, Math.floor(from / r.up) - Math.ceil(r.margin / r.down));
-    const a = m * r.down;
-    const b = Math.min(this.input.frames, Math.ceil((to * r.down) / r.up) + r.margin);
-    const segment = await this.input.get(a, b);
-    const out = resample({ samples: segment, sampleRate: this.input.rate, source: this.file.path }, this.rate, {
-      quality: r.params.quality,
-    });
-    return out.samples.subarray(from - m * r.up, to - m * r.up);
+  read(from: number, to: number): Promise<Float32Array> {
+    return this.output.get(from, to);
+  }
+
+  drain(): Promise<void> {
+    return this.output.drain();
   }
 
   close(): Promise<void> {
-    return this.input.close();
+    return this.output.close();
   }
 }
 
+/** Decoded blocks through the resampler: its outputs equal resample() of the whole recording, bit for bit. */
+async function* resampled(blocks: AsyncIterable<Float32Array>, stream: ResampleStream): AsyncGenerator<Float32Array, void, undefined> {
+  for await (const block of blocks) {
+    const out = stream.push(block);
+    if (out.length > 0) yield out;
+  }
+  yield stream.end();
+}
+
 /**
- * Input samples (mono, as decode gives them) for ranges whose starts never decrease: blocks from the WAV
- * stream are appended to one buffer and what lies before the latest start is dropped.
+ * Samples for ranges whose starts never decrease: blocks from the stream (decoded, or resampled) are
+ * appended to one buffer and what lies before the latest start is dropped.
  */
 class RollingSamples {
-  readonly frames: number;
-  readonly rate: number;
   private buf = new Float32Array(0);
   /** Input index of buf[0]. */
   private start = 0;
@@ -334,12 +305,12 @@ class RollingSamples {
   private readonly blocks: AsyncIterator<Float32Array>;
 
   constructor(
-    wav: SampleStream,
+    blocks: AsyncIterable<Float32Array>,
+    /** Samples the whole recording has. */
+    private readonly frames: number,
     private readonly file: { path: string },
   ) {
-    this.frames = wav.info.numFrames;
-    this.rate = wav.info.sampleRate;
-    this.blocks = wav.blocks()[Symbol.asyncIterator]();
+    this.blocks = blocks[Symbol.asyncIterator]();
   }
 
   async get(a: number, b: number): Promise<Float32Array> {
@@ -364,6 +335,10 @@ class RollingSamples {
     return this.buf.subarray(a - this.start, b - this.start);
   }
 
+  async drain(): Promise<void> {
+    while (!(await this.blocks.next()).done);
+  }
+
   async close(): Promise<void> {
     // Ends the stream's generator early, which closes its file handle.
     await this.blocks.return?.();
@@ -379,22 +354,6 @@ class RollingSamples {
     this.buf.set(block, this.length);
     this.length += block.length;
   }
-}
-
-/**
- * Input samples either side of an output position that the resampler's filters can reach, with room to
- * spare. Kaiser's length for the sharpest filter resample.ts designs (the one-stage polyphase, 10% of the
- * lower Nyquist as transition band, 110 dB plus its 10 dB short-filter margin) bounds the one-stage reach
- * (about half of it) and the two-stage reach (half of it, plus a second stage at most a third as long).
- */
-export function resampleMargin(inRate: number, outRate: number): number {
-  const transition = (0.1 * Math.min(inRate, outRate)) / 2 / inRate;
-  return Math.ceil(kaiserOrder(120, transition)) + 64;
-}
-
-function gcd(a: number, b: number): number {
-  while (b !== 0) [a, b] = [b, a % b];
-  return a;
 }
 
 function addOnce(list: string[], text: string): void {

@@ -1,6 +1,7 @@
 import { BirdcallError } from '../errors.ts';
 import type { InputRow } from '../store/manifest-types.ts';
-import { processSource, removeOutputs, sameBase, type OutputBase, type SourceContext } from '../batch/convert-file.ts';
+import { processSource, removeOutputs, sameBase, type SourceContext } from '../batch/convert-file.ts';
+import type { OutputBase } from '../store/plan.ts';
 
 /**
  * What a queue worker does with one job: convert's own per-source step (batch/convert-file.ts), so the outputs,
@@ -9,7 +10,7 @@ import { processSource, removeOutputs, sameBase, type OutputBase, type SourceCon
  * re-checks each state (source hash, pipeline hash, output names, output hashes) anyway.
  */
 
-export { outputBaseFor, type OutputBase } from '../batch/convert-file.ts';
+export { outputBaseFor, type OutputBase } from '../store/plan.ts';
 
 /** One queue job: everything a worker needs that is not in the queue's shared settings. */
 export interface QueueJobData {

@@ -3,7 +3,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { BirdcallError } from '../errors.ts';
 import { convert, type ConvertProgress, type ConvertSummary } from '../batch/convert.ts';
-import { planSources } from '../batch/plan.ts';
+import { planSources } from '../store/plan.ts';
 import type { InputLayout } from '../store/inputs.ts';
 import { loadBlockModules, pipelineHash, resolvePipeline, toSpec, type PipelineSpec, type ResolvedPipeline } from '../pipeline/pipeline.ts';
 import type { QueueJobData } from './queue-job.ts';

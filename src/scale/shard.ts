@@ -1,13 +1,15 @@
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { BirdcallError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import { convert, type ConvertOptions, type ConvertSummary } from '../batch/convert.ts';
-import { planSources } from '../batch/plan.ts';
+import { planSources } from '../store/plan.ts';
 import type { InputRow } from '../store/manifest-types.ts';
 import { pipelineHash } from '../pipeline/pipeline.ts';
+import { predictArchive, type ArchiveOptions, type ArchiveSummary } from '../train/predict-archive.ts';
+import type { Predictor } from '../train/predict-files.ts';
 
 /**
  * Static sharding for batch schedulers (Kubernetes Indexed Jobs, Slurm job arrays): shard K of N converts
@@ -149,14 +151,28 @@ export interface ShardRecord {
   sources: string[];
   /** Those of `sources` that failed (listed in the shard's errors.csv). */
   failed: string[];
+  /** 'predict' for a `predict -o DIR --shard` folder (its `pipelineHash` is the run's key); absent for convert. */
+  command?: 'predict';
+  /** Each of `sources`' row index in INPUT, so that a merge restores the input order across shards. */
+  order?: number[];
 }
 
-/** The sources of INPUT that belong to a shard, in input order, each once. */
-export async function shardSources(input: string, shard: ShardSpec): Promise<string[]> {
+/** The sources of INPUT that belong to a shard, in input order, each once, with their row index in INPUT. */
+export async function shardSources(input: string, shard: ShardSpec): Promise<{ sources: string[]; order: number[] }> {
+  const info = await stat(input).catch(() => undefined);
+  if (info?.isFile() && !input.toLowerCase().endsWith('.csv')) {
+    // One audio file (predict takes one): its name is its path.
+    return inShard(basename(input), shard) ? { sources: [basename(input)], order: [0] } : { sources: [], order: [] };
+  }
   const plan = await planSources(input, shardFilter(shard));
   const sources: string[] = [];
-  for await (const item of plan.items()) if (item.kind === 'source') sources.push(item.row.path);
-  return sources;
+  const order: number[] = [];
+  for await (const item of plan.items()) {
+    if (item.kind !== 'source') continue;
+    sources.push(item.row.path);
+    order.push(item.index);
+  }
+  return { sources, order };
 }
 
 /**
@@ -166,23 +182,45 @@ export async function shardSources(input: string, shard: ShardSpec): Promise<str
 export async function convertShard(options: ConvertOptions & { shard: ShardSpec }): Promise<ConvertSummary> {
   const { shard, ...rest } = options;
   const summary = await convert({ ...rest, filter: shardFilter(shard) });
-  const sources = await shardSources(options.input, shard);
-  if (summary.converted + summary.skipped > sources.length) {
-    throw new BirdcallError('INTERNAL', `convert did not apply the shard filter (${summary.converted + summary.skipped} sources for ${sources.length})`);
-  }
+  await writeShardRecord(options, pipelineHash(options.pipeline), summary.converted + summary.skipped, summary.errorsPath);
+  return summary;
+}
+
+/**
+ * `predict INPUT -o DIR --shard K/N`: predicts this shard's recordings into `outDir` (its own folder), then
+ * writes `shard.json` for `manifest merge`, which joins the shard folders into the tables of one run.
+ * An interrupted shard gets no record (it is not done: run it again).
+ */
+export async function predictShard(predictor: Predictor, options: ArchiveOptions & { shard: ShardSpec }): Promise<ArchiveSummary> {
+  const { shard, ...rest } = options;
+  const summary = await predictArchive(predictor, { ...rest, filter: shardFilter(shard) });
+  if (!summary.interrupted) await writeShardRecord(options, summary.key, summary.predicted + summary.skipped, summary.errorsPath, 'predict');
+  return summary;
+}
+
+/** Writes `shard.json` after a shard's run: its sources (checked against what the run did) and failures. */
+async function writeShardRecord(
+  options: { input: string; outDir: string; shard: ShardSpec },
+  hash: string,
+  done: number,
+  errorsPath: string,
+  command?: 'predict',
+): Promise<void> {
+  const { sources, order } = await shardSources(options.input, options.shard);
+  if (done > sources.length) throw new BirdcallError('INTERNAL', `the run did not apply the shard filter (${done} sources for ${sources.length})`);
   const assigned = new Set(sources);
-  const failed = await failedSources(summary.errorsPath);
+  const failed = await failedSources(errorsPath);
   const record: ShardRecord = {
     format: 1,
     assignment: SHARD_ASSIGNMENT,
-    shard,
+    shard: options.shard,
     input: resolve(options.input),
-    pipelineHash: pipelineHash(options.pipeline),
+    pipelineHash: hash,
     sources,
     failed: failed.filter((path) => assigned.has(path)),
+    ...(command === undefined ? {} : { command, order }),
   };
   await writeFileAtomic(join(options.outDir, SHARD_RECORD), JSON.stringify(record, null, 1) + '\n');
-  return summary;
 }
 
 async function failedSources(errorsPath: string): Promise<string[]> {

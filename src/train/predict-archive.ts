@@ -372,15 +372,30 @@ class ArchiveRun {
     return summary;
   }
 
-  /** One header, then each recording's rows from its own table (read back one at a time). */
-  private async *combined(format: OutputFormat, done: string[]): AsyncGenerator<string, void, undefined> {
-    yield scoreHeader(this.predictor.classes);
-    for (const path of done) {
-      const state = await this.store.read(path);
-      const rel = state?.rows[0]?.outputs[format];
-      if (rel === undefined) continue;
-      const text = await readFile(join(this.options.outDir, rel), 'utf8');
-      yield text.slice(text.indexOf('\n') + 1);
-    }
+  private combined(format: OutputFormat, done: string[]): AsyncGenerator<string, void, undefined> {
+    const { outDir } = this.options;
+    return combinedTable(scoreHeader(this.predictor.classes), format, done.map((path) => ({ outDir, path })));
+  }
+}
+
+/**
+ * A combined table (COMBINED): one header, then each recording's rows from its own table in the order
+ * given, read back one at a time. `outDir` is the run folder that predicted the recording (a shard's, when
+ * `manifest merge` joins shards).
+ */
+export async function* combinedTable(
+  header: string,
+  format: OutputFormat,
+  recordings: Iterable<{ outDir: string; path: string }>,
+): AsyncGenerator<string, void, undefined> {
+  yield header;
+  const stores = new Map<string, StateStore>();
+  for (const { outDir, path } of recordings) {
+    const store = stores.get(outDir) ?? new StateStore(outDir);
+    stores.set(outDir, store);
+    const rel = (await store.read(path))?.rows[0]?.outputs[format];
+    if (rel === undefined) continue;
+    const text = await readFile(join(outDir, rel), 'utf8');
+    yield text.slice(text.indexOf('\n') + 1);
   }
 }

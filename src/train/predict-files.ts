@@ -3,7 +3,8 @@ import { basename, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
 import type { Artifact, SourceFile } from '../pipeline/block.ts';
-import { openInputs, type InputLayout } from '../store/inputs.ts';
+import type { InputLayout } from '../store/inputs.ts';
+import { planSources } from '../store/plan.ts';
 import type { InputRow } from '../store/manifest-types.ts';
 import { resolveInside } from '../store/paths.ts';
 import { loadPipelineFile, type ResolvedPipeline } from '../pipeline/pipeline.ts';
@@ -157,28 +158,29 @@ export async function predictionSources(
     const single = { path: basename(input), abs: resolve(input), row: { path: basename(input), primaryLabel: '', secondaryLabels: [], metadata: {} } };
     return { count: 1, layout: 'file', sources: (async function* () { yield single; })() };
   }
-  const source = await openInputs(input);
-  const count = await source.count();
-  // TODO(planSources): src/batch's shared source planning (filter, repeats, invalid rows) should replace this.
+  // convert's walk over the input (store/plan.ts): the same rows, order, repeats and unusable paths.
+  const plan = await planSources(input, options.filter);
+  const count = await plan.count();
+  const { onInvalid } = options;
   const sources = (async function* () {
-    const seen = new Set<string>();
-    const { filter, onInvalid } = options;
-    const invalid = (path: string, error: unknown): void => {
-      if (!(onInvalid && error instanceof BirdcallError)) throw error;
-      onInvalid(path, error);
-    };
-    for await (const row of source.rows({ onInvalidRow: onInvalid && ((error, rawPath) => onInvalid(rawPath, error)) })) {
-      if ((filter && !filter(row)) || seen.has(row.path)) continue;
-      seen.add(row.path);
+    for await (const item of plan.items()) {
+      if (item.kind === 'duplicate') continue;
+      if (item.kind === 'invalid') {
+        if (!onInvalid) throw item.error;
+        onInvalid(item.rawPath, item.error);
+        continue;
+      }
+      const { row } = item;
       let abs: string;
       try {
-        abs = await resolveInside(source.root, row.path, row.origin ?? row.path);
+        abs = await resolveInside(plan.root, row.path, row.origin ?? row.path);
       } catch (error) {
-        invalid(row.path, error);
+        if (!(onInvalid && error instanceof BirdcallError)) throw error;
+        onInvalid(row.path, error);
         continue;
       }
       yield { path: row.path, abs, row };
     }
   })();
-  return { count, layout: source.layout, sources };
+  return { count, layout: plan.layout, sources };
 }

@@ -1,22 +1,25 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Piscina } from 'piscina';
-import { parseWavHeader } from '../audio/wav.ts';
+import { declaredLength } from '../audio/decode.ts';
 import { BirdcallError } from '../errors.ts';
 import { toSpec } from '../pipeline/pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
-import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamPipelineOnWav, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
+import { StreamDeclined } from '../audio/stream.ts';
+import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamPipelineOnWav, streamShape, streamThreshold, type AudioWindow, type StreamFormat } from '../pipeline/run-stream.ts';
 import { pipelineWorkerPool } from '../pipeline/runner.ts';
 import { predictionSources, predictItems, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
 
 /**
- * Predict on recordings of any length in bounded memory. A WAV or FLAC larger than the streaming threshold
- * is read a window (60 s) at a time; each window's chunks go through the steps after `chunk` on a worker thread
- * (several windows in flight) while this thread runs the model on the windows already done, so the
- * predictions of a 10-hour file come out as it is read and memory holds a few windows, never the file.
- * Other recordings (smaller ones; Ogg and MP3, whose decoders here work on whole files; a FLAC without its
- * length in STREAMINFO) are read whole, as before, and their whole pipeline runs on a worker. Both paths give
- * the same chunks (run-stream.ts) and so the same predictions.
+ * Predict on recordings of any length in bounded memory. A WAV, FLAC or Ogg Vorbis file larger than the
+ * streaming threshold is read a window (60 s) at a time; each window's chunks go through the steps after
+ * `chunk` on a worker thread (several windows in flight) while this thread runs the model on the windows
+ * already done, so the predictions of a 10-hour file come out as it is read and memory holds a few windows,
+ * never the file. Other recordings (smaller ones; MP3, whose length is known only once all of it is decoded;
+ * a FLAC without its length in STREAMINFO) are read whole, as before, and their whole pipeline runs on a
+ * worker. Both paths give the same chunks (run-stream.ts) and so the same predictions; a compressed file
+ * found damaged part-way (audio/stream.ts's StreamDeclined) is started again, read whole, so it too comes
+ * out as the whole-file path has it.
  */
 
 /**
@@ -31,10 +34,13 @@ export function predictStreamThreshold(env: NodeJS.ProcessEnv = process.env): nu
   return env[STREAM_ABOVE_ENV] === undefined || env[STREAM_ABOVE_ENV]?.trim() === '' ? PREDICT_STREAM_ABOVE : streamThreshold(env);
 }
 
+/** The formats predict streams (MP3 is read whole: its length is known only once it is all decoded). */
+const STREAMED: StreamFormat[] = ['wav', 'flac', 'ogg'];
+
 export interface EngineOptions {
   /** Pipeline worker threads; 1 runs everything in this thread. */
   jobs: number;
-  /** WAV and FLAC files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
+  /** WAV, FLAC and Ogg Vorbis files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
   streamAbove?: number;
   batchSize?: number;
   /** Time-shifted copies of each chunk whose probabilities are averaged (1: none). */
@@ -61,9 +67,9 @@ export function createEngine(predictor: Predictor, options: EngineOptions): Pred
 /** One recording on its way through the pipeline: its chunks in groups (windows), in chunk order. */
 export interface PreparedRecording {
   source: PredictionSource;
-  /** Seconds of audio from the header when known (WAV); else the end of the last chunk is the best guess. */
+  /** Seconds of audio from the header when known (WAV, FLAC, Ogg); else the end of the last chunk is the best guess. */
   durationSeconds?: number;
-  /** The recording's sample rate from its header (WAV), before any resample block. */
+  /** The recording's sample rate from its header, before any resample block. */
   sampleRate?: number;
   streamed: boolean;
   groups: AsyncIterable<readonly ItemOutput[]>;
@@ -75,7 +81,7 @@ export interface PreparedRecording {
  * Starts a recording: a whole-file one starts running on a worker right away (so callers can prepare the
  * next recordings while predicting this one); a streamed one reads its header and starts with iteration.
  */
-export async function prepareRecording(engine: PredictEngine, source: PredictionSource): Promise<PreparedRecording> {
+export async function prepareRecording(engine: PredictEngine, source: PredictionSource, whole = false): Promise<PreparedRecording> {
   let size: number;
   try {
     const info = await stat(source.abs);
@@ -87,7 +93,13 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
   }
   const { pipeline } = engine.predictor;
   const above = engine.options.streamAbove ?? predictStreamThreshold();
-  if (streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above, ['wav', 'flac']))) return prepareStreamed(engine, source);
+  if (!whole && streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above, STREAMED))) {
+    try {
+      return await prepareStreamed(engine, source);
+    } catch (error) {
+      if (!(error instanceof StreamDeclined)) throw error;
+    }
+  }
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(source.abs));
@@ -98,7 +110,7 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
     ? engine.pool.run({ specJson: engine.specJson, path: source.path, bytes }).then((r) => (r.ok ? r : Promise.reject(errorFromData(r.error))))
     : runPipelineOnFile(pipeline, { path: source.path, bytes });
   const result = await running;
-  const header = wavHeader(bytes);
+  const header = declaredLength(bytes);
   return { source, durationSeconds: header?.durationSeconds, sampleRate: header?.sampleRate, streamed: false, groups: once(result.items), warnings: result.warnings };
 }
 
@@ -167,14 +179,6 @@ async function* once<T>(value: T): AsyncGenerator<T, void, undefined> {
   yield value;
 }
 
-function wavHeader(bytes: Uint8Array): { durationSeconds: number; sampleRate: number } | undefined {
-  try {
-    return parseWavHeader(bytes, 'recording');
-  } catch {
-    return undefined;
-  }
-}
-
 function notReadable(error: unknown, path: string): BirdcallError {
   const code = (error as NodeJS.ErrnoException).code;
   return new BirdcallError('SOURCE_NOT_FOUND', code === 'ENOENT' ? 'the file does not exist' : `cannot read the file (${code ?? String(error)})`, path);
@@ -235,8 +239,17 @@ export async function predictRecordings(engine: PredictEngine, sources: AsyncIte
     let sink: RecordingSink | undefined;
     try {
       if (started.prepared === undefined) throw started.error;
-      sink = await handlers.open(started.prepared);
-      for await (const rows of predictPrepared(engine, started.prepared, handlers.signal)) await sink.rows(rows);
+      try {
+        sink = await handlers.open(started.prepared);
+        for await (const rows of predictPrepared(engine, started.prepared, handlers.signal)) await sink.rows(rows);
+      } catch (error) {
+        if (!(error instanceof StreamDeclined)) throw error;
+        // Damage found part-way through a compressed stream: start again, read whole (see audio/stream.ts).
+        await sink?.abort();
+        const whole = await prepareRecording(engine, started.source, true);
+        sink = await handlers.open(whole);
+        for await (const rows of predictPrepared(engine, whole, handlers.signal)) await sink.rows(rows);
+      }
       await sink.end();
     } catch (error) {
       await sink?.abort();

@@ -1,7 +1,7 @@
 import FFT from 'fft.js';
 import lsr from '@alexanderolsen/libsamplerate-js';
 import { describe, it, expect } from 'vitest';
-import { resample, resampleParams } from '../../src/audio/resample.ts';
+import { resample, resampleParams, ResampleStream } from '../../src/audio/resample.ts';
 import type { Audio } from '../../src/audio/types.ts';
 import { BirdcallError } from '../../src/errors.ts';
 import { maxAbsDiff } from './compare.ts';
@@ -243,5 +243,51 @@ describe('resample', () => {
         expect(asymmetry, `${from} Hz, ${quality}`).toBeLessThan(1e-6);
       }
     }
+  });
+});
+
+describe('ResampleStream', () => {
+  /** A noisy chirp: every frequency band has energy, so any difference in filtering shows. */
+  function signal(rate: number, seconds: number): Float32Array {
+    let seed = 7;
+    return Float32Array.from({ length: Math.round(rate * seconds) }, (_, i) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return 0.5 * Math.sin((2 * Math.PI * (200 + i / 40) * i) / rate) + 0.1 * (seed / 2147483648 - 0.5);
+    });
+  }
+
+  it.each([
+    [44100, 32000, 'best'],
+    [48000, 32000, 'best'],
+    [22050, 16000, 'best'],
+    [32000, 48000, 'best'],
+    [44100, 32001, 'fast'],
+  ] as const)('%i -> %i Hz (%s) fed in blocks of any size gives resample() bit for bit', (from, to, quality) => {
+    const x = signal(from, 9.3);
+    const whole = resample({ samples: x, sampleRate: from, source: 'x' }, to, { quality }).samples;
+    for (const sizes of [[1, 7, 5000], [65536], [300_000]]) {
+      const stream = new ResampleStream(from, to, quality);
+      const parts: Float32Array[] = [];
+      for (let at = 0, i = 0; at < x.length; i++) {
+        const n = sizes[i % sizes.length];
+        parts.push(stream.push(x.slice(at, at + n)));
+        at += n;
+      }
+      parts.push(stream.end());
+      const joined = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+      parts.reduce((at, p) => (joined.set(p, at), at + p.length), 0);
+      expect(joined.length).toBe(whole.length);
+      expect(Buffer.compare(Buffer.from(joined.buffer), Buffer.from(whole.buffer))).toBe(0);
+    }
+  });
+
+  it('gives outputs as the input comes, holding only what the filters still need', () => {
+    const stream = new ResampleStream(48000, 32000);
+    const x = signal(48000, 60);
+    let out = 0;
+    for (let at = 0; at < x.length; at += 48000) out += stream.push(x.subarray(at, at + 48000)).length;
+    // All but the filters' reach and one FFT block are out before the end.
+    expect(out).toBeGreaterThan(60 * 32000 - 40000);
+    expect(out + stream.end().length).toBe(60 * 32000);
   });
 });

@@ -1,11 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OggVorbisDecoder } from '@wasm-audio-decoders/ogg-vorbis';
 import { decodeOggVorbis, scanOgg } from '../../src/audio/ogg.ts';
-import { decodeVorbisStb } from '../../src/audio/stb-vorbis.ts';
+import { decodeVorbisStb, decodeVorbisStbPieces } from '../../src/audio/stb-vorbis.ts';
+import { openAudioStream } from '../../src/audio/decode.ts';
+import { toMono } from '../../src/audio/mono.ts';
+import { StreamDeclined } from '../../src/audio/stream.ts';
 import { BIRDCALLS, HAVE_SHARED } from '../helpers/shared.ts';
 import { maxAbsDiff } from './compare.ts';
 
@@ -79,5 +82,49 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('Ogg Vorbis through stb_vorbis in was
     const audio = await decodeOggVorbis(bytes, 'flip.ogg', { onWarning: (m) => warnings.push(m) });
     expect(audio.channels[0].length).toBeGreaterThan(0);
     expect(warnings.join('\n')).toMatch(/CRC/);
+  });
+
+  /** `bytes` in pieces of `size` bytes, as a file read stream gives them. */
+  async function* piecesOf(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array, void, undefined> {
+    for (let at = 0; at < bytes.length; at += size) yield bytes.slice(at, at + size);
+  }
+
+  it.each([
+    [0, 997],
+    [1, 4096],
+    [2, 1 << 20],
+  ])('pushdata in pieces gives the pulldata samples bit for bit (file %i, pieces of %i bytes)', async (i, size) => {
+    const bytes = oggOf(i);
+    const whole = decodeVorbisStb(bytes, scanOgg(bytes).lastGranule)!;
+    const blocks: Float32Array[][] = [];
+    for await (const block of decodeVorbisStbPieces(piecesOf(bytes, size))) blocks.push(block);
+    expect(blocks.length).toBeGreaterThan(1); // more than one block: the joins are tested
+    for (let c = 0; c < whole.channelData.length; c++) {
+      const joined = new Float32Array(blocks.reduce((n, b) => n + b[c].length, 0));
+      blocks.reduce((at, b) => (joined.set(b[c], at), at + b[c].length), 0);
+      expect(joined).toEqual(whole.channelData[c]);
+    }
+  });
+
+  it('a stream of the file gives its length first, then toMono of the whole-file decode; damage declines', async () => {
+    const path = join(dir, '1.ogg');
+    const stream = await openAudioStream(path, '1.ogg', {});
+    const whole = toMono(await decodeOggVorbis(oggOf(1), '1.ogg'));
+    expect(stream.info.numFrames).toBe(whole.samples.length);
+    const parts: Float32Array[] = [];
+    for await (const block of stream.blocks()) parts.push(block);
+    expect(Float32Array.from(parts.flatMap((p) => Array.from(p)))).toEqual(whole.samples);
+
+    const damaged = oggOf(1).slice();
+    damaged[Math.floor(damaged.length * 0.5)] ^= 0x10;
+    writeFileSync(join(dir, 'damaged.ogg'), damaged);
+    const bad = await openAudioStream(join(dir, 'damaged.ogg'), 'damaged.ogg', {});
+    const drain = async (): Promise<void> => {
+      for await (const block of bad.blocks()) void block;
+    };
+    await expect(drain()).rejects.toThrow(StreamDeclined);
+    // Cut short: the last page is not the end-of-stream page, so it declines before any sample.
+    writeFileSync(join(dir, 'cut.ogg'), oggOf(1).slice(0, Math.floor(damaged.length * 0.7)));
+    await expect(openAudioStream(join(dir, 'cut.ogg'), 'cut.ogg', {})).rejects.toThrow(StreamDeclined);
   });
 });

@@ -7,7 +7,8 @@ import { BirdcallError } from '../../src/errors.ts';
 import { StateStore } from '../../src/store/state.ts';
 import type { InputRow } from '../../src/store/manifest-types.ts';
 import { pipelineHash, resolvePipeline } from '../../src/pipeline/pipeline.ts';
-import { outputBaseFor, processSource, type SourceContext } from '../../src/batch/convert-file.ts';
+import { processSource, type SourceContext } from '../../src/batch/convert-file.ts';
+import { outputBaseFor } from '../../src/store/plan.ts';
 import { createRunner } from '../../src/pipeline/runner.ts';
 
 const RATE = 8000;

@@ -83,6 +83,55 @@ describe('predict on long recordings and archives', () => {
     expect((await prepareRecording(engine, source)).streamed).toBe(true);
   });
 
+  it.skipIf(!HAVE_SOX)(
+    `streams Ogg Vorbis and FLAC just over the threshold with every output of the whole-file path; a FLAC damaged mid-file too (${HAVE_SOX ? 'sox makes them' : SOX_SKIP_REASON})`,
+    async () => {
+      const input = join(fx.dir, 'compressed');
+      await mkdir(input, { recursive: true });
+      sox([long, join(input, 'S_0001.ogg')]);
+      sox([long, join(input, 'S_0002.flac')]);
+      // Damage in the middle of the FLAC: frames there fail their CRC.
+      const damaged = new Uint8Array(await readFile(join(input, 'S_0002.flac')));
+      for (let i = 0; i < 64; i++) damaged[(damaged.length >> 1) + 97 * i] ^= 0x5a;
+      await writeFile(join(input, 'S_0003.flac'), damaged);
+      // An Ogg cut short: its last page does not end the stream, so it is read whole from the start.
+      const ogg = await readFile(join(input, 'S_0001.ogg'));
+      await writeFile(join(input, 'S_0004.ogg'), ogg.subarray(0, Math.floor(ogg.length * 0.8)));
+      const smallest = Math.min(...['S_0001.ogg', 'S_0002.flac', 'S_0003.flac', 'S_0004.ogg'].map((f) => statSync(join(input, f)).size));
+      await initBackend();
+      const predictor = await loadPredictor(fx.model);
+      const engine = createEngine(predictor, { jobs: 1, streamAbove: smallest - 1 });
+      for (const name of ['S_0001.ogg', 'S_0002.flac', 'S_0003.flac']) {
+        const source = { path: name, abs: join(input, name), row: { path: name, primaryLabel: '', secondaryLabels: [], metadata: {} } };
+        expect((await prepareRecording(engine, source)).streamed).toBe(true);
+      }
+      const run = async (name: string, streamAbove: number, jobs: number): Promise<string> => {
+        const outDir = join(fx.dir, name);
+        const detect = { thresholds: { default: 0, perClass: new Map<string, number>() }, topK: 1 };
+        await predictArchive(predictor, { input, outDir, formats: ['csv', 'birdclef', 'raven', 'audacity'], detect, jobs, streamAbove });
+        return outDir;
+      };
+      // Each file just over the threshold (its size less one byte), through the CLI: the CSV read whole.
+      for (const name of ['S_0001.ogg', 'S_0002.flac']) {
+        const file = join(input, name);
+        const csv = (above: string): string => join(fx.dir, `${name}-${above}.csv`);
+        const size = String(statSync(file).size - 1);
+        for (const above of [size, '1TB']) expect((await runCli(['predict', '--model', fx.model, file, '-o', csv(above), '--stream-above', above, '--no-progress'])).code).toBe(0);
+        expect(await readFile(csv(size), 'utf8')).toBe(await readFile(csv('1TB'), 'utf8'));
+      }
+      const whole = await run('compressed-whole', Infinity, 1);
+      const errors = table(await readFile(join(whole, 'errors.csv'), 'utf8'));
+      expect(errors.map((e) => e.path)).toEqual(expect.arrayContaining(['S_0003.flac', 'S_0004.ogg']));
+      const outputs = allFiles(whole).filter((f) => !f.startsWith('.birdcall') && f !== 'summary.json');
+      expect(outputs).toEqual(expect.arrayContaining(['raven/S_0001.birdcall.selections.txt', 'birdclef/S_0002.csv', 'submission.csv']));
+      for (const jobs of [1, 2]) {
+        const streamed = await run(`compressed-streamed${jobs}`, smallest - 1, jobs);
+        expect(allFiles(streamed).filter((f) => !f.startsWith('.birdcall') && f !== 'summary.json').sort()).toEqual([...outputs].sort());
+        for (const f of outputs) expect(await readFile(join(streamed, f), 'utf8'), f).toBe(await readFile(join(whole, f), 'utf8'));
+      }
+    },
+  );
+
   it('writes every format per recording, and the Raven and Audacity tables load back with the chunk times', async () => {
     const dir = join(fx.dir, 'formats');
     const args = ['predict', '--model', fx.model, archive, '-o', dir, '--format', 'csv,birdclef', '--format', 'raven,audacity', '--threshold', '0', '--top-k', '1'];
@@ -180,6 +229,33 @@ describe('predict on long recordings and archives', () => {
     expect(ids[0].length).toBeGreaterThan(0);
     expect(ids[1].length).toBeGreaterThan(0);
     expect([...ids[0], ...ids[1]].sort()).toEqual(['S_0001', 'hitone0', 'hitone1', 'hitone2', 'lowtone0', 'lowtone1', 'lowtone2']);
+  });
+
+  it('manifest merge joins predict shards into the tables of one unsharded run, byte for byte', async () => {
+    const input = join(fx.dir, 'sharded-in');
+    await cp(archive, input, { recursive: true });
+    await writeFile(join(input, 'broken.wav'), 'RIFF but not really a wave file');
+    const common = ['--model', fx.model, input, '--format', 'csv,birdclef,raven,audacity', '--threshold', '0.5', '--no-progress'];
+    const whole = join(fx.dir, 'unsharded');
+    expect((await runCli(['predict', ...common, '-o', whole])).code).toBe(3);
+    const shardDirs = [0, 1, 2].map((k) => join(fx.dir, 'sharded', `shard-${k}`));
+    for (const [k, dir] of shardDirs.entries()) {
+      expect([0, 3]).toContain((await runCli(['predict', ...common, '-o', dir, '--shard', `${k}/3`])).code);
+      expect(existsSync(join(dir, 'shard.json'))).toBe(true);
+    }
+    const merged = join(fx.dir, 'sharded', 'all');
+    // A shard missing: refused, nothing written.
+    const partial = await runCli(['manifest', 'merge', merged, ...shardDirs.slice(0, 2)]);
+    expect(partial.code).toBe(1);
+    expect(partial.stderr).toMatch(/shard 2\/3 missing/);
+    expect(existsSync(merged)).toBe(false);
+    const result = await runCli(['manifest', 'merge', merged, ...shardDirs]);
+    expect(result.stderr).toMatch(/merged 3 predict shard\(s\): 8 recordings/);
+    expect(result.code).toBe(3); // broken.wav failed in its shard, as in the unsharded run
+    const tables = (dir: string): string[] => allFiles(dir).filter((f) => !f.startsWith('.birdcall') && f !== 'summary.json').sort();
+    expect(tables(merged)).toEqual(tables(whole));
+    expect(tables(whole)).toEqual(expect.arrayContaining(['predictions.csv', 'submission.csv', 'errors.csv', 'raven/site1/S_0001.birdcall.selections.txt']));
+    for (const f of tables(whole)) expect(await readFile(join(merged, f), 'utf8'), f).toBe(await readFile(join(whole, f), 'utf8'));
   });
 
   it('stops on a signal mid-recording with no temp file and valid tables, and the next run finishes the rest', async () => {

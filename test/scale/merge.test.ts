@@ -1,6 +1,6 @@
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { writeOutputManifestRows } from '../../src/store/manifest.ts';
 import type { OutputRow } from '../../src/store/manifest-types.ts';
@@ -77,4 +77,24 @@ describe('manifest merge', () => {
     const b = await shard(root, 1, 3, ['c.wav'], { rows: [row('c.wav', 0, 'h2')] });
     await expect(mergeManifests({ out: join(root, 'm.csv'), shards: [a, b] })).rejects.toThrow(/different shard counts.*different pipelines/);
   });
+
+  it("carries the shards' recipe.json to the merged manifest; different recipes are refused with nothing written", async () => {
+    const root = mkdtempSync(join(tmpdir(), 'birdcall-merge-recipe-'));
+    const manifests = [await shard(root, 0, 2, ['a.wav']), await shard(root, 1, 2, ['b.wav'])];
+    const recipe = JSON.stringify({ name: 'real-clips', version: 1, train: { epochs: 20 } }, null, 2) + '\n';
+    for (const m of manifests) writeFileSync(join(dirname(m), 'recipe.json'), recipe);
+    await mergeManifests({ out: join(root, 'manifest.csv'), shards: manifests });
+    expect(readFileSync(join(root, 'recipe.json'), 'utf8')).toBe(recipe);
+
+    writeFileSync(join(dirname(manifests[1]), 'recipe.json'), recipe.replace('"version": 1', '"version": 2'));
+    await expect(mergeManifests({ out: join(root, 'other.csv'), shards: manifests })).rejects.toThrow(/different recipes .*real-clips v1.*real-clips v2/);
+    expect(existsSync(join(root, 'other.csv'))).toBe(false);
+    // One shard without a recipe is a disagreement too; none at all removes a stale recipe.json.
+    rmSync(join(dirname(manifests[1]), 'recipe.json'));
+    await expect(mergeManifests({ out: join(root, 'other.csv'), shards: manifests })).rejects.toThrow(/different recipes .*none/);
+    rmSync(join(dirname(manifests[0]), 'recipe.json'));
+    await mergeManifests({ out: join(root, 'manifest.csv'), shards: manifests });
+    expect(existsSync(join(root, 'recipe.json'))).toBe(false);
+  });
 });
+

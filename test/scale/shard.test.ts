@@ -46,9 +46,9 @@ describe('shard assignment', () => {
       writeFileSync(join(root, rel), 'RIFF');
     };
     for (let i = 0; i < 40; i++) add(`sp${i % 3}/a${i}.wav`);
-    const before = await Promise.all([0, 1, 2].map((k) => shardSources(root, { index: k, count: 3 })));
+    const before = await Promise.all([0, 1, 2].map(async (k) => (await shardSources(root, { index: k, count: 3 })).sources));
     for (let i = 0; i < 20; i++) add(`sp${i % 4}/b${i}.wav`);
-    const after = await Promise.all([0, 1, 2].map((k) => shardSources(root, { index: k, count: 3 })));
+    const after = await Promise.all([0, 1, 2].map(async (k) => (await shardSources(root, { index: k, count: 3 })).sources));
     for (let k = 0; k < 3; k++) expect(after[k].filter((p) => p.includes('/a'))).toEqual(before[k]);
     expect(after.flat().sort()).toHaveLength(60);
     expect(new Set(after.flat()).size).toBe(60);
@@ -97,7 +97,7 @@ describe('convert --shard then manifest merge', () => {
       const summary = await convertShard({ input: root, outDir: join(out, `shard-${k}`), pipeline, jobs: 1, shard: { index: k, count: 3 } });
       manifests.push(summary.manifestPath);
       const record = JSON.parse(readFileSync(join(out, `shard-${k}`, 'shard.json'), 'utf8')) as ShardRecord;
-      expect(record.sources).toEqual(await shardSources(root, { index: k, count: 3 }));
+      expect(record.sources).toEqual((await shardSources(root, { index: k, count: 3 })).sources);
       expect(summary.converted).toBe(record.sources.length);
     }
     const merged = await mergeManifests({ out: join(out, 'manifest.csv'), shards: manifests, inputManifest: root });

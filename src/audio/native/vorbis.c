@@ -6,6 +6,9 @@
  * The module owns its memory (exported): stb_vorbis allocates only inside the buffer the caller passes
  * (stb_vorbis_alloc), so no malloc is needed. cos, sin, exp, log and pow, used only while reading a
  * file's setup header (window, twiddles, codebook sizes), come from JavaScript's Math as doubles.
+ * Both of stb_vorbis's APIs are built: pulldata over a whole file in memory (vorbis_open, vorbis_read) and
+ * pushdata over pieces of a file as it is read (vorbis_open_push, vorbis_push), which decode the same
+ * packets through the same code into the same samples.
  * Built with -Wno-int-conversion: STB_VORBIS_NO_CRT defines malloc(s) as 0, which stb_vorbis returns as a
  * pointer on the (never taken, with an allocation buffer) malloc path.
  */
@@ -13,7 +16,6 @@ typedef __SIZE_TYPE__ size_t;
 
 #define STB_VORBIS_NO_STDIO
 #define STB_VORBIS_NO_CRT
-#define STB_VORBIS_NO_PUSHDATA_API
 #define STB_VORBIS_NO_INTEGER_CONVERSION
 
 #define EXPORT(name) __attribute__((export_name(#name)))
@@ -99,4 +101,28 @@ EXPORT(vorbis_error) int vorbis_error(stb_vorbis *v) { return stb_vorbis_get_err
 /* Up to `frames` frames into the planes outs[0 .. channels-1]; returns how many (0 at the end). */
 EXPORT(vorbis_read) int vorbis_read(stb_vorbis *v, int channels, float **outs, int frames) {
   return stb_vorbis_get_samples_float(v, channels, outs, frames);
+}
+
+/*
+ * Pushdata: open from the first bytes of the file; returns the decoder (0 when the headers need more data:
+ * out[1] = 1 (VORBIS_need_more_data), or on an error: its code at out[1]) and the bytes used at out[0].
+ */
+EXPORT(vorbis_open_push) stb_vorbis *vorbis_open_push(const unsigned char *data, int length, char *alloc, int allocLength, int *out) {
+  stb_vorbis_alloc a;
+  a.alloc_buffer = alloc;
+  a.alloc_buffer_length_in_bytes = allocLength;
+  out[0] = 0;
+  return stb_vorbis_open_pushdata(data, length, &out[0], &out[1], &a);
+}
+
+/*
+ * Decodes at most one frame from data[0 .. length): returns the bytes used (0 with no samples: a whole
+ * packet is not there yet). out[0] = frames decoded, out[1] = the address of the channel pointers.
+ */
+EXPORT(vorbis_push) int vorbis_push(stb_vorbis *v, const unsigned char *data, int length, int *out) {
+  float **output = 0;
+  int channels = 0;
+  int used = stb_vorbis_decode_frame_pushdata(v, data, length, &channels, &output, &out[0]);
+  out[1] = (int)output;
+  return used;
 }

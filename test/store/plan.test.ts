@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planSources, type PlannedItem } from '../../src/batch/plan.ts';
+import { planSources, type PlannedItem } from '../../src/store/plan.ts';
 
 function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'birdcall-plan-'));

@@ -1,7 +1,9 @@
+import { basename, extname } from 'node:path';
 import { BirdcallError } from '../errors.ts';
-import { openInputs, type InputLayout } from '../store/inputs.ts';
-import type { InputRow } from '../store/manifest-types.ts';
-import { baseKey, outputBaseFor, type OutputBase } from './convert-file.ts';
+import { openInputs, type InputLayout } from './inputs.ts';
+import type { InputRow } from './manifest-types.ts';
+import { safeName } from './paths.ts';
+import { sha256Hex } from './state.ts';
 
 /**
  * The one walk over INPUT that `convert`, `convert --queue` (enqueue) and `convert --shard` share, so they
@@ -84,4 +86,32 @@ export async function planSources(input: string, filter?: (row: InputRow) => boo
 /** The source that owns an output name in a plan, if any. */
 export function ownerOf(plan: SourcePlan, base: OutputBase | undefined): string | undefined {
   return base ? plan.owners.get(baseKey(base)) : undefined;
+}
+
+/** Where a source's outputs go: label folder and stem, unique in the run even on case-insensitive disks. */
+export interface OutputBase {
+  label: string;
+  stem: string;
+}
+
+/**
+ * Label folder and file stem of a source. Sanitized with safeName; if another source of this run already has
+ * the same folder and stem (same file name under two folders, or names differing only in case), this one
+ * gets a hash of its path appended, so no two sources ever write the same output file. Called on every
+ * source in input order, with one `taken` map carried from row to row.
+ */
+export function outputBaseFor(row: InputRow, taken: Map<string, string>): OutputBase {
+  const label = safeName(row.primaryLabel === '' ? 'unlabelled' : row.primaryLabel);
+  const fileName = basename(row.path);
+  const stem = safeName(fileName.slice(0, fileName.length - extname(fileName).length) || fileName);
+  let base = { label, stem };
+  const owner = taken.get(baseKey(base));
+  if (owner !== undefined && owner !== row.path) base = { label, stem: `${stem}-${sha256Hex(row.path).slice(0, 12)}` };
+  taken.set(baseKey(base), row.path);
+  return base;
+}
+
+/** Output names compared case-insensitively: `XC1` and `xc1` are one file on macOS and Windows disks. */
+export function baseKey(base: OutputBase): string {
+  return `${base.label}/${base.stem}`.toLowerCase();
 }
