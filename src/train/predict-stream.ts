@@ -278,7 +278,9 @@ export interface PredictFilesOptions {
   jobs?: number;
   /** WAV files larger than this many bytes stream (see EngineOptions). */
   streamAbove?: number;
-  /** Called with each group of chunk predictions as soon as they are made (e.g. to stream them to a CSV). */
+  /** Seconds of audio per streamed window (default 60). */
+  windowSeconds?: number;
+  /** Called with each recording's chunk predictions, in groups, once the recording has been predicted whole (e.g. to stream them to a CSV); a recording that fails gives none. */
   onPredictions?: (rows: ChunkPrediction[]) => void | Promise<void>;
   onProgress?: (progress: PredictFilesProgress) => void;
   /** Called for a recording that failed (it is skipped; the rest go on). */
@@ -306,21 +308,39 @@ export async function predictFiles(predictor: Predictor, input: string, options:
   const { count, sources } = await predictionSources(input, { onInvalid: (path, error) => fail(failureOf(path, error)) });
   const progress = (source: string): void =>
     options.onProgress?.({ done: summary.files, total: Math.max(count, summary.files), failed: summary.failed, chunks: summary.chunks, source });
-  const engine = createEngine(predictor, { jobs: options.jobs ?? 1, batchSize: options.batchSize, tta: options.tta, streamAbove: options.streamAbove });
+  const engine = createEngine(predictor, {
+    jobs: options.jobs ?? 1,
+    batchSize: options.batchSize,
+    tta: options.tta,
+    streamAbove: options.streamAbove,
+    windowSeconds: options.windowSeconds,
+  });
   try {
     await predictRecordings(engine, sources, {
       signal: options.signal,
-      open: async (prepared) => ({
-        rows: async (rows) => {
-          summary.chunks += rows.length;
-          await options.onPredictions?.(rows);
-        },
-        end: () => {
-          summary.files++;
-          progress(prepared.source.path);
-        },
-        abort: () => {},
-      }),
+      // A recording's rows are held until it ends: one that fails part-way, or is re-read whole after a
+      // compressed stream declined, must leave no partial rows in the caller's output. Rows are small (a few
+      // MB for a 10-hour file), the audio is what streams.
+      open: async (prepared) => {
+        let held: ChunkPrediction[][] = [];
+        return {
+          rows: (rows) => {
+            held.push(rows);
+          },
+          end: async () => {
+            for (const rows of held) {
+              summary.chunks += rows.length;
+              await options.onPredictions?.(rows);
+            }
+            held = [];
+            summary.files++;
+            progress(prepared.source.path);
+          },
+          abort: () => {
+            held = [];
+          },
+        };
+      },
       onError: fail,
     });
   } finally {
