@@ -38,8 +38,8 @@ function checkAgainstRate(params: Record<string, unknown>, sr: number): void {
   if (fmin >= top) throw new UsageError(`--fmin ${fmin} Hz must be below fmax (${top} Hz)`);
 }
 
-function jobsOf(raw: string | undefined): number {
-  if (raw === undefined) return 1;
+function jobsOf(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
   const n = Number(raw.trim());
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs must be a whole number of threads >= 1, got "${raw}"`);
   return n;
@@ -65,7 +65,7 @@ export function register(program: Command): void {
     .option('--sr <hz>', "resample to this rate first (librosa.load's sr); default: the file's own rate")
     .option('--preset <name>', 'start from a preset (librosa, birdclef, kaggle2020, birdnet); flags given override it')
     .option('--db', 'convert to dB (librosa.power_to_db; see --ref, --amin, --top-db)')
-    .option('--jobs <n>', 'threads for one file, this one included (WAV without --sr resampling; holds the samples in memory: 460 MB per hour at 32 kHz). Default 1: stream the file in blocks, bounded memory')
+    .option('--jobs <n>', 'threads for one file, this one included; above 1 the samples are held in memory (460 MB per hour at 32 kHz). Default: all cores, except a WAV at its own rate over about 70 minutes at 32 kHz, which streams; 1: stream a WAV in blocks, bounded memory')
     .option('--no-stream', 'read a WAV file whole instead of streaming it (same values); other formats are always read whole');
   const melInfos = addParamOptions(command, melspecBlock.params);
   const dbInfos = addParamOptions(command, dbBlock.params);
@@ -75,8 +75,11 @@ export function register(program: Command): void {
   );
 
   command.action(async (input: string, flags: MelspecFlags) => {
+    const jobs = jobsOf(flags.jobs);
+    // The worker threads start now (about 0.2 s each) while this thread loads the rest and reads the file.
+    if (jobs !== 1) (await import('../dsp/parallel.ts')).warmMelWorkers(jobs);
     const [{ presetSettings }, { melspecFile }, { encodeNpy }] = await Promise.all([
-      import('../pipeline/pipeline.ts'),
+      import('../dsp/presets.ts'),
       import('../pipeline/melspec-file.ts'),
       import('../image/npy.ts'),
     ]);
@@ -84,8 +87,6 @@ export function register(program: Command): void {
     const melParams = parseParams(melspecBlock.params, { ...base.melspec, ...readParamOptions(command, melInfos) }, '', { usage: true, spell: flagOf }) as Record<string, unknown>;
     const dbParams = parseParams(dbBlock.params, readParamOptions(command, dbInfos), '', { usage: true, spell: flagOf }) as Record<string, unknown>;
     const targetRate = flags.sr !== undefined ? targetRateOf(flags.sr) : base.sampleRate;
-
-    const jobs = jobsOf(flags.jobs);
 
     const warnings: string[] = [];
     const mel = await melspecFile(input, {
