@@ -54,7 +54,13 @@ export async function melspecFile(path: string, options: MelspecFileOptions = {}
   const jobs = options.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new BirdcallError('PARAM_INVALID', `jobs must be a whole number >= 1, got ${jobs}`);
   if (options.stream !== false && (await isWav(path))) {
-    const wav = await openWavStream(path, { onWarning: warn });
+    const headerWarnings: string[] = [];
+    const wav = await openWavStream(path, {
+      onWarning: (w) => {
+        headerWarnings.push(w);
+        warn(w);
+      },
+    });
     const rate = wav.info.sampleRate;
     if (options.sampleRate === undefined || options.sampleRate === rate) {
       options.checkRate?.(rate);
@@ -63,7 +69,11 @@ export async function melspecFile(path: string, options: MelspecFileOptions = {}
       if (stream) return melStreamed(wav, params, options.db, warn, path);
       // Reads 4x the streaming block (1 MB of float32 a channel): a quarter of the round trips through libuv,
       // and still dozens of blocks for the workers to start on while the rest is read.
-      const blocks = (await openWavStream(path, { onWarning: warn, blockFrames: 1 << 18 })).blocks();
+      // (opened again for that: the header's warnings were given once already)
+      const again = (w: string): void => {
+        if (!headerWarnings.includes(w)) warn(w);
+      };
+      const blocks = (await openWavStream(path, { onWarning: again, blockFrames: 1 << 18 })).blocks();
       const mel = await melSpectrogramParallelBlocks(wav.info.numFrames, blocks, params, { jobs, warn, file: path });
       return options.db ? powerToDb(mel, options.db, { inPlace: true }) : mel;
     }
