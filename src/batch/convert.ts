@@ -10,7 +10,7 @@ import { pipelineHash, toSpec, type ResolvedPipeline } from '../pipeline/pipelin
 import { BIRDCALL_VERSION } from '../version.ts';
 import { ConvertRun, type ConvertProgress, type ConvertSummary, type RunFacts } from './convert-run.ts';
 import { planSources, type SourcePlan } from './plan.ts';
-import { createSourceRunner, type SourceRunner } from './source-pool.ts';
+import { startSourceThreads, type SourceRunner, type SourceThreads } from './source-pool.ts';
 import type { ConvertSetup } from './source-thread.ts';
 
 export { estimateSecondsLeft, warningKind, type ConvertError, type ConvertProgress, type ConvertSummary } from './convert-run.ts';
@@ -114,6 +114,16 @@ function checkOptions(options: ConvertOptions): number {
  */
 export async function convert(options: ConvertOptions): Promise<ConvertSummary> {
   const jobs = checkOptions(options);
+  // Started first: the threads' start-up overlaps the walk of the input and the set-up of the output folder.
+  const threads = startSourceThreads(jobs, (options.pipeline.modules ?? []).length > 0);
+  try {
+    return await convertOn(threads, jobs, options);
+  } finally {
+    await threads.close();
+  }
+}
+
+async function convertOn(threads: SourceThreads, jobs: number, options: ConvertOptions): Promise<ConvertSummary> {
   const plan = await planSources(options.input, options.filter);
   const total = await plan.count();
   const outDir = options.outDir;
@@ -141,7 +151,7 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
       maxDuration: options.maxDuration,
       streamAbove: options.streamAbove,
     };
-    runner = createSourceRunner(setup, jobs, (options.pipeline.modules ?? []).length > 0);
+    runner = threads.runner(setup);
     const run = new ConvertRun(new StateStore(outDir), total, options.onProgress);
     const stop = await schedule(plan, run, runner, jobs, options);
     // Free the worker threads (and end any source abandoned after the grace) before the manifest pass.

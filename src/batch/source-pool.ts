@@ -25,11 +25,27 @@ export const SOURCE_WORKER: BundledWorker = {
   packages: 'external',
 };
 
-export function createSourceRunner(setup: ConvertSetup, jobs: number, userModules: boolean): SourceRunner {
+/**
+ * The threads of a run, started before the run knows its setup (input root, pipeline hash…): their start-up
+ * (0.2-0.3 s of CPU each: modules, then wasm warm-up on the first source) overlaps the planning on this thread.
+ */
+export interface SourceThreads {
+  /** The runner for a setup; one per run. */
+  runner(setup: ConvertSetup): SourceRunner;
+  /** Ends the threads (also when no runner was made: planning failed). */
+  close(): Promise<void>;
+}
+
+export function startSourceThreads(jobs: number, userModules: boolean): SourceThreads {
   if (jobs === 1) {
-    const ctx = sourceContext(setup);
     return {
-      convert: async (row, base) => convertSource(await ctx, row, base),
+      runner(setup) {
+        const ctx = sourceContext(setup);
+        return {
+          convert: async (row, base) => convertSource(await ctx, row, base),
+          close: async () => {},
+        };
+      },
       close: async () => {},
     };
   }
@@ -45,14 +61,20 @@ export function createSourceRunner(setup: ConvertSetup, jobs: number, userModule
     // while another thread idles.
     concurrentTasksPerWorker: 1,
   });
-  const setupJson = JSON.stringify(setup);
   let closed: Promise<void> | undefined;
+  const close = (): Promise<void> => (closed ??= pool.destroy());
   return {
-    async convert(row, base, signal) {
-      const result = await pool.run({ setupJson, row, base }, { signal });
-      if (!result.ok) throw errorFromData(result.error);
-      return result.result;
+    runner(setup) {
+      const setupJson = JSON.stringify(setup);
+      return {
+        async convert(row, base, signal) {
+          const result = await pool.run({ setupJson, row, base }, { signal });
+          if (!result.ok) throw errorFromData(result.error);
+          return result.result;
+        },
+        close,
+      };
     },
-    close: () => (closed ??= pool.destroy()),
+    close,
   };
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { BirdcallError, UsageError } from '../errors.ts';
 import type { AnyBlock, Kind, Step } from './block.ts';
@@ -223,10 +223,12 @@ const pipelineFileSchema = z.strictObject({
  */
 export function parsePipelineFile(text: string, opts: { path: string }): PipelineSpec {
   let data: unknown;
+  // yaml is loaded when a YAML file is read: the convert threads rebuild pipelines from JSON and start without it.
+  const yaml = extname(opts.path).toLowerCase() === '.json' ? undefined : (createRequire(import.meta.url)('yaml') as typeof import('yaml'));
   try {
-    data = extname(opts.path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    data = yaml ? yaml.parse(text) : JSON.parse(text);
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
+    const where = yaml && err instanceof yaml.YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
     throw new UsageError(`not valid ${extname(opts.path) === '.json' ? 'JSON' : 'YAML'}${where}: ${(err as Error).message.split('\n')[0]}`, opts.path);
   }
   const parsed = pipelineFileSchema.safeParse(data);
