@@ -179,18 +179,19 @@ function warnTooShort(config: MelSpectrogramConfig, length: number, options: Par
  * `length` samples long: the workers compute the frames whose samples are in while this thread reads the
  * rest, then this thread computes too. Same values as melSpectrogram of the blocks joined. A source that
  * yields fewer samples than `length` (a file cut short after its header was read) is computed as the
- * samples it gave.
+ * samples it gave. `finite` says the blocks hold no NaN or infinity (a WAV decoder's, which replaces them by
+ * 0): they are then copied without the check.
  */
 export async function melSpectrogramParallelBlocks(
   length: number,
   blocks: AsyncIterable<Float32Array>,
   params: MelSpectrogramParamsInput = {},
-  options: ParallelMelOptions = {},
+  options: ParallelMelOptions & { finite?: boolean } = {},
 ): Promise<Spectrogram> {
   const view = new Float32Array(new SharedArrayBuffer(4 * length));
   let filled = 0;
   const append = (block: Float32Array): void => {
-    const next = appendBlock(view, filled, block);
+    const next = appendBlock(view, filled, block, options.finite === true);
     if (next < 0) checkFinite(view.subarray(0, filled + block.length), options.file);
     filled = next;
   };
@@ -212,12 +213,17 @@ export async function melSpectrogramParallelBlocks(
 }
 
 /**
- * Appends a block at `filled` in one pass that also checks it (as copyFiniteInto): returns the new fill, or
- * -1 when the block holds a non-finite sample. A block beyond the announced length is refused.
+ * Appends a block at `filled` in one pass that also checks it (as copyFiniteInto) unless it is known
+ * `finite`: returns the new fill, or -1 when the block holds a non-finite sample. A block beyond the
+ * announced length is refused.
  */
-function appendBlock(view: Float32Array, filled: number, block: Float32Array): number {
+function appendBlock(view: Float32Array, filled: number, block: Float32Array, finite: boolean): number {
   const n = block.length;
   if (filled + n > view.length) throw new BirdcallError('INTERNAL', `the signal is longer than the ${view.length} samples announced`);
+  if (finite) {
+    view.set(block, filled);
+    return filled + n;
+  }
   let bad = false;
   for (let i = 0; i < n; i++) {
     const v = block[i];

@@ -74,7 +74,8 @@ export async function melspecFile(path: string, options: MelspecFileOptions = {}
         if (!headerWarnings.includes(w)) warn(w);
       };
       const blocks = (await openWavStream(path, { onWarning: again, blockFrames: 1 << 18 })).blocks();
-      const mel = await melSpectrogramParallelBlocks(wav.info.numFrames, blocks, params, { jobs, warn, file: path });
+      // finite: the WAV decoder replaces NaN and infinite samples by 0 (and warns).
+      const mel = await melSpectrogramParallelBlocks(wav.info.numFrames, blocks, params, { jobs, warn, file: path, finite: true });
       return options.db ? powerToDb(mel, options.db, { inPlace: true }) : mel;
     }
   }

@@ -118,9 +118,14 @@ describe('melSpectrogramParallelBlocks', () => {
     }
   }
 
-  it.each([1, 2, 3])('gives values identical to melSpectrogram of the joined blocks with %i thread(s)', async (jobs) => {
+  it.each([
+    [1, false],
+    [2, false],
+    [2, true],
+    [3, true],
+  ])('gives values identical to melSpectrogram of the joined blocks with %i thread(s) (known finite: %s)', async (jobs, finite) => {
     const whole = melSpectrogram(x, params);
-    const out = await melSpectrogramParallelBlocks(x.length, blocksOf(x), params, { jobs, minFramesPerPart: 10 });
+    const out = await melSpectrogramParallelBlocks(x.length, blocksOf(x), params, { jobs, minFramesPerPart: 10, finite });
     expect([out.bins, out.frames]).toEqual([whole.bins, whole.frames]);
     expect(Buffer.from(out.values.buffer).equals(Buffer.from(whole.values.buffer))).toBe(true);
   });
