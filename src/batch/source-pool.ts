@@ -21,6 +21,7 @@ export const SOURCE_WORKER: BundledWorker = {
   source: fileURLToPath(new URL('./source-thread.ts', import.meta.url)),
   tsxEntry: new URL('./source-thread-entry.mjs', import.meta.url),
   compiled: new URL('./source-thread.js', import.meta.url),
+  built: new URL('./source-thread.bundle.js', import.meta.url),
   // sharp (PNG decoding in user blocks) loads a native addon by path: packages stay imports.
   packages: 'external',
 };
