@@ -35,7 +35,7 @@ export interface MelspecFileOptions {
   /**
    * Threads, this one included. Above 1 the samples go once into shared memory (4 bytes a sample: 460 MB
    * for an hour at 32 kHz). 1 streams a WAV at its own rate in bounded memory. Default: every core, except
-   * for a WAV at its own rate whose samples exceed SHARED_SAMPLES_LIMIT, which streams.
+   * for a WAV at its own rate of more than 512 MiB of samples (about 70 minutes at 32 kHz), which streams.
    */
   jobs?: number;
   /** false reads the whole file at once even when it could stream (same values). Default true. */
