@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
@@ -10,7 +9,7 @@ import { pipelineHash, toSpec, type ResolvedPipeline } from '../pipeline/pipelin
 import { BIRDCALL_VERSION } from '../version.ts';
 import { ConvertRun, type ConvertProgress, type ConvertSummary, type RunFacts } from './convert-run.ts';
 import { planSources, type SourcePlan } from './plan.ts';
-import { startSourceThreads, type SourceRunner, type SourceThreads } from './source-pool.ts';
+import { defaultJobs, startSourceThreads, type SourceRunner, type SourceThreads } from './source-pool.ts';
 import type { ConvertSetup } from './source-thread.ts';
 
 export { estimateSecondsLeft, warningKind, type ConvertError, type ConvertProgress, type ConvertSummary } from './convert-run.ts';
@@ -66,7 +65,7 @@ export function convertExitCode(summary: ConvertSummary): 0 | 1 | 3 {
 }
 
 function checkOptions(options: ConvertOptions): number {
-  const jobs = options.jobs ?? availableParallelism();
+  const jobs = options.jobs ?? defaultJobs();
   if (!Number.isInteger(jobs) || jobs < 1) throw new BirdcallError('USAGE', `--jobs must be a positive integer, got ${jobs}`);
   if (options.maxDuration !== undefined && !(options.maxDuration > 0)) {
     throw new BirdcallError('USAGE', `--max-duration must be a positive number of seconds, got ${options.maxDuration}`);
