@@ -153,14 +153,20 @@ async function convertOn(threads: SourceThreads, jobs: number, options: ConvertO
     runner = threads.runner(setup);
     const run = new ConvertRun(new StateStore(outDir), total, options.onProgress);
     const stop = await schedule(plan, run, runner, jobs, options);
-    // Free the worker threads (and end any source abandoned after the grace) before the manifest pass.
-    await runner.close();
+    // The threads end while the manifest is written (they are idle: every source is done); after an early
+    // stop, first, so a source abandoned after the grace writes nothing more.
+    const closing = runner.close();
     const pipelineJson = JSON.stringify(toSpec(options.pipeline), null, 2) + '\n';
-    if (stop) return await stopRun(run, facts, stop, pipelineJson);
+    if (stop) {
+      await closing;
+      return await stopRun(run, facts, stop, pipelineJson);
+    }
     await run.removeStale(outDir, plan);
     plan.checkNotEmpty();
     await writeFileAtomic(join(outDir, 'pipeline.json'), pipelineJson);
-    return await run.writeResults(facts);
+    const summary = await run.writeResults(facts);
+    await closing;
+    return summary;
   } finally {
     await runner?.close();
     await releaseLock();
