@@ -1,6 +1,6 @@
 /**
  * Long files (issue 3, items 2 and 5): peak RSS of `birdcall melspec` on a 60-minute 32 kHz WAV, streamed
- * (the default) and with --jobs 2, each in its own process so the figure is the whole command's; and the
+ * (--jobs 1; the default streams only above 512 MiB of samples, about 70 minutes) and with --jobs 2, each in its own process so the figure is the whole command's; and the
  * real-time factor of the mel computation on one thread against two (melSpectrogramParallel) on the
  * 10-minute file, in one process, with the worker pool warm (a batch of files) and cold (the pool started
  * by the call: one file per process), the cold runs with the bundled workers (src/worker-bundle.ts)
@@ -243,7 +243,7 @@ export async function benchStream(opts: { rss?: boolean; runs?: number } = {}): 
   const rss: RssRun[] = [];
   if (opts.rss !== false) {
     const long = ensureLong60();
-    rss.push(melspecPeakRss(long));
+    rss.push(melspecPeakRss(long, ['--jobs', '1']));
     rss.push(melspecPeakRss(long, ['--jobs', '2']));
   }
   return { rss, threads: await benchThreads({ runs: opts.runs }) };

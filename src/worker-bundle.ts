@@ -18,8 +18,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
  * workers (src/pipeline/pool-thread.ts, packages left as imports: sharp loads a native addon by path).
  *
  * All of this is for running the TypeScript sources (tests, a dev checkout). The built package runs from
- * dist/, where every worker is already plain JavaScript: there a worker starts from its compiled file, with
- * no esbuild and no tsx.
+ * dist/, where every worker is already plain JavaScript: there a worker starts from its compiled file, or
+ * from the one-file bundle the build made of it (`built`), with no esbuild and no tsx at run time.
  */
 
 /** True when this module is compiled JavaScript (the package's dist/), false when it runs as TypeScript. */
@@ -46,6 +46,12 @@ export interface BundledWorker {
   tsxEntry: URL;
   /** The compiled worker in dist/ (used when COMPILED). */
   compiled: URL;
+  /**
+   * The compiled worker bundled into one file by `npm run build` (scripts/build.mjs WORKER_BUNDLES): a thread
+   * then loads one module instead of some sixty (zod's included), which about halves its start-up. `compiled`
+   * serves when the build made none.
+   */
+  built?: URL;
   /** 'bundle' inlines node_modules too; 'external' leaves package imports for Node to resolve at run time. */
   packages: 'bundle' | 'external';
 }
@@ -55,6 +61,7 @@ export const MEL_WORKER: BundledWorker = {
   source: fileURLToPath(new URL('./dsp/mel-worker.ts', import.meta.url)),
   tsxEntry: new URL('./dsp/mel-worker-entry.mjs', import.meta.url),
   compiled: new URL('./dsp/mel-worker.js', import.meta.url),
+  built: new URL('./dsp/mel-worker.bundle.js', import.meta.url),
   packages: 'bundle',
 };
 
@@ -186,12 +193,16 @@ export function withoutTsxFlags(execArgv: readonly string[]): string[] {
 const entries = new Map<string, WorkerEntry>();
 
 /**
- * A worker's entry for this process (decided once per worker): in dist/ the compiled worker; from sources
- * the esbuild bundle when it can be had, else the tsx entry. `prefer` 'tsx' asks for the fallback (tests and
- * benchmarks compare the two; it has no effect in dist/, where there is no TypeScript to run).
+ * A worker's entry for this process (decided once per worker): in dist/ the build's one-file bundle, else the
+ * compiled worker; from sources the esbuild bundle when it can be had, else the tsx entry. `prefer` 'tsx' asks
+ * for the unbundled entry: the tsx one from sources, the compiled file in dist/. User block modules need it:
+ * they register their blocks through the package's own modules, which a bundle holds copies of.
  */
 export function workerEntry(worker: BundledWorker, prefer: 'bundle' | 'tsx' = 'bundle'): WorkerEntry {
-  if (COMPILED) return { url: worker.compiled, execArgv: undefined, bundled: true };
+  if (COMPILED) {
+    const url = prefer === 'bundle' && worker.built && existsSync(worker.built) ? worker.built : worker.compiled;
+    return { url, execArgv: undefined, bundled: true };
+  }
   const fallback = (reason: string): WorkerEntry => ({ url: worker.tsxEntry, execArgv: undefined, bundled: false, reason });
   if (prefer === 'tsx') return fallback('asked for the tsx entry');
   const known = entries.get(worker.name);

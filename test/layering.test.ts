@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
  * A root file (src/x.ts) is its own unit, named with its extension.
  */
 const FLOORS: string[][] = [
-  ['errors.ts', 'random.ts', 'version.ts', 'wasm-api.ts', 'worker-bundle.ts'],
+  ['errors.ts', 'param-info.ts', 'random.ts', 'version.ts', 'wasm-api.ts', 'worker-bundle.ts'],
   // Parameters described by zod schemas, and their one error format.
   ['params.ts'],
   // detect: scores to detections and the tables people open (BirdCLEF CSV, Raven, Audacity).

@@ -33,6 +33,8 @@ export interface SourceContext {
   run: PipelineRunner;
   /** fsync every output before its rename. */
   fsync?: boolean;
+  /** This thread's folder for temp files (see AtomicWriteOptions.tempDir); default: beside each output. */
+  tempDir?: string;
   /** Refuse sources larger than this many bytes (FILE_TOO_LARGE). */
   maxFileSize?: number;
   /** Refuse sources longer than this many seconds (FILE_TOO_LONG). */
@@ -153,7 +155,7 @@ async function writeItem(ctx: SourceContext, row: InputRow, base: OutputBase, it
     const relDir = posix.join(artifact.name, base.label);
     const dir = await outputDir(ctx, relDir, `output folder for ${row.path}`);
     const fileName = `${base.stem}_${String(item.chunkIndex).padStart(4, '0')}.${artifact.ext}`;
-    await writeFileAtomic(join(dir, fileName), artifact.bytes, { fsync: ctx.fsync });
+    await writeFileAtomic(join(dir, fileName), artifact.bytes, { fsync: ctx.fsync, tempDir: ctx.tempDir });
     outputs[artifact.name] = posix.join(relDir, fileName);
     outputHashes[artifact.name] = sha256Hex(artifact.bytes);
     for (const [key, value] of Object.entries(artifact.meta ?? {})) {

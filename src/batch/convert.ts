@@ -1,4 +1,3 @@
-import { availableParallelism } from 'node:os';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import PQueue from 'p-queue';
@@ -10,7 +9,7 @@ import { pipelineHash, toSpec, type ResolvedPipeline } from '../pipeline/pipelin
 import { BIRDCALL_VERSION } from '../version.ts';
 import { ConvertRun, type ConvertProgress, type ConvertSummary, type RunFacts } from './convert-run.ts';
 import { planSources, type SourcePlan } from '../store/plan.ts';
-import { createSourceRunner, type SourceRunner } from './source-pool.ts';
+import { defaultJobs, startSourceThreads, type SourceRunner, type SourceThreads } from './source-pool.ts';
 import type { ConvertSetup } from './source-thread.ts';
 
 export { estimateSecondsLeft, warningKind, type ConvertError, type ConvertProgress, type ConvertSummary } from './convert-run.ts';
@@ -66,7 +65,7 @@ export function convertExitCode(summary: ConvertSummary): 0 | 1 | 3 {
 }
 
 function checkOptions(options: ConvertOptions): number {
-  const jobs = options.jobs ?? availableParallelism();
+  const jobs = options.jobs ?? defaultJobs();
   if (!Number.isInteger(jobs) || jobs < 1) throw new BirdcallError('USAGE', `--jobs must be a positive integer, got ${jobs}`);
   if (options.maxDuration !== undefined && !(options.maxDuration > 0)) {
     throw new BirdcallError('USAGE', `--max-duration must be a positive number of seconds, got ${options.maxDuration}`);
@@ -114,6 +113,16 @@ function checkOptions(options: ConvertOptions): number {
  */
 export async function convert(options: ConvertOptions): Promise<ConvertSummary> {
   const jobs = checkOptions(options);
+  // Started first: the threads' start-up overlaps the walk of the input and the set-up of the output folder.
+  const threads = startSourceThreads(jobs, (options.pipeline.modules ?? []).length > 0);
+  try {
+    return await convertOn(threads, jobs, options);
+  } finally {
+    await threads.close();
+  }
+}
+
+async function convertOn(threads: SourceThreads, jobs: number, options: ConvertOptions): Promise<ConvertSummary> {
   const plan = await planSources(options.input, options.filter);
   const total = await plan.count();
   const outDir = options.outDir;
@@ -141,17 +150,23 @@ export async function convert(options: ConvertOptions): Promise<ConvertSummary> 
       maxDuration: options.maxDuration,
       streamAbove: options.streamAbove,
     };
-    runner = createSourceRunner(setup, jobs, (options.pipeline.modules ?? []).length > 0);
+    runner = threads.runner(setup);
     const run = new ConvertRun(new StateStore(outDir), total, options.onProgress);
     const stop = await schedule(plan, run, runner, jobs, options);
-    // Free the worker threads (and end any source abandoned after the grace) before the manifest pass.
-    await runner.close();
+    // The threads end while the manifest is written (they are idle: every source is done); after an early
+    // stop, first, so a source abandoned after the grace writes nothing more.
+    const closing = runner.close();
     const pipelineJson = JSON.stringify(toSpec(options.pipeline), null, 2) + '\n';
-    if (stop) return await stopRun(run, facts, stop, pipelineJson);
+    if (stop) {
+      await closing;
+      return await stopRun(run, facts, stop, pipelineJson);
+    }
     await run.removeStale(outDir, plan);
     plan.checkNotEmpty();
     await writeFileAtomic(join(outDir, 'pipeline.json'), pipelineJson);
-    return await run.writeResults(facts);
+    const summary = await run.writeResults(facts);
+    await closing;
+    return summary;
   } finally {
     await runner?.close();
     await releaseLock();

@@ -1,3 +1,7 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { isMainThread, threadId } from 'node:worker_threads';
+import { asFsFault } from '../errors.ts';
 import { errorToData, rebuild, type WorkerError } from '../pipeline/pool-thread.ts';
 import { createRunner } from '../pipeline/runner.ts';
 import type { InputRow } from '../store/manifest-types.ts';
@@ -38,6 +42,7 @@ export type ConvertTaskResult = { ok: true; result: SourceOutcome } | { ok: fals
 export async function sourceContext(setup: ConvertSetup): Promise<SourceContext> {
   const pipeline = await rebuild(setup.specJson);
   return {
+    tempDir: await threadTempDir(setup.outDir),
     inputRoot: setup.inputRoot,
     outDir: setup.outDir,
     pipelineHash: setup.pipelineHash,
@@ -49,6 +54,20 @@ export async function sourceContext(setup: ConvertSetup): Promise<SourceContext>
     maxDuration: setup.maxDuration,
     checkedDirs: new Set(),
   };
+}
+
+/**
+ * A worker thread's own folder for temp files. Threads creating files in one label folder at once spun on
+ * its lock (see AtomicWriteOptions.tempDir); one thread (--jobs 1, on the main thread) has no one to meet
+ * there and writes its temp files beside the outputs.
+ */
+async function threadTempDir(outDir: string): Promise<string | undefined> {
+  if (isMainThread) return undefined;
+  const dir = join(outDir, '.birdcall', 'tmp', String(threadId));
+  await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+    throw asFsFault(err, 'create folder', dir);
+  });
+  return dir;
 }
 
 /**

@@ -104,10 +104,13 @@ export function register(program: Command): void {
         await queueConvert(input, { ...flags, queue: flags.queue });
         return;
       }
+      const jobs = positiveInteger(flags.jobs, '--jobs');
+      // The worker threads start first, loading while this thread loads the rest; a --pipeline file may name
+      // block modules, which need other threads (convert starts those itself).
+      if (flags.pipeline === undefined) (await import('../batch/source-pool.ts')).prestartSourceThreads(jobs);
       // Loaded when the command runs: `birdcall convert --help` starts without the batch code.
       const [{ convert }, { convertShard, resolveShard }] = await Promise.all([import('../batch/convert.ts'), import('../scale/shard.ts')]);
       const shard = flags.shard === undefined ? undefined : resolveShard(flags.shard);
-      const jobs = positiveInteger(flags.jobs, '--jobs');
       const maxDuration = flags.maxDuration === undefined ? undefined : positiveNumber(flags.maxDuration, '--max-duration');
       const maxFileSize = flags.maxFileSize === undefined ? undefined : parseByteSize(flags.maxFileSize);
       const streamAbove = flags.streamAbove === undefined ? undefined : parseByteSize(flags.streamAbove);

@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
 import { BirdcallError, UsageError } from '../errors.ts';
-import { parseParams, toKebab } from '../params.ts';
-// The three blocks whose schemas make the flags; the rest of the library loads when the command runs.
-import { dbBlock } from '../pipeline/blocks/db.ts';
-import { melspecBlock } from '../pipeline/blocks/melspec.ts';
-import { resampleBlock } from '../pipeline/blocks/resample.ts';
-import { addParamOptions, readParamOptions } from './blocks.ts';
+import { toKebab } from '../param-info.ts';
+// The flags come from precomputed descriptions of the melspec and db blocks' params (checked against their
+// schemas by a test): `melspec --help` starts without zod. The library, zod included, loads when it runs.
+import { DB_FLAGS, MELSPEC_FLAGS } from './melspec-flags.ts';
+import { addParamFlags, readParamOptions } from './param-flags.ts';
 
 interface MelspecFlags {
   output: string;
@@ -18,7 +17,8 @@ interface MelspecFlags {
 
 const flagOf = (name: string): string => `--${toKebab(name)}`;
 
-function targetRateOf(raw: string): number {
+async function targetRateOf(raw: string): Promise<number> {
+  const [{ parseParams }, { resampleBlock }] = await Promise.all([import('../params.ts'), import('../pipeline/blocks/resample.ts')]);
   const text = raw.trim();
   const value = text !== '' && Number.isFinite(Number(text)) ? Number(text) : raw;
   return parseParams(resampleBlock.params, { sampleRate: value }, '', { usage: true, spell: () => '--sr' }).sampleRate;
@@ -38,8 +38,8 @@ function checkAgainstRate(params: Record<string, unknown>, sr: number): void {
   if (fmin >= top) throw new UsageError(`--fmin ${fmin} Hz must be below fmax (${top} Hz)`);
 }
 
-function jobsOf(raw: string | undefined): number {
-  if (raw === undefined) return 1;
+function jobsOf(raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
   const n = Number(raw.trim());
   if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs must be a whole number of threads >= 1, got "${raw}"`);
   return n;
@@ -65,27 +65,31 @@ export function register(program: Command): void {
     .option('--sr <hz>', "resample to this rate first (librosa.load's sr); default: the file's own rate")
     .option('--preset <name>', 'start from a preset (librosa, birdclef, kaggle2020, birdnet); flags given override it')
     .option('--db', 'convert to dB (librosa.power_to_db; see --ref, --amin, --top-db)')
-    .option('--jobs <n>', 'threads for one file, this one included (WAV without --sr resampling; holds the samples in memory: 460 MB per hour at 32 kHz). Default 1: stream the file in blocks, bounded memory')
+    .option('--jobs <n>', 'threads for one file, this one included; above 1 the samples are held in memory (460 MB per hour at 32 kHz). Default: all cores, except a WAV at its own rate over about 70 minutes at 32 kHz, which streams; 1: stream a WAV in blocks, bounded memory')
     .option('--no-stream', 'read a WAV file whole instead of streaming it (same values); other formats are always read whole');
-  const melInfos = addParamOptions(command, melspecBlock.params);
-  const dbInfos = addParamOptions(command, dbBlock.params);
+  const melInfos = addParamFlags(command, MELSPEC_FLAGS);
+  const dbInfos = addParamFlags(command, DB_FLAGS);
   command.addHelpText(
     'after',
     '\nExample:\n  birdcall melspec XC1234.wav -o XC1234.npy --sr 32000 --n-fft 2048 --hop-length 512 --n-mels 128 --fmin 20 --fmax 16000 --db',
   );
 
   command.action(async (input: string, flags: MelspecFlags) => {
-    const [{ presetSettings }, { melspecFile }, { encodeNpy }] = await Promise.all([
-      import('../pipeline/pipeline.ts'),
+    const jobs = jobsOf(flags.jobs);
+    // The worker threads start now (about 0.2 s each) while this thread loads the rest and reads the file.
+    if (jobs !== 1) (await import('../dsp/mel-pool.ts')).warmMelWorkers(jobs);
+    const [{ presetSettings }, { melspecFile }, { encodeNpy }, { parseParams }, { melspecBlock }, { dbBlock }] = await Promise.all([
+      import('../dsp/presets.ts'),
       import('../pipeline/melspec-file.ts'),
       import('../image/npy.ts'),
+      import('../params.ts'),
+      import('../pipeline/blocks/melspec.ts'),
+      import('../pipeline/blocks/db.ts'),
     ]);
     const base = flags.preset !== undefined ? presetSettings(flags.preset) : { sampleRate: undefined, melspec: {} };
     const melParams = parseParams(melspecBlock.params, { ...base.melspec, ...readParamOptions(command, melInfos) }, '', { usage: true, spell: flagOf }) as Record<string, unknown>;
     const dbParams = parseParams(dbBlock.params, readParamOptions(command, dbInfos), '', { usage: true, spell: flagOf }) as Record<string, unknown>;
-    const targetRate = flags.sr !== undefined ? targetRateOf(flags.sr) : base.sampleRate;
-
-    const jobs = jobsOf(flags.jobs);
+    const targetRate = flags.sr !== undefined ? await targetRateOf(flags.sr) : base.sampleRate;
 
     const warnings: string[] = [];
     const mel = await melspecFile(input, {

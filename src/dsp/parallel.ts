@@ -1,11 +1,13 @@
 import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { BirdcallError } from '../errors.ts';
 import type { Spectrogram } from './types.ts';
 import { melFramesInto, melSpectrogramConfig, melSpectrogramOf, type MelSpectrogramConfig, type MelSpectrogramParamsInput } from './mel.ts';
 import { paramError } from '../params.ts';
 import { checkFinite, frameLayout, type Samples, type SpectralOptions } from './stft.ts';
-import { melWorkerEntry, type WorkerEntry } from '../worker-bundle.ts';
+import { poolFor } from './mel-pool.ts';
+
+// The pool lives in mel-pool.ts (no zod, no DSP: `birdcall melspec` starts its threads before loading them).
+export { closeMelWorkers, MelWorkerPool, warmMelWorkers } from './mel-pool.ts';
 
 /** A frame range for one worker: the signal and the output live in shared memory. */
 export interface MelTask {
@@ -37,112 +39,6 @@ export interface MelTask {
 export interface MelTaskResult {
   id: number;
   error?: { reason: string; code?: string; file?: string };
-}
-
-/**
- * A small pool of mel worker threads, kept between calls because starting one costs 0.2 s (the esbuild
- * bundle, see worker-bundle.ts) to 1 s of CPU (the tsx fallback). Idle workers are unref'd so they
- * never keep the process alive.
- */
-export class MelWorkerPool {
-  private readonly workers: (Worker | undefined)[] = [];
-  private readonly pending = new Map<number, { resolve: () => void; reject: (e: Error) => void; worker: Worker }>();
-  private nextId = 0;
-  private nextWorker = 0;
-  /** How the workers start: the bundled plain-JS worker, or the TypeScript one through tsx. */
-  readonly entry: WorkerEntry;
-
-  constructor(
-    readonly size: number,
-    options: { entry?: 'bundle' | 'tsx' } = {},
-  ) {
-    if (!Number.isInteger(size) || size < 1) paramError(`a worker pool needs at least one thread, got ${size}`);
-    this.entry = melWorkerEntry(options.entry ?? 'bundle');
-  }
-
-  /**
-   * Start every worker now, without a task, so their start-up overlaps whatever this thread does next
-   * (reading and decoding the file); a task posted later waits in the worker's queue if it is not ready.
-   */
-  warm(): void {
-    for (let i = 0; i < this.size; i++) this.worker(i);
-  }
-
-  /** Run one task on the next worker (round robin; callers give each worker one task at a time). */
-  run(task: Omit<MelTask, 'id'>): Promise<void> {
-    const worker = this.worker(this.nextWorker++ % this.size);
-    const id = this.nextId++;
-    return new Promise<void>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject, worker });
-      worker.ref();
-      worker.postMessage({ ...task, id } satisfies MelTask);
-    });
-  }
-
-  /** Stop every worker; pending tasks fail. */
-  async close(): Promise<void> {
-    const workers = this.workers.splice(0).filter((w): w is Worker => w !== undefined);
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
-
-  private worker(index: number): Worker {
-    const existing = this.workers[index];
-    if (existing) return existing;
-    const { url, execArgv } = this.entry;
-    const worker = execArgv ? new Worker(url, { execArgv }) : new Worker(url);
-    worker.unref();
-    worker.on('message', (result: MelTaskResult) => {
-      const job = this.pending.get(result.id);
-      if (!job) return;
-      this.pending.delete(result.id);
-      if (![...this.pending.values()].some((p) => p.worker === worker)) worker.unref();
-      if (result.error) job.reject(new BirdcallError(result.error.code ?? 'WORKER_FAILED', result.error.reason, result.error.file));
-      else job.resolve();
-    });
-    worker.on('error', (err) => this.failAll(worker, err));
-    worker.on('exit', (code) => this.failAll(worker, new Error(`mel worker exited with code ${code}`)));
-    this.workers[index] = worker;
-    return worker;
-  }
-
-  private failAll(worker: Worker, err: Error): void {
-    for (const [id, job] of this.pending) {
-      if (job.worker !== worker) continue;
-      this.pending.delete(id);
-      job.reject(err);
-    }
-    // a dead worker's slot is refilled on next use
-    const i = this.workers.indexOf(worker);
-    if (i >= 0) this.workers[i] = undefined;
-  }
-}
-
-let sharedPool: MelWorkerPool | null = null;
-
-/** The process-wide pool (replaced when a call asks for more threads, or another worker entry). */
-function poolFor(threads: number, entry: 'bundle' | 'tsx' = 'bundle'): MelWorkerPool {
-  const wantBundle = entry === 'bundle' && melWorkerEntry().bundled;
-  if (!sharedPool || sharedPool.size < threads || sharedPool.entry.bundled !== wantBundle) {
-    void sharedPool?.close();
-    sharedPool = new MelWorkerPool(threads, { entry });
-  }
-  return sharedPool;
-}
-
-/**
- * Start the shared pool's workers for a later melSpectrogramParallel({ jobs }) now, e.g. before reading
- * and decoding the audio, so the first parallel call finds them running. Costs nothing if they are.
- */
-export function warmMelWorkers(jobs: number = availableParallelism()): void {
-  if (!Number.isInteger(jobs) || jobs < 1) paramError(`jobs must be a positive integer, got ${jobs}`);
-  if (jobs > 1) poolFor(jobs - 1).warm();
-}
-
-/** Stop the shared worker threads (tests and benchmarks; a CLI process may simply exit). */
-export async function closeMelWorkers(): Promise<void> {
-  const pool = sharedPool;
-  sharedPool = null;
-  await pool?.close();
 }
 
 /** Below this many frames per thread, a worker's message round trip outweighs its share of the work. */
@@ -208,7 +104,7 @@ const COPY_STEP = 1 << 20;
  * copied while the rest is copied. Serially, checkFinite (about 90 ms on a 10-minute file) and the copy
  * (about 65 ms, mostly page faults) took a fifth of a two-thread run and capped the speed-up near 1.7x
  * (docs/decisions/fft.md). `v - v === 0` is false exactly for NaN and +-Infinity. Returns false on a
- * non-finite sample, after setting ready[1] so the workers stop.
+ * non-finite sample (runShared then stops the workers).
  */
 function copyFiniteInto(samples: Samples, view: Float32Array | Float64Array, ready: Int32Array): boolean {
   const n = samples.length;
@@ -220,11 +116,7 @@ function copyFiniteInto(samples: Samples, view: Float32Array | Float64Array, rea
       view[i] = v;
       if (!(v - v === 0)) bad = true;
     }
-    if (bad) {
-      Atomics.store(ready, 1, 1);
-      Atomics.notify(ready, 0);
-      return false;
-    }
+    if (bad) return false;
     Atomics.store(ready, 0, to);
     Atomics.notify(ready, 0);
   }
@@ -253,6 +145,108 @@ export async function melSpectrogramParallel(
   params: MelSpectrogramParamsInput = {},
   options: ParallelMelOptions = {},
 ): Promise<Spectrogram> {
+  const plan = planParallel(samples.length, params, options, () => checkFinite(samples, options.file));
+  const { config, frames, parts } = plan;
+  // Several threads: a signal not yet in shared memory is checked while it is copied there (below),
+  // with the workers already computing; a shared one is checked here, as is a one-thread call.
+  const alreadyShared = samples.buffer instanceof SharedArrayBuffer && samples.byteOffset === 0;
+  if (parts === 1) checkFinite(samples, options.file);
+  else if (alreadyShared && hasNonFinite(samples)) checkFinite(samples, options.file);
+  warnTooShort(config, samples.length, options);
+  if (parts === 1) {
+    const values = plan.float64 ? new Float64Array(config.filterbank.nMels * frames) : new Float32Array(config.filterbank.nMels * frames);
+    melFramesInto(samples, config, 0, frames, values, options.file);
+    return melSpectrogramOf(values, frames, config);
+  }
+  const shared = alreadyShared ? (samples.buffer as SharedArrayBuffer) : new SharedArrayBuffer(samples.byteLength);
+  const view = samples instanceof Float64Array ? new Float64Array(shared, 0, samples.length) : new Float32Array(shared, 0, samples.length);
+  const mel = await runShared(plan, params, options, view, async (ready) => {
+    if (!alreadyShared) return copyFiniteInto(samples, view, ready);
+    ready[0] = samples.length;
+    return true;
+  });
+  if (!mel) checkFinite(samples, options.file);
+  return mel!;
+}
+
+function warnTooShort(config: MelSpectrogramConfig, length: number, options: ParallelMelOptions): void {
+  const cfg = config.stft;
+  if (cfg.center && cfg.nFft > length) options.warn?.(`nFft=${cfg.nFft} is too large for a signal of ${length} samples`);
+}
+
+/**
+ * melSpectrogramParallel of a signal that arrives in float32 blocks (a WAV file read piece by piece) and is
+ * `length` samples long: the workers compute the frames whose samples are in while this thread reads the
+ * rest, then this thread computes too. Same values as melSpectrogram of the blocks joined. A source that
+ * yields fewer samples than `length` (a file cut short after its header was read) is computed as the
+ * samples it gave. `finite` says the blocks hold no NaN or infinity (a WAV decoder's, which replaces them by
+ * 0): they are then copied without the check.
+ */
+export async function melSpectrogramParallelBlocks(
+  length: number,
+  blocks: AsyncIterable<Float32Array>,
+  params: MelSpectrogramParamsInput = {},
+  options: ParallelMelOptions & { finite?: boolean } = {},
+): Promise<Spectrogram> {
+  const view = new Float32Array(new SharedArrayBuffer(4 * length));
+  let filled = 0;
+  const append = (block: Float32Array): void => {
+    const next = appendBlock(view, filled, block, options.finite === true);
+    if (next < 0) checkFinite(view.subarray(0, filled + block.length), options.file);
+    filled = next;
+  };
+  const plan = planParallel(length, params, options, () => {});
+  if (plan.parts === 1) {
+    for await (const block of blocks) append(block);
+    return melSpectrogramParallel(view.subarray(0, filled), params, options);
+  }
+  const mel = await runShared(plan, params, options, view, async (ready) => {
+    for await (const block of blocks) {
+      append(block);
+      Atomics.store(ready, 0, filled);
+      Atomics.notify(ready, 0);
+    }
+    return filled === length;
+  });
+  if (mel) warnTooShort(plan.config, length, options);
+  return mel ?? melSpectrogramParallel(view.subarray(0, filled), params, options);
+}
+
+/**
+ * Appends a block at `filled` in one pass that also checks it (as copyFiniteInto) unless it is known
+ * `finite`: returns the new fill, or -1 when the block holds a non-finite sample. A block beyond the
+ * announced length is refused.
+ */
+function appendBlock(view: Float32Array, filled: number, block: Float32Array, finite: boolean): number {
+  const n = block.length;
+  if (filled + n > view.length) throw new BirdcallError('INTERNAL', `the signal is longer than the ${view.length} samples announced`);
+  if (finite) {
+    view.set(block, filled);
+    return filled + n;
+  }
+  let bad = false;
+  for (let i = 0; i < n; i++) {
+    const v = block[i];
+    view[filled + i] = v;
+    if (!(v - v === 0)) bad = true;
+  }
+  return bad ? -1 : filled + n;
+}
+
+function stopWorkers(ready: Int32Array): void {
+  Atomics.store(ready, 1, 1);
+  Atomics.notify(ready, 0);
+}
+
+interface ParallelPlan {
+  config: MelSpectrogramConfig;
+  frames: number;
+  parts: number;
+  float64: boolean;
+}
+
+/** The configuration, frame count and thread count of a parallel call (warnings reported once here). */
+function planParallel(length: number, params: MelSpectrogramParamsInput, options: ParallelMelOptions, reportNonFinite: () => void): ParallelPlan {
   const jobs = options.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) paramError(`jobs must be a positive integer, got ${jobs}`);
   const config = melSpectrogramConfig(params);
@@ -260,84 +254,68 @@ export async function melSpectrogramParallel(
   for (const w of fb.warnings) options.warn?.(w);
   let frames: number;
   try {
-    frames = frameLayout(samples.length, cfg, options.file).frames;
+    frames = frameLayout(length, cfg, options.file).frames;
   } catch (err) {
     // a non-finite sample is reported first, as melSpectrogram does
-    checkFinite(samples, options.file);
+    reportNonFinite();
     throw err;
   }
   const parts = Math.max(1, Math.min(jobs, Math.floor(frames / Math.max(1, options.minFramesPerPart ?? MIN_FRAMES_PER_PART))));
-  // Several threads: a signal not yet in shared memory is checked while it is copied there (below),
-  // with the workers already computing; a shared one is checked here, as is a one-thread call.
-  const alreadyShared = samples.buffer instanceof SharedArrayBuffer && samples.byteOffset === 0;
-  if (parts === 1) checkFinite(samples, options.file);
-  else if (alreadyShared && hasNonFinite(samples)) checkFinite(samples, options.file);
-  if (cfg.center && cfg.nFft > samples.length) {
-    options.warn?.(`nFft=${cfg.nFft} is too large for a signal of ${samples.length} samples`);
-  }
-  const float64 = cfg.dtype === 'float64';
-  const outBuffer = parts > 1 ? new SharedArrayBuffer(fb.nMels * frames * (float64 ? 8 : 4)) : null;
-  const values = outBuffer
-    ? float64
-      ? new Float64Array(outBuffer)
-      : new Float32Array(outBuffer)
-    : float64
-      ? new Float64Array(fb.nMels * frames)
-      : new Float32Array(fb.nMels * frames);
-  const tasks: Promise<void>[] = [];
-  if (outBuffer) {
-    // Frames are shared out in chunks through one atomic counter rather than cut into equal parts up
-    // front: on a loaded machine one thread often gets less CPU than another, and on the first call the
-    // worker is still loading, so equal parts left the faster thread waiting (see docs/decisions/fft.md).
-    const counter = new SharedArrayBuffer(4);
-    const chunkFrames = Math.max(1, Math.ceil(frames / (parts * CHUNKS_PER_THREAD)));
-    const pool = poolFor(parts - 1, options.workers);
-    const shared = alreadyShared ? (samples.buffer as SharedArrayBuffer) : new SharedArrayBuffer(samples.byteLength);
-    const readyBuffer = new SharedArrayBuffer(8);
-    const ready = new Int32Array(readyBuffer);
-    if (alreadyShared) ready[0] = samples.length;
-    for (let p = 1; p < parts; p++) {
-      tasks.push(
-        pool.run({
-          samples: shared,
-          samplesFloat64: samples instanceof Float64Array,
-          length: samples.length,
-          out: outBuffer,
-          outFloat64: float64,
-          params,
-          t0: 0,
-          t1: frames,
-          counter,
-          chunkFrames,
-          ready: readyBuffer,
-          file: options.file,
-        }),
-      );
-    }
-    if (!alreadyShared) {
-      const view = samples instanceof Float64Array ? new Float64Array(shared) : new Float32Array(shared);
-      let finite = false;
-      try {
-        finite = copyFiniteInto(samples, view, ready);
-      } finally {
-        if (!finite) {
-          // stop the workers (also on an unexpected error), then report as melSpectrogram does
-          Atomics.store(ready, 1, 1);
-          Atomics.notify(ready, 0);
-          await Promise.allSettled(tasks);
-        }
-      }
-      if (!finite) checkFinite(samples, options.file);
+  return { config, frames, parts, float64: cfg.dtype === 'float64' };
+}
+
+/**
+ * Runs a parallel plan on `view`, a signal in shared memory that `fill` puts there: fill publishes how many
+ * samples are in (ready[0]) as it goes and returns false when the workers must stop (a non-finite sample,
+ * a signal cut short); runShared then stops them and returns undefined, for the caller to report.
+ * Frames are shared out in chunks through one atomic counter rather than cut into equal parts up front: on
+ * a loaded machine one thread often gets less CPU than another, and on the first call the worker is still
+ * loading, so equal parts left the faster thread waiting (see docs/decisions/fft.md).
+ */
+async function runShared(
+  plan: ParallelPlan,
+  params: MelSpectrogramParamsInput,
+  options: ParallelMelOptions,
+  view: Float32Array | Float64Array,
+  fill: (ready: Int32Array) => Promise<boolean>,
+): Promise<Spectrogram | undefined> {
+  const { config, frames, parts, float64 } = plan;
+  const outBuffer = new SharedArrayBuffer(config.filterbank.nMels * frames * (float64 ? 8 : 4));
+  const values = float64 ? new Float64Array(outBuffer) : new Float32Array(outBuffer);
+  const counter = new SharedArrayBuffer(4);
+  const chunkFrames = Math.max(1, Math.ceil(frames / (parts * CHUNKS_PER_THREAD)));
+  const pool = poolFor(parts - 1, options.workers);
+  const readyBuffer = new SharedArrayBuffer(8);
+  const ready = new Int32Array(readyBuffer);
+  const task = {
+    samples: view.buffer as SharedArrayBuffer,
+    samplesFloat64: view instanceof Float64Array,
+    length: view.length,
+    out: outBuffer,
+    outFloat64: float64,
+    params,
+    t0: 0,
+    t1: frames,
+    counter,
+    chunkFrames,
+    ready: readyBuffer,
+    file: options.file,
+  };
+  const tasks = Array.from({ length: parts - 1 }, () => pool.run(task));
+  const stop = async (): Promise<void> => {
+    stopWorkers(ready);
+    await Promise.allSettled(tasks);
+  };
+  try {
+    if (!(await fill(ready))) {
+      await stop();
+      return undefined;
     }
     // this thread takes chunks too while the workers run (or start)
-    try {
-      melChunksInto(samples, config, 0, frames, new Int32Array(counter), chunkFrames, values, options.file);
-    } catch (err) {
-      await Promise.allSettled(tasks);
-      throw err;
-    }
-  } else {
-    melFramesInto(samples, config, 0, frames, values, options.file);
+    melChunksInto(view, config, 0, frames, new Int32Array(counter), chunkFrames, values, options.file);
+  } catch (err) {
+    await stop();
+    throw err;
   }
   await Promise.all(tasks);
   return melSpectrogramOf(values, frames, config);

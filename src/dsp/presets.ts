@@ -1,3 +1,4 @@
+import { UsageError } from '../errors.ts';
 import type { MelSpectrogramParamsInput } from './mel.ts';
 
 /** A named parameter set: the target sample rate plus every STFT and mel parameter. */
@@ -48,3 +49,20 @@ export const presets: Record<PresetName, Preset> = {
 };
 
 export const presetNames = Object.keys(presets) as PresetName[];
+
+/** `convert` without --pipeline/--preset uses this preset: 32 kHz, the BirdCLEF convention. */
+export const DEFAULT_PRESET: PresetName = 'birdclef';
+
+/**
+ * A dsp preset split the way blocks need it: the rate audio is resampled to, and the melspec params
+ * (the preset's `sr` is not a melspec param: melspec reads the rate from the audio).
+ */
+export function presetSettings(name: string): { sampleRate: number; melspec: Record<string, unknown> } {
+  const key = name === 'default' ? DEFAULT_PRESET : name;
+  if (!(presetNames as string[]).includes(key)) {
+    throw new UsageError(`unknown preset "${name}"; presets: ${presetNames.join(', ')} (and "default" = ${DEFAULT_PRESET})`);
+  }
+  const { sr, ...melspec } = presets[key as PresetName].params;
+  return { sampleRate: sr, melspec };
+}
+

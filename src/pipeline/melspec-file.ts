@@ -1,12 +1,11 @@
 import { open, readFile } from 'node:fs/promises';
-import { decodeAudio } from '../audio/decode.ts';
+import { availableParallelism } from 'node:os';
 import { detectAudioFormat } from '../audio/detect.ts';
 import { toMono } from '../audio/mono.ts';
-import { resample } from '../audio/resample.ts';
 import { openWavStream, parseWavHeader, type WavStream } from '../audio/wav.ts';
 import { powerToDb, type DbParamsInput } from '../dsp/db.ts';
 import { melSpectrogram, type MelSpectrogramParamsInput } from '../dsp/mel.ts';
-import { melSpectrogramParallel } from '../dsp/parallel.ts';
+import { melSpectrogramParallel, melSpectrogramParallelBlocks } from '../dsp/parallel.ts';
 import { MelStream } from '../dsp/stream.ts';
 import type { Spectrogram } from '../dsp/types.ts';
 import { BirdcallError } from '../errors.ts';
@@ -14,9 +13,17 @@ import { BirdcallError } from '../errors.ts';
 /**
  * The mel spectrogram of one audio file (WAV, FLAC, Ogg Vorbis or MP3, by content), as
  * `librosa.feature.melspectrogram(y=librosa.load(path, sr=sampleRate)[0], ...)`, optionally in dB.
- * A WAV file at its own rate is never read whole: it streams in blocks (bounded memory) or is split across
- * `jobs` threads. Every path gives the same values as the block pipeline decode → resample → melspec → db.
+ * The frames are split across `jobs` threads (all cores by default); a WAV file at its own rate is never
+ * read whole: its samples go into shared memory block by block while the threads compute, or, with one
+ * thread or when its samples would take more than SHARED_SAMPLES_LIMIT bytes, it streams (bounded memory).
+ * Every path gives the same values as the block pipeline decode → resample → melspec → db.
  */
+
+/**
+ * Bytes of float32 samples (about 70 minutes at 32 kHz) above which a WAV at its own rate streams on one
+ * thread by default instead of going into shared memory for all cores.
+ */
+export const SHARED_SAMPLES_LIMIT = 512 * 2 ** 20;
 
 export interface MelspecFileOptions {
   /** melSpectrogram parameters; `sr` is the file's own rate, or `sampleRate`. */
@@ -26,8 +33,9 @@ export interface MelspecFileOptions {
   /** power_to_db parameters; without them the power spectrogram is returned. */
   db?: DbParamsInput;
   /**
-   * Threads for a WAV file at its own rate, this one included. Above 1 the samples go once into shared
-   * memory (4 bytes a sample: 460 MB for an hour at 32 kHz). Default 1: stream, bounded memory.
+   * Threads, this one included. Above 1 the samples go once into shared memory (4 bytes a sample: 460 MB
+   * for an hour at 32 kHz). 1 streams a WAV at its own rate in bounded memory. Default: every core, except
+   * for a WAV at its own rate of more than 512 MiB of samples (about 70 minutes at 32 kHz), which streams.
    */
   jobs?: number;
   /** false reads the whole file at once even when it could stream (same values). Default true. */
@@ -43,31 +51,51 @@ export interface MelspecFileOptions {
 
 export async function melspecFile(path: string, options: MelspecFileOptions = {}): Promise<Spectrogram> {
   const warn = options.onWarning ?? (() => {});
-  const jobs = options.jobs ?? 1;
+  const jobs = options.jobs ?? availableParallelism();
   if (!Number.isInteger(jobs) || jobs < 1) throw new BirdcallError('PARAM_INVALID', `jobs must be a whole number >= 1, got ${jobs}`);
   if (options.stream !== false && (await isWav(path))) {
-    const wav = await openWavStream(path, { onWarning: warn });
+    const headerWarnings: string[] = [];
+    const wav = await openWavStream(path, {
+      onWarning: (w) => {
+        headerWarnings.push(w);
+        warn(w);
+      },
+    });
     const rate = wav.info.sampleRate;
     if (options.sampleRate === undefined || options.sampleRate === rate) {
       options.checkRate?.(rate);
       const params = { ...options.mel, sr: rate };
-      if (jobs === 1) return melStreamed(wav, params, options.db, warn, path);
-      const mel = await melThreaded(wav, params, jobs, warn, path);
+      const stream = jobs === 1 || (options.jobs === undefined && 4 * wav.info.numFrames > SHARED_SAMPLES_LIMIT);
+      if (stream) return melStreamed(wav, params, options.db, warn, path);
+      // Reads 4x the streaming block (1 MB of float32 a channel): a quarter of the round trips through libuv,
+      // and still dozens of blocks for the workers to start on while the rest is read.
+      // (opened again for that: the header's warnings were given once already)
+      const again = (w: string): void => {
+        if (!headerWarnings.includes(w)) warn(w);
+      };
+      const blocks = (await openWavStream(path, { onWarning: again, blockFrames: 1 << 18 })).blocks();
+      // finite: the WAV decoder replaces NaN and infinite samples by 0 (and warns).
+      const mel = await melSpectrogramParallelBlocks(wav.info.numFrames, blocks, params, { jobs, warn, file: path, finite: true });
       return options.db ? powerToDb(mel, options.db, { inPlace: true }) : mel;
     }
   }
-  return melInMemory(path, await readInput(path), options, warn);
+  return melInMemory(path, await readInput(path), { ...options, jobs }, warn);
 }
 
 /** The whole file in memory: any format, any rate. */
 async function melInMemory(path: string, bytes: Uint8Array, options: MelspecFileOptions, warn: (w: string) => void): Promise<Spectrogram> {
+  // Loaded here: a WAV at its own rate (the common case) starts without the compressed decoders.
+  const [{ decodeAudio }, { resample }] = await Promise.all([import('../audio/decode.ts'), import('../audio/resample.ts')]);
   const wavRate = detectAudioFormat(bytes.subarray(0, 16)).format === 'wav' ? parseWavHeader(bytes, path).sampleRate : undefined;
   if (wavRate !== undefined) options.checkRate?.(options.sampleRate ?? wavRate);
   let audio = toMono(await decodeAudio(bytes, path, { onWarning: warn }));
   if (wavRate === undefined) options.checkRate?.(options.sampleRate ?? audio.sampleRate);
   if (options.sampleRate !== undefined && options.sampleRate !== audio.sampleRate) audio = resample(audio, options.sampleRate);
-  const mel = melSpectrogram(audio.samples, { ...options.mel, sr: audio.sampleRate }, { warn, file: path });
-  return options.db ? powerToDb(mel, options.db) : mel;
+  const params = { ...options.mel, sr: audio.sampleRate };
+  const jobs = options.jobs ?? 1;
+  const mel =
+    jobs === 1 ? melSpectrogram(audio.samples, params, { warn, file: path }) : await melSpectrogramParallel(audio.samples, params, { jobs, warn, file: path });
+  return options.db ? powerToDb(mel, options.db, { inPlace: jobs > 1 }) : mel;
 }
 
 /**
@@ -85,17 +113,6 @@ async function melStreamed(
   const stream = new MelStream(params, { warn, file });
   for await (const block of wav.blocks()) stream.push(block);
   return stream.finish(db ? { db } : {});
-}
-
-/** The samples go once into shared memory and `jobs` threads split the frames. */
-async function melThreaded(wav: WavStream, params: MelSpectrogramParamsInput, jobs: number, warn: (w: string) => void, file: string): Promise<Spectrogram> {
-  const samples = new Float32Array(new SharedArrayBuffer(4 * wav.info.numFrames));
-  let filled = 0;
-  for await (const block of wav.blocks()) {
-    samples.set(block, filled);
-    filled += block.length;
-  }
-  return melSpectrogramParallel(samples.subarray(0, filled), params, { jobs, warn, file });
 }
 
 /** Whether the file is a WAV by content, read from its first bytes only. */

@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFile } from 'node:fs/promises';
 import { dirname, extname } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { parse as parseYaml, YAMLParseError } from 'yaml';
 import { z } from 'zod';
 import { BirdcallError, UsageError } from '../errors.ts';
 import type { AnyBlock, Kind, Step } from './block.ts';
 import { getBlock, listBlocks, registerBlock } from './registry.ts';
 import { describeParams, formatIssues, normalizeParamKeys, parseParams } from '../params.ts';
 import { resolveInside } from '../store/paths.ts';
-import { presetNames, presets, type PresetName } from '../dsp/presets.ts';
+import { presetSettings } from '../dsp/presets.ts';
 import { BIRDCALL_VERSION } from '../version.ts';
 import { COMPILED } from '../worker-bundle.ts';
 
@@ -223,10 +223,12 @@ const pipelineFileSchema = z.strictObject({
  */
 export function parsePipelineFile(text: string, opts: { path: string }): PipelineSpec {
   let data: unknown;
+  // yaml is loaded when a YAML file is read: the convert threads rebuild pipelines from JSON and start without it.
+  const yaml = extname(opts.path).toLowerCase() === '.json' ? undefined : (createRequire(import.meta.url)('yaml') as typeof import('yaml'));
   try {
-    data = extname(opts.path).toLowerCase() === '.json' ? JSON.parse(text) : parseYaml(text);
+    data = yaml ? yaml.parse(text) : JSON.parse(text);
   } catch (err) {
-    const where = err instanceof YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
+    const where = yaml && err instanceof yaml.YAMLParseError && err.linePos ? ` at line ${err.linePos[0].line}` : '';
     throw new UsageError(`not valid ${extname(opts.path) === '.json' ? 'JSON' : 'YAML'}${where}: ${(err as Error).message.split('\n')[0]}`, opts.path);
   }
   const parsed = pipelineFileSchema.safeParse(data);
@@ -323,21 +325,8 @@ export async function loadPipelineFile(path: string): Promise<ResolvedPipeline> 
   return resolvePipeline(spec, { blocks, modules });
 }
 
-/** `convert` without --pipeline/--preset uses this preset: 32 kHz, the BirdCLEF convention. */
-export const DEFAULT_PRESET: PresetName = 'birdclef';
-
-/**
- * A dsp preset split the way blocks need it: the rate audio is resampled to, and the melspec params
- * (the preset's `sr` is not a melspec param: melspec reads the rate from the audio).
- */
-export function presetSettings(name: string): { sampleRate: number; melspec: Record<string, unknown> } {
-  const key = name === 'default' ? DEFAULT_PRESET : name;
-  if (!(presetNames as string[]).includes(key)) {
-    throw new UsageError(`unknown preset "${name}"; presets: ${presetNames.join(', ')} (and "default" = ${DEFAULT_PRESET})`);
-  }
-  const { sr, ...melspec } = presets[key as PresetName].params;
-  return { sampleRate: sr, melspec };
-}
+// Kept with the presets (a light module: melspec's start-up needs them without the blocks); re-exported here.
+export { DEFAULT_PRESET, presetSettings } from '../dsp/presets.ts';
 
 /**
  * The standard image pipeline for a dsp preset: decode -> resample to the preset's rate -> 5 s chunks ->

@@ -23,6 +23,14 @@ export interface AtomicWriteOptions {
    * it costs a disk flush per file, and a killed process is the common case.
    */
   fsync?: boolean;
+  /**
+   * A folder for the temp file instead of the target's own, on the same filesystem (the rename then moves it
+   * across folders, still atomically; across filesystems the write falls back to the target's folder). For
+   * threads writing into one folder at once: a file's creation holds its folder's lock, and on a filesystem
+   * where creating a file is slow (ext4 without a journal scanning recently deleted inodes) the other threads
+   * spun on that lock; with a temp folder each, only the quick renames meet there.
+   */
+  tempDir?: string;
 }
 
 export async function writeFileAtomic(
@@ -34,7 +42,7 @@ export async function writeFileAtomic(
   // threads that have nothing else to do meanwhile. Four hops through libuv's 4-thread pool per file (open,
   // write, close, rename), shared by every thread of the process, cost more than the writes themselves:
   // a convert thread sat idle 7-14% of its time waiting for them.
-  const temp = tempName(path);
+  const temp = tempName(path, options.tempDir);
   let fd: number;
   try {
     fd = openSync(temp, 'wx');
@@ -50,13 +58,19 @@ export async function writeFileAtomic(
   } catch (err) {
     if (fd >= 0) closeSync(fd);
     rmSync(temp, { force: true });
+    if (options.tempDir !== undefined && (err as NodeJS.ErrnoException).code === 'EXDEV') {
+      return writeFileAtomic(path, data, { ...options, tempDir: undefined });
+    }
     throw asFsFault(err, 'write', path);
   }
 }
 
-/** A temp name beside `path`. Random part, not just the pid: worker threads of one process share a pid. */
-function tempName(path: string): string {
-  return join(dirname(path), `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
+/**
+ * A temp name beside `path` (or in `dir`). Random part, not just the pid: worker threads of one process share
+ * a pid.
+ */
+function tempName(path: string, dir = dirname(path)): string {
+  return join(dir, `.${basename(path)}.${process.pid}-${randomBytes(4).toString('hex')}${TEMP_SUFFIX}`);
 }
 
 /**

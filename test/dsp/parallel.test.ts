@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { melSpectrogram, melSpectrogramConfig, type MelSpectrogramParamsInput } from '../../src/dsp/mel.ts';
-import { closeMelWorkers, melChunksInto, melSpectrogramParallel } from '../../src/dsp/parallel.ts';
+import { closeMelWorkers, melChunksInto, melSpectrogramParallel, melSpectrogramParallelBlocks } from '../../src/dsp/parallel.ts';
 import { testSignal } from './reference.ts';
 
 afterAll(closeMelWorkers);
@@ -101,5 +101,65 @@ describe('melSpectrogramParallel', () => {
 
   it('rejects jobs = 0 with PARAM_INVALID', async () => {
     await expect(melSpectrogramParallel(x, { sr: 32000 }, { jobs: 0 })).rejects.toMatchObject({ code: 'PARAM_INVALID' });
+  });
+});
+
+describe('melSpectrogramParallelBlocks', () => {
+  const x = testSignal(48000);
+  const params = { sr: 32000, nFft: 1024, hopLength: 128, nMels: 64 };
+
+  /** `signal` as blocks of uneven sizes, yielded asynchronously as a file reader does. */
+  async function* blocksOf(signal: Float32Array, sizes = [7000, 1, 20000, 333]): AsyncIterable<Float32Array> {
+    for (let i = 0, k = 0; i < signal.length; k++) {
+      const end = Math.min(signal.length, i + sizes[k % sizes.length]);
+      await Promise.resolve();
+      yield signal.slice(i, end);
+      i = end;
+    }
+  }
+
+  it.each([
+    [1, false],
+    [2, false],
+    [2, true],
+    [3, true],
+  ])('gives values identical to melSpectrogram of the joined blocks with %i thread(s) (known finite: %s)', async (jobs, finite) => {
+    const whole = melSpectrogram(x, params);
+    const out = await melSpectrogramParallelBlocks(x.length, blocksOf(x), params, { jobs, minFramesPerPart: 10, finite });
+    expect([out.bins, out.frames]).toEqual([whole.bins, whole.frames]);
+    expect(Buffer.from(out.values.buffer).equals(Buffer.from(whole.values.buffer))).toBe(true);
+  });
+
+  it('computes a source that gives fewer samples than announced as the samples it gave', async () => {
+    const given = x.subarray(0, 30000);
+    const out = await melSpectrogramParallelBlocks(x.length, blocksOf(given), params, { jobs: 2, minFramesPerPart: 10 });
+    const whole = melSpectrogram(given, params);
+    expect(out.frames).toBe(whole.frames);
+    expect(Buffer.from(out.values.buffer).equals(Buffer.from(whole.values.buffer))).toBe(true);
+  });
+
+  it('refuses a source that gives more samples than announced', async () => {
+    await expect(melSpectrogramParallelBlocks(1000, blocksOf(x), params, { jobs: 2, minFramesPerPart: 1 })).rejects.toThrow(/longer than the 1000 samples announced/);
+  });
+
+  it('rejects a non-finite sample in a later block with melSpectrogram\'s error (the first bad index)', async () => {
+    const bad = Float32Array.from(x);
+    bad[27500] = Number.NaN;
+    bad[40000] = Number.POSITIVE_INFINITY;
+    const expected = (() => {
+      try {
+        melSpectrogram(bad, params, { file: 'bad.wav' });
+      } catch (err) {
+        return err as Error;
+      }
+    })();
+    expect(expected).toMatchObject({ code: 'AUDIO_NOT_FINITE' });
+    for (const jobs of [1, 2]) {
+      await expect(melSpectrogramParallelBlocks(bad.length, blocksOf(bad), params, { jobs, minFramesPerPart: 10, file: 'bad.wav' })).rejects.toMatchObject({
+        code: 'AUDIO_NOT_FINITE',
+        file: 'bad.wav',
+        message: expected!.message,
+      });
+    }
   });
 });

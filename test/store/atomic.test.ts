@@ -67,3 +67,37 @@ describe('openAtomicWriter', () => {
     expect(await readdir(dir)).toEqual(['table.csv']);
   });
 });
+
+describe('writeFileAtomic with a temp folder', () => {
+  it('writes the file under its name through a temp file in tempDir, and leaves no temp file in either folder', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'birdcall-atomic-'));
+    const temps = join(dir, 'tmp');
+    await mkdir(join(dir, 'out'));
+    await mkdir(temps);
+    const target = join(dir, 'out', 'a.png');
+    await writeFile(target, 'old');
+    await writeFileAtomic(target, 'new bytes', { tempDir: temps });
+    expect(await readFile(target, 'utf8')).toBe('new bytes');
+    expect(await readdir(join(dir, 'out'))).toEqual(['a.png']);
+    expect(await readdir(temps)).toEqual([]);
+  });
+
+  it('creates its temp file in tempDir, not beside the target', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'birdcall-atomic-'));
+    // A tempDir that does not exist makes the write fail at the temp file's creation, naming the target.
+    await expect(writeFileAtomic(join(dir, 'a.png'), 'x', { tempDir: join(dir, 'absent') })).rejects.toThrow(/a\.png/);
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('falls back to the target folder when tempDir is on another filesystem (EXDEV)', async (ctx) => {
+    const shm = '/dev/shm';
+    const other = await mkdtemp(join(shm, 'birdcall-atomic-')).catch(() => undefined);
+    if (!other) return ctx.skip();
+    const dir = await mkdtemp(join(tmpdir(), 'birdcall-atomic-'));
+    const target = join(dir, 'a.png');
+    await writeFileAtomic(target, 'across', { tempDir: other });
+    expect(await readFile(target, 'utf8')).toBe('across');
+    expect(await readdir(dir)).toEqual(['a.png']);
+    expect(await readdir(other)).toEqual([]);
+  });
+});
