@@ -8,7 +8,7 @@ import { convert, type ConvertOptions, type ConvertSummary } from '../batch/conv
 import { planSources } from '../store/plan.ts';
 import type { InputRow } from '../store/manifest-types.ts';
 import { pipelineHash } from '../pipeline/pipeline.ts';
-import { predictArchive, type ArchiveOptions, type ArchiveSummary } from '../train/predict-archive.ts';
+import type { ArchiveOptions, ArchiveSummary } from '../train/predict-archive.ts';
 import type { Predictor } from '../train/predict-files.ts';
 
 /**
@@ -193,6 +193,8 @@ export async function convertShard(options: ConvertOptions & { shard: ShardSpec 
  */
 export async function predictShard(predictor: Predictor, options: ArchiveOptions & { shard: ShardSpec }): Promise<ArchiveSummary> {
   const { shard, ...rest } = options;
+  // Imported here: predict brings the model runtime (tfjs, sharp), which `convert --shard` must not load.
+  const { predictArchive } = await import('../train/predict-archive.ts');
   const summary = await predictArchive(predictor, { ...rest, filter: shardFilter(shard) });
   if (!summary.interrupted) await writeShardRecord(options, summary.key, summary.predicted + summary.skipped, summary.errorsPath, 'predict');
   return summary;
