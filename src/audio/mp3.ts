@@ -9,6 +9,7 @@
  * headers first: that gives the real channel count, the length before decoding (for maxSeconds), and how
  * much of the file is not MPEG audio (junk, damage) or cut short.
  */
+import { readFile } from 'node:fs/promises';
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
 import { id3v2Size, parseMpegFrameHeader, type MpegFrameHeader } from './detect.ts';
@@ -22,7 +23,9 @@ import {
   freshDecoders,
   type CompressedReadOptions,
 } from './compressed.ts';
-import { decodeMp3Native } from './mp3-native.ts';
+import { decodeMp3Native, Mp3Declined, openMp3Native, type Mp3NativeStream } from './mp3-native.ts';
+import { mixToMono } from './mono.ts';
+import { StreamDeclined, type SampleStream } from './stream.ts';
 
 /** What a walk over the MPEG frame headers found, before any audio is decoded. */
 export interface MpegScan {
@@ -160,15 +163,56 @@ export async function decodeMp3(bytes: Uint8Array, source: string, opts: Compres
     );
   }
   if (scan.samples > 0) checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
-  // dr_mp3 only where mpg123 would have nothing to warn about; it declines what it cannot match exactly.
-  const clean = !scan.freeFormat && !scan.truncated && scan.junkBytes === 0 && scan.sampleRates.length === 1;
-  const ours = clean ? decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels) : undefined;
+  const ours = cleanScan(scan) ? decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels) : undefined;
   if (ours) {
     const frames = ours.channelData[0].length;
     checkDuration('MP3', frames / ours.sampleRate, opts, source);
     return toAudio(ours.channelData, frames, ours.sampleRate, source);
   }
   return decodeMp3Mpg123(bytes, scan, source, opts);
+}
+
+/** dr_mp3 serves only what mpg123 would have nothing to warn about; it declines what it cannot match exactly. */
+function cleanScan(scan: MpegScan): boolean {
+  return scan.firstFrame >= 0 && !scan.freeFormat && !scan.truncated && scan.junkBytes === 0 && scan.sampleRates.length === 1;
+}
+
+/**
+ * Opens a long MP3 for predict's streaming runner: the file's bytes are read (an hour of 128 kb/s is 58 MB)
+ * but its samples come out 64k at a time, mono, exactly toMono(decodeMp3(file)): the same dr_mp3 decode
+ * whose length is known from the frame headers and the LAME tag before any frame is synthesised. A stream
+ * decodeMp3 would hand to mpg123 (junk, truncation, a rate change, free format, anything dr_mp3 declines,
+ * up front or part-way) is StreamDeclined, so it is read whole with mpg123's recovery and warnings.
+ */
+export async function openMp3Stream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<SampleStream> {
+  const bytes = await readFile(path);
+  const scan = scanMpeg(bytes);
+  if (!cleanScan(scan)) throw new StreamDeclined(source, 'the MPEG frames are not clean (junk, a cut, a rate change or free format)');
+  checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
+  const native = openMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels);
+  if (!native) throw new StreamDeclined(source, 'dr_mp3 does not decode its first frames exactly as mpg123');
+  const { sampleRate, length } = native;
+  checkDuration('MP3', length / sampleRate, opts, source);
+  return {
+    info: { sampleRate, numFrames: length, durationSeconds: length / sampleRate, encoding: 'mp3' },
+    blocks: () => mp3Blocks(native, source),
+  };
+}
+
+async function* mp3Blocks(native: Mp3NativeStream, source: string): AsyncGenerator<Float32Array, void, undefined> {
+  const chunks = native.chunks();
+  for (;;) {
+    let next: IteratorResult<Float32Array[], void>;
+    try {
+      next = chunks.next();
+    } catch (error) {
+      throw new StreamDeclined(source, error instanceof Mp3Declined ? error.message : 'dr_mp3 fails on a frame (damaged input)');
+    }
+    if (next.done) return;
+    const mono = new Float32Array(next.value[0].length);
+    mixToMono(next.value, mono, mono.length);
+    yield mono;
+  }
 }
 
 /** The fallback: mpg123-decoder, with its resynchronisation over damage and our warnings. */
