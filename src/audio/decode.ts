@@ -9,7 +9,7 @@ import { detectAudioFormat, formatFromExtension, type AudioFormat } from './dete
 import { decodeWav } from './wav.ts';
 import { decodeFlac } from './flac.ts';
 import { decodeOggVorbis } from './ogg.ts';
-import { decodeMp3, openMp3Stream } from './mp3.ts';
+import { decodeMp3, mp3Length, openMp3Stream } from './mp3.ts';
 import type { CompressedReadOptions } from './compressed.ts';
 import { open } from 'node:fs/promises';
 import { flacStreamable, openFlacStream, parseFlacStreamInfo } from './flac.ts';
@@ -123,7 +123,7 @@ export async function openAudioStream(absPath: string, source: string, opts: Com
 
 /**
  * A file's length as its header declares it (WAV, FLAC STREAMINFO, an Ogg Vorbis stream's last page), from
- * its bytes; undefined when it says none (MP3: its length needs a walk over all its frames) or cannot be read. A stream's `info` gives the same figures.
+ * its bytes (a clean MP3's from its frame headers and LAME tag); undefined when it says none or cannot be read. A stream's `info` gives the same figures.
  */
 export function declaredLength(bytes: Uint8Array): { sampleRate: number; durationSeconds: number } | undefined {
   try {
@@ -138,6 +138,7 @@ export function declaredLength(bytes: Uint8Array): { sampleRate: number; duratio
       const last = lastPage(bytes.subarray(Math.max(0, bytes.length - OGG_TAIL_BYTES)));
       return last?.endOfStream ? { sampleRate: rate, durationSeconds: last.granule / rate } : undefined;
     }
+    if (format === 'mp3') return mp3Length(bytes);
   } catch {
     // An unreadable header: the whole-file decode says why.
   }

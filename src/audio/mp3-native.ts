@@ -94,6 +94,16 @@ export function openMp3Native(frames: Uint8Array, samples: number, channels: 1 |
   }
 }
 
+/** decodeMp3Native's length and rate, from the headers and the LAME tag (no frame synthesised); undefined when it declines from the start. */
+export function mp3NativeLength(frames: Uint8Array, samples: number, channels: 1 | 2): { sampleRate: number; length: number } | undefined {
+  try {
+    shared ??= newInstance();
+    return openOn(shared, frames, samples, channels);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Loads `frames` into `ex`'s memory and reads the LAME tag: the stream, or undefined when dr_mp3 declines it. */
 function openOn(ex: Exports, frames: Uint8Array, samples: number, channels: 1 | 2): Mp3NativeStream | undefined {
   const dataAt = align(ex.__heap_base.value);

@@ -23,7 +23,7 @@ import {
   freshDecoders,
   type CompressedReadOptions,
 } from './compressed.ts';
-import { decodeMp3Native, Mp3Declined, openMp3Native, type Mp3NativeStream } from './mp3-native.ts';
+import { decodeMp3Native, Mp3Declined, mp3NativeLength, openMp3Native, type Mp3NativeStream } from './mp3-native.ts';
 import { mixToMono } from './mono.ts';
 import { StreamDeclined, type SampleStream } from './stream.ts';
 
@@ -175,6 +175,17 @@ export async function decodeMp3(bytes: Uint8Array, source: string, opts: Compres
 /** dr_mp3 serves only what mpg123 would have nothing to warn about; it declines what it cannot match exactly. */
 function cleanScan(scan: MpegScan): boolean {
   return scan.firstFrame >= 0 && !scan.freeFormat && !scan.truncated && scan.junkBytes === 0 && scan.sampleRates.length === 1;
+}
+
+/**
+ * The length decodeMp3 returns for a clean stream (dr_mp3's, from the frame headers and the LAME tag: no
+ * frame is synthesised), the same as openMp3Stream's; undefined for a stream decodeMp3 gives to mpg123.
+ */
+export function mp3Length(bytes: Uint8Array): { sampleRate: number; durationSeconds: number } | undefined {
+  const scan = scanMpeg(bytes);
+  if (!cleanScan(scan)) return undefined;
+  const native = mp3NativeLength(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels);
+  return native && { sampleRate: native.sampleRate, durationSeconds: native.length / native.sampleRate };
 }
 
 /**

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MPEGDecoder } from 'mpg123-decoder';
 import { decodeMp3, openMp3Stream, scanMpeg } from '../../src/audio/mp3.ts';
 import { toMono } from '../../src/audio/mono.ts';
+import { declaredLength } from '../../src/audio/decode.ts';
 import { StreamDeclined } from '../../src/audio/stream.ts';
 import { decodeMp3Native, DECODER_DELAY, type Mp3NativeAudio } from '../../src/audio/mp3-native.ts';
 import { BIRDCALLS, HAVE_SHARED } from '../helpers/shared.ts';
@@ -157,9 +158,11 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
     '%s read in pieces: the length before any sample, then toMono(decodeMp3) bit for bit',
     async (name) => {
       const path = join(dir, `${name}.mp3`);
-      const whole = toMono(await decodeMp3(file(`${name}.mp3`), path)).samples;
+      const decoded = toMono(await decodeMp3(file(`${name}.mp3`), path));
+      const whole = decoded.samples;
       const got = await streamed(path);
       expect(got.length).toBe(whole.length);
+      expect(declaredLength(file(`${name}.mp3`))).toEqual({ sampleRate: decoded.sampleRate, durationSeconds: whole.length / decoded.sampleRate });
       expect(got.samples.length).toBe(whole.length);
       expect(firstDifference(got.samples, whole)).toBe(-1);
       // the longer files come in several 64k-sample blocks (the trimming then falls in different blocks)
