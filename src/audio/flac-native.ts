@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { align16 as align, reserveMemory as reserve, wasmApi, type WasmMemory } from '../wasm-api.ts';
 import { WASM_BASE64 } from './native/flac-wasm.ts';
+import type { ReadInto } from './stream.ts';
 
 /**
  * FLAC decoding with our own decoder (native/flac.c, written from RFC 9639 and compiled to wasm SIMD by
@@ -144,9 +145,6 @@ export function decodeFlacNative(frames: Uint8Array, info: FlacStreamShape): Flo
 
 /** Our decoder declines a stream read in windows: the caller reads the file whole (libFLAC then decides). */
 export class FlacDeclined extends Error {}
-
-/** Reads the file's next bytes into `into` (from where the last call stopped); resolves to how many, 0 at its end. */
-export type ReadInto = (into: Uint8Array) => Promise<number>;
 
 /** What a stream read in windows needs beside FlacStreamShape: STREAMINFO's largest frame (0 when unknown). */
 export type FlacWindowShape = FlacStreamShape & { maxFrameSize: number };

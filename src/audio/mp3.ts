@@ -9,7 +9,7 @@
  * headers first: that gives the real channel count, the length before decoding (for maxSeconds), and how
  * much of the file is not MPEG audio (junk, damage) or cut short.
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
 import { id3v2Size, parseMpegFrameHeader, type MpegFrameHeader } from './detect.ts';
@@ -23,7 +23,7 @@ import {
   freshDecoders,
   type CompressedReadOptions,
 } from './compressed.ts';
-import { decodeMp3Native, Mp3Declined, mp3NativeLength, openMp3Native, type Mp3NativeStream } from './mp3-native.ts';
+import { decodeMp3Native, Mp3Declined, mp3NativeLength, openMp3NativeWindows, type Mp3NativeStream } from './mp3-native.ts';
 import { mixToMono } from './mono.ts';
 import { StreamDeclined, type SampleStream } from './stream.ts';
 
@@ -189,18 +189,31 @@ export function mp3Length(bytes: Uint8Array): { sampleRate: number; durationSeco
 }
 
 /**
- * Opens a long MP3 for predict's streaming runner: the file's bytes are read (an hour of 128 kb/s is 58 MB)
- * but its samples come out 64k at a time, mono, exactly toMono(decodeMp3(file)): the same dr_mp3 decode
- * whose length is known from the frame headers and the LAME tag before any frame is synthesised. A stream
- * decodeMp3 would hand to mpg123 (junk, truncation, a rate change, free format, anything dr_mp3 declines,
- * up front or part-way) is StreamDeclined, so it is read whole with mpg123's recovery and warnings.
+ * Opens a long MP3 for predict's streaming runner: the file is walked once for its frame headers (scanMpeg:
+ * its bytes are held only for that), then decoded by dr_mp3 a 1 MiB window at a time, its samples coming
+ * out 64k at a time, mono: exactly toMono(decodeMp3(file)), whose length is known from the frame headers
+ * and the LAME tag before any frame is synthesised. A stream decodeMp3 would hand to mpg123 (junk, a cut,
+ * a rate change, free format, anything dr_mp3 declines, up front or part-way) is StreamDeclined, so it is
+ * read whole with mpg123's recovery and warnings.
  */
 export async function openMp3Stream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<SampleStream> {
-  const bytes = await readFile(path);
-  const scan = scanMpeg(bytes);
+  const scan = scanMpeg(await readFile(path));
   if (!cleanScan(scan)) throw new StreamDeclined(source, 'the MPEG frames are not clean (junk, a cut, a rate change or free format)');
   checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
-  const native = openMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels);
+  let position = scan.firstFrame;
+  const stop = scan.firstFrame + scan.audioBytes;
+  // The file opened per 1 MiB read: nothing is left open however the stream ends (or is never read).
+  const read = async (into: Uint8Array): Promise<number> => {
+    const fh = await open(path, 'r');
+    try {
+      const { bytesRead } = await fh.read(into, 0, Math.min(into.length, stop - position), position);
+      position += bytesRead;
+      return bytesRead;
+    } finally {
+      await fh.close();
+    }
+  };
+  const native = await openMp3NativeWindows(read, scan.samples, scan.channels);
   if (!native) throw new StreamDeclined(source, 'dr_mp3 does not decode its first frames exactly as mpg123');
   const { sampleRate, length } = native;
   checkDuration('MP3', length / sampleRate, opts, source);
@@ -211,18 +224,14 @@ export async function openMp3Stream(path: string, source: string, opts: Compress
 }
 
 async function* mp3Blocks(native: Mp3NativeStream, source: string): AsyncGenerator<Float32Array, void, undefined> {
-  const chunks = native.chunks();
-  for (;;) {
-    let next: IteratorResult<Float32Array[], void>;
-    try {
-      next = chunks.next();
-    } catch (error) {
-      throw new StreamDeclined(source, error instanceof Mp3Declined ? error.message : 'dr_mp3 fails on a frame (damaged input)');
+  try {
+    for await (const planes of native.chunks()) {
+      const mono = new Float32Array(planes[0].length);
+      mixToMono(planes, mono, mono.length);
+      yield mono;
     }
-    if (next.done) return;
-    const mono = new Float32Array(next.value[0].length);
-    mixToMono(next.value, mono, mono.length);
-    yield mono;
+  } catch (error) {
+    throw new StreamDeclined(source, error instanceof Mp3Declined ? error.message : 'dr_mp3 fails on a frame (damaged input)');
   }
 }
 

@@ -7,7 +7,7 @@ import { decodeMp3, openMp3Stream, scanMpeg } from '../../src/audio/mp3.ts';
 import { toMono } from '../../src/audio/mono.ts';
 import { declaredLength } from '../../src/audio/decode.ts';
 import { StreamDeclined } from '../../src/audio/stream.ts';
-import { decodeMp3Native, DECODER_DELAY, type Mp3NativeAudio } from '../../src/audio/mp3-native.ts';
+import { decodeMp3Native, DECODER_DELAY, openMp3NativeWindows, type Mp3NativeAudio } from '../../src/audio/mp3-native.ts';
 import { BIRDCALLS, HAVE_SHARED } from '../helpers/shared.ts';
 import { HAVE_SOX, sox, SOX_SKIP_REASON } from '../helpers/sox.ts';
 import { firstDifference, maxAbsDiff } from './compare.ts';
@@ -58,6 +58,7 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
     sox([robin, '-C', '-4.2', join(dir, 'vbr.mp3')]); // VBR: a Xing frame with the LAME delay and padding
     sox([junco, '-C', '-2.2', join(dir, 'vbr-mono.mp3')]);
     sox([robin, '-c', '1', join(dir, 'mono44k.mp3')]);
+    sox([junco, '-C', '320', join(dir, 'mono320.mp3')]); // 240 KB: several windows of 64 KiB
     // a few frames only (dr_mp3 syncs on a run of frames): 10 ms and 30 ms of tone, VBR and CBR
     sox(['-n', '-r', '32000', '-b', '16', '-c', '1', join(dir, 'tiny.wav'), 'synth', '0.01', 'sine', '440']);
     sox([join(dir, 'tiny.wav'), '-C', '-4.2', join(dir, 'tiny-vbr.mp3')]);
@@ -153,6 +154,31 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
     parts.reduce((at, p) => (samples.set(p, at), at + p.length), 0);
     return { length: stream.info.numFrames, samples, blocks: parts.length };
   }
+
+  it.each(['mono320', 'stereo320', 'vbr', 'mpeg25', 'tiny-vbr'])('%s in the smallest windows (64 KiB, fed 997 bytes a read): decodeMp3Native\'s planes bit for bit', async (name) => {
+    const bytes = file(`${name}.mp3`);
+    const scan = scanMpeg(bytes);
+    const frames = bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes);
+    let at = 0;
+    const read = async (into: Uint8Array): Promise<number> => {
+      const n = Math.min(997, into.length, frames.length - at);
+      into.set(frames.subarray(at, at + n));
+      at += n;
+      return n;
+    };
+    const stream = await openMp3NativeWindows(read, scan.samples, scan.channels, 1);
+    const whole = ours(bytes)!;
+    expect(stream!.length).toBe(whole.channelData[0].length);
+    const got = whole.channelData.map(() => [] as Float32Array[]);
+    for await (const planes of stream!.chunks()) planes.forEach((p, c) => got[c].push(p.slice()));
+    for (const [c, plane] of whole.channelData.entries()) {
+      const joined = new Float32Array(got[c].reduce((n, p) => n + p.length, 0));
+      got[c].reduce((o, p) => (joined.set(p, o), o + p.length), 0);
+      expect(joined.length).toBe(plane.length);
+      expect(firstDifference(joined, plane)).toBe(-1);
+    }
+    if (name === 'mono320') expect(frames.length).toBeGreaterThan(3 << 16); // the window slides three times at least
+  });
 
   it.each(['mono32k', 'stereo44k', 'stereo320', 'mpeg2', 'mpeg25', 'vbr', 'vbr-mono', 'tiny-vbr', 'short-cbr'])(
     '%s read in pieces: the length before any sample, then toMono(decodeMp3) bit for bit',
