@@ -9,7 +9,7 @@
  * headers first: that gives the real channel count, the length before decoding (for maxSeconds), and how
  * much of the file is not MPEG audio (junk, damage) or cut short.
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
 import { id3v2Size, parseMpegFrameHeader, type MpegFrameHeader } from './detect.ts';
@@ -188,17 +188,74 @@ export function mp3Length(bytes: Uint8Array): { sampleRate: number; durationSeco
   return native && { sampleRate: native.sampleRate, durationSeconds: native.length / native.sampleRate };
 }
 
+/** Bytes of a file read at a time by scanCleanMpegFile (its head, its tail, and the windows of its walk). */
+const SCAN_WINDOW = 1 << 20;
+
+/** Reads up to `length` bytes of `fh` from `position`. */
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(Math.max(0, length));
+  const { bytesRead } = await fh.read(buffer, 0, buffer.length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
 /**
- * Opens a long MP3 for predict's streaming runner: the file is walked once for its frame headers (scanMpeg:
- * its bytes are held only for that), then decoded by dr_mp3 a 1 MiB window at a time, its samples coming
+ * scanMpeg's result for a file on disk whose frames are clean (what decodeMp3 gives dr_mp3: no junk, no
+ * cut, one sample rate, not free format), read a window at a time so memory stays at a window; undefined
+ * for anything else, or anything it cannot settle in a window (the first frame about 1 MiB after the ID3v2
+ * tags; an APE tag over 1 MiB is left in the audio and declined as junk): such files are read whole, where
+ * scanMpeg decides. Where the stream
+ * is clean, scanMpeg walks it the same way: the first frame confirmed by the header after it, then each
+ * frame where the last one ended, with the first one's version, layer and rate.
+ */
+export async function scanCleanMpegFile(path: string): Promise<MpegScan | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    let start = 0;
+    for (let tag = id3v2Size(await readAt(fh, 0, 10)); tag > 0; tag = id3v2Size(await readAt(fh, start, 10))) start += tag;
+    const tail = await readAt(fh, Math.max(start, size - SCAN_WINDOW), Math.min(SCAN_WINDOW, size - start));
+    const end = size - tail.length + audioEnd(tail);
+    const head = await readAt(fh, start, Math.min(SCAN_WINDOW, end - start));
+    let first = 0;
+    while (first + 4 <= head.length && !confirmedFrame(head, first, end - start)) {
+      if (parseMpegFrameHeader(head, first)?.frameBytes === 0) return undefined; // free format
+      first++;
+    }
+    // A first frame at the window's end may have been missed for want of the header after it: read whole.
+    const h0 = first + 8192 <= head.length || head.length === end - start ? parseMpegFrameHeader(head, first) : undefined;
+    if (!h0) return undefined;
+    const scan: MpegScan = { frames: 0, firstFrame: start + first, sampleRate: h0.sampleRate, channels: 1, samples: 0, junkBytes: 0, audioBytes: end - start - first, truncated: false, sampleRates: [h0.sampleRate], freeFormat: false };
+    let window = head;
+    let windowAt = start;
+    for (let pos = start + first; pos + 4 <= end; ) {
+      if (pos + 4 > windowAt + window.length) {
+        window = await readAt(fh, pos, Math.min(SCAN_WINDOW, end - pos));
+        windowAt = pos;
+      }
+      const h = parseMpegFrameHeader(window, pos - windowAt);
+      if (!h || h.frameBytes === 0 || !sameStream(h, h0) || pos + h.frameBytes > end) return undefined;
+      scan.frames++;
+      scan.samples += h.samplesPerFrame;
+      if (h.channels === 2) scan.channels = 2;
+      pos += h.frameBytes;
+    }
+    return scan;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Opens a long MP3 for predict's streaming runner: the file is walked once for its frame headers
+ * (scanCleanMpegFile), then decoded by dr_mp3 a 1 MiB window at a time, its samples coming
  * out 64k at a time, mono: exactly toMono(decodeMp3(file)), whose length is known from the frame headers
  * and the LAME tag before any frame is synthesised. A stream decodeMp3 would hand to mpg123 (junk, a cut,
  * a rate change, free format, anything dr_mp3 declines, up front or part-way) is StreamDeclined, so it is
  * read whole with mpg123's recovery and warnings.
  */
 export async function openMp3Stream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<SampleStream> {
-  const scan = scanMpeg(await readFile(path));
-  if (!cleanScan(scan)) throw new StreamDeclined(source, 'the MPEG frames are not clean (junk, a cut, a rate change or free format)');
+  const scan = await scanCleanMpegFile(path);
+  if (!scan) throw new StreamDeclined(source, 'the MPEG frames are not clean (junk, a cut, a rate change or free format)');
   checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
   let position = scan.firstFrame;
   const stop = scan.firstFrame + scan.audioBytes;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MPEGDecoder } from 'mpg123-decoder';
-import { decodeMp3, openMp3Stream, scanMpeg } from '../../src/audio/mp3.ts';
+import { decodeMp3, openMp3Stream, scanCleanMpegFile, scanMpeg } from '../../src/audio/mp3.ts';
 import { toMono } from '../../src/audio/mono.ts';
 import { declaredLength } from '../../src/audio/decode.ts';
 import { StreamDeclined } from '../../src/audio/stream.ts';
@@ -187,6 +187,8 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
       const decoded = toMono(await decodeMp3(file(`${name}.mp3`), path));
       const whole = decoded.samples;
       const got = await streamed(path);
+      // the header walk in windows finds what scanMpeg finds on the whole file
+      expect(await scanCleanMpegFile(path)).toEqual(scanMpeg(file(`${name}.mp3`)));
       expect(got.length).toBe(whole.length);
       expect(declaredLength(file(`${name}.mp3`))).toEqual({ sampleRate: decoded.sampleRate, durationSeconds: whole.length / decoded.sampleRate });
       expect(got.samples.length).toBe(whole.length);
@@ -195,6 +197,22 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
       if (whole.length > 1 << 16) expect(got.blocks).toBeGreaterThan(1);
     },
   );
+
+  it('reads past an ID3v2 tag at the start and an ID3v1 tag at the end, as scanMpeg and decodeMp3 do', async () => {
+    const bytes = file('vbr.mp3');
+    const id3v2 = new Uint8Array(10 + 3000);
+    id3v2.set([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 3000 >> 7, 3000 & 0x7f]); // "ID3" v2.3, 3000 bytes (syncsafe)
+    const id3v1 = new Uint8Array(128);
+    id3v1.set([0x54, 0x41, 0x47]); // "TAG"
+    const tagged = Buffer.concat([id3v2, bytes, id3v1]);
+    const path = join(dir, 'tagged.mp3');
+    writeFileSync(path, tagged);
+    const scan = await scanCleanMpegFile(path);
+    expect(scan).toEqual(scanMpeg(tagged));
+    expect(scan!.firstFrame).toBe(3010 + scanMpeg(bytes).firstFrame);
+    const got = await streamed(path);
+    expect(firstDifference(got.samples, toMono(await decodeMp3(tagged, path)).samples)).toBe(-1);
+  });
 
   it('declines, before any sample, what decodeMp3 hands to libmpg123: junk between frames, a Xing frame without LAME, a cut', async () => {
     const bytes = file('vbr.mp3');
@@ -209,6 +227,7 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
       const path = join(dir, `declined-${name}.mp3`);
       writeFileSync(path, b);
       await expect(openMp3Stream(path, path), name).rejects.toBeInstanceOf(StreamDeclined);
+      if (name !== 'noLame') expect(await scanCleanMpegFile(path), name).toBeUndefined();
     }
   });
 
