@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { align16 as align, reserveMemory as reserve, wasmApi, type WasmMemory } from '../wasm-api.ts';
+import { align16 as align, moduleInstances, reserveMemory as reserve, type WasmMemory } from '../wasm-api.ts';
 import { WASM_BASE64 } from './native/flac-wasm.ts';
 import type { ReadInto } from './stream.ts';
 
@@ -23,13 +23,8 @@ interface Exports {
   flac_position(): number;
 }
 
-let compiled: object | undefined;
+const newInstance = moduleInstances<Exports>(WASM_BASE64);
 let shared: Exports | undefined;
-
-function newInstance(): Exports {
-  compiled ??= new wasmApi.Module(Buffer.from(WASM_BASE64, 'base64'));
-  return new wasmApi.Instance(compiled, {}).exports as Exports;
-}
 
 /** What the decoder needs from STREAMINFO (src/audio/flac.ts parses it). */
 export interface FlacStreamShape {

@@ -1,4 +1,4 @@
-import { align16 as align, reserveMemory as reserve, wasmApi, type WasmMemory } from '../wasm-api.ts';
+import { align16 as align, moduleInstances, reserveMemory as reserve, type WasmMemory } from '../wasm-api.ts';
 import { WASM_BASE64 } from './native/mp3-wasm.ts';
 import type { ReadInto } from './stream.ts';
 
@@ -21,13 +21,8 @@ interface Exports {
   mp3_position(): number;
 }
 
-let compiled: object | undefined;
+const newInstance = moduleInstances<Exports>(WASM_BASE64);
 let shared: Exports | undefined;
-
-function newInstance(): Exports {
-  compiled ??= new wasmApi.Module(Buffer.from(WASM_BASE64, 'base64'));
-  return new wasmApi.Instance(compiled, {}).exports as Exports;
-}
 
 /** The info[] slots mp3_begin and mp3_read fill (INFO_* in mp3.c). */
 const INFO = { channels: 0, rate: 1, frames: 2, tag: 3, delay: 4, padding: 5, tagFrames: 6 } as const;
