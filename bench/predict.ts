@@ -6,10 +6,11 @@
  * Each run is done streamed (the default) and read whole (BIRDCALL_STREAM_ABOVE=off), alternately, so the
  * ratio is measured under the same load. CPU x real time (audio seconds per CPU second of the process)
  * says what the work costs whatever the load; wall x real time is what the user saw. The 60-minute file is
- * also run as Ogg Vorbis (sox's default quality, made once beside the WAV): streamed through stb_vorbis's
- * pushdata decoder, and read whole.
+ * also run as Ogg Vorbis (sox's default quality), MP3 (128 kb/s CBR) and FLAC (sox's default level), each
+ * made once beside the WAV: streamed (stb_vorbis's pushdata decoder; dr_mp3 on the file's bytes, its samples
+ * in 64k-sample blocks; our FLAC decoder a 4 MiB window at a time), and read whole.
  *
- *   npx tsx bench/predict.ts [--json] [--minutes 10,60] [--ogg-minutes 60]
+ *   npx tsx bench/predict.ts [--json] [--minutes 10,60] [--ogg-minutes 60] [--mp3-minutes 60] [--flac-minutes 60]
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
@@ -25,7 +26,7 @@ const WORK = join(tmpdir(), 'birdcall-bench-predict');
 export interface PredictRun {
   model: string;
   minutes: number;
-  format: 'wav' | 'ogg';
+  format: 'wav' | Compressed;
   mode: 'stream' | 'whole';
   wallSeconds: number;
   cpuSeconds: number;
@@ -59,19 +60,24 @@ function ensureWav(minutes: number): string {
   return path;
 }
 
-/** The same recording as Ogg Vorbis (sox, its default quality), written beside the WAV once. */
-function ensureOgg(minutes: number): string {
-  const path = join(WORK, `long${minutes}.ogg`);
+type Compressed = 'ogg' | 'mp3' | 'flac';
+
+/** sox's options per format: its defaults, but MP3 at 128 kb/s (its default for 32 kHz mono is 48). */
+const SOX_OPTIONS: Record<Compressed, string[]> = { ogg: [], mp3: ['-C', '128'], flac: [] };
+
+/** The same recording compressed by sox, written beside the WAV once. */
+function ensureCompressed(minutes: number, format: Compressed): string {
+  const path = join(WORK, `long${minutes}.${format}`);
   if (!existsSync(path)) {
-    const partial = `${path}.part.ogg`;
-    execFileSync('sox', [ensureWav(minutes), partial], { stdio: 'ignore' });
+    const partial = `${path}.part.${format}`;
+    execFileSync('sox', [ensureWav(minutes), ...SOX_OPTIONS[format], partial], { stdio: 'ignore' });
     renameSync(partial, path);
   }
   return path;
 }
 
 export function predictRun(model: string, modelName: string, wav: string, minutes: number, mode: 'stream' | 'whole'): PredictRun {
-  const format = wav.endsWith('.ogg') ? 'ogg' : 'wav';
+  const format = (['ogg', 'mp3', 'flac'] as const).find((f) => wav.endsWith(`.${f}`)) ?? 'wav';
   const out = mkdtempSync(join(tmpdir(), 'birdcall-bench-predict-out-'));
   const args = ['-f', '%M %e %U %S', process.execPath, join(ROOT, 'bin', 'birdcall.js'), 'predict', '--model', model, wav, '-o', out, '--no-progress'];
   const env = { ...process.env, BIRDCALL_STREAM_ABOVE: mode === 'stream' ? '' : 'off' };
@@ -96,10 +102,14 @@ export function predictRun(model: string, modelName: string, wav: string, minute
   };
 }
 
-export async function benchPredict(minutesList: number[] = [10, 60], oggMinutes: number[] = [60]): Promise<{ runs: PredictRun[] }> {
+export async function benchPredict(
+  minutesList: number[] = [10, 60],
+  compressedMinutes: Partial<Record<Compressed, number[]>> = {},
+): Promise<{ runs: PredictRun[] }> {
   if (!existsSync('/usr/bin/time')) throw new Error('/usr/bin/time is needed to measure the peak RSS of a child process');
   const models = ensureModels();
-  const files = [...minutesList.map((m) => [m, ensureWav(m)] as const), ...oggMinutes.map((m) => [m, ensureOgg(m)] as const)];
+  const compressed = (['ogg', 'mp3', 'flac'] as const).flatMap((f) => (compressedMinutes[f] ?? [60]).map((m) => [m, ensureCompressed(m, f)] as const));
+  const files = [...minutesList.map((m) => [m, ensureWav(m)] as const), ...compressed];
   const runs: PredictRun[] = [];
   for (const [minutes, file] of files) {
     for (const [name, dir] of Object.entries(models)) {
@@ -113,7 +123,7 @@ export function formatPredictBench(result: { runs: PredictRun[] }): string {
   return result.runs
     .map(
       (r) =>
-        `${String(r.minutes).padStart(3)} min ${r.format}  ${r.model.padEnd(8)} ${r.mode.padEnd(7)} ${r.realTime.toFixed(0).padStart(4)}x real time ` +
+        `${String(r.minutes).padStart(3)} min ${r.format.padEnd(4)}  ${r.model.padEnd(8)} ${r.mode.padEnd(7)} ${r.realTime.toFixed(0).padStart(4)}x real time ` +
         `(${r.wallSeconds.toFixed(1)} s; CPU ${r.cpuRealTime.toFixed(0)}x, 2-core bound ${(2 * r.cpuRealTime).toFixed(0)}x)  ` +
         `peak RSS ${r.maxRssMB.toFixed(0)} MB  load ${r.load1.toFixed(1)}`,
     )
@@ -125,6 +135,6 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const at = process.argv.indexOf(flag);
     return at >= 0 ? process.argv[at + 1].split(',').filter((v) => v !== '').map(Number) : undefined;
   };
-  const result = await benchPredict(list('--minutes'), list('--ogg-minutes'));
+  const result = await benchPredict(list('--minutes'), { ogg: list('--ogg-minutes'), mp3: list('--mp3-minutes'), flac: list('--flac-minutes') });
   console.log(process.argv.includes('--json') ? JSON.stringify(result, null, 2) : formatPredictBench(result));
 }

@@ -132,7 +132,7 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'predict',
-    what: '`birdcall predict` on 10- and 60-minute WAVs and the 60-minute Ogg, default and recipe models: x real time and peak RSS, streamed vs read whole',
+    what: '`birdcall predict` on 10- and 60-minute WAVs and the 60-minute Ogg, MP3 and FLAC, default and recipe models: x real time and peak RSS, streamed vs read whole',
     async run() {
       const { benchPredict, formatPredictBench } = await import('./predict.ts');
       const result = await benchPredict();

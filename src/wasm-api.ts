@@ -22,3 +22,12 @@ export const align16 = (n: number): number => (n + 15) & ~15;
 export function reserveMemory(memory: WasmMemory, bytes: number): void {
   if (bytes > memory.buffer.byteLength) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
 }
+
+/** Makes instances of one module, compiled on the first call (a stream read in windows gets one of its own). */
+export function moduleInstances<T>(base64: string, imports: object = {}): () => T {
+  let compiled: object | undefined;
+  return () => {
+    compiled ??= new wasmApi.Module(Buffer.from(base64, 'base64'));
+    return new wasmApi.Instance(compiled, imports).exports as T;
+  };
+}

@@ -9,7 +9,7 @@ import { detectAudioFormat, formatFromExtension, type AudioFormat } from './dete
 import { decodeWav } from './wav.ts';
 import { decodeFlac } from './flac.ts';
 import { decodeOggVorbis } from './ogg.ts';
-import { decodeMp3 } from './mp3.ts';
+import { decodeMp3, mp3Length, openMp3Stream } from './mp3.ts';
 import type { CompressedReadOptions } from './compressed.ts';
 import { open } from 'node:fs/promises';
 import { flacStreamable, openFlacStream, parseFlacStreamInfo } from './flac.ts';
@@ -83,21 +83,23 @@ async function decodeAs(format: AudioFormat, bytes: Uint8Array, source: string, 
   }
 }
 
-/** The formats that can stream: MP3 (no length before decoding it all) is read whole. */
-export type StreamFormat = 'wav' | 'flac' | 'ogg';
+/** The formats that can stream (every one we decode). */
+export type StreamFormat = 'wav' | 'flac' | 'ogg' | 'mp3';
 
 /** Bytes of a file's start that streamFormat needs to see (after an ID3v2 tag of a reasonable size). */
 export const STREAM_HEAD_BYTES = 1 << 16;
 
 /**
  * The format a file streams as, from its first bytes: a WAV; a FLAC whose STREAMINFO gives its length; an
- * Ogg whose first stream is Vorbis. Undefined for anything else (read whole).
+ * Ogg whose first stream is Vorbis; MPEG audio (an MP3 whose frames turn out not clean declines when
+ * opened). Undefined for anything else (read whole).
  */
 export function streamFormat(head: Uint8Array): StreamFormat | undefined {
   const guess = detectAudioFormat(head);
   if (guess.format === 'wav' && guess.name === 'WAV') return 'wav';
   if (guess.format === 'flac' && flacStreamable(head)) return 'flac';
   if (guess.format === 'ogg' && oggStreamable(head)) return 'ogg';
+  if (guess.format === 'mp3') return 'mp3';
   return undefined;
 }
 
@@ -114,13 +116,14 @@ export async function openAudioStream(absPath: string, source: string, opts: Com
   const format = streamFormat(head.subarray(0, bytesRead));
   if (format === 'flac') return (await openFlacStream(absPath, source, opts)) ?? Promise.reject(new StreamDeclined(source, 'the FLAC header does not give its length'));
   if (format === 'ogg') return openOggStream(absPath, source, opts);
+  if (format === 'mp3') return openMp3Stream(absPath, source, opts);
   return openWavStream(absPath, opts);
 }
 
 
 /**
  * A file's length as its header declares it (WAV, FLAC STREAMINFO, an Ogg Vorbis stream's last page), from
- * its bytes; undefined when it says none (MP3) or cannot be read. A stream's `info` gives the same figures.
+ * its bytes (a clean MP3's from its frame headers and LAME tag); undefined when it says none or cannot be read. A stream's `info` gives the same figures.
  */
 export function declaredLength(bytes: Uint8Array): { sampleRate: number; durationSeconds: number } | undefined {
   try {
@@ -135,6 +138,7 @@ export function declaredLength(bytes: Uint8Array): { sampleRate: number; duratio
       const last = lastPage(bytes.subarray(Math.max(0, bytes.length - OGG_TAIL_BYTES)));
       return last?.endOfStream ? { sampleRate: rate, durationSeconds: last.granule / rate } : undefined;
     }
+    if (format === 'mp3') return mp3Length(bytes);
   } catch {
     // An unreadable header: the whole-file decode says why.
   }

@@ -9,9 +9,8 @@
  * check it against STREAMINFO's MD5 on the way, which is what catches corruption the decoder itself stays
  * silent about.
  */
-import { createHash, type Hash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { open, type FileHandle } from 'node:fs/promises';
 import { mixToMono } from './mono.ts';
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
@@ -24,12 +23,11 @@ import {
   toAudio,
   withDecoder,
   pooledDecoders,
-  quietly,
   type CompressedReadOptions,
   type DecoderSource,
 } from './compressed.ts';
 import type { FLACDecoder } from '@wasm-audio-decoders/flac';
-import { decodeFlacNative } from './flac-native.ts';
+import { decodeFlacNative, decodeFlacNativeWindows, FlacDeclined, type FlacWindowShape } from './flac-native.ts';
 import { StreamDeclined } from './stream.ts';
 
 let pool: DecoderSource<FLACDecoder> | undefined;
@@ -55,6 +53,8 @@ export interface FlacStreamInfo {
   offset: number;
   /** The largest block size (samples per channel in a frame) the stream uses. */
   maxBlockSize: number;
+  /** The largest frame in bytes, as the encoder recorded it; 0 when unknown. */
+  maxFrameSize: number;
 }
 
 /** Reads STREAMINFO, the mandatory first metadata block after `fLaC`. */
@@ -75,6 +75,7 @@ export function parseFlacStreamInfo(bytes: Uint8Array, source: string): FlacStre
   }
   const s = 8;
   const maxBlockSize = (b[s + 2] << 8) | b[s + 3];
+  const maxFrameSize = (b[s + 7] << 16) | (b[s + 8] << 8) | b[s + 9];
   const sampleRate = (b[s + 10] << 12) | (b[s + 11] << 4) | (b[s + 12] >> 4);
   const channels = ((b[s + 12] >> 1) & 7) + 1;
   const bitsPerSample = (((b[s + 12] & 1) << 4) | (b[s + 13] >> 4)) + 1;
@@ -83,7 +84,7 @@ export function parseFlacStreamInfo(bytes: Uint8Array, source: string): FlacStre
   const md5 = b.slice(s + 18, s + 34);
   if (sampleRate === 0) throw new BirdcallError('FLAC_BAD_HEADER', 'STREAMINFO declares a sample rate of 0 Hz', source);
   if (bitsPerSample < 4) throw new BirdcallError('FLAC_BAD_HEADER', `STREAMINFO declares ${bitsPerSample} bits per sample (at least 4 are valid)`, source);
-  return { sampleRate, channels, bitsPerSample, totalSamples, md5, offset, maxBlockSize };
+  return { sampleRate, channels, bitsPerSample, totalSamples, md5, offset, maxBlockSize, maxFrameSize };
 }
 
 /** Byte offset of the first audio frame: after the last metadata block; undefined when the blocks run past the end. */
@@ -107,12 +108,6 @@ const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  */
 function rescaleAndHash(channels: Float32Array[], frames: number, bits: number): string {
   const hash = createHash('md5');
-  rescaleInto(channels, frames, bits, hash);
-  return hash.digest('hex');
-}
-
-/** rescaleAndHash's work on one stretch of samples, feeding a running MD5 (the streaming reader's pieces). */
-function rescaleInto(channels: Float32Array[], frames: number, bits: number, hash: Hash): void {
   const decoderScale = 2 ** (bits - 1) - 1;
   const ourScale = 1 / 2 ** (bits - 1);
   const width = (bits + 7) >> 3;
@@ -141,8 +136,8 @@ function rescaleInto(channels: Float32Array[], frames: number, bits: number, has
     }
     hash.update(bytes.subarray(0, count * width));
   }
+  return hash.digest('hex');
 }
-
 
 /**
  * Decodes a FLAC file (optionally behind an ID3v2 tag) to float samples scaled as libsndfile does: clean
@@ -235,68 +230,67 @@ export function flacStreamable(head: Uint8Array): FlacStreamInfo | undefined {
 }
 
 /**
- * Opens a long FLAC file for reading in pieces (1 MiB of file at a time through libFLAC's incremental
- * decoder); memory stays at a piece whatever the length. A clean stream gives decodeFlac's samples (both
- * decoders are exact); a frame that fails, a length or an MD5 other than STREAMINFO's is StreamDeclined,
- * so a damaged file gets decodeFlac's recovery and warnings, read whole. Undefined when the file cannot
- * stream (flacStreamable).
+ * Opens a long FLAC file for reading in pieces: our decoder (src/audio/flac-native.ts) reads it a window
+ * (4 MiB) of the file at a time, so memory stays at a window whatever the length, and gives decodeFlac's
+ * samples bit for bit. Whatever decodeFlac's fast path declines (a CRC, a frame out of sequence or unlike
+ * STREAMINFO, trailing bytes, a length other than STREAMINFO's, and with `verifyMd5` its MD5) is
+ * StreamDeclined, so a damaged file gets decodeFlac's recovery and warnings, read whole. Undefined when the
+ * file cannot stream (flacStreamable).
  */
 export async function openFlacStream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<FlacStream | undefined> {
   const fh = await open(path, 'r');
   let info: FlacStreamInfo | undefined;
+  let framesAt: number | undefined;
   try {
     const head = new Uint8Array(HEAD_BYTES);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     info = flacStreamable(head.subarray(0, bytesRead));
+    if (info !== undefined) framesAt = await firstFrameInFile(fh, info);
   } finally {
     await fh.close();
   }
   if (info === undefined) return undefined;
+  if (framesAt === undefined) throw new StreamDeclined(source, 'the metadata blocks run past the end of the file');
   checkDuration('FLAC', info.totalSamples / info.sampleRate, opts, source);
   const { sampleRate, totalSamples, channels } = info;
-  const streamInfo = info;
+  const shape = { ...info, md5Hex: Buffer.from(info.md5).toString('hex'), verifyMd5: opts.verifyMd5 ?? false };
+  const from = framesAt;
   return {
     info: { sampleRate, numFrames: totalSamples, durationSeconds: totalSamples / sampleRate, channels, encoding: 'flac' },
-    blocks: () => flacBlocks(path, source, streamInfo),
+    blocks: () => flacBlocks(path, source, from, shape),
   };
 }
 
-async function* flacBlocks(path: string, source: string, info: FlacStreamInfo): AsyncGenerator<Float32Array, void, undefined> {
-  const { FLACDecoder } = await import('@wasm-audio-decoders/flac');
-  // Its own decoder, freed at the end: a pooled one expects decodeFile's reset after each file.
-  const decoder = new FLACDecoder();
-  await decoder.ready;
-  const hash = createHash('md5');
-  let frames = 0;
-  const mono = (decoded: Awaited<ReturnType<FLACDecoder['decode']>>): Float32Array | undefined => {
-    const n = decoded.samplesDecoded;
-    if (n === 0) return undefined;
-    // Damage: decodeFlac's recovery and warnings decide what comes of the file, read whole.
-    if (decoded.errors.length > 0) throw new StreamDeclined(source, `a frame near ${secondsText(frames, info.sampleRate)} does not decode`);
-    if (decoded.sampleRate !== info.sampleRate || decoded.channelData.length !== info.channels) {
-      throw new StreamDeclined(source, `frames at ${secondsText(frames, info.sampleRate)} disagree with STREAMINFO (rate or channels)`);
-    }
-    rescaleInto(decoded.channelData, n, decoded.bitDepth > 0 ? decoded.bitDepth : info.bitsPerSample, hash);
-    const out = new Float32Array(n);
-    mixToMono(decoded.channelData, out, n);
-    frames += n;
-    return out;
+/** firstFrameOffset on a file: the metadata block headers read one by one (a cover picture may be megabytes). */
+async function firstFrameInFile(fh: FileHandle, info: FlacStreamInfo): Promise<number | undefined> {
+  const header = new Uint8Array(4);
+  const { size } = await fh.stat();
+  let at = info.offset + 4;
+  for (;;) {
+    if (at + 4 > size) return undefined;
+    await fh.read(header, 0, 4, at);
+    at += 4 + ((header[1] << 16) | (header[2] << 8) | header[3]);
+    if (header[0] & 0x80) return at <= size ? at : undefined;
+  }
+}
+
+async function* flacBlocks(path: string, source: string, from: number, shape: FlacWindowShape): AsyncGenerator<Float32Array, void, undefined> {
+  const fh = await open(path, 'r');
+  let position = from;
+  const read = async (into: Uint8Array): Promise<number> => {
+    const { bytesRead } = await fh.read(into, 0, into.length, position);
+    position += bytesRead;
+    return bytesRead;
   };
   try {
-    for await (const piece of createReadStream(path, { start: info.offset, highWaterMark: 1 << 20 })) {
-      const block = mono(await quietly(() => decoder.decode(piece as Buffer)));
-      if (block) yield block;
+    for await (const planes of decodeFlacNativeWindows(read, shape)) {
+      const mono = new Float32Array(planes[0].length);
+      mixToMono(planes, mono, mono.length);
+      yield mono;
     }
-    const last = mono(await quietly(() => decoder.flush()));
-    if (last) yield last;
+  } catch (error) {
+    throw error instanceof FlacDeclined ? new StreamDeclined(source, error.message) : error;
   } finally {
-    try {
-      decoder.free();
-    } catch {
-      // Nothing left to free after a failure: the file's error is what matters.
-    }
+    await fh.close();
   }
-  const declared = Buffer.from(info.md5).toString('hex');
-  if (frames !== info.totalSamples) throw new StreamDeclined(source, `decoded ${frames} of the ${info.totalSamples} frames STREAMINFO declares`);
-  if (declared !== '0'.repeat(32) && hash.digest('hex') !== declared) throw new StreamDeclined(source, 'the decoded audio does not match the MD5 the encoder stored');
 }

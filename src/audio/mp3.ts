@@ -9,6 +9,7 @@
  * headers first: that gives the real channel count, the length before decoding (for maxSeconds), and how
  * much of the file is not MPEG audio (junk, damage) or cut short.
  */
+import { open, type FileHandle } from 'node:fs/promises';
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
 import { id3v2Size, parseMpegFrameHeader, type MpegFrameHeader } from './detect.ts';
@@ -22,7 +23,9 @@ import {
   freshDecoders,
   type CompressedReadOptions,
 } from './compressed.ts';
-import { decodeMp3Native } from './mp3-native.ts';
+import { decodeMp3Native, Mp3Declined, mp3NativeLength, openMp3NativeWindows, type Mp3NativeStream } from './mp3-native.ts';
+import { mixToMono } from './mono.ts';
+import { StreamDeclined, type SampleStream } from './stream.ts';
 
 /** What a walk over the MPEG frame headers found, before any audio is decoded. */
 export interface MpegScan {
@@ -160,15 +163,133 @@ export async function decodeMp3(bytes: Uint8Array, source: string, opts: Compres
     );
   }
   if (scan.samples > 0) checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
-  // dr_mp3 only where mpg123 would have nothing to warn about; it declines what it cannot match exactly.
-  const clean = !scan.freeFormat && !scan.truncated && scan.junkBytes === 0 && scan.sampleRates.length === 1;
-  const ours = clean ? decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels) : undefined;
+  const ours = cleanScan(scan) ? decodeMp3Native(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels) : undefined;
   if (ours) {
     const frames = ours.channelData[0].length;
     checkDuration('MP3', frames / ours.sampleRate, opts, source);
     return toAudio(ours.channelData, frames, ours.sampleRate, source);
   }
   return decodeMp3Mpg123(bytes, scan, source, opts);
+}
+
+/** dr_mp3 serves only what mpg123 would have nothing to warn about; it declines what it cannot match exactly. */
+function cleanScan(scan: MpegScan): boolean {
+  return scan.firstFrame >= 0 && !scan.freeFormat && !scan.truncated && scan.junkBytes === 0 && scan.sampleRates.length === 1;
+}
+
+/**
+ * The length decodeMp3 returns for a clean stream (dr_mp3's, from the frame headers and the LAME tag: no
+ * frame is synthesised), the same as openMp3Stream's; undefined for a stream decodeMp3 gives to mpg123.
+ */
+export function mp3Length(bytes: Uint8Array): { sampleRate: number; durationSeconds: number } | undefined {
+  const scan = scanMpeg(bytes);
+  if (!cleanScan(scan)) return undefined;
+  const native = mp3NativeLength(bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes), scan.samples, scan.channels);
+  return native && { sampleRate: native.sampleRate, durationSeconds: native.length / native.sampleRate };
+}
+
+/** Bytes of a file read at a time by scanCleanMpegFile (its head, its tail, and the windows of its walk). */
+const SCAN_WINDOW = 1 << 20;
+
+/** Reads up to `length` bytes of `fh` from `position`. */
+async function readAt(fh: FileHandle, position: number, length: number): Promise<Uint8Array> {
+  const buffer = new Uint8Array(Math.max(0, length));
+  const { bytesRead } = await fh.read(buffer, 0, buffer.length, position);
+  return buffer.subarray(0, bytesRead);
+}
+
+/**
+ * scanMpeg's result for a file on disk whose frames are clean (what decodeMp3 gives dr_mp3: no junk, no
+ * cut, one sample rate, not free format), read a window at a time so memory stays at a window; undefined
+ * for anything else, or anything it cannot settle in a window (the first frame about 1 MiB after the ID3v2
+ * tags; an APE tag over 1 MiB is left in the audio and declined as junk): such files are read whole, where
+ * scanMpeg decides. Where the stream
+ * is clean, scanMpeg walks it the same way: the first frame confirmed by the header after it, then each
+ * frame where the last one ended, with the first one's version, layer and rate.
+ */
+export async function scanCleanMpegFile(path: string): Promise<MpegScan | undefined> {
+  const fh = await open(path, 'r');
+  try {
+    const { size } = await fh.stat();
+    let start = 0;
+    for (let tag = id3v2Size(await readAt(fh, 0, 10)); tag > 0; tag = id3v2Size(await readAt(fh, start, 10))) start += tag;
+    const tail = await readAt(fh, Math.max(start, size - SCAN_WINDOW), Math.min(SCAN_WINDOW, size - start));
+    const end = size - tail.length + audioEnd(tail);
+    const head = await readAt(fh, start, Math.min(SCAN_WINDOW, end - start));
+    let first = 0;
+    while (first + 4 <= head.length && !confirmedFrame(head, first, end - start)) {
+      if (parseMpegFrameHeader(head, first)?.frameBytes === 0) return undefined; // free format
+      first++;
+    }
+    // A first frame at the window's end may have been missed for want of the header after it: read whole.
+    const h0 = first + 8192 <= head.length || head.length === end - start ? parseMpegFrameHeader(head, first) : undefined;
+    if (!h0) return undefined;
+    const scan: MpegScan = { frames: 0, firstFrame: start + first, sampleRate: h0.sampleRate, channels: 1, samples: 0, junkBytes: 0, audioBytes: end - start - first, truncated: false, sampleRates: [h0.sampleRate], freeFormat: false };
+    let window = head;
+    let windowAt = start;
+    for (let pos = start + first; pos + 4 <= end; ) {
+      if (pos + 4 > windowAt + window.length) {
+        window = await readAt(fh, pos, Math.min(SCAN_WINDOW, end - pos));
+        windowAt = pos;
+      }
+      const h = parseMpegFrameHeader(window, pos - windowAt);
+      if (!h || h.frameBytes === 0 || !sameStream(h, h0) || pos + h.frameBytes > end) return undefined;
+      scan.frames++;
+      scan.samples += h.samplesPerFrame;
+      if (h.channels === 2) scan.channels = 2;
+      pos += h.frameBytes;
+    }
+    return scan;
+  } finally {
+    await fh.close();
+  }
+}
+
+/**
+ * Opens a long MP3 for predict's streaming runner: the file is walked once for its frame headers
+ * (scanCleanMpegFile), then decoded by dr_mp3 a 1 MiB window at a time, its samples coming
+ * out 64k at a time, mono: exactly toMono(decodeMp3(file)), whose length is known from the frame headers
+ * and the LAME tag before any frame is synthesised. A stream decodeMp3 would hand to mpg123 (junk, a cut,
+ * a rate change, free format, anything dr_mp3 declines, up front or part-way) is StreamDeclined, so it is
+ * read whole with mpg123's recovery and warnings.
+ */
+export async function openMp3Stream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<SampleStream> {
+  const scan = await scanCleanMpegFile(path);
+  if (!scan) throw new StreamDeclined(source, 'the MPEG frames are not clean (junk, a cut, a rate change or free format)');
+  checkDuration('MP3', scan.samples / scan.sampleRate, opts, source);
+  let position = scan.firstFrame;
+  const stop = scan.firstFrame + scan.audioBytes;
+  // The file opened per 1 MiB read: nothing is left open however the stream ends (or is never read).
+  const read = async (into: Uint8Array): Promise<number> => {
+    const fh = await open(path, 'r');
+    try {
+      const { bytesRead } = await fh.read(into, 0, Math.min(into.length, stop - position), position);
+      position += bytesRead;
+      return bytesRead;
+    } finally {
+      await fh.close();
+    }
+  };
+  const native = await openMp3NativeWindows(read, scan.samples, scan.channels);
+  if (!native) throw new StreamDeclined(source, 'dr_mp3 does not decode its first frames exactly as mpg123');
+  const { sampleRate, length } = native;
+  checkDuration('MP3', length / sampleRate, opts, source);
+  return {
+    info: { sampleRate, numFrames: length, durationSeconds: length / sampleRate, encoding: 'mp3' },
+    blocks: () => mp3Blocks(native, source),
+  };
+}
+
+async function* mp3Blocks(native: Mp3NativeStream, source: string): AsyncGenerator<Float32Array, void, undefined> {
+  try {
+    for await (const planes of native.chunks()) {
+      const mono = new Float32Array(planes[0].length);
+      mixToMono(planes, mono, mono.length);
+      yield mono;
+    }
+  } catch (error) {
+    throw new StreamDeclined(source, error instanceof Mp3Declined ? error.message : 'dr_mp3 fails on a frame (damaged input)');
+  }
 }
 
 /** The fallback: mpg123-decoder, with its resynchronisation over damage and our warnings. */

@@ -25,3 +25,6 @@ export class StreamDeclined extends Error {
     this.name = 'StreamDeclined';
   }
 }
+
+/** Reads a file's next bytes into `into` (from where the last call stopped); resolves to how many, 0 at its end. */
+export type ReadInto = (into: Uint8Array) => Promise<number>;

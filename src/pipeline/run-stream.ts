@@ -1,5 +1,5 @@
 /**
- * The streaming runner: a long recording (a WAV; in predict a FLAC or Ogg Vorbis too, see
+ * The streaming runner: a long recording (a WAV; in predict a FLAC, Ogg Vorbis or MP3 too, see
  * audio/stream.ts) through `decode -> [resample] -> chunk -> ...` without ever holding the
  * whole recording. runPipelineOnFile decodes the file whole, which for a 60-minute recording means the file
  * bytes, the decoded samples and the resampled samples all at once (over a gigabyte at 48 kHz). Here the

@@ -11,11 +11,11 @@ import { pipelineWorkerPool } from '../pipeline/runner.ts';
 import { predictionSources, predictItems, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
 
 /**
- * Predict on recordings of any length in bounded memory. A WAV, FLAC or Ogg Vorbis file larger than the
+ * Predict on recordings of any length in bounded memory. A WAV, FLAC, Ogg Vorbis or MP3 file larger than the
  * streaming threshold is read a window (60 s) at a time; each window's chunks go through the steps after
  * `chunk` on a worker thread (several windows in flight) while this thread runs the model on the windows
  * already done, so the predictions of a 10-hour file come out as it is read and memory holds a few windows,
- * never the file. Other recordings (smaller ones; MP3, whose length is known only once all of it is decoded;
+ * never the file's samples (an MP3's bytes are held, not its samples). Other recordings (smaller ones;
  * a FLAC without its length in STREAMINFO) are read whole, as before, and their whole pipeline runs on a
  * worker. Both paths give the same chunks (run-stream.ts) and so the same predictions; a compressed file
  * found damaged part-way (audio/stream.ts's StreamDeclined) is started again, read whole, so it too comes
@@ -34,13 +34,13 @@ export function predictStreamThreshold(env: NodeJS.ProcessEnv = process.env): nu
   return env[STREAM_ABOVE_ENV] === undefined || env[STREAM_ABOVE_ENV]?.trim() === '' ? PREDICT_STREAM_ABOVE : streamThreshold(env);
 }
 
-/** The formats predict streams (MP3 is read whole: its length is known only once it is all decoded). */
-const STREAMED: StreamFormat[] = ['wav', 'flac', 'ogg'];
+/** The formats predict streams. */
+const STREAMED: StreamFormat[] = ['wav', 'flac', 'ogg', 'mp3'];
 
 export interface EngineOptions {
   /** Pipeline worker threads; 1 runs everything in this thread. */
   jobs: number;
-  /** WAV, FLAC and Ogg Vorbis files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
+  /** WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
   streamAbove?: number;
   batchSize?: number;
   /** Time-shifted copies of each chunk whose probabilities are averaged (1: none). */

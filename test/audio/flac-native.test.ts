@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { decodeFlac, firstFrameOffset, parseFlacStreamInfo } from '../../src/audio/flac.ts';
-import { decodeFlacNative } from '../../src/audio/flac-native.ts';
+import { decodeFlacNative, decodeFlacNativeWindows, FlacDeclined } from '../../src/audio/flac-native.ts';
 import { decodeWav } from '../../src/audio/wav.ts';
 import { BIRDCALLS, HAVE_SHARED } from '../helpers/shared.ts';
 import { HAVE_SOX, sox, SOX_SKIP_REASON } from '../helpers/sox.ts';
@@ -19,6 +19,35 @@ function ours(bytes: Uint8Array, verifyMd5 = true): Float32Array[] | undefined {
   const at = firstFrameOffset(bytes, info);
   if (at === undefined) return undefined;
   return decodeFlacNative(bytes.subarray(at), { ...info, md5Hex: Buffer.from(info.md5).toString('hex'), verifyMd5 });
+}
+
+/**
+ * Our decoder reading the stream in windows (the smallest it allows, i.e. four of its largest frames, unless
+ * told), fed `piece` bytes per read: the planes joined, or FlacDeclined.
+ */
+async function windowed(bytes: Uint8Array, verifyMd5 = true, windowBytes = 1, piece = 997): Promise<Float32Array[] | FlacDeclined> {
+  const info = parseFlacStreamInfo(bytes, 'x.flac');
+  let at = firstFrameOffset(bytes, info)!;
+  const read = async (into: Uint8Array): Promise<number> => {
+    const n = Math.min(piece, into.length, bytes.length - at);
+    into.set(bytes.subarray(at, at + n));
+    at += n;
+    return n;
+  };
+  const parts: Float32Array[][] = [];
+  try {
+    for await (const planes of decodeFlacNativeWindows(read, { ...info, md5Hex: Buffer.from(info.md5).toString('hex'), verifyMd5 }, windowBytes)) {
+      parts.push(planes.map((p) => p.slice()));
+    }
+  } catch (error) {
+    if (error instanceof FlacDeclined) return error;
+    throw error;
+  }
+  return parts[0].map((_, c) => {
+    const out = new Float32Array(parts.reduce((n, p) => n + p[c].length, 0));
+    parts.reduce((o, p) => (out.set(p[c], o), o + p[c].length), 0);
+    return out;
+  });
 }
 
 function expectExactly(got: Float32Array[] | undefined, want: Float32Array[]): void {
@@ -53,10 +82,11 @@ describe('our FLAC decoder on streams our test writer makes (variable block size
     [16, 44100],
     [20, 96000],
     [24, 23456],
-  ])('%i-bit stereo at %i Hz: exactly the integers / 2^(bits-1)', (bits, rate) => {
+  ])('%i-bit stereo at %i Hz: exactly the integers / 2^(bits-1), whole and in windows', async (bits, rate) => {
     const chs = signal(bits, bits);
     const bytes = writeFlac(chs, bits, rate, sizes, ['fixed2', 'verbatim', 'wasted']);
     expectExactly(ours(bytes), scaled(chs, bits));
+    expectExactly((await windowed(bytes)) as Float32Array[], scaled(chs, bits));
   });
 
   it('Rice parameter 0 on large residuals (unary codes longer than the 64-bit cache)', () => {
@@ -77,10 +107,11 @@ describe('our FLAC decoder on streams our test writer makes (variable block size
     for (let c = 0; c < 2; c++) expect(firstDifference(Float32Array.from(ref.channelData[c], (v) => Math.round(v * 32767)), Float32Array.from(chs[c]))).toBe(-1);
   });
 
-  it('declines a stream whose STREAMINFO MD5 does not match the samples, when asked to check it', () => {
+  it('declines a stream whose STREAMINFO MD5 does not match the samples, when asked to check it (in windows too)', async () => {
     const bytes = writeFlac(signal(16, 5), 16, 22050, sizes, ['fixed2']);
     bytes[8 + 18 + 5] ^= 1; // a byte of the MD5 in STREAMINFO
     expect(ours(bytes)).toBeUndefined();
+    expect(await windowed(bytes)).toBeInstanceOf(FlacDeclined);
   });
 
   it('by default leaves the MD5 to the caller (as libFLAC does): CRC-clean frames decode exactly, a wrong STREAMINFO MD5 is not looked at', async () => {
@@ -88,6 +119,7 @@ describe('our FLAC decoder on streams our test writer makes (variable block size
     const bytes = writeFlac(chs, 16, 22050, sizes, ['fixed2']);
     bytes[8 + 18 + 5] ^= 1;
     expectExactly(ours(bytes, false), scaled(chs, 16));
+    expectExactly((await windowed(bytes, false)) as Float32Array[], scaled(chs, 16));
     const { warnings, onWarning } = { warnings: [] as string[], onWarning: (m: string) => void warnings.push(m) };
     expectExactly((await decodeFlac(bytes, 'md5.flac', { onWarning })).channels, scaled(chs, 16));
     expect(warnings).toEqual([]);
@@ -100,6 +132,7 @@ describe('our FLAC decoder on streams our test writer makes (variable block size
     const flipped = bytes.slice();
     flipped[flipped.length - 200] ^= 0x10; // inside the last big frame's residual
     expect(ours(flipped, false)).toBeUndefined();
+    expect(await windowed(flipped, false)).toBeInstanceOf(FlacDeclined);
     const warnings: string[] = [];
     await decodeFlac(flipped, 'flip.flac', { onWarning: (m) => void warnings.push(m) });
     expect(warnings.length).toBeGreaterThan(0);
@@ -139,6 +172,9 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('our FLAC decoder on sox (libFLAC) en
     const bytes = new Uint8Array(readFileSync(flac));
     const want = decodeWav(readFileSync(wavPath(wav)), wav).channels;
     expectExactly(ours(bytes), want);
+    // in windows (several for the longer files), with and without the MD5
+    expectExactly((await windowed(bytes)) as Float32Array[], want);
+    expectExactly((await windowed(bytes, false, 1, 1 << 20)) as Float32Array[], want);
     const warnings: string[] = [];
     const audio = await decodeFlac(bytes, 'x.flac', { onWarning: (m) => warnings.push(m) });
     expectExactly(audio.channels, want);
@@ -156,21 +192,24 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('our FLAC decoder on sox (libFLAC) en
       const bytes = clean.slice();
       bytes[Math.floor(bytes.length * where)] ^= 0x24;
       expect(ours(bytes)).toBeUndefined();
+      expect(await windowed(bytes, false)).toBeInstanceOf(FlacDeclined);
       const warnings: string[] = [];
       const audio = await decodeFlac(bytes, 'x.flac', { onWarning: (m) => warnings.push(m) });
       expect(audio.channels[0].length).toBeGreaterThan(0);
       expect(warnings.length).toBeGreaterThan(0);
     });
 
-    it('a truncated file', () => {
+    it('a truncated file', async () => {
       expect(ours(clean.subarray(0, clean.length - 100))).toBeUndefined();
+      expect(await windowed(clean.subarray(0, clean.length - 100), false)).toBeInstanceOf(FlacDeclined);
     });
 
-    it('trailing bytes after the last frame', () => {
+    it('trailing bytes after the last frame', async () => {
       const bytes = new Uint8Array(clean.length + 128);
       bytes.set(clean);
       bytes.set(new TextEncoder().encode('TAGjunk'), clean.length);
       expect(ours(bytes)).toBeUndefined();
+      expect(await windowed(bytes, false)).toBeInstanceOf(FlacDeclined);
     });
 
     it('a smaller file after a larger one decodes the same (the module memory is reused)', () => {

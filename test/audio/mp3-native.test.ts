@@ -1,10 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MPEGDecoder } from 'mpg123-decoder';
-import { decodeMp3, scanMpeg } from '../../src/audio/mp3.ts';
-import { decodeMp3Native, DECODER_DELAY, type Mp3NativeAudio } from '../../src/audio/mp3-native.ts';
+import { decodeMp3, openMp3Stream, scanCleanMpegFile, scanMpeg } from '../../src/audio/mp3.ts';
+import { toMono } from '../../src/audio/mono.ts';
+import { declaredLength } from '../../src/audio/decode.ts';
+import { StreamDeclined } from '../../src/audio/stream.ts';
+import { decodeMp3Native, DECODER_DELAY, openMp3NativeWindows, type Mp3NativeAudio } from '../../src/audio/mp3-native.ts';
 import { BIRDCALLS, HAVE_SHARED } from '../helpers/shared.ts';
 import { HAVE_SOX, sox, SOX_SKIP_REASON } from '../helpers/sox.ts';
 import { firstDifference, maxAbsDiff } from './compare.ts';
@@ -54,6 +57,8 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
     sox([robin, '-r', '8000', '-c', '1', join(dir, 'mpeg25.mp3')]); // MPEG-2.5
     sox([robin, '-C', '-4.2', join(dir, 'vbr.mp3')]); // VBR: a Xing frame with the LAME delay and padding
     sox([junco, '-C', '-2.2', join(dir, 'vbr-mono.mp3')]);
+    sox([robin, '-c', '1', join(dir, 'mono44k.mp3')]);
+    sox([junco, '-C', '320', join(dir, 'mono320.mp3')]); // 240 KB: several windows of 64 KiB
     // a few frames only (dr_mp3 syncs on a run of frames): 10 ms and 30 ms of tone, VBR and CBR
     sox(['-n', '-r', '32000', '-b', '16', '-c', '1', join(dir, 'tiny.wav'), 'synth', '0.01', 'sine', '440']);
     sox([join(dir, 'tiny.wav'), '-C', '-4.2', join(dir, 'tiny-vbr.mp3')]);
@@ -138,5 +143,105 @@ describe.skipIf(!HAVE_SHARED || !HAVE_SOX)('dr_mp3 in wasm against libmpg123 on 
     const warnings: string[] = [];
     await decodeMp3(junk, 'junk.mp3', { onWarning: (m) => void warnings.push(m) });
     expect(warnings.join('\n')).toMatch(/skipped \d+ bytes/);
+  });
+
+  /** All the mono blocks of a stream opened on `path`, joined. */
+  async function streamed(path: string): Promise<{ length: number; samples: Float32Array; blocks: number }> {
+    const stream = await openMp3Stream(path, path);
+    const parts: Float32Array[] = [];
+    for await (const block of stream.blocks()) parts.push(block);
+    const samples = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+    parts.reduce((at, p) => (samples.set(p, at), at + p.length), 0);
+    return { length: stream.info.numFrames, samples, blocks: parts.length };
+  }
+
+  it.each(['mono320', 'stereo320', 'vbr', 'mpeg25', 'tiny-vbr'])('%s in the smallest windows (64 KiB, fed 997 bytes a read): decodeMp3Native\'s planes bit for bit', async (name) => {
+    const bytes = file(`${name}.mp3`);
+    const scan = scanMpeg(bytes);
+    const frames = bytes.subarray(scan.firstFrame, scan.firstFrame + scan.audioBytes);
+    let at = 0;
+    const read = async (into: Uint8Array): Promise<number> => {
+      const n = Math.min(997, into.length, frames.length - at);
+      into.set(frames.subarray(at, at + n));
+      at += n;
+      return n;
+    };
+    const stream = await openMp3NativeWindows(read, scan.samples, scan.channels, 1);
+    const whole = ours(bytes)!;
+    expect(stream!.length).toBe(whole.channelData[0].length);
+    const got = whole.channelData.map(() => [] as Float32Array[]);
+    for await (const planes of stream!.chunks()) planes.forEach((p, c) => got[c].push(p.slice()));
+    for (const [c, plane] of whole.channelData.entries()) {
+      const joined = new Float32Array(got[c].reduce((n, p) => n + p.length, 0));
+      got[c].reduce((o, p) => (joined.set(p, o), o + p.length), 0);
+      expect(joined.length).toBe(plane.length);
+      expect(firstDifference(joined, plane)).toBe(-1);
+    }
+    if (name === 'mono320') expect(frames.length).toBeGreaterThan(3 << 16); // the window slides three times at least
+  });
+
+  it.each(['mono32k', 'stereo44k', 'stereo320', 'mpeg2', 'mpeg25', 'vbr', 'vbr-mono', 'tiny-vbr', 'short-cbr'])(
+    '%s read in pieces: the length before any sample, then toMono(decodeMp3) bit for bit',
+    async (name) => {
+      const path = join(dir, `${name}.mp3`);
+      const decoded = toMono(await decodeMp3(file(`${name}.mp3`), path));
+      const whole = decoded.samples;
+      const got = await streamed(path);
+      // the header walk in windows finds what scanMpeg finds on the whole file
+      expect(await scanCleanMpegFile(path)).toEqual(scanMpeg(file(`${name}.mp3`)));
+      expect(got.length).toBe(whole.length);
+      expect(declaredLength(file(`${name}.mp3`))).toEqual({ sampleRate: decoded.sampleRate, durationSeconds: whole.length / decoded.sampleRate });
+      expect(got.samples.length).toBe(whole.length);
+      expect(firstDifference(got.samples, whole)).toBe(-1);
+      // the longer files come in several 64k-sample blocks (the trimming then falls in different blocks)
+      if (whole.length > 1 << 16) expect(got.blocks).toBeGreaterThan(1);
+    },
+  );
+
+  it('reads past an ID3v2 tag at the start and an ID3v1 tag at the end, as scanMpeg and decodeMp3 do', async () => {
+    const bytes = file('vbr.mp3');
+    const id3v2 = new Uint8Array(10 + 3000);
+    id3v2.set([0x49, 0x44, 0x33, 3, 0, 0, 0, 0, 3000 >> 7, 3000 & 0x7f]); // "ID3" v2.3, 3000 bytes (syncsafe)
+    const id3v1 = new Uint8Array(128);
+    id3v1.set([0x54, 0x41, 0x47]); // "TAG"
+    const tagged = Buffer.concat([id3v2, bytes, id3v1]);
+    const path = join(dir, 'tagged.mp3');
+    writeFileSync(path, tagged);
+    const scan = await scanCleanMpegFile(path);
+    expect(scan).toEqual(scanMpeg(tagged));
+    expect(scan!.firstFrame).toBe(3010 + scanMpeg(bytes).firstFrame);
+    const got = await streamed(path);
+    expect(firstDifference(got.samples, toMono(await decodeMp3(tagged, path)).samples)).toBe(-1);
+  });
+
+  it('declines, before any sample, what decodeMp3 hands to libmpg123: junk between frames, a Xing frame without LAME, a cut', async () => {
+    const bytes = file('vbr.mp3');
+    const noLame = bytes.slice();
+    noLame.set([0x58, 0x58, 0x58, 0x58], lameAt(bytes));
+    const first = scanMpeg(bytes).firstFrame;
+    const junk = new Uint8Array(bytes.length + 300);
+    junk.set(bytes.subarray(0, first + 5000));
+    junk.set(bytes.subarray(first + 5000), first + 5300);
+    const cut = bytes.subarray(0, bytes.length - 100);
+    for (const [name, b] of Object.entries({ noLame, junk, cut })) {
+      const path = join(dir, `declined-${name}.mp3`);
+      writeFileSync(path, b);
+      await expect(openMp3Stream(path, path), name).rejects.toBeInstanceOf(StreamDeclined);
+      if (name !== 'noLame') expect(await scanCleanMpegFile(path), name).toBeUndefined();
+    }
+  });
+
+  it('declines part-way a stream dr_mp3 stops on (a mono stream after a stereo one at the same rate)', async () => {
+    const a = file('stereo44k.mp3');
+    const b = file('mono44k.mp3');
+    const path = join(dir, 'declined-joined.mp3');
+    writeFileSync(path, Buffer.concat([a, b.subarray(scanMpeg(b).firstFrame)]));
+    const stream = await openMp3Stream(path, path);
+    let blocks = 0;
+    const read = async (): Promise<void> => {
+      for await (const block of stream.blocks()) blocks += block.length > 0 ? 1 : 0;
+    };
+    await expect(read()).rejects.toBeInstanceOf(StreamDeclined);
+    expect(blocks).toBeGreaterThan(0);
   });
 });

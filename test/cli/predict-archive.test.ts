@@ -84,12 +84,13 @@ describe('predict on long recordings and archives', () => {
   });
 
   it.skipIf(!HAVE_SOX)(
-    `streams Ogg Vorbis and FLAC just over the threshold with every output of the whole-file path; a FLAC damaged mid-file too (${HAVE_SOX ? 'sox makes them' : SOX_SKIP_REASON})`,
+    `streams Ogg Vorbis, FLAC and MP3 just over the threshold with every output of the whole-file path; a FLAC damaged mid-file too (${HAVE_SOX ? 'sox makes them' : SOX_SKIP_REASON})`,
     async () => {
       const input = join(fx.dir, 'compressed');
       await mkdir(input, { recursive: true });
       sox([long, join(input, 'S_0001.ogg')]);
       sox([long, join(input, 'S_0002.flac')]);
+      sox([long, '-C', '-4.2', join(input, 'S_0005.mp3')]); // VBR, with a LAME tag: trimmed as mpg123 does
       // Damage in the middle of the FLAC: frames there fail their CRC.
       const damaged = new Uint8Array(await readFile(join(input, 'S_0002.flac')));
       for (let i = 0; i < 64; i++) damaged[(damaged.length >> 1) + 97 * i] ^= 0x5a;
@@ -97,11 +98,11 @@ describe('predict on long recordings and archives', () => {
       // An Ogg cut short: its last page does not end the stream, so it is read whole from the start.
       const ogg = await readFile(join(input, 'S_0001.ogg'));
       await writeFile(join(input, 'S_0004.ogg'), ogg.subarray(0, Math.floor(ogg.length * 0.8)));
-      const smallest = Math.min(...['S_0001.ogg', 'S_0002.flac', 'S_0003.flac', 'S_0004.ogg'].map((f) => statSync(join(input, f)).size));
+      const smallest = Math.min(...['S_0001.ogg', 'S_0002.flac', 'S_0003.flac', 'S_0004.ogg', 'S_0005.mp3'].map((f) => statSync(join(input, f)).size));
       await initBackend();
       const predictor = await loadPredictor(fx.model);
       const engine = createEngine(predictor, { jobs: 1, streamAbove: smallest - 1 });
-      for (const name of ['S_0001.ogg', 'S_0002.flac', 'S_0003.flac']) {
+      for (const name of ['S_0001.ogg', 'S_0002.flac', 'S_0003.flac', 'S_0005.mp3']) {
         const source = { path: name, abs: join(input, name), row: { path: name, primaryLabel: '', secondaryLabels: [], metadata: {} } };
         expect((await prepareRecording(engine, source)).streamed).toBe(true);
       }
@@ -124,7 +125,7 @@ describe('predict on long recordings and archives', () => {
       };
       expect(await rowsOf(late.length - 1)).toEqual(await rowsOf(Infinity));
       // Each file just over the threshold (its size less one byte), through the CLI: the CSV read whole.
-      for (const name of ['S_0001.ogg', 'S_0002.flac']) {
+      for (const name of ['S_0001.ogg', 'S_0002.flac', 'S_0005.mp3']) {
         const file = join(input, name);
         const csv = (above: string): string => join(fx.dir, `${name}-${above}.csv`);
         const size = String(statSync(file).size - 1);
@@ -135,7 +136,7 @@ describe('predict on long recordings and archives', () => {
       const errors = table(await readFile(join(whole, 'errors.csv'), 'utf8'));
       expect(errors.map((e) => e.path)).toEqual(expect.arrayContaining(['S_0003.flac', 'S_0004.ogg']));
       const outputs = allFiles(whole).filter((f) => !f.startsWith('.birdcall') && f !== 'summary.json');
-      expect(outputs).toEqual(expect.arrayContaining(['raven/S_0001.birdcall.selections.txt', 'birdclef/S_0002.csv', 'submission.csv']));
+      expect(outputs).toEqual(expect.arrayContaining(['raven/S_0001.birdcall.selections.txt', 'birdclef/S_0002.csv', 'birdclef/S_0005.csv', 'submission.csv']));
       for (const jobs of [1, 2]) {
         const streamed = await run(`compressed-streamed${jobs}`, smallest - 1, jobs);
         expect(allFiles(streamed).filter((f) => !f.startsWith('.birdcall') && f !== 'summary.json').sort()).toEqual([...outputs].sort());

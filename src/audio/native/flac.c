@@ -50,6 +50,7 @@ static struct {
   u32 length;         /* bytes of data (16 zero bytes follow) */
   u64 bit;            /* the reader's position, in bits from data */
   u64 endBit;         /* length * 8 */
+  u32 stop;           /* frames start only before this byte (flac_window: a window that is not the file's end) */
   int channels, bits, rate, maxBlock;
   i32 *work;          /* channels planes of (MARGIN + maxBlock) int32 */
   float *out;         /* channels planes of `capacity` float32 */
@@ -561,6 +562,7 @@ EXPORT(flac_begin) int flac_begin(const u8 *data, u32 length, int channels, int 
   S.length = length;
   S.bit = 0;
   S.endBit = (u64)length * 8;
+  S.stop = length;
   S.channels = channels;
   S.bits = bits;
   S.rate = rate;
@@ -601,18 +603,30 @@ static int frame(void) {
 
 /*
  * Decodes frames into out and md5 from their start while a frame of maxBlock still fits (fewer calls and
- * copies from JavaScript than a frame per call); returns the samples per channel decoded, 0 at the end
- * of the data, or an error.
+ * copies from JavaScript than a frame per call) and the reader is before `stop`; returns the samples per
+ * channel decoded, 0 at the end of the data (or at `stop`), or an error.
  */
 EXPORT(flac_read) int flac_read(void) {
   S.filled = 0;
-  while (S.filled + S.maxBlock <= S.capacity) {
+  while (S.filled + S.maxBlock <= S.capacity && (S.bit >> 3) < S.stop) {
     int block = frame();
     if (block < 0) return block;
     if (block == 0) break;
     S.filled += block;
   }
   return S.filled;
+}
+
+/*
+ * A stream read in windows: the caller moved the bytes from the reader's position (flac_position) to data[0]
+ * and appended the file's next ones, `length` bytes in all (16 zero bytes follow); frames now start only
+ * before byte `stop` (length for the file's last window). The frame and sample numbers carry on.
+ */
+EXPORT(flac_window) void flac_window(u32 length, u32 stop) {
+  S.length = length;
+  S.bit = 0;
+  S.endBit = (u64)length * 8;
+  S.stop = stop;
 }
 
 /* Byte offset of the reader in the data (where decoding stopped). */

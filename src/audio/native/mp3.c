@@ -90,22 +90,25 @@ static int lameTag(const u8 *h, int bytes, int *info) {
 static struct {
   const u8 *data;
   int length, pos;
+  int stop; /* frames start only before this byte (mp3_window: a window that is not the file's end) */
   int *info;
 } S;
 
 /*
- * Start decoding the `length` bytes of MPEG frames at `data` (the first frame at data[0], tags cut off).
+ * Start decoding the `length` bytes of MPEG frames at `data` (the first frame at data[0], tags cut off),
+ * frames starting only before byte `stop` (length, unless the data is a window of the file: mp3_window).
  * info[] receives INFO_CHANNELS and INFO_RATE of the first frame and, when it is LAME's Xing/Info frame
  * (skipped: no audio), INFO_TAG = 1 with its delay, padding and frame count; INFO_FRAMES counts the frames
  * mp3_read decodes. Returns 0, or an error: no valid Layer III header at data[0], or a Xing/Info frame
  * without the LAME extension.
  */
-EXPORT(mp3_begin) int mp3_begin(const u8 *data, int length, int *info) {
+EXPORT(mp3_begin) int mp3_begin(const u8 *data, int length, int stop, int *info) {
   drmp3dec_init(&dec);
   for (int i = 0; i <= INFO_TAG_FRAMES; i++) info[i] = 0;
   S.data = data;
   S.length = length;
   S.pos = 0;
+  S.stop = stop;
   S.info = info;
   if (length < 4 || !drmp3_hdr_valid(data) || DRMP3_HDR_GET_LAYER(data) != 1) return ERR_NO_SAMPLES;
   int bytes = drmp3_hdr_frame_bytes(data, 0) + drmp3_hdr_padding(data);
@@ -121,13 +124,13 @@ EXPORT(mp3_begin) int mp3_begin(const u8 *data, int length, int *info) {
 
 /*
  * Decodes the next frames into the planes out0 (and out1 for stereo) of `capacity` samples (at least one
- * frame's, 1152) while a whole frame still fits. Returns the samples per channel decoded, 0 at the end of
- * the data, or a negative error: bytes that are not frames, a change of channels or rate, a frame that
+ * frame's, 1152) while a whole frame still fits and the reader is before `stop`. Returns the samples per
+ * channel decoded, 0 at the end of the data (or at `stop`), or a negative error: bytes that are not frames, a change of channels or rate, a frame that
  * decodes to nothing (its bit reservoir lies before the data), or Layer I/II.
  */
 EXPORT(mp3_read) int mp3_read(float *out0, float *out1, int capacity) {
   int *info = S.info, filled = 0;
-  while (S.pos < S.length && filled + DRMP3_MAX_SAMPLES_PER_FRAME / 2 <= capacity) {
+  while (S.pos < S.stop && filled + DRMP3_MAX_SAMPLES_PER_FRAME / 2 <= capacity) {
     drmp3dec_frame_info fi;
     int n = drmp3dec_decode_frame(&dec, S.data + S.pos, S.length - S.pos, pcm, &fi);
     if (fi.frame_bytes == 0) break;
@@ -149,3 +152,19 @@ EXPORT(mp3_read) int mp3_read(float *out0, float *out1, int capacity) {
   }
   return filled;
 }
+
+/*
+ * A stream read in windows: the caller moved the bytes from the reader's position (mp3_position) to data[0]
+ * and appended the file's next ones, `length` bytes in all; frames now start only before byte `stop`
+ * (length for the file's last window). dr_mp3 looks ahead of a frame for the next headers (up to 10 frames
+ * when it syncs), so the caller keeps `stop` far enough from the window's end that it sees what it would
+ * in the whole file; the bit reservoir is copied inside the decoder state, so it carries over.
+ */
+EXPORT(mp3_window) void mp3_window(int length, int stop) {
+  S.length = length;
+  S.pos = 0;
+  S.stop = stop;
+}
+
+/* Byte offset of the reader in the data (where decoding stopped). */
+EXPORT(mp3_position) int mp3_position(void) { return S.pos; }
