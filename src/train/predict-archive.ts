@@ -36,15 +36,23 @@ import { createEngine, failureOf, predictRecordings, type EngineOptions, type Pr
 export const COMBINED: Partial<Record<OutputFormat, string>> = { csv: 'predictions.csv', birdclef: 'submission.csv' };
 
 export interface ArchiveOptions extends EngineOptions {
+  /** An audio file, a folder of them, or a manifest CSV (read as `convert` reads them). */
   input: string;
+  /** The output folder (made if missing): the tables, errors.csv, summary.json and the per-recording state. */
   outDir: string;
+  /** The tables to write: 'csv' (per chunk), 'birdclef' (per 5 s window), 'raven', 'audacity' (detections). */
   formats: readonly OutputFormat[];
+  /** Detections for raven and audacity: probability thresholds (default 0.5), `topK`, `merge`. */
   detect?: DetectOptions;
+  /** The birdclef grid: `windowSeconds` (default 5) and `aggregate` ('max', default, or 'mean' of the chunks). */
   grid?: GridOptions;
   /** Keep only the rows this returns true for (one shard, see scale/shard.ts). */
   filter?: (row: InputRow) => boolean;
+  /** Stops the run between chunks: the recordings done stay done, the summary says `interrupted`. */
   signal?: AbortSignal;
+  /** Called as recordings start, progress and end: counts, audio seconds, speed. */
   onProgress?: (progress: ArchiveProgress) => void;
+  /** Called for each recording that failed (also listed in errors.csv; the rest go on). */
   onError?: (error: PredictFileError) => void;
 }
 
@@ -61,25 +69,75 @@ export interface ArchiveProgress {
   source: string;
 }
 
+/** What a `predictArchive` run did; also written to DIR/summary.json. */
 export interface ArchiveSummary {
   input: string;
   outDir: string;
   formats: OutputFormat[];
+  /** sha256 (hex) of the model's files and the output options: a recording done under another key is redone. */
   key: string;
+  /** Recordings seen: predicted + skipped + failed. */
   files: number;
+  /** Recordings predicted by this run. */
   predicted: number;
+  /** Recordings left alone: done by an earlier run with the same key, their outputs intact. */
   skipped: number;
+  /** Recordings that failed (listed in errors.csv). */
   failed: number;
   /** Stopped by the signal: the recordings done are complete and skipped by the next run. */
   interrupted: boolean;
+  /** Seconds of audio predicted by this run. */
   audioSeconds: number;
+  /** Wall-clock seconds of the run. */
   elapsedSeconds: number;
+  /** Audio seconds per wall-clock second. */
   realTimeFactor: number;
+  /** DIR/errors.csv: path, code, reason and level (error or warning) of each problem. */
   errorsPath: string;
+  /** The combined tables written (DIR/predictions.csv for csv, DIR/submission.csv for birdclef). */
   tables: string[];
 }
 
-/** 0 all done, 3 some failed, 1 none done (130 for an interrupted run is the CLI's). */
+/**
+ * The exit code of `birdcall predict` for a finished run: 0 when no recording failed, 3 (partial success) when
+ * some failed and others are done (predicted now or skipped as done before), 1 when none is done. An
+ * interrupted run's 130 is the CLI's to give.
+ *
+ * @param summary - what `predictArchive` returned.
+ * @returns 0, 3 or 1; never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { chunk, convert, db, decode, encodeWav, melspec, npy, pipeline } from 'birdcall';
+ * import { archiveExitCode, loadPredictor, predictArchive, trainFromManifest } from 'birdcall/train';
+ *
+ * // A model folder as trainFromManifest's example makes one: 0.5 s tones labelled 'low' and 'high', a tiny model.
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const tone = (hz: number, seconds: number) => encodeWav(Float32Array.from({ length: Math.round(seconds * 22050) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050)), 22050);
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true });
+ *   for (let k = 0; k < 4; k++) await writeFile(join(dir, 'in', label, `${label}${k}.wav`), tone(hz * (1 + k / 10), 0.5));
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), chunk({ seconds: 0.5 }), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * await trainFromManifest({ manifest: join(dir, 'out', 'manifest.csv'), out: join(dir, 'model'), params: { model: 'tiny', epochs: 1 } });
+ * const predictor = await loadPredictor(join(dir, 'model'));
+ await mkdir(join(dir, 'field'));
+ * await writeFile(join(dir, 'field', 'dawn.wav'), tone(4000, 1));
+ * await writeFile(join(dir, 'field', 'broken.wav'), 'not audio');
+ * const run = (input: string) => predictArchive(predictor, { input, outDir: join(dir, 'run'), formats: ['csv'], jobs: 1 });
+ * const some = await run(join(dir, 'field'));
+ * assert.equal(archiveExitCode(some), 3); // dawn.wav predicted, broken.wav failed
+ * assert.match(await readFile(some.errorsPath, 'utf8'), /^broken\.wav,WAV_NOT_RIFF,/m);
+ * assert.equal(archiveExitCode(await run(join(dir, 'field', 'broken.wav'))), 1); // the only recording failed
+ * await rm(join(dir, 'field', 'broken.wav'));
+ * const rest = await run(join(dir, 'field'));
+ * assert.deepEqual([rest.predicted, rest.skipped, rest.failed, archiveExitCode(rest)], [0, 1, 0, 0]); // dawn.wav was done
+ * ```
+ */
 export function archiveExitCode(summary: ArchiveSummary): 0 | 1 | 3 {
   if (summary.failed === 0) return 0;
   return summary.predicted + summary.skipped > 0 ? 3 : 1;
@@ -132,6 +190,63 @@ async function sha256File(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
+/**
+ * `birdcall predict INPUT -o DIR`: a model over a whole archive, resumable like `convert`. Every recording of
+ * `input` is predicted (long ones streamed, see `createEngine`) into the tables of `formats` under `outDir`:
+ * csv/<path>.csv (a row per chunk), birdclef/<path>.csv (a row per 5 s window), raven/ and audacity/
+ * (detections), and the combined DIR/predictions.csv and DIR/submission.csv in input order; <path> is the
+ * recording's path without its extension. Each table is written atomically; a recording's state (its hash,
+ * its outputs' hashes, and a key of the model files and options) is written after them, so a re-run skips
+ * what is done and intact and redoes the rest. A bad recording goes to errors.csv and the rest go on.
+ *
+ * @param predictor - from `loadPredictor`.
+ * @param options - `input`, `outDir`, `formats`, `jobs` (pipeline worker threads; 1 runs all here), and
+ *   optionally `batchSize` (default 32), `tta` (default 1), `streamAbove` / `windowSeconds` (as in
+ *   `createEngine`), `detect`, `grid`, `filter` (a shard's rows), `signal`, `onProgress`, `onError`: see
+ *   ArchiveOptions.
+ * @returns the counts, timing and paths (ArchiveSummary, also written to DIR/summary.json); `archiveExitCode`
+ *   turns it into the CLI's exit code. A run stopped by `signal` returns with `interrupted: true`.
+ * @throws BirdcallError INPUT_NOT_FOUND when `input` does not exist, INPUT_EMPTY when it holds no recording,
+ *   OUTDIR_LOCKED when another live run holds `outDir`, and a filesystem fault (disk full, read-only) that
+ *   would fail every recording alike.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { chunk, convert, db, decode, encodeWav, melspec, npy, pipeline } from 'birdcall';
+ * import { archiveExitCode, loadPredictor, predictArchive, trainFromManifest, type ArchiveOptions } from 'birdcall/train';
+ *
+ * // A model folder as trainFromManifest's example makes one: 0.5 s tones labelled 'low' and 'high', a tiny model.
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const tone = (hz: number, seconds: number) => encodeWav(Float32Array.from({ length: Math.round(seconds * 22050) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050)), 22050);
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true });
+ *   for (let k = 0; k < 4; k++) await writeFile(join(dir, 'in', label, `${label}${k}.wav`), tone(hz * (1 + k / 10), 0.5));
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), chunk({ seconds: 0.5 }), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * await trainFromManifest({ manifest: join(dir, 'out', 'manifest.csv'), out: join(dir, 'model'), params: { model: 'tiny', epochs: 1 } });
+ * const predictor = await loadPredictor(join(dir, 'model'));
+ await mkdir(join(dir, 'field', 'site1'), { recursive: true });
+ * await writeFile(join(dir, 'field', 'site1', 'dawn.wav'), tone(4000, 1.2));
+ * await writeFile(join(dir, 'field', 'dusk.wav'), tone(500, 1));
+ * const options: ArchiveOptions = { input: join(dir, 'field'), outDir: join(dir, 'run'), formats: ['csv', 'birdclef'], jobs: 1 };
+ * const first = await predictArchive(predictor, options);
+ * assert.deepEqual([first.predicted, first.skipped, first.failed, archiveExitCode(first)], [2, 0, 0, 0]);
+ * const lines = async (path: string) => (await readFile(join(dir, 'run', path), 'utf8')).trim().split('\n');
+ * const combined = await lines('predictions.csv'); // every recording's chunks, in input order
+ * const table = combined.map((line) => line.split(','));
+ * assert.deepEqual(table.map((row) => row[0]), ['row_id', 'dusk_0.5', 'dusk_1', 'dawn_0.5', 'dawn_1', 'dawn_1.5']);
+ * assert.deepEqual(table[0], ['row_id', 'high', 'low']);
+ * assert.ok(table.slice(1).every((row) => row.slice(1).every((p) => Number(p) >= 0 && Number(p) <= 1)));
+ * assert.deepEqual(await lines('csv/site1/dawn.csv'), [combined[0], ...combined.slice(3)]); // one recording's table
+ * assert.deepEqual((await lines('submission.csv')).map((line) => line.split(',')[0]), ['row_id', 'dusk_5', 'dawn_5']); // 5 s grid
+ * const again = await predictArchive(predictor, options); // resumes: what is done and intact is skipped
+ * assert.deepEqual([again.predicted, again.skipped], [0, 2]);
+ * ```
+ */
 export async function predictArchive(predictor: Predictor, options: ArchiveOptions): Promise<ArchiveSummary> {
   const started = performance.now();
   const formats = [...new Set(options.formats)];

@@ -49,7 +49,50 @@ export interface ChunkPrediction {
   scores: Float32Array;
 }
 
-/** Load a model folder and resolve the pipeline saved with it (user block modules must sit in the folder). */
+/**
+ * Loads a model folder for prediction: the model (batchnorm folded, as `loadModel` gives it), its classes, and
+ * the pipeline saved with it (pipeline.json), resolved so that recordings go through the blocks that made the
+ * training inputs. User block modules the pipeline names must sit in the model folder.
+ *
+ * @param dir - a model folder written by `trainFromManifest` (`birdcall train`) with the pipeline it was
+ *   trained on (found beside the manifest, or given with `pipeline`).
+ * @returns the model, `classes` (output order), the resolved `pipeline`, `input` (the artifact the model reads,
+ *   train-config.json's `input`: 'npy', default 'png'), `inputShape` ([mel bins, frames, channels]) and
+ *   `chunkSeconds` (the pipeline's chunk length in seconds, undefined without a chunk block).
+ * @throws BirdcallError MODEL_UNREADABLE / MODEL_INVALID naming the file when the model is missing or damaged
+ *   (see `loadModel`), MODEL_NO_PIPELINE when pipeline.json is missing or null (retrain with a pipeline), and
+ *   a UsageError (code USAGE) when the saved pipeline does not resolve (unknown block, bad parameter, a block
+ *   module outside the folder).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { chunk, convert, db, decode, encodeWav, melspec, npy, pipeline } from 'birdcall';
+ * import { loadPredictor, trainFromManifest } from 'birdcall/train';
+ *
+ * // A model folder as trainFromManifest's example makes one: 0.5 s tones labelled 'low' and 'high', a tiny model.
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const tone = (hz: number, seconds: number) => encodeWav(Float32Array.from({ length: Math.round(seconds * 22050) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050)), 22050);
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true });
+ *   for (let k = 0; k < 4; k++) await writeFile(join(dir, 'in', label, `${label}${k}.wav`), tone(hz * (1 + k / 10), 0.5));
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), chunk({ seconds: 0.5 }), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * await trainFromManifest({ manifest: join(dir, 'out', 'manifest.csv'), out: join(dir, 'model'), params: { model: 'tiny', epochs: 1 } });
+ const predictor = await loadPredictor(join(dir, 'model'));
+ * assert.deepEqual(predictor.classes, ['high', 'low']); // the model's output order
+ * assert.equal(predictor.input, 'npy');
+ * assert.deepEqual(predictor.inputShape, [32, 22, 1]); // 32 mel bands x 22 frames of 0.5 s
+ * assert.equal(predictor.chunkSeconds, 0.5);
+ * assert.deepEqual(predictor.pipeline.steps.map((s) => s.block.name), ['decode', 'chunk', 'melspec', 'db', 'npy']);
+ * await assert.rejects(loadPredictor(join(dir, 'nowhere')), { code: 'MODEL_UNREADABLE' });
+ * await writeFile(join(dir, 'model', 'pipeline.json'), 'null'); // as trained without a pipeline
+ * await assert.rejects(loadPredictor(join(dir, 'model')), { code: 'MODEL_NO_PIPELINE' });
+ * ```
+ */
 export async function loadPredictor(dir: string): Promise<Predictor> {
   const loaded = await loadModel(dir);
   if (loaded.pipeline === null || loaded.pipeline === undefined) {
@@ -77,8 +120,48 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
 }
 
 /**
- * Class probabilities for every chunk of one recording. A chunk's row_id ends at its nominal end (start +
- * chunk length), as BirdCLEF's do, even when the last chunk was zero-padded.
+ * Class probabilities for every chunk of one recording held in memory: the predictor's pipeline runs on the
+ * bytes (decode, chunk, spectrogram, image), each chunk's artifact is decoded to the model input as the trainer
+ * decodes its files, and the model scores the chunks. A chunk's row_id ends at its nominal end (start + chunk
+ * length), as BirdCLEF's do, even when the last chunk was zero-padded. For files, folders and manifests use
+ * `predictFiles` or `predictArchive` (they stream long recordings and go on past bad files).
+ *
+ * @param predictor - from `loadPredictor`.
+ * @param file - `path` (names the recording in rows and errors; its stem starts each row_id) and `bytes` (the
+ *   whole file: WAV, FLAC, Ogg Vorbis or MP3).
+ * @param batchSize - chunks run through the model at a time (default 32).
+ * @returns one ChunkPrediction per chunk, in time order: `source` (the path), `chunkIndex`, `startSeconds` and
+ *   `endSeconds` (seconds from the start of the recording), `rowId`, and `scores` (a probability in [0, 1] per
+ *   class, in `predictor.classes` order).
+ * @throws BirdcallError from decoding (WAV_*, FLAC_*, OGG_*, MP3_*, AUDIO_UNKNOWN_FORMAT…) or another block,
+ *   PREDICT_NO_INPUT when the pipeline made no artifact of the kind the model reads, INPUT_SHAPE_MISMATCH when
+ *   a chunk's input differs from the model's input shape.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { chunk, convert, db, decode, encodeWav, melspec, npy, pipeline } from 'birdcall';
+ * import { loadPredictor, predictSource, trainFromManifest } from 'birdcall/train';
+ *
+ * // A model folder as trainFromManifest's example makes one: 0.5 s tones labelled 'low' and 'high', a tiny model.
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const tone = (hz: number, seconds: number) => encodeWav(Float32Array.from({ length: Math.round(seconds * 22050) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050)), 22050);
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true });
+ *   for (let k = 0; k < 4; k++) await writeFile(join(dir, 'in', label, `${label}${k}.wav`), tone(hz * (1 + k / 10), 0.5));
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), chunk({ seconds: 0.5 }), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * await trainFromManifest({ manifest: join(dir, 'out', 'manifest.csv'), out: join(dir, 'model'), params: { model: 'tiny', epochs: 1 } });
+ const predictor = await loadPredictor(join(dir, 'model'));
+ * const rows = await predictSource(predictor, { path: 'site1/dawn.wav', bytes: tone(4000, 1.2) }); // or: await readFile(path)
+ * assert.deepEqual(rows.map((r) => r.startSeconds), [0, 0.5, 1]);
+ * assert.deepEqual(rows.map((r) => r.rowId), ['dawn_0.5', 'dawn_1', 'dawn_1.5']); // the last chunk zero-padded
+ * assert.ok(rows.every((r) => r.source === 'site1/dawn.wav' && r.scores.length === 2 && r.scores.every((p) => p >= 0 && p <= 1)));
+ * await assert.rejects(predictSource(predictor, { path: 'broken.wav', bytes: new TextEncoder().encode('not audio') }), { code: 'WAV_NOT_RIFF' });
+ * ```
  */
 export async function predictSource(predictor: Predictor, file: SourceFile, batchSize = 32): Promise<ChunkPrediction[]> {
   const result = await runPipelineOnFile(predictor.pipeline, file);

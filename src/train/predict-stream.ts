@@ -42,6 +42,7 @@ export interface EngineOptions {
   jobs: number;
   /** WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
   streamAbove?: number;
+  /** Chunks run through the model at a time (default 32). */
   batchSize?: number;
   /** Time-shifted copies of each chunk whose probabilities are averaged (1: none). */
   tta?: number;
@@ -57,6 +58,66 @@ export interface PredictEngine {
   close(): Promise<void>;
 }
 
+/**
+ * The running parts of a prediction run: the predictor, its options and, with `jobs` above 1, a pool of
+ * worker threads that run the pipeline while this thread runs the model. Give it to `predictRecordings`;
+ * `close()` it when done (it stops the workers; calling it again is harmless). `predictFiles` and
+ * `predictArchive` make and close their own.
+ *
+ * @param predictor - from `loadPredictor`.
+ * @param options - `jobs` (pipeline worker threads; 1 runs everything in this thread), `batchSize` (chunks
+ *   through the model at a time, default 32), `tta` (time-shifted copies averaged, default 1: none),
+ *   `streamAbove` (WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes are read a window at a
+ *   time; default the BIRDCALL_STREAM_ABOVE environment variable, else 16 MiB) and `windowSeconds` (seconds of
+ *   audio per streamed window, rounded down to whole chunks; default 60). Streamed or read whole, a recording
+ *   gives the same predictions.
+ * @returns the engine; nothing runs until `predictRecordings` is called. Never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { chunk, convert, db, decode, encodeWav, melspec, npy, pipeline } from 'birdcall';
+ * import { createEngine, loadPredictor, predictRecordings, trainFromManifest } from 'birdcall/train';
+ *
+ * // A model folder as trainFromManifest's example makes one: 0.5 s tones labelled 'low' and 'high', a tiny model.
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const tone = (hz: number, seconds: number) => encodeWav(Float32Array.from({ length: Math.round(seconds * 22050) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050)), 22050);
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true });
+ *   for (let k = 0; k < 4; k++) await writeFile(join(dir, 'in', label, `${label}${k}.wav`), tone(hz * (1 + k / 10), 0.5));
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), chunk({ seconds: 0.5 }), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * await trainFromManifest({ manifest: join(dir, 'out', 'manifest.csv'), out: join(dir, 'model'), params: { model: 'tiny', epochs: 1 } });
+ * const predictor = await loadPredictor(join(dir, 'model'));
+ await writeFile(join(dir, 'long.wav'), tone(4000, 3.2));
+ * const source = { path: 'long.wav', abs: join(dir, 'long.wav'), row: { path: 'long.wav', primaryLabel: '', secondaryLabels: [], metadata: {} } };
+ * // Every chunk's probabilities, and whether the recording was read a window at a time.
+ * async function run(engine: ReturnType<typeof createEngine>) {
+ *   const scores: number[][] = [];
+ *   let streamed = false;
+ *   try {
+ *     await predictRecordings(engine, (async function* () { yield source; })(), {
+ *       open: async (prepared) => {
+ *         streamed = prepared.streamed;
+ *         return { rows: (chunks) => void scores.push(...chunks.map((c) => Array.from(c.scores))), end: () => {}, abort: () => {} };
+ *       },
+ *       onError: (error) => assert.fail(error.reason),
+ *     });
+ *   } finally {
+ *     await engine.close();
+ *   }
+ *   return { scores, streamed };
+ * }
+ * const whole = await run(createEngine(predictor, { jobs: 1 })); // 3.2 s of 16-bit WAV: far under 16 MiB, read whole
+ * const windowed = await run(createEngine(predictor, { jobs: 1, streamAbove: 0, windowSeconds: 1 })); // 1 s (2 chunks) at a time
+ * assert.deepEqual([whole.streamed, windowed.streamed], [false, true]);
+ * assert.equal(whole.scores.length, 7); // 0.5 s chunks, the last one zero-padded
+ * assert.deepEqual(windowed.scores, whole.scores); // the same predictions either way
+ * ```
+ */
 export function createEngine(predictor: Predictor, options: EngineOptions): PredictEngine {
   const spec = toSpec(predictor.pipeline);
   const pool = options.jobs > 1 ? pipelineWorkerPool(spec, options.jobs) : undefined;
@@ -217,9 +278,64 @@ export interface RecordingHandlers {
 }
 
 /**
- * The one loop over recordings: each is prepared ahead (jobs + 1 at a time, so the workers stay busy while
- * this thread runs the model), predicted in input order into its sink; a failing recording is reported and
- * the rest go on.
+ * The one loop over recordings, under `predictFiles` and `predictArchive`: each is prepared ahead (jobs + 1 at
+ * a time, so the workers stay busy while this thread runs the model), then predicted, in input order, into a
+ * sink its handlers open for it; a failing recording is reported and the rest go on. Use it to send
+ * predictions somewhere those two do not (a database, a queue).
+ *
+ * @param engine - from `createEngine` (the caller closes it).
+ * @param sources - the recordings, in order: `path` (as the input lists it; names rows and errors), `abs`
+ *   (where to read it) and `row` (its input row: labels and metadata).
+ * @param handlers - `open(prepared)` returns the recording's sink: `rows(chunks)` receives its chunk
+ *   predictions in groups in time order, then `end()` once all came, or `abort()` when it failed part-way
+ *   (drop what was started); `onError({ path, code, reason })` hears of each recording that failed; optional
+ *   `skip(source)` decides before any work that a recording is already done; optional `signal` stops the run.
+ * @returns when every recording was predicted, skipped or reported to `onError`.
+ * @throws the signal's reason (an AbortError) once `signal` is aborted: the recording in hand is aborted first.
+ *   A recording's own failure (unreadable, undecodable, a sink that throws) never throws: it goes to `onError`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { chunk, convert, db, decode, encodeWav, melspec, npy, pipeline } from 'birdcall';
+ * import { createEngine, loadPredictor, predictRecordings, trainFromManifest } from 'birdcall/train';
+ *
+ * // A model folder as trainFromManifest's example makes one: 0.5 s tones labelled 'low' and 'high', a tiny model.
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const tone = (hz: number, seconds: number) => encodeWav(Float32Array.from({ length: Math.round(seconds * 22050) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050)), 22050);
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true });
+ *   for (let k = 0; k < 4; k++) await writeFile(join(dir, 'in', label, `${label}${k}.wav`), tone(hz * (1 + k / 10), 0.5));
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), chunk({ seconds: 0.5 }), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * await trainFromManifest({ manifest: join(dir, 'out', 'manifest.csv'), out: join(dir, 'model'), params: { model: 'tiny', epochs: 1 } });
+ * const predictor = await loadPredictor(join(dir, 'model'));
+ await writeFile(join(dir, 'dawn.wav'), tone(4000, 1));
+ * await writeFile(join(dir, 'dusk.wav'), tone(500, 1.5));
+ * async function* sources() {
+ *   for (const path of ['dawn.wav', 'done.wav', 'missing.wav', 'dusk.wav']) yield { path, abs: join(dir, path), row: { path, primaryLabel: '', secondaryLabels: [], metadata: {} } };
+ * }
+ * const written: string[] = [];
+ * const failed: string[] = [];
+ * const engine = createEngine(predictor, { jobs: 1 });
+ * try {
+ *   await predictRecordings(engine, sources(), {
+ *     skip: async (source) => source.path === 'done.wav', // e.g. its output exists: not even read
+ *     open: async () => {
+ *       const held: string[] = [];
+ *       return { rows: (chunks) => void held.push(...chunks.map((c) => c.rowId)), end: () => void written.push(...held), abort: () => {} };
+ *     },
+ *     onError: (error) => failed.push(`${error.path} ${error.code}`),
+ *   });
+ * } finally {
+ *   await engine.close();
+ * }
+ * assert.deepEqual(written, ['dawn_0.5', 'dawn_1', 'dusk_0.5', 'dusk_1', 'dusk_1.5']);
+ * assert.deepEqual(failed, ['missing.wav SOURCE_NOT_FOUND']); // reported, and the next recording went on
+ * ```
  */
 export async function predictRecordings(engine: PredictEngine, sources: AsyncIterable<PredictionSource>, handlers: RecordingHandlers): Promise<void> {
   type Started = { source: PredictionSource; prepared?: PreparedRecording; skipped?: boolean; error?: unknown };
@@ -295,7 +411,59 @@ export interface PredictFilesSummary {
   errors: PredictFileError[];
 }
 
-/** Predict every recording of INPUT (one file, a folder or a manifest) into a callback. */
+/**
+ * Predicts every recording of `input` (one audio file, a folder, or a manifest CSV) into a callback: each
+ * recording's chunk predictions come to `onPredictions` once it has been predicted whole, in input order. One
+ * bad recording is reported and skipped; the rest go on. Long recordings stream (see `createEngine`). For
+ * tables on disk, resumable, use `predictArchive`.
+ *
+ * @param predictor - from `loadPredictor`.
+ * @param input - an audio file (WAV, FLAC, Ogg Vorbis, MP3), a folder of them, or a manifest CSV (BirdCLEF
+ *   train_metadata.csv or a birdcalls manifest), read as `convert` reads them.
+ * @param options - `jobs` (pipeline worker threads, default 1), `batchSize` (default 32), `tta` (default 1),
+ *   `streamAbove` and `windowSeconds` (as in `createEngine`), `onPredictions(rows)` (ChunkPredictions as
+ *   `predictSource` returns them), `onProgress({ done, total, failed, chunks, source })`, `onError({ path,
+ *   code, reason })`, `signal`.
+ * @returns `files` (recordings done or failed), `failed`, `chunks` (predicted), and `errors` (one per failed
+ *   recording: its path, error code and reason).
+ * @throws BirdcallError INPUT_NOT_FOUND when `input` does not exist, the manifest's errors when it cannot be
+ *   read, and the signal's reason (an AbortError) once `signal` is aborted.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { chunk, convert, db, decode, encodeWav, melspec, npy, pipeline } from 'birdcall';
+ * import { loadPredictor, predictFiles, trainFromManifest } from 'birdcall/train';
+ *
+ * // A model folder as trainFromManifest's example makes one: 0.5 s tones labelled 'low' and 'high', a tiny model.
+ * const dir = await mkdtemp(join(tmpdir(), 'birdcall-'));
+ * const tone = (hz: number, seconds: number) => encodeWav(Float32Array.from({ length: Math.round(seconds * 22050) }, (_, i) => 0.5 * Math.sin((2 * Math.PI * hz * i) / 22050)), 22050);
+ * for (const [label, hz] of [['low', 500], ['high', 4000]] as const) {
+ *   await mkdir(join(dir, 'in', label), { recursive: true });
+ *   for (let k = 0; k < 4; k++) await writeFile(join(dir, 'in', label, `${label}${k}.wav`), tone(hz * (1 + k / 10), 0.5));
+ * }
+ * await convert({ input: join(dir, 'in'), outDir: join(dir, 'out'), pipeline: pipeline(decode(), chunk({ seconds: 0.5 }), melspec({ nMels: 32 }), db(), npy()), jobs: 1 });
+ * await trainFromManifest({ manifest: join(dir, 'out', 'manifest.csv'), out: join(dir, 'model'), params: { model: 'tiny', epochs: 1 } });
+ * const predictor = await loadPredictor(join(dir, 'model'));
+ await mkdir(join(dir, 'field'));
+ * await writeFile(join(dir, 'field', 'dawn.wav'), tone(4000, 1.2));
+ * await writeFile(join(dir, 'field', 'dusk.wav'), tone(500, 1));
+ * await writeFile(join(dir, 'field', 'broken.wav'), 'not audio');
+ * const rows: string[] = [];
+ * const summary = await predictFiles(predictor, join(dir, 'field'), {
+ *   onPredictions: (chunks) => {
+ *     assert.ok(chunks.every((c) => c.scores.length === 2 && c.scores.every((p) => p >= 0 && p <= 1))); // high, low
+ *     rows.push(...chunks.map((c) => c.rowId));
+ *   },
+ * });
+ * assert.deepEqual(rows, ['dawn_0.5', 'dawn_1', 'dawn_1.5', 'dusk_0.5', 'dusk_1']);
+ * assert.deepEqual([summary.files, summary.failed, summary.chunks], [3, 1, 5]);
+ * assert.deepEqual(summary.errors.map((e) => `${e.path} ${e.code}`), ['broken.wav WAV_NOT_RIFF']);
+ * ```
+ */
 export async function predictFiles(predictor: Predictor, input: string, options: PredictFilesOptions = {}): Promise<PredictFilesSummary> {
   const summary: PredictFilesSummary = { files: 0, failed: 0, chunks: 0, errors: [] };
   const fail = (error: PredictFileError): void => {

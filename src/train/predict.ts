@@ -3,10 +3,37 @@ import { BirdcallError } from '../errors.ts';
 import { rollTime, ttaShifts } from './tta.ts';
 
 /**
- * Class probabilities for each input (inference mode: batchnorm uses its moving statistics).
- * `inputs` are [h * w * c] arrays in the layout the model was trained on (row-major, channels last);
- * `shape` is [h, w] or [h, w, c] (c defaults to 1). Runs in batches of `batchSize` to bound memory. With
- * `tta` above 1, each input's probabilities are the mean over that many time-shifted copies (src/train/tta.ts).
+ * Class probabilities for each input (inference mode: batchnorm uses its moving statistics). The low-level
+ * step under `predictSource` and `predictFiles`, for inputs you decoded yourself (e.g. with `loadInput`).
+ *
+ * @param model - a model from `loadModel` (or `buildModel`, `trainModel`), with one sigmoid output per class.
+ * @param inputs - one Float32Array of h * w * c values per input, in the layout the model was trained on
+ *   (row-major, channels last: mel bins × frames × channels).
+ * @param shape - [h, w] or [h, w, c] of one input (c defaults to 1); must match the model's input shape.
+ * @param batchSize - inputs run through the model at a time (default 32): bounds memory, not the result.
+ * @param tta - time-shifted copies of each input whose probabilities are averaged (default 1: none; see
+ *   `ttaShifts`).
+ * @returns one Float32Array per input, in input order, holding a probability in [0, 1] per class (the model's
+ *   class order, classes.json).
+ * @throws BirdcallError INPUT_SHAPE_MISMATCH when `shape` differs from the model's input shape or an input
+ *   does not hold h * w * c values.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { buildModel, initBackend, predictBatch } from 'birdcall/train';
+ *
+ * await initBackend();
+ * const model = buildModel({ name: 'tiny', inputShape: [16, 24, 1], classes: 3, seed: 0 }); // or (await loadModel(dir)).model
+ * const inputs = Array.from({ length: 5 }, (_, k) => Float32Array.from({ length: 16 * 24 }, (_, i) => Math.sin(i * (k + 1))));
+ * const scores = predictBatch(model, inputs, [16, 24], 2); // batches of 2, 2 and 1
+ * assert.equal(scores.length, 5);
+ * assert.ok(scores.every((s) => s.length === 3 && s.every((p) => p >= 0 && p <= 1)));
+ * // The batch size bounds memory only: one batch of 5 gives the same probabilities.
+ * predictBatch(model, inputs, [16, 24], 5).forEach((s, k) => s.forEach((p, c) => assert.ok(Math.abs(p - scores[k][c]) < 1e-5)));
+ * assert.equal(predictBatch(model, inputs, [16, 24], 32, 3).length, 5); // each the mean of 3 time-shifted copies
+ * assert.throws(() => predictBatch(model, inputs, [24, 16]), { code: 'INPUT_SHAPE_MISMATCH' });
+ * ```
  */
 export function predictBatch(
   model: tf.LayersModel,
