@@ -48,7 +48,7 @@ export interface ArchiveOptions extends EngineOptions {
   grid?: GridOptions;
   /** Keep only the rows this returns true for (one shard, see scale/shard.ts). */
   filter?: (row: InputRow) => boolean;
-  /** Stops the run between chunks: the recordings done stay done, the summary says `interrupted`. */
+  /** Stops the run (between groups of chunks): the recordings done stay done, the summary says `interrupted`. */
   signal?: AbortSignal;
   /** Called as recordings start, progress and end: counts, audio seconds, speed. */
   onProgress?: (progress: ArchiveProgress) => void;
@@ -207,8 +207,9 @@ async function sha256File(path: string): Promise<string> {
  * @returns the counts, timing and paths (ArchiveSummary, also written to DIR/summary.json); `archiveExitCode`
  *   turns it into the CLI's exit code. A run stopped by `signal` returns with `interrupted: true`.
  * @throws BirdcallError INPUT_NOT_FOUND when `input` does not exist, INPUT_EMPTY when it holds no recording,
- *   OUTDIR_LOCKED when another live run holds `outDir`, and a filesystem fault (disk full, read-only) that
- *   would fail every recording alike.
+ *   OUTDIR_LOCKED when another live run holds `outDir`, and a filesystem fault (FsFaultError: disk full,
+ *   read-only…) when making `outDir`, taking its lock or writing the combined tables; a fault while writing one
+ *   recording's tables is that recording's failure.
  *
  * @example
  * ```ts

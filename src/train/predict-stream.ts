@@ -291,8 +291,9 @@ export interface RecordingHandlers {
  *   (drop what was started); `onError({ path, code, reason })` hears of each recording that failed; optional
  *   `skip(source)` decides before any work that a recording is already done; optional `signal` stops the run.
  * @returns when every recording was predicted, skipped or reported to `onError`.
- * @throws the signal's reason (an AbortError) once `signal` is aborted: the recording in hand is aborted first.
- *   A recording's own failure (unreadable, undecodable, a sink that throws) never throws: it goes to `onError`.
+ * @throws the signal's reason (`abort()` without one: a DOMException named AbortError) once `signal` is
+ *   aborted; the recording in hand is aborted first. A recording's own failure (unreadable, undecodable, a
+ *   sink that throws) never throws: it goes to `onError`.
  *
  * @example
  * ```ts
@@ -427,7 +428,8 @@ export interface PredictFilesSummary {
  * @returns `files` (recordings done or failed), `failed`, `chunks` (predicted), and `errors` (one per failed
  *   recording: its path, error code and reason).
  * @throws BirdcallError INPUT_NOT_FOUND when `input` does not exist, the manifest's errors when it cannot be
- *   read, and the signal's reason (an AbortError) once `signal` is aborted.
+ *   read, and the signal's reason (`abort()` without one: a DOMException named AbortError) once `signal` is
+ *   aborted.
  *
  * @example
  * ```ts
