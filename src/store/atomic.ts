@@ -147,7 +147,14 @@ export async function openAtomicWriter(path: string, options: AtomicWriteOptions
     const text = pending.join('');
     pending = [];
     pendingLength = 0;
-    await handle.writeFile(text);
+    await put(text);
+  };
+  const put = async (data: string | Uint8Array): Promise<void> => {
+    try {
+      await handle.writeFile(data);
+    } catch (err) {
+      throw asFsFault(err, 'write', path);
+    }
   };
   const abort = async (): Promise<void> => {
     if (!closed) {
@@ -161,7 +168,7 @@ export async function openAtomicWriter(path: string, options: AtomicWriteOptions
       hash.update(piece);
       if (typeof piece !== 'string') {
         await flush();
-        await handle.writeFile(piece);
+        await put(piece);
         return;
       }
       // Small strings (CSV rows) gathered into ~1 MiB writes: one syscall per row would dominate a large file.

@@ -208,8 +208,9 @@ async function sha256File(path: string): Promise<string> {
  *   turns it into the CLI's exit code. A run stopped by `signal` returns with `interrupted: true`.
  * @throws BirdcallError INPUT_NOT_FOUND when `input` does not exist, INPUT_EMPTY when it holds no recording,
  *   OUTDIR_LOCKED when another live run holds `outDir`, and a filesystem fault (FsFaultError: disk full,
- *   read-only…) when making `outDir`, taking its lock or writing the combined tables; a fault while writing one
- *   recording's tables is that recording's failure.
+ *   read-only…) when making `outDir`, taking its lock, writing a recording's tables or the combined tables: the
+ *   run stops there, as convert does (every further recording would fail the same way); recordings already
+ *   done keep their tables and states, so a re-run once there is room resumes.
  *
  * @example
  * ```ts

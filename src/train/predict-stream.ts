@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Piscina } from 'piscina';
 import { declaredLength } from '../audio/decode.ts';
-import { BirdcallError } from '../errors.ts';
+import { BirdcallError, isFsFault } from '../errors.ts';
 import { toSpec } from '../pipeline/pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
@@ -371,6 +371,9 @@ export async function predictRecordings(engine: PredictEngine, sources: AsyncIte
     } catch (error) {
       await sink?.abort();
       handlers.signal?.throwIfAborted();
+      // A full disk, a read-only or unwritable output, no file handles left: every further recording would
+      // fail the same way, so the run stops here (as convert does); what is done stays done for a re-run.
+      if (isFsFault(error)) throw error;
       handlers.onError(failureOf(started.source.path, error));
     }
   }
