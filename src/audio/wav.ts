@@ -202,13 +202,8 @@ function checkFmt(f: FmtFields, source: string): { encoding: WavEncoding; bytesP
   return { encoding, bytesPerSample };
 }
 
-/** Walks the RIFF chunks through `readAt`, so the same code serves whole buffers and open files. */
-function walkRiff(readAt: ReadAt, size: number, source: string, opts: WavReadOptions): WavInfo {
-  const warnings: string[] = [];
-  const warn = (message: string): void => {
-    warnings.push(message);
-    opts.onWarning?.(message);
-  };
+/** The end (in bytes) the RIFF/WAVE header declares; anything that is not a little-endian RIFF/WAVE throws. */
+function riffHeaderEnd(readAt: ReadAt, size: number, source: string): number {
   if (size < 12) {
     throw new BirdcallError('WAV_NOT_RIFF', `file is ${size} bytes, shorter than the 12-byte RIFF/WAVE header`, source);
   }
@@ -220,7 +215,17 @@ function walkRiff(readAt: ReadAt, size: number, source: string, opts: WavReadOpt
     const found = Array.from(head.subarray(0, 12), (v) => v.toString(16).padStart(2, '0')).join(' ');
     throw new BirdcallError('WAV_NOT_RIFF', `not a RIFF/WAVE file (first bytes: ${found})`, source);
   }
-  const riffEnd = 8 + u32(head, 4);
+  return 8 + u32(head, 4);
+}
+
+/** Walks the RIFF chunks through `readAt`, so the same code serves whole buffers and open files. */
+function walkRiff(readAt: ReadAt, size: number, source: string, opts: WavReadOptions): WavInfo {
+  const warnings: string[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+    opts.onWarning?.(message);
+  };
+  const riffEnd = riffHeaderEnd(readAt, size, source);
   if (riffEnd > size) warn(`RIFF header declares ${riffEnd} bytes but the file has ${size}; reading what is there`);
 
   const chunks: WavChunkInfo[] = [];

@@ -131,48 +131,8 @@ export function melFilterbank(params: MelFilterbankParamsInput = {}): MelFilterb
   // numpy.fft.rfftfreq(n, d=1/sr): k * (1 / (n * d))
   const binHz = 1 / (p.nFft * (1 / p.sr));
   const melF = melFrequencies(p.nMels + 2, p.fmin, fmax, p.htk);
-  const dense = new Float64Array(p.nMels * bins);
-  for (let m = 0; m < p.nMels; m++) {
-    const lowerWidth = melF[m + 1] - melF[m];
-    const upperWidth = melF[m + 2] - melF[m + 1];
-    const enorm = norm === 'slaney' ? 2 / (melF[m + 2] - melF[m]) : 1;
-    for (let k = 0; k < bins; k++) {
-      const f = k * binHz;
-      const lower = -(melF[m] - f) / lowerWidth;
-      const upper = (melF[m + 2] - f) / upperWidth;
-      const w = Math.max(0, Math.min(lower, upper));
-      dense[m * bins + k] = norm === 'slaney' ? w * enorm : w;
-    }
-  }
-
-  const start = new Int32Array(p.nMels);
-  const length = new Int32Array(p.nMels);
-  const offset = new Int32Array(p.nMels);
-  let total = 0;
-  let emptyFilters = 0;
-  for (let m = 0; m < p.nMels; m++) {
-    let first = -1;
-    let last = -1;
-    for (let k = 0; k < bins; k++) {
-      if (dense[m * bins + k] !== 0) {
-        if (first < 0) first = k;
-        last = k;
-      }
-    }
-    offset[m] = total;
-    if (first < 0) {
-      // librosa exempts a band whose lower edge is 0 Hz from its empty-filter check
-      if (melF[m] !== 0) emptyFilters++;
-      continue;
-    }
-    start[m] = first;
-    length[m] = last - first + 1;
-    total += length[m];
-  }
-  const weights = new Float64Array(total);
-  for (let m = 0; m < p.nMels; m++) {
-    for (let j = 0; j < length[m]; j++) weights[offset[m] + j] = dense[m * bins + start[m] + j];
-  }
+  const dense = triangles(melF, p.nMels, bins, binHz, norm);
+  const { start, length, offset, weights, emptyFilters } = sparseBands(dense, melF, p.nMels, bins);
 
   const warnings: string[] = [];
   if (fmax > p.sr / 2) {
@@ -203,6 +163,62 @@ export function melFilterbank(params: MelFilterbankParamsInput = {}): MelFilterb
   };
   filterbanks.set(key, fb);
   return fb;
+}
+
+/** librosa.filters.mel's weights, dense (nMels x bins): a triangle per band over the FFT bin frequencies. */
+function triangles(melF: Float64Array, nMels: number, bins: number, binHz: number, norm: 'slaney' | null): Float64Array {
+  const dense = new Float64Array(nMels * bins);
+  for (let m = 0; m < nMels; m++) {
+    const lowerWidth = melF[m + 1] - melF[m];
+    const upperWidth = melF[m + 2] - melF[m + 1];
+    const enorm = norm === 'slaney' ? 2 / (melF[m + 2] - melF[m]) : 1;
+    for (let k = 0; k < bins; k++) {
+      const f = k * binHz;
+      const lower = -(melF[m] - f) / lowerWidth;
+      const upper = (melF[m + 2] - f) / upperWidth;
+      const w = Math.max(0, Math.min(lower, upper));
+      dense[m * bins + k] = norm === 'slaney' ? w * enorm : w;
+    }
+  }
+  return dense;
+}
+
+/** Each band's run of non-zero weights (first bin, length, offset into `weights`), and the empty bands. */
+function sparseBands(
+  dense: Float64Array,
+  melF: Float64Array,
+  nMels: number,
+  bins: number,
+): { start: Int32Array; length: Int32Array; offset: Int32Array; weights: Float64Array; emptyFilters: number } {
+  const start = new Int32Array(nMels);
+  const length = new Int32Array(nMels);
+  const offset = new Int32Array(nMels);
+  let total = 0;
+  let emptyFilters = 0;
+  for (let m = 0; m < nMels; m++) {
+    let first = -1;
+    let last = -1;
+    for (let k = 0; k < bins; k++) {
+      if (dense[m * bins + k] !== 0) {
+        if (first < 0) first = k;
+        last = k;
+      }
+    }
+    offset[m] = total;
+    if (first < 0) {
+      // librosa exempts a band whose lower edge is 0 Hz from its empty-filter check
+      if (melF[m] !== 0) emptyFilters++;
+      continue;
+    }
+    start[m] = first;
+    length[m] = last - first + 1;
+    total += length[m];
+  }
+  const weights = new Float64Array(total);
+  for (let m = 0; m < nMels; m++) {
+    for (let j = 0; j < length[m]; j++) weights[offset[m] + j] = dense[m * bins + start[m] + j];
+  }
+  return { start, length, offset, weights, emptyFilters };
 }
 
 /** The filterbank as a dense row-major [nMels, bins] matrix, like librosa.filters.mel returns (for tests). */

@@ -157,20 +157,15 @@ export class CandidateEvaluator {
    * Hot loop: per-slice accumulators are reused scratch arrays.
    */
   mainBySlice(w: Float64Array | null, rowSlice: Int32Array, out: Float64Array): void {
+    if (this.mainMetric === 'rowwiseMicroF1') {
+      this.rowF1BySlice(w, rowSlice, out);
+      return;
+    }
     const d = this.data;
     const S = out.length;
     const [sum, count, a, b, c, aGroup, bGroup, posTotal] = this.scratch(S);
     sum.fill(0);
     count.fill(0);
-    if (this.mainMetric === 'rowwiseMicroF1') {
-      for (let i = 0; i < d.rows; i++) {
-        const wi = w === null ? 1 : w[i];
-        sum[rowSlice[i]] += wi * this.rowF1[i];
-        count[rowSlice[i]] += wi;
-      }
-      for (let s = 0; s < S; s++) out[s] = count[s] > 0 ? sum[s] / count[s] : Number.NaN;
-      return;
-    }
     const padded = this.mainMetric === 'paddedCmap';
     const classList = padded ? Array.from({ length: d.classes }, (_, k) => k) : d.primaryClasses;
     for (const cls of classList) {
@@ -242,6 +237,19 @@ export class CandidateEvaluator {
       }
     }
     for (let s = 0; s < S; s++) out[s] = count[s] > 0 ? sum[s] / count[s] : Number.NaN;
+  }
+
+  /** mainBySlice for row-wise F1: the weighted mean of each slice's rows' F1. */
+  private rowF1BySlice(w: Float64Array | null, rowSlice: Int32Array, out: Float64Array): void {
+    const [sum, count] = this.scratch(out.length);
+    sum.fill(0);
+    count.fill(0);
+    for (let i = 0; i < this.data.rows; i++) {
+      const wi = w === null ? 1 : w[i];
+      sum[rowSlice[i]] += wi * this.rowF1[i];
+      count[rowSlice[i]] += wi;
+    }
+    for (let s = 0; s < out.length; s++) out[s] = count[s] > 0 ? sum[s] / count[s] : Number.NaN;
   }
 
   private readonly scratchBySize = new Map<number, Float64Array[]>();
