@@ -118,7 +118,24 @@ function paramFromJson(name: string, s: JsonSchema, required: boolean): ParamInf
 
 const infoCache = new WeakMap<z.ZodType, ParamInfo[]>();
 
-/** The parameters of a block's schema, in declaration order. */
+/**
+ * The parameters of a block's schema, in declaration order: what `--help`, `birdcall blocks` and
+ * docs/parameters.md show, and what the CLI builds flags from.
+ *
+ * @param schema - a z.object (possibly refined), e.g. a block's `params`.
+ * @returns one ParamInfo per parameter: its spellings (camelCase, kebab-case flag, snake_case), the
+ *   `.describe()` text, the default, and its type in words.
+ * @throws TypeError when the schema is not an object schema.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dbParams, describeParams } from 'birdcall';
+ *
+ * const topDb = describeParams(dbParams).find((p) => p.name === 'topDb');
+ * assert.deepEqual([topDb?.flag, topDb?.snake, topDb?.default, topDb?.numeric], ['top-db', 'top_db', 80, true]);
+ * ```
+ */
 export function describeParams(schema: z.ZodType): ParamInfo[] {
   const cached = infoCache.get(schema);
   if (cached) return cached;
