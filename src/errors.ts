@@ -2,6 +2,22 @@
  * Every failure a user can cause (a bad file, a bad parameter, a path outside its root) is a BirdcallError:
  * it names the file (when there is one) and the reason, and carries a stable machine-readable code so that
  * batch runs can write it to an errors file and the CLI can choose an exit code.
+ *
+ * `new BirdcallError(code, reason, file?)`: the message is `file: reason`, or the reason alone.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, decodeNpy } from 'birdcall';
+ *
+ * try {
+ *   decodeNpy(new Uint8Array(4), 'chunks/x.npy');
+ *   assert.fail('a 4-byte file is not a .npy');
+ * } catch (e) {
+ *   assert.ok(e instanceof BirdcallError);
+ *   assert.deepEqual([e.code, e.file, e.message], ['NPY_INVALID', 'chunks/x.npy', `chunks/x.npy: ${e.reason}`]);
+ * }
+ * ```
  */
 export class BirdcallError extends Error {
   constructor(
@@ -17,7 +33,20 @@ export class BirdcallError extends Error {
   }
 }
 
-/** A user error in how a command or block was called (bad flag, bad parameter): CLI exit code 2. */
+/**
+ * A user error in how a command or block was called (bad flag, bad parameter): CLI exit code 2.
+ * `new UsageError(reason, file?)`: a BirdcallError with code `USAGE`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, UsageError } from 'birdcall';
+ *
+ * const e = new UsageError('--jobs must be a positive integer, got 0');
+ * assert.ok(e instanceof BirdcallError);
+ * assert.deepEqual([e.code, e.name, e.message], ['USAGE', 'UsageError', '--jobs must be a positive integer, got 0']);
+ * ```
+ */
 export class UsageError extends BirdcallError {
   constructor(reason: string, file?: string) {
     super('USAGE', reason, file);

@@ -118,7 +118,24 @@ function paramFromJson(name: string, s: JsonSchema, required: boolean): ParamInf
 
 const infoCache = new WeakMap<z.ZodType, ParamInfo[]>();
 
-/** The parameters of a block's schema, in declaration order. */
+/**
+ * The parameters of a block's schema, in declaration order: what `--help`, `birdcall blocks` and
+ * docs/parameters.md show, and what the CLI builds flags from.
+ *
+ * @param schema - a z.object (possibly refined), e.g. a block's `params`.
+ * @returns one ParamInfo per parameter: its spellings (camelCase, kebab-case flag, snake_case), the
+ *   `.describe()` text, the default, and its type in words.
+ * @throws TypeError when the schema is not an object schema.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dbParams, describeParams } from 'birdcall';
+ *
+ * const topDb = describeParams(dbParams).find((p) => p.name === 'topDb');
+ * assert.deepEqual([topDb?.flag, topDb?.snake, topDb?.default, topDb?.numeric], ['top-db', 'top_db', 80, true]);
+ * ```
+ */
 export function describeParams(schema: z.ZodType): ParamInfo[] {
   const cached = infoCache.get(schema);
   if (cached) return cached;
@@ -214,6 +231,24 @@ export interface ParseParamsOptions extends ParamStyle {
 /**
  * Validates params against a schema and fills defaults. Failure is ONE error: `where` (e.g.
  * `step 3 (melspec)`), each parameter in the user's spelling, the reason, and what is allowed.
+ *
+ * @param schema - a zod schema (a block's params, stftParams, …).
+ * @param raw - the user's params; undefined or null mean none.
+ * @param where - what the message starts with ('' for nothing).
+ * @param options - `usage`: throw a UsageError (CLI exit code 2) instead (default false); `file`: the file
+ *   the error names; and how parameter names are spelled in the message.
+ * @returns the parsed params, defaults filled in.
+ * @throws BirdcallError `PARAM_INVALID` (or UsageError with `usage`).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, UsageError, dbParams, dsp } from 'birdcall';
+ *
+ * assert.deepEqual(dsp.parseParams(dbParams, { topDb: 60 }, 'db'), { ref: 1, amin: 1e-10, topDb: 60 });
+ * assert.throws(() => dsp.parseParams(dbParams, { amin: -1 }, 'step 4 (db)'), (e: unknown) => e instanceof BirdcallError && e.code === 'PARAM_INVALID' && e.message.startsWith('step 4 (db): parameter "amin"'));
+ * assert.throws(() => dsp.parseParams(dbParams, { amin: -1 }, 'db', { usage: true }), UsageError);
+ * ```
  */
 export function parseParams<S extends z.ZodType>(schema: S, raw: unknown, where: string, options: ParseParamsOptions = {}): z.output<S> {
   const result = schema.safeParse(raw ?? {});

@@ -34,7 +34,21 @@ export function formatFromExtension(path: string): AudioFormat | undefined {
   return AUDIO_EXTENSIONS[extname(path).toLowerCase()];
 }
 
-/** True when a folder walk should pick the file up as audio (by extension, case-insensitive). */
+/**
+ * True when a folder walk should pick the file up as audio: its extension, case-insensitive, is one of
+ * AUDIO_EXTENSIONS (.wav, .wave, .flac, .ogg, .oga, .mp3). The content is not looked at (detectAudioFormat
+ * does that when the file is decoded). Never throws.
+ *
+ * @param path - a path or file name.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { isAudioPath } from 'birdcall';
+ *
+ * assert.deepEqual(['a/XC1.WAV', 'b.flac', 'c.ogg', 'd.mp3', 'e.m4a', 'notes.txt', 'wav'].map(isAudioPath), [true, true, true, true, false, false, false]);
+ * ```
+ */
 export function isAudioPath(path: string): boolean {
   return formatFromExtension(path) !== undefined;
 }
@@ -131,7 +145,28 @@ function mpegFramesAt(b: Uint8Array, at: number): boolean {
 /** How far past an ID3 tag to look for the first frame: encoders pad the tag with up to a few KiB of zeros. */
 const MPEG_SEARCH_BYTES = 8192;
 
-/** What a file is, from its first bytes. */
+/**
+ * What a file is, from its first bytes (magic numbers; an ID3v2 tag in front is skipped), whatever its name.
+ *
+ * @param bytes - the start of the file: a few KiB suffice (an MP3's first frame may follow up to 8 KiB of
+ *   tag padding); the whole file works too.
+ * @returns `format`, the decoder to use (undefined when none of ours reads it), `name` for messages (also for
+ *   formats we recognise but do not decode, e.g. AIFF or Ogg Opus), `known` (a signature matched), and
+ *   `id3Bytes`, the size of a leading ID3v2 tag. Never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { detectAudioFormat, encodeWav } from 'birdcall';
+ *
+ * const wav = encodeWav(new Float32Array(8), 8000);
+ * assert.deepEqual(detectAudioFormat(wav), { format: 'wav', name: 'WAV', known: true, id3Bytes: 0 });
+ * assert.equal(detectAudioFormat(new TextEncoder().encode('fLaC\0\0\0\x22')).format, 'flac');
+ * // AIFF is recognised (for a clear message) but not decoded.
+ * assert.deepEqual(detectAudioFormat(new TextEncoder().encode('FORM\0\0\0\0AIFF')), { format: undefined, name: 'AIFF', known: true, id3Bytes: 0 });
+ * assert.equal(detectAudioFormat(new Uint8Array(16)).known, false);
+ * ```
+ */
 export function detectAudioFormat(bytes: Uint8Array): FormatGuess {
   const id3Bytes = id3v2Size(bytes);
   const at = id3Bytes;

@@ -159,7 +159,30 @@ export function nonFinite(item: Audio | Spectrogram): QualityResult {
   };
 }
 
-/** Runs the configured checks on one audio chunk. */
+/**
+ * Runs the configured checks on one audio chunk (a chunk's zero padding does not count as audio).
+ *
+ * @param audio - the audio or chunk, samples at full scale 1.
+ * @param params - see qualityParams: `checks` (default all four), `silenceDbfs` (default -60 dBFS),
+ *   `clipLevel` (default 0.999) and `maxClippingRatio` (default 0.01), `minSeconds` (default 1 s).
+ * @returns each check's result (`ok`, the measured `value`, a one-line `message`), undefined for a check
+ *   not asked for.
+ * @throws BirdcallError `PARAM_INVALID` for params out of range.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { runQualityChecks } from 'birdcall';
+ *
+ * // Half a second of a full-scale square wave: loud, all clipped, too short.
+ * const samples = Float32Array.from({ length: 8000 }, (_, i) => (i % 2 === 0 ? 1 : -1));
+ * const r = runQualityChecks({ samples, sampleRate: 16000, source: 'square' }, { checks: ['nearSilent', 'clipping', 'tooShort'] });
+ * assert.deepEqual([r.nearSilent?.ok, r.nearSilent?.value], [true, 0]); // RMS 1 = 0 dBFS
+ * assert.deepEqual([r.clipping?.ok, r.clipping?.value], [false, 1]);
+ * assert.deepEqual([r.tooShort?.ok, r.tooShort?.value], [false, 0.5]);
+ * assert.equal(r.nonFinite, undefined);
+ * ```
+ */
 export function runQualityChecks(audio: Audio, params: QualityParamsInput = {}): Record<QualityCheckName, QualityResult | undefined> {
   const p = parseQualityParams(params);
   const want = new Set(p.checks);
@@ -179,6 +202,23 @@ export function parseQualityParams(params: QualityParamsInput): QualityParams {
  * Runs the checks and applies the action: returns whether to keep the chunk and the messages of failed
  * checks (for 'warn' and 'drop' the caller records them); with 'fail', a failed check throws a
  * BirdcallError 'QUALITY_FAILED' naming the source and chunk.
+ *
+ * @param audio - the audio or chunk.
+ * @param params - as runQualityChecks, plus `action`: `'warn'` (default: keep), `'drop'` or `'fail'`.
+ * @returns `keep` and the failed checks' messages (empty when all pass).
+ * @throws BirdcallError `QUALITY_FAILED` (action 'fail' and a check failed), `PARAM_INVALID` for bad params.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, qualityGate } from 'birdcall';
+ *
+ * const silence = { samples: new Float32Array(32000), sampleRate: 16000, source: 'XC1.wav' };
+ * assert.deepEqual(qualityGate(silence), { keep: true, failures: ['audio: nearSilent: RMS -200.0 dBFS is below -60.0 dBFS (near silent)'] });
+ * assert.equal(qualityGate(silence, { action: 'drop' }).keep, false);
+ * assert.deepEqual(qualityGate(silence, { checks: ['clipping', 'tooShort'] }), { keep: true, failures: [] });
+ * assert.throws(() => qualityGate(silence, { action: 'fail' }), (e: unknown) => e instanceof BirdcallError && e.code === 'QUALITY_FAILED' && e.file === 'XC1.wav');
+ * ```
  */
 export function qualityGate(audio: Audio, params: QualityParamsInput = {}): { keep: boolean; failures: string[] } {
   const p = parseQualityParams(params);

@@ -58,7 +58,25 @@ export interface ConvertOptions {
   graceSeconds?: number;
 }
 
-/** Exit code for the CLI: 0 all converted, 3 some failed, 1 none converted. */
+/**
+ * Exit code for the CLI: 0 all converted (or up to date), 3 some failed, 1 none converted.
+ *
+ * @param summary - what convert returned; only `converted`, `skipped` and `failed` (file counts) are read.
+ * @returns 0, 1 or 3; never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { convertExitCode, type ConvertSummary } from 'birdcall';
+ *
+ * const run = (converted: number, skipped: number, failed: number) => convertExitCode({ converted, skipped, failed } as ConvertSummary);
+ * assert.equal(run(10, 0, 0), 0);
+ * assert.equal(run(0, 10, 0), 0); // everything up to date from an earlier run
+ * assert.equal(run(9, 0, 1), 3); // partial success
+ * assert.equal(run(0, 3, 1), 3);
+ * assert.equal(run(0, 0, 10), 1);
+ * ```
+ */
 export function convertExitCode(summary: ConvertSummary): 0 | 1 | 3 {
   if (summary.failed === 0) return 0;
   return summary.converted + summary.skipped > 0 ? 3 : 1;

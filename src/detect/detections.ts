@@ -42,6 +42,24 @@ function probability(text: string, what: string): number {
 /**
  * `--threshold` text: one number for every class (`0.5`), or a comma list of `Class=value` with at most one
  * bare number for the other classes (`Turdus_merula=0.6,0.5`). A class name must be one of `classes`.
+ *
+ * @param text - the flag's value; every number a probability in [0, 1].
+ * @param classes - the model's class names.
+ * @returns the thresholds: `default` (the bare number, else DEFAULT_THRESHOLD, 0.5) and `perClass`.
+ * @throws BirdcallError `USAGE` for a value that is not a probability, an unknown class, or two bare numbers.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, parseThresholds } from 'birdcall';
+ *
+ * const t = parseThresholds('Turdus_merula=0.6, 0.3', ['Turdus_merula', 'Erithacus_rubecula']);
+ * assert.equal(t.default, 0.3);
+ * assert.deepEqual([...t.perClass], [['Turdus_merula', 0.6]]);
+ * assert.equal(parseThresholds('Turdus_merula=0.6', ['Turdus_merula']).default, 0.5);
+ * assert.throws(() => parseThresholds('Pica_pica=0.6', ['Turdus_merula']), (e: unknown) => e instanceof BirdcallError && e.code === 'USAGE');
+ * assert.throws(() => parseThresholds('1.5', []), /not a probability between 0 and 1/);
+ * ```
  */
 export function parseThresholds(text: string, classes: readonly string[]): Thresholds {
   const perClass = new Map<string, number>();
@@ -84,6 +102,26 @@ const TOUCH = 1e-6;
  * detection is kept as is; with merge a class's open detection grows while the very next span detects the
  * class too and starts before (or where) the detection ends: a span without it, or a gap, closes it.
  * `finish` returns them sorted by start time, then label.
+ *
+ * `new DetectionCollector(classes, options)`: `classes` names the scores of each span, in order; `options`
+ * as for `detect` (thresholds, default 0.5 for every class; `topK`, default no limit; `merge`, default false).
+ * `push(span)` adds one span; `finish()` returns the detections and forgets the open ones. Never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { DetectionCollector } from 'birdcall';
+ *
+ * const collector = new DetectionCollector(['Turdus_merula'], { merge: true });
+ * collector.push({ startSeconds: 0, endSeconds: 5, scores: Float32Array.of(0.75) });
+ * collector.push({ startSeconds: 5, endSeconds: 10, scores: Float32Array.of(0.875) });
+ * collector.push({ startSeconds: 10, endSeconds: 15, scores: Float32Array.of(0.25) }); // below 0.5: closes it
+ * collector.push({ startSeconds: 15, endSeconds: 20, scores: Float32Array.of(0.5) });
+ * assert.deepEqual(collector.finish(), [
+ *   { startSeconds: 0, endSeconds: 10, label: 'Turdus_merula', score: 0.875 },
+ *   { startSeconds: 15, endSeconds: 20, label: 'Turdus_merula', score: 0.5 },
+ * ]);
+ * ```
  */
 export class DetectionCollector {
   private readonly done: Detection[] = [];
@@ -122,7 +160,37 @@ export class DetectionCollector {
   }
 }
 
-/** Every detection of one recording's spans at once. */
+/**
+ * Every detection of one recording's spans at once (DetectionCollector streams): a class is detected in a
+ * span when its score reaches its threshold.
+ *
+ * @param spans - scored spans in order of start time (chunks or grid windows): seconds, one score per class.
+ * @param classes - the class names, in the order of the scores.
+ * @param options - `thresholds` (default 0.5 for every class; see parseThresholds), `topK` (at most this
+ *   many classes per span, highest first; default no limit), `merge` (join consecutive spans of a class into
+ *   one detection scored by their highest; default false).
+ * @returns the detections sorted by start time, end time, then label; never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { detect, parseThresholds } from 'birdcall';
+ *
+ * const classes = ['Erithacus_rubecula', 'Turdus_merula'];
+ * const spans = [
+ *   { startSeconds: 0, endSeconds: 5, scores: Float32Array.of(0.5, 0.75) },
+ *   { startSeconds: 5, endSeconds: 10, scores: Float32Array.of(0.25, 0.625) },
+ * ];
+ * assert.deepEqual(detect(spans, classes).map((d) => [d.startSeconds, d.label, d.score]), [
+ *   [0, 'Erithacus_rubecula', 0.5],
+ *   [0, 'Turdus_merula', 0.75],
+ *   [5, 'Turdus_merula', 0.625],
+ * ]);
+ * // One class per span, a stricter threshold for the robin, consecutive spans merged.
+ * const merged = detect(spans, classes, { topK: 1, merge: true, thresholds: parseThresholds('Erithacus_rubecula=0.9,0.5', classes) });
+ * assert.deepEqual(merged, [{ startSeconds: 0, endSeconds: 10, label: 'Turdus_merula', score: 0.75 }]);
+ * ```
+ */
 export function detect(spans: readonly ScoredSpan[], classes: readonly string[], options: DetectOptions = {}): Detection[] {
   const collector = new DetectionCollector(classes, options);
   for (const span of spans) collector.push(span);

@@ -31,6 +31,32 @@ const EPS = 1e-9;
  * Folds chunks, given in order of start time, into grid windows. A window is complete once a chunk starting
  * at or after its end arrives (later chunks start later still), so windows come out while the audio streams
  * and only the windows still open are held.
+ *
+ * `new GridAggregator(classes, options)`: `classes` is the number of scores per chunk; `options.windowSeconds`
+ * the window length in seconds (default 5, BirdCLEF's), `options.aggregate` how a window combines the
+ * chunks overlapping it: `'max'` (default) or `'mean'`. `push(chunk)` returns the windows that chunk
+ * completed; `finish(durationSeconds)` the rest, up to the recording's end.
+ *
+ * @throws BirdcallError `USAGE` from the constructor for a window length that is not positive; an Error from
+ *   `push` for a chunk that starts before the previous one.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { GridAggregator } from 'birdcall';
+ *
+ * const grid = new GridAggregator(1); // one class, 5 s windows, max
+ * // 3 s chunks every 2 s, as they stream in.
+ * assert.deepEqual(grid.push({ startSeconds: 0, endSeconds: 3, scores: Float32Array.of(0.25) }), []);
+ * assert.deepEqual(grid.push({ startSeconds: 2, endSeconds: 5, scores: Float32Array.of(0.75) }), []);
+ * assert.deepEqual(grid.push({ startSeconds: 4, endSeconds: 7, scores: Float32Array.of(0.5) }), []);
+ * // A chunk starting at 6 s completes window [0, 5): the max of the three chunks overlapping it.
+ * const [first] = grid.push({ startSeconds: 6, endSeconds: 9, scores: Float32Array.of(0) });
+ * assert.deepEqual([first.startSeconds, first.endSeconds, first.scores[0]], [0, 5, 0.75]);
+ * // An 8 s recording has two windows; the last one, [5, 10), is partial.
+ * const rest = grid.finish(8);
+ * assert.deepEqual(rest.map((w) => [w.startSeconds, w.endSeconds, w.scores[0]]), [[5, 10, 0.5]]);
+ * ```
  */
 export class GridAggregator {
   private readonly window: number;
@@ -97,7 +123,35 @@ export class GridAggregator {
   }
 }
 
-/** The whole grid of one recording at once (for tests and small inputs). */
+/**
+ * The whole grid of one recording at once (for tests and small inputs; GridAggregator streams).
+ *
+ * @param chunks - the model's chunks in order of start time: start and end in seconds, one score per class.
+ * @param classes - the number of scores per chunk.
+ * @param durationSeconds - the recording's length in seconds: the grid has ceil(duration / window) windows
+ *   (at least one); a window no chunk overlaps scores 0.
+ * @param options - `windowSeconds` (default 5) and `aggregate`, `'max'` (default) or `'mean'`.
+ * @returns the windows in order, each with its start, end and aggregated scores.
+ * @throws BirdcallError `USAGE` for a window length that is not positive; an Error for chunks out of order.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { gridWindows } from 'birdcall';
+ *
+ * const chunks = [
+ *   { startSeconds: 0, endSeconds: 3, scores: Float32Array.of(0.2, 0.9) },
+ *   { startSeconds: 3, endSeconds: 6, scores: Float32Array.of(0.6, 0.1) },
+ * ];
+ * // The second chunk overlaps both windows; the third window (10 to 12 s) has no chunk.
+ * const windows = gridWindows(chunks, 2, 12, { aggregate: 'mean' });
+ * assert.deepEqual(windows.map((w) => [w.startSeconds, w.endSeconds, ...w.scores]), [
+ *   [0, 5, 0.4000000059604645, 0.5],
+ *   [5, 10, 0.6000000238418579, 0.10000000149011612],
+ *   [10, 15, 0, 0],
+ * ]);
+ * ```
+ */
 export function gridWindows(chunks: readonly ScoredSpan[], classes: number, durationSeconds: number, options: GridOptions = {}): ScoredSpan[] {
   const grid = new GridAggregator(classes, options);
   return [...chunks.flatMap((c) => grid.push(c)), ...grid.finish(durationSeconds)];

@@ -42,7 +42,32 @@ function field(text: string): string {
   return text.replace(/[\t\r\n]+/g, ' ');
 }
 
-/** The whole table, header included (ends with a newline). */
+/**
+ * Writes detections as a Raven Pro selection table (the columns of RAVEN_COLUMNS), one selection per
+ * detection in the order given, numbered from 1, on channel 1 of "Spectrogram 1".
+ *
+ * @param detections - the boxes: start and end in seconds from the start of the recording (written with
+ *   six decimals), the class name (tabs and line breaks become spaces) and its score (four decimals).
+ * @param options - `lowHz` and `highHz`, the boxes' bottom and top in Hz (the model's mel band).
+ * @returns the whole table as text, header included, ending with a newline; never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { ravenTable, readRavenTable } from 'birdcall';
+ *
+ * const detections = [
+ *   { startSeconds: 0, endSeconds: 5, label: 'Turdus_merula', score: 0.91 },
+ *   { startSeconds: 12.5, endSeconds: 17.5, label: 'Erithacus_rubecula', score: 0.62 },
+ * ];
+ * const text = ravenTable(detections, { lowHz: 50, highHz: 14000 });
+ * assert.equal(text.split('\n')[1], '1\tSpectrogram 1\t1\t0.000000\t5.000000\t50\t14000\tTurdus_merula\t0.9100');
+ * // Read back, the boxes have the same times, band and labels.
+ * const back = readRavenTable(text);
+ * assert.deepEqual(back.map((s) => [s.beginSeconds, s.endSeconds, s.fields.Species]), [[0, 5, 'Turdus_merula'], [12.5, 17.5, 'Erithacus_rubecula']]);
+ * assert.equal(back[1].highHz, 14000);
+ * ```
+ */
 export function ravenTable(detections: readonly Detection[], options: RavenOptions): string {
   const lines = [RAVEN_COLUMNS.join('\t')];
   detections.forEach((d, i) => {
@@ -79,7 +104,30 @@ const REQUIRED = ['Selection', 'View', 'Channel', 'Begin Time (s)', 'End Time (s
 
 /**
  * Parses a selection table as Raven writes and reads them: tab-separated, header names in any order, extra
- * columns allowed. `name` labels errors.
+ * columns allowed, a leading byte-order mark and blank lines ignored.
+ *
+ * @param text - the table's text (e.g. a `*.selections.txt` read as UTF-8).
+ * @param name - what errors call the table, usually its path. Default `'selection table'`.
+ * @returns one RavenSelection per line after the header: times in seconds, frequencies in Hz, and every
+ *   column as text in `fields` (annotation columns such as Species included).
+ * @throws BirdcallError `RAVEN_INVALID` for an empty text, a header without one of the seven standard
+ *   columns, a line with another number of fields than the header, or a standard column that is not a number.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, readRavenTable } from 'birdcall';
+ *
+ * // Columns in Raven's own order, with an annotation column of the user's.
+ * const text = [
+ *   'Selection\tView\tChannel\tBegin Time (s)\tEnd Time (s)\tLow Freq (Hz)\tHigh Freq (Hz)\tNotes',
+ *   '1\tSpectrogram 1\t1\t3.25\t4.5\t2000\t8000\tsong',
+ * ].join('\n');
+ * const [s] = readRavenTable(text, 'XC1234.selections.txt');
+ * assert.deepEqual([s.beginSeconds, s.endSeconds, s.lowHz, s.highHz, s.fields.Notes], [3.25, 4.5, 2000, 8000, 'song']);
+ *
+ * assert.throws(() => readRavenTable('Selection\tView\n1\tSpectrogram 1', 'bad.txt'), (e: unknown) => e instanceof BirdcallError && e.code === 'RAVEN_INVALID' && e.message.startsWith('bad.txt: no column "Channel"'));
+ * ```
  */
 export function readRavenTable(text: string, name = 'selection table'): RavenSelection[] {
   const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).filter((line) => line.trim() !== '');

@@ -138,6 +138,22 @@ function floorAt64(out: Float64Array, floor: number): void {
 /**
  * 10 log10(max(amin, S)) - 10 log10(max(amin, ref)), floored at (max - topDb): librosa.power_to_db on raw
  * values. `refValue` is already resolved (a number). Writes into `out` (may be `values` itself).
+ *
+ * @param values - power values.
+ * @param refValue - the reference power (0 dB).
+ * @param amin - the smallest power considered (librosa's 1e-10).
+ * @param topDb - dB below the maximum output where values are floored; null for no floor.
+ * @param out - where to write (default a new array of the input's type).
+ * @returns `out`, in dB.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * assert.deepEqual([...dsp.powerToDbValues(Float64Array.of(1, 0.1, 1e-12), 1, 1e-10, 80)], [0, -10, -80]);
+ * assert.deepEqual([...dsp.powerToDbValues(Float64Array.of(1, 1e-12), 1, 1e-10, null)], [0, -100]); // amin
+ * ```
  */
 export function powerToDbValues(
   values: Float32Array | Float64Array,
@@ -201,6 +217,23 @@ export function powerToDb(spec: Spectrogram, params: DbParamsInput = {}, options
 
 /**
  * librosa.amplitude_to_db: 20 log10(S / ref) computed as power_to_db(S^2, ref^2, amin^2, topDb).
+ *
+ * @param spec - a magnitude spectrogram (e.g. stft with power 1).
+ * @param params - amplitudeDbParams: ref (default 1, or 'max'), amin (default 1e-5), topDb (default 80 dB).
+ * @returns the spectrogram in dB (scale 'db').
+ * @throws BirdcallError `PARAM_INVALID` for bad params or a spectrogram already in dB.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const spec = { values: Float32Array.of(1, 0.1, 0.01), bins: 1, frames: 3, axis: 'linear', scale: 'magnitude', sampleRate: 22050, hopLength: 512, params: {} } as const;
+ * const db = dsp.amplitudeToDb(spec);
+ * assert.deepEqual([...db.values].map((v) => Math.round(v * 1000) / 1000), [0, -20, -40]);
+ * assert.equal(db.scale, 'db');
+ * assert.throws(() => dsp.amplitudeToDb(db), /already in dB/);
+ * ```
  */
 export function amplitudeToDb(spec: Spectrogram, params: AmplitudeDbParamsInput = {}): Spectrogram {
   const p = parseParams(amplitudeDbParams, params, 'amplitude_to_db');

@@ -720,7 +720,26 @@ export function radix8Fits(size: number): boolean {
   return size >= 2 && size % 2 === 0 && (size / 2 === 1 || isPowerOfTwo(size / 2));
 }
 
-/** Forward DFT of `size` real samples, returning bins 0 .. floor(size / 2) like numpy.fft.rfft. */
+/**
+ * Forward DFT of `size` real samples, returning bins 0 .. floor(size / 2) like numpy.fft.rfft.
+ * `new RealFft(size, kernel?)`: `kernel` 'fft.js' (default, the reference) or 'radix-8' (ours, where
+ * radix8Fits); `forward(input, out)` writes the complex spectrum interleaved (re, im), `power(input, out)`
+ * |X[k]|^2. Prefer `realFft(size)`, the cached plan with the fastest kernel.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const fft = new dsp.RealFft(8);
+ * assert.equal(fft.bins, 5);
+ * // A cosine of 2 cycles in 8 samples: all its energy in bin 2, amplitude size / 2.
+ * const x = Float64Array.from({ length: 8 }, (_, i) => Math.cos((2 * Math.PI * 2 * i) / 8));
+ * const out = new Float64Array(2 * fft.bins);
+ * fft.forward(x, out);
+ * assert.deepEqual([...out].map((v) => Math.round(v * 1e9) / 1e9 + 0), [0, 0, 0, 0, 4, 0, 0, 0, 0, 0]);
+ * ```
+ */
 export class RealFft {
   /** Number of output bins, 1 + floor(size / 2). */
   readonly bins: number;
@@ -931,6 +950,26 @@ const plans = new Map<number, RealFft>();
 /**
  * The cached real-FFT plan for `size` (created on first use): the fastest kernel for the size, i.e.
  * our radix-8 kernel where it fits (measured in docs/decisions/fft.md), fft.js or Bluestein elsewhere.
+ *
+ * @param size - the number of real samples (any size >= 1; odd sizes and non-powers of two work too).
+ * @returns the shared plan (do not use it from two places at once with shared output buffers).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const fft = dsp.realFft(2048);
+ * assert.equal(dsp.realFft(2048), fft); // cached
+ * assert.deepEqual([fft.bins, fft.algorithm], [1025, 'radix-8']);
+ * // Parseval: a unit impulse has power 1 in every bin.
+ * const impulse = new Float64Array(2048);
+ * impulse[0] = 1;
+ * const power = new Float64Array(fft.bins);
+ * fft.power(impulse, power);
+ * assert.ok(power.every((p) => Math.abs(p - 1) < 1e-12));
+ * assert.equal(dsp.realFft(1000).algorithm, 'bluestein'); // half of 1000 is not a power of two
+ * ```
  */
 export function realFft(size: number): RealFft {
   let plan = plans.get(size);

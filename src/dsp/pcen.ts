@@ -32,7 +32,25 @@ export const pcenParams = z.object({
 });
 export type PcenParamsInput = z.input<typeof pcenParams>;
 
-/** librosa's default b: solves b^2 + (1 - b) / T - 2 = 0 with T the time constant in frames. */
+/**
+ * librosa's default b: solves b^2 + (1 - b) / T - 2 = 0 with T the time constant in frames.
+ *
+ * @param timeConstant - the smoother's time constant in seconds (librosa's default 0.4).
+ * @param sr - the sample rate in Hz.
+ * @param hopLength - samples between frames.
+ * @returns b, the smoother's coefficient, in (0, 1); never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const b = dsp.pcenSmoothingCoefficient(0.4, 22050, 512); // T = 17.2 frames
+ * assert.equal(b.toFixed(6), '0.056389');
+ * const t = (0.4 * 22050) / 512;
+ * assert.ok(Math.abs(t * t * b * b + b - 1) < 1e-12); // librosa's b = (sqrt(1 + 4 T^2) - 1) / (2 T^2)
+ * ```
+ */
 export function pcenSmoothingCoefficient(timeConstant: number, sr: number, hopLength: number): number {
   const tFrames = (timeConstant * sr) / hopLength;
   return (Math.sqrt(1 + 4 * tFrames * tFrames) - 1) / (2 * tFrames * tFrames);

@@ -56,6 +56,21 @@ export const DEFAULT_PRESET: PresetName = 'birdclef';
 /**
  * A dsp preset split the way blocks need it: the rate audio is resampled to, and the melspec params
  * (the preset's `sr` is not a melspec param: melspec reads the rate from the audio).
+ *
+ * @param name - a preset of `presetNames` ('librosa', 'birdclef', 'kaggle2020', 'birdnet') or 'default'
+ *   (DEFAULT_PRESET, 'birdclef').
+ * @returns `sampleRate` in Hz and the melspec params (nFft, hopLength in samples, nMels, fmin/fmax in Hz).
+ * @throws UsageError for an unknown name, listing the presets.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { UsageError, presetSettings } from 'birdcall';
+ *
+ * assert.deepEqual(presetSettings('kaggle2020'), { sampleRate: 32000, melspec: { nFft: 1024, hopLength: 320, nMels: 64, fmin: 50, fmax: 14000 } });
+ * assert.deepEqual(presetSettings('default'), presetSettings('birdclef'));
+ * assert.throws(() => presetSettings('birdclef2025'), (e: unknown) => e instanceof UsageError && e.message.startsWith('unknown preset "birdclef2025"'));
+ * ```
  */
 export function presetSettings(name: string): { sampleRate: number; melspec: Record<string, unknown> } {
   const key = name === 'default' ? DEFAULT_PRESET : name;

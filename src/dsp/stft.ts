@@ -64,7 +64,23 @@ export interface StftConfig {
   dtype: 'float32' | 'float64';
 }
 
-/** Fill librosa's derived defaults (winLength = nFft, hopLength = floor(winLength / 4)) and check the rules. */
+/**
+ * Fill librosa's derived defaults (winLength = nFft, hopLength = floor(winLength / 4)) and check the rules.
+ *
+ * @param parsed - stftParams already parsed (e.g. by parseParams).
+ * @returns the complete config.
+ * @throws BirdcallError `PARAM_INVALID` for winLength > nFft or a hopLength below 1.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, dsp, stftParams } from 'birdcall';
+ *
+ * const cfg = dsp.resolveStft(dsp.parseParams(stftParams, { nFft: 1024, winLength: 800 }, 'stft'));
+ * assert.deepEqual([cfg.winLength, cfg.hopLength], [800, 200]);
+ * assert.throws(() => dsp.resolveStft(dsp.parseParams(stftParams, { nFft: 512, winLength: 1024 }, 'stft')), (e: unknown) => e instanceof BirdcallError && e.code === 'PARAM_INVALID');
+ * ```
+ */
 export function resolveStft(parsed: z.output<typeof stftParams>): StftConfig {
   const winLength = parsed.winLength ?? parsed.nFft;
   if (winLength > parsed.nFft) paramError(`winLength (${winLength}) must be <= nFft (${parsed.nFft})`);
@@ -73,7 +89,24 @@ export function resolveStft(parsed: z.output<typeof stftParams>): StftConfig {
   return { ...parsed, winLength, hopLength };
 }
 
-/** Parse user input (camelCase, librosa defaults) into a checked StftConfig. */
+/**
+ * Parse user input (camelCase, librosa defaults) into a checked StftConfig.
+ *
+ * @param input - stftParams: sr (Hz, default 22050), nFft (default 2048), winLength and hopLength in
+ *   samples (default nFft and winLength / 4), window (default 'hann'), center (default true), padMode
+ *   (default 'constant'), power (default 2), dtype (default 'float32').
+ * @returns the complete config.
+ * @throws BirdcallError `PARAM_INVALID` naming the parameter.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, dsp } from 'birdcall';
+ *
+ * assert.deepEqual(dsp.stftConfig({ nFft: 1024 }), { sr: 22050, nFft: 1024, window: 'hann', center: true, padMode: 'constant', power: 2, dtype: 'float32', winLength: 1024, hopLength: 256 });
+ * assert.throws(() => dsp.stftConfig({ nFft: 1 }), (e: unknown) => e instanceof BirdcallError && e.code === 'PARAM_INVALID' && /"nFft"/.test(e.message));
+ * ```
+ */
 export function stftConfig(input: StftParamsInput = {}): StftConfig {
   return resolveStft(parseParams(stftParams, input, 'stft'));
 }
@@ -101,7 +134,27 @@ export interface FrameLayout {
   whole: boolean;
 }
 
-/** librosa's frame count and padding layout; throws when the signal is too short to make one frame. */
+/**
+ * librosa's frame count and padding layout: with `center`, nFft / 2 samples of padding each side and
+ * 1 + floor(length / hopLength) frames; without, 1 + floor((length - nFft) / hopLength).
+ *
+ * @param length - the signal's length in samples.
+ * @param cfg - nFft and hopLength in samples, center, padMode (as stftConfig gives them).
+ * @param file - the file errors name.
+ * @returns the frame count and which frames read padding (headFrames, tailStart).
+ * @throws BirdcallError when the signal is too short to make one frame (center false, length < nFft).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const layout = dsp.frameLayout(1000, { nFft: 256, hopLength: 64, center: true, padMode: 'constant' });
+ * assert.deepEqual([layout.frames, layout.pad, layout.headFrames, layout.tailStart], [16, 128, 2, 14]);
+ * assert.equal(dsp.frameLayout(1000, { nFft: 256, hopLength: 64, center: false, padMode: 'constant' }).frames, 12);
+ * assert.throws(() => dsp.frameLayout(100, { nFft: 256, hopLength: 64, center: false, padMode: 'constant' }));
+ * ```
+ */
 export function frameLayout(length: number, cfg: Pick<StftConfig, 'nFft' | 'hopLength' | 'center' | 'padMode'>, file?: string): FrameLayout {
   const { nFft, hopLength, center } = cfg;
   if (length < 1) throw new BirdcallError('AUDIO_EMPTY', 'the signal has no samples', file);
@@ -143,6 +196,25 @@ export type Samples = Float32Array | Float64Array;
  * per (nFft, window, power); its buffers are allocated once and reused for every frame, so the per-frame
  * work allocates nothing. Shared by the whole-signal STFT, the mel spectrogram and the streaming path, so
  * all three give bit-identical frames.
+ *
+ * `new FrameEngine(cfg)` for a StftConfig; `computeFrame(t, layout, src, srcOffset)` computes frame t into
+ * `spectrum` (`bins` values), reading sample i of the signal at src[i - srcOffset].
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp, stft } from 'birdcall';
+ *
+ * const samples = Float32Array.from({ length: 4000 }, (_, i) => Math.sin(i / 7));
+ * const cfg = dsp.stftConfig({ nFft: 512, hopLength: 128 });
+ * const engine = new dsp.FrameEngine(cfg);
+ * const layout = dsp.frameLayout(samples.length, cfg);
+ * engine.computeFrame(10, layout, samples, 0);
+ * // The same frame as column 10 of the whole STFT (float32 there).
+ * const s = stft(samples, { nFft: 512, hopLength: 128 });
+ * assert.equal(engine.bins, s.bins);
+ * assert.ok(Array.from(engine.spectrum).every((p, k) => p === 0 ? s.values[k * s.frames + 10] === 0 : Math.abs(s.values[k * s.frames + 10] / p - 1) < 1e-6));
+ * ```
  */
 export class FrameEngine {
   readonly bins: number;

@@ -16,6 +16,27 @@ const CHUNK_FRAMES = 4096;
  * where they do not apply), so the output is identical to `melSpectrogram` on the concatenated signal. Only the mel power is kept ([nMels x frames], float32 by
  * default: 64 bands x 360 000 frames for an hour at 32 kHz / hop 320 is 92 MB), so dB with ref='max'
  * at the end uses the whole-file maximum, as librosa's.
+ *
+ * `new MelStream(params, options)` takes melSpectrogram's params (sr in Hz, nFft, hopLength, nMels, …;
+ * librosa's defaults) and options (`file` for errors, `warn` for filterbank warnings). `push(block)` adds
+ * samples (any block size; BirdcallError `AUDIO_NOT_FINITE` for a NaN or infinite sample); `finish({ db })`
+ * returns the spectrogram, in dB with powerToDb's params when `db` is given (BirdcallError
+ * `STREAM_FINISHED` when called twice, or on `push` after it).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, dsp, melSpectrogram } from 'birdcall';
+ *
+ * const sr = 16000;
+ * const tone = Float32Array.from({ length: sr }, (_, i) => Math.sin((2 * Math.PI * 1000 * i) / sr));
+ * const stream = new dsp.MelStream({ sr, nFft: 512, hopLength: 160, nMels: 40 });
+ * for (let at = 0; at < tone.length; at += 3000) stream.push(tone.subarray(at, at + 3000)); // blocks of any size
+ * const streamed = stream.finish();
+ * // Identical to the whole-signal mel spectrogram.
+ * assert.deepEqual(streamed.values, melSpectrogram(tone, { sr, nFft: 512, hopLength: 160, nMels: 40 }).values);
+ * assert.throws(() => stream.finish(), (e: unknown) => e instanceof BirdcallError && e.code === 'STREAM_FINISHED');
+ * ```
  */
 export class MelStream {
   readonly stft: StftConfig;

@@ -27,6 +27,22 @@ const cache = new Map<string, Float64Array>();
  * The analysis window librosa uses: `scipy.signal.get_window(name, winLength, fftbins=True)` (periodic),
  * centred in a frame of nFft samples with zeros either side (`librosa.util.pad_center`, left pad
  * floor((nFft - winLength) / 2)). The returned array is cached and shared: do not write to it.
+ *
+ * @param name - 'hann', 'hamming', 'blackman', 'rectangular' or 'boxcar' (the same as rectangular).
+ * @param winLength - the window's length in samples (<= nFft).
+ * @param nFft - the frame length in samples.
+ * @returns nFft coefficients, the window centred among zeros.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * // A periodic Hann window of 4 centred in a frame of 8 (scipy: [0, 0.5, 1, 0.5]).
+ * const w = dsp.getWindow('hann', 4, 8);
+ * assert.deepEqual([...w].map((v) => Number(v.toFixed(12))), [0, 0, 0, 0.5, 1, 0.5, 0, 0]);
+ * assert.equal(dsp.getWindow('hann', 4, 8), w); // cached: the same array
+ * ```
  */
 export function getWindow(name: WindowName, winLength: number, nFft: number): Float64Array {
   if (!Number.isInteger(winLength) || winLength < 1) paramError(`winLength must be a positive integer, got ${winLength}`);

@@ -82,6 +82,21 @@ function invalid(reason: string, file?: string): never {
  * Decodes a .npy file holding little-endian float32 or float64 in C order (format versions 1.0, 2.0 and
  * 3.0). Anything else is a BirdcallError: 'NPY_INVALID' for a damaged file, 'NPY_UNSUPPORTED' for a valid
  * file of another dtype or Fortran order. The header is parsed, never evaluated.
+ *
+ * @param bytes - the file's bytes (e.g. what `np.save` wrote).
+ * @param file - the file errors name.
+ * @returns the values (Float32Array for `<f4`, Float64Array for `<f8`) in C order, and the shape.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, decodeNpy, encodeNpy } from 'birdcall';
+ *
+ * const { data, shape } = decodeNpy(encodeNpy(Float64Array.of(0.5, -1.25), [1, 2]));
+ * assert.ok(data instanceof Float64Array);
+ * assert.deepEqual([[...data], shape], [[0.5, -1.25], [1, 2]]);
+ * assert.throws(() => decodeNpy(new Uint8Array(12), 'x.npy'), (e: unknown) => e instanceof BirdcallError && e.code === 'NPY_INVALID' && e.file === 'x.npy');
+ * ```
  */
 export function decodeNpy(bytes: Uint8Array, file?: string): { data: Float32Array | Float64Array; shape: number[] } {
   if (bytes.length < 10 || MAGIC.some((b, i) => bytes[i] !== b)) invalid('not a .npy file (bad magic bytes)', file);

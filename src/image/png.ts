@@ -165,6 +165,32 @@ function quantize(
  * value -> pixel mapping (see PngMeta) is written into tEXt chunks (`birdcall:db_min`, `birdcall:db_max`,
  * `birdcall:bit_depth`, `birdcall:colormap`, …) and returned as `meta` for the manifest. NaN and ±Inf
  * never reach the image: they become level 0 and are counted in `meta.nonFinite`.
+ *
+ * @param spec - the spectrogram, [bins, frames] row-major, in dB (or power, magnitude, normalized values).
+ * @param opts - see pngParams: `bitDepth` 8 (default) or 16; `colormap` `'gray'` (default), `'viridis'` or
+ *   `'magma'` (8-bit RGB); the range mapped to pixels, `dbMin`/`dbMax` in the spectrogram's units, by
+ *   default [max - `topDb`, max] for dB (`topDb` default 80) and [min, max] otherwise.
+ * @param file - the file errors name.
+ * @returns the PNG's bytes and the mapping written into it.
+ * @throws BirdcallError `PARAM_INVALID` for bad params (a colormap at 16 bits, dbMax not above dbMin),
+ *   `IMAGE_EMPTY` for no bins or frames, `IMAGE_SHAPE` when values.length is not bins x frames.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { decodePng, encodePng, pixelsToDb } from 'birdcall';
+ *
+ * // 2 mel bins x 3 frames in dB; bin 0 (the lowest) is the first row of values.
+ * const spec = { values: Float32Array.of(-80, -40, 0, -60, -20, -10), bins: 2, frames: 3, axis: 'mel', scale: 'db', sampleRate: 32000, hopLength: 320, params: {} } as const;
+ * const { bytes, meta } = await encodePng(spec, { bitDepth: 16 });
+ * assert.deepEqual([meta.dbMin, meta.dbMax, meta.nonFinite], [-80, 0, 0]); // max - topDb 80 .. max
+ * const png = await decodePng(bytes);
+ * assert.deepEqual([png.width, png.height, png.channels], [3, 2, 1]);
+ * // Row 0 is the highest bin: bin 0 (-80, -40, 0 dB) is the bottom row, levels 0 .. 65535.
+ * assert.deepEqual([...png.pixels.slice(3)], [0, 32768, 65535]);
+ * const db = pixelsToDb(png, png.meta!);
+ * assert.ok(db.every((v, i) => Math.abs(v - spec.values[i]) <= 80 / 131070)); // exact to half a 16-bit level
+ * ```
  */
 export async function encodePng(
   spec: Spectrogram,
@@ -248,7 +274,30 @@ function metaFromText(texts: Record<string, string>, file?: string): PngMeta | u
   };
 }
 
-/** Decodes a PNG to raw pixels (gray or RGB, 8 or 16 bits, alpha dropped) plus its birdcall mapping. */
+/**
+ * Decodes a PNG to raw pixels (gray or RGB, 8 or 16 bits, alpha dropped) plus its birdcall mapping.
+ *
+ * @param bytes - the PNG file's bytes (any PNG; only birdcall's carry `meta`).
+ * @param file - the file errors name.
+ * @returns width (frames), height (bins), channels (1 or 3), bit depth, the pixels row-major from the top
+ *   row, and `meta`, the value mapping encodePng recorded (undefined for a PNG without one).
+ * @throws BirdcallError `PNG_INVALID` for bytes that are not a PNG or do not decode, `PNG_META_INVALID` for
+ *   damaged birdcall metadata.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, decodePng, encodePng } from 'birdcall';
+ *
+ * const spec = { values: Float32Array.of(0, 0.5, 1, 0.25), bins: 1, frames: 4, axis: 'mel', scale: 'power', sampleRate: 16000, hopLength: 160, params: {} } as const;
+ * const png = await decodePng((await encodePng(spec, { colormap: 'viridis' })).bytes, 'x.png');
+ * assert.deepEqual([png.width, png.height, png.channels, png.bitDepth], [4, 1, 3, 8]);
+ * assert.deepEqual(png.meta, { dbMin: 0, dbMax: 1, bitDepth: 8, colormap: 'viridis', scale: 'power', nonFinite: 0 });
+ * assert.deepEqual([...png.pixels.slice(0, 3)], [68, 1, 84]); // viridis' darkest colour for the minimum
+ *
+ * await assert.rejects(decodePng(new Uint8Array(16), 'x.png'), (e: unknown) => e instanceof BirdcallError && e.code === 'PNG_INVALID');
+ * ```
+ */
 export async function decodePng(bytes: Uint8Array, file?: string): Promise<DecodedPng> {
   if (!isPng(bytes)) throw new BirdcallError('PNG_INVALID', 'not a PNG file (bad signature)', file);
   const meta = metaFromText(readTextChunks(bytes, file), file);
@@ -318,6 +367,25 @@ function colormapLevel(name: ColormapName, r: number, g: number, b: number): num
  * [bins, frames] row-major with the LOWEST bin at index 0 (the spectrogram layout, rows un-flipped).
  * Exact up to quantization: half a level, i.e. (dbMax - dbMin) / 510 for 8-bit, / 131070 for 16-bit
  * (one level where viridis repeats a colour).
+ *
+ * @param image - decodePng's width, height, channels and pixels.
+ * @param meta - the mapping (decodePng's `meta`, or encodePng's).
+ * @param file - the file errors name.
+ * @returns the values in the spectrogram's units (`meta.scale`, usually dB).
+ * @throws BirdcallError `PNG_META_INVALID` when the channels or bit depth disagree with `meta`,
+ *   `PNG_INVALID` when the pixel count is not width x height x channels.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { pixelsToDb } from 'birdcall';
+ *
+ * // A 2 x 1 gray 8-bit image mapping 0..255 onto -80..0 dB; row 0 is the higher bin.
+ * const meta = { dbMin: -80, dbMax: 0, bitDepth: 8, colormap: 'gray', scale: 'db', nonFinite: 0 } as const;
+ * const db = pixelsToDb({ width: 1, height: 2, channels: 1, pixels: Uint8Array.of(255, 0) }, meta);
+ * assert.deepEqual([...db], [-80, 0]); // bin 0 (the bottom row) first
+ * assert.throws(() => pixelsToDb({ width: 1, height: 2, channels: 1, pixels: Uint8Array.of(1) }, meta), /1 pixel samples for a 1 x 2 x 1 image/);
+ * ```
  */
 export function pixelsToDb(
   image: Pick<DecodedPng, 'width' | 'height' | 'channels' | 'pixels'>,

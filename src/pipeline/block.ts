@@ -147,7 +147,24 @@ export interface Step<I extends Kind = Kind, O extends Kind = Kind> {
 
 /**
  * Turns a block into a step factory, e.g. `const melspec = stepOf(melspecBlock); melspec({ nMels: 64 })`.
- * The params are typed from the schema; they are validated when the pipeline is composed.
+ * The params are typed from the schema; they are validated when the pipeline is composed. The step
+ * factories birdcall exports (`decode`, `resample`, `chunk`, `quality`, `melspec`, `db`, `pcen`,
+ * `normalize`, `image`, `npy`) are made this way.
+ *
+ * @param block - a built-in block or one made with defineBlock.
+ * @returns a function taking the block's params (default none: every default) and returning a Step for
+ *   pipeline(); never throws (pipeline() validates).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { UsageError, decode, melspecBlock, pipeline, stepOf } from 'birdcall';
+ *
+ * const mel = stepOf(melspecBlock);
+ * assert.deepEqual(mel({ nMels: 64 }), { block: melspecBlock, params: { nMels: 64 } });
+ * assert.equal(pipeline(decode(), mel({ nMels: 64 })).steps[1].params.nMels, 64);
+ * assert.throws(() => pipeline(decode(), mel({ nMels: -1 })), UsageError); // checked when composed
+ * ```
  */
 export function stepOf<I extends Kind, O extends Kind, S extends z.ZodType>(
   block: Block<I, O, S>,

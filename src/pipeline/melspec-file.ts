@@ -49,6 +49,43 @@ export interface MelspecFileOptions {
   onWarning?: (warning: string) => void;
 }
 
+/**
+ * The mel spectrogram of one audio file (see the module comment for how the work is split).
+ *
+ * @param path - the audio file (WAV, FLAC, Ogg Vorbis or MP3, by content); several channels are averaged.
+ * @param options - `mel`: melSpectrogram params (nFft, hopLength in samples, nMels, fmin/fmax in Hz, …;
+ *   librosa's defaults); `sampleRate`: resample to this rate in Hz first (default the file's own); `db`:
+ *   powerToDb params (default none: the power spectrogram); `jobs`: threads (default every core); `stream`,
+ *   `checkRate`, `onWarning` as documented on MelspecFileOptions.
+ * @returns the spectrogram, [bins, frames] row-major, scale 'power' (or 'db' with `db`).
+ * @throws BirdcallError `PARAM_INVALID` for bad params or jobs, `FILE_UNREADABLE` and the decoders' codes
+ *   for an unreadable or damaged file.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { BirdcallError, encodeWav, melSpectrogram, melspecFile, powerToDb } from 'birdcall';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'melspec-'));
+ * try {
+ *   const sr = 16000;
+ *   const tone = Float32Array.from({ length: sr / 2 }, (_, i) => 0.5 * Math.sin((2 * Math.PI * 1000 * i) / sr));
+ *   const path = join(dir, 'tone.wav');
+ *   await writeFile(path, encodeWav(tone, sr, { float: true }));
+ *   const spec = await melspecFile(path, { mel: { nFft: 512, hopLength: 160, nMels: 40 }, db: { ref: 'max' }, jobs: 1 });
+ *   // The same values as the functions it chains, called on the samples.
+ *   const expected = powerToDb(melSpectrogram(tone, { sr, nFft: 512, hopLength: 160, nMels: 40 }), { ref: 'max' });
+ *   assert.deepEqual([spec.bins, spec.frames, spec.scale], [40, 51, 'db']);
+ *   assert.deepEqual(spec.values, expected.values);
+ *   await assert.rejects(melspecFile(path, { jobs: 0 }), (e: unknown) => e instanceof BirdcallError && e.code === 'PARAM_INVALID');
+ * } finally {
+ *   await rm(dir, { recursive: true });
+ * }
+ * ```
+ */
 export async function melspecFile(path: string, options: MelspecFileOptions = {}): Promise<Spectrogram> {
   const warn = options.onWarning ?? (() => {});
   const jobs = options.jobs ?? availableParallelism();

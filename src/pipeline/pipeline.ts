@@ -140,7 +140,25 @@ export function pipeline(...steps: Step[]): ResolvedPipeline {
 
 /**
  * Resolves a spec (from a file, or built by hand): finds each block (built-ins, registered blocks, and
- * `opts.blocks`), validates params (camelCase or snake_case names), fills defaults and checks neighbours.
+ * `opts.blocks`), validates params (camelCase, snake_case or kebab-case names), fills defaults and checks
+ * that each step's output kind is the next one's input.
+ *
+ * @param spec - the steps as block names and (partial) params.
+ * @param opts - `blocks`: user blocks to look up first (not registered); `modules`: their absolute module
+ *   paths, kept in the result for worker threads. Both default to none.
+ * @returns the resolved pipeline, every default filled in.
+ * @throws UsageError naming the step for an unknown block, a bad param or kinds that do not chain.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { UsageError, resolvePipeline } from 'birdcall';
+ *
+ * const p = resolvePipeline({ version: 1, steps: [{ block: 'decode' }, { block: 'melspec', params: { n_fft: 1024, 'hop-length': 256 } }] });
+ * assert.deepEqual([p.steps[1].params.nFft, p.steps[1].params.hopLength, p.steps[1].params.nMels], [1024, 256, 128]);
+ * assert.throws(() => resolvePipeline({ version: 1, steps: [{ block: 'decode' }, { block: 'melspectrogram' }] }), (e: unknown) => e instanceof UsageError && /step 2.*unknown block "melspectrogram"/.test(e.message));
+ * assert.throws(() => resolvePipeline({ version: 1, steps: [{ block: 'decode' }, { block: 'melspec', params: { nMels: 0 } }] }), UsageError);
+ * ```
  */
 export function resolvePipeline(spec: PipelineSpec, opts: { blocks?: AnyBlock[]; modules?: string[] } = {}): ResolvedPipeline {
   const local = new Map((opts.blocks ?? []).map((b) => [b.name, b]));
@@ -177,7 +195,25 @@ function canonical(value: unknown, sort = true): unknown {
   return value;
 }
 
-/** The resolved pipeline as a spec: every default written out (what `birdcall pipeline show` prints). */
+/**
+ * The resolved pipeline as a spec: every default written out (what `birdcall pipeline show` prints).
+ *
+ * @param resolved - a pipeline from pipeline(), resolvePipeline() or loadPipelineFile().
+ * @returns a JSON-serialisable spec that resolves back to the same pipeline (same pipelineHash); never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { db, decode, melspec, pipeline, pipelineHash, resolvePipeline, toSpec } from 'birdcall';
+ *
+ * const p = pipeline(decode(), melspec({ nMels: 64 }), db());
+ * const spec = toSpec(p);
+ * assert.deepEqual(spec.steps.map((s) => s.block), ['decode', 'melspec', 'db']);
+ * assert.equal(spec.steps[1].params?.nMels, 64);
+ * assert.equal(spec.steps[1].params?.nFft, 2048); // the default, written out
+ * assert.equal(pipelineHash(resolvePipeline(JSON.parse(JSON.stringify(spec)))), pipelineHash(p));
+ * ```
+ */
 export function toSpec(resolved: ResolvedPipeline): PipelineSpec {
   const spec: PipelineSpec = {
     version: 1,
@@ -192,6 +228,22 @@ export function toSpec(resolved: ResolvedPipeline): PipelineSpec {
  * the same outputs whatever their spelling (`n_fft` vs `nFft`, a default written out or not), different
  * when any param, any block version or the birdcall version changes. Module paths are left out: moving a
  * pipeline file does not change what it computes.
+ *
+ * @param resolved - the pipeline.
+ * @returns 64 hex digits; convert stores it in every manifest row (`pipeline_hash`) and reuses outputs only
+ *   when it matches. Never throws.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { pipelineHash, resolvePipeline } from 'birdcall';
+ *
+ * const hash = (params: Record<string, unknown>) => pipelineHash(resolvePipeline({ version: 1, steps: [{ block: 'decode' }, { block: 'melspec', params }] }));
+ * assert.equal(hash({ n_fft: 2048 }), hash({})); // the default, spelled out or not
+ * assert.equal(hash({ nMels: 64 }), hash({ n_mels: 64 }));
+ * assert.notEqual(hash({ nMels: 64 }), hash({}));
+ * assert.match(hash({}), /^[0-9a-f]{64}$/);
+ * ```
  */
 export function pipelineHash(resolved: ResolvedPipeline): string {
   const body = {
@@ -220,6 +272,23 @@ const pipelineFileSchema = z.strictObject({
  * Parses a pipeline file's text (JSON, or YAML — a superset of JSON — unless the name ends in .json) and
  * checks its structure. A step is `{ block, params }` or just a block name. Params are checked later, by
  * `resolvePipeline`, against each block's schema.
+ *
+ * @param text - the file's text.
+ * @param opts - `path`: the file's name, which picks the syntax (`.json` is JSON, anything else YAML) and
+ *   labels errors.
+ * @returns the spec (version 1, the steps, the `blocks` module list when present); nothing is resolved.
+ * @throws UsageError naming the file (and the line, for YAML) for bad syntax or a bad structure.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { UsageError, parsePipelineFile } from 'birdcall';
+ *
+ * const spec = parsePipelineFile('steps:\n  - decode\n  - block: melspec\n    params: { n_mels: 64 }\n', { path: 'p.yaml' });
+ * assert.deepEqual(spec, { version: 1, steps: [{ block: 'decode' }, { block: 'melspec', params: { n_mels: 64 } }] });
+ * assert.throws(() => parsePipelineFile('{ "steps": [] }', { path: 'p.json' }), (e: unknown) => e instanceof UsageError && e.file === 'p.json');
+ * assert.throws(() => parsePipelineFile('steps: [decode', { path: 'p.yaml' }), /not valid YAML at line 1/);
+ * ```
  */
 export function parsePipelineFile(text: string, opts: { path: string }): PipelineSpec {
   let data: unknown;
@@ -270,7 +339,31 @@ async function importBlockModule(abs: string): Promise<Record<string, unknown>> 
 
 /**
  * Imports user block modules (absolute paths, already checked) and returns every block each exports
- * (the default export and named exports made with `defineBlock`).
+ * (the default export and named exports made with `defineBlock`). The blocks are not registered.
+ *
+ * @param absPaths - the modules' absolute paths (.js, .mjs, or .ts).
+ * @returns the blocks, module by module.
+ * @throws BirdcallError `BLOCK_MODULE` naming the module when it cannot be imported or exports no block.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { BirdcallError, loadBlockModules } from 'birdcall';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'blocks-'));
+ * try {
+ *   const empty = join(dir, 'empty.mjs');
+ *   await writeFile(empty, 'export const answer = 42;\n');
+ *   await assert.rejects(loadBlockModules([empty]), (e: unknown) => e instanceof BirdcallError && e.code === 'BLOCK_MODULE' && e.file === empty);
+ *   await assert.rejects(loadBlockModules([join(dir, 'none.mjs')]), (e: unknown) => e instanceof BirdcallError && e.code === 'BLOCK_MODULE');
+ *   assert.deepEqual(await loadBlockModules([]), []);
+ * } finally {
+ *   await rm(dir, { recursive: true });
+ * }
+ * ```
  */
 export async function loadBlockModules(absPaths: string[]): Promise<AnyBlock[]> {
   const blocks: AnyBlock[] = [];
@@ -294,6 +387,36 @@ export async function loadBlockModules(absPaths: string[]): Promise<AnyBlock[]> 
  * Reads, checks and resolves a pipeline file. User block modules named in `blocks` must lie inside the
  * pipeline file's folder (a shared pipeline file must not make the tool run code from anywhere else); they
  * are imported and registered, then every step is validated — all before any audio file is touched.
+ *
+ * @param path - the pipeline file (YAML, or JSON when it ends in .json).
+ * @returns the resolved pipeline, with the user block modules' absolute paths in `modules`.
+ * @throws UsageError naming the file for a missing file, bad syntax or structure, a block module outside
+ *   the file's folder, a taken block name, or a bad step (see resolvePipeline); BirdcallError
+ *   `BLOCK_MODULE` for a module that cannot be imported or exports no block.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { UsageError, loadPipelineFile } from 'birdcall';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'pipeline-'));
+ * try {
+ *   const path = join(dir, 'pipeline.yaml');
+ *   await writeFile(path, 'steps:\n  - decode\n  - { block: resample, params: { sample_rate: 32000 } }\n  - { block: chunk, params: { seconds: 5 } }\n  - melspec\n  - db\n');
+ *   const p = await loadPipelineFile(path);
+ *   assert.deepEqual(p.steps.map((s) => s.block.name), ['decode', 'resample', 'chunk', 'melspec', 'db']);
+ *   assert.equal(p.steps[1].params.sampleRate, 32000);
+ *
+ *   await writeFile(path, 'steps: [decode]\nblocks: [../elsewhere/block.mjs]\n');
+ *   await assert.rejects(loadPipelineFile(path), (e: unknown) => e instanceof UsageError && /blocks\[0\]/.test(e.message));
+ *   await assert.rejects(loadPipelineFile(join(dir, 'none.yaml')), /pipeline file not found/);
+ * } finally {
+ *   await rm(dir, { recursive: true });
+ * }
+ * ```
  */
 export async function loadPipelineFile(path: string): Promise<ResolvedPipeline> {
   let text: string;

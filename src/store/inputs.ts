@@ -38,7 +38,41 @@ export interface InputSource {
   count(): Promise<number>;
 }
 
-/** Opens INPUT (a folder or a CSV), detects its layout and returns a streaming row source. */
+/**
+ * Opens INPUT (a folder or a CSV), detects its layout and returns a streaming row source. Nothing is read
+ * but the CSV's header line.
+ *
+ * @param input - a folder of audio files, a BirdCLEF `train_metadata.csv` (audio in `train_audio/` beside
+ *   it) or a birdcalls manifest CSV (a `path` column relative to the CSV).
+ * @returns the layout, the root every row's path is relative to, `rows()` to stream the rows and `count()`
+ *   to count them.
+ * @throws BirdcallError `INPUT_NOT_FOUND` (no such path, or no `train_audio/` for BirdCLEF), `INPUT_LAYOUT`
+ *   (neither a folder nor a CSV with known columns), `INPUT_CSV` (an empty or unparsable CSV).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { BirdcallError, openInputs } from 'birdcall';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'inputs-'));
+ * try {
+ *   await mkdir(join(dir, 'train_audio'));
+ *   await writeFile(join(dir, 'train_metadata.csv'), 'primary_label,secondary_labels,filename\namerob,[],amerob/XC1.ogg\nblujay,"[\'amerob\']",blujay/XC2.ogg\n');
+ *   const source = await openInputs(join(dir, 'train_metadata.csv'));
+ *   assert.equal(source.layout, 'birdclef');
+ *   assert.equal(source.root, join(dir, 'train_audio'));
+ *   assert.equal(await source.count(), 2);
+ *
+ *   await writeFile(join(dir, 'other.csv'), 'file,label\nx.wav,a\n');
+ *   await assert.rejects(openInputs(join(dir, 'other.csv')), (e: unknown) => e instanceof BirdcallError && e.code === 'INPUT_LAYOUT');
+ * } finally {
+ *   await rm(dir, { recursive: true });
+ * }
+ * ```
+ */
 export async function openInputs(input: string): Promise<InputSource> {
   const abs = resolve(input);
   let info;
@@ -79,7 +113,39 @@ export async function openInputs(input: string): Promise<InputSource> {
   };
 }
 
-/** Streams the rows of INPUT (folder or CSV), whatever its layout. */
+/**
+ * Streams the rows of INPUT (folder or CSV), whatever its layout (see openInputs): a folder's audio files
+ * in sorted order, labelled by the folder holding them; a CSV's rows with their labels and every other
+ * column as metadata. No audio is read.
+ *
+ * @param input - a folder, a BirdCLEF `train_metadata.csv` or a birdcalls manifest CSV.
+ * @param options - `onInvalidRow(error, rawPath)`: called for a row whose path is absolute, climbs out of
+ *   the root or is empty, which is then skipped; without it such a row throws (`PATH_ESCAPE`, `PATH_EMPTY`).
+ * @returns the rows: `path` relative to the input's root, `primaryLabel`, `secondaryLabels`, `metadata`.
+ * @throws BirdcallError as openInputs, while iterating.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { readInputs } from 'birdcall';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'inputs-'));
+ * try {
+ *   const csv = join(dir, 'manifest.csv');
+ *   await writeFile(csv, 'path,primary_label,secondary_labels,site\naudio/1.wav,amerob,blujay norcar,A\n../../etc/passwd,x,,B\n');
+ *   const skipped: string[] = [];
+ *   const rows = [];
+ *   for await (const row of readInputs(csv, { onInvalidRow: (e, rawPath) => skipped.push(`${e.code} ${rawPath}`) })) rows.push(row);
+ *   assert.deepEqual(rows.map((r) => [r.path, r.primaryLabel, r.secondaryLabels, r.metadata]), [['audio/1.wav', 'amerob', ['blujay', 'norcar'], { site: 'A' }]]);
+ *   assert.deepEqual(skipped, ['PATH_ESCAPE ../../etc/passwd']);
+ * } finally {
+ *   await rm(dir, { recursive: true });
+ * }
+ * ```
+ */
 export async function* readInputs(input: string, options?: ReadInputsOptions): AsyncIterable<InputRow> {
   const source = await openInputs(input);
   yield* source.rows(options);

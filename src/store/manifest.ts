@@ -124,7 +124,40 @@ function parseMetaValue(text: string): string | number {
   return Number(text);
 }
 
-/** Streams the rows of an output manifest written by `writeOutputManifest`. */
+/**
+ * Streams the rows of an output manifest (`manifest.csv`, as `birdcall convert` writes it), one row at a
+ * time: a manifest of millions of chunks needs one row of memory.
+ *
+ * @param path - the manifest's path.
+ * @returns the rows: chunk times in seconds, labels, each artifact's path (relative to the manifest's
+ *   folder) and sha256 by artifact name, its meta columns (numbers parsed), lineage, and the input's metadata.
+ * @throws BirdcallError while iterating: `MANIFEST_NOT_FOUND` for no such file, `MANIFEST_INVALID` naming
+ *   the column or line for a header not in manifest order, missing lineage columns, a non-numeric
+ *   chunk_index, start_s or end_s, or an empty file.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { BirdcallError, streamOutputManifest } from 'birdcall';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'manifest-'));
+ * try {
+ *   const bad = join(dir, 'bad.csv');
+ *   await writeFile(bad, 'source,chunk,start_s\n');
+ *   const rows = async () => {
+ *     for await (const _row of streamOutputManifest(bad));
+ *   };
+ *   await assert.rejects(rows(), (e: unknown) => e instanceof BirdcallError && e.code === 'MANIFEST_INVALID' && e.reason === 'column 2 should be "chunk_index", found "chunk"');
+ *   const missing = streamOutputManifest(join(dir, 'none.csv'))[Symbol.asyncIterator]().next();
+ *   await assert.rejects(missing, (e: unknown) => e instanceof BirdcallError && e.code === 'MANIFEST_NOT_FOUND');
+ * } finally {
+ *   await rm(dir, { recursive: true });
+ * }
+ * ```
+ */
 export async function* streamOutputManifest(path: string): AsyncIterable<OutputRow> {
   const parser = parse({ bom: true, relax_column_count: false });
   // pipe() does not forward the file's errors (ENOENT): without this the parser would wait forever.
@@ -206,7 +239,38 @@ export async function* streamOutputManifest(path: string): AsyncIterable<OutputR
   if (header === undefined) throw new BirdcallError('MANIFEST_INVALID', 'the manifest is empty (no header row)', path);
 }
 
-/** Reads a whole output manifest (what the trainer loads). */
+/**
+ * Reads a whole output manifest (what the trainer loads); streamOutputManifest streams it.
+ *
+ * @param path - the manifest's path (`manifest.csv` in convert's output folder).
+ * @returns every row, in file order (see streamOutputManifest for the fields).
+ * @throws BirdcallError `MANIFEST_NOT_FOUND` or `MANIFEST_INVALID`, as streamOutputManifest.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+ * import { tmpdir } from 'node:os';
+ * import { join } from 'node:path';
+ * import { readOutputManifest } from 'birdcall';
+ *
+ * const dir = await mkdtemp(join(tmpdir(), 'manifest-'));
+ * try {
+ *   const path = join(dir, 'manifest.csv');
+ *   await writeFile(path, [
+ *     'source,chunk_index,start_s,end_s,primary_label,secondary_labels,png_path,png_sha256,png_db_min,source_sha256,pipeline_hash,birdcall_version,site',
+ *     'amerob/XC1.ogg,1,5,10,amerob,blujay norcar,png/amerob/XC1_1.png,ab12,-80,cd34,ef56,0.1.0,A',
+ *   ].join('\n') + '\n');
+ *   const [row] = await readOutputManifest(path);
+ *   assert.deepEqual([row.source, row.chunkIndex, row.startSeconds, row.endSeconds], ['amerob/XC1.ogg', 1, 5, 10]);
+ *   assert.deepEqual(row.secondaryLabels, ['blujay', 'norcar']);
+ *   assert.deepEqual([row.outputs, row.outputHashes, row.outputMeta], [{ png: 'png/amerob/XC1_1.png' }, { png: 'ab12' }, { png_db_min: -80 }]);
+ *   assert.deepEqual([row.sourceSha256, row.pipelineHash, row.birdcallVersion, row.metadata], ['cd34', 'ef56', '0.1.0', { site: 'A' }]);
+ * } finally {
+ *   await rm(dir, { recursive: true });
+ * }
+ * ```
+ */
 export async function readOutputManifest(path: string): Promise<OutputRow[]> {
   const rows: OutputRow[] = [];
   for await (const row of streamOutputManifest(path)) rows.push(row);

@@ -19,7 +19,7 @@ interface Example {
 /** The @example code blocks of one source file, with the exported symbol each documents. */
 function examplesIn(file: string, text: string): Example[] {
   const out: Example[] = [];
-  for (const comment of text.matchAll(/\/\*\*([\s\S]*?)\*\/\s*export\s+(?:async\s+)?(?:function|const|class)\s+(\w+)/g)) {
+  for (const comment of text.matchAll(/\/\*\*([\s\S]*?)\*\/\s*export\s+(?:async\s+)?(?:function\*?|const|class)\s+(\w+)/g)) {
     const body = comment[1].replace(/^[ \t]*\* ?/gm, '');
     for (const m of body.matchAll(/@example\s*```ts\n([\s\S]*?)```/g)) out.push({ file, symbol: comment[2], code: m[1] });
   }
@@ -36,10 +36,36 @@ async function allExamples(): Promise<Example[]> {
 const examples = await allExamples();
 
 /**
- * Public functions without an example yet, and why (none today). An exemption lapses once the function has
- * its example: the coverage test below fails then, so this list cannot go stale.
+ * Public functions and classes without an example, and why. Keyed by the name they are declared with (the
+ * name the coverage test checks). An exemption lapses once the function has its example: the coverage test
+ * below fails then, so this list cannot go stale.
  */
-const WITHOUT_EXAMPLE: Record<string, string> = {};
+const MEL_BUSY = 'src/dsp/mel.ts was being rewritten when the examples were written; melSpectrogram\'s example covers the path';
+const WITHOUT_EXAMPLE: Record<string, string> = {
+  decodeWav: 'src/audio/wav.ts was being rewritten when the examples were written; decodeAudio\'s example decodes a WAV',
+  parseWavHeader: 'src/audio/wav.ts was being rewritten when the examples were written',
+  // The dsp namespace's mel functions (src/dsp/mel.ts).
+  applyMelFrame: MEL_BUSY,
+  hzToMel: MEL_BUSY,
+  melFilterbank: MEL_BUSY,
+  melFilterbankDense: MEL_BUSY,
+  melFramesInto: MEL_BUSY,
+  melFrequencies: MEL_BUSY,
+  melFromSpectrogram: MEL_BUSY,
+  melSpectrogramConfig: MEL_BUSY,
+  melToHz: MEL_BUSY,
+  melWarnings: MEL_BUSY,
+};
+
+/**
+ * The functions and classes a module exports, by the name they are declared with (`resampleAudio` is
+ * `resample` in src/audio/resample.ts, and its example sits on that declaration). The step factories
+ * `stepOf` makes (`melspec`, `db`, …) have no name of their own: they are shown by the `pipeline` and
+ * `stepOf` examples, not one each.
+ */
+function declaredFunctions(module: object): string[] {
+  return Object.values(module).flatMap((v) => (typeof v === 'function' && v.name !== '' ? [v.name as string] : []));
+}
 let dir = '';
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'birdcall-examples-'));
@@ -56,12 +82,15 @@ describe('the API reference examples', () => {
     }
   });
 
-  it('cover every public function of the metrics, the selector and birdcall/train', async () => {
+  it('cover every public function and class of birdcall, its dsp and metrics namespaces and birdcall/train', async () => {
     const documented = new Set(examples.map((e) => e.symbol));
     const api = await import('../../src/index.ts');
     const train = await import('../../src/train/index.ts');
-    const functions = (module: object): string[] => Object.entries(module).flatMap(([name, v]) => (typeof v === 'function' ? [name] : []));
-    const wanted = [...functions(api.metrics), 'selectModels', 'renderReport', 'writeSelection', 'summarize', ...functions(train)];
+    const wanted = [...new Set([...declaredFunctions(api), ...declaredFunctions(api.dsp), ...declaredFunctions(api.metrics), ...declaredFunctions(train)])];
+    // The check itself must see the areas it is meant to cover (a filter bug would pass vacuously).
+    for (const name of ['ravenTable', 'readInputs', 'readOutputManifest', 'decodePng', 'realFft', 'selectModels', 'rocAuc', 'trainModel']) {
+      expect(wanted, name).toContain(name);
+    }
     const missing = wanted.filter((name) => !documented.has(name) && !(name in WITHOUT_EXAMPLE));
     expect(missing).toEqual([]);
     // An exemption lapses once the function has its example.
