@@ -301,7 +301,25 @@ function walkRiff(readAt: ReadAt, size: number, source: string, opts: WavReadOpt
   };
 }
 
-/** Reads and validates a WAV header from the whole file's bytes. Throws BirdcallError on bad input. */
+/**
+ * Reads and validates a WAV header from the whole file's bytes: format, channels, rate, bits, where the
+ * samples start and how many frames there are (odd chunks, a missing pad byte and truncation are accepted
+ * with warnings, as libsndfile does). `opts.maxSeconds` refuses longer audio (WAV_TOO_LONG) before decoding.
+ * @throws BirdcallError WAV_NOT_RIFF, WAV_NO_FMT, WAV_NO_DATA, WAV_BAD_BLOCK_ALIGN, WAV_TOO_LONG, … naming `source`.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, encodeWav, parseWavHeader } from 'birdcall';
+ *
+ * const bytes = encodeWav(new Float32Array(16000), 16000); // 1 s of 16-bit mono
+ * const info = parseWavHeader(bytes, 'quiet.wav');
+ * assert.deepEqual([info.sampleRate, info.channels, info.bitsPerSample, info.numFrames], [16000, 1, 16, 16000]);
+ * assert.deepEqual([info.encoding, info.durationSeconds, info.dataOffset, info.warnings], ['pcm_int', 1, 44, []]);
+ * // The limit is checked from the header, before any sample is decoded.
+ * assert.throws(() => parseWavHeader(bytes, 'quiet.wav', { maxSeconds: 0.5 }), (e: unknown) => e instanceof BirdcallError && e.code === 'WAV_TOO_LONG');
+ * ```
+ */
 export function parseWavHeader(bytes: Uint8Array, source: string, opts: WavReadOptions = {}): WavInfo {
   const readAt: ReadAt = (offset, length) => bytes.subarray(offset, Math.min(bytes.length, offset + length));
   return walkRiff(readAt, bytes.length, source, opts);
@@ -381,6 +399,22 @@ function nonFiniteWarning(count: number): string {
  * Decodes a whole WAV file held in memory. Integer PCM is scaled as libsndfile does (int16 / 32768,
  * int24 / 8388608, int32 / 2147483648, uint8 (x - 128) / 128); float samples are kept (NaN and ±Inf become 0,
  * with a warning). Truncated data decodes what is there, with a warning.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { BirdcallError, decodeWav, encodeWav } from 'birdcall';
+ *
+ * const bytes = encodeWav(Float32Array.from([0, 0.5, -0.5, 1]), 16000); // 16-bit PCM
+ * const audio = decodeWav(bytes, 'four.wav');
+ * assert.equal(audio.sampleRate, 16000);
+ * assert.deepEqual(Array.from(audio.channels[0]), [0, 0.5, -0.5, 32767 / 32768]); // int16 / 32768, as libsndfile
+ * const warnings: string[] = [];
+ * const cut = decodeWav(bytes.subarray(0, bytes.length - 2), 'cut.wav', { onWarning: (w) => warnings.push(w) });
+ * assert.equal(cut.channels[0].length, 3); // a truncated file decodes what is there, and says so
+ * assert.match(warnings.join('\n'), /declares 8 bytes but only 6 are present/);
+ * assert.throws(() => decodeWav(new Uint8Array(20), 'zeros.wav'), (e: unknown) => e instanceof BirdcallError && e.code === 'WAV_NOT_RIFF');
+ * ```
  */
 export function decodeWav(bytes: Uint8Array, source: string, opts: WavReadOptions = {}): MultiChannelAudio {
   const info = parseWavHeader(bytes, source, opts);

@@ -91,21 +91,57 @@ const MIN_LOG_HZ = 1000;
 const MIN_LOG_MEL = MIN_LOG_HZ / SLANEY_F_SP;
 const LOGSTEP = Math.log(6.4) / 27;
 
-/** librosa.hz_to_mel (Slaney by default, HTK on request). */
+/** librosa.hz_to_mel: `hz` (Hz) to mels, Slaney's scale by default, HTK's with `htk` (default false).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * assert.ok(Math.abs(dsp.hzToMel(500) - 7.5) < 1e-12); // Slaney: linear below 1 kHz, 200/3 Hz per mel
+ * assert.ok(Math.abs(dsp.hzToMel(1000) - 15) < 1e-12); // ... and logarithmic above
+ * assert.ok(Math.abs(dsp.hzToMel(440, true) - 2595 * Math.log10(1 + 440 / 700)) < 1e-9); // HTK
+ * ```
+ */
 export function hzToMel(hz: number, htk = false): number {
   if (htk) return 2595 * Math.log10(1 + hz / 700);
   if (hz >= MIN_LOG_HZ) return MIN_LOG_MEL + Math.log(hz / MIN_LOG_HZ) / LOGSTEP;
   return hz / SLANEY_F_SP;
 }
 
-/** librosa.mel_to_hz. */
+/** librosa.mel_to_hz: `mel` (mels) to Hz, the inverse of hzToMel on the same scale (`htk`, default false).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * for (const hz of [0, 300, 1000, 4321, 16000]) {
+ *   assert.ok(Math.abs(dsp.melToHz(dsp.hzToMel(hz)) - hz) < 1e-9 * (1 + hz)); // the inverse of hzToMel
+ *   assert.ok(Math.abs(dsp.melToHz(dsp.hzToMel(hz, true), true) - hz) < 1e-9 * (1 + hz));
+ * }
+ * ```
+ */
 export function melToHz(mel: number, htk = false): number {
   if (htk) return 700 * (10 ** (mel / 2595) - 1);
   if (mel >= MIN_LOG_MEL) return MIN_LOG_HZ * Math.exp(LOGSTEP * (mel - MIN_LOG_MEL));
   return SLANEY_F_SP * mel;
 }
 
-/** librosa.mel_frequencies: n points evenly spaced in mel (numpy.linspace arithmetic), in Hz. */
+/**
+ * librosa.mel_frequencies: n points evenly spaced in mel (numpy.linspace arithmetic), in Hz.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * assert.deepEqual(Array.from(dsp.melFrequencies(3, 0, 1000), Math.round), [0, 500, 1000]); // linear part of Slaney's scale
+ * const f = dsp.melFrequencies(130, 0, 11025);
+ * assert.equal(f.length, 130);
+ * assert.ok(f[129] === 11025 && f.every((x, i) => i === 0 || x > f[i - 1]));
+ * ```
+ */
 export function melFrequencies(n: number, fmin: number, fmax: number, htk = false): Float64Array {
   const lo = hzToMel(fmin, htk);
   const hi = hzToMel(fmax, htk);
@@ -117,7 +153,26 @@ export function melFrequencies(n: number, fmin: number, fmax: number, htk = fals
 
 const filterbanks = new Map<string, MelFilterbank>();
 
-/** Mel filterbank exactly as librosa.filters.mel (float64 weights). Cached: do not modify the result. */
+/**
+ * Mel filterbank exactly as librosa.filters.mel (float64 weights), stored sparse: band m's weights cover
+ * bins start[m] .. start[m] + length[m] - 1. Parameters (melFilterbankParams): `sr` (Hz, 22050), `nFft`
+ * (2048), `nMels` (128), `fmin` (Hz, 0), `fmax` (Hz, default sr / 2), `htk` (false), `norm` ('slaney').
+ * Cached per parameters: do not modify the result.
+ * @throws BirdcallError PARAM_INVALID for bad parameters, or fmin >= fmax.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const fb = dsp.melFilterbank({ sr: 16000, nFft: 512, nMels: 40 });
+ * assert.equal(fb.bins, 257); // 1 + nFft / 2 FFT bins
+ * assert.equal(fb.fmax, 8000); // default: sr / 2
+ * assert.ok(fb.weights.every((w) => w > 0)); // only each band's non-zero run is kept (start, length, offset)
+ * assert.equal(dsp.melFilterbank({ sr: 16000, nFft: 512, nMels: 40 }), fb); // cached
+ * assert.match(dsp.melFilterbank({ sr: 8000, nFft: 128, nMels: 128 }).warnings[0], /Empty filters detected/);
+ * ```
+ */
 export function melFilterbank(params: MelFilterbankParamsInput = {}): MelFilterbank {
   const p = parseParams(melFilterbankParams, params, 'mel filterbank');
   const fmax = p.fmax ?? p.sr / 2;
@@ -221,7 +276,22 @@ function sparseBands(
   return { start, length, offset, weights, emptyFilters };
 }
 
-/** The filterbank as a dense row-major [nMels, bins] matrix, like librosa.filters.mel returns (for tests). */
+/**
+ * The filterbank as a dense row-major [nMels, bins] matrix, like librosa.filters.mel returns (for tests).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const fb = dsp.melFilterbank({ sr: 16000, nFft: 512, nMels: 40 });
+ * const dense = dsp.melFilterbankDense(fb);
+ * assert.equal(dense.length, 40 * 257);
+ * const m = 10;
+ * assert.equal(dense[m * 257 + fb.start[m]], fb.weights[fb.offset[m]]); // the band's first weight
+ * assert.equal(dense[m * 257 + fb.start[m] - 1], 0); // zero outside its triangle
+ * ```
+ */
 export function melFilterbankDense(fb: MelFilterbank): Float64Array {
   const dense = new Float64Array(fb.nMels * fb.bins);
   for (let m = 0; m < fb.nMels; m++) {
@@ -233,6 +303,21 @@ export function melFilterbankDense(fb: MelFilterbank): Float64Array {
 /**
  * Project one spectrum onto the mel bands: out[outOffset + m * outStride] = sum_k fb[m, k] spectrum[k].
  * Sparse: each band only touches the bins under its triangle.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const fb = dsp.melFilterbank({ sr: 8000, nFft: 64, nMels: 4, norm: null });
+ * const flat = new Float64Array(fb.bins).fill(1);
+ * const out = new Float64Array(4);
+ * dsp.applyMelFrame(fb, flat, out, 0, 1); // a flat spectrum: each band's weight sum
+ * for (let m = 0; m < 4; m++) {
+ *   const sum = fb.weights.subarray(fb.offset[m], fb.offset[m] + fb.length[m]).reduce((a, b) => a + b, 0);
+ *   assert.ok(Math.abs(out[m] - sum) < 1e-12);
+ * }
+ * ```
  */
 export function applyMelFrame(
   fb: MelFilterbank,
@@ -293,7 +378,24 @@ export function applyMelFrames4(
   }
 }
 
-/** Apply a filterbank to a linear-frequency Spectrogram (librosa.feature.melspectrogram with S=...). */
+/**
+ * Applies a filterbank to a linear-frequency power Spectrogram (librosa.feature.melspectrogram with S=...),
+ * in `dtype` ('float32' default, or 'float64').
+ * @throws BirdcallError PARAM_INVALID when `spec` is not linear or its bins do not match the filterbank's.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const x = Float32Array.from({ length: 4000 }, (_, i) => Math.sin(i / 3));
+ * const linear = dsp.stft(x, { sr: 8000, nFft: 256 }); // power spectrogram, 129 bins
+ * const mel = dsp.melFromSpectrogram(linear, dsp.melFilterbank({ sr: 8000, nFft: 256, nMels: 20 }), 'float64');
+ * const direct = dsp.melSpectrogram(x, { sr: 8000, nFft: 256, nMels: 20, dtype: 'float64' });
+ * assert.deepEqual([mel.axis, mel.bins, mel.frames], ['mel', 20, direct.frames]);
+ * assert.ok(mel.values.every((v, i) => Math.abs(v - direct.values[i]) <= 1e-6 * Math.abs(direct.values[i]) + 1e-12));
+ * ```
+ */
 export function melFromSpectrogram(spec: Spectrogram, fb: MelFilterbank, dtype: 'float32' | 'float64' = 'float32'): Spectrogram {
   if (spec.axis !== 'linear' || spec.bins !== fb.bins) {
     paramError(`the filterbank expects a linear spectrogram of ${fb.bins} bins, got ${spec.axis} with ${spec.bins} bins`);
@@ -319,7 +421,19 @@ export interface MelSpectrogramConfig {
   precision: Precision;
 }
 
-/** Parse melSpectrogram parameters and build (or fetch the cached) filterbank. */
+/**
+ * Parse melSpectrogram parameters and build (or fetch the cached) filterbank.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const cfg = dsp.melSpectrogramConfig({ sr: 16000, nFft: 512, nMels: 40 });
+ * assert.deepEqual([cfg.stft.nFft, cfg.stft.hopLength, cfg.precision], [512, 128, 'float64']); // hop default nFft / 4
+ * assert.equal(cfg.filterbank, dsp.melFilterbank({ sr: 16000, nFft: 512, nMels: 40 })); // the cached filterbank
+ * ```
+ */
 export function melSpectrogramConfig(params: MelSpectrogramParamsInput = {}): MelSpectrogramConfig {
   const p = parseParams(melSpectrogramParams, params, 'mel spectrogram');
   const stftCfg = resolveStft(p);
@@ -335,7 +449,20 @@ export function melSpectrogramConfig(params: MelSpectrogramParamsInput = {}): Me
   return { stft: stftCfg, filterbank, precision: p.precision };
 }
 
-/** The warnings librosa would print for these parameters (e.g. empty filters when fmax > sr / 2). */
+/**
+ * The warnings librosa would print for these parameters (e.g. empty filters when fmax > sr / 2).
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * assert.deepEqual(dsp.melWarnings({ sr: 16000, nFft: 512, nMels: 40 }), []);
+ * const w = dsp.melWarnings({ sr: 16000, nFft: 512, nMels: 40, fmax: 12000 });
+ * assert.match(w[0], /above the Nyquist frequency 8000 Hz/);
+ * assert.match(w[1], /3 of 40 channels will produce empty responses/);
+ * ```
+ */
 export function melWarnings(params: MelSpectrogramParamsInput = {}): string[] {
   return [...melSpectrogramConfig(params).filterbank.warnings];
 }
@@ -346,6 +473,21 @@ export function melWarnings(params: MelSpectrogramParamsInput = {}): string[] {
  * long signal by frame ranges (each given the whole signal, e.g. in a SharedArrayBuffer) and fill one
  * shared output; the result is identical to a single-threaded run. A power-of-two nFft with power 1 or 2
  * runs the wasm SIMD kernels (src/dsp/native.ts) in config.precision; anything else the JS FrameEngine.
+ *
+ * @example
+ * ```ts
+ * import assert from 'node:assert/strict';
+ * import { dsp } from 'birdcall';
+ *
+ * const x = Float32Array.from({ length: 16000 }, (_, i) => Math.sin(i / 7));
+ * const cfg = dsp.melSpectrogramConfig({ sr: 16000, nFft: 512, nMels: 40 });
+ * const whole = dsp.melSpectrogram(x, { sr: 16000, nFft: 512, nMels: 40, dtype: 'float64' });
+ * const out = new Float64Array(40 * whole.frames);
+ * const half = Math.floor(whole.frames / 2);
+ * dsp.melFramesInto(x, cfg, half, whole.frames, out); // e.g. two threads, one range each
+ * dsp.melFramesInto(x, cfg, 0, half, out);
+ * assert.deepEqual(out, whole.values); // identical to one pass
+ * ```
  */
 export function melFramesInto(
   samples: Samples,
