@@ -84,7 +84,8 @@ async function decodeAs(format: AudioFormat, bytes: Uint8Array, source: string, 
 }
 
 /** The formats that can stream (every one we decode). */
-export type StreamFormat = 'wav' | 'flac' | 'ogg' | 'mp3';
+export const STREAM_FORMATS = ['wav', 'flac', 'ogg', 'mp3'] as const;
+export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
 /** Bytes of a file's start that streamFormat needs to see (after an ID3v2 tag of a reasonable size). */
 export const STREAM_HEAD_BYTES = 1 << 16;
@@ -120,10 +121,10 @@ export async function openAudioStream(absPath: string, source: string, opts: Com
   return openWavStream(absPath, opts);
 }
 
-
 /**
- * A file's length as its header declares it (WAV, FLAC STREAMINFO, an Ogg Vorbis stream's last page), from
- * its bytes (a clean MP3's from its frame headers and LAME tag); undefined when it says none or cannot be read. A stream's `info` gives the same figures.
+ * A file's length as its header declares it (WAV, FLAC STREAMINFO, an Ogg Vorbis stream's last page, a clean
+ * MP3's frame headers and LAME tag), from its bytes; undefined when it says none or cannot be read. A
+ * stream's `info` gives the same figures.
  */
 export function declaredLength(bytes: Uint8Array): { sampleRate: number; durationSeconds: number } | undefined {
   try {

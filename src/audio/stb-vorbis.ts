@@ -1,4 +1,4 @@
-import { align16 as align, reserveMemory as reserve, wasmApi, type WasmMemory } from '../wasm-api.ts';
+import { align16 as align, moduleInstances, reserveMemory as reserve, type WasmMemory } from '../wasm-api.ts';
 import { WASM_BASE64 } from './native/vorbis-wasm.ts';
 
 /**
@@ -23,13 +23,9 @@ interface Exports {
   vorbis_push(v: number, data: number, length: number, out: number): number;
 }
 
-let compiled: object | undefined;
 let instance: Exports | undefined;
 
-function newInstance(): Exports {
-  compiled ??= new wasmApi.Module(Buffer.from(WASM_BASE64, 'base64'));
-  return new wasmApi.Instance(compiled, { env: { cos: Math.cos, sin: Math.sin, exp: Math.exp, log: Math.log, pow: Math.pow } }).exports as Exports;
-}
+const newInstance = moduleInstances<Exports>(WASM_BASE64, { env: { cos: Math.cos, sin: Math.sin, exp: Math.exp, log: Math.log, pow: Math.pow } });
 
 function exports(): Exports {
   instance ??= newInstance();

@@ -69,11 +69,9 @@ export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined
   return undefined;
 }
 
-/** The formats that can stream. convert streams WAV only; predict every format openAudioStream reads. */
-export type { StreamFormat } from '../audio/decode.ts';
-
 /**
- * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (see
+ * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (default WAV
+ * only, what convert streams; predict passes every format openAudioStream reads; see
  * streamFormat), and named as that format or not as audio at all (a mislabelled file gets decode's "the
  * extension says..." warning on the in-memory path; streaming it would drop that warning).
  */
@@ -113,16 +111,17 @@ export interface StreamOptions {
 }
 
 /**
- * Runs a streamable pipeline (see streamShape) on a WAV file read from `file.absPath`; `file.path` is the
+ * Runs a streamable pipeline (see streamShape) on an audio file read from `file.absPath` in windows (any
+ * format openAudioStream reads; StreamDeclined when a compressed file must be read whole); `file.path` is the
  * name every message and item uses, as in runPipelineOnFile. Header errors throw here, before any item.
  */
-export async function streamPipelineOnWav(
+export async function streamPipelineOnFile(
   resolved: ResolvedPipeline,
   file: { path: string; absPath: string },
   opts: StreamOptions = {},
 ): Promise<StreamResult> {
   const shape = streamShape(resolved);
-  if (!shape) throw new TypeError('streamPipelineOnWav: the pipeline does not start with decode [-> resample] -> chunk');
+  if (!shape) throw new TypeError('streamPipelineOnFile: the pipeline does not start with decode [-> resample] -> chunk');
   const fileWarnings: string[] = [];
   // What decode raises, in order and with repeats, exactly as runSteps would give every chunk.
   const decodeRaised: string[] = [];

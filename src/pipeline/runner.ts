@@ -6,7 +6,7 @@ import { PIPELINE_WORKER, workerEntry } from '../worker-bundle.ts';
 import { toSpec, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from './pool-thread.ts';
 import { runPipelineOnFile } from './run.ts';
-import { streamPipelineOnWav, streamShape, streamThreshold } from './run-stream.ts';
+import { streamPipelineOnFile, streamShape, streamThreshold } from './run-stream.ts';
 
 /** One source: its name in messages and the manifest, and its bytes or the file to read them from. */
 export type RunSource = { path: string; bytes: Uint8Array } | { path: string; absPath: string };
@@ -62,7 +62,7 @@ export function streamingRunner(pipeline: ResolvedPipeline): Runner {
   return {
     run: async (source) => {
       if (!('absPath' in source)) throw new TypeError(`streamingRunner: ${source.path} must be given by its file (absPath), not its bytes`);
-      return streamPipelineOnWav(pipeline, source);
+      return streamPipelineOnFile(pipeline, source);
     },
     close: async () => {},
   };

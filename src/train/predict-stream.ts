@@ -1,12 +1,12 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Piscina } from 'piscina';
-import { declaredLength } from '../audio/decode.ts';
+import { declaredLength, STREAM_FORMATS } from '../audio/decode.ts';
 import { BirdcallError, isFsFault } from '../errors.ts';
 import { toSpec } from '../pipeline/pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
 import { StreamDeclined } from '../audio/stream.ts';
-import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamPipelineOnWav, streamShape, streamThreshold, type AudioWindow, type StreamFormat } from '../pipeline/run-stream.ts';
+import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamPipelineOnFile, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
 import { pipelineWorkerPool } from '../pipeline/runner.ts';
 import { predictionSources, predictItems, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
 
@@ -15,8 +15,8 @@ import { predictionSources, predictItems, type ChunkPrediction, type PredictionS
  * streaming threshold is read a window (60 s) at a time; each window's chunks go through the steps after
  * `chunk` on a worker thread (several windows in flight) while this thread runs the model on the windows
  * already done, so the predictions of a 10-hour file come out as it is read and memory holds a few windows,
- * never the file's samples (an MP3's bytes are held, not its samples). Other recordings (smaller ones;
- * a FLAC without its length in STREAMINFO) are read whole, as before, and their whole pipeline runs on a
+ * never the file. Other recordings (smaller ones; a FLAC without its length in STREAMINFO; a compressed
+ * file whose header or frames are not clean) are read whole, as before, and their whole pipeline runs on a
  * worker. Both paths give the same chunks (run-stream.ts) and so the same predictions; a compressed file
  * found damaged part-way (audio/stream.ts's StreamDeclined) is started again, read whole, so it too comes
  * out as the whole-file path has it.
@@ -34,8 +34,6 @@ export function predictStreamThreshold(env: NodeJS.ProcessEnv = process.env): nu
   return env[STREAM_ABOVE_ENV] === undefined || env[STREAM_ABOVE_ENV]?.trim() === '' ? PREDICT_STREAM_ABOVE : streamThreshold(env);
 }
 
-/** The formats predict streams. */
-const STREAMED: StreamFormat[] = ['wav', 'flac', 'ogg', 'mp3'];
 
 export interface EngineOptions {
   /** Pipeline worker threads; 1 runs everything in this thread. */
@@ -154,7 +152,7 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
   }
   const { pipeline } = engine.predictor;
   const above = engine.options.streamAbove ?? predictStreamThreshold();
-  if (!whole && streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above, STREAMED))) {
+  if (!whole && streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above, STREAM_FORMATS))) {
     try {
       return await prepareStreamed(engine, source);
     } catch (error) {
@@ -177,7 +175,7 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
 
 async function prepareStreamed(engine: PredictEngine, source: PredictionSource): Promise<PreparedRecording> {
   const file = { path: source.path, absPath: source.abs };
-  const stream = await streamPipelineOnWav(engine.predictor.pipeline, file, { windowSeconds: engine.options.windowSeconds });
+  const stream = await streamPipelineOnFile(engine.predictor.pipeline, file, { windowSeconds: engine.options.windowSeconds });
   const warnings = stream.warnings;
   const { pool, specJson } = engine;
   const rest = streamShape(engine.predictor.pipeline)!.rest;

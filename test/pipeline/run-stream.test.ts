@@ -20,7 +20,7 @@ import { runPipelineOnFile, type FileResult, type PipelineItem } from '../../src
 import {
   STREAM_ABOVE_ENV,
   shouldStream,
-  streamPipelineOnWav,
+  streamPipelineOnFile,
   streamShape,
   streamThreshold,
 } from '../../src/pipeline/run-stream.ts';
@@ -63,7 +63,7 @@ const MEL: StepSpec[] = [{ block: 'melspec', params: { nFft: 512, hopLength: 256
 async function both(resolved: ResolvedPipeline, abs: string, windowSeconds: number): Promise<{ whole: FileResult; streamed: FileResult }> {
   const path = `amecro/${abs.split('/').pop()}`;
   const whole = await runPipelineOnFile(resolved, { path, bytes: new Uint8Array(readFileSync(abs)) });
-  const s = await streamPipelineOnWav(resolved, { path, absPath: abs }, { windowSeconds });
+  const s = await streamPipelineOnFile(resolved, { path, absPath: abs }, { windowSeconds });
   const items: PipelineItem[] = [];
   for await (const item of s.items) items.push(item);
   return { whole, streamed: { items, warnings: s.warnings } };
@@ -73,7 +73,7 @@ function geometry(items: PipelineItem[]): [number, number, number][] {
   return items.map((it) => [it.chunkIndex, it.startSeconds, it.endSeconds]);
 }
 
-describe('streamPipelineOnWav', () => {
+describe('streamPipelineOnFile', () => {
   it('makes the same items as runPipelineOnFile without resample: same chunks, offsets and artifact bytes', async () => {
     // 7 s windows are not a whole number of 2 s hops: windows end mid-recording on chunk boundaries only.
     const resolved = pipe(['decode', { block: 'chunk', params: { seconds: 3, overlap: 1 } }, ...MEL, 'image', 'npy']);
@@ -141,7 +141,7 @@ describe('streamPipelineOnWav', () => {
     const abs = writeWav('zero-channels.wav', bytes);
     const resolved = pipe(['decode', { block: 'chunk', params: { seconds: 1 } }]);
     const inMemory = await runPipelineOnFile(resolved, { path: 'x/zero.wav', bytes }).catch((e: unknown) => e);
-    const streamed = await streamPipelineOnWav(resolved, { path: 'x/zero.wav', absPath: abs }).catch((e: unknown) => e);
+    const streamed = await streamPipelineOnFile(resolved, { path: 'x/zero.wav', absPath: abs }).catch((e: unknown) => e);
     expect(inMemory).toMatchObject({ code: 'WAV_ZERO_CHANNELS', file: 'x/zero.wav' });
     expect(streamed).toMatchObject({ code: (inMemory as { code: string }).code, file: 'x/zero.wav', message: (inMemory as Error).message });
   });
