@@ -65,26 +65,6 @@ export function textChunk(keyword: string, text: string): Uint8Array {
   return chunk;
 }
 
-/** Returns a copy of `png` with tEXt chunks for `entries` inserted right after IHDR. */
-export function insertTextChunks(png: Uint8Array, entries: Record<string, string>): Uint8Array {
-  const ihdrEnd = 8 + 4 + 4 + 13 + 4;
-  const ihdr = String.fromCharCode(...png.subarray(12, 16));
-  if (!isPng(png) || ihdr !== 'IHDR' || png.length < ihdrEnd) {
-    throw new BirdcallError('PNG_INVALID', 'not a PNG with an IHDR chunk first');
-  }
-  const chunks = Object.entries(entries).map(([k, v]) => textChunk(k, v));
-  const extra = chunks.reduce((n, c) => n + c.length, 0);
-  const out = new Uint8Array(png.length + extra);
-  out.set(png.subarray(0, ihdrEnd), 0);
-  let at = ihdrEnd;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
-  }
-  out.set(png.subarray(ihdrEnd), at);
-  return out;
-}
-
 /**
  * Reads every tEXt chunk into keyword -> text. A chunk whose CRC does not match is skipped, as libpng
  * skips damaged ancillary chunks; a chunk running past the end of the file is an error.

@@ -75,7 +75,3 @@ export function getBlock(name: string): AnyBlock | undefined {
 export function listBlocks(): AnyBlock[] {
   return [...registry.values()];
 }
-
-export function isBuiltinBlock(name: string): boolean {
-  return builtinNames.has(name);
-}
