@@ -10,8 +10,13 @@
  * faster. CPU seconds (user + sys of the process and its children) are given too: on a loaded machine they
  * move less than wall time. Issue 16's goals: >= 2.0x the peer on WAV, >= 1.5x on Ogg, --jobs 2 >= 1.85x
  * --jobs 1.
+ *
+ * Two more rows bound what --jobs 2 / --jobs 1 can reach on the machine: `--jobs 1` pinned to one core
+ * (`taskset -c 0`: what a truly one-core run takes; an unpinned one also uses the second core for V8's
+ * concurrent GC and compiler threads), and two independent `--jobs 1` processes started together, each on
+ * half of the files (no shared main thread, queue or pool: the best a two-way split of this work can do).
  */
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
@@ -25,7 +30,7 @@ const PYTHON = '/usr/bin/python3';
 const TIME = '/usr/bin/time';
 
 type Format = 'wav' | 'ogg';
-type Who = 'peer j2' | 'birdcall j2' | 'birdcall j1';
+type Who = 'peer j2' | 'birdcall j2' | 'birdcall j1' | 'birdcall j1 pinned' | 'birdcall j1 x2 halves';
 
 export interface ConvertBenchRow {
   format: Format;
@@ -46,8 +51,11 @@ export interface ConvertBenchResult {
   loadavgBefore: number[];
   loadavgAfter: number[];
   rows: ConvertBenchRow[];
-  /** Speed ratios: peer j2 / birdcall j2, and birdcall j1 / birdcall j2 (the --jobs 2 scaling). */
-  ratios: Record<Format, { vsPeer: number; jobs2OverJobs1: number; cpuVsPeer?: number }>;
+  /**
+   * Speed ratios: peer j2 / birdcall j2; birdcall j1 / birdcall j2 (the --jobs 2 scaling); j1 pinned / j2
+   * (against a one-core run); j1 / two j1 halves at once (the most a two-way split reaches here).
+   */
+  ratios: Record<Format, { vsPeer: number; jobs2OverJobs1: number; cpuVsPeer?: number; jobs2OverPinned?: number; halvesOverJobs1: number }>;
 }
 
 /** label/<stem>_cK.<ext> for K = 1..copies, hard-linked to one file per clip (no copy of the audio). */
@@ -89,16 +97,58 @@ function prepare(work: string, copies: number): Record<Format, string> {
   return { wav, ogg };
 }
 
-/** Runs a command, returns wall and CPU seconds (CPU from /usr/bin/time when present). */
-function timed(command: string, args: string[]): { seconds: number; cpuSeconds?: number } {
-  const useTime = existsSync(TIME);
-  const [file, argv] = useTime ? [TIME, ['-f', 'CPU %U %S', command, ...args]] : [command, args];
+interface Timing {
+  seconds: number;
+  cpuSeconds?: number;
+}
+
+/** The command under /usr/bin/time (CPU seconds) when present. */
+function withTime(command: string, args: string[]): [string, string[]] {
+  return existsSync(TIME) ? [TIME, ['-f', 'CPU %U %S', command, ...args]] : [command, args];
+}
+
+function cpuOf(stderr: string): number | undefined {
+  const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(stderr);
+  return cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined;
+}
+
+/** Runs a command, returns wall and CPU seconds. */
+function timed(command: string, args: string[]): Timing {
+  const [file, argv] = withTime(command, args);
   const started = performance.now();
   const result = spawnSync(file, argv, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 26 });
   const seconds = (performance.now() - started) / 1000;
   if (result.status !== 0) throw new Error(`${command} ${args.join(' ')} failed (${result.status}): ${result.stderr.slice(-500)}`);
-  const cpu = /CPU ([\d.]+) ([\d.]+)\s*$/.exec(result.stderr);
-  return { seconds, cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined };
+  return { seconds, cpuSeconds: cpuOf(result.stderr) };
+}
+
+/** Runs commands at once; wall seconds until the last ends, CPU seconds summed. */
+async function timedTogether(commands: [string, string[]][]): Promise<Timing> {
+  const started = performance.now();
+  const one = ([command, args]: [string, string[]]): Promise<number | undefined> =>
+    new Promise((done, fail) => {
+      const [file, argv] = withTime(command, args);
+      const child = spawn(file, argv, { cwd: ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('error', fail);
+      child.on('close', (code) => (code === 0 ? done(cpuOf(stderr)) : fail(new Error(`${command} ${args.join(' ')} failed (${code}): ${stderr.slice(-500)}`))));
+    });
+  const cpus = await Promise.all(commands.map(one));
+  const seconds = (performance.now() - started) / 1000;
+  return { seconds, cpuSeconds: cpus.every((c) => c !== undefined) ? cpus.reduce((a, b) => a + b, 0) : undefined };
+}
+
+/** The files of `dir` hard-linked into two folders, alternately (same label folders, half the files each). */
+function halves(dir: string, into: string): [string, string] {
+  const names = (readdirSync(dir, { recursive: true }) as string[]).filter((n) => /\.(wav|ogg)$/.test(n)).sort();
+  const parts: [string, string] = [join(into, 'a'), join(into, 'b')];
+  names.forEach((name, i) => {
+    const target = join(parts[i % 2], name);
+    mkdirSync(resolve(target, '..'), { recursive: true });
+    linkSync(join(dir, name), target);
+  });
+  return parts;
 }
 
 function median(xs: number[]): number {
@@ -111,10 +161,24 @@ function median(xs: number[]): number {
  * just after deleting as many makes every create scan the recently deleted inodes (about 20% of the CPU of
  * both programs in a profile), a cost no user's run has.
  */
-function runOne(who: Who, input: string, out: string): { seconds: number; cpuSeconds?: number } {
-  if (who === 'peer j2') return timed(PYTHON, [PEER, input, out, '--jobs', '2']);
-  const jobs = who === 'birdcall j2' ? '2' : '1';
-  return timed(process.execPath, [join(ROOT, 'bin', 'birdcall.js'), 'convert', input, '-o', out, '--jobs', jobs, '--no-progress']);
+async function runOne(who: Who, input: string, out: string, parts: [string, string]): Promise<Timing> {
+  const birdcall = (from: string, to: string, jobs: string): string[] => [join(ROOT, 'bin', 'birdcall.js'), 'convert', from, '-o', to, '--jobs', jobs, '--no-progress'];
+  switch (who) {
+    case 'peer j2':
+      return timed(PYTHON, [PEER, input, out, '--jobs', '2']);
+    case 'birdcall j2':
+      return timed(process.execPath, birdcall(input, out, '2'));
+    case 'birdcall j1':
+      return timed(process.execPath, birdcall(input, out, '1'));
+    case 'birdcall j1 pinned':
+      return timed('taskset', ['-c', '0', process.execPath, ...birdcall(input, out, '1')]);
+    case 'birdcall j1 x2 halves':
+      return timedTogether(parts.map((part, i): [string, string[]] => [process.execPath, birdcall(part, `${out}-${i}`, '1')]));
+  }
+}
+
+function hasTaskset(): boolean {
+  return spawnSync('taskset', ['-c', '0', 'true']).status === 0;
 }
 
 export async function benchConvert(): Promise<ConvertBenchResult> {
@@ -126,14 +190,15 @@ export async function benchConvert(): Promise<ConvertBenchResult> {
     const inputs = prepare(work, copies);
     const files = readdirSync(inputs.wav, { recursive: true }).filter((n) => String(n).endsWith('.wav')).length;
     const loadavgBefore = loadavg();
-    const whos: Who[] = ['peer j2', 'birdcall j2', 'birdcall j1'];
+    const parts = { wav: halves(inputs.wav, join(work, 'halves-wav')), ogg: halves(inputs.ogg, join(work, 'halves-ogg')) };
+    const whos: Who[] = ['peer j2', 'birdcall j2', 'birdcall j1', ...(hasTaskset() ? (['birdcall j1 pinned'] as const) : []), 'birdcall j1 x2 halves'];
     const times = new Map<string, { seconds: number; cpuSeconds?: number }[]>();
     let audioSeconds = 0;
     for (let rep = 0; rep < reps; rep++) {
       for (const format of ['wav', 'ogg'] as const) {
         for (const who of whos) {
-          const out = join(work, `out-${format}-${who.replace(' ', '')}-${rep}`);
-          const t = runOne(who, inputs[format], out);
+          const out = join(work, `out-${format}-${who.replaceAll(' ', '')}-${rep}`);
+          const t = await runOne(who, inputs[format], out, parts[format]);
           times.set(`${format} ${who}`, [...(times.get(`${format} ${who}`) ?? []), t]);
           if (who === 'birdcall j2' && format === 'wav') {
             audioSeconds = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { audioSeconds: number }).audioSeconds;
@@ -160,13 +225,16 @@ export async function benchConvert(): Promise<ConvertBenchResult> {
         });
       }
     }
-    const row = (format: Format, who: Who): ConvertBenchRow => rows.find((r) => r.format === format && r.who === who)!;
+    const row = (format: Format, who: Who): ConvertBenchRow | undefined => rows.find((r) => r.format === format && r.who === who);
     const ratio = (format: Format) => {
-      const [peer, j2, j1] = [row(format, 'peer j2'), row(format, 'birdcall j2'), row(format, 'birdcall j1')];
+      const [peer, j2, j1, halves] = [row(format, 'peer j2')!, row(format, 'birdcall j2')!, row(format, 'birdcall j1')!, row(format, 'birdcall j1 x2 halves')!];
+      const pinned = row(format, 'birdcall j1 pinned');
       return {
         vsPeer: peer.seconds / j2.seconds,
         jobs2OverJobs1: j1.seconds / j2.seconds,
         cpuVsPeer: peer.cpuSeconds && j2.cpuSeconds ? peer.cpuSeconds / j2.cpuSeconds : undefined,
+        jobs2OverPinned: pinned ? pinned.seconds / j2.seconds : undefined,
+        halvesOverJobs1: j1.seconds / halves.seconds,
       };
     };
     return { files, audioSeconds, reps, loadavgBefore, loadavgAfter: loadavg(), rows, ratios: { wav: ratio('wav'), ogg: ratio('ogg') } };
@@ -189,7 +257,8 @@ export function formatConvertBench(r: ConvertBenchResult): string {
     const goal = format === 'wav' ? 2.0 : 1.5;
     lines.push(
       `${format}: birdcall --jobs 2 speed / peer ${f(q.vsPeer)}x (goal >= ${goal}x, CPU ratio ${f(q.cpuVsPeer)}x); ` +
-        `--jobs 2 / --jobs 1 ${f(q.jobs2OverJobs1)}x (goal >= 1.85x)`,
+        `--jobs 2 / --jobs 1 ${f(q.jobs2OverJobs1)}x (goal >= 1.85x; two --jobs 1 halves at once / --jobs 1 ${f(q.halvesOverJobs1)}x, ` +
+        `the two-way ceiling here; --jobs 2 / --jobs 1 pinned to one core ${f(q.jobs2OverPinned)}x)`,
     );
   }
   return lines.join('\n');
