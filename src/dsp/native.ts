@@ -1,4 +1,4 @@
-import { wasmApi } from '../wasm-api.ts';
+import { reserveMemory, wasmApi, type WasmMemory } from '../wasm-api.ts';
 import { WASM_BASE64 } from './native/dsp-wasm.ts';
 import type { MelFilterbank } from './mel.ts';
 import { paddedFrame, type FrameLayout, type Samples, type StftConfig } from './stft.ts';
@@ -20,16 +20,20 @@ type MelFrames = (
   power1: number, start: number, length: number, weights: number, nMels: number, out: number, outStride: number,
 ) => void;
 
+type PcenSqrt = (K: number, S: number, ref: number, out: number, bins: number, frames: number, b: number, ngain: number, logEps: number, eps: number, biasPow: number, bias: number) => void;
+
 interface Exports {
   f32_mel_frames: MelFrames;
   f64_mel_frames: MelFrames;
+  pcen_sqrt: PcenSqrt;
 }
 
 let compiled: object | undefined;
 
-function compiledModule(): object {
+/** An instance on `memory`; PCEN's rare arguments go to V8's own exp and log1p (see dsp.c). */
+function instantiate(memory: WasmMemory): Exports {
   compiled ??= new wasmApi.Module(Buffer.from(WASM_BASE64, 'base64'));
-  return compiled;
+  return new wasmApi.Instance(compiled, { env: { memory, exp: Math.exp, log1p: Math.log1p } }).exports as Exports;
 }
 
 /** Frames per call into the module: the chunk of signal copied in and of mel output copied out. */
@@ -126,7 +130,7 @@ export class NativeMel {
     }
     this.at = at;
     const memory = new wasmApi.Memory({ initial: Math.ceil(end / 65536) });
-    const exports = new wasmApi.Instance(compiledModule(), { env: { memory } }).exports as Exports;
+    const exports = instantiate(memory);
     this.run = precision === 'float32' ? exports.f32_mel_frames : exports.f64_mel_frames;
     this.heap = precision === 'float32' ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
     const ints = new Int32Array(memory.buffer);
@@ -197,4 +201,42 @@ export function nativeEngine(cfg: StftConfig, fb: MelFilterbank | undefined, pre
     engines.set(key, engine);
   }
   return engine;
+}
+
+/** What pcen_sqrt needs besides the arrays (pcen.ts's PcenLoopConstants with power 0.5, bias > 0). */
+export interface PcenSqrtConstants {
+  bins: number;
+  frames: number;
+  b: number;
+  gain: number;
+  eps: number;
+  bias: number;
+}
+
+/** dsp.c's PK_COUNT: the vectors pcen_sqrt keeps its constants in. */
+const PCEN_CONSTANTS = 35;
+
+let pcenInstance: { memory: WasmMemory; run: PcenSqrt } | undefined;
+
+/**
+ * PCEN with power 0.5 and bias > 0 in wasm SIMD (dsp.c's pcen_sqrt), into `out`: equal bit for bit to
+ * pcenLoop. The arrays are copied into the module's memory as float64 (exact from float32) and back.
+ */
+export function pcenSqrtNative(S: ArrayLike<number>, ref: ArrayLike<number>, out: Real, c: PcenSqrtConstants): void {
+  if (pcenInstance === undefined) {
+    const memory = new wasmApi.Memory({ initial: 1 });
+    pcenInstance = { memory, run: instantiate(memory).pcen_sqrt };
+  }
+  const { memory, run } = pcenInstance;
+  const n = c.bins * c.frames;
+  const kAt = ALIGN;
+  const sAt = kAt + 16 * PCEN_CONSTANTS;
+  const refAt = ref === S ? sAt : sAt + 8 * n;
+  const outAt = refAt + 8 * n;
+  reserveMemory(memory, outAt + 8 * n);
+  const heap = new Float64Array(memory.buffer);
+  heap.set(S, sAt / 8);
+  if (ref !== S) heap.set(ref, refAt / 8);
+  run(kAt, sAt, refAt, outAt, c.bins, c.frames, c.b, -c.gain, Math.log(c.eps), c.eps, Math.sqrt(c.bias), c.bias);
+  out.set(heap.subarray(outAt / 8, outAt / 8 + n));
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { Spectrogram } from './types.ts';
 import { parseParams, paramError } from '../params.ts';
+import { pcenSqrtNative, type PcenSqrtConstants } from './native.ts';
 
 /**
  * librosa.pcen parameters and defaults. sr and hopLength only set the smoothing filter's time constant in
@@ -116,8 +117,27 @@ export function pcen(spec: Spectrogram, params: PcenParamsInput = {}): Spectrogr
   const S = spec.values;
   const ref: ArrayLike<number> = p.maxSize === 1 ? S : maxFilterBins(S, bins, frames, p.maxSize);
   const out = S instanceof Float64Array ? new Float64Array(S.length) : new Float32Array(S.length);
-  const logEps = Math.log(p.eps);
-  const biasPow = p.bias ** p.power;
+  const constants = { bins, frames, b, gain: p.gain, eps: p.eps, bias: p.bias, power: p.power };
+  if (p.power === 0.5 && p.bias > 0) pcenSqrtNative(S, ref, out, constants);
+  else pcenLoop(S, ref, out, constants);
+  return { ...spec, values: out, scale: 'magnitude', params: { ...spec.params, pcen: { ...p, b } } };
+}
+
+/** The numbers pcenLoop runs on: the spectrogram's shape and pcen's resolved parameters. */
+export interface PcenLoopConstants extends PcenSqrtConstants {
+  power: number;
+}
+
+/**
+ * PCEN of every band of S (row-major [bins, frames]) into `out`, `ref` being the smoothing filter's input
+ * (S, or its max filter across bands): librosa's arithmetic, step by step. The reference for every
+ * setting; the default power 0.5 with a bias runs in wasm SIMD instead (pcenSqrtNative), which equals this
+ * loop bit for bit (test/dsp/pcen.test.ts).
+ */
+export function pcenLoop(S: ArrayLike<number>, ref: ArrayLike<number>, out: Float32Array | Float64Array, c: PcenLoopConstants): void {
+  const { bins, frames, b, gain: alpha, eps, bias, power } = c;
+  const logEps = Math.log(eps);
+  const biasPow = bias ** power;
   const feedback = 1 - b;
   for (let k = 0; k < bins; k++) {
     // lfilter([b], [1, b - 1]) with zi = lfilter_zi = 1 - b: y[t] = b x[t] + (1 - b) y[t-1], y[-1] = 1
@@ -127,13 +147,22 @@ export function pcen(spec: Spectrogram, params: PcenParamsInput = {}): Spectrogr
       const smoothed = b * ref[row + t] + state;
       state = feedback * smoothed;
       const x = S[row + t];
-      const gain = Math.exp(-p.gain * (logEps + Math.log1p(smoothed / p.eps)));
+      const gain = Math.exp(-alpha * (logEps + Math.log1p(smoothed / eps)));
       let y: number;
-      if (p.power === 0) y = Math.log1p(x * gain);
-      else if (p.bias === 0) y = Math.exp(p.power * (Math.log(x) + Math.log(gain)));
-      else y = biasPow * Math.expm1(p.power * Math.log1p((x * gain) / p.bias));
+      if (power === 0) y = Math.log1p(x * gain);
+      else if (bias === 0) y = Math.exp(power * (Math.log(x) + Math.log(gain)));
+      else if (power === 0.5) y = biasPow * sqrt1pm1((x * gain) / bias);
+      else y = biasPow * Math.expm1(power * Math.log1p((x * gain) / bias));
       out[row + t] = y;
     }
   }
-  return { ...spec, values: out, scale: 'magnitude', params: { ...spec.params, pcen: { ...p, b } } };
+}
+
+/**
+ * sqrt(1 + u) - 1 for u >= 0: librosa's expm1(0.5 * log1p(u)) for the default power 0.5, written as
+ * u / (sqrt(1 + u) + 1), which cancels nothing for small u and needs one correctly rounded square root instead
+ * of two transcendental calls (they were most of PCEN's time, and PCEN a quarter of the default convert's).
+ */
+function sqrt1pm1(u: number): number {
+  return u === Infinity ? Infinity : u / (Math.sqrt(1 + u) + 1);
 }

@@ -113,6 +113,198 @@ MEL_FRAMES(f32, 4)
 #define T double
 MEL_FRAMES(f64, 2)
 
+/*
+ * PCEN with librosa's default power 0.5 and a bias > 0 (src/dsp/pcen.ts, pcenLoop, is the reference this
+ * must equal bit for bit), two bands at once, one per f64x2 lane: the smoothing filter runs along each
+ * band's frames, so lanes are bands and nothing crosses lanes. Two thirds of its time in JS was V8's scalar
+ * fdlibm exp and log1p; exp_x2 and log1p_x2 below are the same fdlibm algorithms (the same operations in the
+ * same order, hence the same bits) for two lanes, over the arguments PCEN meets. An argument outside that
+ * range (0, tiny, huge, NaN: marked rare) sends the step of both bands to V8's own Math.exp and Math.log1p,
+ * imported, so every output equals the JS loop's.
+ */
+__attribute__((import_module("env"), import_name("exp"))) double js_exp(double);
+__attribute__((import_module("env"), import_name("log1p"))) double js_log1p(double);
+
+/*
+ * The constants of exp and log1p, as vectors in memory the caller owns (`K`, PK_COUNT vectors) rather than
+ * v128.const immediates: V8 builds each immediate with several instructions every time it is used, which
+ * took more time than the arithmetic; a load is one. pcen_sqrt writes them on entry; its stores to `out` may
+ * alias them as far as clang knows, so they are loaded again each step instead of becoming immediates.
+ */
+enum {
+  PK_ONE, PK_TWO, PK_HALF, PK_MINUS_HALF, PK_ZERO, PK_LN2_HI, PK_LN2_LO, PK_INVLN2, PK_EXP_LIMIT, PK_INF,
+  PK_LP1, PK_LP2, PK_LP3, PK_LP4, PK_LP5, PK_LP6, PK_LP7, PK_P1, PK_P2, PK_P3, PK_P4, PK_P5,
+  PK_I_SQRT2_HI, PK_I_TINY_LOG1P, PK_I_HUGE_LOG1P, PK_I_1023, PK_I_ONE, PK_I_MANTISSA,
+  PK_I_SQRT2_MANT, PK_I_HIGH_1, PK_I_HIGH_HALF, PK_I_HIDDEN, PK_I_TINY_EXP, PK_I_HALF_LN2, PK_I64_EXP_BIAS,
+  PK_COUNT
+};
+
+static void pcen_constants(V *K) {
+  K[PK_ONE] = wasm_f64x2_splat(1.0);
+  K[PK_TWO] = wasm_f64x2_splat(2.0);
+  K[PK_HALF] = wasm_f64x2_splat(0.5);
+  K[PK_MINUS_HALF] = wasm_f64x2_splat(-0.5);
+  K[PK_ZERO] = wasm_f64x2_splat(0.0);
+  K[PK_LN2_HI] = wasm_f64x2_splat(6.93147180369123816490e-01);
+  K[PK_LN2_LO] = wasm_f64x2_splat(1.90821492927058770002e-10);
+  K[PK_INVLN2] = wasm_f64x2_splat(1.44269504088896338700e+00);
+  K[PK_EXP_LIMIT] = wasm_f64x2_splat(708.0);
+  K[PK_INF] = wasm_f64x2_splat(__builtin_inf());
+  K[PK_LP1] = wasm_f64x2_splat(6.666666666666735130e-01);
+  K[PK_LP2] = wasm_f64x2_splat(3.999999999940941908e-01);
+  K[PK_LP3] = wasm_f64x2_splat(2.857142874366239149e-01);
+  K[PK_LP4] = wasm_f64x2_splat(2.222219843214978396e-01);
+  K[PK_LP5] = wasm_f64x2_splat(1.818357216161805012e-01);
+  K[PK_LP6] = wasm_f64x2_splat(1.531383769920937332e-01);
+  K[PK_LP7] = wasm_f64x2_splat(1.479819860511658591e-01);
+  K[PK_P1] = wasm_f64x2_splat(1.66666666666666019037e-01);
+  K[PK_P2] = wasm_f64x2_splat(-2.77777777770155933842e-03);
+  K[PK_P3] = wasm_f64x2_splat(6.61375632143793436117e-05);
+  K[PK_P4] = wasm_f64x2_splat(-1.65339022054652515390e-06);
+  K[PK_P5] = wasm_f64x2_splat(4.13813679705723846039e-08);
+  K[PK_I_SQRT2_HI] = wasm_i32x4_splat(0x3FDA827A);   /* high word of sqrt(2) - 1 */
+  K[PK_I_TINY_LOG1P] = wasm_i32x4_splat(0x3E200000); /* 2^-29 */
+  K[PK_I_HUGE_LOG1P] = wasm_i32x4_splat(0x43400000); /* 2^53 */
+  K[PK_I_1023] = wasm_i32x4_splat(1023);
+  K[PK_I_ONE] = wasm_i32x4_splat(1);
+  K[PK_I_MANTISSA] = wasm_i32x4_splat(0x000FFFFF);
+  K[PK_I_SQRT2_MANT] = wasm_i32x4_splat(0x6A09E);
+  K[PK_I_HIGH_1] = wasm_i32x4_splat(0x3FF00000);
+  K[PK_I_HIGH_HALF] = wasm_i32x4_splat(0x3FE00000);
+  K[PK_I_HIDDEN] = wasm_i32x4_splat(0x00100000);
+  K[PK_I_TINY_EXP] = wasm_i32x4_splat(0x3E300000);  /* 2^-28 */
+  K[PK_I_HALF_LN2] = wasm_i32x4_splat(0x3FD62E42);  /* high word of ln2 / 2 */
+  K[PK_I64_EXP_BIAS] = wasm_i64x2_splat(0x3FF0000000000000LL);
+}
+
+/* The high 32-bit words of both f64 lanes, in i32 lanes 0 and 1. */
+static inline V high_words(V x) { return wasm_i32x4_shuffle(x, x, 1, 3, 1, 3); }
+
+/* An i32 mask in lanes 0 and 1 widened to an f64-lane mask. */
+static inline V wide_mask(V m) { return wasm_i64x2_extend_low_i32x4(m); }
+
+/* fdlibm log1p for 2^-29 <= x < 2^53; other lanes are marked in *rare. */
+static V log1p_x2(const V *K, V x, V *rare) {
+  const V one = K[PK_ONE];
+  V hx = high_words(x);
+  V small = wasm_i32x4_lt(hx, K[PK_I_SQRT2_HI]); /* 1 + x < sqrt 2: k = 0, f = x */
+  V out = wasm_v128_or(wasm_i32x4_lt(hx, K[PK_I_TINY_LOG1P]), wasm_i32x4_ge(hx, K[PK_I_HUGE_LOG1P]));
+  /* 1 + x = 2^k (1 + f), with c the rounding error of 1 + x divided by it */
+  V u = wasm_f64x2_add(one, x);
+  V hu = high_words(u);
+  V k = wasm_i32x4_sub(wasm_i32x4_shr(hu, 20), K[PK_I_1023]);
+  V kpos = wasm_f64x2_gt(wasm_f64x2_convert_low_i32x4(k), K[PK_ZERO]);
+  V c = wasm_v128_bitselect(wasm_f64x2_sub(one, wasm_f64x2_sub(u, x)), wasm_f64x2_sub(x, wasm_f64x2_sub(u, one)), kpos);
+  c = wasm_f64x2_div(c, u);
+  hu = wasm_v128_and(hu, K[PK_I_MANTISSA]);
+  V below = wasm_i32x4_lt(hu, K[PK_I_SQRT2_MANT]); /* u below sqrt 2: 1 + f = u / 2^k, else u / 2^(k+1) */
+  V high = wasm_v128_or(hu, wasm_v128_bitselect(K[PK_I_HIGH_1], K[PK_I_HIGH_HALF], below));
+  k = wasm_i32x4_add(k, wasm_v128_andnot(K[PK_I_ONE], below));
+  hu = wasm_v128_bitselect(hu, wasm_i32x4_shr(wasm_i32x4_sub(K[PK_I_HIDDEN], hu), 2), below);
+  out = wasm_v128_or(out, wasm_v128_andnot(wasm_i32x4_eq(hu, K[PK_ZERO]), small)); /* |f| < 2^-20: fdlibm's other formula */
+  V normalized = wasm_i32x4_shuffle(u, high, 0, 4, 2, 5);
+  V smallD = wide_mask(small);
+  V f = wasm_v128_bitselect(x, wasm_f64x2_sub(normalized, one), smallD);
+  c = wasm_v128_andnot(c, smallD);
+  V dk = wasm_f64x2_convert_low_i32x4(wasm_v128_andnot(k, small));
+
+  V hfsq = wasm_f64x2_mul(wasm_f64x2_mul(K[PK_HALF], f), f);
+  V s = wasm_f64x2_div(f, wasm_f64x2_add(K[PK_TWO], f));
+  V z = wasm_f64x2_mul(s, s);
+  V R = K[PK_LP7];
+  R = wasm_f64x2_add(K[PK_LP6], wasm_f64x2_mul(z, R));
+  R = wasm_f64x2_add(K[PK_LP5], wasm_f64x2_mul(z, R));
+  R = wasm_f64x2_add(K[PK_LP4], wasm_f64x2_mul(z, R));
+  R = wasm_f64x2_add(K[PK_LP3], wasm_f64x2_mul(z, R));
+  R = wasm_f64x2_add(K[PK_LP2], wasm_f64x2_mul(z, R));
+  R = wasm_f64x2_add(K[PK_LP1], wasm_f64x2_mul(z, R));
+  R = wasm_f64x2_mul(z, R);
+  V sR = wasm_f64x2_mul(s, wasm_f64x2_add(hfsq, R));
+  V near = wasm_f64x2_sub(f, wasm_f64x2_sub(hfsq, sR));
+  V tail = wasm_f64x2_add(wasm_f64x2_mul(dk, K[PK_LN2_LO]), c);
+  V far = wasm_f64x2_sub(wasm_f64x2_mul(dk, K[PK_LN2_HI]), wasm_f64x2_sub(wasm_f64x2_sub(hfsq, wasm_f64x2_add(sR, tail)), f));
+  *rare = wasm_v128_or(*rare, wide_mask(out));
+  return wasm_v128_bitselect(near, far, smallD);
+}
+
+/*
+ * fdlibm exp for 2^-28 <= |x| < 708, x != 1; other lanes are marked in *rare. fdlibm's k = 0 result
+ * 1 - ((r c) / (c - 2) - r) is written 1 + ((r c) / (2 - c) + r), the same bits (c - 2 = -(2 - c) and
+ * a / -b = -(a / b) exactly), so one division serves both cases.
+ */
+static V exp_x2(const V *K, V x, V *rare) {
+  const V one = K[PK_ONE];
+  V ax = wasm_f64x2_abs(x);
+  V hx = high_words(ax);
+  V tiny = wide_mask(wasm_i32x4_lt(hx, K[PK_I_TINY_EXP]));
+  V huge = wasm_v128_not(wasm_f64x2_lt(ax, K[PK_EXP_LIMIT])); /* also NaN */
+  *rare = wasm_v128_or(*rare, wasm_v128_or(wasm_v128_or(tiny, huge), wasm_f64x2_eq(x, one)));
+  /* x = k ln2 + r, |r| <= ln2 / 2, for |x| > ln2 / 2; else k = 0 */
+  V reduce = wasm_i32x4_gt(hx, K[PK_I_HALF_LN2]);
+  V half = wasm_v128_bitselect(K[PK_MINUS_HALF], K[PK_HALF], wasm_f64x2_lt(x, K[PK_ZERO]));
+  V k = wasm_i32x4_trunc_sat_f64x2_zero(wasm_f64x2_add(wasm_f64x2_mul(K[PK_INVLN2], x), half));
+  k = wasm_v128_and(k, reduce);
+  V t = wasm_f64x2_convert_low_i32x4(k);
+  V hi = wasm_f64x2_sub(x, wasm_f64x2_mul(t, K[PK_LN2_HI]));
+  V lo = wasm_f64x2_mul(t, K[PK_LN2_LO]);
+  V r = wasm_f64x2_sub(hi, lo);
+  V rr = wasm_f64x2_mul(r, r);
+  V P = K[PK_P5];
+  P = wasm_f64x2_add(K[PK_P4], wasm_f64x2_mul(rr, P));
+  P = wasm_f64x2_add(K[PK_P3], wasm_f64x2_mul(rr, P));
+  P = wasm_f64x2_add(K[PK_P2], wasm_f64x2_mul(rr, P));
+  P = wasm_f64x2_add(K[PK_P1], wasm_f64x2_mul(rr, P));
+  V c = wasm_f64x2_sub(r, wasm_f64x2_mul(rr, P));
+  V q = wasm_f64x2_div(wasm_f64x2_mul(r, c), wasm_f64x2_sub(K[PK_TWO], c));
+  V y0 = wasm_f64x2_add(one, wasm_f64x2_add(q, r));
+  V y1 = wasm_f64x2_sub(one, wasm_f64x2_sub(wasm_f64x2_sub(lo, q), hi));
+  V twopk = wasm_i64x2_add(wasm_i64x2_shl(wasm_i64x2_extend_low_i32x4(k), 52), K[PK_I64_EXP_BIAS]);
+  V kzero = wide_mask(wasm_i32x4_eq(k, K[PK_ZERO]));
+  return wasm_v128_bitselect(y0, wasm_f64x2_mul(y1, twopk), kzero);
+}
+
+/* One PCEN step of one band in scalar code, through V8's own exp and log1p (the rare arguments). */
+static double pcen_step(double smoothed, double x, double ngain, double logEps, double eps, double biasPow, double bias) {
+  double gain = js_exp(ngain * (logEps + js_log1p(smoothed / eps)));
+  double u = (x * gain) / bias;
+  return biasPow * (u == __builtin_inf() ? u : u / (__builtin_sqrt(1 + u) + 1));
+}
+
+/*
+ * out = pcen(S) for bands [0, bins) of `frames` values each (row-major), ref the smoothing input (S, or its
+ * max filter across bands), b the smoothing coefficient, ngain = -gain, biasPow = bias^0.5; K: room for
+ * PK_COUNT vectors.
+ */
+__attribute__((export_name("pcen_sqrt"))) void pcen_sqrt(V *K, const double *S, const double *ref, double *out, int bins, int frames,
+                                                          double b, double ngain, double logEps, double eps, double biasPow, double bias) {
+  pcen_constants(K);
+  const V bv = wasm_f64x2_splat(b), feedback = wasm_f64x2_splat(1 - b), ng = wasm_f64x2_splat(ngain), le = wasm_f64x2_splat(logEps);
+  const V ev = wasm_f64x2_splat(eps), bp = wasm_f64x2_splat(biasPow), bias2 = wasm_f64x2_splat(bias);
+  for (int k = 0; k < bins; k += 2) {
+    int k1 = k + 1 < bins ? k + 1 : k;
+    const double *s0 = S + k * frames, *s1 = S + k1 * frames, *r0 = ref + k * frames, *r1 = ref + k1 * frames;
+    double *o0 = out + k * frames, *o1 = out + k1 * frames;
+    V state = feedback;
+    for (int t = 0; t < frames; t++) {
+      V smoothed = wasm_f64x2_add(wasm_f64x2_mul(bv, wasm_f64x2_make(r0[t], r1[t])), state);
+      state = wasm_f64x2_mul(feedback, smoothed);
+      V x = wasm_f64x2_make(s0[t], s1[t]);
+      V rare = K[PK_ZERO];
+      V gain = exp_x2(K, wasm_f64x2_mul(ng, wasm_f64x2_add(le, log1p_x2(K, wasm_f64x2_div(smoothed, ev), &rare))), &rare);
+      V u = wasm_f64x2_div(wasm_f64x2_mul(x, gain), bias2);
+      rare = wasm_v128_or(rare, wasm_v128_not(wasm_f64x2_lt(u, K[PK_INF])));
+      if (wasm_v128_any_true(rare)) {
+        o0[t] = pcen_step(wasm_f64x2_extract_lane(smoothed, 0), s0[t], ngain, logEps, eps, biasPow, bias);
+        o1[t] = pcen_step(wasm_f64x2_extract_lane(smoothed, 1), s1[t], ngain, logEps, eps, biasPow, bias);
+        continue;
+      }
+      V y = wasm_f64x2_mul(bp, wasm_f64x2_div(u, wasm_f64x2_add(wasm_f64x2_sqrt(wasm_f64x2_add(K[PK_ONE], u)), K[PK_ONE])));
+      o0[t] = wasm_f64x2_extract_lane(y, 0);
+      o1[t] = wasm_f64x2_extract_lane(y, 1);
+    }
+  }
+}
+
 #else /* the generic part, once per element type */
 
 /*
