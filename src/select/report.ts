@@ -56,7 +56,7 @@ ${forestPlot('main-metric', sel, (c) => c.main, `${metric} with ${pct}% interval
 <p class="note">Macro ROC-AUC of each background species over the chunks whose recording lists it, against chunks where it is absent.</p>
 ${secondaryOk ? forestPlot('secondary', sel, (c) => c.secondary, `secondary-label AUC with ${pct}% interval`) : emptyPlot('secondary', 'No secondary labels in the evaluation set.')}
 <h2>Slices: ${esc(metric)} per metadata value</h2>
-<p class="note">Slices with fewer than ${sel.settings.minSliceSize} recordings are merged into 'other' or flagged, never used silently. The worst slice is a minimum, so on resamples it runs low and its interval can sit below the full-set value.</p>
+<p class="note">Slices with fewer than ${sel.settings.minSliceSize} recordings are merged into 'other' or flagged, never used silently. The worst slice is shown with that slice's own interval; the rule compares candidates on each resample's worst slice, which also carries the uncertainty of which slice is worst.</p>
 <div class="scroll">${heatmap(sel)}</div>
 <h2>Calibration: reliability diagram</h2>
 <p class="note">Mean predicted probability against the observed frequency of the label, per score bin, pooled over classes (primary and secondary labels). The diagonal is perfect calibration. The ECE (legend, and the table above) is bias-corrected by the bootstrap, with the basic bootstrap interval: the plain ECE of a finite set grows with binning noise, even for a perfectly calibrated model.</p>

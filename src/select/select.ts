@@ -271,8 +271,11 @@ function candidateResult(cand: Candidate, k: number, ctx: ResultContext): Candid
     slices[a.info.column] = {};
     a.info.slices.forEach((s, j) => (slices[a.info.column][s.name] = estimate(sampled.slices[k][ci][j], opt.confidence)));
     const w = sampled.worstByColumn[k][ci];
-    if (w.slice !== null) worstByColumn[a.info.column] = { ...estimate(w, opt.confidence), slice: w.slice };
+    if (w.slice !== null) worstByColumn[a.info.column] = { ...slices[a.info.column][w.slice], slice: w.slice };
   });
+  // The worst slice is reported with that slice's own interval. The minimum's bootstrap interval (what the
+  // rule compares, paired, per resample) runs low: each resample's minimum also picks the slice the noise
+  // pushed lowest, so with several similar slices it sat below the estimate it belongs to.
   const worst = sampled.worst[k];
   return {
     name: cand.name,
@@ -283,7 +286,7 @@ function candidateResult(cand: Candidate, k: number, ctx: ResultContext): Candid
     top1Accuracy: top1Accuracy(data.primaryIndex, cand.scores),
     secondary: data.secondaryClasses.length > 0 ? estimate(sampled.secondary[k], opt.confidence) : null,
     worstSlice:
-      worst.slice !== null && worst.column !== null ? { ...estimate(worst, opt.confidence), column: worst.column, slice: worst.slice } : null,
+      worst.slice !== null && worst.column !== null ? { ...slices[worst.column][worst.slice], column: worst.column, slice: worst.slice } : null,
     worstSliceByColumn: worstByColumn,
     slices,
     calibration: atLeastZero(estimate(sampled.calibration[k], opt.confidence)),

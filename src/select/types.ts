@@ -152,9 +152,12 @@ export interface CandidateResult {
   top1Accuracy: number;
   /** Macro AUC of secondary (background) species against rows where the species is absent; null if none. */
   secondary: Estimate | null;
-  /** Lowest main metric over every used slice of every column; null without usable slices. */
+  /**
+   * Lowest main metric over every used slice of every column, with that slice's own interval (the rule
+   * compares the per-resample minimum instead); null without usable slices.
+   */
   worstSlice: (Estimate & { column: string; slice: string }) | null;
-  /** Per column: the worst used slice. */
+  /** Per column: the worst used slice, with its own interval. */
   worstSliceByColumn: Record<string, Estimate & { slice: string }>;
   /** column -> slice -> main metric on that slice. */
   slices: Record<string, Record<string, Estimate>>;

@@ -43,6 +43,22 @@ describe('selectModels on candidates whose right answer is known', () => {
     expect(sel.steps[0].eliminated.map((e) => e.name)).toEqual(['collapses']);
   });
 
+  it('reports the worst slice with that slice’s own interval, which holds its estimate', () => {
+    // Similar slices: the minimum over them, taken per resample, also picks whichever slice the noise pushed
+    // lowest, so its interval sat below the estimate. The report names one slice: its interval is that slice's.
+    const model = simulateModel(sim, 'm', BASE, 7);
+    const sel = selectModels(sim.evalSet, [model, simulateModel(sim, 'n', BASE, 8)], { sliceColumns: ['type', 'rating'] });
+    for (const c of sel.candidates) {
+      const w = c.worstSlice!;
+      expect(w).toEqual({ ...c.slices[w.column][w.slice], column: w.column, slice: w.slice });
+      expect(w.lo!).toBeLessThanOrEqual(w.value!);
+      expect(w.hi!).toBeGreaterThanOrEqual(w.value!);
+      for (const [column, byColumn] of Object.entries(c.worstSliceByColumn)) {
+        expect(byColumn).toEqual({ ...c.slices[column][byColumn.slice], slice: byColumn.slice });
+      }
+    }
+  });
+
   it('picks the calibrated model when two rank every example identically', () => {
     const calibrated = simulateModel(sim, 'calibrated', BASE, 7);
     const flat = simulateModel(sim, 'flat', { ...BASE, temperature: 4 }, 7);
