@@ -270,6 +270,12 @@ static double pcen_step(double smoothed, double x, double ngain, double logEps, 
   return biasPow * (u == __builtin_inf() ? u : u / (__builtin_sqrt(1 + u) + 1));
 }
 
+/* Steps t and t + 1 of one band in scalar code. */
+static void pcen_steps(double sm0, double sm1, const double *x, double *out, double ngain, double logEps, double eps, double biasPow, double bias) {
+  out[0] = pcen_step(sm0, x[0], ngain, logEps, eps, biasPow, bias);
+  out[1] = pcen_step(sm1, x[1], ngain, logEps, eps, biasPow, bias);
+}
+
 /*
  * out = pcen(S) for bands [0, bins) of `frames` values each (row-major), ref the smoothing input (S, or its
  * max filter across bands), b the smoothing coefficient, ngain = -gain, biasPow = bias^0.5; K: room for
@@ -285,22 +291,38 @@ __attribute__((export_name("pcen_sqrt"))) void pcen_sqrt(V *K, const double *S, 
     const double *s0 = S + k * frames, *s1 = S + k1 * frames, *r0 = ref + k * frames, *r1 = ref + k1 * frames;
     double *o0 = out + k * frames, *o1 = out + k1 * frames;
     V state = feedback;
-    for (int t = 0; t < frames; t++) {
-      V smoothed = wasm_f64x2_add(wasm_f64x2_mul(bv, wasm_f64x2_make(r0[t], r1[t])), state);
-      state = wasm_f64x2_mul(feedback, smoothed);
-      V x = wasm_f64x2_make(s0[t], s1[t]);
+    int t = 0;
+    /* Two steps at a time, their exps and logs side by side: one step's chain of dependent divisions and
+       polynomials leaves most of the core idle, and the smoothing filter (cheap) is all that links them. */
+    for (; t + 1 < frames; t += 2) {
+      V sm0 = wasm_f64x2_add(wasm_f64x2_mul(bv, wasm_f64x2_make(r0[t], r1[t])), state);
+      state = wasm_f64x2_mul(feedback, sm0);
+      V sm1 = wasm_f64x2_add(wasm_f64x2_mul(bv, wasm_f64x2_make(r0[t + 1], r1[t + 1])), state);
+      state = wasm_f64x2_mul(feedback, sm1);
       V rare = K[PK_ZERO];
-      V gain = exp_x2(K, wasm_f64x2_mul(ng, wasm_f64x2_add(le, log1p_x2(K, wasm_f64x2_div(smoothed, ev), &rare))), &rare);
-      V u = wasm_f64x2_div(wasm_f64x2_mul(x, gain), bias2);
-      rare = wasm_v128_or(rare, wasm_v128_not(wasm_f64x2_lt(u, K[PK_INF])));
+      V l0 = log1p_x2(K, wasm_f64x2_div(sm0, ev), &rare);
+      V l1 = log1p_x2(K, wasm_f64x2_div(sm1, ev), &rare);
+      V g0 = exp_x2(K, wasm_f64x2_mul(ng, wasm_f64x2_add(le, l0)), &rare);
+      V g1 = exp_x2(K, wasm_f64x2_mul(ng, wasm_f64x2_add(le, l1)), &rare);
+      V u0 = wasm_f64x2_div(wasm_f64x2_mul(wasm_f64x2_make(s0[t], s1[t]), g0), bias2);
+      V u1 = wasm_f64x2_div(wasm_f64x2_mul(wasm_f64x2_make(s0[t + 1], s1[t + 1]), g1), bias2);
+      rare = wasm_v128_or(rare, wasm_v128_not(wasm_f64x2_lt(wasm_f64x2_max(u0, u1), K[PK_INF])));
       if (wasm_v128_any_true(rare)) {
-        o0[t] = pcen_step(wasm_f64x2_extract_lane(smoothed, 0), s0[t], ngain, logEps, eps, biasPow, bias);
-        o1[t] = pcen_step(wasm_f64x2_extract_lane(smoothed, 1), s1[t], ngain, logEps, eps, biasPow, bias);
+        pcen_steps(wasm_f64x2_extract_lane(sm0, 0), wasm_f64x2_extract_lane(sm1, 0), s0 + t, o0 + t, ngain, logEps, eps, biasPow, bias);
+        pcen_steps(wasm_f64x2_extract_lane(sm0, 1), wasm_f64x2_extract_lane(sm1, 1), s1 + t, o1 + t, ngain, logEps, eps, biasPow, bias);
         continue;
       }
-      V y = wasm_f64x2_mul(bp, wasm_f64x2_div(u, wasm_f64x2_add(wasm_f64x2_sqrt(wasm_f64x2_add(K[PK_ONE], u)), K[PK_ONE])));
-      o0[t] = wasm_f64x2_extract_lane(y, 0);
-      o1[t] = wasm_f64x2_extract_lane(y, 1);
+      V y0 = wasm_f64x2_mul(bp, wasm_f64x2_div(u0, wasm_f64x2_add(wasm_f64x2_sqrt(wasm_f64x2_add(K[PK_ONE], u0)), K[PK_ONE])));
+      V y1 = wasm_f64x2_mul(bp, wasm_f64x2_div(u1, wasm_f64x2_add(wasm_f64x2_sqrt(wasm_f64x2_add(K[PK_ONE], u1)), K[PK_ONE])));
+      o0[t] = wasm_f64x2_extract_lane(y0, 0);
+      o1[t] = wasm_f64x2_extract_lane(y0, 1);
+      o0[t + 1] = wasm_f64x2_extract_lane(y1, 0);
+      o1[t + 1] = wasm_f64x2_extract_lane(y1, 1);
+    }
+    if (t < frames) {
+      V sm = wasm_f64x2_add(wasm_f64x2_mul(bv, wasm_f64x2_make(r0[t], r1[t])), state);
+      o0[t] = pcen_step(wasm_f64x2_extract_lane(sm, 0), s0[t], ngain, logEps, eps, biasPow, bias);
+      o1[t] = pcen_step(wasm_f64x2_extract_lane(sm, 1), s1[t], ngain, logEps, eps, biasPow, bias);
     }
   }
 }
