@@ -1,11 +1,11 @@
 /**
- * The streaming runner: a long recording (a WAV; in predict a FLAC, Ogg Vorbis or MP3 too, see
- * audio/stream.ts) through `decode -> [resample] -> chunk -> ...` without ever holding the
- * whole recording. runPipelineOnFile decodes the file whole, which for a 60-minute recording means the file
- * bytes, the decoded samples and the resampled samples all at once (over a gigabyte at 48 kHz). Here the
- * chunk plan comes from the header's frame count, and the audio goes through in windows of whole chunks:
- * each window is decoded, resampled if asked, cut into its chunks, and each chunk runs the remaining steps
- * through the same code runPipelineOnFile uses (runSteps). Items come out in the same order, with the same
+ * The streaming runner: a long recording (a WAV, FLAC, Ogg Vorbis or MP3, see audio/stream.ts) through
+ * `decode -> [resample] -> chunk -> ...` without ever holding the whole recording. runPipelineOnFile decodes
+ * the file whole, which for a 60-minute recording means the file bytes, the decoded samples and the
+ * resampled samples all at once (over a gigabyte at 48 kHz). Here the chunk plan comes from the header's
+ * frame count, and the audio goes through in windows of whole chunks: each window is decoded, resampled if
+ * asked, cut into its chunks, and each chunk runs the remaining steps through the same code
+ * runPipelineOnFile uses (runSteps). Items come out in the same order, with the same
  * offsets and artifacts; memory stays at one window whatever the length.
  *
  * Exactness: decoding gives the same samples (a stream's blocks equal toMono(decodeAudio(file))). Chunk
@@ -14,7 +14,7 @@
  * bit; so every chunk, and every artifact made from it, is the in-memory path's exactly.
  */
 import { open } from 'node:fs/promises';
-import { openAudioStream, streamFormat, STREAM_HEAD_BYTES, type StreamFormat } from '../audio/decode.ts';
+import { openAudioStream, streamFormat, STREAM_HEAD_BYTES } from '../audio/decode.ts';
 import type { SampleStream } from '../audio/stream.ts';
 import { formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
@@ -70,12 +70,12 @@ export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined
 }
 
 /**
- * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (default WAV
- * only, what convert streams; predict passes every format openAudioStream reads; see
- * streamFormat), and named as that format or not as audio at all (a mislabelled file gets decode's "the
- * extension says..." warning on the in-memory path; streaming it would drop that warning).
+ * Whether a file on disk should stream (in convert and predict alike): larger than `above` bytes, of a
+ * format that streams by its content (streamFormat: any of STREAM_FORMATS), and named as that format or
+ * not as audio at all (a mislabelled file gets decode's "the extension says..." warning on the in-memory
+ * path; streaming it would drop that warning).
  */
-export async function shouldStream(absPath: string, displayPath: string, size: number, above: number, formats: readonly StreamFormat[] = ['wav']): Promise<boolean> {
+export async function shouldStream(absPath: string, displayPath: string, size: number, above: number): Promise<boolean> {
   if (!(size > above)) return false;
   const byName = formatFromExtension(displayPath);
   const fh = await open(absPath, 'r');
@@ -83,7 +83,7 @@ export async function shouldStream(absPath: string, displayPath: string, size: n
     const head = new Uint8Array(STREAM_HEAD_BYTES);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const format = streamFormat(head.subarray(0, bytesRead));
-    return format !== undefined && formats.includes(format) && (byName === undefined || byName === format);
+    return format !== undefined && (byName === undefined || byName === format);
   } finally {
     await fh.close();
   }

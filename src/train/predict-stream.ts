@@ -1,6 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Piscina } from 'piscina';
-import { declaredLength, STREAM_FORMATS } from '../audio/decode.ts';
+import { declaredLength } from '../audio/decode.ts';
 import { BirdcallError, isFsFault } from '../errors.ts';
 import { toSpec } from '../pipeline/pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
@@ -152,7 +152,7 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
   }
   const { pipeline } = engine.predictor;
   const above = engine.options.streamAbove ?? predictStreamThreshold();
-  if (!whole && streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above, STREAM_FORMATS))) {
+  if (!whole && streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above))) {
     try {
       return await prepareStreamed(engine, source);
     } catch (error) {
