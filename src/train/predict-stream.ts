@@ -394,7 +394,7 @@ export interface PredictFilesOptions {
    * 1 runs everything here. Default 1. Predictions come out in input order either way.
    */
   jobs?: number;
-  /** WAV files larger than this many bytes stream (see EngineOptions). */
+  /** WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes stream (see EngineOptions). */
   streamAbove?: number;
   /** Seconds of audio per streamed window (default 60). */
   windowSeconds?: number;
