@@ -3,12 +3,11 @@ import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { declaredLength } from '../audio/decode.ts';
-import { StreamDeclined } from '../audio/stream.ts';
 import { asFsFault, BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
 import type { ItemOutput } from '../pipeline/pool-thread.ts';
 import type { PipelineRunner, RunSource } from '../pipeline/runner.ts';
-import { shouldStream } from '../pipeline/run-stream.ts';
+import { shouldStream, streamedOrWhole } from '../pipeline/run-stream.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
 import { checkRelativePath, resolveInside } from '../store/paths.ts';
@@ -154,18 +153,16 @@ async function writeSource(ctx: SourceContext, row: InputRow, base: OutputBase, 
  */
 async function writeStreamed(ctx: SourceContext, row: InputRow, base: OutputBase, abs: string, sourceSha256: string): Promise<Made> {
   const written = new Set<string>();
-  try {
-    return await writeSource(ctx, row, base, { path: row.path, absPath: abs }, sourceSha256, written);
-  } catch (err) {
-    if (!(err instanceof StreamDeclined)) throw err;
-  }
-  const kept = new Set<string>();
-  try {
-    const bytes = await readSource(abs, row.path, async () => readFileSync(abs));
-    return await writeSource(ctx, row, base, { path: row.path, bytes }, sourceSha256, kept);
-  } finally {
-    await removeOutputs(ctx.outDir, [...written].filter((rel) => !kept.has(rel)));
-  }
+  const whole = async (): Promise<Made> => {
+    const kept = new Set<string>();
+    try {
+      const bytes = await readSource(abs, row.path, async () => readFileSync(abs));
+      return await writeSource(ctx, row, base, { path: row.path, bytes }, sourceSha256, kept);
+    } finally {
+      await removeOutputs(ctx.outDir, [...written].filter((rel) => !kept.has(rel)));
+    }
+  };
+  return streamedOrWhole(() => writeSource(ctx, row, base, { path: row.path, absPath: abs }, sourceSha256, written), whole);
 }
 
 /** The source's absolute path and stat, refusing what is missing, not a file, or over --max-file-size. */

@@ -15,7 +15,7 @@
  */
 import { open } from 'node:fs/promises';
 import { openAudioStream, streamFormat, STREAM_HEAD_BYTES } from '../audio/decode.ts';
-import type { SampleStream } from '../audio/stream.ts';
+import { StreamDeclined, type SampleStream } from '../audio/stream.ts';
 import { formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
 import { ResampleStream, type ResampleParams } from '../audio/resample.ts';
@@ -87,6 +87,20 @@ export async function shouldStream(absPath: string, displayPath: string, size: n
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Runs `streamed`, and `whole` instead when the stream declines (StreamDeclined: a compressed file whose
+ * header, or a frame found part-way, says it must be read whole; see audio/stream.ts). `whole` undoes
+ * whatever the streamed attempt started. Other errors go through.
+ */
+export async function streamedOrWhole<T>(streamed: () => Promise<T>, whole: () => Promise<T>): Promise<T> {
+  try {
+    return await streamed();
+  } catch (error) {
+    if (!(error instanceof StreamDeclined)) throw error;
+  }
+  return whole();
 }
 
 export interface StreamResult {

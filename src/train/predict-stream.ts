@@ -5,8 +5,7 @@ import { BirdcallError, isFsFault } from '../errors.ts';
 import { toSpec } from '../pipeline/pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
-import { StreamDeclined } from '../audio/stream.ts';
-import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamPipelineOnFile, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
+import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamedOrWhole, streamPipelineOnFile, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
 import { pipelineWorkerPool } from '../pipeline/runner.ts';
 import { predictionSources, predictItems, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
 
@@ -150,15 +149,15 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
     if (error instanceof BirdcallError) throw error;
     throw notReadable(error, source.path);
   }
-  const { pipeline } = engine.predictor;
   const above = engine.options.streamAbove ?? predictStreamThreshold();
-  if (!whole && streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above))) {
-    try {
-      return await prepareStreamed(engine, source);
-    } catch (error) {
-      if (!(error instanceof StreamDeclined)) throw error;
-    }
+  if (!whole && streamShape(engine.predictor.pipeline) && (await shouldStream(source.abs, source.path, size, above))) {
+    return streamedOrWhole(() => prepareStreamed(engine, source), () => prepareWhole(engine, source));
   }
+  return prepareWhole(engine, source);
+}
+
+async function prepareWhole(engine: PredictEngine, source: PredictionSource): Promise<PreparedRecording> {
+  const { pipeline } = engine.predictor;
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(source.abs));
@@ -353,19 +352,22 @@ export async function predictRecordings(engine: PredictEngine, sources: AsyncIte
     if (started.skipped) continue;
     let sink: RecordingSink | undefined;
     try {
-      if (started.prepared === undefined) throw started.error;
-      try {
-        sink = await handlers.open(started.prepared);
-        for await (const rows of predictPrepared(engine, started.prepared, handlers.signal)) await sink.rows(rows);
-      } catch (error) {
-        if (!(error instanceof StreamDeclined)) throw error;
-        // Damage found part-way through a compressed stream: start again, read whole (see audio/stream.ts).
-        await sink?.abort();
-        const whole = await prepareRecording(engine, started.source, true);
-        sink = await handlers.open(whole);
-        for await (const rows of predictPrepared(engine, whole, handlers.signal)) await sink.rows(rows);
-      }
-      await sink.end();
+      const { prepared } = started;
+      if (prepared === undefined) throw started.error;
+      const predictInto = async (recording: PreparedRecording): Promise<RecordingSink> => {
+        sink = await handlers.open(recording);
+        for await (const rows of predictPrepared(engine, recording, handlers.signal)) await sink.rows(rows);
+        return sink;
+      };
+      // Damage found part-way through a compressed stream: start again, read whole (see audio/stream.ts).
+      const done = await streamedOrWhole(
+        () => predictInto(prepared),
+        async () => {
+          await sink?.abort();
+          return predictInto(await prepareRecording(engine, started.source, true));
+        },
+      );
+      await done.end();
     } catch (error) {
       await sink?.abort();
       handlers.signal?.throwIfAborted();
