@@ -14,7 +14,7 @@
  * bit; so every chunk, and every artifact made from it, is the in-memory path's exactly.
  */
 import { open } from 'node:fs/promises';
-import { openAudioStream, streamFormat, STREAM_HEAD_BYTES } from '../audio/decode.ts';
+import { openAudioStream, pcmBytes, streamFormat, STREAM_HEAD_BYTES } from '../audio/decode.ts';
 import { StreamDeclined, type SampleStream } from '../audio/stream.ts';
 import { formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
@@ -24,7 +24,10 @@ import { BirdcallError } from '../errors.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
 import { pipelineItem, runSteps, type PipelineItem, type WorkItem } from './run.ts';
 
-/** Sources above this many bytes stream (64 MiB: about 17 minutes of 32 kHz 16-bit mono). */
+/**
+ * Sources whose audio is above this many bytes as 16-bit PCM stream (64 MiB: about 17 minutes of 32 kHz
+ * mono; a WAV by its size, a compressed file by its decoded size, see pcmBytes).
+ */
 export const DEFAULT_STREAM_ABOVE = 64 * 2 ** 20;
 
 /** Environment variable overriding the threshold: a number of bytes, or `off` to never stream. */
@@ -70,20 +73,28 @@ export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined
 }
 
 /**
- * Whether a file on disk should stream (in convert and predict alike): larger than `above` bytes, of a
- * format that streams by its content (streamFormat: any of STREAM_FORMATS), and named as that format or
- * not as audio at all (a mislabelled file gets decode's "the extension says..." warning on the in-memory
- * path; streaming it would drop that warning).
+ * No file we stream holds more 16-bit PCM than this many times its bytes (MP3 at 32 kb/s of 48 kHz stereo:
+ * 48), so smaller files are not even opened.
+ */
+const MAX_EXPANSION = 64;
+
+/**
+ * Whether a file on disk should stream (in convert and predict alike): its audio above `above` bytes as
+ * 16-bit PCM (pcmBytes: a WAV's size, a compressed file's decoded size), of a format that streams by its
+ * content (streamFormat: any of STREAM_FORMATS), and named as that format or not as audio at all (a
+ * mislabelled file gets decode's "the extension says..." warning on the in-memory path; streaming it
+ * would drop that warning).
  */
 export async function shouldStream(absPath: string, displayPath: string, size: number, above: number): Promise<boolean> {
-  if (!(size > above)) return false;
+  if (!(size * MAX_EXPANSION > above)) return false;
   const byName = formatFromExtension(displayPath);
   const fh = await open(absPath, 'r');
   try {
     const head = new Uint8Array(STREAM_HEAD_BYTES);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const format = streamFormat(head.subarray(0, bytesRead));
-    return format !== undefined && (byName === undefined || byName === format);
+    if (format === undefined || (byName !== undefined && byName !== format)) return false;
+    return (pcmBytes(head.subarray(0, bytesRead), size) ?? size) > above;
   } finally {
     await fh.close();
   }

@@ -22,7 +22,8 @@ import { predictionSources, predictItems, type ChunkPrediction, type PredictionS
  */
 
 /**
- * Predict streams WAVs above 16 MiB (8 min of 16-bit mono at 16 kHz, 4 min at 32 kHz) unless
+ * Predict streams recordings above 16 MiB of 16-bit PCM (8 min of mono at 16 kHz, 4 min at 32 kHz; a WAV
+ * by its size, a compressed file by its decoded size: see pcmBytes) unless
  * BIRDCALL_STREAM_ABOVE says otherwise: lower than convert's 64 MiB because a whole file in predict is
  * held by a worker and again as model inputs (a 10-minute file: 690 MB peak read whole, 410 MB streamed,
  * same CPU time; figures in the report of issue 20).
@@ -37,7 +38,10 @@ export function predictStreamThreshold(env: NodeJS.ProcessEnv = process.env): nu
 export interface EngineOptions {
   /** Pipeline worker threads; 1 runs everything in this thread. */
   jobs: number;
-  /** WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
+  /**
+   * WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger than this many bytes as 16-bit PCM (a WAV's
+   * size) stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB).
+   */
   streamAbove?: number;
   /** Chunks run through the model at a time (default 32). */
   batchSize?: number;
@@ -64,8 +68,9 @@ export interface PredictEngine {
  * @param predictor - from `loadPredictor`.
  * @param options - `jobs` (pipeline worker threads; 1 runs everything in this thread), `batchSize` (chunks
  *   through the model at a time, default 32), `tta` (time-shifted copies averaged, default 1: none),
- *   `streamAbove` (WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes are read a window at a
- *   time; default the BIRDCALL_STREAM_ABOVE environment variable, else 16 MiB) and `windowSeconds` (seconds of
+ *   `streamAbove` (WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger than this many bytes as
+ *   16-bit PCM, a WAV's size, are read a window at a time; default the BIRDCALL_STREAM_ABOVE environment
+ *   variable, else 16 MiB) and `windowSeconds` (seconds of
  *   audio per streamed window, rounded down to whole chunks; default 60). Streamed or read whole, a recording
  *   gives the same predictions.
  * @returns the engine; nothing runs until `predictRecordings` is called. Never throws.
@@ -396,7 +401,7 @@ export interface PredictFilesOptions {
    * 1 runs everything here. Default 1. Predictions come out in input order either way.
    */
   jobs?: number;
-  /** WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes stream (see EngineOptions). */
+  /** Files whose audio is larger than this many bytes as 16-bit PCM stream (see EngineOptions). */
   streamAbove?: number;
   /** Seconds of audio per streamed window (default 60). */
   windowSeconds?: number;

@@ -3,12 +3,14 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { pcmBytes, STREAM_HEAD_BYTES } from '../../src/audio/decode.ts';
 import { StreamDeclined } from '../../src/audio/stream.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { processSource, type SourceContext } from '../../src/batch/convert-file.ts';
 import { convert } from '../../src/batch/convert.ts';
 import { BirdcallError } from '../../src/errors.ts';
 import { pipelineHash, resolvePipeline } from '../../src/pipeline/pipeline.ts';
+import { shouldStream } from '../../src/pipeline/run-stream.ts';
 import { createRunner, type PipelineRunner, type RunResult } from '../../src/pipeline/runner.ts';
 import type { ItemOutput } from '../../src/pipeline/pool-thread.ts';
 import type { InputRow } from '../../src/store/manifest-types.ts';
@@ -246,6 +248,20 @@ describe.skipIf(!HAVE_SOX)(`convert streams compressed sources (${HAVE_SOX ? 'so
       await expect(processSource({ ...ctx, run: spy.runner }, row, outputBaseFor(row, new Map())), name).rejects.toMatchObject({ code: 'FILE_TOO_LONG' });
       // Read whole, the header's length refuses it before the pipeline runs.
       expect(spy.log.calls, name).toEqual([]);
+    }
+  });
+
+  it('measures a file by its audio as 16-bit PCM: a compressed file streams by its decoded size, not its bytes', async () => {
+    const pcm = SECONDS * RATE * 2; // 4.8 MB: the size of the source WAV's samples
+    for (const name of [FILES.ogg, FILES.flac, FILES.mp3]) {
+      const path = join(input, 'amecro', name);
+      const size = statSync(path).size;
+      const head = readFileSync(path).subarray(0, STREAM_HEAD_BYTES);
+      // FLAC from STREAMINFO, exactly; Ogg and MP3 from the head's pages or frames, within 15 %.
+      expect(Math.abs(pcmBytes(head, size)! / pcm - 1), name).toBeLessThan(name === FILES.flac ? 1e-9 : 0.15);
+      // The Ogg (0.67 MB), the MP3 (0.59 MB) and the FLAC (3.5 MB) all stream above 4 MB, none above 6 MB.
+      expect(await shouldStream(path, `amecro/${name}`, size, 4e6), name).toBe(true);
+      expect(await shouldStream(path, `amecro/${name}`, size, 6e6), name).toBe(false);
     }
   });
 
