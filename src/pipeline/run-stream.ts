@@ -73,12 +73,6 @@ export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined
 }
 
 /**
- * No file we stream holds more 16-bit PCM than this many times its bytes (MP3 at 32 kb/s of 48 kHz stereo:
- * 48), so smaller files are not even opened.
- */
-const MAX_EXPANSION = 64;
-
-/**
  * Whether a file on disk should stream (in convert and predict alike): its audio above `above` bytes as
  * 16-bit PCM (pcmBytes: a WAV's size, a compressed file's decoded size), of a format that streams by its
  * content (streamFormat: any of STREAM_FORMATS), and named as that format or not as audio at all (a
@@ -86,8 +80,10 @@ const MAX_EXPANSION = 64;
  * would drop that warning).
  */
 export async function shouldStream(absPath: string, displayPath: string, size: number, above: number): Promise<boolean> {
-  if (!(size * MAX_EXPANSION > above)) return false;
   const byName = formatFromExtension(displayPath);
+  // Only WAV content streams under a .wav name, and a WAV is measured by its size: no need to open it. A
+  // compressed file may hold any amount of audio per byte (a FLAC of near-silence), so it is opened.
+  if (!(size > above) && (byName === 'wav' || above === Infinity)) return false;
   const fh = await open(absPath, 'r');
   try {
     const head = new Uint8Array(STREAM_HEAD_BYTES);
