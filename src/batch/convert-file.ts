@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
-import { openWavStream, parseWavHeader } from '../audio/wav.ts';
+import { declaredLength } from '../audio/decode.ts';
 import { asFsFault, BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
 import type { ItemOutput } from '../pipeline/pool-thread.ts';
-import type { PipelineRunner } from '../pipeline/runner.ts';
-import { shouldStream } from '../pipeline/run-stream.ts';
+import type { PipelineRunner, RunSource } from '../pipeline/runner.ts';
+import { shouldStream, streamedOrWhole } from '../pipeline/run-stream.ts';
 import { writeFileAtomic } from '../store/atomic.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
 import { checkRelativePath, resolveInside } from '../store/paths.ts';
@@ -89,22 +89,17 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     return { outcome: 'skipped', state: previous };
   }
 
-  const duration = bytes
-    ? probeDuration(bytes, row.path, ctx.maxDuration)
-    : checkDuration(await openWavStream(abs).then((wav) => wav.info.durationSeconds, () => undefined), row.path, ctx.maxDuration);
-  const result = await ctx.run.run(bytes ? { path: row.path, bytes } : { path: row.path, absPath: abs });
-
-  const rows: OutputRow[] = [];
-  // Streamed items arrive one at a time and are written as they come: only the rows are kept.
-  for await (const item of result.items) rows.push(await writeItem(ctx, row, base, item, sourceSha256));
-  const lastEnd = rows.reduce((end, r) => Math.max(end, r.endSeconds), 0);
-
-  if (!bytes) {
+  const made = bytes
+    ? await writeSource(ctx, row, base, { path: row.path, bytes }, sourceSha256)
+    : await writeStreamed(ctx, row, base, abs, sourceSha256);
+  if (stream) {
     const after = await stat(abs);
     if (after.size !== info.size || after.mtimeMs !== info.mtimeMs) {
       throw new BirdcallError('SOURCE_CHANGED', 'the file changed while it was converted; run again', row.path);
     }
   }
+  const { rows, duration } = made;
+  const lastEnd = rows.reduce((end, r) => Math.max(end, r.endSeconds), 0);
   const state: SourceState = {
     format: 1,
     input: row,
@@ -112,15 +107,62 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     pipelineHash: ctx.pipelineHash,
     birdcallVersion: ctx.birdcallVersion,
     outputBase: base,
-    // Only WAV headers give the duration before decoding; for the other formats the end of the last chunk
-    // does (a lower bound when a quality check dropped the last chunks).
+    // The header's length (see declaredLength); without one, the end of the last chunk (a lower bound when
+    // a quality check dropped the last chunks).
     audioSeconds: duration ?? (rows.length > 0 ? lastEnd : undefined),
     rows,
-    warnings: result.warnings,
+    warnings: made.warnings,
   };
   await ctx.store.write(state);
   const stale = previous && statePathsSafe(previous) ? staleOutputs(previous, rows) : undefined;
   return stale ? { outcome: 'converted', state, stale } : { outcome: 'converted', state };
+}
+
+/** What the pipeline made of a source, all written: its rows, warnings and the length its header declares. */
+interface Made {
+  rows: OutputRow[];
+  warnings: string[];
+  duration: number | undefined;
+}
+
+/**
+ * Runs the pipeline on a source and writes each item as it comes (a streamed source's items are made one
+ * window at a time: only the rows are kept), adding every output to `written`. A source longer than
+ * maxDuration is refused from its header's length, before any output.
+ */
+async function writeSource(ctx: SourceContext, row: InputRow, base: OutputBase, source: RunSource, sourceSha256: string, written?: Set<string>): Promise<Made> {
+  // Bytes in hand: their header's length is checked before the pipeline runs. A stream reads its header
+  // when opened, before any sample.
+  const declared = 'bytes' in source ? checkDuration(declaredLength(source.bytes)?.durationSeconds, row.path, ctx.maxDuration) : undefined;
+  const result = await ctx.run.run(source);
+  const duration = declared ?? checkDuration(result.info?.durationSeconds, row.path, ctx.maxDuration);
+  const rows: OutputRow[] = [];
+  for await (const item of result.items) {
+    const out = await writeItem(ctx, row, base, item, sourceSha256);
+    for (const rel of Object.values(out.outputs)) written?.add(rel);
+    rows.push(out);
+  }
+  return { rows, warnings: result.warnings, duration };
+}
+
+/**
+ * A source given by its file, streamed. A compressed stream may decline (StreamDeclined: at its header, or
+ * part-way, after items were written): the source is then converted again from the whole file, and what
+ * the streamed attempt wrote that the whole-file run does not list (all of it, if that run fails) is
+ * removed, so the outcome is exactly the whole-file run's.
+ */
+async function writeStreamed(ctx: SourceContext, row: InputRow, base: OutputBase, abs: string, sourceSha256: string): Promise<Made> {
+  const written = new Set<string>();
+  const whole = async (): Promise<Made> => {
+    const kept = new Set<string>();
+    try {
+      const bytes = await readSource(abs, row.path, async () => readFileSync(abs));
+      return await writeSource(ctx, row, base, { path: row.path, bytes }, sourceSha256, kept);
+    } finally {
+      await removeOutputs(ctx.outDir, [...written].filter((rel) => !kept.has(rel)));
+    }
+  };
+  return streamedOrWhole(() => writeSource(ctx, row, base, { path: row.path, absPath: abs }, sourceSha256, written), whole);
 }
 
 /** The source's absolute path and stat, refusing what is missing, not a file, or over --max-file-size. */
@@ -232,20 +274,6 @@ function checkArtifact(artifact: Artifact, seen: Record<string, string>, source:
   if (artifact.name in seen) {
     throw new BirdcallError('ARTIFACT_INVALID', `two artifacts named "${artifact.name}" for one chunk; give each output block its own name`, source);
   }
-}
-
-/**
- * The source's duration from its WAV header (no samples decoded), enforcing maxDuration. A header we
- * cannot read is left to the pipeline's decoder, which reports it properly.
- */
-function probeDuration(bytes: Uint8Array, path: string, maxDuration: number | undefined): number | undefined {
-  let seconds: number;
-  try {
-    seconds = parseWavHeader(bytes, path).durationSeconds;
-  } catch {
-    return undefined;
-  }
-  return checkDuration(seconds, path, maxDuration);
 }
 
 function checkDuration(seconds: number | undefined, path: string, maxDuration: number | undefined): number | undefined {

@@ -39,8 +39,10 @@ export interface ConvertOptions {
   /** Refuse sources larger than this many bytes (per-file error FILE_TOO_LARGE). */
   maxFileSize?: number;
   /**
-   * WAV sources larger than this many bytes are streamed window by window instead of read whole (bounded
-   * memory; same outputs). Default: BIRDCALL_STREAM_ABOVE, else 64 MiB (see run-stream.ts).
+   * WAV, FLAC, Ogg Vorbis and MP3 sources whose audio is larger than this many bytes as 16-bit PCM (a WAV's
+   * size; a compressed file's decoded size) are streamed window by window instead of read whole (bounded
+   * memory; same outputs; a compressed file found damaged part-way is converted again whole). Default:
+   * BIRDCALL_STREAM_ABOVE, else 64 MiB (see run-stream.ts).
    */
   streamAbove?: number;
   onProgress?: (progress: ConvertProgress) => void;
@@ -104,8 +106,8 @@ function checkOptions(options: ConvertOptions): number {
  *
  * @param options - `input` (folder or CSV path), `outDir`, `pipeline` (resolved), `jobs` (worker threads,
  *   default all cores; 1 runs in-process), `maxDuration` (seconds), `maxFileSize` (bytes), `streamAbove`
- *   (bytes; WAVs above it stream in bounded memory, default 64 MiB), `fsync`, `filter` (which input rows),
- *   `onProgress`, `signal` and `graceSeconds` (stop early, resumably).
+ *   (bytes of 16-bit PCM; WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger stream in bounded
+ *   memory, default 64 MiB), `fsync`, `filter` (which input rows), `onProgress`, `signal` and `graceSeconds` (stop early, resumably).
  * @returns counts (files, converted, skipped, failed, chunks), the errors, and the paths written.
  * @throws BirdcallError INTERRUPTED when `signal` stopped it; an FsFaultError (code ENOSPC, EACCES, EROFS,
  *   EMFILE…) naming the file when the machine cannot go on. Either way a re-run resumes.

@@ -80,7 +80,7 @@ function report(summary: ConvertSummary): string {
 export function register(program: Command): void {
   program
     .command('convert')
-    .description('run a pipeline over a folder of WAVs or a manifest CSV: images/npy per chunk, manifest.csv, errors.csv')
+    .description('run a pipeline over a folder of recordings (WAV, FLAC, Ogg, MP3) or a manifest CSV: images/npy per chunk, manifest.csv, errors.csv')
     .argument('<input>', 'a folder (label = parent folder name), a BirdCLEF train_metadata.csv or a birdcalls manifest.csv')
     .requiredOption('-o, --out <dir>', 'output folder')
     .option('--recipe <name>', `a recipe's pipeline, recorded as ${RECIPE_FILE} so train takes its training settings (default: ${DEFAULT_RECIPE}; \`birdcall recipes\` lists them)`)
@@ -89,7 +89,7 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'worker threads for the CPU work; 1 runs in-process (default: all cores)')
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
-    .option('--stream-above <size>', 'stream WAV files larger than this instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
+    .option('--stream-above <size>', 'stream WAV, FLAC, Ogg and MP3 files whose audio is larger than this as 16-bit PCM (a WAV\'s size) instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
     .option('--grace <seconds>', 'on SIGINT/SIGTERM: seconds the files in progress get to finish (default 10); a second signal stops at once')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
     .option('--no-progress', 'no progress output')

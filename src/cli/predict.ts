@@ -100,7 +100,7 @@ export function register(program: Command): void {
     .option('--jobs <n>', 'worker threads for the pipeline (decode, mel, image) while the main thread runs the model; 1 runs everything in-process (default: all cores)')
     .option('--pool <mean|max>', "with -o FILE.csv: also write one row per recording after its chunks: row_id = the file stem, each class the mean (or max) of its chunks'")
     .option('--tta <n>', 'average n time-shifted copies of each chunk (default: 1, none)')
-    .option('--stream-above <size>', 'stream WAV, FLAC, Ogg Vorbis and MP3 files larger than this instead of reading them whole (bounded memory, same predictions): bytes or 16MiB (default 16MiB)')
+    .option('--stream-above <size>', 'stream WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger than this as 16-bit PCM (a WAV\'s size) instead of reading them whole (bounded memory, same predictions): bytes or 16MiB (default 16MiB)')
     .option('--shard <K/N|auto>', 'with -o DIR: predict only shard K of N (from 0) of the input (auto: from Kubernetes/Slurm job-array variables); `birdcall manifest merge OUT DIR…` joins the shard folders')
     .option('--no-progress', 'no progress output')
     .action(async (input: string, flags: PredictFlags) => {

@@ -41,7 +41,7 @@ export function register(program: Command): void {
     .option('--stalled-interval <ms>', 'how often to look for jobs of dead workers (default: the lock duration)')
     .option('--input-root <dir>', "where the input's files are on this machine, if not at the enqueuer's path")
     .option('--fsync', 'flush every output to disk before its rename')
-    .option('--stream-above <size>', 'stream WAV files larger than this instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
+    .option('--stream-above <size>', 'stream WAV, FLAC, Ogg and MP3 files whose audio is larger than this as 16-bit PCM (a WAV\'s size) instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
     .option('--grace <seconds>', 'on SIGTERM/SIGINT, how long the files in hand may take before they go back to the queue (default 10)')
     .option('--verbose', 'one line per file on stderr')
     .action(async (flags: WorkerFlags) => {

@@ -63,9 +63,10 @@ export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z
    */
   version?: string;
   /**
-   * The part this block can play in the streaming runner (run-stream.ts), which takes a long WAV file
-   * through `decode -> [resample] -> chunk -> ...` in bounded memory by doing those steps itself, window by
-   * window, with the step's params: 'decode' reads WAV blocks, mixed to mono ({ maxSeconds }); 'resample'
+   * The part this block can play in the streaming runner (run-stream.ts), which takes a long audio file
+   * (WAV, FLAC, Ogg Vorbis, MP3) through `decode -> [resample] -> chunk -> ...` in bounded memory by doing
+   * those steps itself, window by window, with the step's params: 'decode' reads blocks of the file, mixed
+   * to mono ({ maxSeconds }); 'resample'
    * resamples each window with a margin (resampleParams); 'chunk' plans the chunks from the length
    * (chunkParams). Declare it only for a block that computes exactly that. Unset: the block sees whole
    * values, and a pipeline with it before chunk is never streamed.

@@ -1,11 +1,11 @@
 /**
- * The streaming runner: a long recording (a WAV; in predict a FLAC, Ogg Vorbis or MP3 too, see
- * audio/stream.ts) through `decode -> [resample] -> chunk -> ...` without ever holding the
- * whole recording. runPipelineOnFile decodes the file whole, which for a 60-minute recording means the file
- * bytes, the decoded samples and the resampled samples all at once (over a gigabyte at 48 kHz). Here the
- * chunk plan comes from the header's frame count, and the audio goes through in windows of whole chunks:
- * each window is decoded, resampled if asked, cut into its chunks, and each chunk runs the remaining steps
- * through the same code runPipelineOnFile uses (runSteps). Items come out in the same order, with the same
+ * The streaming runner: a long recording (a WAV, FLAC, Ogg Vorbis or MP3, see audio/stream.ts) through
+ * `decode -> [resample] -> chunk -> ...` without ever holding the whole recording. runPipelineOnFile decodes
+ * the file whole, which for a 60-minute recording means the file bytes, the decoded samples and the
+ * resampled samples all at once (over a gigabyte at 48 kHz). Here the chunk plan comes from the header's
+ * frame count, and the audio goes through in windows of whole chunks: each window is decoded, resampled if
+ * asked, cut into its chunks, and each chunk runs the remaining steps through the same code
+ * runPipelineOnFile uses (runSteps). Items come out in the same order, with the same
  * offsets and artifacts; memory stays at one window whatever the length.
  *
  * Exactness: decoding gives the same samples (a stream's blocks equal toMono(decodeAudio(file))). Chunk
@@ -14,8 +14,8 @@
  * bit; so every chunk, and every artifact made from it, is the in-memory path's exactly.
  */
 import { open } from 'node:fs/promises';
-import { openAudioStream, streamFormat, STREAM_HEAD_BYTES, type StreamFormat } from '../audio/decode.ts';
-import type { SampleStream } from '../audio/stream.ts';
+import { openAudioStream, pcmBytes, streamFormat, STREAM_HEAD_BYTES } from '../audio/decode.ts';
+import { StreamDeclined, type SampleStream } from '../audio/stream.ts';
 import { formatFromExtension } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
 import { ResampleStream, type ResampleParams } from '../audio/resample.ts';
@@ -24,7 +24,10 @@ import { BirdcallError } from '../errors.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
 import { pipelineItem, runSteps, type PipelineItem, type WorkItem } from './run.ts';
 
-/** Sources above this many bytes stream (64 MiB: about 17 minutes of 32 kHz 16-bit mono). */
+/**
+ * Sources whose audio is above this many bytes as 16-bit PCM stream (64 MiB: about 17 minutes of 32 kHz
+ * mono; a WAV by its size, a compressed file by its decoded size, see pcmBytes).
+ */
 export const DEFAULT_STREAM_ABOVE = 64 * 2 ** 20;
 
 /** Environment variable overriding the threshold: a number of bytes, or `off` to never stream. */
@@ -70,23 +73,41 @@ export function streamShape(resolved: ResolvedPipeline): StreamShape | undefined
 }
 
 /**
- * Whether a file on disk should stream: larger than `above` bytes, one of `formats` by content (default WAV
- * only, what convert streams; predict passes every format openAudioStream reads; see
- * streamFormat), and named as that format or not as audio at all (a mislabelled file gets decode's "the
- * extension says..." warning on the in-memory path; streaming it would drop that warning).
+ * Whether a file on disk should stream (in convert and predict alike): its audio above `above` bytes as
+ * 16-bit PCM (pcmBytes: a WAV's size, a compressed file's decoded size), of a format that streams by its
+ * content (streamFormat: any of STREAM_FORMATS), and named as that format or not as audio at all (a
+ * mislabelled file gets decode's "the extension says..." warning on the in-memory path; streaming it
+ * would drop that warning).
  */
-export async function shouldStream(absPath: string, displayPath: string, size: number, above: number, formats: readonly StreamFormat[] = ['wav']): Promise<boolean> {
-  if (!(size > above)) return false;
+export async function shouldStream(absPath: string, displayPath: string, size: number, above: number): Promise<boolean> {
   const byName = formatFromExtension(displayPath);
+  // Only WAV content streams under a .wav name, and a WAV is measured by its size: no need to open it. A
+  // compressed file may hold any amount of audio per byte (a FLAC of near-silence), so it is opened.
+  if (!(size > above) && (byName === 'wav' || above === Infinity)) return false;
   const fh = await open(absPath, 'r');
   try {
     const head = new Uint8Array(STREAM_HEAD_BYTES);
     const { bytesRead } = await fh.read(head, 0, head.length, 0);
     const format = streamFormat(head.subarray(0, bytesRead));
-    return format !== undefined && formats.includes(format) && (byName === undefined || byName === format);
+    if (format === undefined || (byName !== undefined && byName !== format)) return false;
+    return (pcmBytes(head.subarray(0, bytesRead), size) ?? size) > above;
   } finally {
     await fh.close();
   }
+}
+
+/**
+ * Runs `streamed`, and `whole` instead when the stream declines (StreamDeclined: a compressed file whose
+ * header, or a frame found part-way, says it must be read whole; see audio/stream.ts). `whole` undoes
+ * whatever the streamed attempt started. Other errors go through.
+ */
+export async function streamedOrWhole<T>(streamed: () => Promise<T>, whole: () => Promise<T>): Promise<T> {
+  try {
+    return await streamed();
+  } catch (error) {
+    if (!(error instanceof StreamDeclined)) throw error;
+  }
+  return whole();
 }
 
 export interface StreamResult {

@@ -16,6 +16,8 @@ export interface RunResult {
   items: Iterable<ItemOutput> | AsyncIterable<ItemOutput>;
   /** Every warning, once each; complete once `items` is exhausted. */
   warnings: string[];
+  /** A streamed source's header, read before any item: its length is known before any output is made. */
+  info?: { sampleRate: number; durationSeconds: number };
 }
 
 /** Runs one pipeline on sources: in this thread, in a pool of threads, or streamed from disk. */
@@ -54,8 +56,10 @@ export function poolRunner(pipeline: ResolvedPipeline, threads: number): Runner 
 }
 
 /**
- * A WAV file streamed from disk in bounded memory, in this thread (run-stream.ts): for pipelines whose
- * first blocks declare `streamAs` decode [-> resample] -> chunk. The source must be given by its file.
+ * An audio file streamed from disk in bounded memory, in this thread (run-stream.ts): for pipelines whose
+ * first blocks declare `streamAs` decode [-> resample] -> chunk. The source must be given by its file. A
+ * compressed file may reject with StreamDeclined, at its header or part-way through `items`: the caller
+ * then runs it again whole.
  */
 export function streamingRunner(pipeline: ResolvedPipeline): Runner {
   if (!streamShape(pipeline)) throw new TypeError('streamingRunner: the pipeline does not start with decode [-> resample] -> chunk');
@@ -74,15 +78,15 @@ export function streamingRunner(pipeline: ResolvedPipeline): Runner {
  */
 export interface PipelineRunner extends Runner {
   /**
-   * Set when the pipeline can stream: WAV sources larger than this many bytes should be given by their file,
-   * never read whole. Unset: give every source by its bytes.
+   * Set when the pipeline can stream: sources larger than this many bytes in a format that streams (see
+   * shouldStream) should be given by their file, never read whole. Unset: give every source by its bytes.
    */
   readonly streamAbove?: number;
 }
 
 /**
- * Runs the pipeline in this thread, or in a pool of `threads` worker threads, and streams long WAV files
- * when the pipeline can. Streamed sources run in the calling thread whatever this chooses: their memory
+ * Runs the pipeline in this thread, or in a pool of `threads` worker threads, and streams long audio files
+ * (WAV, FLAC, Ogg Vorbis, MP3) when the pipeline can. Streamed sources run in the calling thread whatever this chooses: their memory
  * stays bounded only if nobody copies their samples to a worker.
  */
 export function createRunner(

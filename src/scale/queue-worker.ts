@@ -53,7 +53,7 @@ export interface RunWorkerOptions {
   /** The input root on this machine, when it is mounted elsewhere than on the enqueuer's. */
   inputRoot?: string;
   fsync?: boolean;
-  /** WAV sources above this many bytes stream from disk, as in convert (default BIRDCALL_STREAM_ABOVE or 64 MiB). */
+  /** Sources whose audio is above this many bytes as 16-bit PCM stream from disk, as in convert (default BIRDCALL_STREAM_ABOVE or 64 MiB). */
   streamAbove?: number;
   /** Abort to stop: no new jobs, then the grace. */
   signal?: AbortSignal;

@@ -1,12 +1,11 @@
 import { readFile, stat } from 'node:fs/promises';
 import type { Piscina } from 'piscina';
-import { declaredLength, STREAM_FORMATS } from '../audio/decode.ts';
+import { declaredLength } from '../audio/decode.ts';
 import { BirdcallError, isFsFault } from '../errors.ts';
 import { toSpec } from '../pipeline/pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
-import { StreamDeclined } from '../audio/stream.ts';
-import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamPipelineOnFile, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
+import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamedOrWhole, streamPipelineOnFile, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
 import { pipelineWorkerPool } from '../pipeline/runner.ts';
 import { predictionSources, predictItems, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
 
@@ -23,7 +22,8 @@ import { predictionSources, predictItems, type ChunkPrediction, type PredictionS
  */
 
 /**
- * Predict streams WAVs above 16 MiB (8 min of 16-bit mono at 16 kHz, 4 min at 32 kHz) unless
+ * Predict streams recordings above 16 MiB of 16-bit PCM (8 min of mono at 16 kHz, 4 min at 32 kHz; a WAV
+ * by its size, a compressed file by its decoded size: see pcmBytes) unless
  * BIRDCALL_STREAM_ABOVE says otherwise: lower than convert's 64 MiB because a whole file in predict is
  * held by a worker and again as model inputs (a 10-minute file: 690 MB peak read whole, 410 MB streamed,
  * same CPU time; figures in the report of issue 20).
@@ -38,7 +38,10 @@ export function predictStreamThreshold(env: NodeJS.ProcessEnv = process.env): nu
 export interface EngineOptions {
   /** Pipeline worker threads; 1 runs everything in this thread. */
   jobs: number;
-  /** WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB). */
+  /**
+   * WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger than this many bytes as 16-bit PCM (a WAV's
+   * size) stream (default: BIRDCALL_STREAM_ABOVE, else 16 MiB).
+   */
   streamAbove?: number;
   /** Chunks run through the model at a time (default 32). */
   batchSize?: number;
@@ -65,8 +68,9 @@ export interface PredictEngine {
  * @param predictor - from `loadPredictor`.
  * @param options - `jobs` (pipeline worker threads; 1 runs everything in this thread), `batchSize` (chunks
  *   through the model at a time, default 32), `tta` (time-shifted copies averaged, default 1: none),
- *   `streamAbove` (WAV, FLAC, Ogg Vorbis and MP3 files larger than this many bytes are read a window at a
- *   time; default the BIRDCALL_STREAM_ABOVE environment variable, else 16 MiB) and `windowSeconds` (seconds of
+ *   `streamAbove` (WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger than this many bytes as
+ *   16-bit PCM, a WAV's size, are read a window at a time; default the BIRDCALL_STREAM_ABOVE environment
+ *   variable, else 16 MiB) and `windowSeconds` (seconds of
  *   audio per streamed window, rounded down to whole chunks; default 60). Streamed or read whole, a recording
  *   gives the same predictions.
  * @returns the engine; nothing runs until `predictRecordings` is called. Never throws.
@@ -150,15 +154,15 @@ export async function prepareRecording(engine: PredictEngine, source: Prediction
     if (error instanceof BirdcallError) throw error;
     throw notReadable(error, source.path);
   }
-  const { pipeline } = engine.predictor;
   const above = engine.options.streamAbove ?? predictStreamThreshold();
-  if (!whole && streamShape(pipeline) && (await shouldStream(source.abs, source.path, size, above, STREAM_FORMATS))) {
-    try {
-      return await prepareStreamed(engine, source);
-    } catch (error) {
-      if (!(error instanceof StreamDeclined)) throw error;
-    }
+  if (!whole && streamShape(engine.predictor.pipeline) && (await shouldStream(source.abs, source.path, size, above))) {
+    return streamedOrWhole(() => prepareStreamed(engine, source), () => prepareWhole(engine, source));
   }
+  return prepareWhole(engine, source);
+}
+
+async function prepareWhole(engine: PredictEngine, source: PredictionSource): Promise<PreparedRecording> {
+  const { pipeline } = engine.predictor;
   let bytes: Uint8Array;
   try {
     bytes = new Uint8Array(await readFile(source.abs));
@@ -353,19 +357,22 @@ export async function predictRecordings(engine: PredictEngine, sources: AsyncIte
     if (started.skipped) continue;
     let sink: RecordingSink | undefined;
     try {
-      if (started.prepared === undefined) throw started.error;
-      try {
-        sink = await handlers.open(started.prepared);
-        for await (const rows of predictPrepared(engine, started.prepared, handlers.signal)) await sink.rows(rows);
-      } catch (error) {
-        if (!(error instanceof StreamDeclined)) throw error;
-        // Damage found part-way through a compressed stream: start again, read whole (see audio/stream.ts).
-        await sink?.abort();
-        const whole = await prepareRecording(engine, started.source, true);
-        sink = await handlers.open(whole);
-        for await (const rows of predictPrepared(engine, whole, handlers.signal)) await sink.rows(rows);
-      }
-      await sink.end();
+      const { prepared } = started;
+      if (prepared === undefined) throw started.error;
+      const predictInto = async (recording: PreparedRecording): Promise<RecordingSink> => {
+        sink = await handlers.open(recording);
+        for await (const rows of predictPrepared(engine, recording, handlers.signal)) await sink.rows(rows);
+        return sink;
+      };
+      // Damage found part-way through a compressed stream: start again, read whole (see audio/stream.ts).
+      const done = await streamedOrWhole(
+        () => predictInto(prepared),
+        async () => {
+          await sink?.abort();
+          return predictInto(await prepareRecording(engine, started.source, true));
+        },
+      );
+      await done.end();
     } catch (error) {
       await sink?.abort();
       handlers.signal?.throwIfAborted();
@@ -394,7 +401,7 @@ export interface PredictFilesOptions {
    * 1 runs everything here. Default 1. Predictions come out in input order either way.
    */
   jobs?: number;
-  /** WAV files larger than this many bytes stream (see EngineOptions). */
+  /** Files whose audio is larger than this many bytes as 16-bit PCM stream (see EngineOptions). */
   streamAbove?: number;
   /** Seconds of audio per streamed window (default 60). */
   windowSeconds?: number;
