@@ -3,6 +3,7 @@ import { createReadStream, readFileSync, statSync, type Stats } from 'node:fs';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { join, posix } from 'node:path';
 import { declaredLength } from '../audio/decode.ts';
+import { openWavStream } from '../audio/wav.ts';
 import { asFsFault, BirdcallError } from '../errors.ts';
 import type { Artifact } from '../pipeline/block.ts';
 import type { ItemOutput } from '../pipeline/pool-thread.ts';
@@ -131,9 +132,14 @@ interface Made {
  * maxDuration is refused from its header's length, before any output.
  */
 async function writeSource(ctx: SourceContext, row: InputRow, base: OutputBase, source: RunSource, sourceSha256: string, written?: Set<string>): Promise<Made> {
-  // Bytes in hand: their header's length is checked before the pipeline runs. A stream reads its header
-  // when opened, before any sample.
-  const declared = 'bytes' in source ? checkDuration(declaredLength(source.bytes)?.durationSeconds, row.path, ctx.maxDuration) : undefined;
+  // The header's length is checked before the pipeline runs: from the bytes in hand, or for a WAV on disk
+  // from its header alone (its stream first counts a float file's non-finite samples, a pass over the whole
+  // file). Other streams read their header when opened, before any sample.
+  const declared = checkDuration(
+    'bytes' in source ? declaredLength(source.bytes)?.durationSeconds : await openWavStream(source.absPath).then((wav) => wav.info.durationSeconds, () => undefined),
+    row.path,
+    ctx.maxDuration,
+  );
   const result = await ctx.run.run(source);
   const duration = declared ?? checkDuration(result.info?.durationSeconds, row.path, ctx.maxDuration);
   const rows: OutputRow[] = [];
