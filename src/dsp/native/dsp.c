@@ -183,6 +183,13 @@ static inline V high_words(V x) { return wasm_i32x4_shuffle(x, x, 1, 3, 1, 3); }
 /* An i32 mask in lanes 0 and 1 widened to an f64-lane mask. */
 static inline V wide_mask(V m) { return wasm_i64x2_extend_low_i32x4(m); }
 
+/* K[first] + z (K[first + 1] + z (... + z K[last])), in fdlibm's order of operations. */
+static inline V horner(const V *K, V z, int first, int last) {
+  V r = K[last];
+  for (int i = last - 1; i >= first; i--) r = wasm_f64x2_add(K[i], wasm_f64x2_mul(z, r));
+  return r;
+}
+
 /* fdlibm log1p for 2^-29 <= x < 2^53; other lanes are marked in *rare. */
 static V log1p_x2(const V *K, V x, V *rare) {
   const V one = K[PK_ONE];
@@ -211,14 +218,7 @@ static V log1p_x2(const V *K, V x, V *rare) {
   V hfsq = wasm_f64x2_mul(wasm_f64x2_mul(K[PK_HALF], f), f);
   V s = wasm_f64x2_div(f, wasm_f64x2_add(K[PK_TWO], f));
   V z = wasm_f64x2_mul(s, s);
-  V R = K[PK_LP7];
-  R = wasm_f64x2_add(K[PK_LP6], wasm_f64x2_mul(z, R));
-  R = wasm_f64x2_add(K[PK_LP5], wasm_f64x2_mul(z, R));
-  R = wasm_f64x2_add(K[PK_LP4], wasm_f64x2_mul(z, R));
-  R = wasm_f64x2_add(K[PK_LP3], wasm_f64x2_mul(z, R));
-  R = wasm_f64x2_add(K[PK_LP2], wasm_f64x2_mul(z, R));
-  R = wasm_f64x2_add(K[PK_LP1], wasm_f64x2_mul(z, R));
-  R = wasm_f64x2_mul(z, R);
+  V R = wasm_f64x2_mul(z, horner(K, z, PK_LP1, PK_LP7));
   V sR = wasm_f64x2_mul(s, wasm_f64x2_add(hfsq, R));
   V near = wasm_f64x2_sub(f, wasm_f64x2_sub(hfsq, sR));
   V tail = wasm_f64x2_add(wasm_f64x2_mul(dk, K[PK_LN2_LO]), c);
@@ -249,12 +249,7 @@ static V exp_x2(const V *K, V x, V *rare) {
   V lo = wasm_f64x2_mul(t, K[PK_LN2_LO]);
   V r = wasm_f64x2_sub(hi, lo);
   V rr = wasm_f64x2_mul(r, r);
-  V P = K[PK_P5];
-  P = wasm_f64x2_add(K[PK_P4], wasm_f64x2_mul(rr, P));
-  P = wasm_f64x2_add(K[PK_P3], wasm_f64x2_mul(rr, P));
-  P = wasm_f64x2_add(K[PK_P2], wasm_f64x2_mul(rr, P));
-  P = wasm_f64x2_add(K[PK_P1], wasm_f64x2_mul(rr, P));
-  V c = wasm_f64x2_sub(r, wasm_f64x2_mul(rr, P));
+  V c = wasm_f64x2_sub(r, wasm_f64x2_mul(rr, horner(K, rr, PK_P1, PK_P5)));
   V q = wasm_f64x2_div(wasm_f64x2_mul(r, c), wasm_f64x2_sub(K[PK_TWO], c));
   V y0 = wasm_f64x2_add(one, wasm_f64x2_add(q, r));
   V y1 = wasm_f64x2_sub(one, wasm_f64x2_sub(wasm_f64x2_sub(lo, q), hi));
