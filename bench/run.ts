@@ -4,7 +4,7 @@
  * section's full result). These machines are shared and noisy: compare within one run, never across runs.
  *
  *   npm run bench                      # everything (several minutes)
- *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, png, convert-rss, decode, resample, compressed, train, chaos, queue, startup, predict
+ *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, pcen, png, convert-rss, decode, resample, compressed, train, chaos, queue, startup, predict
  *
  * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
  */
@@ -59,6 +59,15 @@ const SECTIONS: Section[] = [
       const { benchConvert, formatConvertBench } = await import('./convert.ts');
       const result = await benchConvert();
       return { result, text: formatConvertBench(result) };
+    },
+  },
+  {
+    name: 'pcen',
+    what: "PCEN of the default recipe's chunks: the JS loop vs the wasm SIMD path (ns per value, values that differ)",
+    async run() {
+      const { benchPcen, formatPcenBench } = await import('./pcen.ts');
+      const result = await benchPcen();
+      return { result, text: formatPcenBench(result) };
     },
   },
   {
