@@ -81,7 +81,7 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'convert-rss',
-    what: 'peak RSS of `birdcall convert` on a 60-minute file, streamed vs read whole (same manifest)',
+    what: 'peak RSS of `birdcall convert` on a 60-minute WAV, Ogg Vorbis and FLAC, streamed vs read whole (same manifest)',
     async run() {
       const { benchConvertRss, formatConvertRss } = await import('./convert-rss.ts');
       const result = benchConvertRss();

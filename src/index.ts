@@ -27,6 +27,7 @@ export {
   type KindMap,
   type ParamsIn,
   type ParamsOut,
+  type RunOptions,
   type SourceFile,
   type Step,
 } from './pipeline/block.ts';

@@ -19,9 +19,10 @@ export interface CompressedReadOptions {
    */
   maxSeconds?: number;
   /**
-   * FLAC only: also check the decoded samples against the MD5 in STREAMINFO (a mismatch is a warning).
-   * Off by default, as in libFLAC and libsndfile: every frame's CRC-8 and CRC-16 are always checked, and
-   * a frame that fails them is decoded by libFLAC with a warning; the MD5 adds a quarter to the decode time.
+   * FLAC only: also check the decoded samples against the MD5 in STREAMINFO; a mismatch fails the file
+   * (FLAC_MD5_MISMATCH), a STREAMINFO without an MD5 (all zeros) is not checked. Off by default, as in
+   * libFLAC and libsndfile: every frame's CRC-8 and CRC-16 are always checked, and a frame that fails them
+   * is decoded by libFLAC with a warning; the MD5 adds a quarter to the decode time.
    */
   verifyMd5?: boolean;
 }

@@ -33,7 +33,8 @@ const NAMES: Record<AudioFormat, string> = { wav: 'WAV', flac: 'FLAC', ogg: 'Ogg
  * @param source - the file's name or path, for errors and for the extension check.
  * @param opts - `maxSeconds`: refuse longer files (checked from the header when it says, before decoding);
  *   `onWarning`: receives non-fatal problems (e.g. the extension names another format); `verifyMd5`: also
- *   check FLAC samples against STREAMINFO's MD5 (off by default; frame CRCs are always checked).
+ *   check FLAC samples against STREAMINFO's MD5, a mismatch failing with FLAC_MD5_MISMATCH (off by default;
+ *   frame CRCs are always checked).
  * @returns one Float32Array per channel, in [-1, 1], with the file's sample rate (Hz).
  *
  * @example

@@ -141,6 +141,13 @@ export function decodeFlacNative(frames: Uint8Array, info: FlacStreamShape): Flo
 /** Our decoder declines a stream read in windows: the caller reads the file whole (libFLAC then decides). */
 export class FlacDeclined extends Error {}
 
+/**
+ * A stream read in windows, every frame clean and as long as STREAMINFO says, whose audio does not match
+ * STREAMINFO's MD5 (with `verifyMd5`). Not a decline: read whole, libFLAC would decode the same samples
+ * and refuse them the same way, at the cost of holding the whole recording, which streaming avoids.
+ */
+export class FlacMd5Mismatch extends Error {}
+
 /** What a stream read in windows needs beside FlacStreamShape: STREAMINFO's largest frame (0 when unknown). */
 export type FlacWindowShape = FlacStreamShape & { maxFrameSize: number };
 
@@ -153,7 +160,7 @@ const WINDOW_BYTES = 4 << 20;
  * frame's) still lies in the window; then the unread bytes move to its start and the file's next bytes
  * follow. The same frames go through the same code, so the planes are decodeFlacNative's bit for bit.
  * Yields views of the module's output planes (valid until the next chunk); throws FlacDeclined wherever
- * decodeFlacNative would return undefined. `windowBytes` (at least four of the largest frames) is for tests.
+ * decodeFlacNative would return undefined, but FlacMd5Mismatch for a wrong MD5 (checked with `verifyMd5`). `windowBytes` (at least four of the largest frames) is for tests.
  */
 export async function* decodeFlacNativeWindows(read: ReadInto, info: FlacWindowShape, windowBytes = WINDOW_BYTES): AsyncGenerator<Float32Array[], void, undefined> {
   const { channels, bitsPerSample: bits, maxBlockSize: maxBlock, totalSamples } = info;
@@ -197,5 +204,5 @@ export async function* decodeFlacNativeWindows(read: ReadInto, info: FlacWindowS
     }
   }
   if (done !== totalSamples) throw new FlacDeclined(`decoded ${done} of the ${totalSamples} samples STREAMINFO declares`);
-  if (hash && info.md5Hex !== NO_MD5 && hash.digest('hex') !== info.md5Hex) throw new FlacDeclined('the decoded audio does not match the MD5 the encoder stored');
+  if (hash && info.md5Hex !== NO_MD5 && hash.digest('hex') !== info.md5Hex) throw new FlacMd5Mismatch('the decoded audio does not match the MD5 the encoder stored');
 }

@@ -27,7 +27,7 @@ import {
   type DecoderSource,
 } from './compressed.ts';
 import type { FLACDecoder } from '@wasm-audio-decoders/flac';
-import { decodeFlacNative, decodeFlacNativeWindows, FlacDeclined, type FlacWindowShape } from './flac-native.ts';
+import { decodeFlacNative, decodeFlacNativeWindows, FlacDeclined, FlacMd5Mismatch, type FlacWindowShape } from './flac-native.ts';
 import { StreamDeclined } from './stream.ts';
 
 let pool: DecoderSource<FLACDecoder> | undefined;
@@ -98,6 +98,17 @@ export function firstFrameOffset(bytes: Uint8Array, info: FlacStreamInfo): numbe
   }
 }
 
+/** STREAMINFO's MD5 when the encoder did not compute one: nothing to check (libFLAC skips it too). */
+const NO_MD5 = '0'.repeat(32);
+
+/**
+ * A FLAC whose decoded audio is not what its encoder hashed into STREAMINFO, when asked to verify
+ * (`verifyMd5`): the file is refused, streamed or read whole alike.
+ */
+export function md5MismatchError(source: string): BirdcallError {
+  return new BirdcallError('FLAC_MD5_MISMATCH', 'the decoded audio does not match the MD5 signature in STREAMINFO: the file is damaged', source);
+}
+
 /** Frames per MD5 update: bounds the interleaving buffers (tens of KiB) however long the file is. */
 const MD5_BLOCK_FRAMES = 4096;
 const LITTLE_ENDIAN_HOST = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
@@ -142,10 +153,11 @@ function rescaleAndHash(channels: Float32Array[], frames: number, bits: number):
 /**
  * Decodes a FLAC file (optionally behind an ID3v2 tag) to float samples scaled as libsndfile does: clean
  * streams of up to 24 bits with our own decoder (src/audio/flac-native.ts), everything else with libFLAC.
- * Truncated streams return the samples before the cut with a warning; an MD5 mismatch is a warning
- * (the audio is damaged somewhere), checked on clean streams only with `opts.verifyMd5` (libFLAC's
- * default too: frame CRCs catch damage) and always on streams our decoder declines (a failed CRC...);
- * no decodable frame at all is FLAC_CORRUPT.
+ * Truncated streams return the samples before the cut with a warning. The STREAMINFO MD5 (when the
+ * encoder stored one) is checked on clean streams only with `opts.verifyMd5` (libFLAC's default too:
+ * frame CRCs catch damage), and always on streams our decoder declines (a failed CRC...), where a mismatch
+ * is a warning (the audio is damaged somewhere); with `opts.verifyMd5` any mismatch is FLAC_MD5_MISMATCH.
+ * No decodable frame at all is FLAC_CORRUPT.
  */
 export async function decodeFlac(bytes: Uint8Array, source: string, opts: CompressedReadOptions = {}): Promise<MultiChannelAudio> {
   const info = parseFlacStreamInfo(bytes, source);
@@ -187,15 +199,17 @@ async function decodeFlacLibFlac(bytes: Uint8Array, info: FlacStreamInfo, source
     const md5 = rescaleAndHash(decoded.channelData, frames, bits);
     const declaredMd5 = Buffer.from(info.md5).toString('hex');
     const complete = info.totalSamples === 0 || frames === info.totalSamples;
-    // A STREAMINFO that contradicts the frames is damaged itself: its MD5 and length prove nothing.
-    if (headerAgrees && complete && declaredMd5 !== '0'.repeat(32) && md5 !== declaredMd5) {
-      opts.onWarning?.('the decoded audio does not match the MD5 the encoder stored: the stream is corrupt somewhere');
+    if (declaredMd5 !== NO_MD5 && md5 !== declaredMd5) {
+      // Asked to verify, any audio other than what the encoder hashed is refused (a cut one too).
+      if (opts.verifyMd5) throw md5MismatchError(source);
+      // A STREAMINFO that contradicts the frames is damaged itself: its MD5 and length prove nothing.
+      if (headerAgrees && complete) opts.onWarning?.('the decoded audio does not match the MD5 the encoder stored: the stream is corrupt somewhere');
     }
   } else {
     // 25-32 bit integers do not survive the decoder's float32 output exactly: rescale only.
     const factor = (2 ** (bits - 1) - 1) / 2 ** (bits - 1);
     for (const ch of decoded.channelData) for (let i = 0; i < frames; i++) ch[i] *= factor;
-    opts.onWarning?.(`${bits}-bit FLAC decodes through float32: samples are rounded to 24 bits of precision`);
+    opts.onWarning?.(`${bits}-bit FLAC decodes through float32: samples are rounded to 24 bits of precision${opts.verifyMd5 ? ', and its MD5 cannot be checked' : ''}`);
   }
   if (headerAgrees && info.totalSamples > 0 && frames < info.totalSamples) {
     opts.onWarning?.(
@@ -233,9 +247,10 @@ export function flacStreamable(head: Uint8Array): FlacStreamInfo | undefined {
  * Opens a long FLAC file for reading in pieces: our decoder (src/audio/flac-native.ts) reads it a window
  * (4 MiB) of the file at a time, so memory stays at a window whatever the length, and gives decodeFlac's
  * samples bit for bit. Whatever decodeFlac's fast path declines (a CRC, a frame out of sequence or unlike
- * STREAMINFO, trailing bytes, a length other than STREAMINFO's, and with `verifyMd5` its MD5) is
- * StreamDeclined, so a damaged file gets decodeFlac's recovery and warnings, read whole. Undefined when the
- * file cannot stream (flacStreamable).
+ * STREAMINFO, trailing bytes, a length other than STREAMINFO's) is StreamDeclined, so a damaged file gets
+ * decodeFlac's recovery and warnings, read whole. With `verifyMd5`, clean frames whose audio does not
+ * match the MD5 fail the stream at its end with FLAC_MD5_MISMATCH, decodeFlac's verdict on them too.
+ * Undefined when the file cannot stream (flacStreamable).
  */
 export async function openFlacStream(path: string, source: string, opts: CompressedReadOptions = {}): Promise<FlacStream | undefined> {
   const fh = await open(path, 'r');
@@ -289,6 +304,7 @@ async function* flacBlocks(path: string, source: string, from: number, shape: Fl
       yield mono;
     }
   } catch (error) {
+    if (error instanceof FlacMd5Mismatch) throw md5MismatchError(source);
     throw error instanceof FlacDeclined ? new StreamDeclined(source, error.message) : error;
   } finally {
     await fh.close();

@@ -6,7 +6,9 @@
  * decode.ts opens them (openAudioStream). A compressed stream only streams what its whole-file decoder would decode cleanly on its fast path. When
  * it finds damage part-way (a CRC, a length other than declared, a decoder error), it throws StreamDeclined
  * and the caller reads the recording whole instead: the whole-file decoder's recovery and warnings then
- * decide the outcome, exactly as for a short file, at the cost of decoding that file twice.
+ * decide the outcome, exactly as for a short file, at the cost of decoding that file twice. One exception:
+ * a FLAC checked for its MD5 (`verifyMd5`) whose clean frames do not match it fails at its end with the
+ * whole-file decoder's own error (FLAC_MD5_MISMATCH), without reading it again.
  */
 
 export interface SampleStream {

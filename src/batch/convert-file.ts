@@ -13,7 +13,7 @@ import { writeFileAtomic } from '../store/atomic.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
 import { checkRelativePath, resolveInside } from '../store/paths.ts';
 import type { OutputBase } from '../store/plan.ts';
-import { outputsIntact, sha256Hex, type SourceState, type StateStore } from '../store/state.ts';
+import { md5Unverified, outputsIntact, sha256Hex, type SourceState, type StateStore } from '../store/state.ts';
 
 /**
  * The work `convert` does for one source, shared with the queue workers (scale/queue-job.ts) so both write
@@ -40,6 +40,11 @@ export interface SourceContext {
   maxFileSize?: number;
   /** Refuse sources longer than this many seconds (FILE_TOO_LONG). */
   maxDuration?: number;
+  /**
+   * The run verifies FLAC MD5 signatures (its runner was made with verifyMd5): states say so, and a FLAC
+   * whose state was written without the check is converted again.
+   */
+  verifyMd5?: boolean;
   /**
    * Output folders (relative to outDir) already proven inside it and made, shared by one run so each is
    * checked once. Without it every folder is checked on every write: a long-lived queue worker must notice
@@ -85,7 +90,8 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     previous.pipelineHash === ctx.pipelineHash &&
     sameBase(previous.outputBase, base) &&
     statePathsSafe(previous) &&
-    (await outputsIntact(ctx.outDir, previous))
+    (await outputsIntact(ctx.outDir, previous)) &&
+    !(await md5Unverified(previous, ctx.verifyMd5, abs))
   ) {
     return { outcome: 'skipped', state: previous };
   }
@@ -113,6 +119,7 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     audioSeconds: duration ?? (rows.length > 0 ? lastEnd : undefined),
     rows,
     warnings: made.warnings,
+    ...(ctx.verifyMd5 ? { verifiedMd5: true as const } : {}),
   };
   await ctx.store.write(state);
   const stale = previous && statePathsSafe(previous) ? staleOutputs(previous, rows) : undefined;
@@ -154,21 +161,25 @@ async function writeSource(ctx: SourceContext, row: InputRow, base: OutputBase, 
 /**
  * A source given by its file, streamed. A compressed stream may decline (StreamDeclined: at its header, or
  * part-way, after items were written): the source is then converted again from the whole file, and what
- * the streamed attempt wrote that the whole-file run does not list (all of it, if that run fails) is
- * removed, so the outcome is exactly the whole-file run's.
+ * the streamed attempt wrote that the whole-file run does not list is removed, so the outcome is exactly
+ * the whole-file run's. A stream that fails after writing (a FLAC's MD5 is known only at its end) leaves
+ * none of its outputs: no state will ever record them.
  */
 async function writeStreamed(ctx: SourceContext, row: InputRow, base: OutputBase, abs: string, sourceSha256: string): Promise<Made> {
   const written = new Set<string>();
+  const kept = new Set<string>();
   const whole = async (): Promise<Made> => {
-    const kept = new Set<string>();
-    try {
-      const bytes = await readSource(abs, row.path, async () => readFileSync(abs));
-      return await writeSource(ctx, row, base, { path: row.path, bytes }, sourceSha256, kept);
-    } finally {
-      await removeOutputs(ctx.outDir, [...written].filter((rel) => !kept.has(rel)));
-    }
+    const bytes = await readSource(abs, row.path, async () => readFileSync(abs));
+    const made = await writeSource(ctx, row, base, { path: row.path, bytes }, sourceSha256, kept);
+    await removeOutputs(ctx.outDir, [...written].filter((rel) => !kept.has(rel)));
+    return made;
   };
-  return streamedOrWhole(() => writeSource(ctx, row, base, { path: row.path, absPath: abs }, sourceSha256, written), whole);
+  try {
+    return await streamedOrWhole(() => writeSource(ctx, row, base, { path: row.path, absPath: abs }, sourceSha256, written), whole);
+  } catch (error) {
+    await removeOutputs(ctx.outDir, [...written, ...kept]);
+    throw error;
+  }
 }
 
 /** The source's absolute path and stat, refusing what is missing, not a file, or over --max-file-size. */

@@ -39,6 +39,13 @@ export interface ConvertOptions {
   /** Refuse sources larger than this many bytes (per-file error FILE_TOO_LARGE). */
   maxFileSize?: number;
   /**
+   * Check every FLAC's decoded audio against the MD5 signature in its STREAMINFO: a mismatch fails that
+   * file (FLAC_MD5_MISMATCH), streamed or read whole, and leaves none of its outputs. Not part of the
+   * pipeline hash (it changes no output); a FLAC converted earlier without it is decoded again to check it.
+   * Default false (frame CRCs are always checked).
+   */
+  verifyMd5?: boolean;
+  /**
    * WAV, FLAC, Ogg Vorbis and MP3 sources whose audio is larger than this many bytes as 16-bit PCM (a WAV's
    * size; a compressed file's decoded size) are streamed window by window instead of read whole (bounded
    * memory; same outputs; a compressed file found damaged part-way is converted again whole). Default:
@@ -105,7 +112,8 @@ function checkOptions(options: ConvertOptions): number {
  * `jobs` worker threads; this thread only schedules and records. What `birdcall convert` runs.
  *
  * @param options - `input` (folder or CSV path), `outDir`, `pipeline` (resolved), `jobs` (worker threads,
- *   default all cores; 1 runs in-process), `maxDuration` (seconds), `maxFileSize` (bytes), `streamAbove`
+ *   default all cores; 1 runs in-process), `maxDuration` (seconds), `maxFileSize` (bytes), `verifyMd5`
+ *   (refuse FLACs whose audio does not match their MD5 signature), `streamAbove`
  *   (bytes of 16-bit PCM; WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger stream in bounded
  *   memory, default 64 MiB), `fsync`, `filter` (which input rows), `onProgress`, `signal` and `graceSeconds` (stop early, resumably).
  * @returns counts (files, converted, skipped, failed, chunks), the errors, and the paths written.
@@ -169,6 +177,7 @@ async function convertOn(threads: SourceThreads, jobs: number, options: ConvertO
       maxFileSize: options.maxFileSize,
       maxDuration: options.maxDuration,
       streamAbove: options.streamAbove,
+      verifyMd5: options.verifyMd5,
     };
     runner = threads.runner(setup);
     const run = new ConvertRun(new StateStore(outDir), total, options.onProgress);

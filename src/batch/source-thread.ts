@@ -27,6 +27,8 @@ export interface ConvertSetup {
   maxFileSize?: number;
   maxDuration?: number;
   streamAbove?: number;
+  /** RunOptions.verifyMd5: outside specJson, so it never changes the pipeline hash. */
+  verifyMd5?: boolean;
 }
 
 export interface ConvertTask {
@@ -48,10 +50,11 @@ export async function sourceContext(setup: ConvertSetup): Promise<SourceContext>
     pipelineHash: setup.pipelineHash,
     birdcallVersion: setup.birdcallVersion,
     store: new StateStore(setup.outDir),
-    run: createRunner(pipeline, { threads: 1, inProcess: true, streamAbove: setup.streamAbove }),
+    run: createRunner(pipeline, { threads: 1, inProcess: true, streamAbove: setup.streamAbove, verifyMd5: setup.verifyMd5 }),
     fsync: setup.fsync,
     maxFileSize: setup.maxFileSize,
     maxDuration: setup.maxDuration,
+    verifyMd5: setup.verifyMd5,
     checkedDirs: new Set(),
   };
 }

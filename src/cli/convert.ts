@@ -17,6 +17,7 @@ interface ConvertFlags {
   maxDuration?: string;
   maxFileSize?: string;
   streamAbove?: string;
+  verifyMd5?: boolean;
   fsync?: boolean;
   progress?: boolean;
   shard?: string;
@@ -90,6 +91,7 @@ export function register(program: Command): void {
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
     .option('--stream-above <size>', 'stream WAV, FLAC, Ogg and MP3 files whose audio is larger than this as 16-bit PCM (a WAV\'s size) instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')
+    .option('--verify-md5', "check every FLAC's decoded audio against the MD5 signature in its header; a mismatch fails that file (FLAC_MD5_MISMATCH). Off by default: frame CRCs are always checked (a FLAC converted earlier without it is converted again to check it)")
     .option('--grace <seconds>', 'on SIGINT/SIGTERM: seconds the files in progress get to finish (default 10); a second signal stops at once')
     .option('--fsync', 'flush every output to disk before its rename (survives power loss; slower)')
     .option('--no-progress', 'no progress output')
@@ -100,6 +102,9 @@ export function register(program: Command): void {
     .action(async (input: string, flags: ConvertFlags) => {
       if (flags.queue !== undefined) {
         if (flags.shard !== undefined) throw new UsageError('--shard and --queue do not mix: a queue already spreads the files over its workers');
+        if (flags.verifyMd5) {
+          throw new UsageError('--verify-md5 does not reach queue workers: after `birdcall queue finish`, run `birdcall convert INPUT -o OUT --verify-md5` to check the FLACs');
+        }
         const { queueConvert } = await import('./queue.ts');
         await queueConvert(input, { ...flags, queue: flags.queue });
         return;
@@ -129,6 +134,7 @@ export function register(program: Command): void {
           maxDuration,
           maxFileSize,
           streamAbove,
+          verifyMd5: flags.verifyMd5 === true,
           fsync: flags.fsync,
           onProgress: progress.update,
           signal: stop.signal,

@@ -13,6 +13,7 @@ interface MelspecFlags {
   preset?: string;
   jobs?: string;
   stream: boolean;
+  verifyMd5?: boolean;
 }
 
 const flagOf = (name: string): string => `--${toKebab(name)}`;
@@ -66,7 +67,8 @@ export function register(program: Command): void {
     .option('--preset <name>', 'start from a preset (librosa, birdclef, kaggle2020, birdnet); flags given override it')
     .option('--db', 'convert to dB (librosa.power_to_db; see --ref, --amin, --top-db)')
     .option('--jobs <n>', 'threads for one file, this one included; above 1 the samples are held in memory (460 MB per hour at 32 kHz). Default: all cores, except a WAV at its own rate over about 70 minutes at 32 kHz, which streams; 1: stream a WAV in blocks, bounded memory')
-    .option('--no-stream', 'read a WAV file whole instead of streaming it (same values); other formats are always read whole');
+    .option('--no-stream', 'read a WAV file whole instead of streaming it (same values); other formats are always read whole')
+    .option('--verify-md5', "check a FLAC's decoded audio against the MD5 signature in its header; a mismatch fails (FLAC_MD5_MISMATCH). Off by default: frame CRCs are always checked");
   const melInfos = addParamFlags(command, MELSPEC_FLAGS);
   const dbInfos = addParamFlags(command, DB_FLAGS);
   command.addHelpText(
@@ -98,6 +100,7 @@ export function register(program: Command): void {
       db: flags.db ? dbParams : undefined,
       jobs,
       stream: flags.stream,
+      verifyMd5: flags.verifyMd5 === true,
       checkRate: (sr) => checkAgainstRate(melParams, sr),
       onWarning: (w) => warnings.push(w),
     }).catch((err: unknown) => {

@@ -29,6 +29,7 @@ interface PredictFlags {
   merge?: boolean;
   aggregate?: string;
   streamAbove?: string;
+  verifyMd5?: boolean;
   shard?: string;
 }
 
@@ -101,6 +102,7 @@ export function register(program: Command): void {
     .option('--pool <mean|max>', "with -o FILE.csv: also write one row per recording after its chunks: row_id = the file stem, each class the mean (or max) of its chunks'")
     .option('--tta <n>', 'average n time-shifted copies of each chunk (default: 1, none)')
     .option('--stream-above <size>', 'stream WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger than this as 16-bit PCM (a WAV\'s size) instead of reading them whole (bounded memory, same predictions): bytes or 16MiB (default 16MiB)')
+    .option('--verify-md5', "check every FLAC's decoded audio against the MD5 signature in its header; a mismatch fails that file (FLAC_MD5_MISMATCH). Off by default: frame CRCs are always checked")
     .option('--shard <K/N|auto>', 'with -o DIR: predict only shard K of N (from 0) of the input (auto: from Kubernetes/Slurm job-array variables); `birdcall manifest merge OUT DIR…` joins the shard folders')
     .option('--no-progress', 'no progress output')
     .action(async (input: string, flags: PredictFlags) => {
@@ -136,7 +138,7 @@ export function register(program: Command): void {
       // SIGINT/SIGTERM: the first stops the run at the next window (the recording in hand is dropped, its temp
       // files removed; finished ones stay and a re-run skips them); a second one exits at once.
       const stop = handleStopSignals(() => process.stderr.write('predict: stopping (signal again to quit at once)\n'));
-      const engine = { jobs, batchSize, tta, streamAbove, signal: stop.signal };
+      const engine = { jobs, batchSize, tta, streamAbove, verifyMd5: flags.verifyMd5 === true, signal: stop.signal };
       try {
         if (toFile) await predictToFile(predictor, input, flags, engine, pool);
         else await predictToFolder(predictor, input, flags, { ...engine, formats, detect, shard, grid: { aggregate: flags.aggregate as Aggregate | undefined } });
@@ -153,7 +155,7 @@ function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value];
 }
 
-type EngineFlags = { jobs: number; batchSize: number; tta: number; streamAbove?: number; signal: AbortSignal };
+type EngineFlags = { jobs: number; batchSize: number; tta: number; streamAbove?: number; verifyMd5: boolean; signal: AbortSignal };
 
 /** -o FILE.csv: every chunk of every recording into one CSV, streamed to a temp file renamed at the end. */
 async function predictToFile(predictor: Predictor, input: string, flags: PredictFlags, engine: EngineFlags, pool: PoolMethod | undefined): Promise<void> {

@@ -33,8 +33,23 @@ export interface Artifact {
   meta?: Record<string, string | number>;
 }
 
+/**
+ * Options of a whole run (convert, predict), given to every block through its context. They decide which
+ * sources are refused, never what a block makes of one it accepts: so they are not block params and stay
+ * out of the pipeline hash (a run with them rewrites nothing a run without them made).
+ */
+export interface RunOptions {
+  /**
+   * Check every FLAC's decoded audio against the MD5 signature in its STREAMINFO: a mismatch fails the
+   * source (FLAC_MD5_MISMATCH). Default off: frame CRCs are always checked (see decodeAudio).
+   */
+  verifyMd5?: boolean;
+}
+
 /** Per-item context the runner gives a block: where the item came from, and channels for side outputs. */
 export interface BlockContext {
+  /** The run's options (the decode block reads them). */
+  options: RunOptions;
   /** Source path as in the input manifest. */
   source: string;
   /** Chunk index once a chunk block has run, else 0. */
@@ -66,7 +81,7 @@ export interface Block<I extends Kind = Kind, O extends Kind = Kind, S extends z
    * The part this block can play in the streaming runner (run-stream.ts), which takes a long audio file
    * (WAV, FLAC, Ogg Vorbis, MP3) through `decode -> [resample] -> chunk -> ...` in bounded memory by doing
    * those steps itself, window by window, with the step's params: 'decode' reads blocks of the file, mixed
-   * to mono ({ maxSeconds }); 'resample'
+   * to mono ({ maxSeconds }, and the run's RunOptions); 'resample'
    * resamples each window with a margin (resampleParams); 'chunk' plans the chunks from the length
    * (chunkParams). Declare it only for a block that computes exactly that. Unset: the block sees whole
    * values, and a pipeline with it before chunk is never streamed.

@@ -47,6 +47,8 @@ export interface MelspecFileOptions {
   checkRate?: (sampleRate: number) => void;
   /** Non-fatal problems (a decoder's repairs, empty mel bands). */
   onWarning?: (warning: string) => void;
+  /** Refuse a FLAC whose audio does not match the MD5 signature in its STREAMINFO (FLAC_MD5_MISMATCH). Default false. */
+  verifyMd5?: boolean;
 }
 
 /**
@@ -56,7 +58,7 @@ export interface MelspecFileOptions {
  * @param options - `mel`: melSpectrogram params (nFft, hopLength in samples, nMels, fmin/fmax in Hz, …;
  *   librosa's defaults); `sampleRate`: resample to this rate in Hz first (default the file's own); `db`:
  *   powerToDb params (default none: the power spectrogram); `jobs`: threads (default every core); `stream`,
- *   `checkRate`, `onWarning` as documented on MelspecFileOptions.
+ *   `checkRate`, `onWarning`, `verifyMd5` as documented on MelspecFileOptions.
  * @returns the spectrogram, [bins, frames] row-major, scale 'power' (or 'db' with `db`).
  * @throws BirdcallError `PARAM_INVALID` for bad params or jobs, `FILE_UNREADABLE` and the decoders' codes
  *   for an unreadable or damaged file.
@@ -125,7 +127,7 @@ async function melInMemory(path: string, bytes: Uint8Array, options: MelspecFile
   const [{ decodeAudio }, { resample }] = await Promise.all([import('../audio/decode.ts'), import('../audio/resample.ts')]);
   const wavRate = detectAudioFormat(bytes.subarray(0, 16)).format === 'wav' ? parseWavHeader(bytes, path).sampleRate : undefined;
   if (wavRate !== undefined) options.checkRate?.(options.sampleRate ?? wavRate);
-  let audio = toMono(await decodeAudio(bytes, path, { onWarning: warn }));
+  let audio = toMono(await decodeAudio(bytes, path, { onWarning: warn, verifyMd5: options.verifyMd5 }));
   if (wavRate === undefined) options.checkRate?.(options.sampleRate ?? audio.sampleRate);
   if (options.sampleRate !== undefined && options.sampleRate !== audio.sampleRate) audio = resample(audio, options.sampleRate);
   const params = { ...options.mel, sr: audio.sampleRate };

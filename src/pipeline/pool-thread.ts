@@ -1,4 +1,5 @@
 import { BirdcallError } from '../errors.ts';
+import type { RunOptions } from './block.ts';
 import { loadBlockModules, resolvePipeline, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
 import { runPipelineOnFile, type PipelineItem } from './run.ts';
 import { runWindow, streamShape, type AudioWindow } from './run-stream.ts';
@@ -15,6 +16,8 @@ export interface FileTask {
   specJson: string;
   path: string;
   bytes: Uint8Array;
+  /** The run's options (plain data): never part of the spec, whose hash they must not change. */
+  options?: RunOptions;
 }
 
 /**
@@ -26,6 +29,7 @@ export interface WindowTask {
   path: string;
   window: AudioWindow;
   itemWarnings: string[];
+  options?: RunOptions;
 }
 
 /** What convert needs of an item: the last block's value stays in the worker (copying it back is waste). */
@@ -75,10 +79,10 @@ export async function runTask(task: WorkerTask): Promise<WorkerResult> {
       const shape = streamShape(pipeline);
       if (!shape) throw new Error('a window task for a pipeline that does not stream');
       const warnings: string[] = [];
-      const items = await runWindow(shape.rest, task.window, { path: task.path }, warnings, task.itemWarnings);
+      const items = await runWindow(shape.rest, task.window, { path: task.path }, warnings, task.itemWarnings, task.options);
       return { ok: true, items: items.map(({ value: _value, ...rest }) => rest), warnings };
     }
-    const result = await runPipelineOnFile(pipeline, { path: task.path, bytes: task.bytes });
+    const result = await runPipelineOnFile(pipeline, { path: task.path, bytes: task.bytes }, task.options);
     return { ok: true, items: result.items.map(({ value: _value, ...rest }) => rest), warnings: result.warnings };
   } catch (err) {
     return { ok: false, error: errorToData(err) };

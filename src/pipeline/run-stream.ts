@@ -21,6 +21,7 @@ import { planChunks, type ChunkParams } from '../audio/chunk.ts';
 import { ResampleStream, type ResampleParams } from '../audio/resample.ts';
 import type { Chunk } from '../audio/types.ts';
 import { BirdcallError } from '../errors.ts';
+import type { RunOptions } from './block.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
 import { pipelineItem, runSteps, type PipelineItem, type WorkItem } from './run.ts';
 
@@ -126,7 +127,8 @@ export interface StreamResult {
   warnings: string[];
 }
 
-export interface StreamOptions {
+/** How to stream, and the run's options (given to the decoder and to every block, as runPipelineOnFile's). */
+export interface StreamOptions extends RunOptions {
   /** Seconds of output audio per window, rounded down to whole chunk hops (at least one chunk). */
   windowSeconds?: number;
 }
@@ -134,7 +136,8 @@ export interface StreamOptions {
 /**
  * Runs a streamable pipeline (see streamShape) on an audio file read from `file.absPath` in windows (any
  * format openAudioStream reads; StreamDeclined when a compressed file must be read whole); `file.path` is the
- * name every message and item uses, as in runPipelineOnFile. Header errors throw here, before any item.
+ * name every message and item uses, as in runPipelineOnFile. Header errors throw here, before any item;
+ * checks of the whole audio (a FLAC's MD5 with `verifyMd5`) fail the iteration at its end, after every item.
  */
 export async function streamPipelineOnFile(
   resolved: ResolvedPipeline,
@@ -157,6 +160,7 @@ export async function streamPipelineOnFile(
       // go to the file's list: earlier chunks have left already.
       onWarning: (message) => (afterHeader ? addOnce(fileWarnings, `${shape.decode.block.name}: ${message}`) : raiseDecode(message)),
       maxSeconds: (shape.decode.params as { maxSeconds?: number }).maxSeconds,
+      verifyMd5: opts.verifyMd5,
     }),
   );
   // decodeWav reports NaN/Inf float samples after the header's warnings and before any chunk exists, so
@@ -165,10 +169,11 @@ export async function streamPipelineOnFile(
   afterHeader = true;
   const streamable = shape;
   const itemWarnings = decodeRaised.map((w) => `${shape.decode.block.name}: ${w}`);
+  const runOptions: RunOptions = { verifyMd5: opts.verifyMd5 };
 
   async function* items(): AsyncGenerator<PipelineItem, void, undefined> {
     for await (const window of audioWindows(wav, file, streamable, opts)) {
-      for (const it of await runWindow(streamable.rest, window, file, fileWarnings, itemWarnings)) yield it;
+      for (const it of await runWindow(streamable.rest, window, file, fileWarnings, itemWarnings, runOptions)) yield it;
     }
   }
 
@@ -214,7 +219,8 @@ async function* audioWindows(wav: SampleStream, file: { path: string; absPath: s
 
 /**
  * The steps after chunk on every chunk of a window, as runPipelineOnFile runs them: in this thread, or in a
- * pipeline worker (pool-thread.ts). `itemWarnings` are decode's, which every item carries.
+ * pipeline worker (pool-thread.ts). `itemWarnings` are decode's, which every item carries; `options` the
+ * run's, for the blocks' contexts.
  */
 export async function runWindow(
   rest: readonly ResolvedStep[],
@@ -222,6 +228,7 @@ export async function runWindow(
   file: { path: string },
   fileWarnings: string[],
   itemWarnings: readonly string[],
+  options: RunOptions = {},
 ): Promise<PipelineItem[]> {
   const out: PipelineItem[] = [];
   for (let k = 0; k < window.starts.length; k++) {
@@ -235,7 +242,7 @@ export async function runWindow(
       artifacts: [],
       warnings: [...itemWarnings],
     };
-    for (const it of await runSteps(rest, [start], file, fileWarnings)) out.push(pipelineItem(it));
+    for (const it of await runSteps(rest, [start], file, fileWarnings, options)) out.push(pipelineItem(it));
   }
   return out;
 }

@@ -1,6 +1,6 @@
 import type { Audio, Chunk } from '../audio/types.ts';
 import type { Spectrogram } from '../dsp/types.ts';
-import type { Artifact, BlockContext, KindMap } from './block.ts';
+import type { Artifact, BlockContext, KindMap, RunOptions } from './block.ts';
 import type { ResolvedPipeline, ResolvedStep } from './pipeline.ts';
 
 /** What one pipeline run makes for one chunk (or for the whole file when there is no chunk block). */
@@ -52,6 +52,8 @@ function isAudio(value: Value): value is Audio {
  *
  * @param resolved - a pipeline from `pipeline(...)`, `loadPipelineFile` or `presetPipeline`.
  * @param file - `{ path, bytes }`: the file's name (for errors, chunk ids and the format check) and its bytes.
+ * @param options - the run's options, given to every block (`verifyMd5`: refuse a FLAC whose audio does not
+ *   match its MD5 signature, FLAC_MD5_MISMATCH); they never change what a block makes. Default none.
  * @returns `items`, one per output item (one per chunk after `chunk`), each with its final `value`, its
  *   `artifacts` (name, extension and bytes, e.g. the PNG) and its chunk index and times; and `warnings`.
  *
@@ -67,10 +69,10 @@ function isAudio(value: Value): value is Audio {
  * assert.equal(items[0].artifacts[0].ext, 'npy');
  * ```
  */
-export async function runPipelineOnFile(resolved: ResolvedPipeline, file: KindMap['file']): Promise<FileResult> {
+export async function runPipelineOnFile(resolved: ResolvedPipeline, file: KindMap['file'], options: RunOptions = {}): Promise<FileResult> {
   const fileWarnings: string[] = [];
   const start: WorkItem[] = [{ value: file, chunkIndex: 0, startSeconds: 0, endSeconds: 0, artifacts: [], warnings: [] }];
-  const items = await runSteps(resolved.steps, start, file, fileWarnings);
+  const items = await runSteps(resolved.steps, start, file, fileWarnings, options);
 
   return { items: items.map(pipelineItem), warnings: fileWarnings };
 }
@@ -90,7 +92,7 @@ export function pipelineItem(it: WorkItem): PipelineItem {
 /**
  * Runs `steps` in order on `items` (fanning out and dropping as the blocks say), adding each new warning to
  * `fileWarnings` once. `file` is the source the items came from: its path names the source in every block
- * context. Exported for the streaming runner (run-stream.ts), which feeds the steps after `chunk` one chunk
+ * context, with the run's `options`. Exported for the streaming runner (run-stream.ts), which feeds the steps after `chunk` one chunk
  * at a time, so both runners make the same items.
  */
 export async function runSteps(
@@ -98,6 +100,7 @@ export async function runSteps(
   start: WorkItem[],
   file: { path: string },
   fileWarnings: string[],
+  options: RunOptions = {},
 ): Promise<WorkItem[]> {
   let items = start;
   for (const step of steps) {
@@ -106,6 +109,7 @@ export async function runSteps(
       const emitted: Artifact[] = [];
       const raised: string[] = [];
       const ctx: BlockContext = {
+        options,
         source: file.path,
         chunkIndex: item.chunkIndex,
         emit: (artifact) => emitted.push(artifact),

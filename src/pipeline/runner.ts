@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
 import { PIPELINE_WORKER, workerEntry } from '../worker-bundle.ts';
+import type { RunOptions } from './block.ts';
 import { toSpec, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from './pool-thread.ts';
 import { runPipelineOnFile } from './run.ts';
@@ -27,10 +28,10 @@ export interface Runner {
   close(): Promise<void>;
 }
 
-/** In this thread, the whole source in memory (runPipelineOnFile). */
-export function inProcessRunner(pipeline: ResolvedPipeline): Runner {
+/** In this thread, the whole source in memory (runPipelineOnFile), with the run's `options`. */
+export function inProcessRunner(pipeline: ResolvedPipeline, options: RunOptions = {}): Runner {
   return {
-    run: async (source) => runPipelineOnFile(pipeline, await sourceBytes(source)),
+    run: async (source) => runPipelineOnFile(pipeline, await sourceBytes(source), options),
     close: async () => {},
   };
 }
@@ -39,7 +40,7 @@ export function inProcessRunner(pipeline: ResolvedPipeline): Runner {
  * In a pool of `threads` worker threads: the main thread stays responsive (a queue worker renewing its
  * job locks) and the CPU work spreads over cores. Only the artifacts come back, never the last value.
  */
-export function poolRunner(pipeline: ResolvedPipeline, threads: number): Runner {
+export function poolRunner(pipeline: ResolvedPipeline, threads: number, options: RunOptions = {}): Runner {
   const spec = toSpec(pipeline);
   const pool = pipelineWorkerPool(spec, threads);
   const specJson = JSON.stringify(spec);
@@ -47,7 +48,7 @@ export function poolRunner(pipeline: ResolvedPipeline, threads: number): Runner 
   return {
     run: async (source) => {
       const { path, bytes } = await sourceBytes(source);
-      const result = await pool.run({ specJson, path, bytes });
+      const result = await pool.run({ specJson, path, bytes, options });
       if (!result.ok) throw errorFromData(result.error);
       return result;
     },
@@ -61,12 +62,12 @@ export function poolRunner(pipeline: ResolvedPipeline, threads: number): Runner 
  * compressed file may reject with StreamDeclined, at its header or part-way through `items`: the caller
  * then runs it again whole.
  */
-export function streamingRunner(pipeline: ResolvedPipeline): Runner {
+export function streamingRunner(pipeline: ResolvedPipeline, options: RunOptions = {}): Runner {
   if (!streamShape(pipeline)) throw new TypeError('streamingRunner: the pipeline does not start with decode [-> resample] -> chunk');
   return {
     run: async (source) => {
       if (!('absPath' in source)) throw new TypeError(`streamingRunner: ${source.path} must be given by its file (absPath), not its bytes`);
-      return streamPipelineOnFile(pipeline, source);
+      return streamPipelineOnFile(pipeline, source, options);
     },
     close: async () => {},
   };
@@ -87,15 +88,16 @@ export interface PipelineRunner extends Runner {
 /**
  * Runs the pipeline in this thread, or in a pool of `threads` worker threads, and streams long audio files
  * (WAV, FLAC, Ogg Vorbis, MP3) when the pipeline can. Streamed sources run in the calling thread whatever this chooses: their memory
- * stays bounded only if nobody copies their samples to a worker.
+ * stays bounded only if nobody copies their samples to a worker. `verifyMd5` is the run's (RunOptions).
  */
 export function createRunner(
   pipeline: ResolvedPipeline,
-  options: { threads: number; inProcess: boolean; streamAbove?: number },
+  options: { threads: number; inProcess: boolean; streamAbove?: number } & RunOptions,
 ): PipelineRunner {
-  const whole = options.inProcess ? inProcessRunner(pipeline) : poolRunner(pipeline, options.threads);
+  const run: RunOptions = { verifyMd5: options.verifyMd5 };
+  const whole = options.inProcess ? inProcessRunner(pipeline, run) : poolRunner(pipeline, options.threads, run);
   if (!streamShape(pipeline)) return whole;
-  const streaming = streamingRunner(pipeline);
+  const streaming = streamingRunner(pipeline, run);
   return {
     streamAbove: options.streamAbove ?? streamThreshold(),
     run: (source) => ('absPath' in source ? streaming.run(source) : whole.run(source)),

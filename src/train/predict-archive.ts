@@ -13,7 +13,7 @@ import { BirdcallError } from '../errors.ts';
 import { openAtomicWriter, removeTempFiles, writeFileAtomic, writeStreamAtomic, type AtomicWriter } from '../store/atomic.ts';
 import type { InputRow, OutputRow } from '../store/manifest-types.ts';
 import { safeName } from '../store/paths.ts';
-import { acquireOutDirLock, outputsIntact, sha256Hex, StateStore, type SourceState } from '../store/state.ts';
+import { acquireOutDirLock, md5Unverified, outputsIntact, sha256Hex, StateStore, type SourceState } from '../store/state.ts';
 import { BIRDCALL_VERSION } from '../version.ts';
 import { predictionSources, type ChunkPrediction, type PredictionSource, type Predictor } from './predict-files.ts';
 import { createEngine, failureOf, predictRecordings, type EngineOptions, type PredictFileError, type PreparedRecording, type RecordingSink } from './predict-stream.ts';
@@ -201,8 +201,8 @@ async function sha256File(path: string): Promise<string> {
  *
  * @param predictor - from `loadPredictor`.
  * @param options - `input`, `outDir`, `formats`, `jobs` (pipeline worker threads; 1 runs all here), and
- *   optionally `batchSize` (default 32), `tta` (default 1), `streamAbove` / `windowSeconds` (as in
- *   `createEngine`), `detect`, `grid`, `filter` (a shard's rows), `signal`, `onProgress`, `onError`: see
+ *   optionally `batchSize` (default 32), `tta` (default 1), `streamAbove` / `windowSeconds` / `verifyMd5` (as in
+ *   `createEngine`; a FLAC done earlier without `verifyMd5` is redone to check it), `detect`, `grid`, `filter` (a shard's rows), `signal`, `onProgress`, `onError`: see
  *   ArchiveOptions.
  * @returns the counts, timing and paths (ArchiveSummary, also written to DIR/summary.json); `archiveExitCode`
  *   turns it into the CLI's exit code. A run stopped by `signal` returns with `interrupted: true`.
@@ -333,7 +333,7 @@ class ArchiveRun {
     this.hashes.set(source.path, sha);
     const previous = await this.store.read(source.path);
     const fresh = previous?.sourceSha256 === sha && previous.pipelineHash === this.key && previous.outputBase.stem === this.stem(source.path);
-    if (!fresh || !(await outputsIntact(this.options.outDir, previous))) return false;
+    if (!fresh || !(await outputsIntact(this.options.outDir, previous)) || (await md5Unverified(previous, this.options.verifyMd5, source.abs))) return false;
     this.skipped++;
     this.done.add(source.path);
     for (const w of previous.warnings) this.errors.push({ path: source.path, code: 'WARNING', reason: w, level: 'warning' });
@@ -444,6 +444,7 @@ class ArchiveRun {
       audioSeconds: duration,
       rows: [row],
       warnings: prepared.warnings,
+      ...(this.options.verifyMd5 ? { verifiedMd5: true as const } : {}),
     };
     await this.store.write(state);
     for (const w of prepared.warnings) this.errors.push({ path: source.path, code: 'WARNING', reason: w, level: 'warning' });

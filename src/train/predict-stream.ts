@@ -3,6 +3,7 @@ import type { Piscina } from 'piscina';
 import { declaredLength } from '../audio/decode.ts';
 import { BirdcallError, isFsFault } from '../errors.ts';
 import { toSpec } from '../pipeline/pipeline.ts';
+import type { RunOptions } from '../pipeline/block.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from '../pipeline/pool-thread.ts';
 import { runPipelineOnFile } from '../pipeline/run.ts';
 import { runWindow, shouldStream, STREAM_ABOVE_ENV, streamedOrWhole, streamPipelineOnFile, streamShape, streamThreshold, type AudioWindow } from '../pipeline/run-stream.ts';
@@ -49,6 +50,11 @@ export interface EngineOptions {
   tta?: number;
   /** Seconds of audio per streamed window (default 60). */
   windowSeconds?: number;
+  /**
+   * Check every FLAC's decoded audio against the MD5 signature in its STREAMINFO: a mismatch fails that
+   * recording (FLAC_MD5_MISMATCH; a streamed one at its end, leaving no rows). Default false.
+   */
+  verifyMd5?: boolean;
 }
 
 export interface PredictEngine {
@@ -70,9 +76,9 @@ export interface PredictEngine {
  *   through the model at a time, default 32), `tta` (time-shifted copies averaged, default 1: none),
  *   `streamAbove` (WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger than this many bytes as
  *   16-bit PCM, a WAV's size, are read a window at a time; default the BIRDCALL_STREAM_ABOVE environment
- *   variable, else 16 MiB) and `windowSeconds` (seconds of
- *   audio per streamed window, rounded down to whole chunks; default 60). Streamed or read whole, a recording
- *   gives the same predictions.
+ *   variable, else 16 MiB), `windowSeconds` (seconds of
+ *   audio per streamed window, rounded down to whole chunks; default 60) and `verifyMd5` (refuse FLACs whose
+ *   audio does not match their MD5 signature). Streamed or read whole, a recording gives the same predictions.
  * @returns the engine; nothing runs until `predictRecordings` is called. Never throws.
  *
  * @example
@@ -169,9 +175,10 @@ async function prepareWhole(engine: PredictEngine, source: PredictionSource): Pr
   } catch (error) {
     throw notReadable(error, source.path);
   }
+  const options = runOptions(engine);
   const running = engine.pool
-    ? engine.pool.run({ specJson: engine.specJson, path: source.path, bytes }).then((r) => (r.ok ? r : Promise.reject(errorFromData(r.error))))
-    : runPipelineOnFile(pipeline, { path: source.path, bytes });
+    ? engine.pool.run({ specJson: engine.specJson, path: source.path, bytes, options }).then((r) => (r.ok ? r : Promise.reject(errorFromData(r.error))))
+    : runPipelineOnFile(pipeline, { path: source.path, bytes }, options);
   const result = await running;
   const header = declaredLength(bytes);
   return { source, durationSeconds: header?.durationSeconds, sampleRate: header?.sampleRate, streamed: false, groups: once(result.items), warnings: result.warnings };
@@ -179,23 +186,29 @@ async function prepareWhole(engine: PredictEngine, source: PredictionSource): Pr
 
 async function prepareStreamed(engine: PredictEngine, source: PredictionSource): Promise<PreparedRecording> {
   const file = { path: source.path, absPath: source.abs };
-  const stream = await streamPipelineOnFile(engine.predictor.pipeline, file, { windowSeconds: engine.options.windowSeconds });
+  const options = runOptions(engine);
+  const stream = await streamPipelineOnFile(engine.predictor.pipeline, file, { windowSeconds: engine.options.windowSeconds, ...options });
   const warnings = stream.warnings;
   const { pool, specJson } = engine;
   const rest = streamShape(engine.predictor.pipeline)!.rest;
   const run = pool
     ? async (window: AudioWindow): Promise<ItemOutput[]> => {
-        const task = { specJson, path: source.path, window, itemWarnings: stream.itemWarnings };
+        const task = { specJson, path: source.path, window, itemWarnings: stream.itemWarnings, options };
         const result = await pool.run(task, { transferList: [window.samples.buffer as ArrayBuffer] });
         if (!result.ok) throw errorFromData(result.error);
         for (const w of result.warnings) if (!warnings.includes(w)) warnings.push(w);
         return result.items;
       }
-    : (window: AudioWindow): Promise<ItemOutput[]> => runWindow(rest, window, file, warnings, stream.itemWarnings);
+    : (window: AudioWindow): Promise<ItemOutput[]> => runWindow(rest, window, file, warnings, stream.itemWarnings, options);
   // jobs + 1 windows in flight keep every worker busy while this thread runs the model on the oldest.
   const depth = pool ? engine.options.jobs + 1 : 1;
   const { durationSeconds, sampleRate } = stream.info;
   return { source, durationSeconds, sampleRate, streamed: true, groups: ahead(stream.windows, run, depth), warnings };
+}
+
+/** The engine's options that every block sees (RunOptions). */
+function runOptions(engine: PredictEngine): RunOptions {
+  return { verifyMd5: engine.options.verifyMd5 };
 }
 
 /** Maps `items` through `run`, up to `depth` at once, results in input order. */
@@ -405,6 +418,8 @@ export interface PredictFilesOptions {
   streamAbove?: number;
   /** Seconds of audio per streamed window (default 60). */
   windowSeconds?: number;
+  /** Refuse FLACs whose audio does not match their MD5 signature (see EngineOptions). Default false. */
+  verifyMd5?: boolean;
   /** Called with each recording's chunk predictions, in groups, once the recording has been predicted whole (e.g. to stream them to a CSV); a recording that fails gives none. */
   onPredictions?: (rows: ChunkPrediction[]) => void | Promise<void>;
   onProgress?: (progress: PredictFilesProgress) => void;
@@ -430,7 +445,7 @@ export interface PredictFilesSummary {
  * @param input - an audio file (WAV, FLAC, Ogg Vorbis, MP3), a folder of them, or a manifest CSV (BirdCLEF
  *   train_metadata.csv or a birdcalls manifest), read as `convert` reads them.
  * @param options - `jobs` (pipeline worker threads, default 1), `batchSize` (default 32), `tta` (default 1),
- *   `streamAbove` and `windowSeconds` (as in `createEngine`), `onPredictions(rows)` (ChunkPredictions as
+ *   `streamAbove`, `windowSeconds` and `verifyMd5` (as in `createEngine`), `onPredictions(rows)` (ChunkPredictions as
  *   `predictSource` returns them), `onProgress({ done, total, failed, chunks, source })`, `onError({ path,
  *   code, reason })`, `signal`.
  * @returns `files` (recordings done or failed), `failed`, `chunks` (predicted), and `errors` (one per failed
@@ -492,6 +507,7 @@ export async function predictFiles(predictor: Predictor, input: string, options:
     tta: options.tta,
     streamAbove: options.streamAbove,
     windowSeconds: options.windowSeconds,
+    verifyMd5: options.verifyMd5,
   });
   try {
     await predictRecordings(engine, sources, {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FLACDecoder } from '@wasm-audio-decoders/flac';
 import { decodeFlac, firstFrameOffset, parseFlacStreamInfo } from '../../src/audio/flac.ts';
-import { decodeFlacNative, decodeFlacNativeWindows, FlacDeclined } from '../../src/audio/flac-native.ts';
+import { decodeFlacNative, decodeFlacNativeWindows, FlacDeclined, FlacMd5Mismatch } from '../../src/audio/flac-native.ts';
+import { BirdcallError } from '../../src/errors.ts';
 import { decodeWav } from '../../src/audio/wav.ts';
 import { BIRDCALLS, HAVE_SHARED } from '../helpers/shared.ts';
 import { HAVE_SOX, sox, SOX_SKIP_REASON } from '../helpers/sox.ts';
@@ -23,9 +24,9 @@ function ours(bytes: Uint8Array, verifyMd5 = true): Float32Array[] | undefined {
 
 /**
  * Our decoder reading the stream in windows (the smallest it allows, i.e. four of its largest frames, unless
- * told), fed `piece` bytes per read: the planes joined, or FlacDeclined.
+ * told), fed `piece` bytes per read: the planes joined, or FlacDeclined (FlacMd5Mismatch for a wrong MD5).
  */
-async function windowed(bytes: Uint8Array, verifyMd5 = true, windowBytes = 1, piece = 997): Promise<Float32Array[] | FlacDeclined> {
+async function windowed(bytes: Uint8Array, verifyMd5 = true, windowBytes = 1, piece = 997): Promise<Float32Array[] | FlacDeclined | FlacMd5Mismatch> {
   const info = parseFlacStreamInfo(bytes, 'x.flac');
   let at = firstFrameOffset(bytes, info)!;
   const read = async (into: Uint8Array): Promise<number> => {
@@ -40,7 +41,7 @@ async function windowed(bytes: Uint8Array, verifyMd5 = true, windowBytes = 1, pi
       parts.push(planes.map((p) => p.slice()));
     }
   } catch (error) {
-    if (error instanceof FlacDeclined) return error;
+    if (error instanceof FlacDeclined || error instanceof FlacMd5Mismatch) return error;
     throw error;
   }
   return parts[0].map((_, c) => {
@@ -107,11 +108,23 @@ describe('our FLAC decoder on streams our test writer makes (variable block size
     for (let c = 0; c < 2; c++) expect(firstDifference(Float32Array.from(ref.channelData[c], (v) => Math.round(v * 32767)), Float32Array.from(chs[c]))).toBe(-1);
   });
 
-  it('declines a stream whose STREAMINFO MD5 does not match the samples, when asked to check it (in windows too)', async () => {
+  it('declines a stream whose STREAMINFO MD5 does not match the samples, when asked to check it; in windows that is a mismatch, not a decline', async () => {
     const bytes = writeFlac(signal(16, 5), 16, 22050, sizes, ['fixed2']);
     bytes[8 + 18 + 5] ^= 1; // a byte of the MD5 in STREAMINFO
     expect(ours(bytes)).toBeUndefined();
-    expect(await windowed(bytes)).toBeInstanceOf(FlacDeclined);
+    // Every frame was clean: read whole, libFLAC would refuse the same samples, so the stream fails at its end.
+    expect(await windowed(bytes)).toBeInstanceOf(FlacMd5Mismatch);
+  });
+
+  it('an all-zero STREAMINFO MD5 (the encoder computed none) is not checked, even when asked', async () => {
+    const chs = signal(16, 5);
+    const bytes = writeFlac(chs, 16, 22050, sizes, ['fixed2']);
+    bytes.fill(0, 8 + 18, 8 + 34);
+    expectExactly(ours(bytes), scaled(chs, 16));
+    expectExactly((await windowed(bytes)) as Float32Array[], scaled(chs, 16));
+    const warnings: string[] = [];
+    expectExactly((await decodeFlac(bytes, 'nomd5.flac', { verifyMd5: true, onWarning: (m) => void warnings.push(m) })).channels, scaled(chs, 16));
+    expect(warnings).toEqual([]);
   });
 
   it('by default leaves the MD5 to the caller (as libFLAC does): CRC-clean frames decode exactly, a wrong STREAMINFO MD5 is not looked at', async () => {
@@ -123,8 +136,21 @@ describe('our FLAC decoder on streams our test writer makes (variable block size
     const { warnings, onWarning } = { warnings: [] as string[], onWarning: (m: string) => void warnings.push(m) };
     expectExactly((await decodeFlac(bytes, 'md5.flac', { onWarning })).channels, scaled(chs, 16));
     expect(warnings).toEqual([]);
-    await decodeFlac(bytes, 'md5.flac', { onWarning, verifyMd5: true });
-    expect(warnings.join('\n')).toMatch(/MD5/);
+    // Asked to verify, the file is refused with one error naming it.
+    const refused = await decodeFlac(bytes, 'md5.flac', { onWarning, verifyMd5: true }).then(() => undefined, (e: unknown) => e);
+    expect(refused).toBeInstanceOf(BirdcallError);
+    expect(refused).toMatchObject({ code: 'FLAC_MD5_MISMATCH', file: 'md5.flac', message: expect.stringMatching(/^md5\.flac: .*MD5/) });
+  });
+
+  it('without the check a flipped bit gives a warning; with it, the damaged audio is refused (FLAC_MD5_MISMATCH)', async () => {
+    const bytes = writeFlac(signal(16, 6), 16, 22050, sizes, ['fixed2']);
+    const flipped = bytes.slice();
+    flipped[flipped.length - 200] ^= 0x10; // inside the last big frame's residual: libFLAC drops that frame
+    const warnings: string[] = [];
+    await decodeFlac(flipped, 'flip.flac', { onWarning: (m) => void warnings.push(m) });
+    expect(warnings.join('\n')).toMatch(/truncated or corrupt/);
+    // Fewer samples than the encoder hashed: not the signed audio either.
+    await expect(decodeFlac(flipped, 'flip.flac', { verifyMd5: true })).rejects.toMatchObject({ code: 'FLAC_MD5_MISMATCH' });
   });
 
   it('without the MD5 check, a flipped bit in a frame is still declined (CRC-16) and decodeFlac warns', async () => {

@@ -7,6 +7,8 @@ import { resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipel
 import type { ItemOutput } from '../../src/pipeline/pool-thread.ts';
 import { createRunner, inProcessRunner, poolRunner, streamingRunner, type Runner } from '../../src/pipeline/runner.ts';
 import { testSignal } from '../dsp/reference.ts';
+import { soxFlac } from '../helpers/flac-md5.ts';
+import { HAVE_SOX } from '../helpers/sox.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'birdcall-runner-'));
 const wav = join(dir, 'x.wav');
@@ -63,5 +65,24 @@ describe('runners', () => {
     const whole = resolvePipeline({ version: 1, steps: [{ block: 'decode' }, { block: 'quality' }, { block: 'chunk' }] });
     expect(() => streamingRunner(whole)).toThrow(/does not start with decode/);
     expect(createRunner(whole, { threads: 1, inProcess: true }).streamAbove).toBeUndefined();
+  });
+});
+
+describe.skipIf(!HAVE_SOX)('the run\'s verifyMd5 in every runner', () => {
+  it('reaches the decode block in this thread, in a pool thread and streamed: a FLAC whose MD5 was altered is refused only with it', async () => {
+    const bad = join(dir, 'bad.flac');
+    const bytes = soxFlac(wav, bad, 'wrong');
+    const source = { path: 'bad.flac', bytes };
+    const file = { path: 'bad.flac', absPath: bad };
+    const refused = { code: 'FLAC_MD5_MISMATCH', file: 'bad.flac' };
+    await expect(outputs(inProcessRunner(pipeline, { verifyMd5: true }), source)).rejects.toMatchObject(refused);
+    await expect(outputs(poolRunner(pipeline, 1, { verifyMd5: true }), source)).rejects.toMatchObject(refused);
+    await expect(outputs(streamingRunner(pipeline, { verifyMd5: true }), file)).rejects.toMatchObject(refused);
+    await expect(outputs(createRunner(pipeline, { threads: 1, inProcess: false, verifyMd5: true }), source)).rejects.toMatchObject(refused);
+    await expect(outputs(createRunner(pipeline, { threads: 1, inProcess: true, verifyMd5: true }), file)).rejects.toMatchObject(refused);
+    // Without it the frames are all valid: the same items as the WAV the FLAC was made from.
+    const wavItems = await outputs(inProcessRunner(pipeline), { path: 'x.wav', absPath: wav });
+    expect(await outputs(poolRunner(pipeline, 1), source)).toEqual(wavItems);
+    expect(await outputs(streamingRunner(pipeline), file)).toEqual(wavItems);
   });
 });

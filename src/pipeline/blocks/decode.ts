@@ -19,5 +19,5 @@ export const decodeBlock = defineBlock({
   params: decodeParams,
   streamAs: 'decode',
   run: async (file, p, ctx) =>
-    toMono(await decodeAudio(file.bytes, file.path, { onWarning: ctx.warn, maxSeconds: p.maxSeconds })),
+    toMono(await decodeAudio(file.bytes, file.path, { onWarning: ctx.warn, maxSeconds: p.maxSeconds, verifyMd5: ctx.options.verifyMd5 })),
 });
