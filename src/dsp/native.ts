@@ -26,6 +26,7 @@ interface Exports {
   f32_mel_frames: MelFrames;
   f64_mel_frames: MelFrames;
   pcen_sqrt: PcenSqrt;
+  pcen_constant_count: () => number;
 }
 
 let compiled: object | undefined;
@@ -213,10 +214,7 @@ export interface PcenSqrtConstants {
   bias: number;
 }
 
-/** dsp.c's PK_COUNT: the vectors pcen_sqrt keeps its constants in. */
-const PCEN_CONSTANTS = 35;
-
-let pcenInstance: { memory: WasmMemory; run: PcenSqrt } | undefined;
+let pcenInstance: { memory: WasmMemory; run: PcenSqrt; constants: number } | undefined;
 
 /**
  * PCEN with power 0.5 and bias > 0 in wasm SIMD (dsp.c's pcen_sqrt), into `out`: equal bit for bit to
@@ -225,18 +223,19 @@ let pcenInstance: { memory: WasmMemory; run: PcenSqrt } | undefined;
 export function pcenSqrtNative(S: ArrayLike<number>, ref: ArrayLike<number>, out: Real, c: PcenSqrtConstants): void {
   if (pcenInstance === undefined) {
     const memory = new wasmApi.Memory({ initial: 1 });
-    pcenInstance = { memory, run: instantiate(memory).pcen_sqrt };
+    const exports = instantiate(memory);
+    pcenInstance = { memory, run: exports.pcen_sqrt, constants: exports.pcen_constant_count() };
   }
-  const { memory, run } = pcenInstance;
+  const { memory, run, constants } = pcenInstance;
   const n = c.bins * c.frames;
   const kAt = ALIGN;
-  const sAt = kAt + 16 * PCEN_CONSTANTS;
+  const sAt = kAt + 16 * constants;
   const refAt = ref === S ? sAt : sAt + 8 * n;
   const outAt = refAt + 8 * n;
   reserveMemory(memory, outAt + 8 * n);
   const heap = new Float64Array(memory.buffer);
   heap.set(S, sAt / 8);
   if (ref !== S) heap.set(ref, refAt / 8);
-  run(kAt, sAt, refAt, outAt, c.bins, c.frames, c.b, -c.gain, Math.log(c.eps), c.eps, Math.sqrt(c.bias), c.bias);
+  run(kAt, sAt, refAt, outAt, c.bins, c.frames, c.b, -c.gain, Math.log(c.eps), c.eps, c.bias ** 0.5, c.bias);
   out.set(heap.subarray(outAt / 8, outAt / 8 + n));
 }
