@@ -108,6 +108,7 @@ describe('normalizeSpectrogram', () => {
 
   it('rejects an unknown method as a BirdcallError', () => {
     expect(() => normalizeSpectrogram(spec(new Float32Array(2)), { method: 'zscore' as 'minmax' })).toThrow(BirdcallError);
+    expect(() => normalizeSpectrogram(spec(new Float32Array(2)), { method: 'zscore' as 'minmax' })).toThrow(/^normalize: .*method/);
     expect(normalizeParams.parse({})).toEqual({ method: 'minmax' });
   });
 });
