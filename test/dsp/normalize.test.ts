@@ -50,6 +50,15 @@ describe('normalizeSpectrogram', () => {
     expect(Math.abs(variance - 1)).toBeLessThan(1e-5);
   });
 
+  it('standardize keeps unit deviation for values far from zero (two passes: no cancellation)', () => {
+    // 1e8 + noise in [-80, 0): a sum-of-squares variance would lose all of it to rounding
+    const x = Float64Array.from(noise(4096, 3), (v) => 1e8 + v);
+    const { values } = normalizeSpectrogram(spec(x, 64), { method: 'standardize' });
+    let variance = 0;
+    for (const v of values) variance += v * v;
+    expect(variance / values.length).toBeCloseTo(1, 6);
+  });
+
   it('turns a constant chunk into zeros, never NaN', () => {
     // 0.1 is inexact in float32: a float64 mean of many copies differs from it by a rounding residue.
     for (const method of ['minmax', 'standardize'] as const) {
