@@ -59,7 +59,8 @@ describe('powerToDb', () => {
 
 describe('powerToDbValues', () => {
   it('writes float32 values into a float64 array and the reverse, floored at the loudest output minus topDb', () => {
-    const power = [1e-12, 3e-7, 0.02, 5, 40];
+    // 40.5343: its dB value minus 60 rounds to another float32 than its rounded dB value minus 60 does
+    const power = [1e-12, 3e-7, 0.02, 5, 40.5343];
     const plain = power.map((v) => 10 * Math.log10(Math.max(1e-10, v)) - 10 * Math.log10(2));
     // as librosa on a float32 output: the floor comes from the rounded output's maximum
     const rounded = plain.map((v) => Math.fround(v));
