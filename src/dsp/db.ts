@@ -32,12 +32,8 @@ export type AmplitudeDbParamsInput = z.input<typeof amplitudeDbParams>;
 // (millions), and a loop that has seen both Float32Array and Float64Array compiles to slower
 // polymorphic element access.
 
-function maxOf(values: ArrayLike<number>): number {
-  if (values instanceof Float32Array) return maxOf32(values);
-  if (values instanceof Float64Array) return maxOf64(values);
-  let max = -Infinity;
-  for (let i = 0; i < values.length; i++) if (values[i] > max) max = values[i];
-  return max;
+function maxOf(values: Float32Array | Float64Array): number {
+  return values instanceof Float32Array ? maxOf32(values) : maxOf64(values);
 }
 
 function maxOf32(values: Float32Array): number {
@@ -143,8 +139,9 @@ function floorAt64(out: Float64Array, floor: number): void {
  * @param refValue - the reference power (0 dB).
  * @param amin - the smallest power considered (librosa's 1e-10).
  * @param topDb - dB below the maximum output where values are floored; null for no floor.
- * @param out - where to write (default a new array of the input's type).
+ * @param out - where to write, as many cells as `values` (default a new array of the input's type).
  * @returns `out`, in dB.
+ * @throws BirdcallError PARAM_INVALID when `out` and `values` differ in length.
  *
  * @example
  * ```ts
@@ -162,14 +159,16 @@ export function powerToDbValues(
   topDb: number | null,
   out: Float32Array | Float64Array = values instanceof Float64Array ? new Float64Array(values.length) : new Float32Array(values.length),
 ): Float32Array | Float64Array {
+  // a longer `out` would keep stale cells that the floor, taken over `out`, would count
+  if (out.length !== values.length) paramError(`power_to_db: out has ${out.length} cells for ${values.length} values`);
   const offset = 10 * Math.log10(Math.max(amin, Math.abs(refValue)));
   let outMax: number;
-  const same = out.length === values.length;
-  if (same && values instanceof Float32Array && out instanceof Float32Array) {
+  if (values instanceof Float32Array && out instanceof Float32Array) {
     outMax = Math.fround(dbInto32(values, out, amin, refValue));
-  } else if (same && values instanceof Float64Array && out instanceof Float64Array) {
+  } else if (values instanceof Float64Array && out instanceof Float64Array) {
     outMax = dbInto64(values, out, amin, offset);
   } else {
+    // mixed element types (float32 in, float64 out or the reverse): rare, so one plain loop
     for (let i = 0; i < values.length; i++) out[i] = 10 * Math.log10(Math.max(amin, values[i])) - offset;
     outMax = maxOf(out);
   }

@@ -232,7 +232,7 @@ function triangles(melF: Float64Array, nMels: number, bins: number, binHz: numbe
       const lower = -(melF[m] - f) / lowerWidth;
       const upper = (melF[m + 2] - f) / upperWidth;
       const w = Math.max(0, Math.min(lower, upper));
-      dense[m * bins + k] = norm === 'slaney' ? w * enorm : w;
+      dense[m * bins + k] = w * enorm;
     }
   }
   return dense;

@@ -107,6 +107,26 @@ describe('chunkAudio', () => {
     expect(() => chunkAudio(audio, { seconds: 5, overlap: 6 })).toThrow(/ramp\.wav/);
   });
 
+  it('says which limit was broken, naming the step and the file', () => {
+    const audio = ramp(1000, 1000);
+    expect(() => chunkAudio(audio, { seconds: 1e-6 })).toThrow(/chunk: seconds=0.000001 is less than one sample at 1000 Hz/);
+    expect(() => chunkAudio(audio, { seconds: 5, overlap: 6 })).toThrow(/overlap \(6 s\) must be less than seconds \(5 s\)/);
+    expect(() => chunkAudio(audio, { seconds: 5, minLastSeconds: 6 })).toThrow(/minLastSeconds \(6 s\) exceeds seconds \(5 s\)/);
+    expect(() => chunkAudio({ ...audio, sampleRate: 0 })).toThrow(/cannot chunk audio with sample rate 0 Hz/);
+    expect(() => chunkAudio(audio, { seconds: -1 })).toThrow(expect.objectContaining({ file: 'ramp.wav', reason: expect.stringMatching(/^chunk: .*seconds/) }));
+    expect(() => planChunks(1000, 1000, { seconds: -1 })).toThrow(expect.objectContaining({ file: 'audio' }));
+  });
+
+  it('accepts the limits themselves: a one-sample chunk, minLastSeconds equal to seconds', () => {
+    expect(chunkAudio(ramp(3, 1000), { seconds: 0.001 }).map((c) => Array.from(c.samples))).toEqual([[1], [2], [3]]);
+    expect(planChunks(2500, 1000, { seconds: 1, minLastSeconds: 1 }).starts).toEqual([0, 1000]);
+  });
+
+  it("keeps a last chunk that ends exactly at the end of the recording, also with last='drop'", () => {
+    expect(planChunks(2000, 1000, { seconds: 1, last: 'drop' }).starts).toEqual([0, 1000]);
+    expect(planChunks(2000, 1000, { seconds: 1 }).starts).toEqual([0, 1000]);
+  });
+
   it('schema fills librosa-style defaults', () => {
     expect(chunkParams.parse({})).toEqual({ seconds: 5, overlap: 0, last: 'pad' });
   });

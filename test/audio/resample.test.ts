@@ -160,6 +160,20 @@ describe('resample', () => {
     }
   });
 
+  it('says which rate is wrong, naming the file, in resample and ResampleStream alike', () => {
+    const x = { samples: new Float32Array(4), sampleRate: 32000, source: 'x.wav' };
+    expect(() => resample(x, 0)).toThrow('x.wav: target sample rate must be a positive whole number of Hz, got 0');
+    expect(() => resample({ ...x, sampleRate: 1.5 }, 32000)).toThrow('x.wav: source sample rate must be a positive whole number of Hz, got 1.5');
+    expect(() => new ResampleStream(32000, -1, 'best', 's.wav')).toThrow('s.wav: target sample rate must be a positive whole number of Hz, got -1');
+    expect(() => new ResampleStream(0, 32000, 'best', 's.wav')).toThrow('s.wav: source sample rate must be a positive whole number of Hz, got 0');
+  });
+
+  it('refuses, before allocating it, a filter an absurd ratio would need', () => {
+    const x = { samples: new Float32Array(4), sampleRate: 10_000_000, source: 'x.wav' };
+    expect(() => resample(x, 1)).toThrow(expect.objectContaining({ code: 'RESAMPLE_RATIO' }));
+    expect(() => resample(x, 1)).toThrow(/resampling 10000000 Hz to 1 Hz needs a \d+-coefficient filter; the ratio is too extreme/);
+  });
+
   it('resampleParams defaults to 32000 Hz and best quality, and validates', () => {
     expect(resampleParams.parse({})).toEqual({ sampleRate: 32000, quality: 'best' });
     expect(resampleParams.parse({ sampleRate: 22050, quality: 'fast' })).toEqual({ sampleRate: 22050, quality: 'fast' });

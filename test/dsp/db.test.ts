@@ -42,11 +42,44 @@ describe('powerToDb', () => {
     expect(powerToDb(spectrogram([1, 2], 'float64')).values).toBeInstanceOf(Float64Array);
   });
 
-  it('rejects bad parameters and dB input', () => {
+  it('rejects bad parameters and dB input, naming the function and the reason', () => {
     const code = expect.objectContaining({ code: 'PARAM_INVALID' });
     expect(() => powerToDb(spectrogram([1]), { amin: 0 })).toThrow(code);
+    expect(() => powerToDb(spectrogram([1]), { amin: 0 })).toThrow(/^power_to_db: .*amin/);
     expect(() => powerToDb(spectrogram([1]), { topDb: -1 })).toThrow(code);
     expect(() => powerToDb(powerToDb(spectrogram([1])))).toThrow(code);
+    expect(() => powerToDb(powerToDb(spectrogram([1])))).toThrow(/already in dB/);
+  });
+
+  it('records the conversion and its parameters in the spectrogram’s params', () => {
+    const spec = { ...spectrogram([1, 2]), params: { nMels: 128 } };
+    expect(powerToDb(spec, { ref: 'max', topDb: 60 }).params).toEqual({ nMels: 128, db: 'power', ref: 'max', amin: 1e-10, topDb: 60 });
+  });
+});
+
+describe('powerToDbValues', () => {
+  it('writes float32 values into a float64 array and the reverse, floored at the loudest output minus topDb', () => {
+    // 40.5343: its dB value minus 60 rounds to another float32 than its rounded dB value minus 60 does
+    const power = [1e-12, 3e-7, 0.02, 5, 40.5343];
+    const plain = power.map((v) => 10 * Math.log10(Math.max(1e-10, v)) - 10 * Math.log10(2));
+    // as librosa on a float32 output: the floor comes from the rounded output's maximum
+    const rounded = plain.map((v) => Math.fround(v));
+    const floor32 = Math.max(...rounded) - 60;
+    const from64 = powerToDbValues(Float64Array.from(power), 2, 1e-10, 60, new Float32Array(power.length));
+    expect(from64).toBeInstanceOf(Float32Array);
+    expect(Array.from(from64)).toEqual(rounded.map((v) => Math.fround(Math.max(v, floor32))));
+    expect(from64[0]).toBe(Math.fround(floor32));
+    const f32 = Float32Array.from(power);
+    const from32 = powerToDbValues(f32, 2, 1e-10, 60, new Float64Array(power.length));
+    const plain32 = Array.from(f32, (v) => 10 * Math.log10(Math.max(1e-10, v)) - 10 * Math.log10(2));
+    expect(Array.from(from32)).toEqual(plain32.map((v) => Math.max(v, Math.max(...plain32) - 60)));
+  });
+
+  it('rejects an output array of another length', () => {
+    const values = Float32Array.of(1, 0.1);
+    for (const out of [new Float32Array(3), new Float32Array(1), new Float64Array(3)]) {
+      expect(() => powerToDbValues(values, 1, 1e-10, 80, out)).toThrow(/out has \d cells for 2 values/);
+    }
   });
 });
 
@@ -58,6 +91,19 @@ describe('amplitudeToDb', () => {
     const p = powerToDb(squared, { ref: 'max', amin: 1e-10 });
     for (let i = 0; i < 4; i++) expect(a.values[i]).toBeCloseTo(p.values[i], 10);
     expect(amplitudeToDb(spectrogram([10])).values[0]).toBeCloseTo(20, 12);
+  });
+
+  it('floors amplitude at librosa’s amin 1e-5, i.e. -100 dB, by default', () => {
+    expect(Array.from(amplitudeToDb(spectrogram([1, 0, 1e-7]), { topDb: null }).values)).toEqual([0, -100, -100]);
+  });
+
+  it('rejects dB input and bad parameters, naming the function, and records its parameters', () => {
+    const code = expect.objectContaining({ code: 'PARAM_INVALID' });
+    const db = amplitudeToDb(spectrogram([1, 0.5]), { ref: 'max' });
+    expect(() => amplitudeToDb(db)).toThrow(code);
+    expect(() => amplitudeToDb(db)).toThrow(/already in dB/);
+    expect(() => amplitudeToDb(spectrogram([1]), { amin: -1 })).toThrow(/^amplitude_to_db: .*amin/);
+    expect(db.params).toEqual({ db: 'amplitude', ref: 'max', amin: 1e-5, topDb: 80 });
   });
 });
 
@@ -133,9 +179,11 @@ describe('powerToDb on float32 values (table log)', () => {
 
   it('treats zero, negative, subnormal, infinite and NaN cells as 10 log10(max(amin, S)) does', () => {
     const odd = Float32Array.from([0, -0, -5, 1e-45, 1e-38, Number.POSITIVE_INFINITY, Number.NaN, 1e-10, 1]);
-    for (const amin of [1e-10, 1e-46]) {
-      const got = powerToDbValues(odd, 1, amin, null);
-      const expected = plainDb(odd, 1, amin);
+    // ref 1e-3 moves every cell; 2^-140 is a float32 subnormal amin; ref Infinity is ref 'max' over an infinite cell
+    const cases = [1e-10, 1e-46, 2 ** -140].flatMap((amin) => [1, 1e-3, Number.POSITIVE_INFINITY].map((ref) => ({ amin, ref })));
+    for (const { amin, ref } of cases) {
+      const got = powerToDbValues(odd, ref, amin, null);
+      const expected = plainDb(odd, ref, amin);
       for (let i = 0; i < odd.length; i++) {
         if (Number.isNaN(expected[i]) || !Number.isFinite(expected[i])) expect(got[i]).toBe(expected[i]);
         else expect(Math.abs(got[i] - expected[i])).toBeLessThanOrEqual(step32(expected[i]));

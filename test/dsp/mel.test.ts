@@ -5,6 +5,7 @@ import {
   hzToMel,
   melFilterbank,
   melFilterbankDense,
+  melFrequencies,
   melFramesInto,
   melFromSpectrogram,
   melSpectrogram,
@@ -25,6 +26,27 @@ describe('mel scale', () => {
       expect(melToHz(hzToMel(f, true), true)).toBeCloseTo(f, 8);
     }
     expect(hzToMel(700, true)).toBeCloseTo(2595 * Math.log10(2), 10);
+  });
+});
+
+describe('melFrequencies', () => {
+  it('spaces n frequencies evenly in mels, on the Slaney scale by default', () => {
+    const f = melFrequencies(5, 100, 8000);
+    expect(f).toEqual(melFrequencies(5, 100, 8000, false));
+    expect(f).not.toEqual(melFrequencies(5, 100, 8000, true));
+    const mels = Array.from(f, (v) => hzToMel(v));
+    for (let i = 1; i < 5; i++) expect(mels[i] - mels[i - 1]).toBeCloseTo((hzToMel(8000) - hzToMel(100)) / 4, 10);
+  });
+
+  it('ends exactly at fmax, as numpy.linspace sets its endpoint', () => {
+    // 0 .. 8000 Hz in 66 steps: 65 * step + lo misses hzToMel(8000) by one rounding
+    const f = melFrequencies(66, 0, 8000);
+    expect(f[0]).toBe(0);
+    expect(f[65]).toBe(melToHz(hzToMel(8000)));
+  });
+
+  it('gives fmin alone for n = 1, as numpy.linspace(lo, hi, 1)', () => {
+    expect(Array.from(melFrequencies(1, 100, 8000))).toEqual([melToHz(hzToMel(100))]);
   });
 });
 
@@ -62,11 +84,34 @@ describe('melFilterbank', () => {
     expect(fb.warnings.join('\n')).toMatch(/Empty filters/);
     expect(melWarnings({ sr: 22050, nFft: 1024, nMels: 64, fmin: 50, fmax: 14000 })).toEqual(fb.warnings);
     expect(melWarnings({ sr: 32000, nFft: 1024, nMels: 64, fmin: 50, fmax: 14000 })).toEqual([]);
+    expect(fb.warnings[0]).toBe('fmax 14000 Hz is above the Nyquist frequency 11025 Hz: the top mel bands see no FFT bins');
+    expect(fb.warnings[1]).toMatch(/3 of 64 channels will produce empty responses\. Try increasing your sampling rate/);
+  });
+
+  it('does not warn at its default fmax, sr / 2', () => {
+    expect(melFilterbank({ sr: 22050, nFft: 2048, nMels: 64 }).warnings).toEqual([]);
+    expect(melFilterbank({ sr: 22050, nFft: 2048, nMels: 64, fmax: 11025 }).warnings).toEqual([]);
+  });
+
+  it('does not count an empty band whose lower edge is 0 Hz, as librosa’s warning exempts it', () => {
+    // 64-point FFT at 22.05 kHz: bins 345 Hz apart, far wider than the low bands
+    const fb = melFilterbank({ sr: 22050, nFft: 64, nMels: 128 });
+    let empty = 0;
+    for (let m = 0; m < 128; m++) if (fb.length[m] === 0) empty++;
+    expect(fb.melFrequencies[0]).toBe(0);
+    expect(fb.length[0]).toBe(0);
+    expect(fb.emptyFilters).toBe(empty - 1);
+  });
+
+  it('returns the cached filterbank for the same parameters', () => {
+    expect(melFilterbank({ sr: 16000, nFft: 512, nMels: 40 })).toBe(melFilterbank({ sr: 16000, nFft: 512, nMels: 40 }));
   });
 
   it('rejects fmin >= fmax and bad values with PARAM_INVALID', () => {
     const code = expect.objectContaining({ code: 'PARAM_INVALID' });
     expect(() => melFilterbank({ sr: 32000, fmin: 9000, fmax: 8000 })).toThrow(code);
+    expect(() => melFilterbank({ sr: 32000, fmin: 8000, fmax: 8000 })).toThrow('fmin (8000 Hz) must be below fmax (8000 Hz)');
+    expect(() => melFilterbank({ sr: 32000, nMels: 0 })).toThrow(/^mel filterbank: .*nMels/);
     expect(() => melFilterbank({ sr: 32000, nMels: 0 })).toThrow(code);
     expect(() => melFilterbank({ sr: -1 })).toThrow(code);
   });

@@ -50,6 +50,15 @@ describe('normalizeSpectrogram', () => {
     expect(Math.abs(variance - 1)).toBeLessThan(1e-5);
   });
 
+  it('standardize keeps unit deviation for values far from zero (two passes: no cancellation)', () => {
+    // 1e8 + noise in [-80, 0): a sum-of-squares variance would lose all of it to rounding
+    const x = Float64Array.from(noise(4096, 3), (v) => 1e8 + v);
+    const { values } = normalizeSpectrogram(spec(x, 64), { method: 'standardize' });
+    let variance = 0;
+    for (const v of values) variance += v * v;
+    expect(variance / values.length).toBeCloseTo(1, 6);
+  });
+
   it('turns a constant chunk into zeros, never NaN', () => {
     // 0.1 is inexact in float32: a float64 mean of many copies differs from it by a rounding residue.
     for (const method of ['minmax', 'standardize'] as const) {
@@ -82,8 +91,33 @@ describe('normalizeSpectrogram', () => {
     expect(normalizationOf(s)).toBeUndefined();
   });
 
+  it('records the mean and the population standard deviation it used for standardize', () => {
+    const out = normalizeSpectrogram(spec(new Float64Array([1, 2, 3, 5])), { method: 'standardize' });
+    expect(normalizationOf(out)).toEqual({ method: 'standardize', mean: 2.75, std: Math.sqrt(8.75 / 4) });
+    expect(out.values[0]).toBeCloseTo(-1.75 / Math.sqrt(8.75 / 4), 12);
+  });
+
+  it('records zero statistics for a chunk with no finite value, whose values pass through', () => {
+    const x = new Float32Array([NaN, Infinity, -Infinity]);
+    const minmax = normalizeSpectrogram(spec(x), { method: 'minmax' });
+    expect(normalizationOf(minmax)).toEqual({ method: 'minmax', min: 0, max: 0 });
+    expect(Array.from(minmax.values)).toEqual([NaN, Infinity, -Infinity]);
+    const standardized = normalizeSpectrogram(spec(x), { method: 'standardize' });
+    expect(normalizationOf(standardized)).toEqual({ method: 'standardize', mean: 0, std: 0 });
+    expect(Array.from(standardized.values)).toEqual([NaN, Infinity, -Infinity]);
+  });
+
+  it('finds no normalization in params that are not a record of a known method', () => {
+    for (const normalize of [null, 'minmax', 3, { method: 'zscore' }, {}]) {
+      expect(normalizationOf({ ...spec(new Float32Array(1)), params: { normalize } })).toBeUndefined();
+    }
+    const record = { method: 'standardize', mean: 1, std: 2 };
+    expect(normalizationOf({ ...spec(new Float32Array(1)), params: { normalize: record } })).toBe(record);
+  });
+
   it('rejects an unknown method as a BirdcallError', () => {
     expect(() => normalizeSpectrogram(spec(new Float32Array(2)), { method: 'zscore' as 'minmax' })).toThrow(BirdcallError);
+    expect(() => normalizeSpectrogram(spec(new Float32Array(2)), { method: 'zscore' as 'minmax' })).toThrow(/^normalize: .*method/);
     expect(normalizeParams.parse({})).toEqual({ method: 'minmax' });
   });
 });

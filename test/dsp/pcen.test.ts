@@ -50,11 +50,42 @@ describe('pcen', () => {
     expect(maxOf(out.values)).toBeLessThan(maxOf(scaled.values));
   });
 
-  it('rejects invalid parameters with PARAM_INVALID', () => {
+  it('rejects invalid parameters with PARAM_INVALID, naming pcen and the parameter', () => {
     const code = expect.objectContaining({ code: 'PARAM_INVALID' });
     expect(() => pcen(scaled, { eps: 0 })).toThrow(code);
+    expect(() => pcen(scaled, { eps: 0 })).toThrow(/^pcen: .*eps/);
     expect(() => pcen(scaled, { b: 1.5 })).toThrow(code);
     expect(() => pcen(scaled, { maxSize: 0 })).toThrow(code);
+  });
+
+  it('rejects a dB spectrogram', () => {
+    expect(() => pcen({ ...scaled, scale: 'db' })).toThrow(expect.objectContaining({ code: 'PARAM_INVALID' }));
+    expect(() => pcen({ ...scaled, scale: 'db' })).toThrow(/not dB/);
+  });
+
+  it('labels its output magnitude, keeping float32 input float32', () => {
+    const f32 = { ...scaled, values: Float32Array.from(scaled.values), scale: 'power' as const };
+    const out = pcen(f32);
+    expect(out.scale).toBe('magnitude');
+    expect(out.values).toBeInstanceOf(Float32Array);
+  });
+
+  it('rejects, as librosa, a derived b outside [0, 1]: NaN for a huge time constant, above 1 by rounding for a tiny one', () => {
+    expect(() => pcen(scaled, { timeConstant: 1e300 })).toThrow(/smoothing coefficient b must be in \[0, 1\], got NaN/);
+    expect(pcenSmoothingCoefficient(1e-7, 22050, 512)).toBeGreaterThan(1);
+    expect(() => pcen(scaled, { timeConstant: 1e-7 })).toThrow(/smoothing coefficient b must be in \[0, 1\]/);
+  });
+
+  it('accepts b 0 and 1; with b 1 the smoother is the frame itself', () => {
+    expect(() => pcen(scaled, { b: 0 })).not.toThrow();
+    const { gain, bias, power, eps } = { gain: 0.98, bias: 2, power: 0.5, eps: 1e-6 };
+    const out = pcen(scaled, { b: 1 });
+    for (const i of [0, 17, scaled.values.length - 1]) {
+      const x = scaled.values[i];
+      // librosa's formula with M = S: (S / (eps + S)^gain + bias)^power - bias^power
+      const expected = (x / (eps + x) ** gain + bias) ** power - bias ** power;
+      expect(out.values[i]).toBeCloseTo(expected, 9);
+    }
   });
 
   describe.skipIf(!HAVE_SCIPY)(`against scipy (${HAVE_SCIPY ? 'present' : 'python3 with numpy+scipy not found: skipped'})`, () => {

@@ -124,6 +124,33 @@ describe('getWindow', () => {
     expect(Array.from(w.subarray(0, left))).toEqual([0, 0]);
     expect(maxAbsDiff(w.subarray(left, left + 5), referenceWindow('hann', 5))).toBeLessThanOrEqual(1e-15);
     expect(Array.from(w.subarray(left + 5))).toEqual([0, 0, 0]);
+    // a rectangular window is 1 at both ends: the zeros after it show it stops at winLength
+    expect(Array.from(getWindow('rectangular', 3, 6))).toEqual([0, 1, 1, 1, 0, 0]);
+  });
+
+  it('is all ones for a length-1 window of any type, as scipy', () => {
+    for (const name of ['hann', 'hamming', 'blackman'] as const) expect(Array.from(getWindow(name, 1, 4))).toEqual([0, 1, 0, 0]);
+    expect(Array.from(getWindow('hann', 1, 1))).toEqual([1]);
+  });
+
+  it('returns the cached array for the same name and lengths', () => {
+    expect(getWindow('hamming', 64, 128)).toBe(getWindow('hamming', 64, 128));
+    expect(getWindow('hamming', 64, 128)).not.toBe(getWindow('hamming', 64, 256));
+  });
+
+  it('rejects bad lengths and names with PARAM_INVALID saying what is wrong', () => {
+    const bad: [() => unknown, RegExp][] = [
+      [() => getWindow('hann', 0, 8), /winLength must be a positive integer, got 0/],
+      [() => getWindow('hann', 2.5, 8), /winLength must be a positive integer, got 2.5/],
+      [() => getWindow('hann', 4, 0), /nFft must be a positive integer, got 0/],
+      [() => getWindow('hann', 4, 6.5), /nFft must be a positive integer, got 6.5/],
+      [() => getWindow('hann', 9, 8), /winLength \(9\) must be <= nFft \(8\)/],
+      [() => getWindow('kaiser' as 'hann', 4, 8), /unknown window 'kaiser' \(expected one of hann, hamming, blackman, rectangular, boxcar\)/],
+    ];
+    for (const [fn, message] of bad) {
+      expect(fn).toThrow(expect.objectContaining({ code: 'PARAM_INVALID' }));
+      expect(fn).toThrow(message);
+    }
   });
 });
 

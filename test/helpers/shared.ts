@@ -4,8 +4,10 @@ import { fileURLToPath } from 'node:url';
 
 /** The project root (this file is test/helpers/shared.ts). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+/** The checkout, also when Stryker runs the tests in its sandbox copy (`.stryker-tmp/sandbox-*` inside it). */
+const CHECKOUT = ROOT.replace(/[\\/]\.stryker-tmp[\\/][^\\/]+$/, '');
 /** `../shared` beside the checkout: real recordings and librosa fixtures, present for developers and CI. */
-export const SHARED = resolve(ROOT, '..', 'shared');
+export const SHARED = resolve(CHECKOUT, '..', 'shared');
 export const HAVE_SHARED = existsSync(join(SHARED, 'fixtures', 'index.json'));
 export const BIRDCALLS = join(SHARED, 'data', 'birdcalls');
 export const FIXTURES = join(SHARED, 'fixtures');
