@@ -113,15 +113,14 @@ export function streamFormat(head: Uint8Array): StreamFormat | undefined {
  * byte of the pages or frames in `head`, times the size (an estimate: an Ogg's header pages make it about
  * 10 % low). Undefined when the head does not say.
  */
-export function pcmBytes(head: Uint8Array, size: number): number | undefined {
-  const format = streamFormat(head);
+export function pcmBytes(head: Uint8Array, size: number, format = streamFormat(head)): number | undefined {
   if (format === 'wav') return size;
   if (format === 'flac') {
     const info = flacStreamable(head);
     return info && info.totalSamples * info.channels * 2;
   }
   if (format === 'ogg') {
-    const scan = scanOgg(head);
+    const scan = scanOgg(head, { crc: false });
     return scan.lastGranule > 0 ? scan.lastGranule * scan.channels * 2 * (size / head.length) : undefined;
   }
   if (format === 'mp3') {
@@ -162,7 +161,7 @@ export function declaredLength(bytes: Uint8Array): { sampleRate: number; duratio
       return { sampleRate: info.sampleRate, durationSeconds: info.totalSamples / info.sampleRate };
     }
     if (format === 'ogg') {
-      const rate = scanOgg(bytes.subarray(0, STREAM_HEAD_BYTES)).sampleRate;
+      const rate = scanOgg(bytes.subarray(0, STREAM_HEAD_BYTES), { crc: false }).sampleRate;
       const last = lastPage(bytes.subarray(Math.max(0, bytes.length - OGG_TAIL_BYTES)));
       return last?.endOfStream ? { sampleRate: rate, durationSeconds: last.granule / rate } : undefined;
     }
