@@ -6,11 +6,13 @@
  *   npm run bench                      # everything (several minutes)
  *   npm run bench -- --only fft,mel    # some sections: fft, mel, stream, convert, pcen, png, convert-rss, decode, resample, compressed, train, chaos, queue, startup, predict
  *
- * The FFT section runs first: fft.js slows down for the rest of a process once fed mixed array types.
+ * Each section runs in a process of its own: what one leaves behind (a grown heap and its garbage
+ * collections, fft.js slowed down for the rest of a process once fed mixed array types) must not move
+ * another's figures (the compressed-decode ratios moved by 0.1-0.2 with the sections run before them).
  */
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { cpus, loadavg } from 'node:os';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -191,8 +193,29 @@ function commit(): string {
   }
 }
 
+/** Runs one section in a new process (this file with --section NAME), its progress on our stderr. */
+async function runApart(name: string): Promise<{ result: unknown; text: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'birdcall-bench-section-'));
+  try {
+    const out = join(dir, 'section.json');
+    const child = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--section', name, out], { stdio: ['ignore', 'inherit', 'inherit'] });
+    if (child.status !== 0) throw new Error(`the section's process exited with ${child.status ?? child.signal}`);
+    return JSON.parse(readFileSync(out, 'utf8')) as { result: unknown; text: string };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
+  const sectionAt = args.indexOf('--section');
+  if (sectionAt >= 0) {
+    // A child of runApart: one section, its result to the file named after it.
+    const section = SECTIONS.find((s) => s.name === args[sectionAt + 1]);
+    if (!section) throw new Error(`bench: no section ${args[sectionAt + 1]}`);
+    writeFileSync(args[sectionAt + 2], json(await section.run()));
+    return;
+  }
   if (args.includes('--help') || args.includes('-h')) {
     console.log('usage: npm run bench [-- --only a,b]\nsections:');
     for (const s of SECTIONS) console.log(`  ${s.name.padEnd(11)} ${s.what}`);
@@ -215,7 +238,7 @@ async function main(): Promise<void> {
     console.log(`\n## ${section.name}: ${section.what}`);
     const t0 = performance.now();
     try {
-      const { result, text } = await section.run();
+      const { result, text } = await runApart(section.name);
       results[section.name] = result;
       console.log(text);
     } catch (err) {
