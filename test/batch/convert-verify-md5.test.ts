@@ -5,25 +5,16 @@ import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { convert, type ConvertOptions } from '../../src/batch/convert.ts';
-import { resolvePipeline } from '../../src/pipeline/pipeline.ts';
 import { readOutputManifest } from '../../src/store/manifest.ts';
 import { testSignal } from '../dsp/reference.ts';
 import { soxFlac } from '../helpers/flac-md5.ts';
 import { HAVE_SOX, SOX_SKIP_REASON } from '../helpers/sox.ts';
+import { smallNpyPipeline } from '../helpers/pipelines.ts';
 
 if (!HAVE_SOX) console.warn(`${SOX_SKIP_REASON}: skipping convert --verify-md5 tests`);
 
 const RATE = 16000;
-const pipeline = resolvePipeline({
-  version: 1,
-  steps: [
-    { block: 'decode' },
-    { block: 'chunk', params: { seconds: 1 } },
-    { block: 'melspec', params: { nFft: 512, hopLength: 256, nMels: 32 } },
-    { block: 'db' },
-    { block: 'npy' },
-  ],
-});
+const pipeline = smallNpyPipeline();
 
 /**
  * `verifyMd5` is a run option, not a decode param: with it a FLAC whose audio does not match its STREAMINFO

@@ -3,28 +3,20 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
-import { resolvePipeline, type ResolvedPipeline } from '../../src/pipeline/pipeline.ts';
+import { resolvePipeline } from '../../src/pipeline/pipeline.ts';
 import type { ItemOutput } from '../../src/pipeline/pool-thread.ts';
 import { createRunner, inProcessRunner, poolRunner, streamingRunner, type Runner } from '../../src/pipeline/runner.ts';
 import { testSignal } from '../dsp/reference.ts';
 import { soxFlac } from '../helpers/flac-md5.ts';
 import { HAVE_SOX } from '../helpers/sox.ts';
+import { smallNpyPipeline } from '../helpers/pipelines.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'birdcall-runner-'));
 const wav = join(dir, 'x.wav');
 writeFileSync(wav, encodeWav(testSignal(3 * 16000, 16000), 16000));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const pipeline: ResolvedPipeline = resolvePipeline({
-  version: 1,
-  steps: [
-    { block: 'decode' },
-    { block: 'chunk', params: { seconds: 1 } },
-    { block: 'melspec', params: { nFft: 512, hopLength: 256, nMels: 32 } },
-    { block: 'db' },
-    { block: 'npy' },
-  ],
-});
+const pipeline = smallNpyPipeline();
 
 /** What a runner made, comparable across runners: offsets and artifact bytes per item. */
 async function outputs(runner: Runner, source: Parameters<Runner['run']>[0]): Promise<unknown[]> {
