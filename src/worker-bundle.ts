@@ -84,6 +84,15 @@ export interface WorkerEntry {
   readonly reason?: string;
 }
 
+/**
+ * Piscina's options for `threads` threads started from `entry`, all alive from the start: a bundle exports its
+ * task as `task`, the tsx entry and compiled files as their default export. (Not the pool itself: callers load
+ * piscina when they choose to, off some threads' start path.)
+ */
+export function fixedPoolOptions(entry: WorkerEntry, task: string, threads: number): { filename: string; name: string; execArgv: string[] | undefined; minThreads: number; maxThreads: number } {
+  return { filename: fileURLToPath(entry.url), name: entry.bundled ? task : 'default', execArgv: entry.execArgv, minThreads: threads, maxThreads: threads };
+}
+
 interface Manifest {
   esbuild: string;
   node: string;

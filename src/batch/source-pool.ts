@@ -2,7 +2,7 @@ import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { InputRow } from '../store/manifest-types.ts';
-import { workerEntry, type BundledWorker, type WorkerEntry } from '../worker-bundle.ts';
+import { fixedPoolOptions, workerEntry, type BundledWorker, type WorkerEntry } from '../worker-bundle.ts';
 import type { SourceOutcome } from './convert-file.ts';
 import type { OutputBase } from '../store/plan.ts';
 import type { ConvertSetup, ConvertTask, ConvertTaskResult } from './source-thread.ts';
@@ -50,11 +50,7 @@ type SourcePool = Piscina<ConvertTask, ConvertTaskResult>;
 
 function newPool(entry: WorkerEntry, jobs: number): SourcePool {
   return new Piscina<ConvertTask, ConvertTaskResult>({
-    filename: fileURLToPath(entry.url),
-    name: entry.bundled ? 'convertTask' : 'default',
-    execArgv: entry.execArgv,
-    maxThreads: jobs,
-    minThreads: jobs,
+    ...fixedPoolOptions(entry, 'convertTask', jobs),
     // Each thread takes one source at a time: a second queued in a thread would wait behind the first
     // while another thread idles.
     concurrentTasksPerWorker: 1,

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 import type { Piscina } from 'piscina';
-import { PIPELINE_WORKER, workerEntry } from '../worker-bundle.ts';
+import { fixedPoolOptions, PIPELINE_WORKER, workerEntry } from '../worker-bundle.ts';
 import type { RunOptions } from './block.ts';
 import { toSpec, type PipelineSpec, type ResolvedPipeline } from './pipeline.ts';
 import { errorFromData, type ItemOutput, type WorkerResult, type WorkerTask } from './pool-thread.ts';
@@ -120,11 +119,5 @@ export function pipelineWorkerPool(spec: PipelineSpec, threads: number): Piscina
   const entry = (spec.blocks ?? []).length > 0 ? workerEntry(PIPELINE_WORKER, 'tsx') : workerEntry(PIPELINE_WORKER);
   // Loaded here, not at import: convert's source threads import this file and never start a pool.
   const { Piscina } = createRequire(import.meta.url)('piscina') as typeof import('piscina');
-  return new Piscina<WorkerTask, WorkerResult>({
-    filename: fileURLToPath(entry.url),
-    name: entry.bundled ? 'runTask' : 'default',
-    execArgv: entry.execArgv,
-    maxThreads: threads,
-    minThreads: threads,
-  });
+  return new Piscina<WorkerTask, WorkerResult>(fixedPoolOptions(entry, 'runTask', threads));
 }
