@@ -32,8 +32,17 @@ export interface ConvertOptions {
   input: string;
   outDir: string;
   pipeline: ResolvedPipeline;
-  /** CPU workers. 1 runs in-process (no worker threads), simplest to debug. Default: all cores. */
+  /**
+   * Worker threads for the per-file work (read, decode, compute, encode, hash, write); this thread only
+   * schedules and records. Default: all cores.
+   */
   jobs?: number;
+  /**
+   * Convert every source on this thread, with no worker threads (`jobs` must then be 1 or unset): for a
+   * debugger's breakpoints in a pipeline, or a test that stubs node:fs. Slower on long runs (this thread's
+   * heap stays small, so it collects garbage more often). Default false.
+   */
+  inProcess?: boolean;
   /** Refuse sources longer than this many seconds (per-file error FILE_TOO_LONG). */
   maxDuration?: number;
   /** Refuse sources larger than this many bytes (per-file error FILE_TOO_LARGE). */
@@ -92,8 +101,9 @@ export function convertExitCode(summary: ConvertSummary): 0 | 1 | 3 {
 }
 
 function checkOptions(options: ConvertOptions): number {
-  const jobs = options.jobs ?? defaultJobs();
+  const jobs = options.jobs ?? (options.inProcess ? 1 : defaultJobs());
   if (!Number.isInteger(jobs) || jobs < 1) throw new BirdcallError('USAGE', `--jobs must be a positive integer, got ${jobs}`);
+  if (options.inProcess && jobs !== 1) throw new BirdcallError('USAGE', `inProcess runs on one thread: jobs must be 1 or unset, got ${jobs}`);
   if (options.maxDuration !== undefined && !(options.maxDuration > 0)) {
     throw new BirdcallError('USAGE', `--max-duration must be a positive number of seconds, got ${options.maxDuration}`);
   }
@@ -112,7 +122,7 @@ function checkOptions(options: ConvertOptions): number {
  * `jobs` worker threads; this thread only schedules and records. What `birdcall convert` runs.
  *
  * @param options - `input` (folder or CSV path), `outDir`, `pipeline` (resolved), `jobs` (worker threads,
- *   default all cores; 1 runs in-process), `maxDuration` (seconds), `maxFileSize` (bytes), `verifyMd5`
+ *   default all cores), `inProcess` (no threads: for a debugger), `maxDuration` (seconds), `maxFileSize` (bytes), `verifyMd5`
  *   (refuse FLACs whose audio does not match their MD5 signature), `streamAbove`
  *   (bytes of 16-bit PCM; WAV, FLAC, Ogg Vorbis and MP3 files whose audio is larger stream in bounded
  *   memory, default 64 MiB), `fsync`, `filter` (which input rows), `onProgress`, `signal` and `graceSeconds` (stop early, resumably).
@@ -142,7 +152,7 @@ function checkOptions(options: ConvertOptions): number {
 export async function convert(options: ConvertOptions): Promise<ConvertSummary> {
   const jobs = checkOptions(options);
   // Started first: the threads' start-up overlaps the walk of the input and the set-up of the output folder.
-  const threads = startSourceThreads(jobs, (options.pipeline.modules ?? []).length > 0);
+  const threads = startSourceThreads(jobs, (options.pipeline.modules ?? []).length > 0, options.inProcess);
   try {
     return await convertOn(threads, jobs, options);
   } finally {

@@ -11,8 +11,9 @@ import type { OutputBase } from '../store/plan.ts';
 
 /**
  * One source of `convert`, whole: read, hash, decode, compute, encode, write every output atomically, write
- * the state. Runs in a worker thread (or in-process with --jobs 1), so the main thread only schedules and
- * records rows: no source bytes or images cross a thread boundary, only the small state.
+ * the state. Runs in a worker thread (or on the calling thread with convert's `inProcess`), so the main
+ * thread only schedules and records rows: no source bytes or images cross a thread boundary, only the small
+ * state.
  */
 
 /** What every source of a run shares; plain data, so it crosses to the workers once per task as JSON. */

@@ -87,7 +87,7 @@ export function register(program: Command): void {
     .option('--recipe <name>', `a recipe's pipeline, recorded as ${RECIPE_FILE} so train takes its training settings (default: ${DEFAULT_RECIPE}; \`birdcall recipes\` lists them)`)
     .option('--pipeline <file>', 'pipeline file (YAML or JSON) instead of a recipe')
     .option('--preset <name>', 'a built-in mel preset pipeline instead of a recipe (birdclef, ...; "default" = birdclef)')
-    .option('--jobs <n>', 'worker threads for the CPU work; 1 runs in-process (default: all cores)')
+    .option('--jobs <n>', 'worker threads for the per-file work (read, decode, compute, encode, write); the main thread only schedules and records (default: all cores)')
     .option('--max-duration <seconds>', 'fail files longer than this (seconds)')
     .option('--max-file-size <size>', 'fail files larger than this: bytes, or 50MB (10^6) / 48MiB (2^20)')
     .option('--stream-above <size>', 'stream WAV, FLAC, Ogg and MP3 files whose audio is larger than this as 16-bit PCM (a WAV\'s size) instead of reading them whole (bounded memory, same outputs): bytes or 64MiB (default 64MiB)')

@@ -135,12 +135,12 @@ describe('convert under injected disk and permission faults', () => {
       const dir = mkdtempSync(join(tmpdir(), 'birdcall-fault-'));
       const input = makeInput(dir, 6);
       const out = join(dir, 'out');
-      await convert({ input, outDir: out, pipeline: pipeline(), jobs: 1 });
+      await convert({ input, outDir: out, pipeline: pipeline(), jobs: 1, inProcess: true });
       const before = readFileSync(join(out, 'manifest.csv'), 'utf8');
       makeInput(dir, 12);
       fault.code = code;
       fault.match = `${join(out, 'png', 'sp1')}/.rec010_0001.png`;
-      const err = await rejection(convert({ input, outDir: out, pipeline: pipeline(), jobs: 1 }));
+      const err = await rejection(convert({ input, outDir: out, pipeline: pipeline(), jobs: 1, inProcess: true }));
       fault.code = undefined;
       expect(err.code).toBe(code);
       expect(err.message).toBe(`cannot write ${join(out, 'png/sp1/rec010_0001.png')}: ${text} (${code})`);
@@ -150,7 +150,7 @@ describe('convert under injected disk and permission faults', () => {
       expect(await checkFolder(out)).toBeGreaterThanOrEqual(6);
       expect(existsSync(join(out, '.birdcall', 'lock'))).toBe(false);
 
-      const resumed = await convert({ input, outDir: out, pipeline: pipeline(), jobs: 1 });
+      const resumed = await convert({ input, outDir: out, pipeline: pipeline(), jobs: 1, inProcess: true });
       expect(resumed).toMatchObject({ files: 12, failed: 0 });
       // The 6 sources of the first run, and those of the 6 new ones finished before the fault, are kept.
       expect(resumed.skipped).toBeGreaterThan(6);
@@ -162,10 +162,10 @@ describe('convert under injected disk and permission faults', () => {
     const dir = mkdtempSync(join(tmpdir(), 'birdcall-fault-'));
     const input = makeInput(dir, 3, 2);
     const out = join(dir, 'out');
-    await convert({ input, outDir: out, pipeline: pipeline(), jobs: 1 });
+    await convert({ input, outDir: out, pipeline: pipeline(), jobs: 1, inProcess: true });
     const before = readFileSync(join(out, 'manifest.csv'), 'utf8');
     fault.manifestWrite = 'ENOSPC';
-    const err = await rejection(convert({ input, outDir: out, pipeline: pipeline(), jobs: 1 }));
+    const err = await rejection(convert({ input, outDir: out, pipeline: pipeline(), jobs: 1, inProcess: true }));
     fault.manifestWrite = undefined;
     expect(err.message).toBe(`cannot write ${join(out, 'manifest.csv')}: no space left on device (ENOSPC)`);
     expect(readFileSync(join(out, 'manifest.csv'), 'utf8')).toBe(before);
@@ -177,7 +177,7 @@ describe('convert under injected disk and permission faults', () => {
     const input = makeInput(dir, 4);
     fault.code = 'EACCES';
     fault.match = join(input, 'sp1', 'rec001.wav');
-    const summary = await convert({ input, outDir: join(dir, 'out'), pipeline: pipeline(), jobs: 1 });
+    const summary = await convert({ input, outDir: join(dir, 'out'), pipeline: pipeline(), jobs: 1, inProcess: true });
     fault.code = undefined;
     expect(summary).toMatchObject({ files: 4, converted: 3, failed: 1, errorsByCode: { SOURCE_UNREADABLE: 1 } });
     expect(readFileSync(join(dir, 'out', 'errors.csv'), 'utf8')).toMatch(

@@ -1,7 +1,9 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
@@ -355,16 +357,48 @@ describe('output names across runs', () => {
   });
 });
 
+/**
+ * A pipeline file whose block module fails a file converted on the main thread: which thread ran the
+ * per-file work, seen from the outcome.
+ */
+async function offMainThreadPipeline(): Promise<ResolvedPipeline> {
+  const dir = tempDir();
+  const blockUrl = pathToFileURL(join(ROOT, 'src', 'pipeline', 'block.ts')).href;
+  const zodUrl = pathToFileURL(createRequire(join(ROOT, 'package.json')).resolve('zod')).href;
+  writeFileSync(
+    join(dir, 'where.mts'),
+    `import { isMainThread } from 'node:worker_threads';\nimport { z } from '${zodUrl}';\nimport { defineBlock } from '${blockUrl}';\n` +
+      `export const offMain = defineBlock({ name: 'off-main', doc: 'fails on the main thread', input: 'audio', output: 'audio',\n` +
+      `  params: z.object({}), run: (audio) => { if (isMainThread) throw new Error('ran on the main thread'); return audio; } });\n`,
+  );
+  writeFileSync(join(dir, 'p.yaml'), 'version: 1\nblocks: [./where.mts]\nsteps:\n  - decode\n  - off-main\n  - block: melspec\n    params: { n_fft: 256, hop_length: 64, n_mels: 16 }\n  - db\n  - npy\n');
+  return loadPipelineFile(join(dir, 'p.yaml'));
+}
+
 describe('worker threads', () => {
-  it('gives the same manifest with 2 workers as in-process', async () => {
+  it('gives the same manifest with 1 and 2 workers as in-process', async () => {
     const input = makeFolder({ 'a/one.wav': tone(1, 1), 'a/two.wav': tone(0.6, 2), 'b/three.wav': tone(0.8, 3) });
-    const outOne = join(tempDir(), 'out');
-    const outTwo = join(tempDir(), 'out');
-    await convert(options(input, outOne));
+    const [outIn, outOne, outTwo] = [join(tempDir(), 'out'), join(tempDir(), 'out'), join(tempDir(), 'out')];
+    await convert(options(input, outIn, tinyPipeline(), { inProcess: true }));
+    expect(await convert(options(input, outOne))).toMatchObject({ converted: 3, failed: 0, jobs: 1 });
     const summary = await convert(options(input, outTwo, tinyPipeline(), { jobs: 2 }));
     expect(summary).toMatchObject({ converted: 3, failed: 0, jobs: 2 });
-    expect(readFileSync(join(outTwo, 'manifest.csv'), 'utf8')).toBe(readFileSync(join(outOne, 'manifest.csv'), 'utf8'));
+    for (const out of [outOne, outTwo]) expect(readFileSync(join(out, 'manifest.csv'), 'utf8')).toBe(readFileSync(join(outIn, 'manifest.csv'), 'utf8'));
     await checkOutputs(outTwo);
+  });
+
+  it('converts off the main thread with --jobs 1; only inProcess runs sources on it', async () => {
+    const custom = await offMainThreadPipeline();
+    const input = makeFolder({ 'a/one.wav': tone(1, 1), 'b/two.wav': tone(0.6, 2) });
+    expect(await convert(options(input, join(tempDir(), 'out'), custom))).toMatchObject({ converted: 2, failed: 0 });
+    const inProcess = join(tempDir(), 'out');
+    expect(await convert(options(input, inProcess, custom, { inProcess: true }))).toMatchObject({ converted: 0, failed: 2 });
+    expect(readErrors(inProcess).map((e) => e.reason)).toEqual([expect.stringContaining('ran on the main thread'), expect.stringContaining('ran on the main thread')]);
+  });
+
+  it('refuses inProcess with more than one job', async () => {
+    const input = makeFolder({ 'a/one.wav': tone(1, 1) });
+    await expect(convert(options(input, join(tempDir(), 'out'), tinyPipeline(), { jobs: 2, inProcess: true }))).rejects.toMatchObject({ code: 'USAGE' });
   });
 
   it('runs a pipeline with a TypeScript block module on 2 workers (they start through tsx, not the bundle)', async () => {
