@@ -15,6 +15,11 @@
  * (`taskset -c 0`: what a truly one-core run takes; an unpinned one also uses the second core for V8's
  * concurrent GC and compiler threads), and two independent `--jobs 1` processes started together, each on
  * half of the files (no shared main thread, queue or pool: the best a two-way split of this work can do).
+ *
+ * And two rows on three times the files (`--jobs 1` and `--jobs 2`, BENCH_CONVERT_COPIES x 3 links of each
+ * clip): the difference from the main runs is the time the extra files take once each process is warm, so
+ * `--jobs 2 / --jobs 1 per extra file` is the scaling without the fixed costs of a run (process and thread
+ * start-up, every isolate's JIT warm-up, the manifest at the end), which --jobs 2 pays on two threads.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, copyFileSync } from 'node:fs';
@@ -30,7 +35,7 @@ const PYTHON = '/usr/bin/python3';
 const TIME = '/usr/bin/time';
 
 type Format = 'wav' | 'ogg';
-type Who = 'peer j2' | 'birdcall j2' | 'birdcall j1' | 'birdcall j1 pinned' | 'birdcall j1 x2 halves';
+type Who = 'peer j2' | 'birdcall j2' | 'birdcall j1' | 'birdcall j1 pinned' | 'birdcall j1 x2 halves' | 'birdcall j2 3x files' | 'birdcall j1 3x files';
 
 export interface ConvertBenchRow {
   format: Format;
@@ -53,9 +58,13 @@ export interface ConvertBenchResult {
   rows: ConvertBenchRow[];
   /**
    * Speed ratios: peer j2 / birdcall j2; birdcall j1 / birdcall j2 (the --jobs 2 scaling); j1 pinned / j2
-   * (against a one-core run); j1 / two j1 halves at once (the most a two-way split reaches here).
+   * (against a one-core run); j1 / two j1 halves at once (the most a two-way split reaches here); the extra
+   * seconds of j1 on 3x the files / those of j2 (the scaling per file once warm).
    */
-  ratios: Record<Format, { vsPeer: number; jobs2OverJobs1: number; cpuVsPeer?: number; jobs2OverPinned?: number; halvesOverJobs1: number }>;
+  ratios: Record<
+    Format,
+    { vsPeer: number; jobs2OverJobs1: number; cpuVsPeer?: number; jobs2OverPinned?: number; halvesOverJobs1: number; jobs2OverJobs1PerExtraFile: number }
+  >;
 }
 
 /** label/<stem>_cK.<ext> for K = 1..copies, hard-linked to one file per clip (no copy of the audio). */
@@ -72,7 +81,7 @@ function linkCopies(sources: string[], dir: string, copies: number): void {
  * The inputs: one local copy of each clip (a hard link when on the same filesystem: convert refuses symlinks
  * that leave its input folder), its Ogg made by sox, then COPIES hard links of each.
  */
-function prepare(work: string, copies: number): Record<Format, string> {
+function prepare(work: string, copies: number): { one: Record<Format, string>; triple: Record<Format, string> } {
   const wavOne: string[] = [];
   const oggOne: string[] = [];
   for (const label of readdirSync(CLIPS).sort()) {
@@ -94,7 +103,10 @@ function prepare(work: string, copies: number): Record<Format, string> {
   const ogg = join(work, 'ogg');
   linkCopies(wavOne, wav, copies);
   linkCopies(oggOne, ogg, copies);
-  return { wav, ogg };
+  const triple = { wav: join(work, 'wav3'), ogg: join(work, 'ogg3') };
+  linkCopies(wavOne, triple.wav, copies * 3);
+  linkCopies(oggOne, triple.ogg, copies * 3);
+  return { one: { wav, ogg }, triple };
 }
 
 interface Timing {
@@ -161,7 +173,7 @@ function median(xs: number[]): number {
  * just after deleting as many makes every create scan the recently deleted inodes (about 20% of the CPU of
  * both programs in a profile), a cost no user's run has.
  */
-async function runOne(who: Who, input: string, out: string, parts: [string, string]): Promise<Timing> {
+async function runOne(who: Who, input: string, triple: string, out: string, parts: [string, string]): Promise<Timing> {
   const birdcall = (from: string, to: string, jobs: string): string[] => [join(ROOT, 'bin', 'birdcall.js'), 'convert', from, '-o', to, '--jobs', jobs, '--no-progress'];
   switch (who) {
     case 'peer j2':
@@ -172,9 +184,18 @@ async function runOne(who: Who, input: string, out: string, parts: [string, stri
       return timed(process.execPath, birdcall(input, out, '1'));
     case 'birdcall j1 pinned':
       return timed('taskset', ['-c', '0', process.execPath, ...birdcall(input, out, '1')]);
+    case 'birdcall j2 3x files':
+      return timed(process.execPath, birdcall(triple, out, '2'));
+    case 'birdcall j1 3x files':
+      return timed(process.execPath, birdcall(triple, out, '1'));
     case 'birdcall j1 x2 halves':
       return timedTogether(parts.map((part, i): [string, string[]] => [process.execPath, birdcall(part, `${out}-${i}`, '1')]));
   }
+}
+
+/** How many times the main input's files a row converts. */
+function scale(who: Who): number {
+  return who.endsWith('3x files') ? 3 : 1;
 }
 
 function hasTaskset(): boolean {
@@ -187,18 +208,18 @@ export async function benchConvert(): Promise<ConvertBenchResult> {
   const copies = Number(process.env.BENCH_CONVERT_COPIES ?? 5);
   const work = mkdtempSync(join(tmpdir(), 'birdcall-bench-convert-'));
   try {
-    const inputs = prepare(work, copies);
+    const { one: inputs, triple } = prepare(work, copies);
     const files = readdirSync(inputs.wav, { recursive: true }).filter((n) => String(n).endsWith('.wav')).length;
     const loadavgBefore = loadavg();
     const parts = { wav: halves(inputs.wav, join(work, 'halves-wav')), ogg: halves(inputs.ogg, join(work, 'halves-ogg')) };
-    const whos: Who[] = ['peer j2', 'birdcall j2', 'birdcall j1', ...(hasTaskset() ? (['birdcall j1 pinned'] as const) : []), 'birdcall j1 x2 halves'];
+    const whos: Who[] = ['peer j2', 'birdcall j2', 'birdcall j1', ...(hasTaskset() ? (['birdcall j1 pinned'] as const) : []), 'birdcall j1 x2 halves', 'birdcall j2 3x files', 'birdcall j1 3x files'];
     const times = new Map<string, { seconds: number; cpuSeconds?: number }[]>();
     let audioSeconds = 0;
     for (let rep = 0; rep < reps; rep++) {
       for (const format of ['wav', 'ogg'] as const) {
         for (const who of whos) {
           const out = join(work, `out-${format}-${who.replaceAll(' ', '')}-${rep}`);
-          const t = await runOne(who, inputs[format], out, parts[format]);
+          const t = await runOne(who, inputs[format], triple[format], out, parts[format]);
           times.set(`${format} ${who}`, [...(times.get(`${format} ${who}`) ?? []), t]);
           if (who === 'birdcall j2' && format === 'wav') {
             audioSeconds = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { audioSeconds: number }).audioSeconds;
@@ -216,11 +237,11 @@ export async function benchConvert(): Promise<ConvertBenchResult> {
         rows.push({
           format,
           who,
-          files,
+          files: files * scale(who),
           seconds,
           cpuSeconds: cpus.length ? median(cpus) : undefined,
-          filesPerSecond: files / seconds,
-          realTime: audioSeconds / seconds,
+          filesPerSecond: (files * scale(who)) / seconds,
+          realTime: (audioSeconds * scale(who)) / seconds,
           runs: runs.map((r) => Number(r.seconds.toFixed(3))),
         });
       }
@@ -229,12 +250,14 @@ export async function benchConvert(): Promise<ConvertBenchResult> {
     const ratio = (format: Format) => {
       const [peer, j2, j1, halves] = [row(format, 'peer j2')!, row(format, 'birdcall j2')!, row(format, 'birdcall j1')!, row(format, 'birdcall j1 x2 halves')!];
       const pinned = row(format, 'birdcall j1 pinned');
+      const [j2Triple, j1Triple] = [row(format, 'birdcall j2 3x files')!, row(format, 'birdcall j1 3x files')!];
       return {
         vsPeer: peer.seconds / j2.seconds,
         jobs2OverJobs1: j1.seconds / j2.seconds,
         cpuVsPeer: peer.cpuSeconds && j2.cpuSeconds ? peer.cpuSeconds / j2.cpuSeconds : undefined,
         jobs2OverPinned: pinned ? pinned.seconds / j2.seconds : undefined,
         halvesOverJobs1: j1.seconds / halves.seconds,
+        jobs2OverJobs1PerExtraFile: (j1Triple.seconds - j1.seconds) / (j2Triple.seconds - j2.seconds),
       };
     };
     return { files, audioSeconds, reps, loadavgBefore, loadavgAfter: loadavg(), rows, ratios: { wav: ratio('wav'), ogg: ratio('ogg') } };
@@ -258,7 +281,8 @@ export function formatConvertBench(r: ConvertBenchResult): string {
     lines.push(
       `${format}: birdcall --jobs 2 speed / peer ${f(q.vsPeer)}x (goal >= ${goal}x, CPU ratio ${f(q.cpuVsPeer)}x); ` +
         `--jobs 2 / --jobs 1 ${f(q.jobs2OverJobs1)}x (goal >= 1.85x; two --jobs 1 halves at once / --jobs 1 ${f(q.halvesOverJobs1)}x, ` +
-        `the two-way ceiling here; --jobs 2 / --jobs 1 pinned to one core ${f(q.jobs2OverPinned)}x)`,
+        `the two-way ceiling here; --jobs 2 / --jobs 1 pinned to one core ${f(q.jobs2OverPinned)}x; ` +
+        `per extra file, on 3x the files: ${f(q.jobs2OverJobs1PerExtraFile)}x)`,
     );
   }
   return lines.join('\n');
