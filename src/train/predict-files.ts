@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { BirdcallError } from '../errors.ts';
-import type { Artifact, SourceFile } from '../pipeline/block.ts';
+import type { Artifact, RunOptions, SourceFile } from '../pipeline/block.ts';
 import type { InputLayout } from '../store/inputs.ts';
 import { planSources } from '../store/plan.ts';
 import type { InputRow } from '../store/manifest-types.ts';
@@ -130,10 +130,12 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
  * @param file - `path` (names the recording in rows and errors; its stem starts each row_id) and `bytes` (the
  *   whole file: WAV, FLAC, Ogg Vorbis or MP3).
  * @param batchSize - chunks run through the model at a time (default 32).
+ * @param runOptions - `verifyMd5`: refuse a FLAC whose decoded audio does not match the MD5 signature in its
+ *   header (FLAC_MD5_MISMATCH; default off, frame CRCs are always checked).
  * @returns one ChunkPrediction per chunk, in time order: `source` (the path), `chunkIndex`, `startSeconds` and
  *   `endSeconds` (seconds from the start of the recording), `rowId`, and `scores` (a probability in [0, 1] per
  *   class, in `predictor.classes` order).
- * @throws BirdcallError from decoding (WAV_*, FLAC_*, OGG_*, MP3_*, AUDIO_UNKNOWN_FORMAT…) or another block,
+ * @throws BirdcallError from decoding (WAV_*, FLAC_*, FLAC_MD5_MISMATCH, OGG_*, MP3_*, AUDIO_UNKNOWN_FORMAT…) or another block,
  *   PREDICT_NO_INPUT when the pipeline made no artifact of the kind the model reads, INPUT_SHAPE_MISMATCH when
  *   a chunk's input differs from the model's input shape.
  *
@@ -163,8 +165,8 @@ export async function loadPredictor(dir: string): Promise<Predictor> {
  * await assert.rejects(predictSource(predictor, { path: 'broken.wav', bytes: new TextEncoder().encode('not audio') }), { code: 'WAV_NOT_RIFF' });
  * ```
  */
-export async function predictSource(predictor: Predictor, file: SourceFile, batchSize = 32): Promise<ChunkPrediction[]> {
-  const result = await runPipelineOnFile(predictor.pipeline, file);
+export async function predictSource(predictor: Predictor, file: SourceFile, batchSize = 32, runOptions: RunOptions = {}): Promise<ChunkPrediction[]> {
+  const result = await runPipelineOnFile(predictor.pipeline, file, runOptions);
   return predictItems(predictor, file.path, result.items, batchSize);
 }
 

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
+import { loadPredictor, predictSource } from '../../src/train/predict-files.ts';
 import { soxFlac } from '../helpers/flac-md5.ts';
 import { HAVE_SOX, SOX_SKIP_REASON } from '../helpers/sox.ts';
 import { runCli } from './run-cli.ts';
@@ -74,6 +75,13 @@ describe.skipIf(!HAVE_SOX)('--verify-md5', () => {
     expect(queued.code).toBe(2);
     expect(queued.stderr.trim().split('\n')).toHaveLength(1);
     expect(queued.stderr).toMatch(/--verify-md5 does not reach queue workers/);
+  });
+
+  it('predictSource (library): refuses the FLAC only when asked', async () => {
+    const predictor = await loadPredictor(fx.model);
+    const file = { path: 'x/bad.flac', bytes: new Uint8Array(await readFile(join(input, 'x', 'bad.flac'))) };
+    expect(await predictSource(predictor, file)).toHaveLength(4);
+    await expect(predictSource(predictor, file, 32, { verifyMd5: true })).rejects.toMatchObject({ code: 'FLAC_MD5_MISMATCH' });
   });
 
   it('melspec: exit 1 with one line naming the file; without the flag the spectrogram is written', async () => {
