@@ -82,3 +82,50 @@ describe('pipeline-file keys', () => {
     expect(() => normalizeParamKeys(infos, { n_fft: 512, nFft: 1024 }, 'x')).toThrow(/given twice/);
   });
 });
+
+describe('parseParams remembers what it parsed', () => {
+  it('gives the same result on a repeat, and a fresh object the caller may change', () => {
+    const raw = { nFft: 1024, hopLength: 256 };
+    const first = parseParams(schema, raw, 'test');
+    first.nFft = 7;
+    const again = parseParams(schema, raw, 'test');
+    expect(again).toEqual({ nFft: 1024, hopLength: 256, norm: 'slaney', ref: 'max', topDb: 80, center: true, padMode: 'constant' });
+    expect(again).not.toBe(parseParams(schema, raw, 'test'));
+  });
+
+  it('sees a change to the same params object', () => {
+    const raw: { nFft: number } = { nFft: 1024 };
+    expect(parseParams(schema, raw, 'test').nFft).toBe(1024);
+    raw.nFft = 512;
+    expect(parseParams(schema, raw, 'test').nFft).toBe(512);
+    raw.nFft = 1;
+    expect(() => parseParams(schema, raw, 'test')).toThrow(/parameter "nFft"/);
+  });
+
+  it('tells apart values a plain JSON key would merge', () => {
+    const strict = z.strictObject({ x: z.number().optional() });
+    expect(parseParams(strict, {}, 'test')).toEqual({});
+    expect(() => parseParams(strict, { y: undefined }, 'test')).toThrow();
+    const signs = z.object({ x: z.number().transform((v) => (Object.is(v, -0) ? 'minus zero' : 'zero')) });
+    expect(parseParams(signs, { x: 0 }, 'test').x).toBe('zero');
+    expect(parseParams(signs, { x: -0 }, 'test').x).toBe('minus zero');
+    const finite = z.object({ x: z.number().nullable() });
+    expect(parseParams(finite, { x: null }, 'test').x).toBe(null);
+    expect(() => parseParams(finite, { x: Number.NaN }, 'test')).toThrow();
+    const words = z.object({ s: z.array(z.string()).default([]) });
+    expect(parseParams(words, { s: ['a,b'] }, 'test').s).toEqual(['a,b']);
+    expect(parseParams(words, { s: ['a', 'b'] }, 'test').s).toEqual(['a', 'b']);
+  });
+
+  it('parses anything but plain data every time', () => {
+    let calls = 0;
+    const counted = z.object({ x: z.any().transform((v: unknown) => (calls++, v)) });
+    const typed = { x: new Float32Array([1, 2]) };
+    parseParams(counted, typed, 'test');
+    parseParams(counted, typed, 'test');
+    expect(calls).toBe(2);
+    parseParams(counted, { x: 1 }, 'test');
+    parseParams(counted, { x: 1 }, 'test');
+    expect(calls).toBe(3);
+  });
+});
