@@ -8,7 +8,8 @@
  *   src/audio/stb-vorbis.ts);
  * - src/audio/native/flac.wasm from flac.c (our FLAC decoder, src/audio/flac-native.ts);
  * - src/audio/native/mp3.wasm from mp3.c + the vendored dr_mp3.h + the libc/ headers it includes (the MP3
- *   decoder, src/audio/mp3-native.ts).
+ *   decoder, src/audio/mp3-native.ts);
+ * - src/audio/native/pcm.wasm from pcm.c (16-bit WAV samples to float planes, src/audio/pcm-native.ts).
  * The .wasm files are committed, so installing birdcall needs no C compiler; test/train/native.test.ts,
  * test/dsp/native.test.ts and test/scripts/build-wasm.test.ts check that each committed module was built
  * from the committed source (and
@@ -77,6 +78,7 @@ export const VORBIS_FLAGS = [
 ];
 
 export const FLAC_SOURCE = join(VORBIS_DIR, 'flac.c');
+export const PCM_SOURCE = join(VORBIS_DIR, 'pcm.c');
 
 /**
  * The FLAC decoder owns its memory like the Vorbis one (static CRC tables and state, a small stack for the
@@ -139,6 +141,7 @@ export const MODULES: WasmModule[] = [
   { dir: VORBIS_DIR, name: 'vorbis', sources: VORBIS_SOURCES, flags: VORBIS_FLAGS, ownsNoMemory: false, embed: true },
   { dir: VORBIS_DIR, name: 'flac', sources: [FLAC_SOURCE], flags: FLAC_FLAGS, ownsNoMemory: false, embed: true },
   { dir: VORBIS_DIR, name: 'mp3', sources: MP3_SOURCES, flags: MP3_FLAGS, includes: [MP3_LIBC_DIR], ownsNoMemory: false, embed: true },
+  { dir: VORBIS_DIR, name: 'pcm', sources: [PCM_SOURCE], flags: CLANG_FLAGS, ownsNoMemory: true, embed: true },
 ];
 
 /** The build record's source hash: sha256 of the one source, or of all sources' bytes in order. */
@@ -147,7 +150,7 @@ export function sourceHash(sources: string[]): string {
 }
 
 export interface BuildRecord {
-  /** sha256 of the C source(s) (kernels.c, dsp.c, flac.c, vorbis.c + stb_vorbis.c, or mp3.c + dr_mp3.h + libc/). */
+  /** sha256 of the C source(s) (kernels.c, dsp.c, flac.c, pcm.c, vorbis.c + stb_vorbis.c, or mp3.c + dr_mp3.h + libc/). */
   source: string;
   /** `clang --version`'s first line. */
   clang: string;

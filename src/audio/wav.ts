@@ -12,6 +12,7 @@ import { readSync } from 'node:fs';
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
 import { mixToMono } from './mono.ts';
+import { pcm16IntoPlanes } from './pcm-native.ts';
 
 export type WavEncoding = 'pcm_uint8' | 'pcm_int' | 'ieee_float';
 
@@ -339,6 +340,9 @@ function int16View(bytes: Uint8Array, byteOffset: number, count: number): Int16A
   return new Int16Array(new Uint8Array(bytes.subarray(byteOffset, byteOffset + 2 * count)).buffer, 0, count);
 }
 
+/** From this many frames, 16-bit mono and stereo go through wasm SIMD (pcm-native.ts); the loops below stay the reference. */
+const NATIVE_MIN_FRAMES = 1024;
+
 /**
  * Decodes `frames` interleaved frames starting at `bytes[byteOffset]` into `out[c][outOffset + i]`.
  * Returns how many float samples were NaN or infinite (those are written as 0).
@@ -355,6 +359,10 @@ function decodeFrames(
   const view = new DataView(bytes.buffer, bytes.byteOffset + byteOffset, frames * info.blockAlign);
   const nch = info.channels;
   const bytesPerSample = info.blockAlign / nch;
+  if (info.encoding !== 'ieee_float' && bytesPerSample === 2 && nch <= 2 && frames >= NATIVE_MIN_FRAMES) {
+    pcm16IntoPlanes(bytes, byteOffset, frames, out.slice(0, nch), outOffset);
+    return 0;
+  }
   let nonFinite = 0;
   const int16 = info.encoding !== 'ieee_float' && bytesPerSample === 2 && LITTLE_ENDIAN_HOST ? int16View(bytes, byteOffset, frames * nch) : undefined;
   for (let c = 0; c < nch; c++) {
