@@ -27,6 +27,7 @@ interface Exports {
   f64_mel_frames: MelFrames;
   pcen_sqrt: PcenSqrt;
   pcen_constant_count: () => number;
+  widen_f32: (src: number, dst: number, n: number) => void;
 }
 
 let compiled: object | undefined;
@@ -90,9 +91,11 @@ export class NativeMel {
   readonly lanes: number;
   private readonly bytes: number;
   private readonly run: MelFrames;
+  private readonly widen: Exports['widen_f32'];
   private readonly heap: Real;
+  private readonly memory: WasmMemory;
   private readonly ptrs: Int32Array;
-  private readonly at: Record<'rev' | 'win' | 'tw' | 'rtw' | 'z' | 'p' | 'start' | 'length' | 'weights' | 'ptrs' | 'out' | 'edge' | 'samples', number>;
+  private readonly at: Record<'rev' | 'win' | 'tw' | 'rtw' | 'z' | 'p' | 'start' | 'length' | 'weights' | 'ptrs' | 'out' | 'edge' | 'samples' | 'stage', number>;
   private readonly nMels: number;
   /** Samples the chunk buffer holds. When frames leave gaps (hop > nFft), it holds none and each frame is copied alone. */
   private readonly span: number;
@@ -122,6 +125,8 @@ export class NativeMel {
       out: this.bytes * Math.max(1, this.nMels) * CHUNK,
       edge: this.bytes * cfg.nFft * CHUNK,
       samples: cfg.hopLength <= cfg.nFft ? this.bytes * this.span : 0,
+      // float32 samples on their way into a float64 chunk buffer (see widenInto)
+      stage: cfg.hopLength <= cfg.nFft && precision === 'float64' ? 4 * this.span : 0,
     };
     const at = {} as Record<keyof typeof sizes, number>;
     let end = ALIGN;
@@ -132,7 +137,9 @@ export class NativeMel {
     this.at = at;
     const memory = new wasmApi.Memory({ initial: Math.ceil(end / 65536) });
     const exports = instantiate(memory);
+    this.memory = memory;
     this.run = precision === 'float32' ? exports.f32_mel_frames : exports.f64_mel_frames;
+    this.widen = exports.widen_f32;
     this.heap = precision === 'float32' ? new Float32Array(memory.buffer) : new Float64Array(memory.buffer);
     const ints = new Int32Array(memory.buffer);
     this.ptrs = ints.subarray(at.ptrs / 4, at.ptrs / 4 + CHUNK);
@@ -174,7 +181,11 @@ export class NativeMel {
     const lo = Math.min(length, Math.max(0, c0 * hop - pad));
     const hi = Math.max(lo, Math.min(length, (c0 + n - 1) * hop - pad + nFft));
     const inPlace = hop <= nFft;
-    if (inPlace) heap.set(src.subarray(lo - srcOffset, hi - srcOffset), at.samples / bytes);
+    if (inPlace) {
+      const span = src.subarray(lo - srcOffset, hi - srcOffset);
+      if (span instanceof Float32Array && bytes === 8) widenInto(this.memory, this.widen, span, at.stage, at.samples);
+      else heap.set(span, at.samples / bytes);
+    }
     let edges = 0;
     for (let i = 0; i < n; i++) {
       const start = (c0 + i) * hop - pad;
@@ -187,6 +198,15 @@ export class NativeMel {
       }
     }
   }
+}
+
+/**
+ * float32 values into the module's memory as float64 at byte `dstAt`, through `stageAt` (room for them as
+ * float32): a plain copy, then dsp.c's widen_f32, instead of TypedArray.set's per-element conversion.
+ */
+function widenInto(memory: WasmMemory, widen: Exports['widen_f32'], values: Float32Array, stageAt: number, dstAt: number): void {
+  new Float32Array(memory.buffer, stageAt, values.length).set(values);
+  widen(stageAt, dstAt, values.length);
 }
 
 const engines = new Map<string, NativeMel>();
@@ -214,7 +234,7 @@ export interface PcenSqrtConstants {
   bias: number;
 }
 
-let pcenInstance: { memory: WasmMemory; run: PcenSqrt; constants: number } | undefined;
+let pcenInstance: { memory: WasmMemory; run: PcenSqrt; widen: Exports['widen_f32']; constants: number } | undefined;
 
 /**
  * PCEN with power 0.5 and bias > 0 in wasm SIMD (dsp.c's pcen_sqrt), into `out`: equal bit for bit to
@@ -224,9 +244,9 @@ export function pcenSqrtNative(S: ArrayLike<number>, ref: ArrayLike<number>, out
   if (pcenInstance === undefined) {
     const memory = new wasmApi.Memory({ initial: 1 });
     const exports = instantiate(memory);
-    pcenInstance = { memory, run: exports.pcen_sqrt, constants: exports.pcen_constant_count() };
+    pcenInstance = { memory, run: exports.pcen_sqrt, widen: exports.widen_f32, constants: exports.pcen_constant_count() };
   }
-  const { memory, run, constants } = pcenInstance;
+  const { memory, run, widen, constants } = pcenInstance;
   const n = c.bins * c.frames;
   const kAt = ALIGN;
   const sAt = kAt + 16 * constants;
@@ -234,8 +254,11 @@ export function pcenSqrtNative(S: ArrayLike<number>, ref: ArrayLike<number>, out
   const outAt = refAt + 8 * n;
   reserveMemory(memory, outAt + 8 * n);
   const heap = new Float64Array(memory.buffer);
-  heap.set(S, sAt / 8);
-  if (ref !== S) heap.set(ref, refAt / 8);
+  // float32 inputs pass through the output's room (free until run) to be widened by the module
+  for (const [values, at] of ref === S ? ([[S, sAt]] as const) : ([[S, sAt], [ref, refAt]] as const)) {
+    if (values instanceof Float32Array) widenInto(memory, widen, values, outAt, at);
+    else heap.set(values, at / 8);
+  }
   run(kAt, sAt, refAt, outAt, c.bins, c.frames, c.b, -c.gain, Math.log(c.eps), c.eps, c.bias ** 0.5, c.bias);
   out.set(heap.subarray(outAt / 8, outAt / 8 + n));
 }

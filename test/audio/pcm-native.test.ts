@@ -53,7 +53,7 @@ describe('16-bit PCM to float planes in wasm', () => {
       const frames = 5000;
       const ints = pcm(frames * channels);
       const wav = riff([chunk('fmt ', fmtBody({ channels, rate: 16000 })), chunk('data', new Uint8Array(ints.buffer))]);
-      const audio = decodeWav(wav);
+      const audio = decodeWav(wav, 'pcm.wav');
       for (let c = 0; c < channels; c++) expect(audio.channels[c], `${channels} ch`).toEqual(expected(ints, channels, c));
     }
   });

@@ -42,6 +42,17 @@ describe('the wasm SIMD mel path', () => {
     }
   });
 
+  it('float64 gives the same bits from float32 samples (widened in the module) as from the same values as float64', () => {
+    for (const length of [40000, 33333, 4097]) {
+      const f32 = x.subarray(0, length);
+      for (const params of [presets.birdclef.params, { sr: 32000, nFft: 256, hopLength: 61, nMels: 32 }]) {
+        expect(f32).toBeInstanceOf(Float32Array);
+        const fromF32 = melSpectrogram(f32, { ...params, dtype: 'float64' });
+        expect(fromF32.values).toEqual(melSpectrogram(Float64Array.from(f32), { ...params, dtype: 'float64' }).values);
+      }
+    }
+  });
+
   it('float32 precision runs the float32 kernels: within 5e-3 dB of float64, yet not equal to it', () => {
     for (const params of [presets.birdclef.params, presets.kaggle2020.params]) {
       const p64 = melSpectrogram(x, { ...params, dtype: 'float64' });
