@@ -10,7 +10,8 @@
  *  - `sox process`: decoding each file to WAV with the sox command line (start-up included), for scale;
  *  - `libsndfile`: soundfile.read (libsndfile, native) on the same bytes in one Python process, the peer
  *    the issue sets (issue 16: decode >= 0.8x libsndfile), timed in that process like ours (wall and
- *    CPU seconds of the decoding alone, median of the same number of runs). Ours and libsndfile alternate
+ *    CPU seconds of the decoding alone, median of the same number of runs, each run decoding the files
+ *    as many times as makes MIN_RUN_AUDIO_SECONDS). Ours and libsndfile alternate
  *    in `rounds` rounds (the machine is shared: load changes between rounds); each x real time is the
  *    median over the rounds, and `ours / libsndfile` is the median of the rounds' ratios.
  *
@@ -64,7 +65,7 @@ export interface CompressedDecodeRow {
 const SOUNDFILE_SCRIPT = `
 import io, json, sys, time
 import soundfile as sf
-runs = int(sys.argv[1]); datas = [open(p, 'rb').read() for p in sys.argv[2:]]
+runs = int(sys.argv[1]); repeat = int(sys.argv[2]); datas = [open(p, 'rb').read() for p in sys.argv[3:]] * repeat
 def once():
     for d in datas: sf.read(io.BytesIO(d), dtype='float32')
 once()
@@ -76,9 +77,9 @@ print(json.dumps({'wall': t[len(t) // 2][0], 'cpu': t[len(t) // 2][1], 'version'
 `;
 
 /** libsndfile's decode time of `paths` (soundfile in the system Python), or null when it is not there. */
-function libsndfileTimes(paths: string[], runs: number): { wall: number; cpu: number; version: string } | null {
+function libsndfileTimes(paths: string[], runs: number, repeat: number): { wall: number; cpu: number; version: string } | null {
   try {
-    return JSON.parse(execFileSync('/usr/bin/python3', ['-c', SOUNDFILE_SCRIPT, String(runs), ...paths], { encoding: 'utf8' })) as { wall: number; cpu: number; version: string };
+    return JSON.parse(execFileSync('/usr/bin/python3', ['-c', SOUNDFILE_SCRIPT, String(runs), String(repeat), ...paths], { encoding: 'utf8' })) as { wall: number; cpu: number; version: string };
   } catch {
     return null;
   }
@@ -151,6 +152,13 @@ async function reusedDecoder(format: Format): Promise<{ decode(b: Uint8Array): P
   };
 }
 
+/**
+ * Audio seconds each timed run decodes at least (the files over and over): one pass over the files is 80 s
+ * of audio, 30 ms of MP3 decoding, where one collection or one late tier-up of the decoder's wasm moved a
+ * run's time by a third (MP3 rounds read 0.86, 1.09, 0.86 of libsndfile within one bench).
+ */
+const MIN_RUN_AUDIO_SECONDS = 600;
+
 /** Ours and libsndfile alternately, `rounds` times: median x real time of each, and of the rounds' CPU ratios. */
 async function oursAgainstLibsndfile(
   bytes: Uint8Array[],
@@ -163,21 +171,23 @@ async function oursAgainstLibsndfile(
   const quiet = { onWarning: () => undefined };
   const ours: { wall: number; cpu: number }[] = [];
   const peers: { wall: number; cpu: number }[] = [];
+  const repeat = Math.max(1, Math.ceil(MIN_RUN_AUDIO_SECONDS / audioSeconds));
   for (let r = 0; r < rounds; r++) {
     ours.push(
       await timeIt(async () => {
-        for (let i = 0; i < bytes.length; i++) await decodeAudio(bytes[i], paths[i], quiet);
+        for (let k = 0; k < repeat; k++) for (let i = 0; i < bytes.length; i++) await decodeAudio(bytes[i], paths[i], quiet);
       }, runs),
     );
-    const peer = libsndfileTimes(paths, runs);
+    const peer = libsndfileTimes(paths, runs, repeat);
     if (peer) peers.push(peer);
   }
   const have = peers.length === rounds;
+  const perRun = audioSeconds * repeat;
   return {
-    decodeAudio: audioSeconds / median(ours.map((t) => t.wall)),
-    decodeAudioCpu: audioSeconds / median(ours.map((t) => t.cpu)),
-    libsndfile: have ? audioSeconds / median(peers.map((t) => t.wall)) : null,
-    libsndfileCpu: have ? audioSeconds / median(peers.map((t) => t.cpu)) : null,
+    decodeAudio: perRun / median(ours.map((t) => t.wall)),
+    decodeAudioCpu: perRun / median(ours.map((t) => t.cpu)),
+    libsndfile: have ? perRun / median(peers.map((t) => t.wall)) : null,
+    libsndfileCpu: have ? perRun / median(peers.map((t) => t.cpu)) : null,
     ratioCpu: have ? median(peers.map((p, r) => p.cpu / ours[r].cpu)) : null,
   };
 }
