@@ -13,7 +13,11 @@ export interface StopSignals {
   signal: AbortSignal;
   /** The first signal received, if any. */
   received(): StopSignal | undefined;
-  /** Removes the handlers (default behaviour returns: the next signal kills the process). */
+  /**
+   * Removes the handlers (default behaviour returns: the next signal kills the process), unless a signal
+   * came: the command is then on its way out, and a second signal during that still exits at once with its
+   * code and line, not by the signal (a stop that ends quickly used to let it kill the process).
+   */
   dispose(): void;
 }
 
@@ -38,6 +42,7 @@ export function handleStopSignals(onFirst: (signal: StopSignal) => void, what = 
     signal: controller.signal,
     received: () => first,
     dispose: () => {
+      if (first !== undefined) return;
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
     },
