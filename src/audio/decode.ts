@@ -5,13 +5,12 @@
  */
 import { BirdcallError } from '../errors.ts';
 import type { MultiChannelAudio } from './types.ts';
-import { detectAudioFormat, formatFromExtension, type AudioFormat } from './detect.ts';
+import { detectAudioFormat, formatFromExtension, readHead, STREAM_HEAD_BYTES, type AudioFormat } from './detect.ts';
 import { decodeWav } from './wav.ts';
 import { decodeFlac } from './flac.ts';
 import { decodeOggVorbis } from './ogg.ts';
 import { decodeMp3, mp3Length, openMp3Stream, scanMpeg } from './mp3.ts';
 import type { CompressedReadOptions } from './compressed.ts';
-import { open } from 'node:fs/promises';
 import { flacStreamable, openFlacStream, parseFlacStreamInfo } from './flac.ts';
 import { lastPage, OGG_TAIL_BYTES, oggStreamable, openOggStream, scanOgg } from './ogg.ts';
 import { openWavStream, parseWavHeader } from './wav.ts';
@@ -88,8 +87,7 @@ async function decodeAs(format: AudioFormat, bytes: Uint8Array, source: string, 
 export const STREAM_FORMATS = ['wav', 'flac', 'ogg', 'mp3'] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
-/** Bytes of a file's start that streamFormat needs to see (after an ID3v2 tag of a reasonable size). */
-export const STREAM_HEAD_BYTES = 1 << 16;
+export { STREAM_HEAD_BYTES };
 
 /**
  * The format a file streams as, from its first bytes: a WAV; a FLAC whose STREAMINFO gives its length; an
@@ -132,15 +130,7 @@ export function pcmBytes(head: Uint8Array, size: number, format = streamFormat(h
 
 /** Opens a file streamFormat accepted; StreamDeclined when its header or end says it must be read whole. */
 export async function openAudioStream(absPath: string, source: string, opts: CompressedReadOptions): Promise<SampleStream> {
-  const fh = await open(absPath, 'r');
-  const head = new Uint8Array(STREAM_HEAD_BYTES);
-  let bytesRead: number;
-  try {
-    ({ bytesRead } = await fh.read(head, 0, head.length, 0));
-  } finally {
-    await fh.close();
-  }
-  const format = streamFormat(head.subarray(0, bytesRead));
+  const format = streamFormat(readHead(absPath));
   if (format === 'flac') return (await openFlacStream(absPath, source, opts)) ?? Promise.reject(new StreamDeclined(source, 'the FLAC header does not give its length'));
   if (format === 'ogg') return openOggStream(absPath, source, opts);
   if (format === 'mp3') return openMp3Stream(absPath, source, opts);

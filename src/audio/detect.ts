@@ -2,6 +2,7 @@
  * Audio format by content (magic bytes), not by file name: Kaggle and field archives hold `.wav` files that
  * are really MP3, and `.ogg` files that are Opus. The extension is only used to warn when the two disagree.
  */
+import { closeSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 
 /** The formats `decodeAudio` reads. */
@@ -17,6 +18,24 @@ export interface FormatGuess {
   known: boolean;
   /** Bytes of ID3v2 tag in front of the audio (0 when there is none). */
   id3Bytes: number;
+}
+
+/** Bytes of a file's start that tell its format and how it streams (after an ID3v2 tag of a reasonable size). */
+export const STREAM_HEAD_BYTES = 1 << 16;
+
+/**
+ * The first STREAM_HEAD_BYTES of a file (all of it when shorter). Synchronous: one small read, on a thread
+ * that waits for it anyway; a hop through libuv's thread pool for the open, the read and the close cost more
+ * than the three (convert asks it of every file).
+ */
+export function readHead(absPath: string): Uint8Array {
+  const head = new Uint8Array(STREAM_HEAD_BYTES);
+  const fd = openSync(absPath, 'r');
+  try {
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** File extensions (lower case, with the dot) of the formats we decode, for folder inputs. */

@@ -91,7 +91,7 @@ export async function processSource(ctx: SourceContext, row: InputRow, base: Out
     sameBase(previous.outputBase, base) &&
     statePathsSafe(previous) &&
     (await outputsIntact(ctx.outDir, previous)) &&
-    !(await md5Unverified(previous, ctx.verifyMd5, abs))
+    !md5Unverified(previous, ctx.verifyMd5, abs)
   ) {
     return { outcome: 'skipped', state: previous };
   }

@@ -13,10 +13,9 @@
  * blocks through audio/resample.ts's ResampleStream, whose outputs are the whole-file resample's bit for
  * bit; so every chunk, and every artifact made from it, is the in-memory path's exactly.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
-import { openAudioStream, pcmBytes, streamFormat, STREAM_HEAD_BYTES } from '../audio/decode.ts';
+import { openAudioStream, pcmBytes, streamFormat } from '../audio/decode.ts';
 import { StreamDeclined, type SampleStream } from '../audio/stream.ts';
-import { formatFromExtension } from '../audio/detect.ts';
+import { formatFromExtension, readHead } from '../audio/detect.ts';
 import { planChunks, type ChunkParams } from '../audio/chunk.ts';
 import { ResampleStream, type ResampleParams } from '../audio/resample.ts';
 import type { Chunk } from '../audio/types.ts';
@@ -85,19 +84,10 @@ export async function shouldStream(absPath: string, displayPath: string, size: n
   // Only WAV content streams under a .wav name, and a WAV is measured by its size: no need to open it. A
   // compressed file may hold any amount of audio per byte (a FLAC of near-silence), so it is opened.
   if (!(size > above) && (byName === 'wav' || above === Infinity)) return false;
-  // Synchronous: one small read, on a thread that waits for it anyway; a hop through libuv's thread pool for
-  // the open, the read and the close cost more than the three (convert asks for every file).
-  const fd = openSync(absPath, 'r');
-  let bytesRead: number;
-  const head = new Uint8Array(STREAM_HEAD_BYTES);
-  try {
-    bytesRead = readSync(fd, head, 0, head.length, 0);
-  } finally {
-    closeSync(fd);
-  }
-  const format = streamFormat(head.subarray(0, bytesRead));
+  const head = readHead(absPath);
+  const format = streamFormat(head);
   if (format === undefined || (byName !== undefined && byName !== format)) return false;
-  return (pcmBytes(head.subarray(0, bytesRead), size, format) ?? size) > above;
+  return (pcmBytes(head, size, format) ?? size) > above;
 }
 
 /**

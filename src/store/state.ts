@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, open, readFile, rm, stat } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { detectAudioFormat } from '../audio/detect.ts';
+import { detectAudioFormat, readHead } from '../audio/detect.ts';
 import { asFsFault, BirdcallError } from '../errors.ts';
 import { writeFileAtomic } from './atomic.ts';
 import type { InputRow, OutputRow } from './manifest-types.ts';
@@ -36,25 +36,15 @@ export interface SourceState {
   verifiedMd5?: true;
 }
 
-/** Bytes of a source's start that tell its format (an ID3v2 tag of a reasonable size included). */
-const HEAD_BYTES = 1 << 16;
-
 /**
  * Whether a state that is up to date in every other way must still be made again by a run that verifies
  * FLAC MD5 signatures: it was written without the check, and the source at `abs` is a FLAC (or its first
  * bytes do not say what it is). Other formats have no signature to check, so their states stay valid.
  */
-export async function md5Unverified(state: SourceState, verifyMd5: boolean | undefined, abs: string): Promise<boolean> {
+export function md5Unverified(state: SourceState, verifyMd5: boolean | undefined, abs: string): boolean {
   if (!verifyMd5 || state.verifiedMd5) return false;
-  const head = new Uint8Array(HEAD_BYTES);
-  const fh = await open(abs, 'r');
-  try {
-    const { bytesRead } = await fh.read(head, 0, head.length, 0);
-    const format = detectAudioFormat(head.subarray(0, bytesRead)).format;
-    return format === undefined || format === 'flac';
-  } finally {
-    await fh.close();
-  }
+  const format = detectAudioFormat(readHead(abs)).format;
+  return format === undefined || format === 'flac';
 }
 
 export function sha256Hex(bytes: Uint8Array | string): string {

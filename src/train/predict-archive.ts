@@ -333,7 +333,7 @@ class ArchiveRun {
     this.hashes.set(source.path, sha);
     const previous = await this.store.read(source.path);
     const fresh = previous?.sourceSha256 === sha && previous.pipelineHash === this.key && previous.outputBase.stem === this.stem(source.path);
-    if (!fresh || !(await outputsIntact(this.options.outDir, previous)) || (await md5Unverified(previous, this.options.verifyMd5, source.abs))) return false;
+    if (!fresh || !(await outputsIntact(this.options.outDir, previous)) || md5Unverified(previous, this.options.verifyMd5, source.abs)) return false;
     this.skipped++;
     this.done.add(source.path);
     for (const w of previous.warnings) this.errors.push({ path: source.path, code: 'WARNING', reason: w, level: 'warning' });
