@@ -241,13 +241,14 @@ let flagsSet = false;
  * - a 64 MB initial heap. With V8's default start (a few MB) the heap of a compute thread stays small, its
  *   limit is reached every few files by short-lived typed arrays, and each thread ran a full mark-compact
  *   about every 100 ms (77 in a 400-clip `convert --jobs 2`, against 2 on the main thread doing the same
- *   work with --jobs 1): about 10% of the run's CPU, taken from the other thread's core. 64 MB: no
+ *   work in-process): about 10% of the run's CPU, taken from the other thread's core. 64 MB: no
  *   mark-compact in that run.
  * - an interrupt budget 8x V8's default (67584 bytes of bytecode), so a function must run longer before
  *   TurboFan compiles it. Each thread's hot code is wasm; its JavaScript is glue that runs a few times per
- *   file, and TurboFan compiled some 150 such functions in every isolate (~0.5 CPU s each, `--trace-opt`),
- *   which --jobs 2 pays twice on the cores it computes on. 400-clip `convert --jobs 2`, five alternating
- *   runs: 2.27 -> 2.07 s (CPU 4.12 -> 3.71 s); 4x, 16x and 32x gave no more.
+ *   file, and TurboFan compiled some 150 such functions in every isolate (~0.5 CPU s per isolate,
+ *   `--trace-opt`), which --jobs 2 pays twice on the cores it computes on. 400-clip `convert --jobs 2`, five
+ *   alternating runs: 2.27 -> 2.07 s (CPU 4.12 -> 3.71 s); 4x, 16x and 32x gave no more. The budget is read
+ *   by the main isolate too: predict, whose main thread runs the model, measured the same with it.
  */
 function workerIsolateFlags(): void {
   if (flagsSet) return;
