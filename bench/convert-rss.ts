@@ -9,9 +9,8 @@
  *
  *   npx tsx bench/convert-rss.ts [--jobs N] [--json] [--only stream|whole] [--formats wav,ogg,flac]
  */
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
