@@ -69,6 +69,15 @@ export class ManifestColumns {
     return [...this.ownColumns(), ...this.metadataColumns().values()];
   }
 
+  /**
+   * The rows as CSV records (no header line) under the columns as they are now: a manifest writer takes
+   * them as they are while the columns stay the same (see RenderedRows).
+   */
+  render(rows: readonly OutputRow[]): RenderedRows {
+    const metadataColumns = this.metadataColumns();
+    return { columnsKey: this.header().join('\n'), csv: stringify(rows.map((row) => this.record(row, metadataColumns))), count: rows.length };
+  }
+
   /** One CSV record in header order. */
   record(row: OutputRow, metadataColumns = this.metadataColumns()): string[] {
     const values: string[] = [
@@ -90,21 +99,43 @@ export class ManifestColumns {
 }
 
 /**
+ * Rows rendered ahead by ManifestColumns.render (convert renders each source's rows as it finishes, while
+ * its threads compute, so the manifest is not all rendered at the end), valid while the columns are those of
+ * `columnsKey`.
+ */
+export interface RenderedRows {
+  columnsKey: string;
+  csv: string;
+  count: number;
+}
+
+/**
  * Writes the manifest atomically (a reader never sees half a manifest). `columns` must have seen every row
- * (call `columns.add(row)` first); rows are streamed, so a million rows need not sit in memory at once.
+ * (call `columns.add(row)` first); rows are streamed, so a million rows need not sit in memory at once. Rows
+ * may come rendered ahead, if rendered under the final columns.
  */
 export async function writeOutputManifest(
   path: string,
-  rows: AsyncIterable<OutputRow> | Iterable<OutputRow>,
+  rows: AsyncIterable<OutputRow | RenderedRows> | Iterable<OutputRow | RenderedRows>,
   columns: ManifestColumns,
 ): Promise<number> {
   const metadataColumns = columns.metadataColumns();
+  const header = columns.header();
+  const columnsKey = header.join('\n');
   let count = 0;
   async function* lines(): AsyncIterable<string> {
     // Records go to csv-stringify in batches: a call per row spent most of the manifest's time setting up a
     // stringifier (12 us a row).
-    let batch: string[][] = [columns.header()];
+    let batch: string[][] = [header];
     for await (const row of rows) {
+      if ('csv' in row) {
+        if (row.columnsKey !== columnsKey) throw new Error('writeOutputManifest: rows rendered under other columns');
+        if (batch.length > 0) yield stringify(batch);
+        batch = [];
+        count += row.count;
+        yield row.csv;
+        continue;
+      }
       count++;
       batch.push(columns.record(row, metadataColumns));
       if (batch.length === 512) {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BirdcallError } from '../../src/errors.ts';
-import { readOutputManifest, streamOutputManifest, writeOutputManifestRows } from '../../src/store/manifest.ts';
+import { ManifestColumns, readOutputManifest, streamOutputManifest, writeOutputManifest, writeOutputManifestRows } from '../../src/store/manifest.ts';
 import type { OutputRow } from '../../src/store/manifest-types.ts';
 
 function row(i: number, extra: Partial<OutputRow> = {}): OutputRow {
@@ -59,6 +59,23 @@ describe('output manifest', () => {
     const rows = [row(0), onlyPng];
     await writeOutputManifestRows(path, rows);
     expect(await readOutputManifest(path)).toEqual(rows);
+  });
+
+  it('takes rows rendered ahead under the final columns as if given whole, and refuses ones rendered under others', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'birdcall-manifest-'));
+    const rows = [row(0), row(1), row(2), row(3)];
+    await writeOutputManifestRows(join(dir, 'whole.csv'), rows);
+    const columns = new ManifestColumns();
+    for (const r of rows) columns.add(r);
+    const ahead = [rows[0], columns.render([rows[1], rows[2]]), rows[3]];
+    expect(await writeOutputManifest(join(dir, 'ahead.csv'), ahead, columns)).toBe(4);
+    expect(readFileSync(join(dir, 'ahead.csv'), 'utf8')).toBe(readFileSync(join(dir, 'whole.csv'), 'utf8'));
+
+    const early = new ManifestColumns();
+    early.add(row(1, { metadata: {} }));
+    const stale = early.render([row(1, { metadata: {} })]);
+    await expect(writeOutputManifest(join(dir, 'stale.csv'), [stale], columns)).rejects.toThrow(/other columns/);
+    expect(readdirSync(dir).sort()).toEqual(['ahead.csv', 'whole.csv']);
   });
 
   it('streams rows one at a time and leaves no temp file behind', async () => {
