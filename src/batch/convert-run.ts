@@ -106,7 +106,7 @@ export class ConvertRun {
   /**
    * Sources with a valid state this run, by input position: the manifest lists them in input order. The
    * first `heldRows` chunks are rendered to CSV as their sources finish, while the threads compute, and kept:
-   * rendering them all and reading their states back at the end was the whole tail of a run (65-85 ms for
+   * rendering them all and reading their states back at the end was the whole tail of a run (75-85 ms for
    * 400 clips, single-threaded). Beyond that budget, or when the columns changed since (a later source with
    * other metadata), a source's rows are read back from its state at the end, so a run of a million chunks
    * holds only the budget.
@@ -209,7 +209,7 @@ export class ConvertRun {
     const { outDir } = facts;
     const manifestPath = join(outDir, 'manifest.csv');
     const order = [...this.finished.entries()].sort((a, b) => a[0] - b[0]).map(([, source]) => source);
-    const chunks = await writeOutputManifest(manifestPath, manifestRows(this.store, order, this.columns.header().join('\n')), this.columns);
+    const chunks = await writeOutputManifest(manifestPath, manifestRows(this.store, order, this.columns.key()), this.columns);
     const errorsPath = join(outDir, 'errors.csv');
     const errorRows = this.errors.map((e) => [e.path, e.code, e.reason, e.level]);
     await writeFileAtomic(errorsPath, stringify([['path', 'code', 'reason', 'level'], ...errorRows]));

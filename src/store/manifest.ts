@@ -75,7 +75,12 @@ export class ManifestColumns {
    */
   render(rows: readonly OutputRow[]): RenderedRows {
     const metadataColumns = this.metadataColumns();
-    return { columnsKey: this.header().join('\n'), csv: stringify(rows.map((row) => this.record(row, metadataColumns))), count: rows.length };
+    return { columnsKey: this.key(), csv: stringify(rows.map((row) => this.record(row, metadataColumns))), count: rows.length };
+  }
+
+  /** Equal for two moments of these columns exactly when every record would be rendered the same. */
+  key(): string {
+    return JSON.stringify(this.header());
   }
 
   /** One CSV record in header order. */
@@ -121,7 +126,7 @@ export async function writeOutputManifest(
 ): Promise<number> {
   const metadataColumns = columns.metadataColumns();
   const header = columns.header();
-  const columnsKey = header.join('\n');
+  const columnsKey = columns.key();
   let count = 0;
   async function* lines(): AsyncIterable<string> {
     // Records go to csv-stringify in batches: a call per row spent most of the manifest's time setting up a
