@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
-import { atLeastZero, biasCorrected, mulberry32, percentileInterval, quantile, resampleWeights } from '../../src/select/bootstrap.ts';
+import { atLeastZero, biasCorrected, containsZero, mulberry32, percentileInterval, quantile, resampleWeights } from '../../src/select/bootstrap.ts';
+import { byMainThenName } from '../../src/select/tie-break.ts';
 import { selectModels } from '../../src/select/index.ts';
 import { expectedCalibrationError } from '../../src/metrics/index.ts';
 import type { Candidate, EvalSet } from '../../src/select/types.ts';
@@ -47,6 +48,22 @@ describe('percentile intervals', () => {
   it('interpolate between order statistics as numpy does', () => {
     expect(quantile([1, 2, 3, 4], 0.5)).toBeCloseTo(2.5, 12);
     expect(quantile([0, 10], 0.025)).toBeCloseTo(0.25, 12);
+  });
+  it('are undefined with no replicate at all', () => {
+    expect(quantile([], 0.5)).toBeNaN();
+  });
+  it('of a difference contain 0 when they touch it or are unknown, and not when wholly on one side', () => {
+    expect(containsZero({ value: 0.01, lo: -0.02, hi: 0.03 })).toBe(true);
+    expect(containsZero({ value: 0.01, lo: 0, hi: 0.03 })).toBe(true);
+    expect(containsZero({ value: -0.01, lo: -0.03, hi: 0 })).toBe(true);
+    expect(containsZero({ value: 0.02, lo: 0.01, hi: 0.03 })).toBe(false);
+    expect(containsZero({ value: -0.02, lo: -0.03, hi: -0.01 })).toBe(false);
+    expect(containsZero({ value: 0.02, lo: null, hi: 0.03 })).toBe(true);
+    expect(containsZero({ value: 0.02, lo: 0.01, hi: null })).toBe(true);
+  });
+  it('of an error cut at 0 keep an unknown bound unknown', () => {
+    expect(atLeastZero({ value: 0.01, lo: null, hi: null })).toEqual({ value: 0.01, lo: null, hi: null });
+    expect(atLeastZero({ value: null, lo: -0.01, hi: 0.02 })).toEqual({ value: null, lo: 0, hi: 0.02 });
   });
   it('leave out undefined replicates, and give up when most are undefined', () => {
     const some = Float64Array.from([1, 2, Number.NaN, 3, 4]);
@@ -136,5 +153,19 @@ describe('paired cluster bootstrap of macro ROC-AUC', () => {
     console.log(`bootstrap coverage of the true macro AUC ${truth.toFixed(4)}: ${coverage} over ${datasets} datasets`);
     expect(coverage).toBeGreaterThanOrEqual(0.88);
     expect(coverage).toBeLessThanOrEqual(0.99);
+  });
+});
+
+describe('the tie-break comparator', () => {
+  it('puts the higher main-metric estimate first, an undefined one last, and equal ones by name', () => {
+    expect(byMainThenName(0.9, 0.8, 'b', 'a')).toBeLessThan(0);
+    expect(byMainThenName(0.8, 0.9, 'a', 'b')).toBeGreaterThan(0);
+    expect(byMainThenName(0.8, 0.8, 'a', 'b')).toBeLessThan(0);
+    expect(byMainThenName(0.8, 0.8, 'b', 'a')).toBeGreaterThan(0);
+    expect(byMainThenName(0.8, 0.8, 'a', 'a')).toBe(0);
+    expect(byMainThenName(Number.NaN, 0.1, 'a', 'b')).toBeGreaterThan(0);
+    expect(byMainThenName(0.1, Number.NaN, 'b', 'a')).toBeLessThan(0);
+    expect(byMainThenName(Number.NaN, Number.NaN, 'a', 'b')).toBeLessThan(0);
+    expect(byMainThenName(Number.NaN, Number.NaN, 'b', 'a')).toBeGreaterThan(0);
   });
 });

@@ -142,6 +142,79 @@ function sliceMatrices(s: Sim, scores: Float32Array[], keep: (i: number) => bool
   return { truth, scores: idx.map((i) => scores[i]) };
 }
 
+describe('the tie set and the rule at their edges', () => {
+  it('ties a candidate by its interval alone (epsilon 0), and a clearly worse one by a margin under epsilon', () => {
+    const a = simulateModel(sim, 'a', BASE, 7);
+    const b = simulateModel(sim, 'b', BASE, 8);
+    const weak = simulateModel(sim, 'weak', { ...BASE, primary: 0.3, noise: 2 }, 9);
+    const strict = selectModels(sim.evalSet, [weak, a, b], { sliceColumns: [], epsilon: 0 });
+    const by = Object.fromEntries(strict.candidates.map((c) => [c.name, c]));
+    const other = by[strict.bestOnMain === 'a' ? 'b' : 'a'];
+    expect(Math.abs(other.diffToBest.value!)).toBeGreaterThan(0);
+    expect(other.diffToBest.lo!).toBeLessThanOrEqual(0);
+    expect(other.diffToBest.hi!).toBeGreaterThanOrEqual(0);
+    expect(strict.tieSet).toEqual(expect.arrayContaining(['a', 'b']));
+    expect(strict.tieSet).not.toContain('weak');
+    // every reported difference is to the best candidate's own estimate
+    for (const c of strict.candidates) expect(c.diffToBest.value).toBeCloseTo(c.main.value! - by[strict.bestOnMain].main.value!, 12);
+
+    const gap = -by.weak.diffToBest.value!;
+    expect(by.weak.diffToBest.hi!).toBeLessThan(0);
+    const lenient = selectModels(sim.evalSet, [weak, a, b], { sliceColumns: [], epsilon: gap * 1.01 });
+    expect(lenient.tieSet).toContain('weak');
+    expect(selectModels(sim.evalSet, [weak, a, b], { sliceColumns: [], epsilon: gap * 0.99 }).tieSet).not.toContain('weak');
+  });
+
+  it('keeps in the running a candidate whose difference on a criterion has an interval that holds 0', () => {
+    // 'patched' is 'base' with one recording's scores squashed towards 0.5: every resample that leaves that
+    // recording out scores both alike, so the difference in calibration error is 0 on about a third of them.
+    const base = simulateModel(sim, 'base', BASE, 7);
+    const first = sim.rowRecording.indexOf(5);
+    const rows = sim.rowRecording.filter((r) => r === 5).length;
+    const patched = {
+      name: 'patched',
+      scores: base.scores.map((row, i) => (i >= first && i < first + rows ? row.map((p) => 0.5 + (p - 0.5) / 4) : row)),
+    };
+    const rule = { kind: 'lexicographic' as const, order: ['calibration' as const] };
+    const sel = selectModels(sim.evalSet, [patched, base], { sliceColumns: [], rule, epsilon: 0.05 });
+    expect(sel.tieSet).toEqual(expect.arrayContaining(['base', 'patched']));
+    const by = Object.fromEntries(sel.candidates.map((c) => [c.name, c]));
+    expect(by.patched.calibration.value).not.toBe(by.base.calibration.value);
+    const step = sel.steps[0];
+    expect(step.criterion).toBe('calibration');
+    expect(step.considered).toHaveLength(2);
+    expect(step.eliminated).toEqual([]);
+    expect([...sel.undecided].sort()).toEqual(['base', 'patched']);
+  });
+
+  it('reports a decisive step with the difference of the eliminated candidate to the leader', () => {
+    const calibrated = simulateModel(sim, 'calibrated', BASE, 7);
+    const flat = simulateModel(sim, 'flat', { ...BASE, temperature: 4 }, 7);
+    const sel = selectModels(sim.evalSet, [flat, calibrated], { sliceColumns: [] });
+    const by = Object.fromEntries(sel.candidates.map((c) => [c.name, c]));
+    const step = sel.steps.find((s) => s.eliminated.length > 0)!;
+    expect(step.considered).toEqual(['calibrated', 'flat']);
+    expect(step.leader).toBe('calibrated');
+    expect(step.eliminated.map((e) => e.name)).toEqual(['flat']);
+    expect(step.eliminated[0].diff.value).toBeCloseTo(by.flat.calibration.value! - by.calibrated.calibration.value!, 12);
+    expect(step.eliminated[0].diff.lo!).toBeGreaterThan(0);
+  });
+
+  it('orders the tie set by weighted score, skipping criteria with no weight or no value for every candidate', () => {
+    // same rankings, so the tie set lists 'a-flat' first by name: only the scores can put 'z-calibrated' first
+    const calibrated = { ...simulateModel(sim, 'z-calibrated', BASE, 7), name: 'z-calibrated' };
+    const flat = { ...simulateModel(sim, 'a-flat', { ...BASE, temperature: 4 }, 7), name: 'a-flat' };
+    const sel = selectModels(sim.evalSet, [calibrated, flat], {
+      rule: { kind: 'weights', weights: { calibration: 1, worstSlice: 1, secondary: 0 } },
+      sliceColumns: [],
+    });
+    expect(sel.tieSet).toEqual(['a-flat', 'z-calibrated']);
+    expect(sel.ranking).toEqual(['z-calibrated', 'a-flat']);
+    // min-max scaled within the tie set: the better gets the weight, the worse 0; no slices, no worstSlice
+    expect(sel.weightedScores).toEqual({ 'z-calibrated': 1, 'a-flat': 0 });
+  });
+});
+
 describe('main metric truth', () => {
   it('does not count a listed background species as a false positive for primary labels', () => {
     const hears = simulateModel(sim, 'hears', BASE, 7);
