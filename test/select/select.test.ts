@@ -1,7 +1,8 @@
 import { describe, it, expect } from 'vitest';
 import { selectModels, selectUnderRules } from '../../src/select/index.ts';
 import { CandidateEvaluator, prepareData } from '../../src/select/criteria.ts';
-import { sliceColumn } from '../../src/select/slices.ts';
+import { resolveSliceColumns, sliceColumn } from '../../src/select/slices.ts';
+import type { EvalSet } from '../../src/select/types.ts';
 import { macroRocAuc, paddedCmap, rowwiseMicroF1 } from '../../src/metrics/index.ts';
 import { BirdcallError, UsageError } from '../../src/errors.ts';
 import { simulateEvalSet, simulateModel, BASE, type Sim } from './simulate.ts';
@@ -300,6 +301,60 @@ describe('slices', () => {
       expect(small.map((s) => s.name)).not.toContain(c.worstSlice!.slice);
     }
     expect(flagged.notes.join(' ')).toMatch(/under the minimum of 12/);
+  });
+
+  /** One row per recording, with the given metadata. */
+  const rowsOf = (metas: Record<string, string>[]): EvalSet => ({
+    classes: ['a', 'b'],
+    rows: metas.map((metadata, i) => ({ recording: `r${i}`, primary: i % 2 ? 'b' : 'a', secondary: [], metadata })),
+  });
+  const sliceOf = (evalSet: EvalSet, column: string, row: number): string => {
+    const a = sliceColumn(evalSet, column, 1, 'flag', 10);
+    return a.info.slices[a.rowSlice[row]].name;
+  };
+
+  it("bin xeno-canto ratings given as numbers 0-5 or letters A-E, and read 0 or anything else as missing", () => {
+    const ratings = ['5', '4', '4.5', '3', '3.5', '2.5', '1', 'A', ' b ', 'C', 'd', 'E', '0', '', '  ', 'AB', 'x', '-1'];
+    const set = rowsOf(ratings.map((rating) => ({ rating })));
+    expect(ratings.map((_, i) => sliceOf(set, 'rating', i))).toEqual([
+      'high (4-5)', 'high (4-5)', 'high (4-5)', 'mid (3-3.5)', 'mid (3-3.5)', 'low (<3)', 'low (<3)',
+      'high (4-5)', 'high (4-5)', 'mid (3-3.5)', 'low (<3)', 'low (<3)',
+      '(missing)', '(missing)', '(missing)', '(missing)', '(missing)', '(missing)',
+    ]);
+  });
+
+  it('read call types as sets of words, and blank values of any column as missing', () => {
+    const set = rowsOf([{ type: 'Call, song', recordist: ' Ana ' }, { type: 'song;call;;', recordist: '   ' }, { type: 'Song, song' }, { type: ' ' }]);
+    expect([0, 1, 2, 3].map((i) => sliceOf(set, 'type', i))).toEqual(['call, song', 'call, song', 'song', '(missing)']);
+    expect([0, 1, 2].map((i) => sliceOf(set, 'recordist', i))).toEqual(['Ana', '(missing)', '(missing)']);
+  });
+
+  it('slice by the default columns that have values, and refuse an asked-for column without any', () => {
+    const noCoordinates = rowsOf([{ type: 'call', latitude: '51.2', recordist: 'Ana' }, { type: 'song', longitude: '4.1', rating: ' ' }]);
+    expect(resolveSliceColumns(noCoordinates, undefined)).toEqual(['type', 'recordist']);
+    expect(() => resolveSliceColumns(noCoordinates, ['region'])).toThrow(/'region' has no values.*numeric latitude and longitude/);
+    expect(() => resolveSliceColumns(noCoordinates, ['rating'])).toThrow(/'rating' has no values in the evaluation set$/);
+    const oneWithCoordinates = rowsOf([{ latitude: '51.2', longitude: '4.1' }, { latitude: 'n/a', longitude: '4.1' }]);
+    expect(resolveSliceColumns(oneWithCoordinates, undefined)).toEqual(['region']);
+    expect(resolveSliceColumns(oneWithCoordinates, ['region'])).toEqual(['region']);
+  });
+
+  it('merge two or more small slices into other, listed in order, and leave a single small slice flagged', () => {
+    const names = ['Eve', 'Ana', 'Dan', 'Ana', 'Ana', 'Ana', 'Bo', 'Bo', 'Bo', 'Bo'];
+    const set = rowsOf(names.map((recordist) => ({ recordist })));
+    const merged = sliceColumn(set, 'recordist', 3, 'merge', 10);
+    expect(merged.info.slices).toEqual([
+      { name: 'Ana', recordings: 4, rows: 4, status: 'ok' },
+      { name: 'Bo', recordings: 4, rows: 4, status: 'ok' },
+      { name: 'other', recordings: 2, rows: 2, status: 'flagged', merged: ['Dan', 'Eve'] },
+    ]);
+    expect([...merged.rowSlice]).toEqual([2, 0, 2, 0, 0, 0, 1, 1, 1, 1]);
+    const single = sliceColumn(rowsOf(names.slice(1).map((recordist) => ({ recordist }))), 'recordist', 3, 'merge', 10);
+    expect(single.info.slices.map((s) => [s.name, s.status, s.merged])).toEqual([
+      ['Ana', 'ok', undefined],
+      ['Bo', 'ok', undefined],
+      ['Dan', 'flagged', undefined],
+    ]);
   });
 
   it('bin ratings and derive regions from latitude and longitude', () => {
