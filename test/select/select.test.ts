@@ -98,6 +98,17 @@ describe('selectModels on candidates whose right answer is known', () => {
       } else expect(c.stability).toBeNull();
     }
     expect(sel.tieSet.length).toBeGreaterThan(1);
+    // disagreement varies from resample to resample
+    for (const c of sel.candidates.filter((x) => x.inTieSet)) {
+      expect(c.stability!.lo!).toBeLessThanOrEqual(c.stability!.value!);
+      expect(c.stability!.hi!).toBeGreaterThanOrEqual(c.stability!.value!);
+      expect(c.stability!.hi!).toBeGreaterThan(c.stability!.lo!);
+    }
+    expect([...sel.ranking].sort()).toEqual(cands.map((c) => c.name).sort());
+    // a tie set of one has no other model to disagree with
+    const alone = selectModels(sim.evalSet, [cands[0], cands[3]], { sliceColumns: [] });
+    expect(alone.tieSet).toEqual([cands[0].name]);
+    for (const c of alone.candidates) expect(c.stability).toBeNull();
   });
 
   it('is repeatable for a seed, and a JSON round trip changes nothing', () => {
@@ -199,6 +210,34 @@ describe('the tie set and the rule at their edges', () => {
     expect(step.eliminated.map((e) => e.name)).toEqual(['flat']);
     expect(step.eliminated[0].diff.value).toBeCloseTo(by.flat.calibration.value! - by.calibrated.calibration.value!, 12);
     expect(step.eliminated[0].diff.lo!).toBeGreaterThan(0);
+    // one candidate left: no further criterion is looked at, and nothing is left undecided
+    expect(sel.steps.map((s) => s.criterion)).toEqual(['calibration']);
+    expect(sel.undecided).toEqual([]);
+  });
+
+  it('marks a slice where the main metric is undefined, keeps it out of the worst slice and says so', () => {
+    // every recording of sp0 at one site: macro ROC-AUC needs two species among the primary labels
+    const evalSet = { ...sim.evalSet, rows: sim.evalSet.rows.map((r) => ({ ...r, metadata: { site: r.primary === 'sp0' ? 'solo' : 'mixed' } })) };
+    const a = simulateModel(sim, 'a', BASE, 7);
+    const b = simulateModel(sim, 'b', BASE, 8);
+    const sel = selectModels(evalSet, [a, b], { sliceColumns: ['site'], minSliceSize: 3 });
+    const solo = sel.slices[0].slices.find((x) => x.name === 'solo')!;
+    expect(solo.status).toBe('undefined');
+    for (const c of sel.candidates) expect(c.worstSlice!.slice).toBe('mixed');
+    expect(sel.notes.join(' ')).toMatch(/Slice site = solo: macroRocAuc is undefined there/);
+  });
+
+  it('says when there is no slice column or no secondary label, and then scores neither', () => {
+    const bare = simulateEvalSet(2, 40, 6, false);
+    const a = simulateModel(bare, 'a', BASE, 7);
+    const b = simulateModel(bare, 'b', BASE, 8);
+    const sel = selectModels(bare.evalSet, [a, b], { sliceColumns: [] });
+    for (const c of sel.candidates) {
+      expect(c.secondary).toBeNull();
+      expect(c.worstSlice).toBeNull();
+    }
+    expect(sel.notes.join(' ')).toMatch(/No metadata column to slice by/);
+    expect(sel.notes.join(' ')).toMatch(/No secondary labels in the evaluation set/);
   });
 
   it('orders the tie set by weighted score, skipping criteria with no weight or no value for every candidate', () => {
