@@ -60,6 +60,7 @@ describe('percentile intervals', () => {
     expect(containsZero({ value: -0.02, lo: -0.03, hi: -0.01 })).toBe(false);
     expect(containsZero({ value: 0.02, lo: null, hi: 0.03 })).toBe(true);
     expect(containsZero({ value: 0.02, lo: 0.01, hi: null })).toBe(true);
+    expect(containsZero({ value: -0.02, lo: null, hi: -0.01 })).toBe(true);
   });
   it('of an error cut at 0 keep an unknown bound unknown', () => {
     expect(atLeastZero({ value: 0.01, lo: null, hi: null })).toEqual({ value: 0.01, lo: null, hi: null });

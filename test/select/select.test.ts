@@ -187,16 +187,22 @@ describe('the tie set and the rule at their edges', () => {
       name: 'patched',
       scores: base.scores.map((row, i) => (i >= first && i < first + rows ? row.map((p) => 0.5 + (p - 0.5) / 4) : row)),
     };
-    const rule = { kind: 'lexicographic' as const, order: ['calibration' as const] };
-    const sel = selectModels(sim.evalSet, [patched, base], { sliceColumns: [], rule, epsilon: 0.05 });
-    expect(sel.tieSet).toEqual(expect.arrayContaining(['base', 'patched']));
-    const by = Object.fromEntries(sel.candidates.map((c) => [c.name, c]));
-    expect(by.patched.calibration.value).not.toBe(by.base.calibration.value);
-    const step = sel.steps[0];
-    expect(step.criterion).toBe('calibration');
-    expect(step.considered).toHaveLength(2);
-    expect(step.eliminated).toEqual([]);
-    expect([...sel.undecided].sort()).toEqual(['base', 'patched']);
+    // calibration error: lower is better; secondary-label AUC: higher is better
+    for (const criterion of ['calibration', 'secondary'] as const) {
+      const rule = { kind: 'lexicographic' as const, order: [criterion] };
+      const sel = selectModels(sim.evalSet, [patched, base], { sliceColumns: [], rule, epsilon: 0.05 });
+      expect(sel.tieSet).toEqual(expect.arrayContaining(['base', 'patched']));
+      const by = Object.fromEntries(sel.candidates.map((c) => [c.name, c]));
+      expect(by.patched[criterion]!.value).not.toBe(by.base[criterion]!.value);
+      const step = sel.steps[0];
+      expect(step.criterion).toBe(criterion);
+      expect(step.considered).toHaveLength(2);
+      expect(step.eliminated).toEqual([]);
+      expect([...sel.undecided].sort()).toEqual(['base', 'patched']);
+      // a candidate's own details come back with it, and none are made up for one that had none
+      expect(by.base.info).toEqual(base.info);
+      expect('info' in by.patched).toBe(false);
+    }
   });
 
   it('reports a decisive step with the difference of the eliminated candidate to the leader', () => {
@@ -238,6 +244,9 @@ describe('the tie set and the rule at their edges', () => {
     }
     expect(sel.notes.join(' ')).toMatch(/No metadata column to slice by/);
     expect(sel.notes.join(' ')).toMatch(/No secondary labels in the evaluation set/);
+    // and none of these notes where there is something to score
+    const full = selectModels(sim.evalSet, [simulateModel(sim, 'a', BASE, 7), simulateModel(sim, 'b', BASE, 8)], { sliceColumns: ['type'] });
+    expect(full.notes.join(' ')).not.toMatch(/No metadata column|No secondary labels|is undefined there/);
   });
 
   it('orders the tie set by weighted score, skipping criteria with no weight or no value for every candidate', () => {
@@ -353,7 +362,7 @@ describe('slices', () => {
   };
 
   it("bin xeno-canto ratings given as numbers 0-5 or letters A-E, and read 0 or anything else as missing", () => {
-    const ratings = ['5', '4', '4.5', '3', '3.5', '2.5', '1', 'A', ' b ', 'C', 'd', 'E', '0', '', '  ', 'AB', 'x', '-1'];
+    const ratings = ['5', '4', '4.5', '3', '3.5', '2.5', '1', 'A', ' b ', 'C', 'd', 'E', '0', '', '  ', 'DC', 'x', '-1'];
     const set = rowsOf(ratings.map((rating) => ({ rating })));
     expect(ratings.map((_, i) => sliceOf(set, 'rating', i))).toEqual([
       'high (4-5)', 'high (4-5)', 'high (4-5)', 'mid (3-3.5)', 'mid (3-3.5)', 'low (<3)', 'low (<3)',
@@ -375,6 +384,7 @@ describe('slices', () => {
     expect(() => resolveSliceColumns(noCoordinates, ['rating'])).toThrow(/'rating' has no values in the evaluation set$/);
     const oneWithCoordinates = rowsOf([{ latitude: '51.2', longitude: '4.1' }, { latitude: 'n/a', longitude: '4.1' }]);
     expect(resolveSliceColumns(oneWithCoordinates, undefined)).toEqual(['region']);
+    expect([0, 1].map((i) => sliceOf(oneWithCoordinates, 'region', i))).toEqual(['lat 50..60, lon 0..10', '(missing)']);
     expect(resolveSliceColumns(oneWithCoordinates, ['region'])).toEqual(['region']);
   });
 
