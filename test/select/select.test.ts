@@ -221,6 +221,21 @@ describe('the tie set and the rule at their edges', () => {
     expect(sel.undecided).toEqual([]);
   });
 
+  it('reports per column the slice where the main metric is lowest, and the lowest of those as the worst slice', () => {
+    const a = simulateModel(sim, 'a', BASE, 7);
+    const sel = selectModels(sim.evalSet, [a, simulateModel(sim, 'b', BASE, 8)], { sliceColumns: ['type', 'region'], minSliceSize: 3 });
+    for (const c of sel.candidates) {
+      const lows = sel.slices.map((col) => {
+        const ok = col.slices.filter((x) => x.status === 'ok').map((x) => ({ slice: x.name, ...c.slices[col.column][x.name] }));
+        const low = ok.reduce((m, x) => (x.value! < m.value! ? x : m));
+        expect(c.worstSliceByColumn[col.column]).toEqual(low);
+        return { column: col.column, ...low };
+      });
+      const lowest = lows.reduce((m, x) => (x.value! < m.value! ? x : m));
+      expect(c.worstSlice).toEqual(lowest);
+    }
+  });
+
   it('marks a slice where the main metric is undefined, keeps it out of the worst slice and says so', () => {
     // every recording of sp0 at one site: macro ROC-AUC needs two species among the primary labels
     const evalSet = { ...sim.evalSet, rows: sim.evalSet.rows.map((r) => ({ ...r, metadata: { site: r.primary === 'sp0' ? 'solo' : 'mixed' } })) };
