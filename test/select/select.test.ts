@@ -221,6 +221,17 @@ describe('the tie set and the rule at their edges', () => {
     expect(sel.undecided).toEqual([]);
   });
 
+  it('leads a step with the best candidate on its criterion, whatever order the tie set lists them in', () => {
+    // equal main metrics: the tie set lists 'a-flat' first by name
+    const calibrated = { ...simulateModel(sim, 'z-calibrated', BASE, 7), name: 'z-calibrated' };
+    const flat = { ...simulateModel(sim, 'a-flat', { ...BASE, temperature: 4 }, 7), name: 'a-flat' };
+    const sel = selectModels(sim.evalSet, [calibrated, flat], { sliceColumns: [] });
+    expect(sel.tieSet).toEqual(['a-flat', 'z-calibrated']);
+    expect(sel.steps[0]).toMatchObject({ criterion: 'calibration', considered: ['z-calibrated', 'a-flat'], leader: 'z-calibrated' });
+    expect(sel.steps[0].eliminated.map((e) => e.name)).toEqual(['a-flat']);
+    expect(sel.chosen).toBe('z-calibrated');
+  });
+
   it('reports per column the slice where the main metric is lowest, and the lowest of those as the worst slice', () => {
     const a = simulateModel(sim, 'a', BASE, 7);
     const sel = selectModels(sim.evalSet, [a, simulateModel(sim, 'b', BASE, 8)], { sliceColumns: ['type', 'region'], minSliceSize: 3 });
