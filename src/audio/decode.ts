@@ -87,8 +87,6 @@ async function decodeAs(format: AudioFormat, bytes: Uint8Array, source: string, 
 export const STREAM_FORMATS = ['wav', 'flac', 'ogg', 'mp3'] as const;
 export type StreamFormat = (typeof STREAM_FORMATS)[number];
 
-export { STREAM_HEAD_BYTES };
-
 /**
  * The format a file streams as, from its first bytes: a WAV; a FLAC whose STREAMINFO gives its length; an
  * Ogg whose first stream is Vorbis; MPEG audio (an MP3 whose frames turn out not clean declines when

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { pcmBytes, STREAM_HEAD_BYTES } from '../../src/audio/decode.ts';
+import { pcmBytes } from '../../src/audio/decode.ts';
+import { STREAM_HEAD_BYTES } from '../../src/audio/detect.ts';
 import { StreamDeclined } from '../../src/audio/stream.ts';
 import { encodeWav } from '../../src/audio/wav-encode.ts';
 import { processSource, type SourceContext } from '../../src/batch/convert-file.ts';

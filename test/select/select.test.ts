@@ -155,6 +155,12 @@ function sliceMatrices(s: Sim, scores: Float32Array[], keep: (i: number) => bool
 }
 
 describe('the tie set and the rule at their edges', () => {
+  /**
+   * Two models that rank every example alike (equal main metrics), one calibrated and one flattened: named so
+   * that the tie set, ordered by name, lists the worse first.
+   */
+  const calibratedAndFlatByName = () => [simulateModel(sim, 'z-calibrated', BASE, 7), simulateModel(sim, 'a-flat', { ...BASE, temperature: 4 }, 7)];
+
   it('ties a candidate by its interval alone (epsilon 0), and a clearly worse one by a margin under epsilon', () => {
     const a = simulateModel(sim, 'a', BASE, 7);
     const b = simulateModel(sim, 'b', BASE, 8);
@@ -223,8 +229,7 @@ describe('the tie set and the rule at their edges', () => {
 
   it('leads a step with the best candidate on its criterion, whatever order the tie set lists them in', () => {
     // equal main metrics: the tie set lists 'a-flat' first by name
-    const calibrated = { ...simulateModel(sim, 'z-calibrated', BASE, 7), name: 'z-calibrated' };
-    const flat = { ...simulateModel(sim, 'a-flat', { ...BASE, temperature: 4 }, 7), name: 'a-flat' };
+    const [calibrated, flat] = calibratedAndFlatByName();
     const sel = selectModels(sim.evalSet, [calibrated, flat], { sliceColumns: [] });
     expect(sel.tieSet).toEqual(['a-flat', 'z-calibrated']);
     expect(sel.steps[0]).toMatchObject({ criterion: 'calibration', considered: ['z-calibrated', 'a-flat'], leader: 'z-calibrated' });
@@ -277,8 +282,7 @@ describe('the tie set and the rule at their edges', () => {
 
   it('orders the tie set by weighted score, skipping criteria with no weight or no value for every candidate', () => {
     // same rankings, so the tie set lists 'a-flat' first by name: only the scores can put 'z-calibrated' first
-    const calibrated = { ...simulateModel(sim, 'z-calibrated', BASE, 7), name: 'z-calibrated' };
-    const flat = { ...simulateModel(sim, 'a-flat', { ...BASE, temperature: 4 }, 7), name: 'a-flat' };
+    const [calibrated, flat] = calibratedAndFlatByName();
     const sel = selectModels(sim.evalSet, [calibrated, flat], {
       rule: { kind: 'weights', weights: { calibration: 1, worstSlice: 1, secondary: 0 } },
       sliceColumns: [],
