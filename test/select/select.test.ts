@@ -305,6 +305,19 @@ describe('main metric truth', () => {
 });
 
 describe('slices', () => {
+  it('name the first column given when two columns share the worst value', () => {
+    // `by` is `recordist` under another name: the same slices, the same values
+    const rows = sim.evalSet.rows.map((r) => ({ ...r, metadata: { ...r.metadata, by: r.metadata.recordist } }));
+    const twin = { ...sim.evalSet, rows };
+    const models = [simulateModel(sim, 'm', BASE, 7), simulateModel(sim, 'n', BASE, 8)];
+    for (const sliceColumns of [['recordist', 'by'], ['by', 'recordist']]) {
+      const sel = selectModels(twin, models, { sliceColumns, minSliceSize: 1 });
+      for (const c of sel.candidates) {
+        expect(c.worstSliceByColumn.by).toEqual(c.worstSliceByColumn.recordist);
+        expect(c.worstSlice).toMatchObject({ column: sliceColumns[0], slice: c.worstSliceByColumn.by.slice });
+      }
+    }
+  });
   it('score each slice exactly as the metric on that slice rows alone', () => {
     // without background species, the main metric's truth is exactly the one-hot primary label
     const plain = simulateEvalSet(5, 60, 8, false);
@@ -464,6 +477,34 @@ describe('selectModels input checks', () => {
     const bad = { ...sim.evalSet, rows: sim.evalSet.rows.map((r, i) => (i === 0 ? { ...r, primary: 'nocall' } : r)) };
     expect(() => selectModels(bad, [good])).toThrow(/'nocall', which is not in the class list/);
     expect(() => selectModels(sim.evalSet, [good], { sliceColumns: ['elevation'] })).toThrow(UsageError);
+  });
+  it('refuses an evaluation set on which the main metric is undefined, naming the metric', () => {
+    // every primary label the same class: no class has both positive and negative rows
+    const oneClass = { ...sim.evalSet, rows: sim.evalSet.rows.map((r) => ({ ...r, primary: 'sp0', secondary: [] })) };
+    const other = simulateModel(sim, 'other', BASE, 8);
+    const thrown = (() => {
+      try {
+        selectModels(oneClass, [good, other], { sliceColumns: [] });
+      } catch (err) {
+        return err;
+      }
+      return undefined;
+    })();
+    expect(thrown).toBeInstanceOf(BirdcallError);
+    expect((thrown as BirdcallError).code).toBe('SELECT_METRIC_UNDEFINED');
+    expect((thrown as BirdcallError).message).toMatch(/macroRocAuc is undefined on this evaluation set/);
+  });
+  it('notes the secondary labels outside the class list, once each, and still scores the known ones', () => {
+    const rows = sim.evalSet.rows.map((r, i) => (i < 3 ? { ...r, secondary: [...r.secondary, 'mystery-bird'] } : r));
+    const withUnknown = { ...sim.evalSet, rows };
+    const other = simulateModel(sim, 'other', BASE, 8);
+    const sel = selectModels(withUnknown, [good, other], { sliceColumns: [] });
+    expect(sel.notes).toContain('Secondary labels not in the class list were not scored: mystery-bird.');
+    const plain = selectModels(sim.evalSet, [good, other], { sliceColumns: [] });
+    expect(plain.notes.some((n) => n.includes('not in the class list'))).toBe(false);
+    // the unknown label is dropped, not counted as a miss: the known secondary labels score as before
+    const by = (s: typeof sel, name: string) => s.candidates.find((c) => c.name === name)!.secondary!.value;
+    expect(by(sel, 'good')).toBe(by(plain, 'good'));
   });
 });
 
