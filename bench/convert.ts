@@ -1,7 +1,12 @@
 /**
  * `convert` against the batch script a user would otherwise write (../shared/tools/peers/convert_numpy.py:
- * libsndfile decode, numpy mel, PIL PNG, joblib processes), whole processes, default preset, on the 80 shared
- * clips x COPIES (hard links under a temp folder), as WAV and as Ogg Vorbis made by `sox -C 5`.
+ * libsndfile decode, numpy mel, PIL PNG, joblib processes), whole processes, on the 80 shared clips x COPIES
+ * (hard links under a temp folder), as WAV and as Ogg Vorbis made by `sox -C 5`.
+ *
+ * Both sides do the same work: birdcall runs `--preset default`, the peer's pipeline (5 s chunks, the last
+ * zero-padded, mel 2048/512, 128 bands 20-16000 Hz, dB with ref max and top_db 80, 8-bit grey PNG), and the
+ * PNGs of the first repetition are compared pixel by pixel (`agreement`). One more row times what a user gets
+ * with no flags, the default recipe (real-clips: 3 s chunks every 0.5 s, PCEN), for information.
  *
  *   npm run bench -- --only convert            # BENCH_CONVERT_REPS=3 BENCH_CONVERT_COPIES=5 by default
  *
@@ -26,6 +31,8 @@ import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync
 import { loadavg, tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parse } from 'csv-parse/sync';
+import sharp from 'sharp';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const SHARED = resolve(ROOT, '..', 'shared');
@@ -35,7 +42,15 @@ const PYTHON = '/usr/bin/python3';
 const TIME = '/usr/bin/time';
 
 type Format = 'wav' | 'ogg';
-type Who = 'peer j2' | 'birdcall j2' | 'birdcall j1' | 'birdcall j1 pinned' | 'birdcall j1 x2 halves' | 'birdcall j2 3x files' | 'birdcall j1 3x files';
+type Who =
+  | 'peer j2'
+  | 'birdcall j2'
+  | 'birdcall j1'
+  | 'birdcall j1 pinned'
+  | 'birdcall j1 x2 halves'
+  | 'birdcall j2 3x files'
+  | 'birdcall j1 3x files'
+  | 'birdcall j2 default recipe';
 
 export interface ConvertBenchRow {
   format: Format;
@@ -49,6 +64,20 @@ export interface ConvertBenchRow {
   runs: number[];
 }
 
+/** The PNGs of birdcall's `--jobs 2` run against the peer's, matched by source and chunk through both manifests. */
+export interface PngAgreement {
+  /** Chunks in both manifests. */
+  images: number;
+  /** Chunks in only one of them. */
+  unmatched: number;
+  /** Images whose sizes differ. */
+  sizeMismatches: number;
+  pixels: number;
+  /** Pixels whose grey levels differ, and the largest difference. */
+  differing: number;
+  maxDifference: number;
+}
+
 export interface ConvertBenchResult {
   files: number;
   audioSeconds: number;
@@ -56,6 +85,7 @@ export interface ConvertBenchResult {
   loadavgBefore: number[];
   loadavgAfter: number[];
   rows: ConvertBenchRow[];
+  agreement: Record<Format, PngAgreement>;
   /**
    * Speed ratios: peer j2 / birdcall j2; birdcall j1 / birdcall j2 (the --jobs 2 scaling); j1 pinned / j2
    * (against a one-core run); j1 / two j1 halves at once (the most a two-way split reaches here); the extra
@@ -163,6 +193,41 @@ function halves(dir: string, into: string): [string, string] {
   return parts;
 }
 
+/** png_path by `source chunk_index` from a manifest.csv (ours or the peer's: both have those three columns). */
+function pngPaths(outDir: string): Map<string, string> {
+  const rows = parse(readFileSync(join(outDir, 'manifest.csv')), { columns: true }) as Record<string, string>[];
+  return new Map(rows.map((r) => [`${r.source} ${r.chunk_index}`, join(outDir, r.png_path)]));
+}
+
+async function greyPixels(path: string): Promise<{ data: Buffer; width: number; height: number }> {
+  const { data, info } = await sharp(path).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  return { data, width: info.width, height: info.height };
+}
+
+/** Compares the PNGs of two convert outputs chunk by chunk (see PngAgreement). */
+async function comparePngs(ours: string, peer: string): Promise<PngAgreement> {
+  const [a, b] = [pngPaths(ours), pngPaths(peer)];
+  const out: PngAgreement = { images: 0, unmatched: 0, sizeMismatches: 0, pixels: 0, differing: 0, maxDifference: 0 };
+  out.unmatched = [...a.keys()].filter((k) => !b.has(k)).length + [...b.keys()].filter((k) => !a.has(k)).length;
+  for (const [key, path] of a) {
+    const other = b.get(key);
+    if (other === undefined) continue;
+    const [x, y] = await Promise.all([greyPixels(path), greyPixels(other)]);
+    out.images++;
+    if (x.width !== y.width || x.height !== y.height) {
+      out.sizeMismatches++;
+      continue;
+    }
+    out.pixels += x.data.length;
+    for (let i = 0; i < x.data.length; i++) {
+      const d = Math.abs(x.data[i] - y.data[i]);
+      if (d > 0) out.differing++;
+      if (d > out.maxDifference) out.maxDifference = d;
+    }
+  }
+  return out;
+}
+
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
@@ -174,7 +239,17 @@ function median(xs: number[]): number {
  * both programs in a profile), a cost no user's run has.
  */
 async function runOne(who: Who, input: string, triple: string, out: string, parts: [string, string]): Promise<Timing> {
-  const birdcall = (from: string, to: string, jobs: string): string[] => [join(ROOT, 'bin', 'birdcall.js'), 'convert', from, '-o', to, '--jobs', jobs, '--no-progress'];
+  const birdcall = (from: string, to: string, jobs: string, preset = true): string[] => [
+    join(ROOT, 'bin', 'birdcall.js'),
+    'convert',
+    from,
+    '-o',
+    to,
+    '--jobs',
+    jobs,
+    '--no-progress',
+    ...(preset ? ['--preset', 'default'] : []),
+  ];
   switch (who) {
     case 'peer j2':
       return timed(PYTHON, [PEER, input, out, '--jobs', '2']);
@@ -190,6 +265,8 @@ async function runOne(who: Who, input: string, triple: string, out: string, part
       return timed(process.execPath, birdcall(triple, out, '1'));
     case 'birdcall j1 x2 halves':
       return timedTogether(parts.map((part, i): [string, string[]] => [process.execPath, birdcall(part, `${out}-${i}`, '1')]));
+    case 'birdcall j2 default recipe':
+      return timed(process.execPath, birdcall(input, out, '2', false));
   }
 }
 
@@ -212,7 +289,17 @@ export async function benchConvert(): Promise<ConvertBenchResult> {
     const files = readdirSync(inputs.wav, { recursive: true }).filter((n) => String(n).endsWith('.wav')).length;
     const loadavgBefore = loadavg();
     const parts = { wav: halves(inputs.wav, join(work, 'halves-wav')), ogg: halves(inputs.ogg, join(work, 'halves-ogg')) };
-    const whos: Who[] = ['peer j2', 'birdcall j2', 'birdcall j1', ...(hasTaskset() ? (['birdcall j1 pinned'] as const) : []), 'birdcall j1 x2 halves', 'birdcall j2 3x files', 'birdcall j1 3x files'];
+    const whos: Who[] = [
+      'peer j2',
+      'birdcall j2',
+      'birdcall j1',
+      ...(hasTaskset() ? (['birdcall j1 pinned'] as const) : []),
+      'birdcall j1 x2 halves',
+      'birdcall j2 3x files',
+      'birdcall j1 3x files',
+      'birdcall j2 default recipe',
+    ];
+    const agreement = {} as Record<Format, PngAgreement>;
     const times = new Map<string, { seconds: number; cpuSeconds?: number }[]>();
     let audioSeconds = 0;
     for (let rep = 0; rep < reps; rep++) {
@@ -225,6 +312,10 @@ export async function benchConvert(): Promise<ConvertBenchResult> {
             audioSeconds = (JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as { audioSeconds: number }).audioSeconds;
           }
           console.error(`convert bench: rep ${rep + 1}/${reps} ${format} ${who} ${t.seconds.toFixed(2)} s (CPU ${t.cpuSeconds?.toFixed(2) ?? '?'} s)`);
+        }
+        if (rep === 0) {
+          const outOf = (who: Who): string => join(work, `out-${format}-${who.replaceAll(' ', '')}-0`);
+          agreement[format] = await comparePngs(outOf('birdcall j2'), outOf('peer j2'));
         }
       }
     }
@@ -260,7 +351,7 @@ export async function benchConvert(): Promise<ConvertBenchResult> {
         jobs2OverJobs1PerExtraFile: (j1Triple.seconds - j1.seconds) / (j2Triple.seconds - j2.seconds),
       };
     };
-    return { files, audioSeconds, reps, loadavgBefore, loadavgAfter: loadavg(), rows, ratios: { wav: ratio('wav'), ogg: ratio('ogg') } };
+    return { files, audioSeconds, reps, loadavgBefore, loadavgAfter: loadavg(), rows, agreement, ratios: { wav: ratio('wav'), ogg: ratio('ogg') } };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -275,6 +366,13 @@ export function formatConvertBench(r: ConvertBenchResult): string {
     '| --- | --- | --- | --- | --- | --- |',
     ...r.rows.map((row) => `| ${row.format} | ${row.who} | ${f(row.seconds)} | ${f(row.cpuSeconds)} | ${f(row.filesPerSecond, 1)} | ${f(row.realTime, 0)} |`),
   ];
+  for (const format of ['wav', 'ogg'] as const) {
+    const a = r.agreement[format];
+    lines.push(
+      `${format}: the same work as the peer: ${a.images} PNGs in both manifests (${a.unmatched} in one only, ${a.sizeMismatches} of another size); ` +
+        `${a.differing} of ${a.pixels} pixels differ, by at most ${a.maxDifference} grey level(s)`,
+    );
+  }
   for (const format of ['wav', 'ogg'] as const) {
     const q = r.ratios[format];
     const goal = format === 'wav' ? 2.0 : 1.5;

@@ -56,7 +56,7 @@ const SECTIONS: Section[] = [
   },
   {
     name: 'convert',
-    what: 'birdcall convert (default preset, --jobs 1 and 2) vs convert_numpy.py --jobs 2 on 400 WAV and 400 Ogg clips',
+    what: "birdcall convert --preset default (the peer's pipeline, PNGs compared; --jobs 1 and 2; the default recipe for information) vs convert_numpy.py --jobs 2 on 400 WAV and 400 Ogg clips",
     async run() {
       const { benchConvert, formatConvertBench } = await import('./convert.ts');
       const result = await benchConvert();
