@@ -48,10 +48,13 @@ export function nativeSupports(cfg: Pick<StftConfig, 'nFft' | 'power'>): boolean
   return n >= 8 && (n & (n - 1)) === 0 && (cfg.power === 2 || cfg.power === 1);
 }
 
-/** The twiddles of the merged radix-2 passes of dsp.c's fft, for a complex transform of m points. */
+/**
+ * The twiddles of the radix-4 passes of dsp.c's fft, for a complex transform of m points: its first pass
+ * (radix-8 when log2 m is odd, else radix-4) needs none.
+ */
 function fftTwiddles(m: number): Float64Array {
   const values: number[] = [];
-  for (let h = Math.log2(m) % 2 === 1 ? 2 : 4; h < m; h *= 4) {
+  for (let h = Math.log2(m) % 2 === 1 ? 8 : 4; h < m; h *= 4) {
     for (let j = 0; j < h; j++) {
       const theta = (-2 * Math.PI * j) / (4 * h);
       for (let q = 1; q <= 3; q++) values.push(Math.cos(q * theta), Math.sin(q * theta));

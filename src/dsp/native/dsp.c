@@ -30,6 +30,7 @@ typedef v128_t V;
 #define VMUL wasm_f32x4_mul
 #define VSQRT wasm_f32x4_sqrt
 #define VQUARTER wasm_f32x4_splat(0.25f)
+#define VSQRTHALF wasm_f32x4_splat(0.70710678118654752440f)
 #include __FILE__
 #undef T
 #undef NAME
@@ -39,6 +40,7 @@ typedef v128_t V;
 #undef VMUL
 #undef VSQRT
 #undef VQUARTER
+#undef VSQRTHALF
 
 #define T double
 #define NAME(x) f64_##x
@@ -48,6 +50,7 @@ typedef v128_t V;
 #define VMUL wasm_f64x2_mul
 #define VSQRT wasm_f64x2_sqrt
 #define VQUARTER wasm_f64x2_splat(0.25)
+#define VSQRTHALF wasm_f64x2_splat(0.70710678118654752440)
 #include __FILE__
 
 /*
@@ -344,21 +347,54 @@ __attribute__((export_name("widen_f32"))) void widen_f32(const float *src, doubl
 /*
  * In-place complex FFT of m points (a power of two >= 4) on bit-reversed input: radix-2 decimation in
  * time, two stages merged per pass (a radix-4 butterfly with twiddles W^2, W, W^3 on inputs 1, 2, 3 where
- * W = exp(-2 pi i j / 4h)), after one plain radix-2 pass when log2 m is odd. tw holds, pass after pass,
+ * W = exp(-2 pi i j / 4h)), after one twiddle-free radix-8 pass when log2 m is odd. tw holds, pass after pass,
  * for j = 0 .. h-1: Re W, Im W, Re W^2, Im W^2, Re W^3, Im W^3.
  */
 static void NAME(fft)(V *z, int m, const T *tw) {
   int h;
   if ((__builtin_ctz(m) & 1) != 0) {
-    for (int k = 0; k < m; k += 2) {
-      V *a = z + 2 * k;
-      V r0 = a[0], i0 = a[1], r1 = a[2], i1 = a[3];
-      a[0] = VADD(r0, r1);
-      a[1] = VADD(i0, i1);
-      a[2] = VSUB(r0, r1);
-      a[3] = VSUB(i0, i1);
+    /*
+     * Odd log2 m: three levels merged into one twiddle-free radix-8 pass. A plain radix-2 pass here cost
+     * nearly as much as a radix-4 one; this way nFft = 256, 1024 and 4096 run one pass fewer (9-11 % faster
+     * at 1024, the default recipe's size). Twiddled radix-8 passes were slower: 16 data vectors and 14
+     * twiddles do not fit 16 registers (docs/decisions/fft.md, session 9). Element q of the 8-point DFT is
+     * input rho(q), the 3-bit reversal of q: u0..u7 = x[0], x[4], x[2], x[6], x[1], x[5], x[3], x[7].
+     */
+    const V r = VSQRTHALF;
+    for (int k = 0; k < m; k += 8) {
+      V *x = z + 2 * k;
+      V u0r = x[0], u0i = x[1], u1r = x[8], u1i = x[9], u2r = x[4], u2i = x[5], u3r = x[12], u3i = x[13];
+      V u4r = x[2], u4i = x[3], u5r = x[10], u5i = x[11], u6r = x[6], u6i = x[7], u7r = x[14], u7i = x[15];
+      // E = DFT4(u0, u2, u4, u6), O = DFT4(u1, u3, u5, u7); -i (a + ib) = b - ia
+      V p0r = VADD(u0r, u4r), p0i = VADD(u0i, u4i), p1r = VSUB(u0r, u4r), p1i = VSUB(u0i, u4i);
+      V p2r = VADD(u2r, u6r), p2i = VADD(u2i, u6i), p3r = VSUB(u2r, u6r), p3i = VSUB(u2i, u6i);
+      V e0r = VADD(p0r, p2r), e0i = VADD(p0i, p2i), e2r = VSUB(p0r, p2r), e2i = VSUB(p0i, p2i);
+      V e1r = VADD(p1r, p3i), e1i = VSUB(p1i, p3r), e3r = VSUB(p1r, p3i), e3i = VADD(p1i, p3r);
+      V q0r = VADD(u1r, u5r), q0i = VADD(u1i, u5i), q1r = VSUB(u1r, u5r), q1i = VSUB(u1i, u5i);
+      V q2r = VADD(u3r, u7r), q2i = VADD(u3i, u7i), q3r = VSUB(u3r, u7r), q3i = VSUB(u3i, u7i);
+      V o0r = VADD(q0r, q2r), o0i = VADD(q0i, q2i), o2r = VSUB(q0r, q2r), o2i = VSUB(q0i, q2i);
+      V o1r = VADD(q1r, q3i), o1i = VSUB(q1i, q3r), o3r = VSUB(q1r, q3i), o3i = VADD(q1i, q3r);
+      // Y[s] = E[s] + W8^s O[s], Y[s + 4] = E[s] - W8^s O[s]; W8 = (1 - i) / sqrt 2, W8^2 = -i, W8^3 = -(1 + i) / sqrt 2
+      V t1r = VMUL(VADD(o1r, o1i), r), t1i = VMUL(VSUB(o1i, o1r), r);
+      V t3r = VMUL(VSUB(o3i, o3r), r), t3i = VMUL(VADD(o3r, o3i), r);
+      x[0] = VADD(e0r, o0r);
+      x[1] = VADD(e0i, o0i);
+      x[8] = VSUB(e0r, o0r);
+      x[9] = VSUB(e0i, o0i);
+      x[2] = VADD(e1r, t1r);
+      x[3] = VADD(e1i, t1i);
+      x[10] = VSUB(e1r, t1r);
+      x[11] = VSUB(e1i, t1i);
+      x[4] = VADD(e2r, o2i);
+      x[5] = VSUB(e2i, o2r);
+      x[12] = VSUB(e2r, o2i);
+      x[13] = VADD(e2i, o2r);
+      x[6] = VADD(e3r, t3r);
+      x[7] = VSUB(e3i, t3i);
+      x[14] = VSUB(e3r, t3r);
+      x[15] = VADD(e3i, t3i);
     }
-    h = 2;
+    h = 8;
   } else {
     // the first merged pass has h = 1: every twiddle is 1
     for (int k = 0; k < m; k += 4) {
