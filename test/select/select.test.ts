@@ -237,18 +237,57 @@ describe('the tie set and the rule at their edges', () => {
     expect(sel.chosen).toBe('z-calibrated');
   });
 
+  it('lets a criterion decide only when its difference reaches criterionEpsilon', () => {
+    const [calibrated, flat] = calibratedAndFlatByName();
+    const decided = (criterionEpsilon: number) => {
+      const sel = selectModels(sim.evalSet, [calibrated, flat], { sliceColumns: [], criterionEpsilon });
+      return sel.steps.find((s) => s.criterion === 'calibration')!.eliminated;
+    };
+    const [eliminated] = decided(0);
+    expect(eliminated.name).toBe('a-flat');
+    const gap = Math.abs(eliminated.diff.value!);
+    expect(gap).toBeGreaterThan(0);
+    // a difference equal to the margin decides; a margin above it leaves the step undecided
+    expect(decided(gap).map((e) => e.name)).toEqual(['a-flat']);
+    expect(decided(gap * 1.01)).toEqual([]);
+  });
+
+  it('reports a criterion it cannot assess as a step that eliminates no one, with the reason', () => {
+    const a = simulateModel(sim, 'a', BASE, 7);
+    const b = simulateModel(sim, 'b', BASE, 8);
+    const rule = { kind: 'lexicographic' as const, order: ['worstSlice' as const, 'calibration' as const] };
+    const sel = selectModels(sim.evalSet, [a, b], { sliceColumns: [], rule });
+    expect(sel.tieSet).toEqual(['a', 'b']);
+    expect(sel.steps[0]).toEqual({ criterion: 'worstSlice', considered: ['a', 'b'], leader: null, eliminated: [], note: 'no usable metadata slice' });
+  });
+
+  it('has no worst slice in a column whose every slice is under the minimum size', () => {
+    // one site for every recording: one slice of 60 recordings, under a minimum of 61, and nothing to merge it with
+    const evalSet = { ...sim.evalSet, rows: sim.evalSet.rows.map((r) => ({ ...r, metadata: { ...r.metadata, site: 'one' } })) };
+    const models = [simulateModel(sim, 'a', BASE, 7), simulateModel(sim, 'b', BASE, 8)];
+    const alone = selectModels(evalSet, models, { sliceColumns: ['site'], minSliceSize: 61 });
+    expect(alone.slices[0].slices.map((x) => [x.name, x.status])).toEqual([['one', 'flagged']]);
+    for (const c of alone.candidates) {
+      expect(c.worstSlice).toBeNull();
+      expect(c.worstSliceByColumn).toEqual({});
+    }
+  });
+
   it('reports per column the slice where the main metric is lowest, and the lowest of those as the worst slice', () => {
     const a = simulateModel(sim, 'a', BASE, 7);
-    const sel = selectModels(sim.evalSet, [a, simulateModel(sim, 'b', BASE, 8)], { sliceColumns: ['type', 'region'], minSliceSize: 3 });
-    for (const c of sel.candidates) {
-      const lows = sel.slices.map((col) => {
-        const ok = col.slices.filter((x) => x.status === 'ok').map((x) => ({ slice: x.name, ...c.slices[col.column][x.name] }));
-        const low = ok.reduce((m, x) => (x.value! < m.value! ? x : m));
-        expect(c.worstSliceByColumn[col.column]).toEqual(low);
-        return { column: col.column, ...low };
-      });
-      const lowest = lows.reduce((m, x) => (x.value! < m.value! ? x : m));
-      expect(c.worstSlice).toEqual(lowest);
+    // both orders of the columns: the worst slice is not simply in the first one
+    for (const sliceColumns of [['type', 'region'], ['region', 'type']]) {
+      const sel = selectModels(sim.evalSet, [a, simulateModel(sim, 'b', BASE, 8)], { sliceColumns, minSliceSize: 3 });
+      for (const c of sel.candidates) {
+        const lows = sel.slices.map((col) => {
+          const ok = col.slices.filter((x) => x.status === 'ok').map((x) => ({ slice: x.name, ...c.slices[col.column][x.name] }));
+          const low = ok.reduce((m, x) => (x.value! < m.value! ? x : m));
+          expect(c.worstSliceByColumn[col.column]).toEqual(low);
+          return { column: col.column, ...low };
+        });
+        const lowest = lows.reduce((m, x) => (x.value! < m.value! ? x : m));
+        expect(c.worstSlice).toEqual(lowest);
+      }
     }
   });
 
@@ -291,6 +330,9 @@ describe('the tie set and the rule at their edges', () => {
     expect(sel.ranking).toEqual(['z-calibrated', 'a-flat']);
     // min-max scaled within the tie set: the better gets the weight, the worse 0; no slices, no worstSlice
     expect(sel.weightedScores).toEqual({ 'z-calibrated': 1, 'a-flat': 0 });
+    // the weights rank; no rule steps run
+    expect(sel.steps).toEqual([]);
+    expect(sel.undecided).toEqual([]);
   });
 });
 
