@@ -110,6 +110,12 @@ describe('the calibration error estimate (biased upwards by binning noise)', () 
     expect(atLeastZero({ value: -0.01, lo: -0.03, hi: 0.02 })).toEqual({ value: 0, lo: 0, hi: 0.02 });
   });
 
+  it('takes the median of the finite reflected replicates, whatever their order', () => {
+    // reflected 2 * 1 - r: 1.5, 1.1, NaN, 1.3, 1.2; the finite ones sorted 1.1, 1.2, 1.3, 1.5: median 1.25
+    expect(biasCorrected(1, Float64Array.from([0.5, 0.9, NaN, 0.7, 0.8])).value).toBeCloseTo(1.25, 12);
+    expect(biasCorrected(1, Float64Array.from([NaN, NaN])).value).toBeNaN();
+  });
+
   it('has an interval that contains its own estimate and can reach the true 0, for calibrated models', () => {
     let reachesZero = 0;
     for (let seed = 1; seed <= 20; seed++) {
