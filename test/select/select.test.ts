@@ -448,11 +448,12 @@ describe('slices', () => {
 
   it("bin xeno-canto ratings given as numbers 0-5 or letters A-E, and read 0 or anything else as missing", () => {
     const ratings = ['5', '4', '4.5', '3', '3.5', '2.5', '1', 'A', ' b ', 'C', 'd', 'E', '0', '', '  ', 'DC', 'x', '-1'];
-    const set = rowsOf(ratings.map((rating) => ({ rating })));
-    expect(ratings.map((_, i) => sliceOf(set, 'rating', i))).toEqual([
+    // the last row has no rating at all
+    const set = rowsOf([...ratings.map((rating) => ({ rating })), {}]);
+    expect([...ratings, undefined].map((_, i) => sliceOf(set, 'rating', i))).toEqual([
       'high (4-5)', 'high (4-5)', 'high (4-5)', 'mid (3-3.5)', 'mid (3-3.5)', 'low (<3)', 'low (<3)',
       'high (4-5)', 'high (4-5)', 'mid (3-3.5)', 'low (<3)', 'low (<3)',
-      '(missing)', '(missing)', '(missing)', '(missing)', '(missing)', '(missing)',
+      '(missing)', '(missing)', '(missing)', '(missing)', '(missing)', '(missing)', '(missing)',
     ]);
   });
 
@@ -471,6 +472,9 @@ describe('slices', () => {
     expect(resolveSliceColumns(oneWithCoordinates, undefined)).toEqual(['region']);
     expect([0, 1].map((i) => sliceOf(oneWithCoordinates, 'region', i))).toEqual(['lat 50..60, lon 0..10', '(missing)']);
     expect(resolveSliceColumns(oneWithCoordinates, ['region'])).toEqual(['region']);
+    // a blank coordinate is missing, not 0 (Number('') is 0)
+    const blank = rowsOf([{ latitude: '51.2', longitude: '4.1' }, { latitude: '', longitude: '4.1' }, { latitude: '51.2', longitude: ' ' }]);
+    expect([0, 1, 2].map((i) => sliceOf(blank, 'region', i))).toEqual(['lat 50..60, lon 0..10', '(missing)', '(missing)']);
   });
 
   it('merge two or more small slices into other, listed in order, and leave a single small slice flagged', () => {
