@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
-export default defineConfig({
+const config = defineConfig({
   // Tests run the TypeScript sources, also where code imports the package by name (examples/my-block.ts).
   resolve: {
     alias: [
@@ -18,3 +18,13 @@ export default defineConfig({
     setupFiles: ['test/helpers/setup.ts'],
   },
 });
+
+export default config;
+
+/**
+ * This configuration with only the given tests: what each Stryker run (stryker*.json) runs against its
+ * mutants. Spread, not mergeConfig, which would concatenate the include lists and run the whole suite.
+ */
+export function onlyTests(include: string[]): typeof config {
+  return defineConfig({ ...config, test: { ...config.test, include } });
+}
