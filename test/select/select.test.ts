@@ -528,14 +528,12 @@ describe('selectModels input checks', () => {
     // every primary label the same class: no class has both positive and negative rows
     const oneClass = { ...sim.evalSet, rows: sim.evalSet.rows.map((r) => ({ ...r, primary: 'sp0', secondary: [] })) };
     const other = simulateModel(sim, 'other', BASE, 8);
-    const thrown = (() => {
-      try {
-        selectModels(oneClass, [good, other], { sliceColumns: [] });
-      } catch (err) {
-        return err;
-      }
-      return undefined;
-    })();
+    let thrown: unknown;
+    try {
+      selectModels(oneClass, [good, other], { sliceColumns: [] });
+    } catch (err) {
+      thrown = err;
+    }
     expect(thrown).toBeInstanceOf(BirdcallError);
     expect((thrown as BirdcallError).code).toBe('SELECT_METRIC_UNDEFINED');
     expect((thrown as BirdcallError).message).toMatch(/macroRocAuc is undefined on this evaluation set/);
